@@ -1,0 +1,1 @@
+"""All network input of govwatch: GOV.UK Atom, Search and Content APIs, any RSS/Atom feed."""

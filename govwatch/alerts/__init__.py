@@ -1,0 +1,1 @@
+"""Alert subscriptions: matching, dispatch and delivery channels."""

@@ -1,0 +1,1 @@
+"""Pure processing steps (extract, repair, tag) and their thin Beam wrappers."""

@@ -1,0 +1,121 @@
+"""Typed records passed between the pure pipeline steps.
+
+Field names are the same as in `schemas/announcement.schema.json` and the DuckDB views, so a record can
+be turned into a message or a row without renaming anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repair:
+    """One kind of text repair applied to a document.
+
+    `inferred` marks repairs that were deduced from context (a lost byte restored as a closing quote);
+    `suspect` marks text that looks damaged but was left unchanged because no repair is certain.
+    """
+
+    kind: str
+    count: int
+    example: str = ""
+    inferred: bool = False
+    suspect: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepairResult:
+    """Repaired text and the list of what was changed (empty when the text was clean)."""
+
+    text: str
+    repairs: tuple[Repair, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractedDocument:
+    """What extraction finds in one page or Content API item.
+
+    `extraction_status` is "ok" or a short reason why there is no usable body ("empty", "no_article",
+    "binary", "too_large", "not_html", ...). Dates are ISO 8601 strings or None. `notes_offset` is the
+    character offset in `body_text` where a "Notes to editors" section starts (None when there is none).
+    """
+
+    title: str = ""
+    summary: str = ""
+    body_text: str = ""
+    published_at: str | None = None
+    updated_at: str | None = None
+    organisations: tuple[str, ...] = ()
+    document_type: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    extraction_status: str = "ok"
+    notes_offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """Why an annotation exists: the sentence, and character offsets of the match in the body text."""
+
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signatory:
+    """A person who signed or announced an agreement, with their role and party when stated."""
+
+    name: str
+    role: str | None = None
+    party: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Partnership:
+    """One agreement reported by an announcement (an MoU named in several sentences is one record)."""
+
+    kind: str
+    parties: tuple[str, ...]
+    status: str
+    signatories: tuple[Signatory, ...] = ()
+    legal_nature: str | None = None
+    date: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Figure:
+    """A number the announcement states: money (value in base units + ISO currency), count, percentage
+    or duration."""
+
+    kind: str
+    value: float | None
+    text: str
+    currency: str | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    value_max: float | None = None
+    purpose: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entity:
+    """An organisation, person, place or programme named in the text."""
+
+    kind: str
+    name: str
+    role: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Annotations:
+    """Everything tagging finds in one document."""
+
+    partnerships: tuple[Partnership, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    topics: tuple[str, ...] = field(default_factory=tuple)

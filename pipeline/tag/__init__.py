@@ -1,0 +1,1 @@
+"""Tagging: partnerships, figures, entities and topics found in repaired text."""

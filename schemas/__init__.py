@@ -1,0 +1,1 @@
+"""JSON Schemas of every message govwatch writes to Kafka."""

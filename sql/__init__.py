@@ -1,0 +1,1 @@
+"""DuckDB DDL (numbered migrations), views and example queries."""
