@@ -1,0 +1,341 @@
+"""The one HTTP client of govwatch: polite (rate limit, User-Agent, conditional GET) and defensive.
+
+Every byte govwatch reads from the network comes through `HttpClient.get`. It is shared by all sources and
+threads, so politeness is enforced here once: a per-host request rate, a cap on concurrent requests,
+retries with exponential backoff and jitter, and `Retry-After` honoured. It is defensive because feeds are
+untrusted input: bodies are streamed and cut at a size cap, redirects are followed by hand (each hop is
+checked), only http(s) is fetched, and links that come *from feed content* may not reach private,
+loopback or link-local addresses unless their host is trusted.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urljoin
+
+import httpx
+
+from govwatch.config import HttpSettings
+from govwatch.connectors.http_errors import (
+    BlockedUrlError,
+    ConnectionFailedError,
+    FetchError,
+    FetchTimeoutError,
+    HttpStatusError,
+    ResponseTooLargeError,
+    TooManyRedirectsError,
+)
+from govwatch.connectors.urls import has_allowed_scheme, host_matches, is_public_address, url_host
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ERROR_BODY_MAX_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HttpResult:
+    """One successful response (2xx, or 304 Not Modified after a conditional GET).
+
+    `url` is the final URL after redirects; `content` is the decoded (gunzipped) body, empty for 304;
+    `content_type` is the bare media type in lower case and `charset` the declared one, if any.
+    """
+
+    url: str
+    status: int
+    content: bytes
+    content_type: str = ""
+    charset: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional GET: nothing changed, nothing to parse."""
+        return self.status == 304
+
+    def text(self) -> str:
+        """Decode the body with the declared charset, else UTF-8; undecodable bytes become U+FFFD."""
+        encoding = self.charset or "utf-8"
+        try:
+            return self.content.decode(encoding, errors="replace")
+        except LookupError:
+            return self.content.decode("utf-8", errors="replace")
+
+
+def parse_retry_after_s(value: str | None, *, now_s: float) -> float | None:
+    """Read a `Retry-After` header: delta seconds or an HTTP date, as seconds from `now_s` (epoch).
+
+    >>> parse_retry_after_s("3", now_s=0.0)
+    3.0
+    >>> parse_retry_after_s("Thu, 01 Jan 1970 00:00:10 GMT", now_s=4.0)
+    6.0
+    >>> parse_retry_after_s("soon", now_s=0.0) is None
+    True
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now_s)
+
+
+def backoff_delay_s(attempt: int, *, base_s: float, max_s: float, rng: random.Random) -> float:
+    """Exponential backoff with full jitter: a random delay in [0, min(max, base * 2**attempt)].
+
+    Full jitter spreads retries of many clients (or threads) so they do not hit a recovering server
+    together.
+
+    >>> 0.0 <= backoff_delay_s(3, base_s=0.5, max_s=2.0, rng=random.Random(1)) <= 2.0
+    True
+    """
+    return rng.uniform(0.0, min(max_s, base_s * (2**attempt)))
+
+
+class _HostRateLimiter:
+    """Spaces requests to one host at least `1 / rate` seconds apart, across threads."""
+
+    def __init__(self, requests_per_second: float) -> None:
+        self._interval_s = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
+        self._next_s: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, host: str) -> None:
+        if self._interval_s <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_s.get(host, now))
+            self._next_s[host] = slot + self._interval_s
+        if slot > now:
+            time.sleep(slot - now)
+
+
+class HttpClient:
+    """Fetch URLs politely and safely; one instance is shared by every source and thread.
+
+    Args:
+        settings: timeouts, size cap, retries, rate limit, concurrency, user agent and contact.
+        trusted_hosts: hosts whose links may resolve to private addresses even when they come from feed
+            content: the GOV.UK base URL host and the hosts of the configured sources' own URLs.
+    """
+
+    def __init__(self, settings: HttpSettings, *, trusted_hosts: Iterable[str] = ()) -> None:
+        self._settings = settings
+        self._trusted = tuple(h.lower() for h in trusted_hosts if h) + settings.allow_private_hosts
+        self._limiter = _HostRateLimiter(settings.requests_per_second_per_host)
+        self._slots = threading.BoundedSemaphore(max(1, settings.max_concurrency))
+        self._rng = random.Random()
+        user_agent = settings.user_agent
+        if settings.contact:
+            user_agent = f"{user_agent} contact: {settings.contact}"
+        self._client = httpx.Client(
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout_s,
+                read=settings.read_timeout_s,
+                write=settings.read_timeout_s,
+                pool=settings.total_timeout_s,
+            ),
+            headers={"User-Agent": user_agent},
+            limits=httpx.Limits(max_connections=max(1, settings.max_concurrency)),
+        )
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._client.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        from_content: bool = False,
+        accept: str | None = None,
+    ) -> HttpResult:
+        """GET a URL, conditionally when validators are given, retrying transient failures.
+
+        Args:
+            url: an http(s) URL.
+            etag, last_modified: validators from an earlier response (sent as If-None-Match and
+                If-Modified-Since); a 304 comes back as an `HttpResult` with `not_modified` True.
+            from_content: the URL was found inside a feed or page, so it may not reach a private,
+                loopback or link-local address unless its host is trusted or allowed by settings.
+            accept: an Accept header, e.g. "application/json".
+
+        Returns:
+            The final 2xx (or 304) response with its body read in full.
+
+        Raises:
+            FetchError: a `SourceError` subclass; `retryable` says whether trying later may help.
+        """
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        if accept:
+            headers["Accept"] = accept
+        attempt = 0
+        while True:
+            try:
+                return self._get_following_redirects(url, headers, from_content=from_content)
+            except FetchError as exc:
+                if not exc.retryable or attempt >= self._settings.max_retries:
+                    raise
+                delay_s = self._retry_delay_s(exc, attempt)
+                log.info("retry %s in %.2fs (attempt %d): %s", url, delay_s, attempt + 1, exc)
+                time.sleep(delay_s)
+                attempt += 1
+
+    def _retry_delay_s(self, exc: FetchError, attempt: int) -> float:
+        if isinstance(exc, HttpStatusError) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, self._settings.backoff_max_s)
+        return backoff_delay_s(
+            attempt, base_s=self._settings.backoff_base_s, max_s=self._settings.backoff_max_s, rng=self._rng
+        )
+
+    def _get_following_redirects(
+        self, url: str, headers: dict[str, str], *, from_content: bool
+    ) -> HttpResult:
+        deadline = time.monotonic() + self._settings.total_timeout_s
+        current = url
+        for _hop in range(self._settings.max_redirects + 1):
+            self._check_url(current, from_content=from_content)
+            location = self._get_once(current, headers, deadline)
+            if isinstance(location, HttpResult):
+                return location
+            log.debug("redirect %s -> %s", current, location)
+            current = urljoin(current, location)
+        raise TooManyRedirectsError(
+            f"{url}: more than {self._settings.max_redirects} redirects; check the link", url=url
+        )
+
+    def _check_url(self, url: str, *, from_content: bool) -> None:
+        if not has_allowed_scheme(url):
+            raise BlockedUrlError(f"{url}: only http and https URLs are fetched", url=url)
+        host = url_host(url)
+        if not host:
+            raise BlockedUrlError(f"{url}: no host in URL", url=url)
+        if not from_content or host_matches(host, self._trusted):
+            return
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+        except (socket.gaierror, UnicodeError) as exc:
+            raise ConnectionFailedError(f"{url}: cannot resolve {host} ({exc})", url=url) from exc
+        for address in addresses:
+            if not is_public_address(str(address)) and not host_matches(
+                str(address), self._settings.allow_private_hosts
+            ):
+                raise BlockedUrlError(
+                    f"{url}: {host} resolves to non-public address {address}; a link from feed content may "
+                    "not reach it (add the host to http.allow_private_hosts if this is intended)",
+                    url=url,
+                )
+
+    def _get_once(self, url: str, headers: dict[str, str], deadline: float) -> HttpResult | str:
+        """One request; returns the result, or the Location of a redirect to follow."""
+        self._limiter.wait(url_host(url))
+        with self._slots:
+            try:
+                with self._client.stream("GET", url, headers=headers) as response:
+                    return self._read_response(url, response, deadline)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeoutError(f"{url}: timed out ({type(exc).__name__})", url=url) from exc
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                raise ConnectionFailedError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+
+    def _read_response(self, url: str, response: httpx.Response, deadline: float) -> HttpResult | str:
+        status = response.status_code
+        if status in REDIRECT_STATUSES and response.headers.get("location"):
+            return response.headers["location"]
+        if status == 304:
+            return HttpResult(
+                url=url,
+                status=304,
+                content=b"",
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+            )
+        if status >= 300:
+            body = self._read_body(url, response, deadline, limit=ERROR_BODY_MAX_BYTES, truncate=True)
+            retry_after = parse_retry_after_s(response.headers.get("retry-after"), now_s=time.time())
+            raise HttpStatusError(
+                f"{url}: HTTP {status}",
+                url=url,
+                status=status,
+                retryable=status in RETRYABLE_STATUSES,
+                retry_after_s=retry_after,
+                body=body,
+            )
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._settings.max_bytes:
+            raise ResponseTooLargeError(
+                f"{url}: body of {declared} bytes is over the {self._settings.max_bytes}-byte cap", url=url
+            )
+        content = self._read_body(url, response, deadline, limit=self._settings.max_bytes, truncate=False)
+        media_type, _, params = response.headers.get("content-type", "").partition(";")
+        return HttpResult(
+            url=url,
+            status=status,
+            content=content,
+            content_type=media_type.strip().lower(),
+            charset=_charset_of(params),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )
+
+    def _read_body(
+        self, url: str, response: httpx.Response, deadline: float, *, limit: int, truncate: bool
+    ) -> bytes:
+        """Stream the decoded body, stopping at `limit` bytes and at the total deadline."""
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                if truncate:
+                    return bytes(body[:limit])
+                raise ResponseTooLargeError(
+                    f"{url}: body is over the {limit}-byte cap; not read further", url=url
+                )
+            if time.monotonic() > deadline:
+                raise FetchTimeoutError(
+                    f"{url}: not finished within {self._settings.total_timeout_s}s total", url=url
+                )
+        return bytes(body)
+
+
+def _charset_of(params: str) -> str | None:
+    """Pick `charset=` out of Content-Type parameters.
+
+    >>> _charset_of(' charset="UTF-8"; boundary=x')
+    'utf-8'
+    """
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'").lower()
+    return None

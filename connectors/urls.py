@@ -1,0 +1,120 @@
+"""URL identity and URL safety: canonical document URLs, and which hosts a fetch may reach.
+
+Two questions every connector asks about a URL live here, away from any network code: "is this the same
+document as one we have seen?" (`canonical_url`) and "may we fetch this link that a feed handed us?"
+(`is_public_address`, `host_matches`). Resolving a name to addresses is I/O and stays in `http.py`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+log = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+def canonical_url(url: str) -> str:
+    """Return the canonical form of a document URL, used as its id when no `content_id` is known.
+
+    courlan does the well-trodden parts (lower-case scheme and host, default ports dropped, tracking
+    parameters such as `utm_*`, `fbclid`, `gclid` removed, query parameters sorted) so two feeds that
+    link the same page with different campaign tags agree on one id. We then drop the fragment and a
+    trailing slash, which never name a different GOV.UK or newsroom page.
+
+    >>> canonical_url("HTTPS://WWW.Gov.UK:443/government/news/x/?utm_source=feed#top")
+    'https://www.gov.uk/government/news/x'
+    >>> canonical_url("http://example.org:80/a?b=2&a=1")
+    'http://example.org/a?a=1&b=2'
+    >>> canonical_url("https://www.gov.uk/")
+    'https://www.gov.uk/'
+    """
+    stripped = url.strip()
+    try:
+        normalised = normalize_url(stripped)
+    except ValueError:
+        log.debug("courlan could not normalise %s; using it as given", stripped)
+        normalised = stripped
+    parts = urlsplit(normalised)
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def url_host(url: str) -> str:
+    """Return the lower-case host name of a URL, without port or brackets ("" when there is none).
+
+    >>> url_host("https://WWW.GOV.UK:443/x")
+    'www.gov.uk'
+    >>> url_host("http://[::1]:8080/")
+    '::1'
+    """
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def has_allowed_scheme(url: str) -> bool:
+    """Say whether a URL is http(s), the only schemes govwatch fetches.
+
+    >>> has_allowed_scheme("https://www.gov.uk/a"), has_allowed_scheme("file:///etc/passwd")
+    (True, False)
+    """
+    return urlsplit(url.strip()).scheme.lower() in ALLOWED_SCHEMES
+
+
+def is_public_address(address: str) -> bool:
+    """Say whether an IP address is globally routable (not private, loopback, link-local or reserved).
+
+    Links inside feed content are untrusted input: without this check a feed could make us fetch
+    `http://169.254.169.254/` (cloud metadata) or services on our own machine.
+
+    >>> [is_public_address(a) for a in ("8.8.8.8", "10.0.0.1", "127.0.0.1", "169.254.169.254", "::1")]
+    [True, False, False, False, False]
+    >>> is_public_address("::ffff:127.0.0.1")
+    False
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def host_matches(host: str, allowed: Iterable[str]) -> bool:
+    """Say whether a host is in a list of host names, IP addresses or CIDR networks.
+
+    >>> host_matches("www.gov.uk", ["WWW.GOV.UK"]), host_matches("10.1.2.3", ["10.0.0.0/8"])
+    (True, True)
+    >>> host_matches("evil.example", ["10.0.0.0/8", "www.gov.uk"])
+    False
+    """
+    host = host.lower()
+    for entry in allowed:
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if "/" in entry:
+            try:
+                if ipaddress.ip_address(host) in ipaddress.ip_network(entry, strict=False):
+                    return True
+            except ValueError:
+                continue
+        elif host == entry:
+            return True
+    return False

@@ -1,0 +1,156 @@
+"""HttpClient against a loopback server: retries, Retry-After, caps, timeouts, redirects, URL safety."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from govwatch.config import HttpSettings
+from govwatch.connectors.http import HttpClient
+from govwatch.connectors.http_errors import (
+    BlockedUrlError,
+    FetchTimeoutError,
+    HttpStatusError,
+    ResponseTooLargeError,
+    TooManyRedirectsError,
+)
+
+FAST = HttpSettings(
+    connect_timeout_s=1.0,
+    read_timeout_s=0.3,
+    total_timeout_s=3.0,
+    max_retries=2,
+    backoff_base_s=0.001,
+    backoff_max_s=0.01,
+    requests_per_second_per_host=0.0,
+    max_bytes=4096,
+    contact="ops@example.org",
+)
+
+
+def test_get_returns_body_and_validators(server: Any, reply: Any) -> None:
+    server.route("/a", reply(body=b"hello", etag='"v1"', last_modified="Mon, 21 Jul 2025 22:30:00 GMT"))
+    with HttpClient(FAST) as http:
+        result = http.get(server.url("/a"))
+    assert result.content == b"hello"
+    assert result.etag == '"v1"'
+    assert result.last_modified == "Mon, 21 Jul 2025 22:30:00 GMT"
+    assert result.content_type == "text/html" and result.charset == "utf-8"
+
+
+def test_user_agent_names_the_contact(server: Any, reply: Any) -> None:
+    server.route("/a", reply(body=b"x"))
+    with HttpClient(FAST) as http:
+        http.get(server.url("/a"))
+    agent = server.requests("/a")[0].headers["user-agent"]
+    assert agent.startswith("govwatch") and "ops@example.org" in agent
+
+
+def test_conditional_get_sends_validators_and_reads_304(server: Any, reply: Any) -> None:
+    server.route("/a", reply(body=b"hello", etag='"v1"'))
+    with HttpClient(FAST) as http:
+        result = http.get(server.url("/a"), etag='"v1"')
+    assert result.not_modified and result.content == b""
+    assert server.conditional_count("/a") == 1
+
+
+def test_500s_that_recover_are_retried(server: Any, reply: Any) -> None:
+    server.route("/a", reply(status=500), reply(status=502), reply(body=b"ok"))
+    with HttpClient(FAST) as http:
+        assert http.get(server.url("/a")).content == b"ok"
+    assert server.count("/a") == 3
+
+
+def test_persistent_500_gives_up_after_max_retries(server: Any, reply: Any) -> None:
+    server.route("/a", reply(status=500))
+    with HttpClient(FAST) as http, pytest.raises(HttpStatusError) as info:
+        http.get(server.url("/a"))
+    assert info.value.retryable and info.value.status == 500
+    assert server.count("/a") == FAST.max_retries + 1
+
+
+def test_429_with_retry_after_is_honoured_then_succeeds(server: Any, reply: Any) -> None:
+    server.route("/a", reply(status=429, headers={"Retry-After": "0"}), reply(body=b"ok"))
+    with HttpClient(FAST) as http:
+        assert http.get(server.url("/a")).content == b"ok"
+    assert server.count("/a") == 2
+
+
+def test_404_is_not_retried_and_reads_as_gone(server: Any, reply: Any) -> None:
+    server.route("/a", reply(status=404))
+    with HttpClient(FAST) as http, pytest.raises(HttpStatusError) as info:
+        http.get(server.url("/a"))
+    assert info.value.gone and not info.value.retryable
+    assert server.count("/a") == 1
+
+
+def test_body_over_the_size_cap_is_refused(server: Any, reply: Any) -> None:
+    server.route("/big", reply(body=b"x" * 10_000))
+    with HttpClient(FAST) as http, pytest.raises(ResponseTooLargeError):
+        http.get(server.url("/big"))
+
+
+def test_gzip_body_over_the_cap_once_decoded_is_refused(server: Any, reply: Any) -> None:
+    server.route("/bomb", reply(body=b"0" * 100_000, gzip=True))
+    with HttpClient(FAST) as http, pytest.raises(ResponseTooLargeError):
+        http.get(server.url("/bomb"))
+
+
+def test_gzip_body_is_decoded(server: Any, reply: Any) -> None:
+    server.route("/z", reply(body=b"compressed text", gzip=True))
+    with HttpClient(FAST) as http:
+        assert http.get(server.url("/z")).content == b"compressed text"
+    assert server.requests("/z")[0].headers.get("accept-encoding", "").find("gzip") >= 0
+
+
+def test_stall_mid_body_fires_the_read_timeout(server: Any, reply: Any) -> None:
+    server.route("/stall", reply(body=b"y" * 2000, stall_after_bytes=100))
+    with HttpClient(FAST) as http, pytest.raises(FetchTimeoutError) as info:
+        http.get(server.url("/stall"))
+    assert info.value.retryable
+
+
+def test_redirects_are_followed(server: Any, reply: Any) -> None:
+    server.route("/old", reply(status=301, headers={"Location": "/new"}))
+    server.route("/new", reply(body=b"moved"))
+    with HttpClient(FAST) as http:
+        result = http.get(server.url("/old"))
+    assert result.content == b"moved" and result.url.endswith("/new")
+
+
+def test_redirect_loop_stops_at_the_limit(server: Any, reply: Any) -> None:
+    server.route("/loop", reply(status=302, headers={"Location": "/loop"}))
+    with HttpClient(FAST) as http, pytest.raises(TooManyRedirectsError):
+        http.get(server.url("/loop"))
+    assert server.count("/loop") == FAST.max_redirects + 1
+
+
+def test_non_http_scheme_is_refused() -> None:
+    with HttpClient(FAST) as http, pytest.raises(BlockedUrlError):
+        http.get("file:///etc/passwd")
+
+
+def test_link_from_content_to_loopback_is_refused_unless_trusted(server: Any, reply: Any) -> None:
+    server.route("/a", reply(body=b"secret"))
+    with HttpClient(FAST) as http, pytest.raises(BlockedUrlError):
+        http.get(server.url("/a"), from_content=True)
+    assert server.count("/a") == 0
+    with HttpClient(FAST, trusted_hosts=["127.0.0.1"]) as http:
+        assert http.get(server.url("/a"), from_content=True).content == b"secret"
+
+
+def test_redirect_from_content_to_loopback_is_refused(server: Any, reply: Any) -> None:
+    server.route("/hop", reply(status=302, headers={"Location": server.url("/inner", host="localhost")}))
+    server.route("/inner", reply(body=b"secret"))
+    with HttpClient(FAST, trusted_hosts=["127.0.0.1"]) as http, pytest.raises(BlockedUrlError):
+        http.get(server.url("/hop"), from_content=True)
+    assert server.count("/inner") == 0
+
+
+def test_allow_private_hosts_setting_admits_a_network(server: Any, reply: Any) -> None:
+    server.route("/a", reply(body=b"ok"))
+    settings = dataclasses.replace(FAST, allow_private_hosts=("127.0.0.0/8",))
+    with HttpClient(settings) as http:
+        assert http.get(server.url("/a"), from_content=True).content == b"ok"

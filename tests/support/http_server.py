@@ -1,0 +1,188 @@
+"""A loopback HTTP server for tests: routes with scripted responses, and a record of what it was asked.
+
+Tests never touch the network beyond 127.0.0.1. A test starts `LoopbackServer` as a context manager,
+scripts responses per path (several responses per path are served in order, the last one repeating, so
+"500, 500, 200" is easy), and afterwards asks what requests and conditional headers arrived.
+
+Example:
+    with LoopbackServer() as server:
+        server.route("/feed.atom", Reply(body=b"<feed/>", etag='"v1"'))
+        http.get(server.url("/feed.atom"))
+        assert server.count("/feed.atom") == 1
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reply:
+    """One scripted response.
+
+    `etag`/`last_modified` make the reply conditional: a request whose If-None-Match or If-Modified-Since
+    matches gets 304. `delay_s` waits before answering; `stall_after_bytes` sends that many body bytes and
+    then stalls (until the server stops), as a server that hangs mid-body does. `gzip` compresses the body.
+    """
+
+    status: int = 200
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    delay_s: float = 0.0
+    stall_after_bytes: int | None = None
+    gzip: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeenRequest:
+    """What the server received: the path with its query string, and the request headers (lower-case)."""
+
+    path: str
+    headers: Mapping[str, str]
+
+    @property
+    def conditional(self) -> bool:
+        return "if-none-match" in self.headers or "if-modified-since" in self.headers
+
+
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (free port) serving scripted `Reply`s per path."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._routes: dict[str, list[Reply]] = {}
+        self._served: dict[str, int] = {}
+        self._seen: list[SeenRequest] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,), daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str, *, host: str = "127.0.0.1") -> str:
+        """The absolute URL of a path on this server (`host="localhost"` gives a second host name)."""
+        return f"http://{host}:{self.port}{path}"
+
+    def route(self, path: str, *replies: Reply) -> None:
+        """Serve `replies` in order for `path` (with query string, or bare path); the last one repeats."""
+        with self._lock:
+            self._routes[path] = list(replies) or [Reply(status=204)]
+            self._served[path] = 0
+
+    def requests(self, path: str | None = None) -> list[SeenRequest]:
+        """Requests received so far, all or for one path (compared with and without the query string)."""
+        with self._lock:
+            seen = list(self._seen)
+        if path is None:
+            return seen
+        return [r for r in seen if r.path == path or r.path.split("?", 1)[0] == path]
+
+    def count(self, path: str | None = None) -> int:
+        return len(self.requests(path))
+
+    def conditional_count(self, path: str | None = None) -> int:
+        return sum(1 for r in self.requests(path) if r.conditional)
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _next_reply(self, path: str) -> Reply | None:
+        with self._lock:
+            key = path if path in self._routes else path.split("?", 1)[0]
+            replies = self._routes.get(key)
+            if replies is None:
+                return None
+            index = min(self._served[key], len(replies) - 1)
+            self._served[key] += 1
+            return replies[index]
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+            def do_GET(self) -> None:
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with server._lock:
+                    server._seen.append(SeenRequest(path=self.path, headers=headers))
+                reply = server._next_reply(self.path)
+                if reply is None:
+                    self._send(Reply(status=404, body=b"not found"))
+                    return
+                if reply.delay_s and server._stop.wait(reply.delay_s):
+                    return
+                if _not_modified(reply, headers):
+                    self.send_response(304)
+                    self._send_validators(reply)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self._send(reply)
+
+            def _send_validators(self, reply: Reply) -> None:
+                if reply.etag:
+                    self.send_header("ETag", reply.etag)
+                if reply.last_modified:
+                    self.send_header("Last-Modified", reply.last_modified)
+
+            def _send(self, reply: Reply) -> None:
+                body = gzip.compress(reply.body) if reply.gzip else reply.body
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Date", formatdate(usegmt=True))
+                if reply.gzip:
+                    self.send_header("Content-Encoding", "gzip")
+                self._send_validators(reply)
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                try:
+                    if reply.stall_after_bytes is not None:
+                        self.wfile.write(body[: reply.stall_after_bytes])
+                        self.wfile.flush()
+                        server._stop.wait(30)
+                        return
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+
+        return Handler
+
+
+def _not_modified(reply: Reply, headers: Mapping[str, str]) -> bool:
+    if reply.etag and headers.get("if-none-match") == reply.etag:
+        return True
+    return bool(reply.last_modified and headers.get("if-modified-since") == reply.last_modified)
