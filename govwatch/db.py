@@ -1,0 +1,71 @@
+"""Open the DuckDB file and bring its schema up to date with the numbered migrations in `sql/migrations/`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from govwatch.errors import SinkError
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The bundled migrations as (number, file name, SQL), in order."""
+    folder = resources.files("govwatch.sql").joinpath("migrations")
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every migration not yet recorded in `schema_migrations`; returns the names applied."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for number, name, sql in migrations():
+        if number in done:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [number, name])
+            conn.execute("COMMIT")
+        except duckdb.Error as exc:
+            conn.execute("ROLLBACK")
+            raise SinkError(f"migration {name} failed: {exc}") from exc
+        applied.append(name)
+        log.info("applied migration %s", name)
+    return applied
+
+
+def connect_writer(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open the database for writing (creating it) and apply pending migrations.
+
+    Raises:
+        SinkError: the file is locked by another process or cannot be created.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        raise SinkError(
+            f"cannot open {path} for writing: {exc}. Another govwatch run may own it; "
+            "stop it, or point --db at another file"
+        ) from exc
+    apply_migrations(conn)
+    return conn

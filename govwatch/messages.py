@@ -1,0 +1,115 @@
+"""Encode, decode and validate the JSON messages govwatch puts on Kafka, against `schemas/`.
+
+One schema per message type; every consumer validates what it reads, and anything that fails becomes a
+dead-letter record carrying the original bytes, never a crash and never a silent drop.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from govwatch.errors import SchemaError
+
+SCHEMA_VERSION = "1.0"
+SUPPORTED_MAJOR = 1
+MESSAGE_TYPES = ("announcement", "alert", "deadletter")
+
+
+@cache
+def validator(message_type: str) -> Draft202012Validator:
+    """The compiled validator of `schemas/<message_type>.schema.json`."""
+    if message_type not in MESSAGE_TYPES:
+        raise ValueError(f"unknown message type {message_type!r}")
+    text = resources.files("govwatch.schemas").joinpath(f"{message_type}.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def check_message(message_type: str, message: Any) -> None:
+    """Raise SchemaError naming the first problem (path and reason) when `message` breaks its schema.
+
+    A message from a newer major version is refused with its own reason, so an old reader dead-letters it
+    instead of misreading it.
+    """
+    if isinstance(message, dict):
+        version = str(message.get("schema_version", ""))
+        major = version.split(".", 1)[0]
+        if major.isdigit() and int(major) != SUPPORTED_MAJOR:
+            raise SchemaError(
+                f"{message_type} schema_version {version} is not supported by this govwatch "
+                f"(reads {SUPPORTED_MAJOR}.x); upgrade govwatch to read it"
+            )
+    errors = sorted(validator(message_type).iter_errors(message), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SchemaError(f"{message_type} invalid at {where}: {first.message[:300]}{more}")
+
+
+def encode(message_type: str, message: dict[str, Any]) -> bytes:
+    """Validate and serialise a message as compact UTF-8 JSON."""
+    check_message(message_type, message)
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(message_type: str, value: bytes | None) -> dict[str, Any]:
+    """Parse and validate one message value.
+
+    Raises:
+        SchemaError: not UTF-8, not JSON, not an object, or not valid against the schema.
+    """
+    if value is None:
+        raise SchemaError(f"{message_type}: empty message value (tombstone)")
+    try:
+        message = json.loads(value.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SchemaError(f"{message_type}: value is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemaError(f"{message_type}: value is not JSON ({exc.msg} at char {exc.pos})") from exc
+    if not isinstance(message, dict):
+        raise SchemaError(f"{message_type}: value is JSON {type(message).__name__}, not an object")
+    check_message(message_type, message)
+    return message
+
+
+def deadletter_record(
+    *,
+    stage: str,
+    reason: str,
+    payload: bytes | str,
+    source: str | None = None,
+    url: str | None = None,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+    key: bytes | str | None = None,
+    retryable: bool = False,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """A dead-letter record keeping the original bytes (base64) and why they were refused."""
+    raw = payload.encode("utf-8") if isinstance(payload, str) else payload
+    if isinstance(key, bytes):
+        key = key.decode("utf-8", errors="replace")
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "stage": stage,
+        "reason": reason[:2000],
+        "at": (at or datetime.now(UTC)).isoformat(),
+        "source": source,
+        "url": url,
+        "topic": topic,
+        "partition": partition,
+        "offset": offset,
+        "key": key,
+        "payload_base64": base64.b64encode(raw).decode("ascii"),
+        "retryable": retryable,
+    }

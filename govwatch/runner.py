@@ -1,0 +1,280 @@
+"""Run the whole stack: broker (embedded or external) → Beam pipeline → Kafka → DuckDB consumers.
+
+One process owns the DuckDB file while it runs. In it, the loader, the dead-letter keeper and the alert
+dispatcher each consume their topic with offsets stored in DuckDB, and a query endpoint serves
+`govwatch query` (see `govwatch.query`). The connectors' checkpoints advance once documents are durable
+(see `govwatch.publication`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from govwatch.config import Settings
+from govwatch.consumer import ConsumedMessage, DuckdbOffsetConsumer, process_batch, store_deadletter
+from govwatch.db import connect_writer
+from govwatch.kafka import ALERTS, ANNOUNCEMENTS, DEADLETTER, ensure_topics, kafka_stack, producer_options, topic_name
+from govwatch.loader import AnnouncementLoader
+from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
+from govwatch.query import QueryServer
+
+log = logging.getLogger(__name__)
+
+DRAIN_TIMEOUT_S = 120.0
+IDLE_POLL_MS = 500
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What one run did, for the command's closing line."""
+
+    stored: int = 0
+    duplicates: int = 0
+    deadlettered: int = 0
+    alerts: int = 0
+    delivered: int = 0
+    settled: int = 0
+    cycles: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class DeadletterKeeper:
+    """Stores dead-letter records from the topic in DuckDB, so `deadletters` shows every failure."""
+
+    consumer_name = "deadletters"
+
+    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+        for _message, record in items:
+            store_deadletter(conn, record)
+        return len(items)
+
+
+class DispatcherAdapter:
+    """Hands the alert dispatcher the announcement dicts of a batch."""
+
+    consumer_name = "alerts"
+
+    def __init__(self, dispatcher: Any) -> None:
+        self.dispatcher = dispatcher
+
+    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+        return int(self.dispatcher.handle(conn, [announcement for _m, announcement in items]))
+
+
+class Stack:
+    """The DuckDB side of a run: consumers, their handlers and the query endpoint, on one database."""
+
+    def __init__(self, settings: Settings, *, with_alerts: bool = True) -> None:
+        from kafka import KafkaProducer
+
+        self.settings = settings
+        self.conn = connect_writer(settings.db_path)
+        info = ensure_topics(settings.kafka)
+        self.producer = KafkaProducer(**producer_options(settings.kafka))
+        self.loader = AnnouncementLoader()
+        self.summary = RunSummary()
+
+        def consumer(name: str, kind: str, message_type: str) -> DuckdbOffsetConsumer:
+            topic = topic_name(settings.kafka, kind)
+            return DuckdbOffsetConsumer(settings.kafka, self.conn, consumer_name=name, topic=topic,
+                                        topic_id=info[topic].topic_id, message_type=message_type)
+
+        self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
+            (consumer("loader", ANNOUNCEMENTS, "announcement"), self.loader),
+            (consumer("deadletters", DEADLETTER, "deadletter"), DeadletterKeeper()),
+        ]
+        self.dispatcher: Any = None
+        if with_alerts:
+            from govwatch.alerts.dispatcher import AlertDispatcher
+
+            alerts_topic = topic_name(settings.kafka, ALERTS)
+            deadletter_topic = topic_name(settings.kafka, DEADLETTER)
+            self.dispatcher = AlertDispatcher(
+                settings,
+                publish=lambda key, value: self.producer.send(alerts_topic, key=key, value=value),
+                deadletter=lambda key, value: self.producer.send(deadletter_topic, key=key, value=value),
+            )
+            self.pairs.append((consumer("alerts", ANNOUNCEMENTS, "announcement"), DispatcherAdapter(self.dispatcher)))
+        for kafka_consumer, _handler in self.pairs:
+            kafka_consumer.start()
+        self.query_server = QueryServer(self.conn, settings.db_path).start()
+        self._lock = threading.Lock()
+
+    def _deadletter(self, record: dict[str, Any]) -> None:
+        import json
+
+        self.producer.send(topic_name(self.settings.kafka, DEADLETTER),
+                           value=json.dumps(record).encode("utf-8"))
+
+    def poll_once(self, timeout_ms: int = 100) -> int:
+        """One poll of every consumer; returns how many messages were handled."""
+        handled = 0
+        with self._lock:
+            for kafka_consumer, handler in self.pairs:
+                batch = kafka_consumer.poll(timeout_ms=timeout_ms)
+                if not batch:
+                    continue
+                on_dead = self._deadletter if kafka_consumer.consumer_name != "deadletters" else None
+                count, dead = process_batch(kafka_consumer, self.conn, handler, batch, on_deadletter=on_dead)
+                handled += len(batch)
+                self.summary.deadlettered += dead
+                if kafka_consumer.consumer_name == "alerts":
+                    self.summary.alerts += count
+            self.summary.stored = self.loader.stored
+            self.summary.duplicates = self.loader.duplicates
+        return handled
+
+    def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
+        """Consume until every consumer has caught up with its topic's end."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.poll_once()
+            if all(c.lag() == 0 for c, _h in self.pairs):
+                self.producer.flush()
+                self.poll_once(timeout_ms=50)
+                if all(c.lag() == 0 for c, _h in self.pairs):
+                    return
+        raise TimeoutError(f"consumers did not catch up within {timeout_s:.0f}s")
+
+    def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+        if not keys:
+            return set()
+        table = pa.Table.from_pylist([{"id": i, "version": v} for i, v in keys],
+                                     schema=pa.schema([("id", pa.string()), ("version", pa.int32())]))
+        with self._lock:
+            cursor = self.conn.cursor()
+            try:
+                cursor.register("wanted", table)
+                rows = cursor.execute(
+                    "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version)"
+                ).fetchall()
+            finally:
+                cursor.close()
+        return {(str(i), int(v)) for i, v in rows}
+
+    def settle(self) -> int:
+        settled = settle_spool(spool_dir_for(self.settings.checkpoint_path), self.settings.checkpoint_path,
+                               self.stored_keys)
+        self.summary.settled += settled
+        return settled
+
+    def deliver(self) -> int:
+        if self.dispatcher is None:
+            return 0
+        with self._lock:
+            delivered = int(self.dispatcher.deliver_pending(self.conn))
+        self.producer.flush()
+        self.summary.delivered += delivered
+        return delivered
+
+    def close(self) -> None:
+        self.query_server.stop()
+        for kafka_consumer, _handler in self.pairs:
+            kafka_consumer.close()
+        self.producer.close(timeout=10)
+        self.conn.close()
+
+
+def publication_callback(settings: Settings) -> MarkPublished | SpoolPublished:
+    """Where acknowledged documents go: straight to the checkpoint, or (embedded broker) to the spool."""
+    if settings.embedded_broker:
+        return SpoolPublished(spool_dir_for(settings.checkpoint_path))
+    return MarkPublished(settings.checkpoint_path)
+
+
+def run_cycle(stack: Stack, settings: Settings, ready: Settings, *, beam_args: Sequence[str] = (),
+              force: bool = False, progress: Progress | None = None) -> None:
+    """Poll every source once through the pipeline, then store, settle and alert before returning."""
+    from govwatch.pipeline.transforms import run_bounded
+
+    names = [s.name for s in ready.sources]
+    if names:
+        if progress:
+            progress(f"polling {len(names)} source(s) through the pipeline")
+        run_bounded(ready, names, beam_args=beam_args, on_published=publication_callback(settings), force=force)
+    if progress:
+        progress("loading into DuckDB")
+    stack.drain()
+    stack.settle()
+    if progress:
+        progress("delivering alerts")
+    stack.deliver()
+    stack.summary.cycles += 1
+
+
+def run_once(settings: Settings, *, beam_args: Sequence[str] = (), force: bool = False,
+             progress: Progress | None = None, with_alerts: bool = True,
+             between: Callable[[int], bool] | None = None) -> RunSummary:
+    """`govwatch run --once`: one poll of every source, everything stored and alerted before returning.
+
+    `between(n)`, when given, is called after cycle n and returns True to run another cycle on the same
+    broker and database (the demo uses it to publish a second phase of its sample).
+    """
+    with kafka_stack(settings) as ready:
+        stack = Stack(ready, with_alerts=with_alerts)
+        try:
+            stack.settle()  # documents a crashed run left stored but unsettled
+            cycle = 0
+            while True:
+                run_cycle(stack, settings, ready, beam_args=beam_args, force=force, progress=progress)
+                cycle += 1
+                if between is None or not between(cycle):
+                    break
+            return stack.summary
+        finally:
+            stack.close()
+
+
+def run_forever(settings: Settings, *, beam_args: Sequence[str] = (), progress: Progress | None = None,
+                stop: threading.Event | None = None) -> RunSummary:
+    """`govwatch run`: poll sources as they fall due, store and alert continuously, until stopped.
+
+    The consumers run in a background thread, so alerts go out within a second of a message reaching
+    Kafka; the main thread runs a bounded pipeline per poll cycle (sources not yet due return at once).
+    """
+    stop = stop or threading.Event()
+    with kafka_stack(settings) as ready:
+        stack = Stack(ready)
+        worker_error: list[BaseException] = []
+
+        def consume() -> None:
+            try:
+                while not stop.is_set():
+                    stack.poll_once(timeout_ms=IDLE_POLL_MS)
+                    stack.deliver()
+            except BaseException as exc:  # reported by the main thread, which then stops the run
+                worker_error.append(exc)
+                stop.set()
+
+        worker = threading.Thread(target=consume, name="govwatch-consumers", daemon=True)
+        worker.start()
+        try:
+            interval = min((s.interval_s for s in ready.sources), default=60.0)
+            while not stop.is_set():
+                from govwatch.pipeline.transforms import run_bounded
+
+                if ready.sources:
+                    run_bounded(ready, [s.name for s in ready.sources], beam_args=beam_args,
+                                on_published=publication_callback(settings))
+                stack.settle()
+                stack.summary.cycles += 1
+                if progress:
+                    progress(f"cycle {stack.summary.cycles}: {stack.summary.stored} stored, "
+                             f"{stack.summary.alerts} alerts; next poll in {interval:.0f}s")
+                stop.wait(interval)
+        finally:
+            stop.set()
+            worker.join(timeout=10)
+            stack.close()
+        if worker_error:
+            raise worker_error[0]
+        return stack.summary

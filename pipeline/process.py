@@ -1,0 +1,128 @@
+"""Turn one fetched document into one announcement message: extract → repair → tag.
+
+The stages compose in a fixed order (each a pure function of its own module):
+
+1. extract: Content API JSON or HTML page → `ExtractedDocument` (`pipeline/extract.py`);
+2. repair: title, summary and body through `repair_text` (`pipeline/repair.py`), the "Notes to editors"
+   offset kept in step with the repaired body;
+3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`);
+4. assemble the message of `schemas/announcement.schema.json`, with a content hash that identifies the
+   version's text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from govwatch.connectors.records import FetchedDocument
+from govwatch.pipeline.extract import extract_content_item, extract_html
+from govwatch.pipeline.records import Annotations, ExtractedDocument, Repair, RepairResult
+from govwatch.pipeline.repair import repair_text
+from govwatch.pipeline.tag import tag_text
+
+SCHEMA_VERSION = "1.0"
+CONTENT_HASH_CHARS = 32
+
+
+def extract_document(doc: FetchedDocument) -> ExtractedDocument:
+    """Extract from the payload the connector fetched; a broken Content API payload is an empty record."""
+    if doc.payload_kind == "content_api":
+        try:
+            item = json.loads(doc.payload)
+        except json.JSONDecodeError:
+            return ExtractedDocument(extraction_status="bad_content_api_json")
+        if not isinstance(item, dict):
+            return ExtractedDocument(extraction_status="bad_content_api_json")
+        return extract_content_item(item)
+    return extract_html(doc.payload, url=doc.url)
+
+
+def merge_repairs(results: Iterable[RepairResult]) -> tuple[Repair, ...]:
+    """One entry per kind of repair across title, summary and body, counts added.
+
+    >>> a = RepairResult(text="x", repairs=(Repair(kind="gbk_mojibake", count=2, example="鈥檚 → ’s"),))
+    >>> b = RepairResult(text="y", repairs=(Repair(kind="gbk_mojibake", count=1, example="拢 → £"),))
+    >>> merge_repairs([a, b])[0].count
+    3
+    """
+    merged: dict[tuple[str, bool, bool], Repair] = {}
+    for result in results:
+        for repair in result.repairs:
+            key = (repair.kind, repair.inferred, repair.suspect)
+            if key in merged:
+                merged[key] = dataclasses.replace(merged[key], count=merged[key].count + repair.count)
+            else:
+                merged[key] = repair
+    return tuple(merged.values())
+
+
+def _repair_body(body: str, notes_offset: int | None) -> tuple[RepairResult, int | None]:
+    """Repair the body in two parts when it has notes to editors, so the notes offset stays right."""
+    if notes_offset is None or not 0 <= notes_offset <= len(body):
+        return repair_text(body), None
+    head, notes = repair_text(body[:notes_offset]), repair_text(body[notes_offset:])
+    combined = RepairResult(text=head.text + notes.text, repairs=merge_repairs([head, notes]))
+    return combined, len(head.text)
+
+
+def content_hash(title: str, summary: str, body_text: str) -> str:
+    """A short stable hash of what a reader sees; a change means a new version of the document."""
+    digest = hashlib.sha256("\x1f".join((title, summary, body_text)).encode("utf-8")).hexdigest()
+    return digest[:CONTENT_HASH_CHARS]
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses and tuples → JSON-ready dicts and lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def process_document(doc: FetchedDocument) -> dict[str, Any]:
+    """Build the announcement message of one fetched document (never raises on bad content).
+
+    A document without a usable body still becomes a message, with its `extraction_status` saying why
+    and no annotations, so the analyst sees it was seen.
+    """
+    extracted = extract_document(doc)
+    title = repair_text(extracted.title or doc.feed_title)
+    summary = repair_text(extracted.summary or doc.feed_summary)
+    body, notes_offset = _repair_body(extracted.body_text, extracted.notes_offset)
+    organisations = tuple(dict.fromkeys(o for o in extracted.organisations if o))
+    if extracted.extraction_status == "ok" and body.text.strip():
+        # Notes to editors are tagged too: they often state an agreement's legal nature.
+        annotations = tag_text(body.text, title=title.text, organisations=organisations)
+    else:
+        annotations = Annotations()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": doc.id,
+        "version": doc.version,
+        "url": doc.url,
+        "canonical_url": extracted.canonical_url,
+        "title": title.text,
+        "document_type": extracted.document_type,
+        "published_at": extracted.published_at or doc.feed_published_at,
+        "updated_at": extracted.updated_at or doc.feed_updated_at,
+        "organisations": list(organisations),
+        "summary": summary.text,
+        "body_text": body.text,
+        "language": extracted.language,
+        "source": doc.source,
+        "fetched_at": doc.fetched_at,
+        "content_hash": content_hash(title.text, summary.text, body.text),
+        "withdrawn": doc.withdrawn,
+        "extraction_status": extracted.extraction_status,
+        "notes_offset": notes_offset,
+        "repairs": _plain(merge_repairs([title, summary, body])),
+        "partnerships": _plain(annotations.partnerships),
+        "figures": _plain(annotations.figures),
+        "entities": _plain(annotations.entities),
+        "topics": list(annotations.topics),
+    }

@@ -1,0 +1,197 @@
+"""Thin Beam wrappers around the connectors and the pure steps; all logic lives elsewhere.
+
+`PollAndPublish` is the whole pipeline: poll sources → extract/repair/tag → validate → Kafka, with every
+failure sent to the dead-letter topic and counted. The same transform serves one-shot, backfill and
+streaming runs, and runs unchanged on other Beam runners (pass their options through).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+from apache_beam.pvalue import TaggedOutput
+
+from govwatch.config import Settings
+from govwatch.connectors.records import FetchedDocument, SourceFailure
+from govwatch.errors import GovwatchError, SinkError
+from govwatch.kafka import ANNOUNCEMENTS, DEADLETTER, PRODUCE_TIMEOUT_S, producer_options, topic_name
+from govwatch.messages import deadletter_record, encode
+from govwatch.pipeline.process import process_document
+
+log = logging.getLogger(__name__)
+
+DEADLETTER_TAG = "deadletter"
+PublishedCallback = Callable[[Sequence[FetchedDocument]], None]
+
+
+def _failure_record(failure: SourceFailure) -> dict[str, Any]:
+    return deadletter_record(
+        stage=failure.stage, reason=failure.reason, payload=failure.payload, source=failure.source,
+        url=failure.url, retryable=failure.retryable,
+    )
+
+
+class PollSourcesFn(beam.DoFn):  # type: ignore[misc]
+    """Poll one configured source by name; documents go on, failures to the dead-letter output."""
+
+    def __init__(self, settings: Settings, *, force: bool = False) -> None:
+        self.settings = settings
+        self.force = force
+        self.failures = Metrics.counter("connectors", "source-failures")
+        self.documents = Metrics.counter("connectors", "documents")
+
+    def setup(self) -> None:
+        from govwatch.connectors.checkpoint import Checkpoint
+        from govwatch.connectors.http import HttpClient
+        from govwatch.connectors.poll import trusted_hosts
+
+        self.http = HttpClient(self.settings.http, trusted_hosts=trusted_hosts(self.settings))
+        self.checkpoint = Checkpoint(self.settings.checkpoint_path)
+
+    def process(self, source_name: str) -> Iterator[Any]:
+        from govwatch.connectors.poll import poll_source
+
+        source = next(s for s in self.settings.sources if s.name == source_name)
+        for item in poll_source(source, settings=self.settings, http=self.http, checkpoint=self.checkpoint,
+                                force=self.force):
+            if isinstance(item, SourceFailure):
+                self.failures.inc()
+                yield TaggedOutput(DEADLETTER_TAG, _failure_record(item))
+            else:
+                self.documents.inc()
+                yield item
+
+    def teardown(self) -> None:
+        self.http.close()
+        self.checkpoint.close()
+
+
+class ProcessDocumentFn(beam.DoFn):  # type: ignore[misc]
+    """Extract, repair, tag and validate one document into an encoded announcement message."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.failed = Metrics.counter("pipeline", "process-failures")
+
+    def process(self, doc: FetchedDocument) -> Iterator[Any]:
+        try:
+            value = encode("announcement", process_document(doc))
+        except Exception as exc:  # a poison document must not stop the others; it is dead-lettered
+            self.failed.inc()
+            log.warning("dead-letter %s v%d: %s: %s", doc.url, doc.version, type(exc).__name__, exc)
+            stage = "validate" if isinstance(exc, GovwatchError) else "process"
+            yield TaggedOutput(DEADLETTER_TAG, deadletter_record(
+                stage=stage, reason=f"{type(exc).__name__}: {exc}", payload=doc.payload, source=doc.source,
+                url=doc.url, key=doc.id,
+            ))
+            return
+        yield doc, doc.id.encode("utf-8"), value
+
+
+class PublishFn(beam.DoFn):  # type: ignore[misc]
+    """Send encoded messages to Kafka; after the bundle's flush every send is acknowledged (acks=all),
+    and only then are the documents reported as published."""
+
+    def __init__(self, settings: Settings, kind: str, on_published: PublishedCallback | None = None) -> None:
+        self.settings = settings
+        self.topic = topic_name(settings.kafka, kind)
+        self.on_published = on_published
+        self.sent = Metrics.counter("kafka", f"sent-{kind}")
+
+    def setup(self) -> None:
+        from kafka import KafkaProducer
+
+        self.producer = KafkaProducer(**producer_options(self.settings.kafka))
+
+    def start_bundle(self) -> None:
+        self.pending: list[tuple[Any, FetchedDocument | None]] = []
+
+    def process(self, element: Any) -> None:
+        if isinstance(element, dict):  # a dead-letter record
+            import json
+
+            value = json.dumps(element, ensure_ascii=False).encode("utf-8")
+            self.pending.append((self.producer.send(self.topic, key=(element.get("key") or "").encode(), value=value), None))
+            return
+        doc, key, value = element
+        self.pending.append((self.producer.send(self.topic, key=key, value=value), doc))
+
+    def finish_bundle(self) -> None:
+        from kafka.errors import KafkaError
+
+        self.producer.flush(timeout=PRODUCE_TIMEOUT_S)
+        published: list[FetchedDocument] = []
+        for future, doc in self.pending:
+            try:
+                future.get(timeout=PRODUCE_TIMEOUT_S)
+            except KafkaError as exc:
+                raise SinkError(f"Kafka did not acknowledge a message on {self.topic}: {exc}") from exc
+            if doc is not None:
+                published.append(doc)
+        self.sent.inc(len(self.pending))
+        self.pending = []
+        if published and self.on_published is not None:
+            self.on_published(published)
+
+    def teardown(self) -> None:
+        self.producer.close(timeout=PRODUCE_TIMEOUT_S)
+
+
+class PublishDocuments(beam.PTransform):  # type: ignore[misc]
+    """FetchedDocuments → announcement messages on Kafka; failures → dead-letter topic."""
+
+    def __init__(self, settings: Settings, on_published: PublishedCallback | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.on_published = on_published
+
+    def expand(self, documents: Any) -> Any:
+        processed = documents | "ExtractRepairTag" >> beam.ParDo(ProcessDocumentFn(self.settings)).with_outputs(
+            DEADLETTER_TAG, main="messages"
+        )
+        processed.messages | "PublishAnnouncements" >> beam.ParDo(
+            PublishFn(self.settings, ANNOUNCEMENTS, self.on_published)
+        )
+        return processed[DEADLETTER_TAG]
+
+
+class PollAndPublish(beam.PTransform):  # type: ignore[misc]
+    """Source names → poll → process → Kafka, with one dead-letter stream for every failure."""
+
+    def __init__(self, settings: Settings, *, force: bool = False, on_published: PublishedCallback | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.force = force
+        self.on_published = on_published
+
+    def expand(self, source_names: Any) -> Any:
+        polled = source_names | "PollSources" >> beam.ParDo(PollSourcesFn(self.settings, force=self.force)).with_outputs(
+            DEADLETTER_TAG, main="documents"
+        )
+        failed = polled.documents | "Publish" >> PublishDocuments(self.settings, self.on_published)
+        dead = (polled[DEADLETTER_TAG], failed) | "AllDeadLetters" >> beam.Flatten()
+        return dead | "PublishDeadLetters" >> beam.ParDo(PublishFn(self.settings, DEADLETTER))
+
+
+def run_bounded(
+    settings: Settings,
+    source_names: Iterable[str],
+    *,
+    beam_args: Sequence[str] = (),
+    on_published: PublishedCallback | None = None,
+    force: bool = False,
+) -> None:
+    """Run the pipeline once over `source_names` and wait for it to finish."""
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    options = PipelineOptions(list(beam_args) or ["--runner=DirectRunner", "--direct_num_workers=1"])
+    with beam.Pipeline(options=options) as pipeline:
+        (
+            pipeline
+            | "Sources" >> beam.Create(sorted(source_names))
+            | "PollAndPublish" >> PollAndPublish(settings, force=force, on_published=on_published)
+        )
