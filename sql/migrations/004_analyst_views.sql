@@ -6,8 +6,8 @@ INSERT OR IGNORE INTO gbp_rates VALUES ('GBP', 1.0), ('USD', 0.79), ('EUR', 0.85
     ('CAD', 0.57), ('AUD', 0.52);
 
 CREATE OR REPLACE VIEW latest_announcements AS
-SELECT id, title, document_type, organisations, coalesce(updated_at, published_at) AS at, url, version
-FROM announcements ORDER BY at DESC NULLS LAST;
+SELECT id, title, document_type, organisations, coalesce(updated_at, published_at) AS latest_at, url, version
+FROM announcements ORDER BY latest_at DESC NULLS LAST;
 
 CREATE OR REPLACE VIEW partnerships_by_organisation AS
 SELECT org AS organisation, p.kind, count(*) AS agreements,

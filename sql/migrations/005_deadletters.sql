@@ -3,7 +3,7 @@ CREATE TABLE IF NOT EXISTS deadletter_rows (
     fingerprint    VARCHAR PRIMARY KEY,  -- stage + position + payload: a replayed message is stored once
     stage          VARCHAR NOT NULL,
     reason         VARCHAR NOT NULL,
-    at             TIMESTAMPTZ NOT NULL,
+    failed_at      TIMESTAMPTZ NOT NULL,
     source         VARCHAR,
     url            VARCHAR,
     topic          VARCHAR,
@@ -15,6 +15,6 @@ CREATE TABLE IF NOT EXISTS deadletter_rows (
 );
 
 CREATE OR REPLACE VIEW deadletters AS
-SELECT stage, reason, at, source, url, topic, "partition", "offset", key,
+SELECT stage, reason, failed_at, source, url, topic, "partition", "offset", key,
        octet_length(from_base64(payload_base64)) AS payload_bytes, retryable
 FROM deadletter_rows;

@@ -1,0 +1,381 @@
+"""The `govwatch` command line. Commands wrap library calls and hold no logic of their own.
+
+stdout carries data only; messages, progress and logs go to stderr. Exit codes: 0 success, 1 runtime
+failure (one `error: ...` line on stderr; the traceback only with --debug), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from govwatch import __version__
+from govwatch.config import Settings, load_settings
+from govwatch.errors import GovwatchError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="govwatch",
+    help="Watch government technology announcements (partnerships, MoUs, investments, contracts) "
+    "and query them with SQL.\n\nStart with `govwatch demo`, then `govwatch query \"select * from partnerships\"`.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+stderr = Console(stderr=True)
+_state: dict[str, bool] = {"debug": False}
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML config file (default: $GOVWATCH_CONFIG or ./govwatch.toml).")
+]
+DbOption = Annotated[
+    Path | None, typer.Option("--db", help="DuckDB file (default: $GOVWATCH_DB, [duckdb] path, ./govwatch.duckdb).")
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn GovwatchError into `error: ...` on stderr and exit code 1 (traceback only with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GovwatchError as exc:
+            if _state["debug"]:
+                stderr.print_exception()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        except KeyboardInterrupt:
+            typer.echo("interrupted; stopped cleanly", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def settings_from(config: Path | None, db: Path | None) -> Settings:
+    return load_settings(config, db_path=db)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"govwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens (to stderr).")] = False,
+) -> None:
+    _state["debug"] = debug
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if not debug:
+        for noisy in ("kafka", "apache_beam", "trafilatura", "htmldate", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.ERROR if not verbose else logging.WARNING)
+
+
+# --- query ---------------------------------------------------------------------------------------------
+
+
+def write_rows(columns: list[str], rows: Iterator[list[Any]], fmt: OutputFormat) -> int:
+    """Write a result to stdout in the chosen format, streaming for csv/json/jsonl; returns row count."""
+    out = sys.stdout
+    count = 0
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for v in row)
+            count += 1
+    elif fmt is OutputFormat.json:
+        out.write("[")
+        for row in rows:
+            out.write(("," if count else "") + "\n" + json.dumps(dict(zip(columns, row, strict=True)),
+                                                                 ensure_ascii=False, default=str))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    elif fmt is OutputFormat.jsonl:
+        for row in rows:
+            out.write(json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str) + "\n")
+            count += 1
+    else:
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) if not isinstance(v, list | dict)
+                            else json.dumps(v, ensure_ascii=False) for v in row))
+            count += 1
+        Console(soft_wrap=False).print(table)
+    out.flush()
+    return count
+
+
+@app.command()
+@handle_errors
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW).")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    parquet: Annotated[Path | None, typer.Option("--parquet", help="Write the result to this Parquet file instead.")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run read-only SQL over the govwatch database, even while `govwatch run` is loading it.
+
+    Reads the DuckDB file (directly, or through the running govwatch that owns it); writes the result to
+    stdout. Write statements are refused. Views: announcements, partnerships, figures, entities, topics,
+    alerts, deadletters, announcement_history, latest_announcements, partnerships_by_organisation,
+    money_by_department_month, frequent_partners; table macro search_announcements('words').
+
+    Example: govwatch query "select kind, parties from partnerships" --format json
+    """
+    from govwatch.query import open_query
+
+    settings = settings_from(config, db)
+    with open_query(settings, sql) as result:
+        if parquet is not None:
+            from govwatch.export import write_parquet
+
+            count = write_parquet(result.columns, result.rows, parquet)
+            typer.echo(f"wrote {count} rows to {parquet}", err=True)
+            return
+        write_rows(result.columns, result.rows, fmt)
+
+
+# --- run, backfill, broker, demo ------------------------------------------------------------------------
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@handle_errors
+def run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="Poll every source once, store, alert, then exit.")] = False,
+    runner: Annotated[str | None, typer.Option("--runner", help="Beam runner (default DirectRunner).")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Poll the configured [[sources]] through the pipeline into Kafka and DuckDB, and fire alerts.
+
+    Reads the config's sources and subscriptions; writes the DuckDB file, the connector checkpoint beside
+    it, and alert deliveries. Without --once it runs until Ctrl-C / SIGTERM. Extra arguments are passed
+    to Beam (e.g. --direct_num_workers=2). With no [kafka] bootstrap_servers an embedded broker is started
+    on 127.0.0.1 and stopped on exit.
+
+    Example: govwatch run --once --config govwatch.toml
+    """
+    from govwatch.broker import sigterm_as_keyboard_interrupt
+    from govwatch.runner import run_forever, run_once
+
+    settings = settings_from(config, db)
+    if not settings.sources:
+        raise GovwatchError("no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`")
+    beam_args = list(ctx.args) + ([f"--runner={runner}"] if runner else [])
+    with sigterm_as_keyboard_interrupt():
+        if once:
+            summary = run_once(settings, beam_args=beam_args, progress=_progress)
+        else:
+            summary = run_forever(settings, beam_args=beam_args, progress=_progress)
+    typer.echo(f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
+               f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)", err=True)
+
+
+def _progress(message: str) -> None:
+    stderr.print(f"[dim]govwatch:[/dim] {message}")
+
+
+@app.command()
+@handle_errors
+def broker(
+    port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")] = None,
+) -> None:
+    """Run the embedded Kafka-protocol broker (tansu, memory only) in the foreground until Ctrl-C.
+
+    Point other govwatch commands at it with GOVWATCH_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT.
+
+    Example: govwatch broker --port 9092
+    """
+    from govwatch.broker import EmbeddedBroker, sigterm_as_keyboard_interrupt
+
+    with sigterm_as_keyboard_interrupt(), EmbeddedBroker(port=port) as embedded:
+        typer.echo(embedded.bootstrap_servers)
+        stderr.print(f"broker ready on {embedded.bootstrap_servers} (memory only); Ctrl-C stops it")
+        try:
+            while True:
+                if embedded._process is None or embedded._process.wait(timeout=1.0) is not None:
+                    raise GovwatchError("the broker process exited")
+        except KeyboardInterrupt:
+            stderr.print("stopping broker")
+        except Exception as exc:
+            import subprocess
+
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
+
+
+# --- single-document tools ----------------------------------------------------------------------------
+
+
+def _read_input(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    file = Path(path)
+    if not file.is_file():
+        raise GovwatchError(f"no such file: {path}")
+    return file.read_bytes()
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+@handle_errors
+def extract(
+    source: Annotated[str, typer.Argument(help="A URL, an HTML or Content API JSON file, or - for stdin.")],
+    config: ConfigOption = None,
+) -> None:
+    """Extract one page: print its title, dates, organisations, text and repairs as JSON.
+
+    Reads an http(s) URL (fetched politely with the configured HTTP settings), a file, or stdin; a file
+    holding Content API JSON is read as such.
+
+    Example: govwatch extract https://www.gov.uk/government/news/some-press-release
+    """
+    from govwatch.tools import extract_source
+
+    _print_json(extract_source(source, settings_from(config, None), _read_input))
+
+
+@app.command()
+@handle_errors
+def repair(
+    source: Annotated[str, typer.Argument(help="A text file, or - for stdin.")],
+    report: Annotated[bool, typer.Option("--report", help="Print the list of repairs (JSON) on stderr.")] = False,
+) -> None:
+    """Repair mojibake and broken characters in a text file; the repaired text goes to stdout.
+
+    Fixes what ftfy fixes and more: UTF-8 read as GBK/GB18030, Big5 or Shift-JIS (also twice), with lost
+    bytes inferred from context; suspect runs are left as they are and reported.
+
+    Example: govwatch repair scraped.txt --report > clean.txt
+    """
+    from govwatch.tools import repair_bytes
+
+    result, repairs = repair_bytes(_read_input(source))
+    sys.stdout.write(result)
+    sys.stdout.flush()
+    if report:
+        typer.echo(json.dumps(repairs, ensure_ascii=False, indent=2), err=True)
+
+
+@app.command()
+@handle_errors
+def tag(
+    source: Annotated[str, typer.Argument(help="A text or HTML file, or - for stdin.")],
+) -> None:
+    """Tag one document: print its partnerships, figures, entities and topics as JSON, with evidence.
+
+    HTML is extracted and repaired first; text is repaired first.
+
+    Example: govwatch tag press-release.html
+    """
+    from govwatch.tools import tag_bytes
+
+    _print_json(tag_bytes(_read_input(source)))
+
+
+# --- backfill -----------------------------------------------------------------------------------------
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@handle_errors
+def backfill(
+    ctx: typer.Context,
+    since: Annotated[str, typer.Option("--since", help="First publication date, YYYY-MM-DD.")],
+    until: Annotated[str | None, typer.Option("--until", help="Last publication date, YYYY-MM-DD.")] = None,
+    organisation: Annotated[list[str] | None, typer.Option("--organisation", help="Organisation slug (repeatable).")] = None,
+    document_type: Annotated[list[str] | None, typer.Option("--document-type", help="Document type (repeatable).")] = None,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Fetch past announcements through the GOV.UK Search API into the same pipeline, with progress.
+
+    Pages through /api/search.json (newest first) to the end; resumable after Ctrl-C or a crash without
+    re-fetching what was already published. Writes DuckDB and the checkpoint like `govwatch run --once`.
+
+    Example: govwatch backfill --since 2025-01-01 --organisation department-for-science-innovation-and-technology
+    """
+    from govwatch.backfill import run_backfill
+    from govwatch.broker import sigterm_as_keyboard_interrupt
+
+    try:
+        start = date.fromisoformat(since)
+        end = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise click.BadParameter(f"dates are YYYY-MM-DD ({exc})") from exc
+    settings = settings_from(config, db)
+    with sigterm_as_keyboard_interrupt():
+        summary = run_backfill(settings, since=start, until=end, organisations=tuple(organisation or ()),
+                               document_types=tuple(document_type or ()), beam_args=list(ctx.args))
+    typer.echo(f"backfill done: {summary.stored} new announcement versions stored, "
+               f"{summary.deadlettered} dead-lettered", err=True)
+
+
+@app.command()
+@handle_errors
+def demo(
+    db: DbOption = None,
+) -> None:
+    """Run the whole stack offline on the bundled GOV.UK-format sample, then print a summary.
+
+    Serves the sample (Atom feeds, Content API JSON, article pages, an RSS newsroom) on 127.0.0.1,
+    runs it through the embedded broker, the Beam pipeline, DuckDB and alerts (two phases: the second
+    brings updated versions), and leaves ./govwatch.duckdb (or --db) to query. The demo database is
+    recreated each time; a database holding non-demo data is never touched.
+
+    Example: govwatch demo && govwatch query "select * from partnerships"
+    """
+    from govwatch.broker import sigterm_as_keyboard_interrupt
+    from govwatch.demo.run import print_summary, run_demo
+
+    with sigterm_as_keyboard_interrupt():
+        result = run_demo(db or Path("govwatch.duckdb"), progress=_progress)
+    print_summary(result)
+
+
+def _mount_alert_commands() -> None:
+    from govwatch.alerts.commands import register
+
+    register(app)
+
+
+_mount_alert_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

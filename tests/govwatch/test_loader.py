@@ -1,0 +1,99 @@
+"""The loader stores each (id, version) once and the views show the newest version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from govwatch.consumer import ConsumedMessage
+from govwatch.db import connect_writer
+from govwatch.loader import AnnouncementLoader
+from tests.support.announcements import make_announcement
+
+
+def _items(*messages: dict) -> list[tuple[ConsumedMessage, dict]]:
+    return [
+        (ConsumedMessage(topic="govwatch.announcements", partition=0, offset=i, key=m["id"].encode(), value=b"{}"), m)
+        for i, m in enumerate(messages)
+    ]
+
+
+def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, *messages: dict) -> int:
+    conn.execute("BEGIN TRANSACTION")
+    stored = loader.handle(conn, _items(*messages))
+    conn.execute("COMMIT")
+    return stored
+
+
+def test_replayed_batch_changes_nothing(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    loader = AnnouncementLoader()
+    batch = [make_announcement("a", 1), make_announcement("b", 1)]
+    assert _store(conn, loader, *batch) == 2
+    assert _store(conn, loader, *batch) == 0
+    assert conn.execute("select count(*) from announcement_versions").fetchone() == (2,)
+    assert conn.execute("select count(*) from partnership_rows").fetchone() == (2,)
+    assert conn.execute("select count(*) from figure_rows").fetchone() == (2,)
+    assert loader.duplicates == 2
+
+
+def test_duplicate_within_one_batch_is_stored_once(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    assert _store(conn, AnnouncementLoader(), make_announcement("a", 1), make_announcement("a", 1)) == 1
+    assert conn.execute("select count(*) from partnerships").fetchone() == (1,)
+
+
+def test_newer_version_replaces_current_row_and_keeps_history(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    loader = AnnouncementLoader()
+    _store(conn, loader, make_announcement("a", 1))
+    _store(conn, loader, make_announcement("a", 2))
+    assert conn.execute("select version from announcements where id = 'a'").fetchall() == [(2,)]
+    assert conn.execute("select count(*) from announcement_history where id = 'a'").fetchone() == (2,)
+    assert conn.execute("select value from figures where announcement_id = 'a'").fetchall() == [(4e9,)]
+
+
+def test_older_version_arriving_late_does_not_hide_newer(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    loader = AnnouncementLoader()
+    _store(conn, loader, make_announcement("a", 3))
+    _store(conn, loader, make_announcement("a", 2))
+    assert conn.execute("select version, title from announcements").fetchall() == [(3, "Example announcement a v3")]
+    assert conn.execute("select count(*) from announcement_history").fetchone() == (2,)
+
+
+def test_public_views_have_the_documented_columns(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    _store(conn, AnnouncementLoader(), make_announcement("a", 1))
+    expected = {
+        "announcements": ["id", "version", "url", "title", "document_type", "published_at", "updated_at",
+                          "organisations", "summary", "body_text", "language", "repairs", "source", "fetched_at"],
+        "partnerships": ["announcement_id", "kind", "parties", "status", "signatories", "evidence"],
+        "figures": ["announcement_id", "kind", "value", "currency", "unit", "qualifier", "text", "evidence"],
+        "entities": ["announcement_id", "kind", "name", "role"],
+        "topics": ["announcement_id", "topic"],
+    }
+    for view, columns in expected.items():
+        got = [d[0] for d in conn.execute(f"select * from {view} limit 0").description]
+        assert got[: len(columns)] == columns, view
+
+
+def test_timestamps_are_typed_and_lists_are_lists(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "db.duckdb")
+    _store(conn, AnnouncementLoader(), make_announcement("a", 1))
+    published, organisations, parties = conn.execute(
+        "select a.published_at, a.organisations, p.parties from announcements a join partnerships p on p.announcement_id = a.id"
+    ).fetchone()
+    assert published.year == 2025
+    assert organisations == ["Department for Science, Innovation and Technology"]
+    assert parties == ["UK Government", "Example AI"]
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    path = tmp_path / "db.duckdb"
+    connect_writer(path).close()
+    conn = connect_writer(path)
+    names = [r[0] for r in conn.execute("select name from schema_migrations order by version").fetchall()]
+    assert names == sorted(set(names))
+    assert "001_core.sql" in names

@@ -1,0 +1,47 @@
+"""Valid announcement messages for tests of the loader, consumers and queries."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+
+def make_announcement(doc_id: str = "5f3c1d2e-0000-4000-8000-000000000001", version: int = 1, **overrides: Any) -> dict[str, Any]:
+    """A schema-valid announcement with one MoU, one money figure, entities and topics."""
+    body = overrides.pop("body_text", f"The Department and Example AI signed a memorandum of understanding (v{version}). "
+                                      "It is backed by £2 billion.")
+    message: dict[str, Any] = {
+        "schema_version": "1.0",
+        "id": doc_id,
+        "version": version,
+        "url": f"https://www.gov.uk/government/news/{doc_id}",
+        "canonical_url": None,
+        "title": f"Example announcement {doc_id} v{version}",
+        "document_type": "press_release",
+        "published_at": "2025-07-21T10:00:00+01:00",
+        "updated_at": f"2025-07-2{min(version, 9)}T10:00:00+01:00",
+        "organisations": ["Department for Science, Innovation and Technology"],
+        "summary": "A summary.",
+        "body_text": body,
+        "language": "en",
+        "source": "test",
+        "fetched_at": "2025-07-21T10:05:00+00:00",
+        "content_hash": hashlib.sha256(body.encode()).hexdigest()[:32],
+        "withdrawn": False,
+        "extraction_status": "ok",
+        "notes_offset": None,
+        "repairs": [],
+        "partnerships": [
+            {"kind": "memorandum_of_understanding", "parties": ["UK Government", "Example AI"], "status": "signed",
+             "signatories": [{"name": "Peter Kyle", "role": "Technology Secretary", "party": "UK Government"}],
+             "legal_nature": None, "date": None, "evidence": [{"sentence": body, "start": 0, "end": 40}]}
+        ],
+        "figures": [
+            {"kind": "money", "value": 2e9 * version, "value_max": None, "currency": "GBP", "unit": None,
+             "qualifier": None, "text": "£2 billion", "purpose": None, "evidence": None}
+        ],
+        "entities": [{"kind": "organisation", "name": "Example AI", "role": None, "evidence": None}],
+        "topics": ["ai"],
+    }
+    message.update(overrides)
+    return message
