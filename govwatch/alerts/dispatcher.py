@@ -1,0 +1,432 @@
+"""The alert dispatcher: record matches inside the loader's transaction, deliver them outside it.
+
+`handle` runs in the caller's DuckDB transaction, committed together with the consumer offsets, so each
+announcement version is evaluated exactly once: it inserts pending alerts keyed by (subscription,
+document id, version) with ON CONFLICT DO NOTHING and keeps per-subscription matching state. It does no
+network I/O. `deliver_pending` then sends what is due, one attempt per alert per call, recording status,
+attempts and errors after each attempt; a failing receiver gets a later `next_attempt_at` instead of
+holding up other alerts, and fails for good when `AlertSettings.retry_for_s` has passed.
+
+Delivery is at-least-once towards the channel, made effectively-once by the alert id: webhooks send
+`X-Govwatch-Alert-Id` for receivers to dedupe on, and the file channel skips ids it already holds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+import httpx
+
+from govwatch.alerts.channels import DeliveryResult, deliver_file, deliver_stdout
+from govwatch.alerts.mail import build_email, deliver_email
+from govwatch.alerts.match import build_index, diff_facts, extract_facts, match_announcement
+from govwatch.alerts.message import (
+    alert_event,
+    alert_id,
+    alert_payload,
+    digest_id,
+    digest_payload,
+    period_end,
+    period_start,
+    render_email,
+)
+from govwatch.alerts.records import Match, Subscription
+from govwatch.alerts.subscriptions import load_subscriptions
+from govwatch.alerts.webhook import deliver_webhook
+from govwatch.alerts.where import WhereEvaluator, announcement_record
+from govwatch.config import Settings
+from govwatch.errors import GovwatchError
+from govwatch.messages import deadletter_record, encode
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[bytes, bytes], None]
+MIGRATION_NAME = "003_alerts.sql"
+_PENDING_COLUMNS = "id, subscription, frequency, due_at, attempts, first_attempt_at, payload"
+_SELECT_STATE = (
+    "SELECT subscription, version, matched, facts FROM alert_match_state WHERE announcement_id = ?"
+)
+_UPSERT_STATE = """
+    INSERT INTO alert_match_state VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (subscription, announcement_id)
+    DO UPDATE SET version = excluded.version, matched = excluded.matched, facts = excluded.facts
+"""
+_INSERT_ALERT = """
+    INSERT INTO alert_events (id, subscription, announcement_id, version, channel, status, attempts, change,
+                              frequency, created_at, due_at, next_attempt_at, title, payload)
+    VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING RETURNING id
+"""
+_RETRY_LATER = """
+    UPDATE alert_events SET attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?),
+                            next_attempt_at = ?, last_error = ?
+    WHERE id IN ({})
+"""
+_FINISH = """
+    UPDATE alert_events SET status = ?, attempts = attempts + ?, delivered_at = ?, last_error = ?,
+                            delivery_id = ?, first_attempt_at = coalesce(first_attempt_at, ?)
+    WHERE id IN ({})
+"""
+_EVENT_FIELDS = (
+    "id", "subscription", "channel", "status", "frequency", "attempts", "created_at", "delivered_at",
+    "last_error", "payload",
+)  # fmt: skip
+_EVENT_COLUMNS = ", ".join(_EVENT_FIELDS)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def apply_migration(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the alert tables and the `alerts` view (what the migration runner does with 003_alerts.sql)."""
+    conn.execute(
+        resources.files("govwatch.sql").joinpath("migrations", MIGRATION_NAME).read_text(encoding="utf-8")
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """The value as it reads back from a JSON column (tuples become lists), so comparisons are fair."""
+    return json.loads(json.dumps(value))
+
+
+class AlertDispatcher:
+    """Evaluates announcements against subscriptions and delivers the resulting alerts.
+
+    Args:
+        settings: subscriptions (config and CLI file), SMTP and alert settings.
+        publish: sends `(key, value)` to the govwatch.alerts topic once an alert is delivered or failed.
+        deadletter: sends `(key, value)` to govwatch.deadletter when an alert fails for good.
+        clock: the current time (tests move it forward instead of sleeping).
+        env: where `GOVWATCH_WEBHOOK_SECRET` is read (defaults to `os.environ`).
+        stdout: the stream of the `stdout` channel.
+
+    Raises:
+        ConfigError: a subscription is invalid (the CLI file is re-read when it changes; a later bad edit
+            is logged and the previous subscriptions stay in force).
+    """
+
+    consumer_name: str = "alerts"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        publish: Publish | None = None,
+        deadletter: Publish | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+        env: Mapping[str, str] | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self._settings = settings
+        self._publish = publish
+        self._deadletter = deadletter
+        self._clock = clock
+        self._env = os.environ if env is None else env
+        self._stdout = stdout
+        self._evaluator = WhereEvaluator()
+        self._client: httpx.Client | None = None
+        self._file_stamp: tuple[int, int] | None = None
+        self._loaded = False
+        self._subscriptions: tuple[Subscription, ...] = ()
+        self._by_name: dict[str, Subscription] = {}
+        self._index = build_index(())
+        self._reload(strict=True)
+
+    # -- subscriptions ---------------------------------------------------------------------------------
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self._settings.subscriptions_path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _reload(self, *, strict: bool = False) -> None:
+        stamp = self._stamp()
+        if self._loaded and stamp == self._file_stamp:
+            return
+        try:
+            subscriptions = load_subscriptions(self._settings, env=self._env, evaluator=self._evaluator)
+        except GovwatchError as exc:
+            if strict:
+                raise
+            log.error("keep previous subscriptions: %s", exc)
+            return
+        self._file_stamp = stamp
+        self._loaded = True
+        self._subscriptions = subscriptions
+        self._by_name = {sub.name: sub for sub in subscriptions}
+        self._index = build_index(subscriptions)
+        log.info("alert subscriptions: %d", len(subscriptions))
+
+    @property
+    def subscriptions(self) -> tuple[Subscription, ...]:
+        """The subscriptions in force (re-read when the CLI's subscriptions file changed)."""
+        self._reload()
+        return self._subscriptions
+
+    # -- matching, inside the caller's transaction ------------------------------------------------------
+
+    def handle(self, conn: duckdb.DuckDBPyConnection, announcements: Sequence[Mapping[str, Any]]) -> int:
+        """Record alerts for new matches in the caller's transaction; returns how many were inserted.
+
+        A version alerts a subscription when it newly matches (the previous version did not, or there
+        was none), or, for on-change subscriptions, when a fact it matched on changed (with before and
+        after). Versions not newer than the last one seen are skipped, so a replay adds nothing.
+        """
+        subscriptions = self.subscriptions
+        if not subscriptions or not announcements:
+            return 0
+        now = self._clock()
+        facts = [extract_facts(a) for a in announcements]
+        predicates = {sub.name: sub.where for sub in subscriptions if sub.where}
+        records = (
+            [announcement_record(a, f) for a, f in zip(announcements, facts, strict=True)]
+            if predicates
+            else []
+        )
+        held = self._evaluator.evaluate(predicates, records)
+        inserted = 0
+        for row, (announcement, fact) in enumerate(zip(announcements, facts, strict=True)):
+            where_hits = {name for name, rows in held.items() if row in rows}
+            matches = {m.subscription: m for m in match_announcement(self._index, fact, where_hits)}
+            states = {
+                name: (version, matched, facts_json)
+                for name, version, matched, facts_json in conn.execute(
+                    _SELECT_STATE,
+                    [fact.id],
+                ).fetchall()
+            }
+            for name in sorted(set(matches) | {n for n, s in states.items() if s[1]}):
+                sub = self._by_name.get(name)
+                state = states.get(name)
+                if sub is None or (state is not None and fact.version <= state[0]):
+                    continue
+                inserted += self._apply(conn, sub, matches.get(name), state, announcement, now)
+        if inserted:
+            log.info("alerts recorded: %d for %d announcements", inserted, len(announcements))
+        return inserted
+
+    def _apply(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        sub: Subscription,
+        match: Match | None,
+        state: tuple[int, bool, str | None] | None,
+        announcement: Mapping[str, Any],
+        now: datetime,
+    ) -> int:
+        version = int(announcement.get("version", 1))
+        document = str(announcement["id"])
+        if match is None:
+            conn.execute(_UPSERT_STATE, [sub.name, document, version, False, None])
+            return 0
+        after = _json_value(match.facts())
+        conn.execute(_UPSERT_STATE, [sub.name, document, version, True, json.dumps(after)])
+        changes: list[dict[str, Any]] = []
+        if state is not None and state[1]:
+            if not sub.on_change:
+                return 0
+            changes = diff_facts(json.loads(state[2] or "{}"), after)
+            if not changes:
+                return 0
+        ident = alert_id(sub.name, document, version)
+        payload = alert_payload(match, announcement, alert_id=ident, created_at=now, changes=changes)
+        due = period_end(sub.frequency, now)
+        found = conn.execute(
+            _INSERT_ALERT,
+            [
+                ident, sub.name, document, version, str(sub.channel), payload["change"], sub.frequency,
+                now, due, due, announcement.get("title"), json.dumps(payload, ensure_ascii=False),
+            ],
+        ).fetchall()  # fmt: skip
+        return len(found)
+
+    # -- delivery, outside any transaction --------------------------------------------------------------
+
+    def deliver_pending(self, conn: duckdb.DuckDBPyConnection) -> int:
+        """Deliver every due alert once (immediate ones, and digests whose period ended).
+
+        Returns the number of alerts delivered by this call (a digest counts each alert it lists).
+        """
+        self._reload()
+        now = self._clock()
+        rows = conn.execute(
+            f"SELECT {_PENDING_COLUMNS} FROM alert_events WHERE status = 'pending' AND due_at <= ? "
+            "AND next_attempt_at <= ? ORDER BY due_at, created_at, id",
+            [now, now],
+        ).fetchall()
+        groups: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        for row in rows:
+            key = (row[1], row[0]) if row[2] == "immediate" else (row[1], row[3].isoformat())
+            groups.setdefault(key, []).append(row)
+        delivered = 0
+        postponed: dict[str, datetime] = {}
+        for (name, _), group in groups.items():
+            delivered += self._deliver_group(conn, name, group, postponed)
+        return delivered
+
+    def _deliver_group(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        name: str,
+        group: list[tuple[Any, ...]],
+        postponed: dict[str, datetime],
+    ) -> int:
+        ids = [row[0] for row in group]
+        sub = self._by_name.get(name)
+        if sub is None:
+            self._finish(conn, ids, None, DeliveryResult(ok=False, error=f"subscription {name} was removed"))
+            return 0
+        target = str(sub.channel)
+        if target in postponed:
+            self._update(
+                conn, ids, "UPDATE alert_events SET next_attempt_at = ? WHERE id IN ({})", [postponed[target]]
+            )
+            return 0
+        payloads = [json.loads(row[6]) for row in group]
+        frequency, due = group[0][2], group[0][3]
+        if frequency == "immediate":
+            delivery, payload = ids[0], payloads[0]
+        else:
+            delivery = digest_id(name, due)
+            payload = digest_payload(
+                digest=delivery,
+                subscription=payloads[0]["subscription"],
+                start=period_start(frequency, due),
+                end=due,
+                alerts=payloads,
+            )
+        attempt_at = self._clock()
+        result = self._send(sub, delivery, payload, attempt_at)
+        if result.ok or not result.retryable:
+            self._finish(conn, ids, delivery, result)
+            return len(ids) if result.ok else 0
+        attempts = max(row[4] for row in group)
+        first = min((row[5] for row in group if row[5] is not None), default=attempt_at)
+        delay_s = result.retry_after_s
+        if delay_s is None:
+            delay_s = min(
+                self._settings.alerts.backoff_max_s, self._settings.alerts.backoff_base_s * 2**attempts
+            )
+        retry_at = attempt_at + timedelta(seconds=delay_s)
+        if retry_at > first + timedelta(seconds=self._settings.alerts.retry_for_s):
+            spent = (attempt_at - first).total_seconds()
+            error = f"{result.error}; gave up after {attempts + 1} attempts over {spent:.0f}s"
+            self._finish(conn, ids, delivery, DeliveryResult(ok=False, error=error))
+            return 0
+        postponed[target] = retry_at
+        self._update(
+            conn,
+            ids,
+            _RETRY_LATER,
+            [attempt_at, retry_at, self._redact(result.error)],
+        )
+        log.warning(
+            "alert %s to %s: %s; retry at %s", delivery, sub.channel.kind, result.error, retry_at.isoformat()
+        )
+        return 0
+
+    def _send(
+        self, sub: Subscription, delivery: str, payload: dict[str, Any], now: datetime
+    ) -> DeliveryResult:
+        channel = sub.channel
+        if channel.kind == "webhook":
+            if self._client is None:
+                self._client = httpx.Client(follow_redirects=False)
+            body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            return deliver_webhook(
+                self._client,
+                channel.target,
+                body,
+                alert_id=delivery,
+                secret=sub.secret,
+                now=now,
+                timeout_s=self._settings.alerts.webhook_timeout_s,
+            )
+        if channel.kind == "email":
+            subject, text, page = render_email(payload)
+            message = build_email(
+                sender=self._settings.smtp.sender,
+                recipient=channel.target,
+                subject=subject,
+                text=text,
+                html=page,
+            )
+            message["X-Govwatch-Alert-Id"] = delivery
+            return deliver_email(self._settings.smtp, message)
+        if channel.kind == "file":
+            return deliver_file(Path(channel.target), delivery, payload)
+        return deliver_stdout(self._stdout or sys.stdout, payload)
+
+    def _redact(self, text: str) -> str:
+        for secret in [sub.secret for sub in self._subscriptions] + [self._settings.smtp.password]:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    @staticmethod
+    def _update(conn: duckdb.DuckDBPyConnection, ids: Sequence[str], sql: str, params: list[Any]) -> None:
+        conn.execute(sql.format(", ".join("?" for _ in ids)), [*params, *ids])
+
+    def _finish(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        ids: Sequence[str],
+        delivery: str | None,
+        result: DeliveryResult,
+    ) -> None:
+        """Record a final outcome, then announce it on govwatch.alerts (and govwatch.deadletter if failed)."""
+        now = self._clock()
+        status = "delivered" if result.ok else "failed"
+        error = None if result.ok else self._redact(result.error)
+        attempted = delivery is not None
+        self._update(
+            conn,
+            ids,
+            _FINISH,
+            [status, int(attempted), now if result.ok else None, error, delivery, now if attempted else None],
+        )
+        if result.ok:
+            log.info("delivered %d alert(s) as %s", len(ids), delivery)
+        else:
+            log.warning("alert(s) %s failed: %s", ", ".join(ids), error)
+        rows = conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM alert_events WHERE id IN ({', '.join('?' for _ in ids)}) "
+            "ORDER BY created_at, id",
+            list(ids),
+        ).fetchall()
+        event = alert_event(delivery or ids[0], [dict(zip(_EVENT_FIELDS, row, strict=True)) for row in rows])
+        self._emit("alerts", self._publish, event["id"], "alert", event)
+        if not result.ok:
+            value = encode("alert", event)
+            record = deadletter_record(
+                stage="alerts", reason=error or "failed", payload=value, key=event["id"], at=now
+            )
+            self._emit("deadletter", self._deadletter, event["id"], "deadletter", record)
+
+    @staticmethod
+    def _emit(topic: str, sink: Publish | None, key: str, kind: str, value: dict[str, Any]) -> None:
+        if sink is None:
+            return
+        try:
+            sink(key.encode("utf-8"), encode(kind, value))
+        except Exception as exc:  # a broker or schema problem must not undo a recorded delivery
+            log.error("cannot publish %s %s to %s: %s", kind, key, topic, exc)
+
+    def close(self) -> None:
+        """Close the HTTP client and the in-memory predicate database."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        self._evaluator.close()

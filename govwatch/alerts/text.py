@@ -1,0 +1,104 @@
+"""Small text helpers for matching: slugs, word sets, keyword search and the sentence around an offset."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from govwatch.alerts.data import ORGANISATION_ACRONYMS
+from govwatch.alerts.records import Excerpt
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_SLUG_TO_ACRONYM = {slug: acronym for acronym, slug in ORGANISATION_ACRONYMS.items()}
+_MAX_SENTENCE_CHARS = 400
+
+
+def slugify(text: str) -> str:
+    """Turn an organisation name or slug into a GOV.UK-style slug, so names and slugs compare equal.
+
+    >>> slugify("Department for Science, Innovation and Technology")
+    'department-for-science-innovation-and-technology'
+    >>> slugify("OpenAI")
+    'openai'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text.lower().replace("&", " and ")).strip("-")
+
+
+def organisation_keys(names: Iterable[str]) -> frozenset[str]:
+    """Every key an organisation can be found by: its slug, plus the slug an acronym stands for (or back).
+
+    >>> sorted(organisation_keys(["DSIT"]))
+    ['department-for-science-innovation-and-technology', 'dsit']
+    """
+    keys: set[str] = set()
+    for name in names:
+        slug = slugify(name)
+        if not slug:
+            continue
+        keys.add(slug)
+        if slug in ORGANISATION_ACRONYMS:
+            keys.add(ORGANISATION_ACRONYMS[slug])
+        if slug in _SLUG_TO_ACRONYM:
+            keys.add(_SLUG_TO_ACRONYM[slug])
+    return frozenset(keys)
+
+
+def words(text: str) -> frozenset[str]:
+    """The set of lower-case words of a text (letters, digits and underscore, any script).
+
+    >>> sorted(words("AI-powered public services"))
+    ['ai', 'powered', 'public', 'services']
+    """
+    return frozenset(match.lower() for match in _WORD.findall(text))
+
+
+def keyword_words(keyword: str) -> tuple[str, ...]:
+    """The lower-case words of a keyword, used to rule a text out before any regular expression runs."""
+    return tuple(match.lower() for match in _WORD.findall(keyword))
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    """A case-insensitive, word-bounded pattern for a keyword; inner spaces match any run of whitespace.
+
+    >>> bool(keyword_pattern("data centre").search("new Data  Centres"))
+    False
+    >>> bool(keyword_pattern("data centre").search("a new data\\ncentre in Wales"))
+    True
+    """
+    parts = [re.escape(part) for part in keyword.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence (or line) of `text` that holds `text[start:end]`, trimmed to a readable length.
+
+    >>> sentence_around("One. The MoU was signed today. Three.", 9, 12)
+    'The MoU was signed today.'
+    """
+    left = start
+    while left > 0 and not _SENTENCE_END.match(text[left - 1]):
+        left -= 1
+    found = _SENTENCE_END.search(text, end)
+    right = found.end() if found else len(text)
+    sentence = text[left:right].strip()
+    if len(sentence) > _MAX_SENTENCE_CHARS:
+        sentence = sentence[:_MAX_SENTENCE_CHARS].rstrip() + "…"
+    return sentence
+
+
+def find_keyword(pattern: re.Pattern[str], title: str, body: str) -> Excerpt | None:
+    """The first place a keyword occurs, in the title first and then in the body, with its sentence."""
+    for field_name, text in (("title", title), ("body_text", body)):
+        found = pattern.search(text)
+        if found:
+            return Excerpt(
+                sentence=sentence_around(text, found.start(), found.end()),
+                start=found.start(),
+                end=found.end(),
+                field=field_name,
+            )
+    return None

@@ -1,0 +1,143 @@
+"""Fixtures for the alert tests: the sample announcement, a movable clock, a DuckDB with the alert tables,
+and real local receivers (an HTTP server and an SMTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from govwatch.alerts.dispatcher import apply_migration
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def announcement() -> dict[str, Any]:
+    """The canonical OpenAI–UK MoU press release as an announcement message (a fresh copy per test)."""
+    return copy.deepcopy(json.loads((FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8")))
+
+
+class Clock:
+    """A clock the test moves forward, so retries and digests need no sleeping."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2025, 7, 22, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB file in tmp_path with the alert migration applied."""
+    conn = duckdb.connect(str(tmp_path / "alerts.duckdb"))
+    apply_migration(conn)
+    yield conn
+    conn.close()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    at: float
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    hang: bool = False
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1; `answer` decides each response from the request count."""
+
+    def __init__(self, port: int = 0) -> None:
+        self.received: list[Received] = []
+        self.answer: Callable[[int], Answer] = lambda _n: Answer()
+        self.release = threading.Event()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                owner.received.append(
+                    Received(self.path, dict(self.headers.items()), body, time.perf_counter())
+                )
+                answer = owner.answer(len(owner.received))
+                if answer.hang:
+                    owner.release.wait(10)
+                    return
+                self.send_response(answer.status)
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def stop(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.stop()
+
+
+def free_port() -> int:
+    """A port nothing listens on (bound and released), for a receiver that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def start_receiver() -> Iterator[Callable[[int], Receiver]]:
+    started: list[Receiver] = []
+
+    def start(port: int) -> Receiver:
+        server = Receiver(port)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

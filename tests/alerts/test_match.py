@@ -1,0 +1,146 @@
+"""Matching: AND across filters, OR within one, explainable reasons, and the index that skips work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govwatch.alerts.match import (
+    build_index,
+    diff_facts,
+    extract_facts,
+    match_announcement,
+    match_subscription,
+)
+from govwatch.alerts.records import Subscription
+from govwatch.alerts.subscriptions import compile_subscription
+from govwatch.config import build_subscription
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = json.loads((FIXTURES / "match_cases.json").read_text(encoding="utf-8"))
+
+
+def subscription(name: str = "s", **raw: Any) -> Subscription:
+    return compile_subscription(build_subscription({"name": name, "channel": "stdout", **raw}), env={})
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c, id=c["comment"], marks=[pytest.mark.xfail(strict=True)] if c["expect"] == "fail" else []
+        )
+        for c in CASES
+    ],
+)
+def test_match_cases(case: dict[str, Any], announcement: dict[str, Any]) -> None:
+    announcement.update(case["input"].get("announcement", {}))
+    sub = subscription(**case["input"]["subscription"])
+    found = match_subscription(
+        sub, extract_facts(announcement), where_ok=case["input"].get("where_ok", False)
+    )
+    expected = case["expected"]
+    assert (found is not None) == expected["matched"]
+    if found is not None:
+        assert [r.field for r in found.reasons] == expected["fields"]
+        if "evidence_field" in expected:
+            assert found.reasons[0].evidence[0].field == expected["evidence_field"]
+
+
+def test_match_quotes_agreement_sentence_and_offsets(announcement: dict[str, Any]) -> None:
+    found = match_subscription(subscription(kinds=["mou"]), extract_facts(announcement))
+    assert found is not None
+    reason = found.reasons[0]
+    assert reason.value == [
+        {"kind": "memorandum_of_understanding", "parties": ["OpenAI", "UK government"], "status": "signed"}
+    ]
+    first = reason.evidence[0]
+    assert announcement["body_text"][first.start : first.end] == "Memorandum of Understanding"
+    assert "Memorandum of Understanding" in first.sentence
+    assert found.rule == "kind in (memorandum_of_understanding)"
+
+
+def test_amount_reason_shows_figure_and_its_sentence(announcement: dict[str, Any]) -> None:
+    found = match_subscription(subscription(min_amount="£1bn"), extract_facts(announcement))
+    assert found is not None
+    reason = found.reasons[0]
+    assert reason.value == [2e9]
+    assert "£2 billion" in reason.fact
+    evidence = reason.evidence[0]
+    assert announcement["body_text"][evidence.start : evidence.end] == "£2 billion"
+
+
+def test_keyword_evidence_points_at_the_word(announcement: dict[str, Any]) -> None:
+    found = match_subscription(subscription(keywords=["humphrey"]), extract_facts(announcement))
+    assert found is not None
+    excerpt = found.reasons[0].evidence[0]
+    assert announcement["body_text"][excerpt.start : excerpt.end] == "Humphrey"
+    assert excerpt.sentence.startswith("OpenAI’s large language model")
+
+
+def test_party_match_names_the_party_and_quotes_the_agreement(announcement: dict[str, Any]) -> None:
+    found = match_subscription(subscription(organisations=["OPENAI"]), extract_facts(announcement))
+    assert found is not None
+    assert found.reasons[0].value == ["OpenAI"]
+    assert "party to an agreement: OpenAI" in found.reasons[0].fact
+    assert found.reasons[0].evidence
+
+
+def test_announcement_without_annotations_matches_no_fact_filter(announcement: dict[str, Any]) -> None:
+    bare = {"id": "x", "version": 1, "title": "", "body_text": ""}
+    for raw in ({"kinds": ["mou"]}, {"organisations": ["dsit"]}, {"min_amount": "£1"}, {"keywords": ["ai"]}):
+        assert match_subscription(subscription(**raw), extract_facts(bare)) is None
+
+
+def _brute_force(subs: list[Subscription], announcement: dict[str, Any]) -> list[str]:
+    facts = extract_facts(announcement)
+    return [s.name for s in subs if match_subscription(s, facts) is not None]
+
+
+FILTER_VALUES = {
+    "kinds": ["mou", "contract", "grant", "investment"],
+    "organisations": ["dsit", "openai", "mod", "hm-treasury", "UK Government"],
+    "topics": ["ai", "defence", "public_services"],
+    "keywords": ["Humphrey", "quantum", "data centres", "London office", "zzz"],
+    "min_amount": ["£1m", "£1bn", "£3bn", "$2 billion"],
+}
+
+
+@st.composite
+def random_subscription_specs(draw: st.DrawFn) -> dict[str, Any]:
+    spec: dict[str, Any] = {}
+    for field_name in draw(st.sets(st.sampled_from(sorted(FILTER_VALUES)), min_size=1)):
+        values = FILTER_VALUES[field_name]
+        if field_name == "min_amount":
+            spec[field_name] = draw(st.sampled_from(values))
+        else:
+            spec[field_name] = draw(st.lists(st.sampled_from(values), min_size=1, max_size=2, unique=True))
+    return spec
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(random_subscription_specs(), min_size=1, max_size=25))
+def test_index_finds_exactly_what_checking_every_subscription_finds(specs: list[dict[str, Any]]) -> None:
+    announcement = json.loads((FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8"))
+    subs = [subscription(f"s{i}", **spec) for i, spec in enumerate(specs)]
+    indexed = [m.subscription for m in match_announcement(build_index(subs), extract_facts(announcement))]
+    assert indexed == _brute_force(subs, announcement)
+
+
+def test_index_passes_where_results_through(announcement: dict[str, Any]) -> None:
+    subs = [subscription("w", where="true"), subscription("k", kinds=["mou"], where="true")]
+    index = build_index(subs)
+    facts = extract_facts(announcement)
+    assert [m.subscription for m in match_announcement(index, facts, {"k"})] == ["k"]
+    assert [m.subscription for m in match_announcement(index, facts, set())] == []
+
+
+def test_diff_facts_reports_changed_amount_with_before_and_after() -> None:
+    before = {"min_amount": [1e8], "kinds": [{"status": "announced"}]}
+    after = {"min_amount": [1.5e8], "kinds": [{"status": "announced"}]}
+    assert diff_facts(before, after) == [{"field": "min_amount", "before": [1e8], "after": [1.5e8]}]
