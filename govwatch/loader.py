@@ -48,18 +48,45 @@ _VERSION_SCHEMA = pa.schema(
     ]
 )
 _PARTNERSHIP_SCHEMA = pa.schema(
-    [("announcement_id", pa.string()), ("version", pa.int32()), ("ordinal", pa.int32()), ("kind", pa.string()),
-     ("parties", pa.list_(pa.string())), ("status", pa.string()), ("signatories", pa.string()),
-     ("legal_nature", pa.string()), ("date", pa.string()), ("evidence", pa.string())]
+    [
+        ("announcement_id", pa.string()),
+        ("version", pa.int32()),
+        ("ordinal", pa.int32()),
+        ("kind", pa.string()),
+        ("parties", pa.list_(pa.string())),
+        ("status", pa.string()),
+        ("signatories", pa.string()),
+        ("legal_nature", pa.string()),
+        ("date", pa.string()),
+        ("evidence", pa.string()),
+    ]
 )
 _FIGURE_SCHEMA = pa.schema(
-    [("announcement_id", pa.string()), ("version", pa.int32()), ("ordinal", pa.int32()), ("kind", pa.string()),
-     ("value", pa.float64()), ("value_max", pa.float64()), ("currency", pa.string()), ("unit", pa.string()),
-     ("qualifier", pa.string()), ("text", pa.string()), ("purpose", pa.string()), ("evidence", pa.string())]
+    [
+        ("announcement_id", pa.string()),
+        ("version", pa.int32()),
+        ("ordinal", pa.int32()),
+        ("kind", pa.string()),
+        ("value", pa.float64()),
+        ("value_max", pa.float64()),
+        ("currency", pa.string()),
+        ("unit", pa.string()),
+        ("qualifier", pa.string()),
+        ("text", pa.string()),
+        ("purpose", pa.string()),
+        ("evidence", pa.string()),
+    ]
 )
 _ENTITY_SCHEMA = pa.schema(
-    [("announcement_id", pa.string()), ("version", pa.int32()), ("ordinal", pa.int32()), ("kind", pa.string()),
-     ("name", pa.string()), ("role", pa.string()), ("evidence", pa.string())]
+    [
+        ("announcement_id", pa.string()),
+        ("version", pa.int32()),
+        ("ordinal", pa.int32()),
+        ("kind", pa.string()),
+        ("name", pa.string()),
+        ("role", pa.string()),
+        ("evidence", pa.string()),
+    ]
 )
 _TOPIC_SCHEMA = pa.schema([("announcement_id", pa.string()), ("version", pa.int32()), ("topic", pa.string())])
 
@@ -68,9 +95,17 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def announcement_rows(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+def announcement_rows(
+    items: Sequence[tuple[ConsumedMessage, dict[str, Any]]],
+) -> dict[str, list[dict[str, Any]]]:
     """Split messages into rows per table (pure; first occurrence of an (id, version) wins)."""
-    rows: dict[str, list[dict[str, Any]]] = {"versions": [], "partnerships": [], "figures": [], "entities": [], "topics": []}
+    rows: dict[str, list[dict[str, Any]]] = {
+        "versions": [],
+        "partnerships": [],
+        "figures": [],
+        "entities": [],
+        "topics": [],
+    }
     seen: set[tuple[str, int]] = set()
     for message, a in items:
         key = (a["id"], a["version"])
@@ -89,20 +124,49 @@ def announcement_rows(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -
         ident = {"announcement_id": a["id"], "version": a["version"]}
         for i, p in enumerate(a["partnerships"]):
             rows["partnerships"].append(
-                {**ident, "ordinal": i, "kind": p["kind"], "parties": p["parties"], "status": p["status"],
-                 "signatories": _json(p.get("signatories", [])), "legal_nature": p.get("legal_nature"),
-                 "date": p.get("date"), "evidence": _json(p.get("evidence", []))}
+                {
+                    **ident,
+                    "ordinal": i,
+                    "kind": p["kind"],
+                    "parties": p["parties"],
+                    "status": p["status"],
+                    "signatories": _json(p.get("signatories", [])),
+                    "legal_nature": p.get("legal_nature"),
+                    "date": p.get("date"),
+                    "evidence": _json(p.get("evidence", [])),
+                }
             )
         for i, f in enumerate(a["figures"]):
             rows["figures"].append(
-                {**ident, "ordinal": i, **{k: f.get(k) for k in ("kind", "value", "value_max", "currency", "unit",
-                                                                  "qualifier", "text", "purpose")},
-                 "evidence": _json(f.get("evidence"))}
+                {
+                    **ident,
+                    "ordinal": i,
+                    **{
+                        k: f.get(k)
+                        for k in (
+                            "kind",
+                            "value",
+                            "value_max",
+                            "currency",
+                            "unit",
+                            "qualifier",
+                            "text",
+                            "purpose",
+                        )
+                    },
+                    "evidence": _json(f.get("evidence")),
+                }
             )
         for i, e in enumerate(a["entities"]):
             rows["entities"].append(
-                {**ident, "ordinal": i, "kind": e["kind"], "name": e["name"], "role": e.get("role"),
-                 "evidence": _json(e.get("evidence"))}
+                {
+                    **ident,
+                    "ordinal": i,
+                    "kind": e["kind"],
+                    "name": e["name"],
+                    "role": e.get("role"),
+                    "evidence": _json(e.get("evidence")),
+                }
             )
         for topic in dict.fromkeys(a["topics"]):
             rows["topics"].append({**ident, "topic": topic})
@@ -125,7 +189,9 @@ class AnnouncementLoader:
         self.stored = 0
         self.duplicates = 0
 
-    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+    def handle(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int:
         """Insert the batch's new (id, version)s and their annotations; returns how many were new."""
         rows = announcement_rows(items)
         versions = pa.Table.from_pylist(rows["versions"], schema=_VERSION_SCHEMA)
@@ -138,8 +204,10 @@ class AnnouncementLoader:
             if not new_keys:
                 self.duplicates += len(rows["versions"])
                 return 0
-            new = pa.Table.from_pylist([{"id": i, "version": v} for i, v in new_keys],
-                                       schema=pa.schema([("id", pa.string()), ("version", pa.int32())]))
+            new = pa.Table.from_pylist(
+                [{"id": i, "version": v} for i, v in new_keys],
+                schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
+            )
             conn.register("batch_new", new)
             conn.execute(
                 f"INSERT INTO announcement_versions SELECT {_VERSION_COLUMNS}, schema_version, now(), "

@@ -73,7 +73,9 @@ def settle_spool(spool_dir: Path, checkpoint_path: Path, stored: StoredFilter) -
     checkpoint: Checkpoint | None = None
     try:
         for path in sorted(spool_dir.glob("*.jsonl")):
-            docs = [FetchedDocument(**json.loads(line)) for line in path.read_text("utf-8").splitlines() if line]
+            docs = [
+                FetchedDocument(**json.loads(line)) for line in path.read_text("utf-8").splitlines() if line
+            ]
             done = stored([(d.id, d.version) for d in docs])
             ready = [d for d in docs if (d.id, d.version) in done]
             if ready:
@@ -83,7 +85,10 @@ def settle_spool(spool_dir: Path, checkpoint_path: Path, stored: StoredFilter) -
             rest = [d for d in docs if (d.id, d.version) not in done]
             if rest:
                 tmp = path.with_suffix(".tmp")
-                tmp.write_text("".join(json.dumps(dataclasses.asdict(d), ensure_ascii=False) + "\n" for d in rest), "utf-8")
+                tmp.write_text(
+                    "".join(json.dumps(dataclasses.asdict(d), ensure_ascii=False) + "\n" for d in rest),
+                    "utf-8",
+                )
                 os.replace(tmp, path)
             else:
                 path.unlink()

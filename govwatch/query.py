@@ -11,6 +11,7 @@ DuckDB's own read-only mode enforces it again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import json
@@ -60,7 +61,7 @@ def check_read_only(sql: str) -> str:
     if not statements:
         raise QueryError("no SQL statement given")
     if len(statements) > 1:
-        raise QueryError("one statement at a time, please (found %d)" % len(statements))
+        raise QueryError(f"one statement at a time, please (found {len(statements)})")
     statement = statements[0]
     if statement.type not in _ALLOWED:
         kind = str(statement.type).rsplit(".", 1)[-1]
@@ -128,7 +129,9 @@ def open_query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> Iter
     sql = check_read_only(sql)
     path = settings.db_path
     if not path.exists():
-        raise QueryError(f"no database at {path}; run `govwatch demo` or `govwatch run --once` first, or pass --db")
+        raise QueryError(
+            f"no database at {path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
+        )
     try:
         conn = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
@@ -143,7 +146,9 @@ def open_query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> Iter
         conn.close()
 
 
-def read_rows(settings: Settings, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+def read_rows(
+    settings: Settings, sql: str, params: Sequence[Any] = ()
+) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a small read-only query and return (columns, rows) in memory."""
     with open_query(settings, sql, params) as result:
         return result.columns, [tuple(row) for row in result.rows]
@@ -237,10 +242,8 @@ class QueryServer:
         except (BrokenPipeError, ConnectionResetError):
             log.debug("query client went away")
         finally:
-            try:
+            with contextlib.suppress(duckdb.Error):  # nothing to undo: the transaction never began
                 cursor.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
             cursor.close()
 
     def stop(self) -> None:
@@ -275,7 +278,9 @@ def _remote_query(db_path: Path, sql: str, params: Sequence[Any]) -> Iterator[Qu
     client = httpx.Client(timeout=httpx.Timeout(QUERY_TIMEOUT_S, connect=5.0))
     try:
         with client.stream(
-            "POST", f"http://127.0.0.1:{port}/query", json={"sql": sql, "params": list(params)},
+            "POST",
+            f"http://127.0.0.1:{port}/query",
+            json={"sql": sql, "params": list(params)},
             headers={"Authorization": f"Bearer {token}"},
         ) as response:
             if response.status_code != 200:

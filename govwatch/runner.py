@@ -21,7 +21,15 @@ import pyarrow as pa
 from govwatch.config import Settings
 from govwatch.consumer import ConsumedMessage, DuckdbOffsetConsumer, process_batch, store_deadletter
 from govwatch.db import connect_writer
-from govwatch.kafka import ALERTS, ANNOUNCEMENTS, DEADLETTER, ensure_topics, kafka_stack, producer_options, topic_name
+from govwatch.kafka import (
+    ALERTS,
+    ANNOUNCEMENTS,
+    DEADLETTER,
+    ensure_topics,
+    kafka_stack,
+    producer_options,
+    topic_name,
+)
 from govwatch.loader import AnnouncementLoader
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import QueryServer
@@ -52,7 +60,9 @@ class DeadletterKeeper:
 
     consumer_name = "deadletters"
 
-    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+    def handle(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int:
         for _message, record in items:
             store_deadletter(conn, record)
         return len(items)
@@ -66,7 +76,9 @@ class DispatcherAdapter:
     def __init__(self, dispatcher: Any) -> None:
         self.dispatcher = dispatcher
 
-    def handle(self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> int:
+    def handle(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int:
         return int(self.dispatcher.handle(conn, [announcement for _m, announcement in items]))
 
 
@@ -85,8 +97,14 @@ class Stack:
 
         def consumer(name: str, kind: str, message_type: str) -> DuckdbOffsetConsumer:
             topic = topic_name(settings.kafka, kind)
-            return DuckdbOffsetConsumer(settings.kafka, self.conn, consumer_name=name, topic=topic,
-                                        topic_id=info[topic].topic_id, message_type=message_type)
+            return DuckdbOffsetConsumer(
+                settings.kafka,
+                self.conn,
+                consumer_name=name,
+                topic=topic,
+                topic_id=info[topic].topic_id,
+                message_type=message_type,
+            )
 
         self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
             (consumer("loader", ANNOUNCEMENTS, "announcement"), self.loader),
@@ -103,7 +121,9 @@ class Stack:
                 publish=lambda key, value: self.producer.send(alerts_topic, key=key, value=value),
                 deadletter=lambda key, value: self.producer.send(deadletter_topic, key=key, value=value),
             )
-            self.pairs.append((consumer("alerts", ANNOUNCEMENTS, "announcement"), DispatcherAdapter(self.dispatcher)))
+            self.pairs.append(
+                (consumer("alerts", ANNOUNCEMENTS, "announcement"), DispatcherAdapter(self.dispatcher))
+            )
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.start()
         self.query_server = QueryServer(self.conn, settings.db_path).start()
@@ -112,8 +132,9 @@ class Stack:
     def _deadletter(self, record: dict[str, Any]) -> None:
         import json
 
-        self.producer.send(topic_name(self.settings.kafka, DEADLETTER),
-                           value=json.dumps(record).encode("utf-8"))
+        self.producer.send(
+            topic_name(self.settings.kafka, DEADLETTER), value=json.dumps(record).encode("utf-8")
+        )
 
     def poll_once(self, timeout_ms: int = 100) -> int:
         """One poll of every consumer; returns how many messages were handled."""
@@ -148,8 +169,10 @@ class Stack:
     def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
         if not keys:
             return set()
-        table = pa.Table.from_pylist([{"id": i, "version": v} for i, v in keys],
-                                     schema=pa.schema([("id", pa.string()), ("version", pa.int32())]))
+        table = pa.Table.from_pylist(
+            [{"id": i, "version": v} for i, v in keys],
+            schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
+        )
         with self._lock:
             cursor = self.conn.cursor()
             try:
@@ -162,8 +185,9 @@ class Stack:
         return {(str(i), int(v)) for i, v in rows}
 
     def settle(self) -> int:
-        settled = settle_spool(spool_dir_for(self.settings.checkpoint_path), self.settings.checkpoint_path,
-                               self.stored_keys)
+        settled = settle_spool(
+            spool_dir_for(self.settings.checkpoint_path), self.settings.checkpoint_path, self.stored_keys
+        )
         self.summary.settled += settled
         return settled
 
@@ -191,8 +215,15 @@ def publication_callback(settings: Settings) -> MarkPublished | SpoolPublished:
     return MarkPublished(settings.checkpoint_path)
 
 
-def run_cycle(stack: Stack, settings: Settings, ready: Settings, *, beam_args: Sequence[str] = (),
-              force: bool = False, progress: Progress | None = None) -> None:
+def run_cycle(
+    stack: Stack,
+    settings: Settings,
+    ready: Settings,
+    *,
+    beam_args: Sequence[str] = (),
+    force: bool = False,
+    progress: Progress | None = None,
+) -> None:
     """Poll every source once through the pipeline, then store, settle and alert before returning."""
     from govwatch.pipeline.transforms import run_bounded
 
@@ -200,7 +231,9 @@ def run_cycle(stack: Stack, settings: Settings, ready: Settings, *, beam_args: S
     if names:
         if progress:
             progress(f"polling {len(names)} source(s) through the pipeline")
-        run_bounded(ready, names, beam_args=beam_args, on_published=publication_callback(settings), force=force)
+        run_bounded(
+            ready, names, beam_args=beam_args, on_published=publication_callback(settings), force=force
+        )
     if progress:
         progress("loading into DuckDB")
     stack.drain()
@@ -211,9 +244,15 @@ def run_cycle(stack: Stack, settings: Settings, ready: Settings, *, beam_args: S
     stack.summary.cycles += 1
 
 
-def run_once(settings: Settings, *, beam_args: Sequence[str] = (), force: bool = False,
-             progress: Progress | None = None, with_alerts: bool = True,
-             between: Callable[[int], bool] | None = None) -> RunSummary:
+def run_once(
+    settings: Settings,
+    *,
+    beam_args: Sequence[str] = (),
+    force: bool = False,
+    progress: Progress | None = None,
+    with_alerts: bool = True,
+    between: Callable[[int], bool] | None = None,
+) -> RunSummary:
     """`govwatch run --once`: one poll of every source, everything stored and alerted before returning.
 
     `between(n)`, when given, is called after cycle n and returns True to run another cycle on the same
@@ -234,8 +273,13 @@ def run_once(settings: Settings, *, beam_args: Sequence[str] = (), force: bool =
             stack.close()
 
 
-def run_forever(settings: Settings, *, beam_args: Sequence[str] = (), progress: Progress | None = None,
-                stop: threading.Event | None = None) -> RunSummary:
+def run_forever(
+    settings: Settings,
+    *,
+    beam_args: Sequence[str] = (),
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> RunSummary:
     """`govwatch run`: poll sources as they fall due, store and alert continuously, until stopped.
 
     The consumers run in a background thread, so alerts go out within a second of a message reaching
@@ -263,13 +307,19 @@ def run_forever(settings: Settings, *, beam_args: Sequence[str] = (), progress: 
                 from govwatch.pipeline.transforms import run_bounded
 
                 if ready.sources:
-                    run_bounded(ready, [s.name for s in ready.sources], beam_args=beam_args,
-                                on_published=publication_callback(settings))
+                    run_bounded(
+                        ready,
+                        [s.name for s in ready.sources],
+                        beam_args=beam_args,
+                        on_published=publication_callback(settings),
+                    )
                 stack.settle()
                 stack.summary.cycles += 1
                 if progress:
-                    progress(f"cycle {stack.summary.cycles}: {stack.summary.stored} stored, "
-                             f"{stack.summary.alerts} alerts; next poll in {interval:.0f}s")
+                    progress(
+                        f"cycle {stack.summary.cycles}: {stack.summary.stored} stored, "
+                        f"{stack.summary.alerts} alerts; next poll in {interval:.0f}s"
+                    )
                 stop.wait(interval)
         finally:
             stop.set()

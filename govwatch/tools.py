@@ -19,8 +19,13 @@ def decode_text(data: bytes) -> tuple[str, list[dict[str, Any]]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        note = {"kind": "invalid_utf8", "count": text.count("\ufffd"), "example": f"first at byte {exc.start}",
-                "inferred": False, "suspect": True}
+        note = {
+            "kind": "invalid_utf8",
+            "count": text.count("\ufffd"),
+            "example": f"first at byte {exc.start}",
+            "inferred": False,
+            "suspect": True,
+        }
         return text, [note]
 
 
@@ -31,11 +36,17 @@ def _looks_like_content_item(text: str) -> dict[str, Any] | None:
         item = json.loads(text)
     except json.JSONDecodeError:
         return None
-    return item if isinstance(item, dict) and ("details" in item or "content_id" in item) else None
+    if isinstance(item, dict) and ("details" in item or "content_id" in item):
+        return dict(item)
+    return None
 
 
 def _record(value: Any) -> Any:
-    return dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
+    return (
+        dataclasses.asdict(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type)
+        else value
+    )
 
 
 def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]) -> dict[str, Any]:
@@ -49,13 +60,13 @@ def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]
 
         url = source
         with HttpClient(settings.http, trusted_hosts=()) as http:
-            data = http.get(source).body
+            data = http.get(source).content
     else:
         data = read(source)
     text, notes = decode_text(data)
     item = _looks_like_content_item(text)
     extracted = extract_content_item(item) if item is not None else extract_html(text, url=url)
-    record = _record(extracted)
+    record: dict[str, Any] = dataclasses.asdict(extracted)
     repairs = list(notes)
     for name in ("title", "summary", "body_text"):
         result = repair_text(record[name])
@@ -83,7 +94,10 @@ def tag_bytes(data: bytes) -> dict[str, Any]:
     text, _notes = decode_text(data)
     title = ""
     organisations: tuple[str, ...] = ()
-    if text.lstrip()[:BYTES_SNIFF].lower().startswith(("<!doctype html", "<html")) or "<body" in text[:BYTES_SNIFF].lower():
+    if (
+        text.lstrip()[:BYTES_SNIFF].lower().startswith(("<!doctype html", "<html"))
+        or "<body" in text[:BYTES_SNIFF].lower()
+    ):
         extracted = extract_html(text)
         if extracted.extraction_status != "ok":
             raise SourceError(f"no article text in the HTML ({extracted.extraction_status})")

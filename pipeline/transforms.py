@@ -30,12 +30,16 @@ PublishedCallback = Callable[[Sequence[FetchedDocument]], None]
 
 def _failure_record(failure: SourceFailure) -> dict[str, Any]:
     return deadletter_record(
-        stage=failure.stage, reason=failure.reason, payload=failure.payload, source=failure.source,
-        url=failure.url, retryable=failure.retryable,
+        stage=failure.stage,
+        reason=failure.reason,
+        payload=failure.payload,
+        source=failure.source,
+        url=failure.url,
+        retryable=failure.retryable,
     )
 
 
-class PollSourcesFn(beam.DoFn):  # type: ignore[misc]
+class PollSourcesFn(beam.DoFn):
     """Poll one configured source by name; documents go on, failures to the dead-letter output."""
 
     def __init__(self, settings: Settings, *, force: bool = False) -> None:
@@ -56,8 +60,9 @@ class PollSourcesFn(beam.DoFn):  # type: ignore[misc]
         from govwatch.connectors.poll import poll_source
 
         source = next(s for s in self.settings.sources if s.name == source_name)
-        for item in poll_source(source, settings=self.settings, http=self.http, checkpoint=self.checkpoint,
-                                force=self.force):
+        for item in poll_source(
+            source, settings=self.settings, http=self.http, checkpoint=self.checkpoint, force=self.force
+        ):
             if isinstance(item, SourceFailure):
                 self.failures.inc()
                 yield TaggedOutput(DEADLETTER_TAG, _failure_record(item))
@@ -70,7 +75,7 @@ class PollSourcesFn(beam.DoFn):  # type: ignore[misc]
         self.checkpoint.close()
 
 
-class ProcessDocumentFn(beam.DoFn):  # type: ignore[misc]
+class ProcessDocumentFn(beam.DoFn):
     """Extract, repair, tag and validate one document into an encoded announcement message."""
 
     def __init__(self, settings: Settings) -> None:
@@ -84,15 +89,22 @@ class ProcessDocumentFn(beam.DoFn):  # type: ignore[misc]
             self.failed.inc()
             log.warning("dead-letter %s v%d: %s: %s", doc.url, doc.version, type(exc).__name__, exc)
             stage = "validate" if isinstance(exc, GovwatchError) else "process"
-            yield TaggedOutput(DEADLETTER_TAG, deadletter_record(
-                stage=stage, reason=f"{type(exc).__name__}: {exc}", payload=doc.payload, source=doc.source,
-                url=doc.url, key=doc.id,
-            ))
+            yield TaggedOutput(
+                DEADLETTER_TAG,
+                deadletter_record(
+                    stage=stage,
+                    reason=f"{type(exc).__name__}: {exc}",
+                    payload=doc.payload,
+                    source=doc.source,
+                    url=doc.url,
+                    key=doc.id,
+                ),
+            )
             return
         yield doc, doc.id.encode("utf-8"), value
 
 
-class PublishFn(beam.DoFn):  # type: ignore[misc]
+class PublishFn(beam.DoFn):
     """Send encoded messages to Kafka; after the bundle's flush every send is acknowledged (acks=all),
     and only then are the documents reported as published."""
 
@@ -115,7 +127,9 @@ class PublishFn(beam.DoFn):  # type: ignore[misc]
             import json
 
             value = json.dumps(element, ensure_ascii=False).encode("utf-8")
-            self.pending.append((self.producer.send(self.topic, key=(element.get("key") or "").encode(), value=value), None))
+            self.pending.append(
+                (self.producer.send(self.topic, key=(element.get("key") or "").encode(), value=value), None)
+            )
             return
         doc, key, value = element
         self.pending.append((self.producer.send(self.topic, key=key, value=value), doc))
@@ -141,7 +155,7 @@ class PublishFn(beam.DoFn):  # type: ignore[misc]
         self.producer.close(timeout=PRODUCE_TIMEOUT_S)
 
 
-class PublishDocuments(beam.PTransform):  # type: ignore[misc]
+class PublishDocuments(beam.PTransform):
     """FetchedDocuments → announcement messages on Kafka; failures → dead-letter topic."""
 
     def __init__(self, settings: Settings, on_published: PublishedCallback | None = None) -> None:
@@ -150,28 +164,30 @@ class PublishDocuments(beam.PTransform):  # type: ignore[misc]
         self.on_published = on_published
 
     def expand(self, documents: Any) -> Any:
-        processed = documents | "ExtractRepairTag" >> beam.ParDo(ProcessDocumentFn(self.settings)).with_outputs(
-            DEADLETTER_TAG, main="messages"
-        )
+        processed = documents | "ExtractRepairTag" >> beam.ParDo(
+            ProcessDocumentFn(self.settings)
+        ).with_outputs(DEADLETTER_TAG, main="messages")
         processed.messages | "PublishAnnouncements" >> beam.ParDo(
             PublishFn(self.settings, ANNOUNCEMENTS, self.on_published)
         )
         return processed[DEADLETTER_TAG]
 
 
-class PollAndPublish(beam.PTransform):  # type: ignore[misc]
+class PollAndPublish(beam.PTransform):
     """Source names → poll → process → Kafka, with one dead-letter stream for every failure."""
 
-    def __init__(self, settings: Settings, *, force: bool = False, on_published: PublishedCallback | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, force: bool = False, on_published: PublishedCallback | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.force = force
         self.on_published = on_published
 
     def expand(self, source_names: Any) -> Any:
-        polled = source_names | "PollSources" >> beam.ParDo(PollSourcesFn(self.settings, force=self.force)).with_outputs(
-            DEADLETTER_TAG, main="documents"
-        )
+        polled = source_names | "PollSources" >> beam.ParDo(
+            PollSourcesFn(self.settings, force=self.force)
+        ).with_outputs(DEADLETTER_TAG, main="documents")
         failed = polled.documents | "Publish" >> PublishDocuments(self.settings, self.on_published)
         dead = (polled[DEADLETTER_TAG], failed) | "AllDeadLetters" >> beam.Flatten()
         return dead | "PublishDeadLetters" >> beam.ParDo(PublishFn(self.settings, DEADLETTER))

@@ -26,8 +26,17 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def kafka_settings(settings: Settings, embedded_broker: EmbeddedBroker, request: pytest.FixtureRequest) -> Settings:
+def kafka_settings(
+    settings: Settings, embedded_broker: EmbeddedBroker, request: pytest.FixtureRequest
+) -> Settings:
     """Settings on the shared embedded broker, with topics private to this test."""
     prefix = "t" + str(abs(hash(request.node.nodeid)) % 10**10)
-    return replace(settings, kafka=replace(settings.kafka, bootstrap_servers=embedded_broker.bootstrap_servers,
-                                           topic_prefix=prefix, partitions=2))
+    return replace(
+        settings,
+        kafka=replace(
+            settings.kafka,
+            bootstrap_servers=embedded_broker.bootstrap_servers,
+            topic_prefix=prefix,
+            partitions=2,
+        ),
+    )

@@ -29,8 +29,13 @@ def _consumer(settings: Settings, conn, topic_id: str | None = "use-real") -> Du
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
     real_id = info[topic].topic_id
-    consumer = DuckdbOffsetConsumer(settings.kafka, conn, consumer_name="loader", topic=topic,
-                                    topic_id=real_id if topic_id == "use-real" else topic_id)
+    consumer = DuckdbOffsetConsumer(
+        settings.kafka,
+        conn,
+        consumer_name="loader",
+        topic=topic,
+        topic_id=real_id if topic_id == "use-real" else topic_id,
+    )
     consumer.start()
     return consumer
 
@@ -40,7 +45,7 @@ def _drain(consumer: DuckdbOffsetConsumer, conn, handler, rounds: int = 40) -> t
     for _ in range(rounds):
         batch = consumer.poll(timeout_ms=100)
         if batch:
-            h, d = process_batch(consumer, conn, handler, batch)
+            _handled, d = process_batch(consumer, conn, handler, batch)
             handled += len(batch) - d
             dead += d
         elif consumer.lag() == 0:
@@ -93,8 +98,10 @@ def test_new_topic_incarnation_is_read_from_the_start(kafka_settings: Settings) 
     conn = connect_writer(kafka_settings.db_path)
     topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
     for partition in range(kafka_settings.kafka.partitions):
-        conn.execute("insert into consumer_offsets values ('loader', ?, ?, 500, 'old-broker-topic-id', now())",
-                     [topic, partition])
+        conn.execute(
+            "insert into consumer_offsets values ('loader', ?, ?, 500, 'old-broker-topic-id', now())",
+            [topic, partition],
+        )
     _produce(kafka_settings, [_encoded(f"doc-{i}") for i in range(3)])
     consumer = _consumer(kafka_settings, conn)
     assert _drain(consumer, conn, AnnouncementLoader()) == (3, 0)
@@ -105,7 +112,9 @@ def test_offsets_beyond_the_end_without_topic_id_mean_a_new_incarnation(kafka_se
     conn = connect_writer(kafka_settings.db_path)
     topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
     for partition in range(kafka_settings.kafka.partitions):
-        conn.execute("insert into consumer_offsets values ('loader', ?, ?, 500, NULL, now())", [topic, partition])
+        conn.execute(
+            "insert into consumer_offsets values ('loader', ?, ?, 500, NULL, now())", [topic, partition]
+        )
     _produce(kafka_settings, [_encoded("doc-x")])
     consumer = _consumer(kafka_settings, conn, topic_id=None)
     assert _drain(consumer, conn, AnnouncementLoader()) == (1, 0)
@@ -117,12 +126,21 @@ def test_poison_messages_are_dead_lettered_and_the_rest_stored(kafka_settings: S
     future["schema_version"] = "2.0"
     broken = make_announcement("doc-broken")
     del broken["title"]
-    _produce(kafka_settings, [b"\xff\xfe not utf8", b"{not json", json.dumps(broken).encode(),
-                              json.dumps(future).encode(), _encoded("doc-good"), b"[1,2]"])
+    _produce(
+        kafka_settings,
+        [
+            b"\xff\xfe not utf8",
+            b"{not json",
+            json.dumps(broken).encode(),
+            json.dumps(future).encode(),
+            _encoded("doc-good"),
+            b"[1,2]",
+        ],
+    )
     conn = connect_writer(kafka_settings.db_path)
     consumer = _consumer(kafka_settings, conn)
     assert _drain(consumer, conn, AnnouncementLoader()) == (1, 5)
-    reasons = [r[0] for r in conn.execute("select reason from deadletters order by \"offset\"").fetchall()]
+    reasons = [r[0] for r in conn.execute('select reason from deadletters order by "offset"').fetchall()]
     assert len(reasons) == 5
     assert "not UTF-8" in reasons[0] and "not JSON" in reasons[1] and "title" in reasons[2]
     assert "schema_version 2.0" in reasons[3] and "not an object" in reasons[4]
@@ -149,8 +167,13 @@ def test_missing_topic_is_a_clear_error(kafka_settings: Settings) -> None:
     from govwatch.errors import SinkError
 
     conn = connect_writer(kafka_settings.db_path)
-    consumer = DuckdbOffsetConsumer(kafka_settings.kafka, conn, consumer_name="loader",
-                                    topic="no.such.topic." + kafka_settings.kafka.topic_prefix, topic_id=None)
+    consumer = DuckdbOffsetConsumer(
+        kafka_settings.kafka,
+        conn,
+        consumer_name="loader",
+        topic="no.such.topic." + kafka_settings.kafka.topic_prefix,
+        topic_id=None,
+    )
     with pytest.raises(SinkError, match="does not exist"):
         consumer.start()
 
@@ -167,16 +190,23 @@ def test_missing_topic_is_a_clear_error(kafka_settings: Settings) -> None:
     ],
 )
 def test_choose_start_offset(stored, stored_id, topic_id, end, expected) -> None:
-    position = choose_start_offset(partition=0, stored_offset=stored, stored_topic_id=stored_id, topic_id=topic_id,
-                                   beginning=0, end=end)
+    position = choose_start_offset(
+        partition=0, stored_offset=stored, stored_topic_id=stored_id, topic_id=topic_id, beginning=0, end=end
+    )
     assert position.offset == expected
 
 
 def test_external_settings_are_used_verbatim(kafka_settings: Settings) -> None:
     from govwatch.kafka import client_options
 
-    sasl = replace(kafka_settings.kafka, security_protocol="SASL_SSL", sasl_mechanism="PLAIN",
-                   sasl_username="u", sasl_password="p", ssl_cafile="/ca.pem")
+    sasl = replace(
+        kafka_settings.kafka,
+        security_protocol="SASL_SSL",
+        sasl_mechanism="PLAIN",
+        sasl_username="u",
+        sasl_password="p",
+        ssl_cafile="/ca.pem",
+    )
     options = client_options(sasl)
     assert options["security_protocol"] == "SASL_SSL"
     assert options["sasl_plain_username"] == "u" and options["ssl_cafile"] == "/ca.pem"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -12,14 +13,19 @@ from govwatch.loader import AnnouncementLoader
 from tests.support.announcements import make_announcement
 
 
-def _items(*messages: dict) -> list[tuple[ConsumedMessage, dict]]:
+def _items(*messages: dict[str, Any]) -> list[tuple[ConsumedMessage, dict[str, Any]]]:
     return [
-        (ConsumedMessage(topic="govwatch.announcements", partition=0, offset=i, key=m["id"].encode(), value=b"{}"), m)
+        (
+            ConsumedMessage(
+                topic="govwatch.announcements", partition=0, offset=i, key=m["id"].encode(), value=b"{}"
+            ),
+            m,
+        )
         for i, m in enumerate(messages)
     ]
 
 
-def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, *messages: dict) -> int:
+def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, *messages: dict[str, Any]) -> int:
     conn.execute("BEGIN TRANSACTION")
     stored = loader.handle(conn, _items(*messages))
     conn.execute("COMMIT")
@@ -59,7 +65,9 @@ def test_older_version_arriving_late_does_not_hide_newer(tmp_path: Path) -> None
     loader = AnnouncementLoader()
     _store(conn, loader, make_announcement("a", 3))
     _store(conn, loader, make_announcement("a", 2))
-    assert conn.execute("select version, title from announcements").fetchall() == [(3, "Example announcement a v3")]
+    assert conn.execute("select version, title from announcements").fetchall() == [
+        (3, "Example announcement a v3")
+    ]
     assert conn.execute("select count(*) from announcement_history").fetchone() == (2,)
 
 
@@ -67,8 +75,22 @@ def test_public_views_have_the_documented_columns(tmp_path: Path) -> None:
     conn = connect_writer(tmp_path / "db.duckdb")
     _store(conn, AnnouncementLoader(), make_announcement("a", 1))
     expected = {
-        "announcements": ["id", "version", "url", "title", "document_type", "published_at", "updated_at",
-                          "organisations", "summary", "body_text", "language", "repairs", "source", "fetched_at"],
+        "announcements": [
+            "id",
+            "version",
+            "url",
+            "title",
+            "document_type",
+            "published_at",
+            "updated_at",
+            "organisations",
+            "summary",
+            "body_text",
+            "language",
+            "repairs",
+            "source",
+            "fetched_at",
+        ],
         "partnerships": ["announcement_id", "kind", "parties", "status", "signatories", "evidence"],
         "figures": ["announcement_id", "kind", "value", "currency", "unit", "qualifier", "text", "evidence"],
         "entities": ["announcement_id", "kind", "name", "role"],
@@ -82,9 +104,11 @@ def test_public_views_have_the_documented_columns(tmp_path: Path) -> None:
 def test_timestamps_are_typed_and_lists_are_lists(tmp_path: Path) -> None:
     conn = connect_writer(tmp_path / "db.duckdb")
     _store(conn, AnnouncementLoader(), make_announcement("a", 1))
-    published, organisations, parties = conn.execute(
+    row = conn.execute(
         "select a.published_at, a.organisations, p.parties from announcements a join partnerships p on p.announcement_id = a.id"
     ).fetchone()
+    assert row is not None
+    published, organisations, parties = row
     assert published.year == 2025
     assert organisations == ["Department for Science, Innovation and Technology"]
     assert parties == ["UK Government", "Example AI"]

@@ -23,17 +23,35 @@ ROOT = Path(__file__).resolve().parents[2]
 def _fill(settings: Settings, n: int = 3) -> None:
     conn = connect_writer(settings.db_path)
     conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(conn, [(ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
-                                        make_announcement(f"doc-{i}")) for i in range(n)])
+    AnnouncementLoader().handle(
+        conn,
+        [
+            (
+                ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
+                make_announcement(f"doc-{i}"),
+            )
+            for i in range(n)
+        ],
+    )
     conn.execute("COMMIT")
     conn.close()
 
 
-@pytest.mark.parametrize("sql", [
-    "delete from announcements", "drop view announcements", "insert into topic_rows values ('a', 1, 'x')",
-    "copy announcements to '/tmp/x.csv'", "attach 'other.db'", "set threads = 1", "create table x(a int)",
-    "select 1; delete from announcements", "pragma version", "call pragma_version()",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "delete from announcements",
+        "drop view announcements",
+        "insert into topic_rows values ('a', 1, 'x')",
+        "copy announcements to '/tmp/x.csv'",
+        "attach 'other.db'",
+        "set threads = 1",
+        "create table x(a int)",
+        "select 1; delete from announcements",
+        "pragma version",
+        "call pragma_version()",
+    ],
+)
 def test_write_and_side_effect_statements_are_refused(sql: str) -> None:
     with pytest.raises(QueryError):
         check_read_only(sql)
@@ -48,7 +66,7 @@ def test_select_reads_rows_directly(settings: Settings) -> None:
 
 def test_bad_sql_is_a_query_error(settings: Settings) -> None:
     _fill(settings)
-    with pytest.raises(QueryError, match="no_such_table|does not exist"):
+    with pytest.raises(QueryError, match=r"no_such_table|does not exist"):
         read_rows(settings, "select * from no_such_table")
 
 
@@ -59,8 +77,13 @@ def test_missing_database_says_what_to_do(settings: Settings) -> None:
 
 @pytest.fixture
 def running_writer(settings: Settings) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen([sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
-                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
     yield process
@@ -83,15 +106,22 @@ def test_query_endpoint_refuses_writes_too(settings: Settings, running_writer: s
     assert read_rows(settings, "select count(*) from announcement_versions")[1] == [(3,)]
 
 
-def test_query_endpoint_streams_large_results(settings: Settings, running_writer: subprocess.Popen[str]) -> None:
+def test_query_endpoint_streams_large_results(
+    settings: Settings, running_writer: subprocess.Popen[str]
+) -> None:
     with open_query(settings, "select range as n from range(50000)") as result:
         total = sum(1 for _ in result.rows)
     assert total == 50000
 
 
 def test_endpoint_file_is_removed_when_the_writer_stops(settings: Settings) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
-                               cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None and process.stdout.readline().strip() == "ready"
     assert process.stdin is not None
     process.stdin.close()

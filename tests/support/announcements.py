@@ -6,10 +6,15 @@ import hashlib
 from typing import Any
 
 
-def make_announcement(doc_id: str = "5f3c1d2e-0000-4000-8000-000000000001", version: int = 1, **overrides: Any) -> dict[str, Any]:
+def make_announcement(
+    doc_id: str = "5f3c1d2e-0000-4000-8000-000000000001", version: int = 1, **overrides: Any
+) -> dict[str, Any]:
     """A schema-valid announcement with one MoU, one money figure, entities and topics."""
-    body = overrides.pop("body_text", f"The Department and Example AI signed a memorandum of understanding (v{version}). "
-                                      "It is backed by £2 billion.")
+    body = overrides.pop(
+        "body_text",
+        f"The Department and Example AI signed a memorandum of understanding (v{version}). "
+        "It is backed by £2 billion.",
+    )
     message: dict[str, Any] = {
         "schema_version": "1.0",
         "id": doc_id,
@@ -32,13 +37,30 @@ def make_announcement(doc_id: str = "5f3c1d2e-0000-4000-8000-000000000001", vers
         "notes_offset": None,
         "repairs": [],
         "partnerships": [
-            {"kind": "memorandum_of_understanding", "parties": ["UK Government", "Example AI"], "status": "signed",
-             "signatories": [{"name": "Peter Kyle", "role": "Technology Secretary", "party": "UK Government"}],
-             "legal_nature": None, "date": None, "evidence": [{"sentence": body, "start": 0, "end": 40}]}
+            {
+                "kind": "memorandum_of_understanding",
+                "parties": ["UK Government", "Example AI"],
+                "status": "signed",
+                "signatories": [
+                    {"name": "Peter Kyle", "role": "Technology Secretary", "party": "UK Government"}
+                ],
+                "legal_nature": None,
+                "date": None,
+                "evidence": [{"sentence": body, "start": 0, "end": 40}],
+            }
         ],
         "figures": [
-            {"kind": "money", "value": 2e9 * version, "value_max": None, "currency": "GBP", "unit": None,
-             "qualifier": None, "text": "£2 billion", "purpose": None, "evidence": None}
+            {
+                "kind": "money",
+                "value": 2e9 * version,
+                "value_max": None,
+                "currency": "GBP",
+                "unit": None,
+                "qualifier": None,
+                "text": "£2 billion",
+                "purpose": None,
+                "evidence": None,
+            }
         ],
         "entities": [{"kind": "organisation", "name": "Example AI", "role": None, "evidence": None}],
         "topics": ["ai"],

@@ -19,8 +19,13 @@ def main() -> None:
     path = Path(sys.argv[1])
     conn = connect_writer(path)
     conn.execute("BEGIN TRANSACTION")
-    items = [(ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None), make_announcement(f"doc-{i}"))
-             for i in range(3)]
+    items = [
+        (
+            ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
+            make_announcement(f"doc-{i}"),
+        )
+        for i in range(3)
+    ]
     AnnouncementLoader().handle(conn, items)
     conn.execute("COMMIT")
     with QueryServer(conn, path):

@@ -1,0 +1,96 @@
+"""One config loader: TOML file, then GOVWATCH_* overrides, then --db."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govwatch.config import load_settings, parse_duration_s
+from govwatch.errors import ConfigError
+
+EXAMPLE = """
+[govuk]
+base_url = "http://127.0.0.1:9999"
+
+[kafka]
+bootstrap_servers = ""
+
+[duckdb]
+path = "data/govwatch.duckdb"
+
+[[sources]]
+name = "dsit"
+kind = "govuk_atom"
+url = "https://www.gov.uk/government/organisations/department-for-science-innovation-and-technology.atom"
+interval = "5m"
+
+[[subscriptions]]
+name = "new-mous"
+kinds = ["memorandum_of_understanding"]
+channel = "webhook:https://example.org/hook"
+"""
+
+
+def test_file_is_read_into_typed_settings(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(EXAMPLE)
+    settings = load_settings(path, env={})
+    assert settings.govuk.base_url == "http://127.0.0.1:9999"
+    assert settings.embedded_broker
+    assert settings.sources[0].interval_s == 300.0
+    assert settings.subscriptions[0].kinds == ("memorandum_of_understanding",)
+    assert settings.checkpoint_path == Path("data/govwatch.duckdb.state.sqlite")
+
+
+def test_environment_overrides_the_file_and_db_flag_overrides_both(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(EXAMPLE)
+    env = {
+        "GOVWATCH_KAFKA_BOOTSTRAP_SERVERS": "broker:9092",
+        "GOVWATCH_DB": "env.duckdb",
+        "GOVWATCH_HTTP_MAX_RETRIES": "7",
+        "GOVWATCH_HTTP_ALLOW_PRIVATE_HOSTS": "a.local, b.local",
+    }
+    settings = load_settings(path, env=env)
+    assert settings.kafka.bootstrap_servers == "broker:9092" and not settings.embedded_broker
+    assert settings.duckdb.path == "env.duckdb"
+    assert settings.http.max_retries == 7
+    assert settings.http.allow_private_hosts == ("a.local", "b.local")
+    assert load_settings(path, env=env, db_path="flag.duckdb").duckdb.path == "flag.duckdb"
+
+
+def test_config_from_environment_variable(tmp_path: Path) -> None:
+    path = tmp_path / "other.toml"
+    path.write_text(EXAMPLE)
+    assert load_settings(None, env={"GOVWATCH_CONFIG": str(path)}).sources[0].name == "dsit"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[kafka]\nbootstrap = 'x'", "unknown key"),
+        ("[nope]\na = 1", "unknown sections"),
+        ("[[sources]]\nname = 'a'\nkind = 'ftp'\nurl = 'x'", "kind must be one of"),
+        ("[[sources]]\nname = 'a'\nkind = 'rss'", "needs a url"),
+        ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\ninterval = 'soon'", "duration"),
+        ("[http]\nmax_retries = 'many'", "max_retries"),
+        ("[[subscriptions]]\nname = 's'", "channel is required"),
+        ("not toml at all [", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path, env={})
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_durations() -> None:
+    assert parse_duration_s("1.5h") == 5400.0
+    assert parse_duration_s("250ms") == 0.25
