@@ -1,0 +1,372 @@
+"""Find UTF-8 text that was decoded with a CJK code page (GBK, Big5, Shift-JIS) and work out its repair.
+
+ftfy undoes UTF-8 read as Windows-1252 or Latin-1, but not UTF-8 read as a CJK code page, where each pair
+of UTF-8 bytes became one ideograph: "world’s" → "world鈥檚", "£2" → "拢2". The repair re-encodes a run
+of suspicious characters to the code page and reads the bytes as UTF-8 again. Whether to trust the result
+is decided per run, never for the whole text: the bytes must form UTF-8 whose sequences line up with the
+characters of the run, and the decoded text must be more plausible (Latin letters, typographic
+punctuation, £, €) than what was there. Genuine Chinese or Japanese almost never passes, because common
+ideographs re-encode to lead bytes that UTF-8 forbids at that place.
+
+A decoder that dropped a byte it could not pair (the seed's "Understanding鈥 sets") leaves a truncated
+UTF-8 sequence; it is returned as a `Gap` for `govwatch.pipeline.lost_bytes` to infer from context.
+Runs that look damaged but cannot be decoded are returned unchanged as suspect.
+
+This module is pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final
+
+from govwatch.pipeline.repair_data import (
+    CLASS_BAD,
+    CLASS_CJK,
+    CLASS_OTHER,
+    CLASS_RANGES,
+    CLASS_SYMBOL,
+    CODE_PAGE_FAMILIES,
+    LOST_BYTE_CANDIDATES,
+)
+
+#: Evidence a run needs before its decoding is trusted (a 3-byte sequence counts 2, a 2-byte one 1).
+MIN_EVIDENCE: Final = 2
+#: Evidence a run decoding to CJK or another non-Latin script needs (mangled CJK, or double mangling).
+MIN_EVIDENCE_NON_LATIN: Final = 4
+#: Evidence of a whole text after which shorter runs in it are trusted too.
+MIN_EVIDENCE_CONFIRMED: Final = 2
+
+#: Last code point of Latin Extended-A: two-byte decodings beyond it are weak evidence.
+LATIN_EXTENDED_A_END: Final = 0x017F
+
+_NON_ASCII_RUN: Final = re.compile(r"[^\x00-\x7f]+")
+# One UTF-8 token: a valid sequence, else a truncated one (lead + too few continuation bytes), else a byte.
+_UTF8_TOKEN: Final = re.compile(
+    rb"(?P<seq>[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})"
+    rb"|(?P<gap>[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2})"
+    rb"|(?P<bad>[\x00-\xff])",
+    re.DOTALL,
+)
+_RANGE_STARTS: Final = [start for start, _end, _cls in CLASS_RANGES]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Gap:
+    """A UTF-8 sequence whose last bytes were lost: the bytes that survive and how many are missing."""
+
+    prefix: bytes
+    missing: int
+
+
+Piece = str | Gap
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunRepair:
+    """What to put in place of `text[start:end]`.
+
+    `pieces` is the replacement (decoded text and gaps to infer); `suspect` lists parts of the run that
+    stay as they were because no decoding is certain. A run that is only suspect has `pieces` equal to
+    its original text.
+    """
+
+    start: int
+    end: int
+    pieces: tuple[Piece, ...]
+    suspect: tuple[str, ...] = ()
+    evidence: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FamilyScan:
+    """The repairs one code-page family proposes for a text, and the evidence behind them."""
+
+    family: str
+    repairs: tuple[RunRepair, ...] = ()
+    evidence: int = 0
+
+
+@dataclass(slots=True)
+class _Group:
+    """Consecutive characters of a run whose bytes decode to whole UTF-8 tokens."""
+
+    start: int
+    end: int
+    pieces: list[Piece] | None  # None: the bytes do not decode here
+    evidence: int = 0
+    non_latin: bool = False
+    strong: bool = False  # a 3-byte sequence decoding to typographic punctuation or a currency sign
+    ascii_inside: bool = False
+
+
+@lru_cache(maxsize=65536)
+def char_class(ch: str) -> int:
+    """Classify one decoded character by how plausible it is as the result of a repair.
+
+    >>> char_class("é"), char_class("’"), char_class("中"), char_class("Ж"), char_class("\\ufffd")
+    (0, 1, 2, 3, 5)
+    """
+    code = ord(ch)
+    index = bisect_right(_RANGE_STARTS, code) - 1
+    if index >= 0 and code <= CLASS_RANGES[index][1]:
+        return CLASS_RANGES[index][2]
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cn", "Co", "Cs"):
+        return CLASS_BAD
+    return CLASS_OTHER
+
+
+@lru_cache(maxsize=131072)
+def encode_char(ch: str, family: str) -> bytes | None:
+    """Bytes of `ch` in the code-page family, or None when `ch` cannot be mojibake of that family.
+
+    Mojibake is made of multi-byte characters (and, for Shift-JIS, half-width katakana); a lone
+    surrogate from Python's `surrogateescape` stands for one byte the decoder could not place.
+
+    >>> encode_char("鈥", "gbk"), encode_char("a", "gbk"), encode_char("\\udc9d", "big5")
+    (b'\\xe2\\x80', None, b'\\x9d')
+    """
+    code = ord(ch)
+    if code < 0x80:
+        return None
+    if 0xDC80 <= code <= 0xDCFF:
+        return bytes((code - 0xDC00,))
+    for codec in CODE_PAGE_FAMILIES[family]:
+        try:
+            data = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(data) == 2 or (len(data) == 1 and family == "shift_jis" and 0xA1 <= data[0] <= 0xDF):
+            return data
+    return None
+
+
+def _material_runs(text: str, family: str) -> list[tuple[int, int, list[bytes]]]:
+    """Maximal runs of characters that could be mojibake of `family`, with each character's bytes."""
+    runs: list[tuple[int, int, list[bytes]]] = []
+    for match in _NON_ASCII_RUN.finditer(text):
+        start = -1
+        parts: list[bytes] = []
+        for offset, ch in enumerate(match.group(), match.start()):
+            data = encode_char(ch, family)
+            if data is None:
+                if start >= 0:
+                    runs.append((start, offset, parts))
+                    start, parts = -1, []
+                continue
+            if start < 0:
+                start = offset
+            parts.append(data)
+        if start >= 0:
+            runs.append((start, match.end(), parts))
+    return runs
+
+
+def _valid_gap(prefix: bytes) -> bool:
+    """Whether a truncated sequence could still have been valid UTF-8, and we know how to complete it."""
+    return prefix in LOST_BYTE_CANDIDATES
+
+
+def _decode_groups(start: int, parts: list[bytes]) -> list[_Group]:
+    """Decode a run's bytes as UTF-8 and cut the result where byte and character boundaries agree."""
+    raw = b"".join(parts)
+    boundary: dict[int, int] = {}
+    offset = 0
+    for index, data in enumerate(parts):
+        boundary[offset] = start + index
+        offset += len(data)
+    boundary[offset] = start + len(parts)
+    groups: list[_Group] = []
+    group = _Group(start=start, end=start, pieces=[])
+    for match in _UTF8_TOKEN.finditer(raw):
+        token = match.group()
+        if match.lastgroup == "seq":
+            text = token.decode("utf-8", "surrogatepass")
+            if group.pieces is not None:
+                group.pieces.append(text)
+            if len(token) == 1:
+                group.ascii_inside = True
+            else:
+                group.evidence += _sequence_evidence(text, len(token))
+                cls = char_class(text)
+                if cls == CLASS_BAD:
+                    group.pieces = None
+                elif cls > CLASS_SYMBOL:
+                    group.non_latin = True
+                elif cls == CLASS_SYMBOL and len(token) >= 3:
+                    group.strong = True
+        elif match.lastgroup == "gap" and _valid_gap(token) and _gap_may_end(raw, match.end()):
+            if group.pieces is not None:
+                group.pieces.append(Gap(prefix=token, missing=_sequence_length(token[0]) - len(token)))
+            group.evidence += 1
+        else:
+            group.pieces = None
+        if match.end() in boundary:
+            group.end = boundary[match.end()]
+            groups.append(group)
+            group = _Group(start=group.end, end=group.end, pieces=[])
+    return groups
+
+
+def _sequence_evidence(decoded: str, length: int) -> int:
+    """How much one decoded multi-byte sequence says for the repair.
+
+    Three- and four-byte sequences rarely line up by chance; two-byte ones often do, and count only
+    when they decode to Latin-1 or Latin Extended-A (accented letters, £, no-break space), not to the
+    rarer Latin Extended-B letters that chance produces from common Big5 ideographs.
+    """
+    if length >= 3:
+        return 2
+    return 1 if ord(decoded) <= LATIN_EXTENDED_A_END else 0
+
+
+def _sequence_length(lead: int) -> int:
+    """Length of the UTF-8 sequence a lead byte starts."""
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _gap_may_end(raw: bytes, end: int) -> bool:
+    """A lost byte leaves a truncated sequence only before ASCII, another lead byte, or the run's end."""
+    return end >= len(raw) or raw[end] < 0x80 or raw[end] >= 0xC2
+
+
+def _touches_ascii_word(text: str, start: int, end: int) -> bool:
+    """Whether the run is glued to a Latin letter or digit, as mojibake inside an English word is."""
+    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum()) or (
+        end < len(text) and text[end].isascii() and text[end].isalnum()
+    )
+
+
+def _looks_cjk(text: str) -> bool:
+    """Whether a kept run has a character only mojibake or CJK text would have (not ’, é, —)."""
+    return any(char_class(ch) >= CLASS_CJK for ch in text)
+
+
+def _is_mojibake_again(pieces: tuple[Piece, ...], family: str) -> bool:
+    """Whether a decoded run is itself mojibake that decodes to Latin text (the run was mangled twice)."""
+    if not all(isinstance(p, str) for p in pieces):
+        return False
+    parts = [encode_char(ch, family) for ch in "".join(p for p in pieces if isinstance(p, str))]
+    if not parts or any(data is None for data in parts):
+        return False
+    try:
+        decoded = b"".join(data for data in parts if data is not None).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(char_class(ch) <= CLASS_SYMBOL for ch in decoded) and not decoded.isascii()
+
+
+def _decide_run(
+    text: str, start: int, end: int, groups: list[_Group], *, family: str, confirmed: bool
+) -> RunRepair | None:
+    """Repair, mark suspect, or leave one run, from its decoded groups (None: leave it alone)."""
+    good = [g for g in groups if g.pieces is not None]
+    evidence = sum(g.evidence for g in good)
+    if any(g.ascii_inside for g in good) or _touches_ascii_word(text, start, end):
+        evidence += 1
+    original = text[start:end]
+    if len(good) == len(groups):
+        non_latin = any(g.non_latin for g in good)
+        multibyte = sum(1 for g in good for p in g.pieces or () if not (isinstance(p, str) and p.isascii()))
+        pieces = tuple(p for g in good for p in g.pieces or ())
+        if non_latin:
+            trusted = (
+                (multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN)
+                or (confirmed and evidence >= MIN_EVIDENCE)
+                or _is_mojibake_again(pieces, family)
+            )
+        else:
+            trusted = evidence >= MIN_EVIDENCE or (confirmed and evidence >= 1)
+        if trusted:
+            return RunRepair(start=start, end=end, pieces=pieces, evidence=evidence)
+        return None
+    if not any(g.strong and not g.non_latin for g in good):
+        if confirmed and _looks_cjk(original):
+            return RunRepair(start=start, end=end, pieces=(original,), suspect=(original,))
+        return None
+    # Part of the run decodes to typographic punctuation and part does not: keep the certain part.
+    pieces_out: list[Piece] = []
+    suspect: list[str] = []
+    kept_from = -1
+    for g in [*groups, None]:
+        if g is not None and (g.pieces is None or g.non_latin):
+            kept_from = g.start if kept_from < 0 else kept_from
+            continue
+        if kept_from >= 0:
+            kept = text[kept_from : g.start if g is not None else end]
+            pieces_out.append(kept)
+            if _looks_cjk(kept):
+                suspect.append(kept)
+            kept_from = -1
+        if g is not None:
+            pieces_out.extend(g.pieces or ())
+    return RunRepair(
+        start=start, end=end, pieces=tuple(pieces_out), suspect=tuple(suspect), evidence=evidence
+    )
+
+
+def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilyScan:
+    """Propose repairs for every run of `text` that looks like UTF-8 decoded with `family`'s code page.
+
+    Runs are first judged on their own; when the trusted ones add up to `MIN_EVIDENCE_CONFIRMED`, the
+    text is known to be mangled this way and shorter runs (a lone "拢" before a digit) are trusted too,
+    and runs that still fail to decode are reported as suspect. `confirmed=True` starts from there.
+
+    >>> scan = scan_family("the world鈥檚 first", "gbk")
+    >>> [(r.start, r.end, r.pieces) for r in scan.repairs]
+    [(9, 11, ('’', 's'))]
+    >>> scan_family("中文的句子", "gbk").repairs
+    ()
+    """
+    decoded = [
+        (start, end, _decode_groups(start, parts)) for start, end, parts in _material_runs(text, family)
+    ]
+    if not confirmed:
+        trusted = [
+            r
+            for s, e, groups in decoded
+            if (r := _decide_run(text, s, e, groups, family=family, confirmed=False))
+        ]
+        confirmed = sum(r.evidence for r in trusted) >= MIN_EVIDENCE_CONFIRMED
+        if not confirmed:
+            return FamilyScan(
+                family=family, repairs=tuple(trusted), evidence=sum(r.evidence for r in trusted)
+            )
+    repairs = [
+        r for s, e, groups in decoded if (r := _decide_run(text, s, e, groups, family=family, confirmed=True))
+    ]
+    return FamilyScan(family=family, repairs=tuple(repairs), evidence=sum(r.evidence for r in repairs))
+
+
+def scan_all_families(text: str) -> FamilyScan:
+    """The code-page family whose repairs have the most evidence in `text` (evidence 0: none applies)."""
+    best = FamilyScan(family="")
+    for family in CODE_PAGE_FAMILIES:
+        scan = scan_family(text, family)
+        if scan.evidence > best.evidence:
+            best = scan
+    return best
+
+
+def mangle(text: str, codec: str, *, lossy: bool, times: int = 1) -> str:
+    """Mangle `text` the way this module repairs: UTF-8 bytes decoded with `codec`, `times` times.
+
+    Lossy mangling drops bytes the codec cannot pair (as the seed article's decoder did); lossless keeps
+    each as a lone surrogate (Python's `surrogateescape`), and a second round re-encodes those with
+    `surrogatepass`. Used by tests and benchmarks to build mangled corpora from clean text.
+
+    >>> mangle("the world’s", "gbk", lossy=False)
+    'the world鈥檚'
+    >>> mangle("country – whether", "gbk", lossy=True)
+    'country 鈥 whether'
+    """
+    for _ in range(times):
+        data = text.encode("utf-8", "surrogatepass")
+        text = data.decode(codec, "ignore" if lossy else "surrogateescape")
+    return text

@@ -1,0 +1,99 @@
+"""Tables used by text repair: Unicode classes, code-page families, lost-byte candidates, invisibles.
+
+Kept apart from the logic so the word lists and ranges can be read (and tuned) in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Code-page families whose misreading of UTF-8 we undo, in the order they are tried. The first codec
+#: of a family names it in reports; the others are supersets consulted for characters the first lacks.
+CODE_PAGE_FAMILIES: Final[dict[str, tuple[str, ...]]] = {
+    "gbk": ("gbk", "gb18030"),
+    "big5": ("big5", "cp950"),
+    "shift_jis": ("shift_jis", "cp932"),
+}
+
+# Character classes of decoded text, from most to least plausible as the result of a repair.
+CLASS_LATIN: Final = 0  # ASCII, Latin-1, Latin Extended: what English and European names are made of
+CLASS_SYMBOL: Final = 1  # typographic punctuation, currency, letterlike, arrows, maths, emoji
+CLASS_CJK: Final = 2  # CJK ideographs, kana, Hangul, CJK punctuation, fullwidth forms
+CLASS_OTHER: Final = 3  # other scripts (Greek, Cyrillic, Arabic, ...): plausible only with much evidence
+CLASS_RAW: Final = 4  # a lone surrogate for an undecodable byte, or private use: a step of double mangling
+CLASS_BAD: Final = 5  # controls, C1 controls, U+FFFD, unassigned: never a good repair
+
+#: Inclusive, sorted, non-overlapping code point ranges and their class; anything not listed is looked
+#: up by Unicode category.
+CLASS_RANGES: Final[tuple[tuple[int, int, int], ...]] = (
+    (0x0009, 0x000A, CLASS_LATIN),
+    (0x000D, 0x000D, CLASS_LATIN),
+    (0x0020, 0x007E, CLASS_LATIN),
+    (0x0080, 0x009F, CLASS_BAD),
+    (0x00A0, 0x024F, CLASS_LATIN),
+    (0x0300, 0x036F, CLASS_LATIN),
+    (0x1E00, 0x1EFF, CLASS_LATIN),
+    (0x2000, 0x2BFF, CLASS_SYMBOL),
+    (0x2E80, 0x2FDF, CLASS_CJK),
+    (0x3000, 0x30FF, CLASS_CJK),
+    (0x3100, 0x31FF, CLASS_CJK),
+    (0x3200, 0x33FF, CLASS_CJK),
+    (0x3400, 0x4DBF, CLASS_CJK),
+    (0x4E00, 0x9FFF, CLASS_CJK),
+    (0xAC00, 0xD7AF, CLASS_CJK),
+    (0xD800, 0xDC7F, CLASS_BAD),
+    (0xDC80, 0xDCFF, CLASS_RAW),
+    (0xDD00, 0xDFFF, CLASS_BAD),
+    (0xE000, 0xF8FF, CLASS_RAW),
+    (0xF900, 0xFAFF, CLASS_CJK),
+    (0xFE30, 0xFE4F, CLASS_CJK),
+    (0xFF00, 0xFFEF, CLASS_CJK),
+    (0xFFFD, 0xFFFD, CLASS_BAD),
+    (0x1F300, 0x1FAFF, CLASS_SYMBOL),
+)
+
+#: UTF-8 lead bytes (as the surviving prefix of a truncated sequence) → the characters a lost
+#: continuation byte most likely completed, most likely first. Only these prefixes are ever inferred:
+#: anything else stays as it is and is reported as suspect.
+LOST_BYTE_CANDIDATES: Final[dict[bytes, str]] = {
+    b"\xe2\x80": "’”“‘–—…•",
+    b"\xe2": "’”“‘–—…•",
+    b"\xe2\x82": "€",
+    b"\xe2\x84": "™",
+    b"\xc2": "\u00a0£°©®½·",
+    b"\xc3": "éèàöüäçóáíñôêëïúÉ",
+}
+
+#: Spaces that should match an ordinary space.
+SPACE_LIKE: Final = (
+    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+)
+
+#: Characters that are invisible in rendered text and only get in the way of matching.
+INVISIBLE: Final = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+
+#: Typographic characters folded to their ASCII forms for matching (stored text keeps them).
+MATCHING_FOLDS: Final[dict[str, str]] = {
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "′": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "″": '"',
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "–": "-",
+    "—": "-",
+    "―": "-",
+    "−": "-",
+    "ﬀ": "ff",
+    "ﬁ": "fi",
+    "ﬂ": "fl",
+    "ﬃ": "ffi",
+    "ﬄ": "ffl",
+}
