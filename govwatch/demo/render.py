@@ -1,0 +1,633 @@
+"""Render the bundled sample as GOV.UK serves it: article pages, Content API JSON, Atom and RSS feeds.
+
+The sample (`sample/`) holds clean, readable announcements in TOML. Everything GOV.UK-shaped is made here,
+at render time, so the data stays easy to edit: base paths and stable `content_id`s, govspeak HTML,
+change history for the second version of an updated announcement (phase 2), and the GBK mojibake some
+real pages carry. A non-GOV.UK newsroom (its own RSS 2.0 feed and plain pages) comes from the same data.
+Every function here is pure: it takes records and returns text or JSON-ready dicts.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tomllib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import format_datetime
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from govwatch.errors import ConfigError
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+GOVUK_TAG_HOST = "www.gov.uk"
+GOVERNMENT = {"title": "2024 Labour government", "slug": "2024-labour-government", "current": True}
+UPDATED_AT_LAG_S = 97  # publishing-api stamps `updated_at` a little after `public_updated_at`
+DOCUMENT_TYPES = {
+    "press_release": ("news_article", "/government/news/", "Press release"),
+    "news_story": ("news_article", "/government/news/", "News story"),
+    "speech": ("speech", "/government/speeches/", "Speech"),
+    "policy_paper": ("publication", "/government/publications/", "Policy paper"),
+    "news": ("newsroom", "/newsroom/news/", "News"),
+}
+_INLINE_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organisation:
+    """A GOV.UK organisation that publishes announcements and has its own Atom feed."""
+
+    slug: str
+    title: str
+    acronym: str
+    analytics_identifier: str
+    organisation_type: str = "ministerial_department"
+
+    @property
+    def base_path(self) -> str:
+        return f"/government/organisations/{self.slug}"
+
+    @property
+    def content_id(self) -> str:
+        return stable_content_id(self.base_path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Update:
+    """The second version of an announcement: what phase 2 changes, and the change note it shows."""
+
+    public_updated_at: str
+    note: str
+    replace: tuple[tuple[str, str], ...] = ()
+    append: str = ""
+    add_organisations: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Announcement:
+    """One announcement as written in the sample (its first version), plus its update if it has one."""
+
+    key: str
+    site: str  # "govuk" or "newsroom"
+    slug: str
+    document_type: str
+    title: str
+    description: str
+    organisations: tuple[str, ...]
+    people: tuple[str, ...] = ()
+    first_published_at: str
+    body: str
+    mangled: bool = False
+    location: str = ""
+    update: Update | None = None
+
+    @property
+    def base_path(self) -> str:
+        return DOCUMENT_TYPES[self.document_type][1] + self.slug
+
+    @property
+    def content_id(self) -> str:
+        return stable_content_id(self.base_path)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Version:
+    """What an announcement looks like in one phase: phase 2 applies its update, if any."""
+
+    announcement: Announcement
+    number: int
+    description: str
+    body: str
+    organisations: tuple[str, ...]
+    public_updated_at: str
+    change_history: tuple[tuple[str, str], ...]  # (public_timestamp, note), newest first
+
+    @property
+    def updated_at(self) -> str:
+        stamp = datetime.fromisoformat(self.public_updated_at) + timedelta(seconds=UPDATED_AT_LAG_S)
+        return stamp.isoformat()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sample:
+    """The whole bundled sample: organisations, GOV.UK announcements and the newsroom's items."""
+
+    organisations: dict[str, Organisation]
+    announcements: tuple[Announcement, ...]
+    newsroom: dict[str, str] = field(default_factory=dict)
+
+    def on_site(self, site: str) -> tuple[Announcement, ...]:
+        return tuple(a for a in self.announcements if a.site == site)
+
+
+def stable_content_id(base_path: str) -> str:
+    """Derive a stable GOV.UK-style `content_id` from a base path.
+
+    >>> stable_content_id("/government/news/x") == stable_content_id("/government/news/x")
+    True
+    """
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "https://" + GOVUK_TAG_HOST + base_path))
+
+
+def mangle_gbk(text: str) -> str:
+    """Garble text the way a UTF-8 page read as GBK comes out, dropping the bytes left unpaired.
+
+    Real pages reach us like this (see the canonical seed article), so the demo must carry the damage.
+
+    >>> mangle_gbk("the UK’s £2 billion")
+    'the UK鈥檚 拢2 billion'
+    >>> mangle_gbk("plain ASCII stays")
+    'plain ASCII stays'
+    """
+    return text.encode("utf-8").decode("gbk", errors="ignore")
+
+
+def _as_tuple(raw: object, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return tuple(raw)
+
+
+def _check_timestamp(value: str, where: str) -> str:
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {value!r} is not an ISO 8601 timestamp") from exc
+    if stamp.tzinfo is None:
+        raise ConfigError(f"{where}: {value!r} needs a UTC offset")
+    return value
+
+
+def _read_update(raw: dict[str, Any], where: str) -> Update:
+    return Update(
+        public_updated_at=_check_timestamp(str(raw["public_updated_at"]), where),
+        note=str(raw["note"]),
+        replace=tuple((str(old), str(new)) for old, new in raw.get("replace", [])),
+        append=str(raw.get("append", "")),
+        add_organisations=_as_tuple(raw.get("add_organisations", []), where),
+        description=str(raw.get("description", "")),
+    )
+
+
+def _read_announcement(path: Path, site: str) -> Announcement:
+    where = f"sample file {path.name}"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        update = _read_update(raw["update"], where) if "update" in raw else None
+        announcement = Announcement(
+            key=path.stem,
+            site=site,
+            slug=str(raw["slug"]),
+            document_type=str(raw["document_type"]),
+            title=str(raw["title"]),
+            description=str(raw["description"]),
+            organisations=_as_tuple(raw.get("organisations", []), where),
+            people=_as_tuple(raw.get("people", []), where),
+            first_published_at=_check_timestamp(str(raw["first_published_at"]), where),
+            body=str(raw["body"]).strip(),
+            mangled=bool(raw.get("mangled", False)),
+            location=str(raw.get("location", "")),
+            update=update,
+        )
+    except (KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{where} is incomplete or not valid TOML: {exc}; fix the file") from exc
+    if announcement.document_type not in DOCUMENT_TYPES:
+        raise ConfigError(f"{where}: unknown document_type {announcement.document_type!r}")
+    for old, _new in update.replace if update else ():
+        if old not in announcement.body:
+            raise ConfigError(f"{where}: update replaces {old!r}, which the body does not contain")
+    return announcement
+
+
+def load_sample(sample_dir: Path = SAMPLE_DIR) -> Sample:
+    """Read and check every sample file; the result is what the demo server serves.
+
+    Raises:
+        ConfigError: a file is malformed, names an unknown organisation, or two announcements share a path.
+    """
+    orgs_raw = tomllib.loads((sample_dir / "organisations.toml").read_text(encoding="utf-8"))
+    organisations = {o["slug"]: Organisation(**o) for o in orgs_raw["organisation"]}
+    newsroom = {
+        k: str(v) for k, v in tomllib.loads((sample_dir / "newsroom.toml").read_text("utf-8")).items()
+    }
+    announcements = tuple(
+        _read_announcement(path, site)
+        for site in ("govuk", "newsroom")
+        for path in sorted((sample_dir / site).glob("*.toml"))
+    )
+    paths = [a.base_path for a in announcements]
+    if len(paths) != len(set(paths)):
+        raise ConfigError(f"{sample_dir}: two announcements share a base path; give each a unique slug")
+    for a in announcements:
+        unknown = set(a.organisations + (a.update.add_organisations if a.update else ())) - set(organisations)
+        if a.site == "govuk" and unknown:
+            raise ConfigError(f"sample file {a.key}: unknown organisations {sorted(unknown)}")
+    return Sample(organisations=organisations, announcements=announcements, newsroom=newsroom)
+
+
+@cache
+def bundled_sample() -> Sample:
+    """The bundled sample, read once per process."""
+    return load_sample()
+
+
+def version_of(announcement: Announcement, phase: int) -> Version:
+    """The announcement as published in `phase` (1: first version; 2: updated ones changed)."""
+    first = announcement.first_published_at
+    history: tuple[tuple[str, str], ...] = ((first, "First published."),)
+    update = announcement.update
+    if phase < 2 or update is None:
+        return Version(
+            announcement=announcement,
+            number=1,
+            description=announcement.description,
+            body=announcement.body,
+            organisations=announcement.organisations,
+            public_updated_at=first,
+            change_history=history,
+        )
+    body = announcement.body
+    for old, new in update.replace:
+        body = body.replace(old, new)
+    if update.append:
+        body = body + "\n\n" + update.append.strip()
+    added = tuple(o for o in update.add_organisations if o not in announcement.organisations)
+    return Version(
+        announcement=announcement,
+        number=2,
+        description=update.description or announcement.description,
+        body=body,
+        organisations=announcement.organisations + added,
+        public_updated_at=update.public_updated_at,
+        change_history=((update.public_updated_at, update.note), *history),
+    )
+
+
+def slugify(text: str) -> str:
+    """Make a GOV.UK-style slug (used for heading ids and people's pages).
+
+    >>> slugify("Notes to editors")
+    'notes-to-editors'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _inline(text: str, mangled: bool) -> str:
+    """Escape a run of text, turning `[label](href)` into links; garble only the words, never the markup."""
+    fix = mangle_gbk if mangled else (lambda s: s)
+    out: list[str] = []
+    last = 0
+    for match in _INLINE_LINK.finditer(text):
+        out.append(html.escape(fix(text[last : match.start()]), quote=False))
+        href = html.escape(match.group(2))
+        out.append(f'<a href="{href}" class="govuk-link">{html.escape(fix(match.group(1)), quote=False)}</a>')
+        last = match.end()
+    out.append(html.escape(fix(text[last:]), quote=False))
+    return "".join(out)
+
+
+def headings(body: str) -> list[str]:
+    """The `## ` headings of a body, in order (they make the contents list)."""
+    return [line[3:].strip() for line in body.splitlines() if line.startswith("## ")]
+
+
+def render_body_html(body: str, *, mangled: bool = False) -> str:
+    """Turn the sample's light govspeak (paragraphs, `## ` headings, `- ` lists, `> ` quotes) into HTML.
+
+    >>> render_body_html("## Notes to editors\\n\\n- one\\n- two")
+    '<h2 id="notes-to-editors">Notes to editors</h2>\\n<ul>\\n<li>one</li>\\n<li>two</li>\\n</ul>'
+    """
+    blocks: list[str] = []
+    for block in re.split(r"\n\s*\n", body.strip()):
+        lines = [line.strip() for line in block.strip().splitlines()]
+        if lines[0].startswith("## "):
+            title = lines[0][3:].strip()
+            blocks.append(f'<h2 id="{slugify(title)}">{_inline(title, mangled)}</h2>')
+        elif lines[0].startswith("- "):
+            items = "\n".join(f"<li>{_inline(line[2:], mangled)}</li>" for line in lines)
+            blocks.append(f"<ul>\n{items}\n</ul>")
+        elif lines[0].startswith("> "):
+            quote = " ".join(line[2:] for line in lines)
+            blocks.append(f"<blockquote>\n<p>{_inline(quote, mangled)}</p>\n</blockquote>")
+        else:
+            blocks.append(f"<p>{_inline(' '.join(lines), mangled)}</p>")
+    return "\n".join(blocks)
+
+
+def _content_store_time(value: str) -> str:
+    """Content store timestamps carry milliseconds: 2025-07-21T22:49:00.000+01:00."""
+    return datetime.fromisoformat(value).isoformat(timespec="milliseconds")
+
+
+def _org_link(org: Organisation, base_url: str) -> dict[str, Any]:
+    return {
+        "analytics_identifier": org.analytics_identifier,
+        "api_path": "/api/content" + org.base_path,
+        "api_url": f"{base_url}/api/content{org.base_path}",
+        "base_path": org.base_path,
+        "content_id": org.content_id,
+        "document_type": "organisation",
+        "locale": "en",
+        "schema_name": "organisation",
+        "title": org.title,
+        "web_url": base_url + org.base_path,
+        "details": {"acronym": org.acronym, "organisation_govuk_status": {"status": "live"}},
+        "links": {},
+    }
+
+
+def _simple_link(base_path: str, title: str, document_type: str, base_url: str) -> dict[str, Any]:
+    return {
+        "api_path": "/api/content" + base_path,
+        "api_url": f"{base_url}/api/content{base_path}",
+        "base_path": base_path,
+        "content_id": stable_content_id(base_path),
+        "document_type": document_type,
+        "locale": "en",
+        "title": title,
+        "web_url": base_url + base_path,
+        "links": {},
+    }
+
+
+def render_content_item(version: Version, sample: Sample, base_url: str) -> dict[str, Any]:
+    """The Content API item for `/api/content<base_path>`, in the shape of GOV.UK's frontend schemas."""
+    a = version.announcement
+    schema_name = DOCUMENT_TYPES[a.document_type][0]
+    orgs = [sample.organisations[slug] for slug in version.organisations]
+    details: dict[str, Any] = {
+        "body": f'<div class="govspeak">{render_body_html(version.body, mangled=a.mangled)}</div>',
+        "change_history": [
+            {"public_timestamp": _content_store_time(stamp), "note": note}
+            for stamp, note in version.change_history
+        ],
+        "emphasised_organisations": [orgs[0].content_id],
+        "first_public_at": _content_store_time(a.first_published_at),
+        "government": dict(GOVERNMENT),
+        "political": True,
+    }
+    if schema_name == "speech":
+        details["delivered_on"] = _content_store_time(a.first_published_at)
+        details["location"] = a.location
+    links: dict[str, Any] = {
+        "organisations": [_org_link(org, base_url) for org in orgs],
+        "primary_publishing_organisation": [_org_link(orgs[0], base_url)],
+        "government": [
+            _simple_link(
+                "/government/2024-labour-government", str(GOVERNMENT["title"]), "government", base_url
+            )
+        ],
+        "available_translations": [_simple_link(a.base_path, a.title, a.document_type, base_url)],
+    }
+    if a.people:
+        links["people"] = [
+            _simple_link(f"/government/people/{slugify(p)}", p, "person", base_url) for p in a.people
+        ]
+    return {
+        "analytics_identifier": None,
+        "base_path": a.base_path,
+        "content_id": a.content_id,
+        "description": version.description,
+        "details": details,
+        "document_type": a.document_type,
+        "first_published_at": _content_store_time(a.first_published_at),
+        "links": links,
+        "locale": "en",
+        "phase": "live",
+        "public_updated_at": _content_store_time(version.public_updated_at),
+        "publishing_app": "whitehall",
+        "publishing_request_id": f"{a.content_id[:8]}-{version.number}",
+        "rendering_app": "frontend",
+        "schema_name": schema_name,
+        "title": a.title,
+        "updated_at": _content_store_time(version.updated_at),
+    }
+
+
+def render_atom_feed(versions: list[Version], *, feed_path: str, title: str, base_url: str) -> str:
+    """An Atom feed like GOV.UK's organisation and finder feeds: newest first, `tag:www.gov.uk,2005:` ids."""
+    ordered = sorted(versions, key=lambda v: datetime.fromisoformat(v.public_updated_at), reverse=True)
+    esc = html.escape
+    entries = []
+    for v in ordered:
+        a = v.announcement
+        entries.append(
+            "  <entry>\n"
+            f"    <id>tag:{GOVUK_TAG_HOST},2005:{a.base_path}</id>\n"
+            f"    <updated>{v.public_updated_at}</updated>\n"
+            f'    <link rel="alternate" type="text/html" href="{esc(base_url + a.base_path)}"/>\n'
+            f"    <title>{esc(a.title)}</title>\n"
+            f'    <summary type="html">{esc(esc(v.description))}</summary>\n'
+            "  </entry>\n"
+        )
+    updated = ordered[0].public_updated_at if ordered else "2025-01-01T00:00:00+00:00"
+    page_path = feed_path.removesuffix(".atom")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB">\n'
+        f"  <id>tag:{GOVUK_TAG_HOST},2005:{page_path}</id>\n"
+        f'  <link rel="alternate" type="text/html" href="{esc(base_url + page_path)}"/>\n'
+        f'  <link rel="self" type="application/atom+xml" href="{esc(base_url + feed_path)}"/>\n'
+        f"  <title>{esc(title)}</title>\n"
+        f"  <updated>{updated}</updated>\n"
+        "  <author>\n    <name>HM Government</name>\n  </author>\n" + "".join(entries) + "</feed>\n"
+    )
+
+
+def search_document(version: Version, sample: Sample) -> dict[str, Any]:
+    """Every field the Search API can return for one announcement (the server picks `fields`)."""
+    a = version.announcement
+    orgs = [sample.organisations[slug] for slug in version.organisations]
+    return {
+        "content_id": a.content_id,
+        "content_store_document_type": a.document_type,
+        "description": version.description,
+        "display_type": DOCUMENT_TYPES[a.document_type][2],
+        "format": DOCUMENT_TYPES[a.document_type][0],
+        "government_name": GOVERNMENT["title"],
+        "is_historic": False,
+        "link": a.base_path,
+        "organisations": [
+            {
+                "acronym": o.acronym,
+                "content_id": o.content_id,
+                "link": o.base_path,
+                "organisation_state": "live",
+                "organisation_type": o.organisation_type,
+                "slug": o.slug,
+                "title": o.title,
+            }
+            for o in orgs
+        ],
+        "public_timestamp": _content_store_time(version.public_updated_at),
+        "title": a.title,
+        "updated_at": _content_store_time(version.updated_at),
+    }
+
+
+def _human_date(value: str) -> str:
+    stamp = datetime.fromisoformat(value)
+    return f"{stamp.day} {stamp.strftime('%B %Y')}"
+
+
+@cache
+def _template(name: str) -> Template:
+    return Template((SAMPLE_DIR / "templates" / name).read_text(encoding="utf-8"))
+
+
+def _meta_tags(item: dict[str, Any], orgs: list[Organisation]) -> str:
+    identifiers = "".join(f"<{o.analytics_identifier}>" for o in orgs)
+    tags = {
+        "govuk:format": item["document_type"],
+        "govuk:publishing-application": item["publishing_app"],
+        "govuk:schema-name": item["schema_name"],
+        "govuk:content-id": item["content_id"],
+        "govuk:first-published-at": item["first_published_at"],
+        "govuk:updated-at": item["updated_at"],
+        "govuk:public-updated-at": item["public_updated_at"],
+        "govuk:primary-publishing-organisation": orgs[0].title,
+        "govuk:organisations": identifiers,
+        "govuk:analytics:organisations": identifiers,
+        "govuk:political-status": "political",
+        "govuk:publishing-government": str(GOVERNMENT["slug"]),
+    }
+    if len(item["details"]["change_history"]) > 1:
+        tags["govuk:content-has-history"] = "true"
+    return "\n".join(f'  <meta name="{name}" content="{html.escape(value)}">' for name, value in tags.items())
+
+
+def _contents_list(body: str) -> str:
+    titles = headings(body)
+    if not titles:
+        return ""
+    items = "\n".join(
+        '              <li class="gem-c-contents-list__list-item gem-c-contents-list__list-item--dashed">'
+        f'<a class="govuk-link gem-c-contents-list__link" href="#{slugify(t)}">{html.escape(t)}</a></li>'
+        for t in titles
+    )
+    return (
+        '          <nav class="gem-c-contents-list" aria-label="Contents" role="navigation">\n'
+        '            <h2 class="gem-c-contents-list__title">Contents</h2>\n'
+        f'            <ol class="gem-c-contents-list__list">\n{items}\n            </ol>\n          </nav>'
+    )
+
+
+def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
+    """The full GOV.UK frontend page of an announcement: header, metadata, govspeak body, history, footer."""
+    a = version.announcement
+    item = render_content_item(version, sample, base_url)
+    orgs = [sample.organisations[slug] for slug in version.organisations]
+    esc = html.escape
+    people = [(f"/government/people/{slugify(p)}", p) for p in a.people]
+    from_links = ", ".join(
+        f'<a href="{path}" class="govuk-link">{esc(title)}</a>'
+        for path, title in [(o.base_path, o.title) for o in orgs] + people
+    )
+    updated = ""
+    if version.number > 1:
+        updated = (
+            '              <dt class="gem-c-metadata__term">Last updated</dt>\n'
+            f'              <dd class="gem-c-metadata__definition">{_human_date(version.public_updated_at)} '
+            '<a href="#full-publication-update-history" class="govuk-link">— See all updates</a></dd>\n'
+        )
+    speech = ""
+    if a.document_type == "speech":
+        speech = (
+            '              <dt class="gem-c-metadata__term">Delivered on:</dt>\n'
+            f'              <dd class="gem-c-metadata__definition">{_human_date(a.first_published_at)} '
+            "(Original script, may differ from delivered version)</dd>\n"
+            '              <dt class="gem-c-metadata__term">Location:</dt>\n'
+            f'              <dd class="gem-c-metadata__definition">{esc(a.location)}</dd>\n'
+        )
+    history = "\n".join(
+        '            <li class="gem-c-published-dates__change-item">'
+        f'<time class="gem-c-published-dates__change-date" datetime="{stamp}">{_human_date(stamp)}</time>'
+        f'<p class="gem-c-published-dates__change-note">{esc(note)}</p></li>'
+        for stamp, note in version.change_history
+    )
+    related = "\n".join(
+        '                  <li class="gem-c-related-navigation__link">'
+        f'<a class="govuk-link gem-c-related-navigation__section-link" href="{o.base_path}">'
+        f"{esc(o.title)}</a></li>"
+        for o in orgs
+    )
+    return _template("govuk_article.html").substitute(
+        title=esc(a.title),
+        description=esc(version.description),
+        canonical=esc(base_url + a.base_path),
+        api_url=esc(f"{base_url}/api/content{a.base_path}"),
+        meta_tags=_meta_tags(item, orgs),
+        lead_org_path=orgs[0].base_path,
+        lead_org_title=esc(orgs[0].title),
+        context=DOCUMENT_TYPES[a.document_type][2],
+        from_links=from_links,
+        published=_human_date(a.first_published_at),
+        updated_metadata=updated,
+        speech_metadata=speech,
+        contents_list=_contents_list(version.body),
+        body=render_body_html(version.body, mangled=a.mangled),
+        history=f'            <ol class="gem-c-published-dates__list">\n{history}\n            </ol>',
+        share_url=esc(base_url + a.base_path),
+        share_title=esc(a.title),
+        related_links=related,
+    )
+
+
+def _rfc822(value: str) -> str:
+    return format_datetime(datetime.fromisoformat(value))
+
+
+def render_rss_feed(versions: list[Version], newsroom: dict[str, str], base_url: str) -> str:
+    """The newsroom's RSS 2.0 feed, newest first, with RFC 822 dates and permalink guids."""
+    ordered = sorted(
+        versions, key=lambda v: datetime.fromisoformat(v.announcement.first_published_at), reverse=True
+    )
+    esc = html.escape
+    items = "".join(
+        "    <item>\n"
+        f"      <title>{esc(v.announcement.title)}</title>\n"
+        f"      <link>{esc(base_url + v.announcement.base_path)}</link>\n"
+        f'      <guid isPermaLink="true">{esc(base_url + v.announcement.base_path)}</guid>\n'
+        f"      <pubDate>{_rfc822(v.announcement.first_published_at)}</pubDate>\n"
+        f"      <description>{esc(v.description)}</description>\n"
+        f"      <category>{esc(newsroom['category'])}</category>\n"
+        "    </item>\n"
+        for v in ordered
+    )
+    newest = max((v.public_updated_at for v in versions), key=datetime.fromisoformat, default="")
+    build_date = f"    <lastBuildDate>{_rfc822(newest)}</lastBuildDate>\n" if newest else ""
+    feed_url = esc(base_url + newsroom["feed_path"])
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">\n  <channel>\n'
+        f"    <title>{esc(newsroom['title'])}</title>\n"
+        f"    <link>{esc(base_url + newsroom['home_path'])}</link>\n"
+        f"    <description>{esc(newsroom['description'])}</description>\n"
+        "    <language>en-gb</language>\n"
+        + build_date
+        + f'    <atom:link href="{feed_url}" rel="self" type="application/rss+xml"/>\n'
+        + items
+        + "  </channel>\n</rss>\n"
+    )
+
+
+def render_newsroom_page(version: Version, newsroom: dict[str, str], base_url: str) -> str:
+    """A newsroom article page in the newsroom's own plain layout (not GOV.UK's)."""
+    a = version.announcement
+    esc = html.escape
+    return _template("newsroom_article.html").substitute(
+        title=esc(a.title),
+        site_title=esc(newsroom["title"]),
+        description=esc(version.description),
+        canonical=esc(base_url + a.base_path),
+        feed_url=esc(base_url + newsroom["feed_path"]),
+        home_url=esc(base_url + newsroom["home_path"]),
+        published=_human_date(a.first_published_at),
+        updated=_human_date(version.public_updated_at),
+        body=render_body_html(version.body, mangled=a.mangled),
+    )
