@@ -1,0 +1,187 @@
+"""Page metadata any newsroom exposes: meta tags, dates, canonical URL, language.
+
+Dates are normalised to one form so that the Content API, GOV.UK meta tags, visible page dates and other
+newsrooms can be compared as strings: a date-time becomes UTC `YYYY-MM-DDTHH:MM:SSZ`, a bare date stays
+`YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from datetime import UTC, datetime
+
+from lxml import html
+
+from govwatch.pipeline.xpaths import JSONLD_DATE, ORGANISATION_META, STOPWORDS
+
+log = logging.getLogger(__name__)
+
+_ISO = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_MONTH_DAY_YEAR = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_WORD = re.compile(r"[^\W\d_]+")
+MIN_WORDS_FOR_LANGUAGE = 30
+
+
+def normalise_date(text: str | None) -> str | None:
+    """Normalise an ISO 8601 or English written date; None when it is not a date.
+
+    >>> normalise_date("2025-07-21T09:00:00.000+01:00")
+    '2025-07-21T08:00:00Z'
+    >>> normalise_date("2025-07-21")
+    '2025-07-21'
+    >>> normalise_date("Published 21 July 2025"), normalise_date("July 3, 2025")
+    ('2025-07-21', '2025-07-03')
+    >>> normalise_date("soon") is None
+    True
+    """
+    if not text:
+        return None
+    match = _ISO.match(text)
+    if match:
+        return _from_iso(match)
+    for pattern, order in ((_DAY_MONTH_YEAR, (0, 1, 2)), (_MONTH_DAY_YEAR, (1, 0, 2))):
+        for found in pattern.finditer(text):
+            day, month, year = (found.group(i + 1) for i in order)
+            number = _MONTHS.get(month.lower())
+            if number is not None and 1 <= int(day) <= 31:
+                return f"{int(year):04d}-{number:02d}-{int(day):02d}"
+    return None
+
+
+def _from_iso(match: re.Match[str]) -> str | None:
+    """Build the normalised form from an `_ISO` match (UTC when a time is present)."""
+    year, month, day, hour, minute, second, zone = match.groups()
+    try:
+        if hour is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        moment = datetime.fromisoformat(f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{_zone(zone)}")
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _zone(zone: str | None) -> str:
+    """ISO offset for `datetime.fromisoformat` ("Z" and "+0100" forms accepted; none means UTC)."""
+    if not zone or zone == "Z":
+        return "+00:00"
+    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
+
+
+def meta_values(tree: html.HtmlElement) -> dict[str, str]:
+    """Map lower-cased meta `name`/`property`/`itemprop` to content (first occurrence wins)."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop") or meta.get("http-equiv")
+        content = meta.get("content")
+        if key and content is not None:
+            found.setdefault(key.strip().lower(), content.strip())
+    return found
+
+
+def first_date(meta: dict[str, str], names: tuple[str, ...]) -> str | None:
+    """The first of `names` present in `meta` that holds a date, normalised."""
+    for name in names:
+        date = normalise_date(meta.get(name))
+        if date:
+            return date
+    return None
+
+
+def jsonld_dates(tree: html.HtmlElement) -> dict[str, str]:
+    """`datePublished`/`dateModified` from JSON-LD scripts, normalised (regex: no JSON parse needed)."""
+    dates: dict[str, str] = {}
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        for key, value in JSONLD_DATE.findall(script.text or ""):
+            date = normalise_date(value)
+            if date:
+                dates.setdefault(key, date)
+    return dates
+
+
+def time_element_date(tree: html.HtmlElement) -> str | None:
+    """The first `<time datetime>` inside an article or main element, normalised."""
+    for value in tree.xpath("(//article//time/@datetime | //main//time/@datetime)"):
+        date = normalise_date(str(value))
+        if date:
+            return date
+    return None
+
+
+def organisations_from_meta(meta: dict[str, str]) -> tuple[str, ...]:
+    """Publisher names from Dublin Core or Open Graph meta tags (first tag present wins)."""
+    for name in ORGANISATION_META:
+        value = meta.get(name, "").strip()
+        if value:
+            return tuple(part.strip() for part in value.split(";") if part.strip())
+    return ()
+
+
+def canonical_url(tree: html.HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
+    """`<link rel="canonical">`, else `og:url`, else the URL the page was fetched from."""
+    for href in tree.xpath("//link[@rel='canonical']/@href"):
+        if str(href).strip():
+            return str(href).strip()
+    return meta.get("og:url") or url
+
+
+def declared_language(tree: html.HtmlElement, meta: dict[str, str]) -> str | None:
+    """Primary language subtag the page declares (`<html lang>`, Content-Language, `og:locale`).
+
+    >>> declared_language(html.document_fromstring('<html lang="en-GB"><p>x</p></html>'), {})
+    'en'
+    """
+    value = tree.get("lang") or tree.get("xml:lang") or meta.get("content-language") or meta.get("og:locale")
+    return primary_language(value)
+
+
+def primary_language(value: str | None) -> str | None:
+    """Lower-cased primary subtag of a language tag ("en-GB", "en_GB" and "EN" all give "en")."""
+    if not value:
+        return None
+    primary = re.split(r"[-_,;\s]", value.strip(), maxsplit=1)[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def guess_language(text: str) -> str | None:
+    """Guess a text's language from stop words; None when there are too few words to tell.
+
+    >>> guess_language("The minister said that the plan will be published in the spring " * 3)
+    'en'
+    >>> guess_language("Le ministre a dit que le plan sera publié dans les prochains mois pour la " * 3)
+    'fr'
+    """
+    words = [word.lower() for word in _WORD.findall(text[:20_000])]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return None
+    counts = Counter(words)
+    scores = {lang: sum(counts[word] for word in stop) for lang, stop in STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] else None

@@ -1,0 +1,314 @@
+"""Selectors, patterns and word lists used by extraction (data only, no logic).
+
+They live apart from the code so that a change in GOV.UK's frontend markup, or a newsroom's, is a
+one-line edit here rather than a hunt through the extraction functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _has_class(name: str) -> str:
+    """XPath predicate true when an element's class list holds `name` exactly.
+
+    >>> _has_class("govspeak")
+    "contains(concat(' ', normalize-space(@class), ' '), ' govspeak ')"
+    """
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# GOV.UK pages: any govuk:* meta tag or the frontend's body/html classes mark a page as GOV.UK markup.
+GOVUK_MARKERS = (
+    "//meta[starts-with(@name, 'govuk:')]"
+    f" | //body[{_has_class('govuk-template__body')}]"
+    f" | //html[{_has_class('govuk-template')}]"
+)
+
+# The rendered govspeak body (current `gem-c-govspeak govuk-govspeak`, older `govspeak`).
+GOVSPEAK_BODY = f"//*[{_has_class('govuk-govspeak')} or {_has_class('govspeak')}]"
+GOVUK_MAIN = "//main[@id='content'] | //*[@id='content'] | //main"
+GOVUK_TITLE = f"//h1[{_has_class('gem-c-title__text')}] | //*[{_has_class('gem-c-title')}]//h1"
+GOVUK_LEAD = f"//p[{_has_class('gem-c-lead-paragraph')}] | //*[{_has_class('gem-c-lead-paragraph')}]"
+GOVUK_METADATA_TERMS = f"//*[{_has_class('gem-c-metadata')}]//dt"
+
+# Page chrome: removed before any text is taken from a page, GOV.UK or not.
+CHROME = " | ".join(
+    (
+        "//script",
+        "//style",
+        "//noscript",
+        "//template",
+        "//svg",
+        "//form",
+        "//header",
+        "//footer",
+        "//nav",
+        "//aside",
+        "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search']",
+        f"//*[{_has_class('gem-c-cookie-banner')} or @id='global-cookie-message']",
+        f"//*[{_has_class('govuk-skip-link')} or {_has_class('gem-c-skip-link')}]",
+        f"//*[{_has_class('govuk-header')} or {_has_class('gem-c-layout-super-navigation-header')}]",
+        f"//*[{_has_class('govuk-breadcrumbs')} or {_has_class('gem-c-breadcrumbs')}]",
+        f"//*[{_has_class('gem-c-contextual-breadcrumbs')}]",
+        f"//*[{_has_class('gem-c-contents-list')}]",
+        f"//*[{_has_class('gem-c-share-links')}]",
+        f"//*[{_has_class('gem-c-print-link')}]",
+        f"//*[{_has_class('gem-c-related-navigation')} or {_has_class('gem-c-contextual-sidebar')}]",
+        f"//*[{_has_class('gem-c-contextual-footer')} or {_has_class('gem-c-single-page-notification-button')}]",
+        f"//*[{_has_class('gem-c-feedback')}]",
+        f"//*[{_has_class('govuk-footer')} or {_has_class('gem-c-layout-footer')}]",
+        f"//*[{_has_class('gem-c-phase-banner')} or {_has_class('govuk-phase-banner')}]",
+        f"//*[{_has_class('gem-c-back-to-top-link')} or {_has_class('app-c-back-to-top')}]",
+        f"//*[{_has_class('gem-c-attachment__metadata')}]",
+        # Other newsrooms: WordPress, USWDS, Canada.ca (WET), EU press corner.
+        f"//*[{_has_class('sharedaddy')} or {_has_class('share-buttons')} or {_has_class('social-share')}]",
+        f"//*[{_has_class('usa-banner')} or {_has_class('usa-identifier')} or {_has_class('usa-footer')}]",
+        f"//*[{_has_class('gc-pg-hlpfl')} or {_has_class('pagedetails')} or @id='wb-info' or @id='wb-bnr']",
+        f"//*[{_has_class('ecl-site-header')} or {_has_class('ecl-footer')} or {_has_class('ecl-breadcrumb')}]",
+        f"//*[{_has_class('related-posts')} or {_has_class('post-navigation')} or {_has_class('comments-area')}]",
+        f"//*[{_has_class('cookie-consent')} or {_has_class('cookie-notice')} or @id='cookie-notice']",
+    )
+)
+
+# Whole lines that are page chrome whatever the markup (a last safety net after extraction).
+CHROME_LINES = frozenset(
+    line.casefold()
+    for line in (
+        "Is this page useful?",
+        "Yes this page is useful",
+        "No this page is not useful",
+        "Report a problem with this page",
+        "Share this page",
+        "Cookies on GOV.UK",
+        "Print this page",
+        "Contents",
+        "Related content",
+        "Explore the topic",
+        "Skip to main content",
+        "Did you find what you were looking for?",
+        "Report a problem or mistake on this page",
+        "Share this article",
+        "Share this:",
+        "Print friendly",
+    )
+)
+
+NOTES_HEADING = re.compile(r"^\s*notes?\s+(?:to|for)\s+editors?\s*:?\s*$", re.IGNORECASE)
+
+# GOV.UK's "From:" / "Published" / "Last updated" labels in the metadata component.
+METADATA_FROM = re.compile(r"^\s*from\s*:?\s*$", re.IGNORECASE)
+METADATA_PUBLISHED = re.compile(r"^\s*published\s*:?\s*$", re.IGNORECASE)
+METADATA_UPDATED = re.compile(r"^\s*last\s+updated\s*:?\s*$", re.IGNORECASE)
+
+# Dates in page metadata, tried in order (first found wins).
+PUBLISHED_META = (
+    "govuk:first-published-at",
+    "article:published_time",
+    "og:article:published_time",
+    "dcterms.issued",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+    "publication_date",
+    "datepublished",
+)
+UPDATED_META = (
+    "govuk:public-updated-at",
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "dcterms.modified",
+    "dc.date.modified",
+    "last-modified",
+    "datemodified",
+)
+ORGANISATION_META = ("dcterms.creator", "dc.creator", "dcterms.publisher", "dc.publisher", "og:site_name")
+JSONLD_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{8,40})"')
+
+# Stop words per language: enough to tell an English page from the languages GOV.UK and its
+# neighbours publish in when a page does not declare its language.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "and",
+            "of",
+            "to",
+            "in",
+            "is",
+            "that",
+            "for",
+            "with",
+            "on",
+            "as",
+            "by",
+            "this",
+            "are",
+            "be",
+            "it",
+            "from",
+            "at",
+            "will",
+            "have",
+            "which",
+        ]
+    ),
+    "cy": frozenset(
+        [
+            "y",
+            "yr",
+            "a",
+            "ac",
+            "i",
+            "yn",
+            "o",
+            "ar",
+            "gyda",
+            "mae",
+            "ei",
+            "bod",
+            "am",
+            "fel",
+            "hyn",
+            "wedi",
+            "bydd",
+            "ein",
+            "sy",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "et",
+            "des",
+            "du",
+            "un",
+            "une",
+            "est",
+            "pour",
+            "dans",
+            "que",
+            "qui",
+            "sur",
+            "par",
+            "avec",
+            "au",
+            "aux",
+            "pas",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "ist",
+            "nicht",
+            "mit",
+            "von",
+            "den",
+            "zu",
+            "dem",
+            "ein",
+            "eine",
+            "auf",
+            "für",
+            "im",
+            "sich",
+            "auch",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "los",
+            "las",
+            "y",
+            "de",
+            "que",
+            "en",
+            "un",
+            "una",
+            "por",
+            "con",
+            "para",
+            "es",
+            "del",
+            "se",
+            "al",
+            "como",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il",
+            "la",
+            "le",
+            "e",
+            "di",
+            "che",
+            "un",
+            "una",
+            "per",
+            "con",
+            "del",
+            "della",
+            "sono",
+            "è",
+            "non",
+            "gli",
+            "dei",
+            "nel",
+        ]
+    ),
+    "nl": frozenset(
+        [
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "is",
+            "dat",
+            "op",
+            "te",
+            "in",
+            "met",
+            "voor",
+            "niet",
+            "zijn",
+            "aan",
+            "ook",
+            "bij",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o",
+            "a",
+            "os",
+            "as",
+            "e",
+            "de",
+            "que",
+            "em",
+            "um",
+            "uma",
+            "para",
+            "com",
+            "não",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "no",
+            "na",
+        ]
+    ),
+}
