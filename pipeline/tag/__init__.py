@@ -1,1 +1,14 @@
-"""Tagging: partnerships, figures, entities and topics found in repaired text."""
+"""Tagging: partnerships, figures, entities and topics found in repaired text.
+
+`tag_text` is the one entry point the pipeline calls; `normalise_money` turns "£100m" into
+(100000000.0, "GBP") for the alert filters. The rules are deterministic and read word lists from
+`lexicons/*.toml`; set `GOVWATCH_LEXICON_DIR` (or pass `lexicon=load_lexicon(extra_dir)`) to add your own.
+"""
+
+from __future__ import annotations
+
+from govwatch.pipeline.tag.figures import normalise_money
+from govwatch.pipeline.tag.lexicon import Lexicon, load_lexicon
+from govwatch.pipeline.tag.tagger import tag_text
+
+__all__ = ["Lexicon", "load_lexicon", "normalise_money", "tag_text"]

@@ -1,0 +1,450 @@
+"""Find named things in an announcement: organisations, people with roles, places and programmes.
+
+Mentions are found in a fixed order and never overlap: lexicon organisations and programmes first (they
+are certain), then governments ("the government", "the Japanese government"), people introduced by a
+role, organisations and programmes found by their shape ("Acme Robotics Ltd", "Local Digital Fund"),
+quoted tool names ("'Consult', the bespoke tool") and finally places. A character taken by one mention
+is not available to later ones, so "London" in "Imperial College London" is not a place.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from govwatch.pipeline.records import Entity, Evidence
+from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.sentences import Sentence
+
+DEFAULT_SELF_PARTY = "UK Government"
+
+# Capitalised words that start sentences or headings rather than names.
+LEADING_STOPWORDS = frozenset(
+    {
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Today",
+        "Under",
+        "With",
+        "Through",
+        "In",
+        "As",
+        "A",
+        "An",
+        "Our",
+        "Its",
+        "Their",
+        "New",
+        "Both",
+        "Each",
+        "Every",
+        "And",
+        "But",
+        "For",
+        "From",
+        "By",
+        "On",
+        "At",
+        "To",
+        "Also",
+        "It",
+        "We",
+        "He",
+        "She",
+        "They",
+        "Now",
+        "Meanwhile",
+        "Since",
+        "After",
+        "Before",
+        "Following",
+        "Across",
+        "Read",
+        "Find",
+        "More",
+        "Yesterday",
+        "Alongside",
+        "While",
+        "Building",
+        "Backed",
+        "Announcing",
+        "Speaking",
+        "Once",
+        "When",
+        "If",
+        "Where",
+        "His",
+        "Her",
+        "Last",
+        "Next",
+        "Funding",
+        "All",
+        "Over",
+        "Up",
+        "Some",
+        "Other",
+        "Latest",
+        "Further",
+        "Several",
+        "Many",
+    }
+)
+# Words that cannot be part of a person's name.
+NAME_STOPWORDS = frozenset(
+    {
+        "The",
+        "Today",
+        "Government",
+        "Minister",
+        "Secretary",
+        "Department",
+        "Office",
+        "University",
+        "Institute",
+        "Said",
+        "Chief",
+        "Executive",
+        "Officer",
+        "Director",
+        "Chair",
+        "President",
+        "Council",
+        "Agency",
+        "Centre",
+        "Trust",
+        "Fund",
+        "Plan",
+        "Strategy",
+        "Programme",
+        "Technology",
+        "Science",
+        "Innovation",
+        "Digital",
+        "National",
+        "Royal",
+        "British",
+        "State",
+        "Prime",
+        "Deputy",
+        "Group",
+        "This",
+        "Under",
+        "With",
+        "And",
+        "For",
+        "Of",
+        "In",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Notes",
+        "Editors",
+        "Email",
+        "Media",
+        "Enquiries",
+    }
+)
+_ROLE_HEADS = r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
+_CAPWORD = rf"(?!{_ROLE_HEADS})[A-Z][\w&’'.-]*"
+_NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_GOVERNMENT = re.compile(
+    r"(?<![\w-])(?:(?:the|The)\s+)?(?:(?P<adj>[A-Z][a-z]+|UK|US|HM)\s+)?(?P<word>[Gg]overnment)(?![\w-])"
+    r"(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w]+(?:\s[A-Z][\w]+){0,3}))?"
+)
+_LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+_LOCAL_GOVERNMENT = re.compile(r"\b(?:local|devolved|national|central|regional|city|municipal)\s+$", re.I)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """One occurrence of a named thing; `party` is the name it takes as a party to an agreement."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    party: str | None = None
+    role: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    country: bool = False
+
+
+def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
+    """Return who "the government" and "we" stand for, from the publishing organisations.
+
+    A UK department resolves to "UK Government"; a devolved government or an agency to itself.
+    """
+    for organisation in organisations:
+        name = lexicon.organisations.get(organisation.strip())
+        if name is not None:
+            return name.party or name.name
+        if organisation.strip().lower().endswith("government"):
+            return organisation.strip()
+    return DEFAULT_SELF_PARTY
+
+
+def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PARTY) -> tuple[Mention, ...]:
+    """Return the non-overlapping mentions in `text`, in text order."""
+    taken = bytearray(len(text))
+    mentions: list[Mention] = []
+
+    def add(mention: Mention) -> bool:
+        if mention.end <= mention.start or taken.find(1, mention.start, mention.end) != -1:
+            return False
+        taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        mentions.append(mention)
+        return True
+
+    for match in lexicon.organisation_pattern.finditer(text):
+        entry = lexicon.organisations[match.group()]
+        add(
+            Mention(
+                kind="organisation",
+                name=entry.name,
+                start=match.start(),
+                end=match.end(),
+                party=entry.party or entry.name,
+            )
+        )
+    for match in lexicon.programme_pattern.finditer(text):
+        add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
+    for mention in _governments(text, lexicon, self_party):
+        add(mention)
+    patterns = _patterns(
+        lexicon.organisation_suffixes,
+        lexicon.organisation_heads,
+        lexicon.programme_suffixes,
+        lexicon.tool_nouns,
+    )
+    for match in patterns.organisation.finditer(text):
+        start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
+        if name:
+            add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=name))
+    for mention in _people(text, lexicon, mentions, self_party):
+        add(mention)
+    for match in patterns.programme.finditer(text):
+        start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
+        if name and " " in name:
+            add(Mention(kind="programme", name=name, start=start, end=match.end()))
+    for match in patterns.tool.finditer(text):
+        group = "name" if match["name"] is not None else "name2"
+        add(Mention(kind="programme", name=match[group], start=match.start(group), end=match.end(group)))
+    for match in lexicon.place_pattern.finditer(text):
+        entry = lexicon.places[match.group()]
+        party = f"{entry.name} Government" if entry.country else None
+        add(
+            Mention(
+                kind="place",
+                name=entry.name,
+                start=match.start(),
+                end=match.end(),
+                party=party,
+                country=entry.country,
+            )
+        )
+    mentions.sort(key=lambda m: m.start)
+    return tuple(mentions)
+
+
+def mentions_to_entities(
+    text: str, mentions: Iterable[Mention], sentences: Sequence[Sentence]
+) -> tuple[Entity, ...]:
+    """Collapse mentions into one entity per (kind, name), keeping the first evidence and any role."""
+    entities: dict[tuple[str, str], Entity] = {}
+    starts = [s.start for s in sentences]
+    for mention in mentions:
+        kind = "organisation" if mention.kind == "government" else mention.kind
+        key = (kind, mention.name)
+        current = entities.get(key)
+        if current is not None and (current.role or not mention.role):
+            continue
+        sentence = sentence_at(sentences, starts, mention.start)
+        evidence = Evidence(
+            sentence=sentence.text if sentence else text[mention.start : mention.end],
+            start=mention.start,
+            end=mention.end,
+        )
+        entities[key] = Entity(
+            kind=kind,
+            name=mention.name,
+            role=mention.role,
+            evidence=current.evidence if current else evidence,
+        )
+    return tuple(entities.values())
+
+
+def sentence_at(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence | None:
+    """Return the sentence that contains `position`, given the sorted sentence starts."""
+    index = bisect.bisect_right(starts, position) - 1
+    if index >= 0 and sentences[index].start <= position < sentences[index].end:
+        return sentences[index]
+    return None
+
+
+def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
+    """Yield government mentions: "the government" is the publisher's, "the French government" France's."""
+    for match in _GOVERNMENT.finditer(text):
+        adjective, of = match["adj"], match["of"]
+        country: str | None = None
+        if of is not None:
+            place = lexicon.places.get(of)
+            country = place.name if place is not None and place.country else None
+        if country is None and adjective is not None:
+            if adjective in ("UK", "HM"):
+                country = "UK"
+            else:
+                country = lexicon.demonyms.get(adjective) or _country_place(lexicon, adjective)
+                if country is None:
+                    continue
+        if country is None:
+            if _LOCAL_GOVERNMENT.search(text, max(0, match.start() - 12), match.start("word")):
+                continue
+            name = self_party
+        else:
+            name = "UK Government" if country == "UK" else f"{country} Government"
+        end = match.end() if of is not None and country is not None else match.end("word")
+        yield Mention(kind="government", name=name, start=match.start(), end=end, party=name)
+
+
+def _country_place(lexicon: Lexicon, word: str) -> str | None:
+    place = lexicon.places.get(word)
+    return place.name if place is not None and place.country else None
+
+
+def _people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:
+    """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
+    ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
+    starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
+    pattern = _person_pattern(lexicon.roles, lexicon.name_titles)
+    for match in pattern.finditer(text):
+        name_group = "name" if match["name"] is not None else "name2"
+        role_group = "role" if match["role"] is not None else "role2"
+        name = _clean_name(match[name_group], lexicon.name_titles)
+        if name is None:
+            continue
+        role = match[role_group]
+        title = role.split(" of ")[0].split(" at ")[0].strip(" ,") if role_group == "role2" else role
+        organisation: Mention | None = None
+        if role_group == "role":
+            for gap in (1, 3, 4):  # "OpenAI CEO", "OpenAI’s CEO"
+                organisation = organisation or ends.get(match.start("role") - gap)
+        else:
+            organisation = starts.get(match.end("role2"))
+            role = text[match.start("role2") : organisation.end] if organisation is not None else title
+        party = organisation.party if organisation is not None else None
+        if party is None and any(word in role for word in lexicon.government_roles):
+            party = self_party
+        if role_group == "role" and organisation is not None:
+            role = text[organisation.start : match.end("role")]
+        yield Mention(
+            kind="person",
+            name=name,
+            start=match.start(name_group),
+            end=match.end(name_group),
+            role=role,
+            title=title,
+            organisation=party,
+            party=party,
+        )
+
+
+def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
+    """Check a candidate name: at least two words, none of them a stop word; None when it is no name."""
+    words = raw.split()
+    if len(words) < 2 or any(w in NAME_STOPWORDS for w in words if w not in titles):
+        return None
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=8)
+def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Pattern[str]:
+    from govwatch.pipeline.tag.lexicon import trie_regex
+
+    role = rf"(?:{trie_regex(roles)})(?:\s+(?:for|of)\s+(?:the\s+)?{_CAPWORD}(?:(?:,\s+|\s+and\s+|\s+){_CAPWORD}){{0,5}})?"
+    title = rf"(?:(?:{trie_regex(titles)})\.?\s+)"
+    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
+    org_role = rf"(?:{trie_regex(roles)})(?:\s+(?:of|at)\s+(?:the\s+)?)?"
+    return re.compile(
+        rf"(?<![\w-])(?P<role>{role}),?\s+(?P<name>{name})(?![\w-])"
+        rf"|(?<![\w-])(?P<name2>{name}),\s+(?:the\s+|an?\s+)?(?P<role2>{org_role})"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    organisation: re.Pattern[str]
+    programme: re.Pattern[str]
+    tool: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(
+    org_suffixes: tuple[str, ...],
+    org_heads: tuple[str, ...],
+    programme_suffixes: tuple[str, ...],
+    tool_nouns: tuple[str, ...],
+) -> _Patterns:
+    """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
+    from govwatch.pipeline.tag.lexicon import trie_regex
+
+    link = r"(?:(?:of|for|and|&|on)\s+(?:the\s+)?)?"
+    words = rf"(?:{_CAPWORD}\s+{link}){{1,5}}"
+    org = (
+        rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
+        rf"|(?<![\w-])(?:{trie_regex(org_heads)})\s+(?:of|for)\s+(?:the\s+)?{_CAPWORD}"
+        rf"(?:(?:,\s+|\s+and\s+|\s+){_CAPWORD}){{0,3}}(?![\w-])"
+    )
+    programme = rf"(?<![\w-]){words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
+    quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){{0,3}})[’'”\"]"
+    nouns = trie_regex(tool_nouns)
+    tool = (
+        rf"{quoted.format(g='name')},?\s+(?:[\w’'-]+\s+){{0,4}}?(?:{nouns})(?![\w-])"
+        rf"|(?:{nouns})\s+(?:[a-z]+\s+){{0,2}}?{quoted.format(g='name2')}"
+    )
+    return _Patterns(organisation=re.compile(org), programme=re.compile(programme), tool=re.compile(tool))
+
+
+def _free_start(taken: bytearray, start: int, end: int) -> int:
+    """Move `start` past any character already taken, so "Ltd and the Local Digital Fund" keeps its tail."""
+    last = taken.rfind(1, start, end)
+    return start if last == -1 else last + 1
+
+
+def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
+    """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
+    while start < end and text[start] in " \u00a0,":
+        start += 1
+    while True:
+        space = text.find(" ", start, end)
+        if space == -1 or (text[start:space] not in LEADING_STOPWORDS and text[start:space] not in _LINKS):
+            break
+        start = space + 1
+        while start < end and text[start] in " \u00a0":
+            start += 1
+    name = text[start:end]
+    if name.endswith(("’s", "'s")):
+        name = name[:-2]
+    return start, (name if " " in name or name[:1].isupper() else "")

@@ -1,0 +1,311 @@
+"""Find the figures an announcement states: money, counts, percentages and durations.
+
+Money is normalised to the currency's base unit and ISO code (`£1.5bn` -> 1500000000.0 GBP) so that
+alerts and SQL can compare amounts. Dates, times, phone numbers, years and label numbers ("section 12")
+are not figures. Every pattern is linear: numbers are at most 15 digits and start only where no digit
+precedes them, so a megabyte of digits or of pound signs costs one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from govwatch.pipeline.records import Evidence, Figure
+from govwatch.pipeline.tag.figure_words import (
+    COUNT_ADJECTIVES,
+    COUNT_STOPWORDS,
+    CURRENCY_MARKS,
+    CURRENCY_WORDS,
+    DURATION_UNITS,
+    LABEL_WORDS,
+    MONTHS,
+    MULTIPLIERS,
+    PER_YEAR_WORDS,
+    QUALIFIERS,
+)
+from govwatch.pipeline.tag.sentences import Sentence
+
+MAX_EVIDENCE_CHARS = 600  # longer sentences are cut to a window around the match
+MAX_PURPOSE_CHARS = 100
+
+_NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
+_MULT = r"(?:trillion|billion|million|thousand|tn|bn|mn|m|b|k)(?![a-zA-Z])"
+_MARK = r"(?:US\$|£|€|\$|GBP\s?|USD\s?|EUR\s?)"
+_WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros)\b"
+_MONEY = re.compile(
+    rf"(?<![\w£$€])(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
+    rf"|(?<![\w£$€.,])(?P<wnum>{_NUMBER})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
+)
+_RANGE_TAIL = re.compile(
+    rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
+    rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
+)
+_BARE_NUMBER = re.compile(rf"(?<![\w£$€+\-–/:]){_NUMBER}(?![:\w])")
+_PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
+_COUNT_SCALE = re.compile(r"\s(million|billion|thousand)\b")
+_DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
+_WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
+_QUALIFIER = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+$",
+    re.IGNORECASE,
+)
+_PER_YEAR = re.compile(r"[\s-]?(?:" + "|".join(re.escape(w) for w in PER_YEAR_WORDS) + r")\b")
+_PURPOSE = re.compile(
+    r"\s*(?:(?:of|in)\s+(?:new\s+|additional\s+|government\s+|public\s+|private\s+)?"
+    r"(?:funding|investment|support|capital)\s+)?(?:(?:contract|grant|deal|fund|investment|package|"
+    r"programme|award|boost|funding|a year|per year)\s+)?(?P<prep>for|towards|to|into|in)\s+(?P<what>[a-zA-Z][^,.;:()\n]{2,})"
+)
+_INVEST_BEFORE = re.compile(r"\b(?:invest|invests|investing|invested|investment of)\s+(?:\w+\s+)?$", re.I)
+
+
+def normalise_money(text: str) -> tuple[float, str] | None:
+    """Return the first amount of money in `text` as (value in base units, ISO currency), or None.
+
+    Alert filters (`--min-amount "£100m"`) call this, so it accepts the forms a user types as well as
+    those in announcements. A number without a currency is not money.
+
+    >>> normalise_money("£100m")
+    (100000000.0, 'GBP')
+    >>> normalise_money("up to $2.5 billion")
+    (2500000000.0, 'USD')
+    >>> normalise_money("2 billion pounds")
+    (2000000000.0, 'GBP')
+    >>> normalise_money("EUR 300 million")
+    (300000000.0, 'EUR')
+    >>> normalise_money("100 million") is None
+    True
+    """
+    for match in _MONEY.finditer(text):
+        value, currency = _money_value(match)
+        if value is not None:
+            return value, currency
+    return None
+
+
+def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]:
+    """Return the figures of `text`, one per distinct amount and meaning, in order of first mention.
+
+    >>> from govwatch.pipeline.tag.sentences import split_sentences
+    >>> text = "With over 200 bids, the £2 billion fund opened 2 years ago. Call 020 7215 3000 at 8:30am."
+    >>> [(f.kind, f.value, f.unit or f.currency, f.qualifier) for f in find_figures(text, split_sentences(text))]
+    [('count', 200.0, 'bids', 'over'), ('money', 2000000000.0, 'GBP', None), ('duration', 2.0, 'years', None)]
+    """
+    figures: list[Figure] = []
+    seen: set[tuple[object, ...]] = set()
+    for sentence in sentences:
+        for figure in _sentence_figures(text, sentence):
+            key = (
+                figure.kind,
+                figure.value,
+                figure.value_max,
+                figure.currency,
+                figure.unit,
+                figure.qualifier,
+                figure.purpose,
+            )
+            if key not in seen:
+                seen.add(key)
+                figures.append(figure)
+    return tuple(figures)
+
+
+def _sentence_figures(text: str, sentence: Sentence) -> Iterator[Figure]:
+    """Yield money first (remembering its spans), then the other figures outside those spans."""
+    found: list[tuple[int, Figure]] = []
+    taken: list[tuple[int, int]] = []
+    for figure, start, end in _money_in(text, sentence):
+        found.append((start, figure))
+        taken.append((start, end))
+    for match in _BARE_NUMBER.finditer(text, sentence.start, sentence.end):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        number = _number_figure(text, sentence, match)
+        if number is not None:
+            found.append((match.start(), number))
+    found.sort(key=lambda pair: pair[0])
+    for _, figure in found:
+        yield figure
+
+
+def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]]:
+    """Yield money figures of one sentence with the span each covers."""
+    position = sentence.start
+    while position < sentence.end:
+        match = _MONEY.search(text, position, sentence.end)
+        if match is None:
+            return
+        value, currency = _money_value(match)
+        end = match.end()
+        value_max: float | None = None
+        tail = _RANGE_TAIL.match(text, end, sentence.end)
+        if value is not None and tail is not None and _is_range(text, sentence.start, match.start(), tail):
+            high = _number(tail["num"]) * MULTIPLIERS.get(tail["mult"] or "", 1.0)
+            if not match["mult"] and not match["wmult"] and tail["mult"]:
+                value *= MULTIPLIERS[tail["mult"]]
+            if high > value:
+                value_max, end = high, tail.end()
+        position = max(end, match.start() + 1)
+        if value is None:
+            continue
+        unit = None
+        per_year = _PER_YEAR.match(text, end, sentence.end)
+        if per_year is not None:
+            unit, end = "per year", per_year.end()
+        yield (
+            Figure(
+                kind="money",
+                value=value,
+                text=text[match.start() : end],
+                currency=currency,
+                unit=unit,
+                qualifier=_qualifier(text, sentence.start, match.start()),
+                value_max=value_max,
+                purpose=_purpose(text, sentence, match.start(), end),
+                evidence=_evidence(text, sentence, match.start(), end),
+            ),
+            match.start(),
+            end,
+        )
+
+
+def _money_value(match: re.Match[str]) -> tuple[float | None, str]:
+    """Turn a money match into (value, ISO code); value None when the number is not usable."""
+    if match["mark"] is not None:
+        number, mult, currency = match["num"], match["mult"], CURRENCY_MARKS[match["mark"].strip()]
+    else:
+        number, mult, currency = match["wnum"], match["wmult"], CURRENCY_WORDS[match["word"].lower()]
+    if mult in ("m", "b", "k") and match["mark"] is None:
+        return None, currency
+    return _number(number) * MULTIPLIERS.get(mult or "", 1.0), currency
+
+
+def _is_range(text: str, sentence_start: int, money_start: int, tail: re.Match[str]) -> bool:
+    """Tell whether the amount after a dash, "to" or "and" is the top of a range, not a second amount."""
+    before = text[max(sentence_start, money_start - 12) : money_start].lower()
+    if tail["sep"] == "and":
+        return before.rstrip().endswith("between")
+    if tail["sep"] == "to":
+        return not before.rstrip().endswith(("from", "increase", "increased", "rise", "rising", "rose"))
+    return True
+
+
+def _number_figure(text: str, sentence: Sentence, match: re.Match[str]) -> Figure | None:
+    """Classify one bare number as a percentage, duration or count, or None when it is not a figure."""
+    raw = match.group()
+    value = _number(raw)
+    end = match.end()
+    before_word = _previous_word(text, sentence.start, match.start())
+    if before_word in LABEL_WORDS or before_word in MONTHS or _is_phone_part(text, sentence, match):
+        return None
+    percent = _PERCENT.match(text, end, sentence.end)
+    if percent is not None:
+        return _figure(text, sentence, match.start(), percent.end(), "percentage", value, "%")
+    duration = _DURATION.match(text, end, sentence.end)
+    if duration is not None:
+        unit = DURATION_UNITS[duration[1]]
+        return _figure(text, sentence, match.start(), duration.end(), "duration", value, unit)
+    if "," not in raw and "." not in raw and (1800 <= value <= 2100 or raw.startswith("0")):
+        return None
+    scale = _COUNT_SCALE.match(text, end, sentence.end)
+    if scale is not None:
+        value, end = value * MULTIPLIERS[scale[1]], scale.end()
+    noun, noun_end = _count_unit(text, end, sentence.end)
+    if noun is None:
+        return None
+    return _figure(text, sentence, match.start(), noun_end, "count", value, noun)
+
+
+def _figure(
+    text: str, sentence: Sentence, start: int, end: int, kind: str, value: float, unit: str
+) -> Figure:
+    return Figure(
+        kind=kind,
+        value=value,
+        text=text[start:end],
+        unit=unit,
+        qualifier=_qualifier(text, sentence.start, start),
+        evidence=_evidence(text, sentence, start, end),
+    )
+
+
+def _count_unit(text: str, position: int, limit: int) -> tuple[str | None, int]:
+    """Read the noun a count is of: skip adjectives, take one word or a two-word compound."""
+    words: list[tuple[str, int]] = []
+    while len(words) < 5 and position < limit:
+        match = _WORD.match(text, position, limit)
+        if match is None:
+            break
+        words.append((match[1], match.end()))
+        position = match.end()
+    index = 0
+    while index < len(words) and words[index][0].lower() in COUNT_ADJECTIVES:
+        index += 1
+    if index >= len(words):
+        return None, position
+    first, first_end = words[index]
+    lowered = first.lower()
+    if lowered in COUNT_STOPWORDS or lowered in MONTHS or lowered in DURATION_UNITS:
+        return None, position
+    is_acronym = first.isupper() and len(first) <= 6
+    if not first.islower() and not is_acronym:
+        return None, position
+    if index + 1 < len(words):
+        second, second_end = words[index + 1]
+        compound = second.islower() and second not in COUNT_STOPWORDS and second not in COUNT_ADJECTIVES
+        if compound and (is_acronym or not lowered.endswith("s")) and second.endswith("s"):
+            return f"{first} {second}", second_end
+    if is_acronym:
+        return None, position
+    return first, first_end
+
+
+def _is_phone_part(text: str, sentence: Sentence, match: re.Match[str]) -> bool:
+    """Tell whether a number is one group of a phone number such as "020 7215 3000"."""
+    before = text[max(sentence.start, match.start() - 2) : match.start()]
+    after = text[match.end() : min(sentence.end, match.end() + 2)]
+    return bool(re.fullmatch(r"\d ", before) or re.fullmatch(r" \d", after))
+
+
+def _previous_word(text: str, sentence_start: int, position: int) -> str:
+    window = text[max(sentence_start, position - 20) : position]
+    match = re.search(r"([A-Za-z]+)\.?\s*$", window)
+    return match[1].lower() if match else ""
+
+
+def _qualifier(text: str, sentence_start: int, position: int) -> str | None:
+    window = text[max(sentence_start, position - 24) : position]
+    match = _QUALIFIER.search(window)
+    return QUALIFIERS[match[1].lower()] if match else None
+
+
+def _purpose(text: str, sentence: Sentence, start: int, end: int) -> str | None:
+    """Say what an amount is for when the words after it do ("£10m to train teachers" -> "train teachers")."""
+    match = _PURPOSE.match(text, end, sentence.end)
+    if match is None:
+        return None
+    if (
+        match["prep"] in ("in", "into")
+        and _INVEST_BEFORE.search(text, max(sentence.start, start - 30), start) is None
+    ):
+        return None
+    what = match["what"].strip()
+    if len(what) > MAX_PURPOSE_CHARS:
+        what = what[:MAX_PURPOSE_CHARS].rsplit(" ", 1)[0]
+    for cut in (" which ", " that ", " as part of ", " over the ", " over ", " by "):
+        head = what.split(cut, 1)[0]
+        if len(head) >= 3:
+            what = head
+    return what.strip() or None
+
+
+def _evidence(text: str, sentence: Sentence, start: int, end: int) -> Evidence:
+    """Evidence with the sentence, or a window around the match when the sentence is very long."""
+    if sentence.end - sentence.start <= MAX_EVIDENCE_CHARS:
+        return Evidence(sentence=sentence.text, start=start, end=end)
+    low = max(sentence.start, start - MAX_EVIDENCE_CHARS // 2)
+    return Evidence(sentence=text[low : min(sentence.end, low + MAX_EVIDENCE_CHARS)], start=start, end=end)
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", ""))

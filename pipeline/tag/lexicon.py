@@ -1,0 +1,238 @@
+"""Load the tagging lexicons (TOML data files) and compile them into fast patterns.
+
+The word lists that drive tagging (organisations, places, roles, programmes, agreement words, topics)
+live in `pipeline/tag/lexicons/*.toml` so that users can extend them without touching code: put more
+TOML files with the same tables in a directory and pass it as `extra_dir`, or set the environment
+variable `GOVWATCH_LEXICON_DIR` (several directories separated by `os.pathsep`). Extra files are merged
+after the bundled ones: lists are appended, tables are merged key by key, and a topic's `min_score` is
+replaced.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govwatch.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+LEXICON_DIR_ENV = "GOVWATCH_LEXICON_DIR"
+DEFAULT_TOPIC_MIN_SCORE = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Name:
+    """A canonical name found through one of its aliases; `party` is the name it takes in agreements."""
+
+    name: str
+    party: str | None = None
+    country: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Lexicon:
+    """Compiled lexicons: alias tables, patterns built from them, and the raw lists rules need."""
+
+    organisations: Mapping[str, Name]
+    places: Mapping[str, Name]
+    programmes: frozenset[str]
+    demonyms: Mapping[str, str]
+    organisation_pattern: re.Pattern[str]
+    place_pattern: re.Pattern[str]
+    programme_pattern: re.Pattern[str]
+    programme_suffixes: tuple[str, ...]
+    organisation_suffixes: tuple[str, ...]
+    organisation_heads: tuple[str, ...]
+    tool_nouns: tuple[str, ...]
+    roles: tuple[str, ...]
+    government_roles: tuple[str, ...]
+    name_titles: tuple[str, ...]
+    agreement_nouns: Mapping[str, str]
+    agreement_verbs: Mapping[str, str]
+    agreement_pattern: re.Pattern[str]
+    kind_priority: tuple[str, ...]
+    statuses: tuple[tuple[str, re.Pattern[str]], ...]
+    legal_nature: Mapping[str, str]
+    legal_nature_pattern: re.Pattern[str]
+    topic_terms: Mapping[str, tuple[tuple[str, int], ...]]
+    topic_min_scores: Mapping[str, int]
+    topic_pattern_exact: re.Pattern[str]
+    topic_pattern_folded: re.Pattern[str]
+
+
+def load_lexicon(extra_dir: str | Path | None = None) -> Lexicon:
+    """Return the bundled lexicon merged with `extra_dir` (or `GOVWATCH_LEXICON_DIR` when None).
+
+    Results are cached per set of directories, so calling this for every document is cheap.
+
+    Raises:
+        ConfigError: a lexicon file cannot be read or parsed, or an extra directory does not exist.
+    """
+    if extra_dir is None:
+        env = os.environ.get(LEXICON_DIR_ENV, "")
+        extra = tuple(part for part in env.split(os.pathsep) if part)
+    else:
+        extra = (str(extra_dir),)
+    return _load_cached(extra)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(extra_dirs: tuple[str, ...]) -> Lexicon:
+    data: dict[str, Any] = {}
+    for directory in (LEXICON_DIR, *(Path(d) for d in extra_dirs)):
+        if not directory.is_dir():
+            raise ConfigError(
+                f"lexicon directory {directory} does not exist; fix {LEXICON_DIR_ENV} or the path"
+            )
+        for path in sorted(directory.glob("*.toml")):
+            try:
+                with path.open("rb") as handle:
+                    merge_lexicon_data(data, tomllib.load(handle))
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise ConfigError(f"cannot read lexicon {path}: {error}; fix or remove the file") from error
+            log.debug("lexicon file %s loaded", path)
+    return build_lexicon(data)
+
+
+def merge_lexicon_data(into: dict[str, Any], more: Mapping[str, Any]) -> None:
+    """Merge one parsed TOML file into `into`: lists are appended, tables merged key by key.
+
+    >>> data = {"roles": ["CEO"], "topics": {"ai": {"terms": ["AI"]}}}
+    >>> merge_lexicon_data(data, {"roles": ["Chair"], "topics": {"ai": {"terms": ["LLM"], "min_score": 3}}})
+    >>> data["roles"], data["topics"]["ai"]
+    (['CEO', 'Chair'], {'terms': ['AI', 'LLM'], 'min_score': 3})
+    """
+    for key, value in more.items():
+        current = into.get(key)
+        if isinstance(current, list) and isinstance(value, list):
+            current.extend(value)
+        elif isinstance(current, dict) and isinstance(value, dict):
+            merge_lexicon_data(current, value)
+        elif isinstance(value, dict):
+            into[key] = {}
+            merge_lexicon_data(into[key], value)
+        elif isinstance(value, list):
+            into[key] = list(value)
+        else:
+            into[key] = value
+
+
+def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
+    """Compile merged lexicon data into a `Lexicon` (pure: no file access)."""
+    organisations = _names(data.get("organisation", []))
+    places = _names(data.get("place", []))
+    programmes = frozenset(_strings(data.get("programme_names", [])))
+    nouns = {str(k): str(v) for k, v in data.get("nouns", {}).items()}
+    verbs = {str(k): str(v) for k, v in data.get("verbs", {}).items()}
+    status_data = data.get("status", {})
+    statuses = tuple(
+        (status, _word_pattern(_strings(words), fold=True)) for status, words in status_data.items() if words
+    )
+    legal = {str(k): str(v) for k, v in data.get("legal_nature", {}).items()}
+    topic_terms: dict[str, list[tuple[str, int]]] = {}
+    min_scores: dict[str, int] = {}
+    for topic, rule in data.get("topics", {}).items():
+        terms = [(t, 1) for t in _strings(rule.get("terms", []))]
+        terms += [(t, 2) for t in _strings(rule.get("strong", []))]
+        topic_terms[topic] = terms
+        min_scores[topic] = int(rule.get("min_score", DEFAULT_TOPIC_MIN_SCORE))
+    all_terms = {term for terms in topic_terms.values() for term, _ in terms}
+    return Lexicon(
+        organisations=organisations,
+        places=places,
+        programmes=programmes,
+        demonyms={str(k): str(v) for k, v in data.get("demonyms", {}).items()},
+        organisation_pattern=_word_pattern(organisations),
+        place_pattern=_word_pattern(places),
+        programme_pattern=_word_pattern(programmes),
+        programme_suffixes=tuple(_strings(data.get("programme_suffixes", []))),
+        organisation_suffixes=tuple(_strings(data.get("organisation_suffixes", []))),
+        organisation_heads=tuple(_strings(data.get("organisation_heads", []))),
+        tool_nouns=tuple(_strings(data.get("tool_nouns", []))),
+        roles=tuple(_strings(data.get("roles", []))),
+        government_roles=tuple(_strings(data.get("government_roles", []))),
+        name_titles=tuple(_strings(data.get("name_titles", []))),
+        agreement_nouns=nouns,
+        agreement_verbs=verbs,
+        agreement_pattern=_mixed_pattern([*nouns, *verbs]),
+        kind_priority=tuple(_strings(data.get("kind_priority", []))),
+        statuses=statuses,
+        legal_nature=legal,
+        legal_nature_pattern=_word_pattern(legal, fold=True),
+        topic_terms={topic: tuple(terms) for topic, terms in topic_terms.items()},
+        topic_min_scores=min_scores,
+        topic_pattern_exact=_word_pattern([t for t in all_terms if not t.islower()]),
+        topic_pattern_folded=_word_pattern([t for t in all_terms if t.islower()], fold=True),
+    )
+
+
+def _names(entries: Iterable[Mapping[str, Any]]) -> dict[str, Name]:
+    """Map every alias (and the name itself) to its canonical `Name`; later entries win."""
+    table: dict[str, Name] = {}
+    for entry in entries:
+        name = Name(
+            name=str(entry["name"]), party=entry.get("party"), country=bool(entry.get("country", False))
+        )
+        for alias in (name.name, *_strings(entry.get("aliases", []))):
+            table[alias] = name
+    return table
+
+
+def _strings(values: Iterable[object]) -> list[str]:
+    return [str(v) for v in values if str(v).strip()]
+
+
+def _mixed_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for words where lower-case entries match any case and others match as written."""
+    words = list(words)
+    exact = trie_regex([w for w in words if not w.islower()])
+    folded = trie_regex([w for w in words if w.islower()])
+    parts = [p for p in (exact, f"(?i:{folded})" if folded else "") if p]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts or ["(?!x)x"]) + r")(?![\w-])")
+
+
+def _word_pattern(words: Iterable[str], *, fold: bool = False) -> re.Pattern[str]:
+    """A whole-word pattern for the given words (longest match first), case-folded when asked."""
+    body = trie_regex(list(words)) or "(?!x)x"
+    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE if fold else 0)
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """Build a regex alternation from a trie of `words`, so matching cost does not grow with their number.
+
+    Longer words win over their prefixes, because each branch tries continuing before stopping.
+
+    >>> trie_regex(["AI", "AI Security Institute", "Arm"])
+    'A(?:I(?:\\\\ Security\\\\ Institute)?|rm)'
+    >>> import re; re.fullmatch(trie_regex(["data", "data centre"]), "data centre") is not None
+    True
+    """
+    trie: dict[str, Any] = {}
+    for word in set(words):
+        if not word:
+            continue
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_body(trie) if trie else ""
+
+
+def _trie_body(node: Mapping[str, Any]) -> str:
+    ends_here = "" in node
+    branches = [re.escape(char) + _trie_body(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    inner = "(?:" + "|".join(branches) + ")"
+    return inner + "?" if ends_here else inner

@@ -1,0 +1,342 @@
+"""Find the agreements an announcement reports: MoUs, partnerships, contracts, grants and investments.
+
+Precision comes first: a sentence creates an agreement only when it has an agreement word (a noun such
+as "memorandum of understanding", or "invest"/"awarded"), a status word ("signed", "will sign",
+"extended") and at least one party in a party position: "between A and B", "A and B have signed",
+"with A", "by A", "awarded to A", or "A's investment". "We will work with schools" has none of these.
+Sentences that name an agreement without parties ("The memorandum is voluntary") only add evidence,
+status, signatories and legal nature to an agreement already found, so an MoU named in several
+sentences stays one agreement. Investments need an amount of money and an investor that is not the
+publishing government (government spending is a figure, not an agreement).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from govwatch.pipeline.records import Evidence, Partnership, Signatory
+from govwatch.pipeline.tag.entities import Mention
+from govwatch.pipeline.tag.figure_words import MONTHS
+from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.sentences import Sentence
+
+STATUS_PRECEDENCE = ("extended", "ended", "signed", "announced", "planned")
+KIND_GROUPS = {
+    "memorandum_of_understanding": "umbrella",
+    "strategic_partnership": "umbrella",
+    "collaboration": "umbrella",
+    "other": "umbrella",
+    "framework_agreement": "contract",
+    "contract": "contract",
+    "grant": "grant",
+    "investment": "investment",
+}
+# Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
+FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
+PARTY_KINDS = frozenset({"organisation", "government", "person", "place"})
+LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
+
+# Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
+_SUBJECT_GAP = re.compile(
+    r"(?:\s|,|’s|'s|\b(?:have|has|had|is|are|was|were|been|will|today|now|formally|officially|jointly|also|"
+    r"both|to|set|just|recently|yesterday|this|week|successfully|already)\b)*",
+    re.IGNORECASE,
+)
+_LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?", re.IGNORECASE)
+_LIST_OPENERS = re.compile(r"\b(between|with|by|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+_SELF_WORDS = re.compile(r"\b(?:we|We)\b")
+_ANAPHOR = re.compile(r"\b(?:the|this|that|these|our|its|their|under)\s+(?:new\s+|\S+\s+)?$", re.IGNORECASE)
+_SIGN_WORD = re.compile(r"\b(?:signed|signing|sign|signs|inked|inks|co-signed)\b", re.IGNORECASE)
+_MONEY_MARK = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros)\b")
+_DATE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
+    re.IGNORECASE,
+)
+_MONTH_NUMBERS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+
+
+@dataclass(slots=True)
+class _Agreement:
+    """An agreement being assembled from the sentences that mention it."""
+
+    kind: str
+    parties: list[str]
+    statuses: set[str] = field(default_factory=set)
+    signatories: list[Signatory] = field(default_factory=list)
+    legal: set[str] = field(default_factory=set)
+    date: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def find_partnerships(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    lexicon: Lexicon,
+    self_party: str,
+) -> tuple[Partnership, ...]:
+    """Return one `Partnership` per agreement the text reports, in order of first mention."""
+    starts = [m.start for m in mentions]
+    agreements: list[_Agreement] = []
+    for sentence in sentences:
+        low = bisect.bisect_left(starts, sentence.start)
+        high = bisect.bisect_left(starts, sentence.end)
+        in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS]
+        _read_sentence(text, sentence, in_sentence, lexicon, self_party, agreements)
+    return tuple(_finish(agreement, lexicon) for agreement in agreements)
+
+
+def _read_sentence(
+    text: str,
+    sentence: Sentence,
+    mentions: list[Mention],
+    lexicon: Lexicon,
+    self_party: str,
+    agreements: list[_Agreement],
+) -> None:
+    """Create, extend or annotate agreements from one sentence."""
+    words = [
+        m
+        for m in lexicon.agreement_pattern.finditer(text, sentence.start, sentence.end)
+        if not any(x.start <= m.start() < x.end for x in mentions)
+    ]
+    legal = _legal_nature(text, sentence, lexicon)
+    if not words:
+        if legal and agreements:
+            agreements[-1].legal.update(legal)
+        return
+    kind, anchor = _sentence_kind(text, sentence, words, lexicon)
+    if kind is None:
+        return
+    status = _status(text, sentence, lexicon)
+    parties = _parties(text, sentence, mentions, anchor, self_party)
+    if kind == "investment":
+        parties = [p for p in parties if p != self_party]
+        if not _MONEY_MARK.search(sentence.text):
+            parties = []
+    elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
+        parties.append(self_party)
+    evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
+    target = _matching(agreements, kind, parties)
+    if target is None:
+        anaphoric = (
+            _ANAPHOR.search(text, max(sentence.start, anchor.start() - 20), anchor.start()) is not None
+        )
+        if parties and status is not None and not (anaphoric and not _opens_list(text, sentence, anchor)):
+            target = _Agreement(kind=kind, parties=[])
+            agreements.append(target)
+        else:
+            target = _latest(agreements, kind)
+            if target is None:
+                return
+            parties = []
+    _merge(target, kind, parties, lexicon)
+    if status is not None:
+        target.statuses.add(status)
+    target.legal.update(legal)
+    target.evidence.append(evidence)
+    if _SIGN_WORD.search(sentence.text):
+        _add_signatories(target, mentions)
+        target.date = target.date or _date(sentence.text)
+
+
+def _sentence_kind(
+    text: str, sentence: Sentence, words: list[re.Match[str]], lexicon: Lexicon
+) -> tuple[str | None, re.Match[str]]:
+    """Pick the sentence's agreement kind (highest priority) and the word that names it."""
+    best: tuple[int, str, re.Match[str]] | None = None
+    has_money = _MONEY_MARK.search(sentence.text) is not None
+    for match in words:
+        word = match.group()
+        kind = lexicon.agreement_nouns.get(word, lexicon.agreement_nouns.get(word.lower()))
+        if kind is None:
+            verb_kind = lexicon.agreement_verbs.get(word.lower())
+            if verb_kind is None:
+                continue
+            kind = verb_kind or ("grant" if has_money else None)
+            if kind is None:
+                continue
+        rank = (
+            lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else len(lexicon.kind_priority)
+        )
+        if kind == "investment" and not has_money:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, kind, match)
+    if best is None:
+        return None, words[0]
+    return best[1], best[2]
+
+
+def _status(text: str, sentence: Sentence, lexicon: Lexicon) -> str | None:
+    """Return the strongest status word of the sentence; "will sign" is planned, not signed."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for status, pattern in lexicon.statuses:
+        found[status] = [m.span() for m in pattern.finditer(text, sentence.start, sentence.end)]
+    planned = found.get("planned", [])
+    for status in STATUS_PRECEDENCE:
+        spans = found.get(status, [])
+        if status != "planned":
+            spans = [s for s in spans if not any(p[0] <= s[0] < p[1] for p in planned)]
+        if spans:
+            return status
+    return None
+
+
+def _parties(
+    text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str], self_party: str
+) -> list[str]:
+    """Collect parties standing in party positions of the sentence."""
+    parties: list[str] = []
+    by_start = {m.start: m for m in mentions}
+    for opener in _LIST_OPENERS.finditer(text, sentence.start, sentence.end):
+        word = opener[1].lower()
+        if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
+            continue
+        if word == "with" and opener.start() < anchor.start() - 40:
+            continue
+        parties += _list_from(text, by_start, opener.end(), sentence.end)
+    parties += _subject(text, sentence, mentions, anchor)
+    if _SELF_WORDS.search(text, sentence.start, anchor.start()):
+        parties.append(self_party)
+    unique: list[str] = []
+    for party in parties:
+        if party not in unique:
+            unique.append(party)
+    return unique
+
+
+def _list_from(text: str, by_start: dict[int, Mention], position: int, limit: int) -> list[str]:
+    """Read a list of party mentions starting at `position` ("Google, Nvidia and the UK government")."""
+    parties: list[str] = []
+    while position < limit:
+        mention = by_start.get(position)
+        if mention is None or mention.party is None:
+            break
+        parties.append(mention.party)
+        gap = _LIST_GAP.match(text, mention.end, limit)
+        if gap is None or gap.end() == mention.end:
+            break
+        position = gap.end()
+    return parties
+
+
+def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]) -> list[str]:
+    """Read the subject list just before the first verb or the agreement word."""
+    before = [m for m in mentions if m.end <= anchor.start()]
+    if not before:
+        return []
+    last = before[-1]
+    limit = anchor.start()
+    verb = re.search(
+        r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|"
+        r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
+        r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
+        r"unveil|unveils|unveiled|agreed|enter|enters|entered)\b",
+        text[last.end : limit],
+    )
+    gap_end = last.end + (verb.start() if verb else len(text[last.end : limit]))
+    gap = _SUBJECT_GAP.match(text, last.end, gap_end)
+    possessive = re.match(r"\s*(?:’s|'s)\s", text[last.end : limit]) is not None and limit - last.end <= 40
+    if (gap is None or gap.end() != gap_end) and not possessive:
+        return []
+    chosen = [last]
+    for mention in reversed(before[:-1]):
+        link = _LIST_GAP.match(text, mention.end, chosen[-1].start)
+        if link is None or link.end() != chosen[-1].start:
+            break
+        chosen.append(mention)
+    return [m.party for m in reversed(chosen) if m.party is not None]
+
+
+def _opens_list(text: str, sentence: Sentence, anchor: re.Match[str]) -> bool:
+    """Tell whether the agreement word is followed by "between"/"with" (a definite description)."""
+    return re.match(r"\s+(?:between|with)\b", text[anchor.end() : sentence.end]) is not None
+
+
+def _matching(agreements: list[_Agreement], kind: str, parties: list[str]) -> _Agreement | None:
+    """Return the agreement of the same kind group that shares a party, if any."""
+    for agreement in reversed(agreements):
+        if KIND_GROUPS.get(agreement.kind) == KIND_GROUPS.get(kind) and set(parties) & set(agreement.parties):
+            return agreement
+    return None
+
+
+def _latest(agreements: list[_Agreement], kind: str) -> _Agreement | None:
+    """Return the last agreement a party-less mention can refer to."""
+    for agreement in reversed(agreements):
+        if KIND_GROUPS.get(agreement.kind) == KIND_GROUPS.get(kind):
+            return agreement
+    return None
+
+
+def _merge(target: _Agreement, kind: str, parties: list[str], lexicon: Lexicon) -> None:
+    """Add a mention's kind and parties to an agreement (the higher-priority kind wins)."""
+    priority = lexicon.kind_priority
+    if not target.parties or (
+        kind in priority and target.kind in priority and priority.index(kind) < priority.index(target.kind)
+    ):
+        target.kind = kind
+    for party in parties:
+        if party not in target.parties:
+            target.parties.append(party)
+
+
+def _add_signatories(target: _Agreement, mentions: list[Mention]) -> None:
+    for mention in mentions:
+        if mention.kind == "person" and all(s.name != mention.name for s in target.signatories):
+            target.signatories.append(Signatory(name=mention.name, role=mention.title, party=mention.party))
+
+
+def _legal_nature(text: str, sentence: Sentence, lexicon: Lexicon) -> set[str]:
+    return {
+        lexicon.legal_nature[m.group().lower()]
+        for m in lexicon.legal_nature_pattern.finditer(text, sentence.start, sentence.end)
+        if m.group().lower() in lexicon.legal_nature
+    }
+
+
+def _date(sentence: str) -> str | None:
+    """Return the first "12 March 2025"-style date of a sentence as ISO 8601.
+
+    >>> _date("It was signed on 3rd March 2025 in London.")
+    '2025-03-03'
+    """
+    match = _DATE.search(sentence)
+    if match is None:
+        return None
+    day, month, year = int(match[1]), _MONTH_NUMBERS[match[2].lower()[:3]], int(match[3])
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+
+
+def _finish(agreement: _Agreement, lexicon: Lexicon) -> Partnership:
+    status = next((s for s in STATUS_PRECEDENCE if s in agreement.statuses), "announced")
+    legal = [n for n in LEGAL_ORDER if n in agreement.legal]
+    if "not legally binding" in legal and "legally binding" in legal:
+        legal.remove("legally binding")
+    partnership = Partnership(
+        kind=agreement.kind,
+        parties=tuple(agreement.parties),
+        status=status,
+        signatories=tuple(agreement.signatories),
+        legal_nature=", ".join(legal) or None,
+        date=agreement.date,
+        evidence=tuple(agreement.evidence),
+    )
+    return replace(partnership)

@@ -1,0 +1,106 @@
+"""Split repaired body text into sentences that keep their character offsets.
+
+Every annotation carries `Evidence(sentence, start, end)` with offsets into the original text, so the
+splitter never rewrites text: it only finds boundaries. Paragraph breaks (newlines) always end a
+sentence; inside a paragraph a full stop, question or exclamation mark followed by white space and an
+upper-case letter, digit or quote ends one, unless the word before the stop is a known abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Words that end with a full stop without ending the sentence ("Dr. Smith", "e.g. the NHS").
+ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "no",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "inc",
+        "ltd",
+        "co",
+        "jr",
+        "sr",
+        "approx",
+        "govt",
+        "dept",
+        "fig",
+        "p",
+        "pp",
+        "sgt",
+        "col",
+        "gen",
+        "rt",
+        "hon",
+        "u.k",
+        "u.s",
+    }
+)
+# Longer sentences are cut for the clause-level patterns so that no single pattern scans a huge run.
+MAX_SENTENCE_CHARS = 4000
+
+_BOUNDARY = re.compile(r"[.!?](?=[\"'”’)\]]?\s+[\"'“‘(\[]?[A-Z0-9£$€])")
+_LINE = re.compile(r"[^\n]+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sentence:
+    """One sentence: its text and where it starts and ends in the document."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Return the sentences of `text` with offsets, skipping blank lines.
+
+    >>> [s.text for s in split_sentences("Dr. Ada Lovelace spoke. The MoU was signed.\\nNotes")]
+    ['Dr. Ada Lovelace spoke.', 'The MoU was signed.', 'Notes']
+    >>> split_sentences("It costs £2.5m. Next")[1].start
+    16
+    """
+    sentences: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        begin = line.start()
+        for stop in _BOUNDARY.finditer(text, line.start(), line.end()):
+            if _is_abbreviation(text, begin, stop.start()):
+                continue
+            _add(sentences, text, begin, stop.end())
+            begin = stop.end()
+        _add(sentences, text, begin, line.end())
+    return tuple(sentences)
+
+
+def _is_abbreviation(text: str, begin: int, stop: int) -> bool:
+    """Tell whether the word just before the full stop at `stop` is an abbreviation."""
+    if text[stop] != ".":
+        return False
+    word_start = stop
+    while word_start > begin and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+        if stop - word_start > 8:
+            return False
+    word = text[word_start:stop].lower()
+    return word in ABBREVIATIONS or (len(word) == 1 and word.isalpha() and text[stop - 1].isupper())
+
+
+def _add(sentences: list[Sentence], text: str, begin: int, end: int) -> None:
+    """Append the stripped span as one or more sentences, cutting overlong spans into chunks."""
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    while begin < end:
+        stop = min(end, begin + MAX_SENTENCE_CHARS)
+        sentences.append(Sentence(text=text[begin:stop], start=begin, end=stop))
+        begin = stop

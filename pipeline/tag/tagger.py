@@ -1,0 +1,76 @@
+"""Compose the tagging stages into one call: `tag_text(text) -> Annotations`.
+
+Stages, in order:
+1. split the text into sentences with offsets (`sentences.py`);
+2. find mentions of organisations, people, places and programmes (`entities.py`);
+3. find money, counts, percentages and durations (`figures.py`);
+4. read agreements from sentences and the mentions in them (`partnerships.py`);
+5. score topics over the title and text (`topics.py`).
+All offsets refer to `text`; the title only helps topics.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from govwatch.pipeline.records import Annotations
+from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
+from govwatch.pipeline.tag.figures import find_figures
+from govwatch.pipeline.tag.lexicon import Lexicon, load_lexicon
+from govwatch.pipeline.tag.partnerships import find_partnerships
+from govwatch.pipeline.tag.sentences import split_sentences
+from govwatch.pipeline.tag.topics import find_topics
+
+log = logging.getLogger(__name__)
+
+
+def tag_text(
+    text: str,
+    *,
+    title: str = "",
+    organisations: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
+) -> Annotations:
+    """Tag one announcement's repaired body text.
+
+    Args:
+        text: repaired body text, paragraphs separated by newlines. Evidence offsets index into it.
+        title: the announcement's title; it only counts towards topics.
+        organisations: publishing organisations; they say who "the government" and "we" are
+            (a UK department -> "UK Government").
+        lexicon: a lexicon from `load_lexicon(extra_dir)`; default: bundled lexicons plus
+            `GOVWATCH_LEXICON_DIR`.
+
+    Returns:
+        `Annotations` with partnerships, figures, entities and topics.
+
+    Raises:
+        ConfigError: only when the lexicon files cannot be read.
+
+    >>> a = tag_text("Acme Robotics Ltd has been awarded a £2.5m contract to supply drones.",
+    ...              organisations=["Ministry of Defence"])
+    >>> [(p.kind, p.parties, p.status) for p in a.partnerships]
+    [('contract', ('Acme Robotics Ltd', 'UK Government'), 'signed')]
+    >>> [(f.value, f.currency, f.purpose) for f in a.figures]
+    [(2500000.0, 'GBP', 'supply drones')]
+    """
+    lexicon = lexicon or load_lexicon()
+    self_party = resolve_self_party(organisations, lexicon)
+    sentences = split_sentences(text)
+    mentions = find_mentions(text, lexicon, self_party)
+    annotations = Annotations(
+        partnerships=find_partnerships(text, sentences, mentions, lexicon, self_party),
+        figures=find_figures(text, sentences),
+        entities=mentions_to_entities(text, mentions, sentences),
+        topics=find_topics(text, lexicon, title=title),
+    )
+    log.debug(
+        "tagged %d chars: %d partnerships, %d figures, %d entities, topics %s",
+        len(text),
+        len(annotations.partnerships),
+        len(annotations.figures),
+        len(annotations.entities),
+        annotations.topics,
+    )
+    return annotations

@@ -1,0 +1,44 @@
+"""Assign topics to an announcement by scoring lexicon terms (multi-label).
+
+A topic is kept when its score reaches the topic's `min_score`: each occurrence of a term scores its
+weight (1, or 2 for "strong" terms), doubled in the title. Terms are matched longest first, so "AI
+Security Institute" scores for AI safety and not also as a bare "AI". Thresholds and terms live in
+`lexicons/topics.toml`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from govwatch.pipeline.tag.lexicon import Lexicon
+
+TITLE_WEIGHT = 2
+
+
+def find_topics(text: str, lexicon: Lexicon, *, title: str = "") -> tuple[str, ...]:
+    """Return the topics of a document, in the order they are listed in the lexicon.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> find_topics("Quantum computers and quantum sensing.", load_lexicon())
+    ('quantum',)
+    """
+    scores = _term_scores(text, lexicon, 1)
+    if title:
+        scores.update(_term_scores(title, lexicon, TITLE_WEIGHT))
+    return tuple(topic for topic in lexicon.topic_terms if scores[topic] >= lexicon.topic_min_scores[topic])
+
+
+def _term_scores(text: str, lexicon: Lexicon, factor: int) -> Counter[str]:
+    """Score every topic on one piece of text."""
+    hits: Counter[str] = Counter()
+    for match in lexicon.topic_pattern_exact.finditer(text):
+        hits[match.group()] += 1
+    for match in lexicon.topic_pattern_folded.finditer(text):
+        hits[match.group().lower()] += 1
+    scores: Counter[str] = Counter()
+    for topic, terms in lexicon.topic_terms.items():
+        for term, weight in terms:
+            count = hits.get(term, 0)
+            if count:
+                scores[topic] += count * weight * factor
+    return scores
