@@ -46,7 +46,7 @@ def make_announcement(
                 ],
                 "legal_nature": None,
                 "date": None,
-                "evidence": [{"sentence": body, "start": 0, "end": 40}],
+                "evidence": [{"sentence": body[:200], "start": 0, "end": 40}],
             }
         ],
         "figures": [
