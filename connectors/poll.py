@@ -1,0 +1,220 @@
+"""Poll one configured source: fetch its feed (or search listing) and yield new or changed documents.
+
+A poll is: conditional GET of the feed with the validators saved last time (a 304 yields nothing) →
+parse entries safely → skip entries already published unchanged (no article fetch) → fetch the rest
+(Content API for GOV.UK, else HTML) and version them → stage the feed's validators to be saved when every
+yielded document is published. A failing source is reported (a log line and a `SourceFailure` for the
+dead-letter topic) and backs off; it never stops the other sources, and `poll_source` returns at once
+while it is backing off unless `force` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from govwatch.config import Settings, SourceConfig
+from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
+from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
+from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint, SourceState
+from govwatch.connectors.feeds import parse_feed
+from govwatch.connectors.govuk import MalformedPayloadError, page_url, parse_search_page, search_api_url
+from govwatch.connectors.http import HttpClient, HttpResult
+from govwatch.connectors.http_errors import FetchError
+from govwatch.connectors.records import FetchedDocument, SourceFailure
+from govwatch.connectors.urls import url_host
+
+__all__ = [
+    "BackfillProgress",
+    "BackfillQuery",
+    "poll_source",
+    "search_backfill",
+    "source_backoff_s",
+    "trusted_hosts",
+]
+
+log = logging.getLogger(__name__)
+
+FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
+SEARCH_POLL_COUNT = 50
+SOURCE_BACKOFF_MAX_S = 6 * 3600.0
+SOURCE_BACKOFF_STEPS = 12
+
+Item = FetchedDocument | SourceFailure
+
+
+def trusted_hosts(settings: Settings) -> tuple[str, ...]:
+    """Hosts whose links may be fetched even from feed content: GOV.UK's base URL and the sources' own.
+
+    >>> from govwatch.config import SourceConfig
+    >>> s = Settings(sources=(SourceConfig(name="ca", kind="rss", url="https://www.canada.ca/news.xml"),))
+    >>> trusted_hosts(s)
+    ('www.gov.uk', 'www.canada.ca')
+    """
+    hosts = [url_host(settings.govuk.base_url)] + [url_host(s.url) for s in settings.sources if s.url]
+    return tuple(dict.fromkeys(h for h in hosts if h))
+
+
+def source_backoff_s(source: SourceConfig) -> tuple[float, ...]:
+    """Delays after the 1st, 2nd, ... consecutive failure: the poll interval doubling, capped.
+
+    >>> source_backoff_s(SourceConfig(name="x", kind="rss", url="u", interval_s=60))[:4]
+    (60.0, 120.0, 240.0, 480.0)
+    """
+    base = max(float(source.interval_s), 0.0)
+    return tuple(min(base * 2**step, SOURCE_BACKOFF_MAX_S) for step in range(SOURCE_BACKOFF_STEPS))
+
+
+def poll_source(
+    source: SourceConfig,
+    *,
+    settings: Settings,
+    http: HttpClient,
+    checkpoint: Checkpoint,
+    now: datetime | None = None,
+    force: bool = False,
+) -> Iterator[FetchedDocument | SourceFailure]:
+    """Poll one source once and yield its new or changed documents, and failures to dead-letter.
+
+    Args:
+        source: a `[[sources]]` entry (kind govuk_atom, govuk_search or rss).
+        settings: the full settings (GOV.UK base URL, HTTP settings).
+        http: the shared client.
+        checkpoint: durable state; call `checkpoint.mark_published` with the yielded documents once Kafka
+            has acknowledged them (nothing is remembered before that).
+        now: the current time (UTC), for backoff decisions; defaults to the clock.
+        force: poll even while the source is backing off after failures.
+
+    Yields:
+        `FetchedDocument`s (new, or a changed version) and `SourceFailure`s; nothing for an unchanged feed.
+    """
+    moment = now or datetime.now(UTC)
+    state = checkpoint.source_state(source.name)
+    if not force and state.next_due is not None and state.next_due > moment:
+        log.debug(
+            "skip %s: backing off until %s after %d failures", source.name, state.next_due, state.failures
+        )
+        return
+    if source.kind == "govuk_search":
+        url = search_api_url(
+            settings.govuk.base_url,
+            organisations=source.organisations,
+            document_types=source.document_types,
+            count=SEARCH_POLL_COUNT,
+        )
+        accept = "application/json"
+    else:
+        url, accept = source.url, FEED_ACCEPT
+    try:
+        response = http.get(url, etag=state.etag, last_modified=state.last_modified, accept=accept)
+    except FetchError as exc:
+        yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=exc.retryable)
+        return
+    if response.not_modified:
+        log.debug("%s not modified", source.name)
+        checkpoint.record_source_success(source.name)
+        return
+    try:
+        refs, problems = _read_listing(source, response, settings)
+    except MalformedPayloadError as exc:
+        yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=True)
+        return
+    for problem in problems:
+        log.warning("%s: %s", source.name, problem)
+        yield SourceFailure(source=source.name, url=url, stage="feed", reason=problem, retryable=False)
+    checkpoint.record_source_success(source.name)
+    yield from _fetch_and_stage(source, refs, response, settings=settings, http=http, checkpoint=checkpoint)
+
+
+def _read_listing(
+    source: SourceConfig, response: HttpResult, settings: Settings
+) -> tuple[list[ArticleRef], list[str]]:
+    """Entries of a feed or search listing as article references, plus problems to report."""
+    if source.kind == "govuk_search":
+        page = parse_search_page(response.text(), url=response.url)
+        refs = [
+            ArticleRef(
+                link=page_url(r.link, settings.govuk.base_url),
+                title=r.title,
+                summary=r.description,
+                updated_at=r.public_timestamp,
+                published_at=r.public_timestamp,
+                content_id=r.content_id,
+            )
+            for r in page.results
+        ]
+        return refs, []
+    if response.content_type == "text/html":
+        log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
+    feed = parse_feed(response.content, url=response.url, charset=response.charset)
+    if not feed.is_feed:
+        raise MalformedPayloadError(f"{response.url}: {'; '.join(feed.problems)}", url=response.url)
+    refs = [
+        ArticleRef(
+            link=e.link,
+            title=e.title,
+            summary=e.summary,
+            updated_at=e.updated_at,
+            published_at=e.published_at,
+        )
+        for e in feed.entries
+    ]
+    return refs, list(feed.problems)
+
+
+def _fetch_and_stage(
+    source: SourceConfig,
+    refs: Iterable[ArticleRef],
+    response: HttpResult,
+    *,
+    settings: Settings,
+    http: HttpClient,
+    checkpoint: Checkpoint,
+) -> Iterator[Item]:
+    yielded: list[tuple[str, int]] = []
+    complete = True
+    for ref in refs:
+        if is_known(ref, checkpoint):
+            continue
+        item = fetch_article(
+            ref,
+            source=source.name,
+            base_url=settings.govuk.base_url,
+            prefer_content_api=source.kind in ("govuk_atom", "govuk_search"),
+            http=http,
+            checkpoint=checkpoint,
+        )
+        if item is None:
+            continue
+        if isinstance(item, FetchedDocument):
+            yielded.append((item.id, item.version))
+        elif item.retryable:
+            complete = False
+        yield item
+    if not complete:
+        log.info(
+            "%s: some articles failed; feed validators not saved so the next poll retries them", source.name
+        )
+        return
+    saved = checkpoint.stage_mark(
+        f"validators:{source.name}",
+        kind=MARK_VALIDATORS,
+        value={"etag": response.etag, "last_modified": response.last_modified},
+        waits_for=yielded,
+        merge=False,
+    )
+    log.debug("%s: validators %s", source.name, "saved" if saved else "staged until published")
+
+
+def _source_failed(
+    source: SourceConfig, checkpoint: Checkpoint, now: datetime, *, url: str, reason: str, retryable: bool
+) -> SourceFailure:
+    failures = checkpoint.record_source_failure(
+        source.name, reason=reason, backoff_s=source_backoff_s(source), now=now
+    )
+    state: SourceState = checkpoint.source_state(source.name)
+    log.warning(
+        "source %s failed (%d in a row, next try %s): %s", source.name, failures, state.next_due, reason
+    )
+    return SourceFailure(source=source.name, url=url, stage="source", reason=reason, retryable=retryable)

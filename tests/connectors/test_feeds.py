@@ -1,0 +1,86 @@
+"""parse_feed on GOV.UK, RSS and hostile feeds: the table lives in fixtures/connectors/feed_cases.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govwatch.connectors.feeds import decode_feed_bytes, entry_marker, parse_feed, strip_doctype
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
+BASE = "https://news.example.org"
+CASES = json.loads((FIXTURES / "feed_cases.json").read_text(encoding="utf-8"))
+
+
+def _input_bytes(spec: dict[str, Any]) -> bytes:
+    raw = (FIXTURES / str(spec["file"])).read_bytes() if "file" in spec else str(spec["text"]).encode()
+    return raw.replace(b"{base}", BASE.encode()).replace(b"{host}", b"news.example.org")
+
+
+def _check(case: dict[str, Any]) -> None:
+    spec, expected = case["input"], case["expected"]
+    feed = parse_feed(_input_bytes(spec), url=BASE + "/feed", charset=spec.get("charset"))
+    links = [e.link for e in feed.entries]
+    subst = lambda values: [v.replace("{base}", BASE) if isinstance(v, str) else v for v in values]  # noqa: E731
+    assert feed.is_feed == expected["is_feed"]
+    if "links" in expected:
+        assert links == subst(expected["links"])
+    for link in subst(expected.get("links_include", [])):
+        assert link in links
+    if "updated" in expected:
+        assert [e.updated_at for e in feed.entries] == expected["updated"]
+    if "categories" in expected:
+        assert [e.category for e in feed.entries] == expected["categories"]
+    if "problems" in expected:
+        assert len(feed.problems) == expected["problems"], feed.problems
+    if "problems_min" in expected:
+        assert len(feed.problems) >= expected["problems_min"]
+    titles = " ".join(e.title for e in feed.entries)
+    summaries = " ".join(e.summary for e in feed.entries)
+    for text in expected.get("title_contains", []):
+        assert text in titles
+    for text in expected.get("title_not_contains", []):
+        assert text not in titles
+    for text in expected.get("summary_contains", []):
+        assert text in summaries
+    if "max_title_length" in expected:
+        assert all(len(e.title) <= expected["max_title_length"] for e in feed.entries)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["comment"][:60] for c in CASES])
+def test_feed_case(case: dict[str, Any]) -> None:
+    if case["expect"] == "fail":
+        with pytest.raises(AssertionError):
+            _check(case)
+    else:
+        _check(case)
+
+
+def test_doctype_with_internal_subset_is_removed() -> None:
+    text, found = strip_doctype(
+        '<?xml version="1.0"?>\n<!DOCTYPE x [\n<!ENTITY a SYSTEM "file:///etc/passwd">\n]>\n<x/>'
+    )
+    assert found and "ENTITY" not in text and text.endswith("<x/>")
+
+
+def test_entity_declaration_outside_a_doctype_is_refused() -> None:
+    feed = parse_feed(b'<feed xmlns="http://www.w3.org/2005/Atom"><!ENTITY a "b"></feed>', url=BASE)
+    assert not feed.is_feed and "entities" in feed.problems[0]
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    body = '<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><item><title>£1m</title>'
+    body += f"<link>{BASE}/a</link></item></channel></rss>"
+    feed = parse_feed(body.encode("utf-16"), url=BASE)
+    assert [e.title for e in feed.entries] == ["£1m"]
+
+
+def test_decoding_prefers_valid_utf8_over_a_declared_single_byte_charset() -> None:
+    assert decode_feed_bytes("café".encode(), charset="windows-1252") == "café"
+
+
+def test_undated_entry_marker_changes_with_its_text() -> None:
+    assert entry_marker(None, "a", "b") != entry_marker(None, "a", "c")

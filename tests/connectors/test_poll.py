@@ -1,0 +1,410 @@
+"""poll_source against a loopback server standing in for www.gov.uk (Atom + Content API) and newsrooms."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
+from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.connectors.http import HttpClient
+from govwatch.connectors.poll import poll_source, trusted_hosts
+from govwatch.connectors.records import FetchedDocument, SourceFailure
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
+GOVUK = FIXTURES / "govuk"
+FEED_PATH = "/government/organisations/department-for-science-innovation-and-technology.atom"
+NEWS = "/government/news/"
+OPENAI = "openai-to-expand-uk-office-and-work-with-government-departments-to-transform-public-services"
+CANADA = "uk-and-canada-sign-memorandum-of-understanding-on-ai-compute"
+ZONE = "new-ai-growth-zone-announced-in-the-north-east"
+ATOM = "application/atom+xml; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+HTTP = HttpSettings(
+    connect_timeout_s=1.0,
+    read_timeout_s=0.3,
+    total_timeout_s=3.0,
+    max_retries=1,
+    backoff_base_s=0.001,
+    backoff_max_s=0.01,
+    requests_per_second_per_host=0.0,
+    max_bytes=64 * 1024,
+)
+
+
+class World:
+    """The loopback server dressed as GOV.UK, plus settings, client and checkpoint for one test."""
+
+    def __init__(self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom") -> None:
+        self.server, self.reply = server, reply
+        self.source = SourceConfig(name="dsit", kind=kind, url=server.url(FEED_PATH), interval_s=60)
+        self.settings = Settings(
+            govuk=GovukSettings(base_url=server.base_url), http=HTTP, sources=(self.source,)
+        )
+        self.http = HttpClient(HTTP, trusted_hosts=trusted_hosts(self.settings))
+        self.checkpoint = Checkpoint(tmp_path / "state.sqlite")
+
+    def feed(self, name: str, etag: str, *, content_type: str = ATOM) -> None:
+        body = (GOVUK / name).read_bytes()
+        self.server.route(FEED_PATH, self.reply(body=body, content_type=content_type, etag=etag))
+
+    def content(self, slug: str, fixture: str) -> None:
+        body = (GOVUK / "content" / fixture).read_bytes()
+        self.server.route("/api/content" + NEWS + slug, self.reply(body=body, content_type=JSON))
+
+    def standard(self) -> None:
+        self.feed("dsit_organisation.atom", '"feed-1"')
+        self.content(OPENAI, "openai_v1.json")
+        self.content(CANADA, "uk_canada_mou.json")
+        self.content(ZONE, "growth_zone.json")
+
+    def poll(
+        self, source: SourceConfig | None = None, **kwargs: Any
+    ) -> list[FetchedDocument | SourceFailure]:
+        return list(
+            poll_source(
+                source or self.source,
+                settings=self.settings,
+                http=self.http,
+                checkpoint=self.checkpoint,
+                **kwargs,
+            )
+        )
+
+    def api_count(self, slug: str) -> int:
+        return int(self.server.count("/api/content" + NEWS + slug))
+
+    def close(self) -> None:
+        self.http.close()
+        self.checkpoint.close()
+
+
+@pytest.fixture
+def world(server: Any, reply: Any, tmp_path: Path) -> Any:
+    w = World(server, reply, tmp_path)
+    yield w
+    w.close()
+
+
+def docs(items: list[FetchedDocument | SourceFailure]) -> list[FetchedDocument]:
+    return [i for i in items if isinstance(i, FetchedDocument)]
+
+
+def failures(items: list[FetchedDocument | SourceFailure]) -> list[SourceFailure]:
+    return [i for i in items if isinstance(i, SourceFailure)]
+
+
+def test_first_poll_yields_each_entry_from_the_content_api(world: Any) -> None:
+    world.standard()
+    items = world.poll()
+    found = docs(items)
+    assert not failures(items)
+    assert [d.id for d in found] == [
+        "5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11",
+        "8f0b2a57-1c35-4a93-9d0e-2b6f3c7d9e42",
+    ]
+    first = found[0]
+    assert first.version == 1 and first.payload_kind == "content_api" and first.source == "dsit"
+    assert first.url == "https://www.gov.uk" + NEWS + OPENAI
+    assert '"content_id": "5e1cd2b0' in first.payload
+    assert first.feed_title.startswith("Press release: OpenAI")
+    assert first.feed_updated_at == "2025-07-21T22:30:00Z"
+
+
+def test_second_poll_of_unchanged_feed_is_conditional_and_yields_nothing(world: Any) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    assert world.poll() == []
+    feed_requests = world.server.requests(FEED_PATH)
+    assert len(feed_requests) == 2 and not feed_requests[0].conditional and feed_requests[1].conditional
+    assert feed_requests[1].headers["if-none-match"] == '"feed-1"'
+    assert world.api_count(OPENAI) == 1
+
+
+def test_validators_survive_a_restart(world: Any, tmp_path: Path) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    world.checkpoint.close()
+    world.checkpoint = Checkpoint(tmp_path / "state.sqlite")
+    assert world.poll() == []
+    assert world.server.conditional_count(FEED_PATH) == 1
+
+
+def test_unpublished_documents_come_back_with_the_same_versions(world: Any) -> None:
+    world.standard()
+    first = docs(world.poll())
+    again = docs(world.poll())
+    assert [(d.id, d.version) for d in again] == [(d.id, d.version) for d in first]
+    assert world.server.conditional_count(FEED_PATH) == 0
+
+
+def test_validators_wait_for_the_last_document_of_the_response(world: Any) -> None:
+    world.standard()
+    first = docs(world.poll())
+    world.checkpoint.mark_published(first[:1])
+    second = docs(world.poll())
+    assert [d.id for d in second] == [first[1].id]
+    assert world.server.conditional_count(FEED_PATH) == 0
+    world.checkpoint.mark_published(second)
+    assert world.poll() == []
+    assert world.server.conditional_count(FEED_PATH) == 1
+
+
+def test_new_entry_is_yielded_exactly_once(world: Any) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    world.feed("dsit_organisation_new_entry.atom", '"feed-2"')
+    new = docs(world.poll())
+    assert [(d.id, d.version) for d in new] == [("c3d9f5e1-6a2b-4f7c-8e1d-0a9b8c7d6e53", 1)]
+    world.checkpoint.mark_published(new)
+    assert world.poll() == []
+    assert world.api_count(ZONE) == 1 and world.api_count(OPENAI) == 1
+
+
+def test_updated_entry_becomes_version_2(world: Any) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    world.feed("dsit_organisation_updated_entry.atom", '"feed-3"')
+    world.content(OPENAI, "openai_v2.json")
+    updated = docs(world.poll())
+    assert [(d.id, d.version) for d in updated] == [("5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11", 2)]
+    assert updated[0].feed_updated_at == "2025-07-22T09:15:00Z"
+
+
+def test_entry_with_a_new_date_but_identical_content_is_not_a_new_version(world: Any) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    world.feed("dsit_organisation_updated_entry.atom", '"feed-3"')  # the feed moved, the API item did not
+    assert world.poll() == []
+    assert world.api_count(OPENAI) == 2
+    assert world.poll() == []
+    assert world.api_count(OPENAI) == 2 and world.server.conditional_count(FEED_PATH) == 2
+
+
+def test_withdrawn_article_is_reported_once_and_not_retried(world: Any) -> None:
+    world.standard()
+    world.server.route("/api/content" + NEWS + CANADA, world.reply(status=410, body=b'{"error": "gone"}'))
+    items = world.poll()
+    [failure] = failures(items)
+    assert failure.stage == "article" and not failure.retryable and "withdrawn" in failure.reason
+    world.checkpoint.mark_published(docs(items))
+    world.feed("dsit_organisation_new_entry.atom", '"feed-2"')
+    again = world.poll()
+    assert not failures(again)
+    assert world.api_count(CANADA) == 1
+
+
+def test_withdrawn_notice_in_the_content_item_is_flagged(world: Any) -> None:
+    world.standard()
+    world.content(OPENAI, "withdrawn_notice.json")
+    found = docs(world.poll())
+    assert [d.withdrawn for d in found] == [True, False]
+
+
+def test_unusable_content_api_answer_falls_back_to_the_html_page(world: Any) -> None:
+    world.standard()
+    world.server.route("/api/content" + NEWS + OPENAI, world.reply(body=b"<html>oops</html>"))
+    page = (
+        b"<html><head><title>OpenAI</title></head><body><main>Partnership \xc2\xa3 text</main></body></html>"
+    )
+    world.server.route(NEWS + OPENAI, world.reply(body=page))
+    found = docs(world.poll())
+    assert found[0].payload_kind == "html" and "Partnership £ text" in found[0].payload
+    assert found[0].id == "https://www.gov.uk" + NEWS + OPENAI
+
+
+def test_failing_source_backs_off_until_due_unless_forced(world: Any) -> None:
+    world.server.route(FEED_PATH, world.reply(status=503))
+    now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
+    [failure] = world.poll(now=now)
+    assert failure.stage == "source" and failure.retryable and "503" in failure.reason
+    requests = world.server.count(FEED_PATH)
+    assert world.poll(now=now + timedelta(seconds=30)) == []
+    assert world.server.count(FEED_PATH) == requests
+    assert failures(world.poll(now=now + timedelta(seconds=30), force=True))
+    assert world.checkpoint.source_state("dsit").failures == 2
+    world.standard()
+    assert docs(world.poll(now=now + timedelta(hours=1)))
+    assert world.checkpoint.source_state("dsit").failures == 0
+
+
+def test_one_failing_source_does_not_stop_the_others(world: Any) -> None:
+    world.standard()
+    broken = SourceConfig(name="broken", kind="govuk_atom", url=world.server.url("/missing.atom"))
+    items = world.poll(broken) + world.poll()
+    assert [f.source for f in failures(items)] == ["broken"]
+    assert len(docs(items)) == 2
+
+
+def test_html_error_page_instead_of_a_feed_is_a_source_failure(world: Any, fixtures_dir: Path) -> None:
+    body = (fixtures_dir / "feeds" / "not_a_feed.html").read_bytes()
+    world.server.route(FEED_PATH, world.reply(body=body, content_type="text/html; charset=utf-8"))
+    [failure] = world.poll()
+    assert failure.stage == "source" and "not an RSS or Atom feed" in failure.reason
+
+
+def test_feed_served_as_text_html_is_still_read(world: Any) -> None:
+    world.standard()
+    world.feed("dsit_organisation.atom", '"feed-1"', content_type="text/html")
+    assert len(docs(world.poll())) == 2
+
+
+def test_429_with_retry_after_on_the_feed_is_waited_out(world: Any) -> None:
+    world.standard()
+    feed = (GOVUK / "dsit_organisation.atom").read_bytes()
+    world.server.route(
+        FEED_PATH,
+        world.reply(status=429, headers={"Retry-After": "1"}),
+        world.reply(body=feed, content_type=ATOM),
+    )
+    assert len(docs(world.poll())) == 2
+    assert world.server.count(FEED_PATH) == 2
+
+
+def test_500s_on_an_article_that_recover_are_retried(world: Any) -> None:
+    world.standard()
+    item = (GOVUK / "content" / "openai_v1.json").read_bytes()
+    world.server.route(
+        "/api/content" + NEWS + OPENAI, world.reply(status=500), world.reply(body=item, content_type=JSON)
+    )
+    assert len(docs(world.poll())) == 2
+
+
+def test_stalled_article_fails_retryably_and_keeps_the_feed_unsaved(world: Any) -> None:
+    world.standard()
+    item = (GOVUK / "content" / "openai_v1.json").read_bytes()
+    world.server.route(
+        "/api/content" + NEWS + OPENAI, world.reply(body=item, content_type=JSON, stall_after_bytes=50)
+    )
+    items = world.poll()
+    [failure] = failures(items)
+    assert failure.retryable and "timed out" in failure.reason
+    world.checkpoint.mark_published(docs(items))
+    world.content(OPENAI, "openai_v1.json")
+    retried = docs(world.poll())
+    assert [d.id for d in retried] == ["5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11"]
+    assert world.server.conditional_count(FEED_PATH) == 0
+
+
+def test_article_over_the_size_cap_is_refused(world: Any) -> None:
+    world.standard()
+    world.server.route("/api/content" + NEWS + OPENAI, world.reply(body=b"{" + b" " * 100_000 + b"}"))
+    [failure] = failures(world.poll())
+    assert not failure.retryable and "cap" in failure.reason
+
+
+def _newsroom(world: Any, fixture: str, host: str = "127.0.0.1") -> SourceConfig:
+    base = world.server.url("", host=host).encode()
+    body = (FIXTURES / "feeds" / fixture).read_bytes().replace(b"{base}", base).replace(b"{host}", b"news")
+    world.server.route("/en/news.rss", world.reply(body=body, content_type="application/rss+xml"))
+    return SourceConfig(name="newsroom", kind="rss", url=world.server.url("/en/news.rss"))
+
+
+def test_rss_source_fetches_article_pages_as_html(world: Any) -> None:
+    source = _newsroom(world, "newsroom.rss")
+    page = "<html><body><article>Canada–UK MoU £</article></body></html>".encode()
+    world.server.route("/en/news/2025/06/canada-uk-ai-compute.html", world.reply(body=page))
+    world.server.route("/en/news/2025/07/ai-infrastructure.html", world.reply(body=page))
+    found = docs(world.poll(source))
+    assert [d.payload_kind for d in found] == ["html", "html"]
+    assert found[0].id == world.server.url("/en/news/2025/06/canada-uk-ai-compute.html")  # utm_* dropped
+    assert "Canada–UK MoU £" in found[0].payload
+
+
+def test_links_from_content_to_another_loopback_host_are_refused(world: Any) -> None:
+    source = _newsroom(world, "newsroom.rss", host="localhost")
+    items = world.poll(source)
+    assert len(failures(items)) == 2 and all("non-public" in f.reason for f in failures(items))
+    assert world.server.count("/en/news/2025/07/ai-infrastructure.html") == 0
+
+
+def test_external_entities_are_never_fetched(world: Any) -> None:
+    source = _newsroom(world, "external_entity.atom")
+    world.server.route("/news/xxe", world.reply(body=b"<html><body>x</body></html>"))
+    found = docs(world.poll(source))
+    assert len(found) == 1 and "secret" not in found[0].feed_title
+    assert world.server.count("/secret.txt") == 0
+    assert world.server.count("/dtd/feed.dtd") == 0 and world.server.count("/dtd/remote.dtd") == 0
+
+
+def test_billion_laughs_is_not_expanded(world: Any) -> None:
+    source = _newsroom(world, "billion_laughs.atom")
+    world.server.route("/news/laughs", world.reply(body=b"<html><body>x</body></html>"))
+    [doc] = docs(world.poll(source))
+    assert len(doc.feed_title) < 40 and "lollol" not in doc.feed_summary
+
+
+def test_malformed_feed_keeps_readable_entries_and_reports_the_damage(world: Any) -> None:
+    source = _newsroom(world, "malformed.atom")
+    world.server.route("/news/first", world.reply(body=b"<html><body>first</body></html>"))
+    world.server.route("/news/second", world.reply(body=b"<html><body>second</body></html>"))
+    items = world.poll(source)
+    assert world.server.url("/news/first") in [d.url for d in docs(items)]
+    assert any(f.stage == "feed" and "not well-formed" in f.reason for f in failures(items))
+
+
+def test_wrong_charset_feed_still_yields_its_entries(world: Any) -> None:
+    source = _newsroom(world, "cp1252_declared_utf8.rss")
+    world.server.route("/en/news/2025/06/canada-uk-ai-compute.html", world.reply(body=b"<html>a</html>"))
+    world.server.route("/en/news/2025/07/ai-infrastructure.html", world.reply(body=b"<html>b</html>"))
+    found = docs(world.poll(source))
+    assert [d.feed_title[:16] for d in found] == ["Canada and the U", "Minister announc"]
+    assert "£2.4 billion" in found[1].feed_title
+
+
+def test_empty_feed_yields_nothing_and_is_not_a_failure(world: Any) -> None:
+    source = _newsroom(world, "empty.atom")
+    assert world.poll(source) == []
+    assert world.checkpoint.source_state("newsroom").failures == 0
+
+
+def test_duplicate_entries_in_one_feed_are_fetched_once(world: Any) -> None:
+    source = _newsroom(world, "duplicates.rss")
+    world.server.route("/news/cloud-framework/", world.reply(body=b"<html>c</html>"))
+    world.server.route("/news/digital-identity", world.reply(body=b"<html>d</html>"))
+    found = docs(world.poll(source))
+    assert len(found) == 2
+    assert world.server.count("/news/cloud-framework/") + world.server.count("/news/cloud-framework") == 1
+
+
+def test_entries_without_link_are_reported_and_undated_ones_fetched_once(world: Any) -> None:
+    source = _newsroom(world, "no_link_no_date.rss")
+    world.server.route("/news/research-partnership", world.reply(body=b"<html>r</html>"))
+    items = world.poll(source)
+    assert [f.stage for f in failures(items)] == ["feed"]
+    [doc] = docs(items)
+    assert doc.feed_updated_at is None
+    world.checkpoint.mark_published([doc])
+    assert docs(world.poll(source)) == []  # no validators: the feed is read again in full
+    assert world.server.count("/news/research-partnership") == 1
+
+
+def test_search_source_skips_documents_another_source_published(world: Any) -> None:
+    world.standard()
+    world.checkpoint.mark_published(docs(world.poll()))
+    page = (GOVUK / "search_page_1.json").read_bytes().replace(b'"total": 3', b'"total": 2')
+    world.server.route("/api/search.json", world.reply(body=page, content_type=JSON))
+    search = SourceConfig(name="dsit-search", kind="govuk_search", organisations=("dsit",))
+    found = docs(world.poll(search))
+    assert [(d.id, d.version, d.source) for d in found] == [
+        ("c3d9f5e1-6a2b-4f7c-8e1d-0a9b8c7d6e53", 1, "dsit-search")
+    ]
+    assert world.api_count(OPENAI) == 1
+    query = world.server.requests("/api/search.json")[0].path
+    assert "filter_organisations=dsit" in query and "order=-public_timestamp" in query
+
+
+def test_same_document_from_two_feeds_shares_one_version_sequence(world: Any) -> None:
+    world.standard()
+    finder = SourceConfig(name="finder", kind="govuk_atom", url=world.server.url("/search/news.atom"))
+    body = (GOVUK / "news_and_communications_finder.atom").read_bytes()
+    world.server.route("/search/news.atom", world.reply(body=body, content_type=ATOM))
+    from_org = docs(world.poll())
+    from_finder = docs(world.poll(finder))
+    openai = [d for d in from_finder if d.id == from_org[0].id]
+    assert [d.version for d in openai] == [1]  # same content, not yet published: same version
+    world.checkpoint.mark_published(from_org + from_finder)
+    assert docs(world.poll(finder)) == []
