@@ -6,7 +6,7 @@
 2. parse once with lxml and read metadata while the page is whole: GOV.UK components and `govuk:*`
    meta tags (`extract_govuk`), else meta tags, JSON-LD and `<time>` (`extract_meta`);
 3. take the body: on GOV.UK pages, the govspeak node turned into text lines (`extract_text`); on any
-   other page, trafilatura's main-text extraction after known page chrome is removed (`xpaths.CHROME`);
+   other page, trafilatura's main-text extraction after known page chrome is removed (`xpaths.CHROME_*`);
 4. drop chrome lines, mark "Notes to editors", check the language.
 
 `extract_content_item` reads the same fields from GOV.UK Content API JSON and runs step 3 on
@@ -55,12 +55,20 @@ from govwatch.pipeline.extract_meta import (
 )
 from govwatch.pipeline.extract_text import clean_lines, element_lines, notes_offset
 from govwatch.pipeline.records import ExtractedDocument
-from govwatch.pipeline.xpaths import CHROME, GOVUK_MAIN, GOVUK_MARKERS, PUBLISHED_META, UPDATED_META
+from govwatch.pipeline.xpaths import (
+    CHROME_CLASSES,
+    CHROME_IDS,
+    CHROME_ROLES,
+    CHROME_TAGS,
+    GOVUK_MAIN,
+    GOVUK_MARKERS,
+    PUBLISHED_META,
+    UPDATED_META,
+)
 
 log = logging.getLogger(__name__)
 
 ACCEPTED_LANGUAGES = frozenset({"en"})
-_CHROME_XPATH = etree.XPath(CHROME)
 
 
 def extract_html(html_input: str | bytes, *, url: str | None = None) -> ExtractedDocument:
@@ -200,7 +208,18 @@ def _rejected(reason: str, url: str | None) -> ExtractedDocument:
 
 def _remove_chrome(tree: html.HtmlElement) -> None:
     """Remove page chrome in place (keeping each removed node's tail text)."""
-    for node in _CHROME_XPATH(tree):
+    chrome = [
+        node
+        for node in tree.iter()
+        if isinstance(node.tag, str)
+        and (
+            node.tag in CHROME_TAGS
+            or node.get("role") in CHROME_ROLES
+            or node.get("id") in CHROME_IDS
+            or not CHROME_CLASSES.isdisjoint((node.get("class") or "").split())
+        )
+    ]
+    for node in chrome:
         if node.getparent() is not None:
             node.drop_tree()
 

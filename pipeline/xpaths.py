@@ -32,42 +32,63 @@ GOVUK_TITLE = f"//h1[{_has_class('gem-c-title__text')}] | //*[{_has_class('gem-c
 GOVUK_LEAD = f"//p[{_has_class('gem-c-lead-paragraph')}] | //*[{_has_class('gem-c-lead-paragraph')}]"
 GOVUK_METADATA_TERMS = f"//*[{_has_class('gem-c-metadata')}]//dt"
 
-# Page chrome: removed before any text is taken from a page, GOV.UK or not.
-CHROME = " | ".join(
+# Page chrome, removed before any text is taken from a page that is not read through govspeak. Matched
+# by tag, class token, id or ARIA role in one pass over the tree (one big XPath union was ~50x slower).
+CHROME_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "svg", "form", "header", "footer", "nav", "aside"]
+)
+CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "search"))
+CHROME_IDS = frozenset(("global-cookie-message", "cookie-notice", "wb-info", "wb-bnr"))
+CHROME_CLASSES = frozenset(
     (
-        "//script",
-        "//style",
-        "//noscript",
-        "//template",
-        "//svg",
-        "//form",
-        "//header",
-        "//footer",
-        "//nav",
-        "//aside",
-        "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search']",
-        f"//*[{_has_class('gem-c-cookie-banner')} or @id='global-cookie-message']",
-        f"//*[{_has_class('govuk-skip-link')} or {_has_class('gem-c-skip-link')}]",
-        f"//*[{_has_class('govuk-header')} or {_has_class('gem-c-layout-super-navigation-header')}]",
-        f"//*[{_has_class('govuk-breadcrumbs')} or {_has_class('gem-c-breadcrumbs')}]",
-        f"//*[{_has_class('gem-c-contextual-breadcrumbs')}]",
-        f"//*[{_has_class('gem-c-contents-list')}]",
-        f"//*[{_has_class('gem-c-share-links')}]",
-        f"//*[{_has_class('gem-c-print-link')}]",
-        f"//*[{_has_class('gem-c-related-navigation')} or {_has_class('gem-c-contextual-sidebar')}]",
-        f"//*[{_has_class('gem-c-contextual-footer')} or {_has_class('gem-c-single-page-notification-button')}]",
-        f"//*[{_has_class('gem-c-feedback')}]",
-        f"//*[{_has_class('govuk-footer')} or {_has_class('gem-c-layout-footer')}]",
-        f"//*[{_has_class('gem-c-phase-banner')} or {_has_class('govuk-phase-banner')}]",
-        f"//*[{_has_class('gem-c-back-to-top-link')} or {_has_class('app-c-back-to-top')}]",
-        f"//*[{_has_class('gem-c-attachment__metadata')}]",
-        # Other newsrooms: WordPress, USWDS, Canada.ca (WET), EU press corner.
-        f"//*[{_has_class('sharedaddy')} or {_has_class('share-buttons')} or {_has_class('social-share')}]",
-        f"//*[{_has_class('usa-banner')} or {_has_class('usa-identifier')} or {_has_class('usa-footer')}]",
-        f"//*[{_has_class('gc-pg-hlpfl')} or {_has_class('pagedetails')} or @id='wb-info' or @id='wb-bnr']",
-        f"//*[{_has_class('ecl-site-header')} or {_has_class('ecl-footer')} or {_has_class('ecl-breadcrumb')}]",
-        f"//*[{_has_class('related-posts')} or {_has_class('post-navigation')} or {_has_class('comments-area')}]",
-        f"//*[{_has_class('cookie-consent')} or {_has_class('cookie-notice')} or @id='cookie-notice']",
+        # GOV.UK frontend components
+        "gem-c-cookie-banner",
+        "govuk-skip-link",
+        "gem-c-skip-link",
+        "govuk-header",
+        "gem-c-layout-super-navigation-header",
+        "govuk-breadcrumbs",
+        "gem-c-breadcrumbs",
+        "gem-c-contextual-breadcrumbs",
+        "gem-c-contents-list",
+        "gem-c-share-links",
+        "gem-c-print-link",
+        "gem-c-related-navigation",
+        "gem-c-contextual-sidebar",
+        "gem-c-contextual-footer",
+        "gem-c-single-page-notification-button",
+        "gem-c-feedback",
+        "govuk-footer",
+        "gem-c-layout-footer",
+        "gem-c-phase-banner",
+        "govuk-phase-banner",
+        "gem-c-back-to-top-link",
+        "app-c-back-to-top",
+        "gem-c-attachment__metadata",
+        "gem-c-published-dates",
+        # Other newsrooms: WordPress, USWDS, Canada.ca (GCWeb), EU press corner (ECL)
+        "sharedaddy",
+        "share-buttons",
+        "social-share",
+        "usa-banner",
+        "usa-identifier",
+        "usa-footer",
+        "gc-pg-hlpfl",
+        "pagedetails",
+        "ecl-site-header",
+        "ecl-footer",
+        "ecl-breadcrumb",
+        "related-posts",
+        "post-navigation",
+        "comments-area",
+        "cookie-consent",
+        "cookie-notice",
+        "press-contacts",
+        "related-media",
+        # Text for screen readers only ("News release" labels, "opens in new tab")
+        "wb-inv",
+        "sr-only",
+        "screen-reader-text",
     )
 )
 
