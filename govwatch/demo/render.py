@@ -26,6 +26,7 @@ from govwatch.errors import ConfigError
 SAMPLE_DIR = Path(__file__).parent / "sample"
 GOVUK_TAG_HOST = "www.gov.uk"
 GOVERNMENT = {"title": "2024 Labour government", "slug": "2024-labour-government", "current": True}
+EMPTY_FEED_UPDATED = "2025-01-01T00:00:00+00:00"  # what an empty feed says it was updated
 UPDATED_AT_LAG_S = 97  # publishing-api stamps `updated_at` a little after `public_updated_at`
 DOCUMENT_TYPES = {
     "press_release": ("news_article", "/government/news/", "Press release"),
@@ -319,8 +320,12 @@ def render_body_html(body: str, *, mangled: bool = False) -> str:
     return "\n".join(blocks)
 
 
-def _content_store_time(value: str) -> str:
-    """Content store timestamps carry milliseconds: 2025-07-21T22:49:00.000+01:00."""
+def content_store_time(value: str) -> str:
+    """Write a timestamp the way the content store and search API do, with milliseconds.
+
+    >>> content_store_time("2025-07-21T22:30:00+01:00")
+    '2025-07-21T22:30:00.000+01:00'
+    """
     return datetime.fromisoformat(value).isoformat(timespec="milliseconds")
 
 
@@ -363,16 +368,16 @@ def render_content_item(version: Version, sample: Sample, base_url: str) -> dict
     details: dict[str, Any] = {
         "body": f'<div class="govspeak">{render_body_html(version.body, mangled=a.mangled)}</div>',
         "change_history": [
-            {"public_timestamp": _content_store_time(stamp), "note": note}
+            {"public_timestamp": content_store_time(stamp), "note": note}
             for stamp, note in version.change_history
         ],
         "emphasised_organisations": [orgs[0].content_id],
-        "first_public_at": _content_store_time(a.first_published_at),
+        "first_public_at": content_store_time(a.first_published_at),
         "government": dict(GOVERNMENT),
         "political": True,
     }
     if schema_name == "speech":
-        details["delivered_on"] = _content_store_time(a.first_published_at)
+        details["delivered_on"] = content_store_time(a.first_published_at)
         details["location"] = a.location
     links: dict[str, Any] = {
         "organisations": [_org_link(org, base_url) for org in orgs],
@@ -395,78 +400,17 @@ def render_content_item(version: Version, sample: Sample, base_url: str) -> dict
         "description": version.description,
         "details": details,
         "document_type": a.document_type,
-        "first_published_at": _content_store_time(a.first_published_at),
+        "first_published_at": content_store_time(a.first_published_at),
         "links": links,
         "locale": "en",
         "phase": "live",
-        "public_updated_at": _content_store_time(version.public_updated_at),
+        "public_updated_at": content_store_time(version.public_updated_at),
         "publishing_app": "whitehall",
         "publishing_request_id": f"{a.content_id[:8]}-{version.number}",
         "rendering_app": "frontend",
         "schema_name": schema_name,
         "title": a.title,
-        "updated_at": _content_store_time(version.updated_at),
-    }
-
-
-def render_atom_feed(versions: list[Version], *, feed_path: str, title: str, base_url: str) -> str:
-    """An Atom feed like GOV.UK's organisation and finder feeds: newest first, `tag:www.gov.uk,2005:` ids."""
-    ordered = sorted(versions, key=lambda v: datetime.fromisoformat(v.public_updated_at), reverse=True)
-    esc = html.escape
-    entries = []
-    for v in ordered:
-        a = v.announcement
-        entries.append(
-            "  <entry>\n"
-            f"    <id>tag:{GOVUK_TAG_HOST},2005:{a.base_path}</id>\n"
-            f"    <updated>{v.public_updated_at}</updated>\n"
-            f'    <link rel="alternate" type="text/html" href="{esc(base_url + a.base_path)}"/>\n'
-            f"    <title>{esc(a.title)}</title>\n"
-            f'    <summary type="html">{esc(esc(v.description))}</summary>\n'
-            "  </entry>\n"
-        )
-    updated = ordered[0].public_updated_at if ordered else "2025-01-01T00:00:00+00:00"
-    page_path = feed_path.removesuffix(".atom")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB">\n'
-        f"  <id>tag:{GOVUK_TAG_HOST},2005:{page_path}</id>\n"
-        f'  <link rel="alternate" type="text/html" href="{esc(base_url + page_path)}"/>\n'
-        f'  <link rel="self" type="application/atom+xml" href="{esc(base_url + feed_path)}"/>\n'
-        f"  <title>{esc(title)}</title>\n"
-        f"  <updated>{updated}</updated>\n"
-        "  <author>\n    <name>HM Government</name>\n  </author>\n" + "".join(entries) + "</feed>\n"
-    )
-
-
-def search_document(version: Version, sample: Sample) -> dict[str, Any]:
-    """Every field the Search API can return for one announcement (the server picks `fields`)."""
-    a = version.announcement
-    orgs = [sample.organisations[slug] for slug in version.organisations]
-    return {
-        "content_id": a.content_id,
-        "content_store_document_type": a.document_type,
-        "description": version.description,
-        "display_type": DOCUMENT_TYPES[a.document_type][2],
-        "format": DOCUMENT_TYPES[a.document_type][0],
-        "government_name": GOVERNMENT["title"],
-        "is_historic": False,
-        "link": a.base_path,
-        "organisations": [
-            {
-                "acronym": o.acronym,
-                "content_id": o.content_id,
-                "link": o.base_path,
-                "organisation_state": "live",
-                "organisation_type": o.organisation_type,
-                "slug": o.slug,
-                "title": o.title,
-            }
-            for o in orgs
-        ],
-        "public_timestamp": _content_store_time(version.public_updated_at),
-        "title": a.title,
-        "updated_at": _content_store_time(version.updated_at),
+        "updated_at": content_store_time(version.updated_at),
     }
 
 
@@ -475,9 +419,53 @@ def _human_date(value: str) -> str:
     return f"{stamp.day} {stamp.strftime('%B %Y')}"
 
 
+def _rfc822(value: str) -> str:
+    return format_datetime(datetime.fromisoformat(value))
+
+
 @cache
 def _template(name: str) -> Template:
     return Template((SAMPLE_DIR / "templates" / name).read_text(encoding="utf-8"))
+
+
+@cache
+def _fragments() -> dict[str, Template]:
+    raw = tomllib.loads((SAMPLE_DIR / "templates" / "fragments.toml").read_text(encoding="utf-8"))
+    return {name: Template(text) for name, text in raw.items()}
+
+
+def _fill(fragment: str, **values: str) -> str:
+    return _fragments()[fragment].substitute(values)
+
+
+def render_atom_feed(versions: list[Version], *, feed_path: str, title: str, base_url: str) -> str:
+    """An Atom feed like GOV.UK's organisation and finder feeds: newest first, `tag:www.gov.uk,2005:` ids.
+
+    The summary is `type="html"`: the description is made HTML, then escaped again for XML.
+    """
+    ordered = sorted(versions, key=lambda v: datetime.fromisoformat(v.public_updated_at), reverse=True)
+    esc = html.escape
+    entries = "".join(
+        _fill(
+            "atom_entry",
+            base_path=v.announcement.base_path,
+            updated=v.public_updated_at,
+            url=esc(base_url + v.announcement.base_path),
+            title=esc(v.announcement.title),
+            summary=esc(esc(v.description)),
+        )
+        for v in ordered
+    )
+    page_path = feed_path.removesuffix(".atom")
+    return _fill(
+        "atom_feed",
+        page_path=page_path,
+        page_url=esc(base_url + page_path),
+        feed_url=esc(base_url + feed_path),
+        title=esc(title),
+        updated=ordered[0].public_updated_at if ordered else EMPTY_FEED_UPDATED,
+        entries=entries,
+    )
 
 
 def _meta_tags(item: dict[str, Any], orgs: list[Organisation]) -> str:
@@ -498,23 +486,7 @@ def _meta_tags(item: dict[str, Any], orgs: list[Organisation]) -> str:
     }
     if len(item["details"]["change_history"]) > 1:
         tags["govuk:content-has-history"] = "true"
-    return "\n".join(f'  <meta name="{name}" content="{html.escape(value)}">' for name, value in tags.items())
-
-
-def _contents_list(body: str) -> str:
-    titles = headings(body)
-    if not titles:
-        return ""
-    items = "\n".join(
-        '              <li class="gem-c-contents-list__list-item gem-c-contents-list__list-item--dashed">'
-        f'<a class="govuk-link gem-c-contents-list__link" href="#{slugify(t)}">{html.escape(t)}</a></li>'
-        for t in titles
-    )
-    return (
-        '          <nav class="gem-c-contents-list" aria-label="Contents" role="navigation">\n'
-        '            <h2 class="gem-c-contents-list__title">Contents</h2>\n'
-        f'            <ol class="gem-c-contents-list__list">\n{items}\n            </ol>\n          </nav>'
-    )
+    return "\n".join(_fill("meta_tag", name=name, content=html.escape(value)) for name, value in tags.items())
 
 
 def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
@@ -523,39 +495,16 @@ def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
     item = render_content_item(version, sample, base_url)
     orgs = [sample.organisations[slug] for slug in version.organisations]
     esc = html.escape
-    people = [(f"/government/people/{slugify(p)}", p) for p in a.people]
-    from_links = ", ".join(
-        f'<a href="{path}" class="govuk-link">{esc(title)}</a>'
-        for path, title in [(o.base_path, o.title) for o in orgs] + people
-    )
-    updated = ""
-    if version.number > 1:
-        updated = (
-            '              <dt class="gem-c-metadata__term">Last updated</dt>\n'
-            f'              <dd class="gem-c-metadata__definition">{_human_date(version.public_updated_at)} '
-            '<a href="#full-publication-update-history" class="govuk-link">— See all updates</a></dd>\n'
-        )
-    speech = ""
-    if a.document_type == "speech":
-        speech = (
-            '              <dt class="gem-c-metadata__term">Delivered on:</dt>\n'
-            f'              <dd class="gem-c-metadata__definition">{_human_date(a.first_published_at)} '
-            "(Original script, may differ from delivered version)</dd>\n"
-            '              <dt class="gem-c-metadata__term">Location:</dt>\n'
-            f'              <dd class="gem-c-metadata__definition">{esc(a.location)}</dd>\n'
-        )
+    senders = [(o.base_path, o.title) for o in orgs] + [
+        (f"/government/people/{slugify(p)}", p) for p in a.people
+    ]
+    titles = headings(version.body)
+    contents = "\n".join(_fill("contents_item", anchor=slugify(t), title=esc(t)) for t in titles)
     history = "\n".join(
-        '            <li class="gem-c-published-dates__change-item">'
-        f'<time class="gem-c-published-dates__change-date" datetime="{stamp}">{_human_date(stamp)}</time>'
-        f'<p class="gem-c-published-dates__change-note">{esc(note)}</p></li>'
+        _fill("history_item", stamp=stamp, date=_human_date(stamp), note=esc(note))
         for stamp, note in version.change_history
     )
-    related = "\n".join(
-        '                  <li class="gem-c-related-navigation__link">'
-        f'<a class="govuk-link gem-c-related-navigation__section-link" href="{o.base_path}">'
-        f"{esc(o.title)}</a></li>"
-        for o in orgs
-    )
+    speech = _fill("speech_rows", date=_human_date(a.first_published_at), location=esc(a.location))
     return _template("govuk_article.html").substitute(
         title=esc(a.title),
         description=esc(version.description),
@@ -565,54 +514,47 @@ def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
         lead_org_path=orgs[0].base_path,
         lead_org_title=esc(orgs[0].title),
         context=DOCUMENT_TYPES[a.document_type][2],
-        from_links=from_links,
+        from_links=", ".join(_fill("from_link", path=path, title=esc(title)) for path, title in senders),
         published=_human_date(a.first_published_at),
-        updated_metadata=updated,
-        speech_metadata=speech,
-        contents_list=_contents_list(version.body),
+        updated_metadata=_fill("updated_rows", date=_human_date(version.public_updated_at))
+        if version.number > 1
+        else "",
+        speech_metadata=speech if a.document_type == "speech" else "",
+        contents_list=_fill("contents_list", items=contents) if titles else "",
         body=render_body_html(version.body, mangled=a.mangled),
-        history=f'            <ol class="gem-c-published-dates__list">\n{history}\n            </ol>',
+        history=_fill("history_list", items=history),
         share_url=esc(base_url + a.base_path),
         share_title=esc(a.title),
-        related_links=related,
+        related_links="\n".join(_fill("related_link", path=o.base_path, title=esc(o.title)) for o in orgs),
     )
-
-
-def _rfc822(value: str) -> str:
-    return format_datetime(datetime.fromisoformat(value))
 
 
 def render_rss_feed(versions: list[Version], newsroom: dict[str, str], base_url: str) -> str:
     """The newsroom's RSS 2.0 feed, newest first, with RFC 822 dates and permalink guids."""
-    ordered = sorted(
-        versions, key=lambda v: datetime.fromisoformat(v.announcement.first_published_at), reverse=True
-    )
+    ordered = sorted(versions, key=lambda v: datetime.fromisoformat(v.announcement.first_published_at))
     esc = html.escape
     items = "".join(
-        "    <item>\n"
-        f"      <title>{esc(v.announcement.title)}</title>\n"
-        f"      <link>{esc(base_url + v.announcement.base_path)}</link>\n"
-        f'      <guid isPermaLink="true">{esc(base_url + v.announcement.base_path)}</guid>\n'
-        f"      <pubDate>{_rfc822(v.announcement.first_published_at)}</pubDate>\n"
-        f"      <description>{esc(v.description)}</description>\n"
-        f"      <category>{esc(newsroom['category'])}</category>\n"
-        "    </item>\n"
-        for v in ordered
+        _fill(
+            "rss_item",
+            title=esc(v.announcement.title),
+            url=esc(base_url + v.announcement.base_path),
+            pub_date=_rfc822(v.announcement.first_published_at),
+            description=esc(v.description),
+            category=esc(newsroom["category"]),
+        )
+        for v in reversed(ordered)
     )
-    newest = max((v.public_updated_at for v in versions), key=datetime.fromisoformat, default="")
-    build_date = f"    <lastBuildDate>{_rfc822(newest)}</lastBuildDate>\n" if newest else ""
-    feed_url = esc(base_url + newsroom["feed_path"])
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">\n  <channel>\n'
-        f"    <title>{esc(newsroom['title'])}</title>\n"
-        f"    <link>{esc(base_url + newsroom['home_path'])}</link>\n"
-        f"    <description>{esc(newsroom['description'])}</description>\n"
-        "    <language>en-gb</language>\n"
-        + build_date
-        + f'    <atom:link href="{feed_url}" rel="self" type="application/rss+xml"/>\n'
-        + items
-        + "  </channel>\n</rss>\n"
+    newest = max(
+        (v.public_updated_at for v in versions), key=datetime.fromisoformat, default=EMPTY_FEED_UPDATED
+    )
+    return _fill(
+        "rss_feed",
+        title=esc(newsroom["title"]),
+        home_url=esc(base_url + newsroom["home_path"]),
+        description=esc(newsroom["description"]),
+        build_date=_rfc822(newest),
+        feed_url=esc(base_url + newsroom["feed_path"]),
+        items=items,
     )
 
 

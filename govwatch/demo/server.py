@@ -32,15 +32,18 @@ from urllib.parse import parse_qsl, urlsplit
 
 from govwatch.config import SourceConfig
 from govwatch.demo.render import (
+    DOCUMENT_TYPES,
+    EMPTY_FEED_UPDATED,
+    GOVERNMENT,
     Sample,
     Version,
     bundled_sample,
+    content_store_time,
     render_article_page,
     render_atom_feed,
     render_content_item,
     render_newsroom_page,
     render_rss_feed,
-    search_document,
     version_of,
 )
 
@@ -54,6 +57,7 @@ CACHE_CONTROL = "max-age=300, public"
 DEMO_POLL_INTERVAL_S = 5.0
 SHUTDOWN_POLL_S = 0.05  # how often serve_forever checks for shutdown; keeps stop() quick
 ALL_NEWS_FEED_PATH = "/search/news-and-communications.atom"
+ALL_NEWS_FEED_TITLE = "News and communications"
 SEARCH_PATH = "/api/search.json"
 DEFAULT_SEARCH_FIELDS = (
     "content_id",
@@ -100,9 +104,32 @@ def _phase_versions(sample: Sample, phase: int) -> list[Version]:
     return [version_of(a, phase) for a in sample.announcements]
 
 
+def _atom_resource(members: list[Version], path: str, title: str, base_url: str) -> Resource:
+    """An Atom feed of the newest `ATOM_ENTRIES_MAX` members, last modified when its newest entry was."""
+    newest = sorted(members, key=lambda v: _stamp(v.public_updated_at), reverse=True)[:ATOM_ENTRIES_MAX]
+    atom = render_atom_feed(newest, feed_path=path, title=title, base_url=base_url).encode("utf-8")
+    modified = max((_stamp(v.public_updated_at) for v in newest), default=_stamp(EMPTY_FEED_UPDATED))
+    return Resource(body=atom, content_type="application/atom+xml; charset=utf-8", last_modified=modified)
+
+
+def _index_resource(sample: Sample, base_url: str) -> Resource:
+    """A plain page at `/` that lists the feeds, for people who open the demo server in a browser."""
+    paths = [ALL_NEWS_FEED_PATH, SEARCH_PATH, sample.newsroom["feed_path"]]
+    paths += [org.base_path + ".atom" for org in sample.organisations.values()]
+    links = "".join(f'<li><a href="{base_url}{p}">{p}</a></li>' for p in paths)
+    page = (
+        f"<!DOCTYPE html><title>govwatch sample server</title><h1>govwatch sample server</h1><ul>{links}</ul>"
+    )
+    return Resource(
+        body=page.encode("utf-8"),
+        content_type="text/html; charset=utf-8",
+        last_modified=_stamp(EMPTY_FEED_UPDATED),
+    )
+
+
 def _render_site(sample: Sample, phase: int, base_url: str) -> dict[str, Resource]:
     """Every fixed URL path of one phase and what it serves."""
-    site: dict[str, Resource] = {}
+    site: dict[str, Resource] = {"/": _index_resource(sample, base_url)}
     versions = _phase_versions(sample, phase)
     govuk = [v for v in versions if v.announcement.site == "govuk"]
     for v in govuk:
@@ -115,19 +142,11 @@ def _render_site(sample: Sample, phase: int, base_url: str) -> dict[str, Resourc
         site["/api/content" + a.base_path] = _json_resource(
             render_content_item(v, sample, base_url), modified
         )
-    feeds = {ALL_NEWS_FEED_PATH: ("News and communications", govuk)}
+    site[ALL_NEWS_FEED_PATH] = _atom_resource(govuk, ALL_NEWS_FEED_PATH, ALL_NEWS_FEED_TITLE, base_url)
     for org in sample.organisations.values():
         mine = [v for v in govuk if org.slug in v.organisations]
-        feeds[org.base_path + ".atom"] = (f"{org.title} - Activity on GOV.UK", mine)
-    for path, (title, members) in feeds.items():
-        newest = sorted(members, key=lambda v: _stamp(v.public_updated_at), reverse=True)[:ATOM_ENTRIES_MAX]
-        atom = render_atom_feed(newest, feed_path=path, title=title, base_url=base_url).encode("utf-8")
-        modified = max(
-            (_stamp(v.public_updated_at) for v in newest), default=datetime(2025, 1, 1, tzinfo=UTC)
-        )
-        site[path] = Resource(
-            body=atom, content_type="application/atom+xml; charset=utf-8", last_modified=modified
-        )
+        path = org.base_path + ".atom"
+        site[path] = _atom_resource(mine, path, f"{org.title} - Activity on GOV.UK", base_url)
     news = [v for v in versions if v.announcement.site == "newsroom"]
     newsroom = sample.newsroom
     for v in news:
@@ -142,6 +161,37 @@ def _render_site(sample: Sample, phase: int, base_url: str) -> dict[str, Resourc
             body=rss, content_type="application/rss+xml; charset=utf-8", last_modified=modified
         )
     return site
+
+
+def search_document(version: Version, sample: Sample) -> dict[str, Any]:
+    """Every field the Search API can return for one announcement (the server picks `fields`)."""
+    a = version.announcement
+    orgs = [sample.organisations[slug] for slug in version.organisations]
+    return {
+        "content_id": a.content_id,
+        "content_store_document_type": a.document_type,
+        "description": version.description,
+        "display_type": DOCUMENT_TYPES[a.document_type][2],
+        "format": DOCUMENT_TYPES[a.document_type][0],
+        "government_name": GOVERNMENT["title"],
+        "is_historic": False,
+        "link": a.base_path,
+        "organisations": [
+            {
+                "acronym": o.acronym,
+                "content_id": o.content_id,
+                "link": o.base_path,
+                "organisation_state": "live",
+                "organisation_type": o.organisation_type,
+                "slug": o.slug,
+                "title": o.title,
+            }
+            for o in orgs
+        ],
+        "public_timestamp": content_store_time(version.public_updated_at),
+        "title": a.title,
+        "updated_at": content_store_time(version.updated_at),
+    }
 
 
 def _parse_query(query: str) -> dict[str, list[str]]:
@@ -359,6 +409,20 @@ class SampleServer:
             self._counts[path] += 1
             self._statuses[status] += 1
 
+    def _finder_feed(self, phase: int, query: str) -> Resource:
+        """The news-and-communications feed filtered by `organisations[]`, as GOV.UK's finder feeds are."""
+        wanted = [value for key, value in parse_qsl(query) if key.removesuffix("[]") == "organisations"]
+        members = [
+            v
+            for v in _phase_versions(self.sample, phase)
+            if v.announcement.site == "govuk" and (not wanted or set(wanted) & set(v.organisations))
+        ]
+        names = [
+            self.sample.organisations[slug].title for slug in wanted if slug in self.sample.organisations
+        ]
+        title = ALL_NEWS_FEED_TITLE + (" from " + " and ".join(names) if names else "")
+        return _atom_resource(members, ALL_NEWS_FEED_PATH, title, self.base_url)
+
     def respond(self, path: str, query: str) -> tuple[int, Resource | None, str]:
         """Decide the answer for one GET: (status, resource or None, error text)."""
         phase = self._phase
@@ -370,6 +434,8 @@ class SampleServer:
                 return HTTPStatus.UNPROCESSABLE_ENTITY, None, json.dumps({"error": str(exc)})
             newest = max(_stamp(d["public_timestamp"]) for d in docs)
             return HTTPStatus.OK, _json_resource(answer, newest), ""
+        if path == ALL_NEWS_FEED_PATH and query:
+            return HTTPStatus.OK, self._finder_feed(phase, query), ""
         resource = self._sites[phase].get(path.rstrip("/") or "/")
         if resource is None:
             return HTTPStatus.NOT_FOUND, None, "Not found"

@@ -77,6 +77,15 @@ def test_atom_feed_lists_newest_first_and_caps_like_govuk(server: SampleServer, 
     assert feed.feed.title == "News and communications"
 
 
+def test_finder_feed_filters_by_organisation_like_govuk(server: SampleServer, client: httpx.Client) -> None:
+    slug = "ministry-of-defence"
+    response = client.get(server.base_url + ALL_NEWS_FEED_PATH, params={"organisations[]": slug})
+    feed = feedparser.parse(response.content)
+    expected = {a.base_path for a in SAMPLE.announcements if a.site == "govuk" and slug in a.organisations}
+    assert {_path(e.link, server) for e in feed.entries} == expected
+    assert feed.feed.title == "News and communications from Ministry of Defence"
+
+
 def test_newsroom_rss_feed_lists_its_items_with_readable_pages(
     server: SampleServer, client: httpx.Client
 ) -> None:
@@ -179,6 +188,27 @@ def test_conditional_get_answers_304_on_etag_or_last_modified(
     assert (by_etag.status_code, by_date.status_code) == (304, 304)
     assert by_etag.content == b""
     assert (stale.status_code, older.status_code) == (200, 200)
+
+
+def test_search_query_words_match_title_or_description(server: SampleServer, client: httpx.Client) -> None:
+    found = _search(client, server, q="OpenAI memorandum", count=100)["results"]
+    assert [r["title"] for r in found] == [
+        a.title for a in SAMPLE.announcements if a.key == "dsit-openai-mou"
+    ]
+
+
+def test_head_answers_headers_without_a_body(server: SampleServer, client: httpx.Client) -> None:
+    url = server.feed_urls()[0]
+    head, get = client.head(url), client.get(url)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert int(head.headers["content-length"]) == len(get.content)
+
+
+def test_index_page_links_every_feed(server: SampleServer, client: httpx.Client) -> None:
+    page = client.get(server.base_url + "/").text
+    for url in server.feed_urls():
+        assert f'href="{url}"' in page
 
 
 def test_unknown_paths_are_404_and_requests_are_counted(server: SampleServer, client: httpx.Client) -> None:
