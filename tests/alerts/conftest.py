@@ -4,6 +4,7 @@ and real local receivers (an HTTP server and an SMTP server on 127.0.0.1)."""
 from __future__ import annotations
 
 import copy
+import email
 import json
 import socket
 import threading
@@ -17,6 +18,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from govwatch.alerts.dispatcher import apply_migration
 
@@ -141,3 +144,46 @@ def start_receiver() -> Iterator[Callable[[int], Receiver]]:
     yield start
     for server in started:
         server.stop()
+
+
+REFUSED = "nobody@example.org"
+
+
+class Inbox:
+    """Keeps every accepted message; refuses one recipient like a real server would."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address == REFUSED:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+
+def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+    def text(value: Any) -> str:
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    ok = (
+        isinstance(data, LoginPassword)
+        and text(data.login) == "govwatch"
+        and text(data.password) == "right-password"
+    )
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), authenticator=authenticate, auth_require_tls=False
+    )
+    controller.start()
+    yield inbox, controller.port
+    controller.stop()

@@ -1,0 +1,67 @@
+"""The email channel against a real aiosmtpd server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
+
+from govwatch.alerts.mail import build_email, deliver_email
+from govwatch.config import SmtpSettings
+from tests.alerts.conftest import REFUSED, Inbox, free_port
+
+
+def message(to: str = "team@example.org") -> EmailMessage:
+    return build_email(
+        sender="govwatch@example.org",
+        recipient=to,
+        subject="[govwatch] new-mous",
+        text="plain",
+        html="<p>rich</p>",
+    )
+
+
+def smtp(port: int, **changes: Any) -> SmtpSettings:
+    return SmtpSettings(
+        **{"host": "127.0.0.1", "port": port, "security": "none", "timeout_s": 5.0, **changes}
+    )
+
+
+def test_email_arrives_with_text_and_html_parts(smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    assert deliver_email(smtp(port), message()).ok
+    received = inbox.messages[0]
+    assert received["Subject"] == "[govwatch] new-mous"
+    types = [part.get_content_type() for part in received.walk()]
+    assert "text/plain" in types and "text/html" in types
+
+
+def test_login_with_the_configured_credentials(smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    assert deliver_email(smtp(port, username="govwatch", password="right-password"), message()).ok
+    assert len(inbox.messages) == 1
+
+
+def test_refused_login_is_final_and_never_shows_the_password(smtp_server: tuple[Inbox, int]) -> None:
+    _inbox, port = smtp_server
+    result = deliver_email(smtp(port, username="govwatch", password="wrong-password-xyz"), message())
+    assert not result.ok and not result.retryable
+    assert "refused the login" in result.error
+    assert "wrong-password-xyz" not in result.error
+
+
+def test_refused_recipient_is_final_with_the_server_reason(smtp_server: tuple[Inbox, int]) -> None:
+    inbox, port = smtp_server
+    result = deliver_email(smtp(port), message(to=REFUSED))
+    assert not result.ok and not result.retryable
+    assert "550" in result.error and REFUSED in result.error
+    assert inbox.messages == []
+
+
+def test_server_down_is_retryable() -> None:
+    result = deliver_email(smtp(free_port()), message())
+    assert not result.ok and result.retryable
+
+
+def test_no_smtp_host_says_what_to_set() -> None:
+    result = deliver_email(SmtpSettings(), message())
+    assert not result.ok and "set [smtp] host" in result.error
