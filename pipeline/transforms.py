@@ -28,7 +28,7 @@ DEADLETTER_TAG = "deadletter"
 PublishedCallback = Callable[[Sequence[FetchedDocument]], None]
 
 
-def _failure_record(failure: SourceFailure) -> dict[str, Any]:
+def failure_record(failure: SourceFailure) -> dict[str, Any]:
     return deadletter_record(
         stage=failure.stage,
         reason=failure.reason,
@@ -65,7 +65,7 @@ class PollSourcesFn(beam.DoFn):
         ):
             if isinstance(item, SourceFailure):
                 self.failures.inc()
-                yield TaggedOutput(DEADLETTER_TAG, _failure_record(item))
+                yield TaggedOutput(DEADLETTER_TAG, failure_record(item))
             else:
                 self.documents.inc()
                 yield item
