@@ -124,8 +124,8 @@ def _run_pipeline(
 ) -> None:
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from govwatch.pipeline.transforms import DEADLETTER_TAG, PublishDocuments, PublishFn
     from govwatch.kafka import DEADLETTER
+    from govwatch.pipeline.transforms import DEADLETTER_TAG, PublishDocuments, PublishFn
 
     options = PipelineOptions(list(beam_args) or ["--runner=DirectRunner", "--direct_num_workers=1"])
     with beam.Pipeline(options=options) as pipeline:
