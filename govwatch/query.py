@@ -167,6 +167,7 @@ class QueryServer:
 
     def __init__(self, conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         self._conn = conn
+        self._cursor_lock = threading.Lock()
         self._endpoint = endpoint_path(db_path)
         self._token = secrets.token_urlsafe(24)
         self._httpd: ThreadingHTTPServer | None = None
@@ -215,7 +216,8 @@ class QueryServer:
         return self
 
     def _answer(self, handler: BaseHTTPRequestHandler, sql: str, params: list[Any]) -> None:
-        cursor = self._conn.cursor()
+        with self._cursor_lock:  # request threads share the base connection only to open their cursors
+            cursor = self._conn.cursor()
         try:
             cursor.execute("BEGIN TRANSACTION")
             try:

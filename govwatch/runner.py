@@ -126,7 +126,7 @@ class Stack:
             )
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.start()
-        self.query_server = QueryServer(self.conn, settings.db_path).start()
+        self.query_server = QueryServer(self.conn.cursor(), settings.db_path).start()
         self._lock = threading.Lock()
 
     def _deadletter(self, record: dict[str, Any]) -> None:

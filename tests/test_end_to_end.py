@@ -47,21 +47,37 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
     assert _one(db, "select count(*) from announcements") == expected["announcements"]
     assert _one(db, "select count(distinct id) from announcement_versions") == expected["announcements"]
     # The seed's facts come through: an MoU between OpenAI and the UK Government, with £2 billion.
-    assert _one(db, "select count(*) from partnerships where kind = 'memorandum_of_understanding' "
-                    "and list_contains(parties, 'OpenAI')") == 1
-    assert _one(db, "select count(*) from figures where kind = 'money' and value = 2e9 and currency = 'GBP'") >= 1  # type: ignore[operator]
+    assert (
+        _one(
+            db,
+            "select count(*) from partnerships where kind = 'memorandum_of_understanding' "
+            "and list_contains(parties, 'OpenAI')",
+        )
+        == 1
+    )
+    assert (
+        _one(db, "select count(*) from figures where kind = 'money' and value = 2e9 and currency = 'GBP'")
+        >= 1
+    )  # type: ignore[operator]
     # Mangled pages are repaired and say so.
     assert _one(db, "select count(*) from announcements where body_text like '%鈥%'") == 0
-    assert _one(db, "select count(*) from announcements where json_array_length(repairs) > 0") >= expected["mangled"]  # type: ignore[operator]
+    assert (
+        _one(db, "select count(*) from announcements where json_array_length(repairs) > 0")
+        >= expected["mangled"]
+    )  # type: ignore[operator]
     # Alerts for new MoUs went to the file channel, one per matching document.
     alerts_path = Path(settings.subscriptions[0].channel.removeprefix("file:"))
     lines = [json.loads(line) for line in alerts_path.read_text().splitlines()]
-    assert len(lines) == _one(db, "select count(distinct announcement_id) from partnerships "
-                                  "where kind = 'memorandum_of_understanding'")
+    assert len(lines) == _one(
+        db,
+        "select count(distinct announcement_id) from partnerships where kind = 'memorandum_of_understanding'",
+    )
     assert _one(db, "select count(*) from alerts where status = 'delivered'") == len(lines)
 
 
-def test_second_poll_sends_conditional_requests_and_stores_nothing(sample: SampleServer, tmp_path: Path) -> None:
+def test_second_poll_sends_conditional_requests_and_stores_nothing(
+    sample: SampleServer, tmp_path: Path
+) -> None:
     settings = _settings(sample, tmp_path)
     run_once(settings)
     sample.reset_counts()
@@ -80,16 +96,27 @@ def test_updated_articles_become_version_two_and_alert_only_when_newly_matching(
     sample.set_phase(2)
     summary = run_once(settings)
     expected = expected_counts(2)
-    assert summary.stored == expected["updated"] + (expected["announcements"] - expected_counts(1)["announcements"])
+    assert summary.stored == expected["updated"] + (
+        expected["announcements"] - expected_counts(1)["announcements"]
+    )
     db = settings.db_path
     assert _one(db, "select count(*) from announcements where version = 2") == expected["updated"]
     assert _one(db, "select count(*) from announcement_history") == expected["versions"]
-    assert _one(db, "select count(*) from (select id, version from announcement_versions group by all having count(*) > 1)") == 0
+    assert (
+        _one(
+            db,
+            "select count(*) from (select id, version from announcement_versions group by all having count(*) > 1)",
+        )
+        == 0
+    )
     new_alerts = _one(db, "select count(*) from alerts") - alerts_before  # type: ignore[operator]
-    newly_matching = _one(db, """
+    newly_matching = _one(
+        db,
+        """
         select count(*) from partnerships p where p.kind = 'memorandum_of_understanding' and p.version = 2
         and not exists (select 1 from partnership_rows o where o.announcement_id = p.announcement_id
-                        and o.version = 1 and o.kind = 'memorandum_of_understanding')""")
+                        and o.version = 1 and o.kind = 'memorandum_of_understanding')""",
+    )
     assert new_alerts == newly_matching
 
 

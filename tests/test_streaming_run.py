@@ -1,0 +1,105 @@
+"""`govwatch run` (streaming) in its own process: queries work while it loads; SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from govwatch.config import load_settings
+from govwatch.demo.server import SampleServer, expected_counts, sample_sources
+from govwatch.query import read_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+WAIT_S = 90.0
+
+
+def _config(server: SampleServer, tmp_path: Path) -> Path:
+    lines = [
+        f'[govuk]\nbase_url = "{server.base_url}"\n',
+        f'[duckdb]\npath = "{tmp_path / "run.duckdb"}"\n',
+        "[http]\nrequests_per_second_per_host = 200.0\n",
+    ]
+    for source in sample_sources(server.base_url):
+        lines.append(
+            f'[[sources]]\nname = "{source.name}"\nkind = "{source.kind}"\nurl = "{source.url}"\ninterval = "1s"\n'
+        )
+    path = tmp_path / "govwatch.toml"
+    path.write_text("\n".join(lines))
+    return path
+
+
+def _wait_for(predicate: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [int(p) for p in out]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigterm(tmp_path: Path) -> None:
+    with SampleServer() as server:
+        config = _config(server, tmp_path)
+        settings = load_settings(config, env={})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "govwatch", "run", "--config", str(config)],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        try:
+
+            def count(sql: str) -> int:
+                if not settings.db_path.exists():
+                    return -1
+                try:
+                    return int(read_rows(settings, sql)[1][0][0])
+                except Exception:
+                    return -1
+
+            _wait_for(
+                lambda: count("select count(*) from announcements") == expected_counts(1)["announcements"],
+                "phase 1 to be loaded",
+            )
+            assert Path(str(settings.db_path) + ".query.json").exists(), (
+                "queries went through the run's endpoint"
+            )
+            server.set_phase(2)
+            _wait_for(
+                lambda: count("select count(*) from announcement_history") == expected_counts(2)["versions"],
+                "phase 2 versions to be loaded",
+            )
+            children = _children(process.pid)
+            assert children, "the embedded broker runs as a child"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=60)
+        assert process.returncode in (0, 130), err
+        deadline = time.monotonic() + 10
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(c) for c in children)
+        assert not Path(str(settings.db_path) + ".query.json").exists()
+        assert read_rows(settings, "select count(*) from announcements")[1] == [
+            (expected_counts(2)["announcements"],)
+        ]
