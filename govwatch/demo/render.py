@@ -148,6 +148,10 @@ def mangle_gbk(text: str) -> str:
     return text.encode("utf-8").decode("gbk", errors="ignore")
 
 
+def _stamp(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
 def _as_tuple(raw: object, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ConfigError(f"{where}: expected a list of strings")
@@ -199,6 +203,10 @@ def _read_announcement(path: Path, site: str) -> Announcement:
         raise ConfigError(f"{where} is incomplete or not valid TOML: {exc}; fix the file") from exc
     if announcement.document_type not in DOCUMENT_TYPES:
         raise ConfigError(f"{where}: unknown document_type {announcement.document_type!r}")
+    if update and datetime.fromisoformat(update.public_updated_at) <= datetime.fromisoformat(
+        announcement.first_published_at
+    ):
+        raise ConfigError(f"{where}: the update must come after first_published_at")
     for old, _new in update.replace if update else ():
         if old not in announcement.body:
             raise ConfigError(f"{where}: update replaces {old!r}, which the body does not contain")
@@ -212,7 +220,10 @@ def load_sample(sample_dir: Path = SAMPLE_DIR) -> Sample:
         ConfigError: a file is malformed, names an unknown organisation, or two announcements share a path.
     """
     orgs_raw = tomllib.loads((sample_dir / "organisations.toml").read_text(encoding="utf-8"))
-    organisations = {o["slug"]: Organisation(**o) for o in orgs_raw["organisation"]}
+    try:
+        organisations = {o["slug"]: Organisation(**o) for o in orgs_raw["organisation"]}
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"{sample_dir / 'organisations.toml'}: bad [[organisation]] table ({exc})") from exc
     newsroom = {
         k: str(v) for k, v in tomllib.loads((sample_dir / "newsroom.toml").read_text("utf-8")).items()
     }
@@ -228,7 +239,22 @@ def load_sample(sample_dir: Path = SAMPLE_DIR) -> Sample:
         unknown = set(a.organisations + (a.update.add_organisations if a.update else ())) - set(organisations)
         if a.site == "govuk" and unknown:
             raise ConfigError(f"sample file {a.key}: unknown organisations {sorted(unknown)}")
+    _check_phases_in_order(announcements)
     return Sample(organisations=organisations, announcements=announcements, newsroom=newsroom)
+
+
+def _check_phases_in_order(announcements: tuple[Announcement, ...]) -> None:
+    """Phase 2 happens after phase 1: every update must postdate every first publication.
+
+    Otherwise a feed's Last-Modified would not move when phase 2 changes it, and a client revalidating
+    with If-Modified-Since alone would wrongly be told nothing changed.
+    """
+    last_first = max((a.first_published_at for a in announcements), key=datetime.fromisoformat, default=None)
+    for a in announcements:
+        if a.update and last_first and _stamp(a.update.public_updated_at) <= _stamp(last_first):
+            raise ConfigError(
+                f"sample file {a.key}: date the update after {last_first}, the last first publication"
+            )
 
 
 @cache

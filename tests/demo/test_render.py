@@ -177,6 +177,16 @@ body = "Text that says £5 million."
 """
 
 
+def test_loader_refuses_an_update_dated_before_phase_one_ends(tmp_path: Path) -> None:
+    sample_dir = _write_sample(
+        tmp_path, GOOD + '[update]\npublic_updated_at = "2025-03-05T09:00:00+00:00"\nnote = "x"\n'
+    )
+    later = GOOD.replace("a-story", "later-story").replace("2025-03-01", "2025-04-01")
+    (sample_dir / "govuk" / "two.toml").write_text(later, encoding="utf-8")
+    with pytest.raises(ConfigError, match="date the update after"):
+        load_sample(sample_dir)
+
+
 def test_loader_reads_a_minimal_announcement(tmp_path: Path) -> None:
     sample = load_sample(_write_sample(tmp_path, GOOD))
     assert [a.base_path for a in sample.announcements] == ["/government/news/a-story"]
@@ -194,6 +204,7 @@ def test_loader_reads_a_minimal_announcement(tmp_path: Path) -> None:
             "does not contain",
         ),
         (GOOD.replace('title = "A story"', ""), "incomplete"),
+        (GOOD + '[update]\npublic_updated_at = "2025-02-01T09:00:00+00:00"\nnote = "x"\n', "must come after"),
     ],
 )
 def test_loader_refuses_broken_sample_files(tmp_path: Path, change: str, message: str) -> None:

@@ -240,6 +240,22 @@ def test_phase_two_changes_exactly_the_updated_documents() -> None:
         assert len(items_after[p]["details"]["change_history"]) == 2
 
 
+def test_date_only_revalidation_sees_exactly_what_phase_two_changed() -> None:
+    """A client that sends only If-Modified-Since must get 200 for every change after set_phase(2), else 304."""
+    with SampleServer() as fresh, httpx.Client(timeout=10) as http:
+        urls = [fresh.base_url + p for p in sorted(GOVUK_PATHS | NEWSROOM_PATHS)] + fresh.feed_urls()
+        urls += [f"{fresh.base_url}/api/content{p}" for p in sorted(GOVUK_PATHS)]
+        before = {url: http.get(url) for url in urls}
+        fresh.set_phase(2)
+        after = {url: http.get(url).content for url in urls}
+        since = {url: {"If-Modified-Since": before[url].headers["last-modified"]} for url in urls}
+        statuses = {url: http.get(url, headers=since[url]).status_code for url in urls}
+    changed = {url for url in urls if after[url] != before[url].content}
+    assert changed
+    assert {url for url, status in statuses.items() if status == 200} == changed
+    assert {url for url, status in statuses.items() if status == 304} == set(urls) - changed
+
+
 def test_phase_two_moves_updated_entries_in_feeds() -> None:
     updated = next(a for a in SAMPLE.announcements if a.update is not None and a.site == "govuk")
     feed_url_path = f"/government/organisations/{updated.organisations[0]}.atom"
