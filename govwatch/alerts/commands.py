@@ -1,0 +1,293 @@
+"""The alert commands of the `govwatch` CLI: subscribe, subscriptions list/remove, alerts.
+
+They only wrap library calls (`govwatch.alerts.subscriptions`, `govwatch.query.read_rows`). The main app
+mounts them with `register(app)`. A GovwatchError becomes one `error: ...` line on stderr and exit code 1;
+usage errors exit 2 (typer's own handling).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from govwatch.alerts.subscriptions import add_subscription, load_subscriptions, remove_subscription
+from govwatch.config import Settings, SubscriptionConfig, load_settings
+from govwatch.errors import GovwatchError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ALERT_COLUMNS = (
+    "id, subscription, announcement_id, version, channel, status, attempts, delivered_at, created_at, "
+    "change, last_error, title"
+)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML config file (default: $GOVWATCH_CONFIG or ./govwatch.toml)."),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="DuckDB file (default: $GOVWATCH_DB, the duckdb.path setting, ./govwatch.duckdb)."
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class AlertStatus(StrEnum):
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"
+
+
+class Frequency(StrEnum):
+    immediate = "immediate"
+    daily = "daily"
+    weekly = "weekly"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _errors_exit_1(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn GovwatchError into one `error: ...` line on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GovwatchError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+
+    return wrapper
+
+
+def _settings(config: Path | None, db: Path | None) -> Settings:
+    return load_settings(config, db_path=db)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _write(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
+    """Rows to stdout as a table, CSV or a JSON array of objects."""
+    if fmt is OutputFormat.json:
+        objects = [dict(zip(columns, (_cell(v) if isinstance(v, datetime) else v for v in row), strict=True))
+                   for row in rows]  # fmt: skip
+        sys.stdout.write(json.dumps(objects, ensure_ascii=False, indent=1, default=str) + "\n")
+    elif fmt is OutputFormat.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        Console(soft_wrap=False).print(table)
+
+
+@_errors_exit_1
+def subscribe(
+    name: Annotated[str, typer.Argument(help="A unique name: letters, digits, '.', '_' or '-'.")],
+    channel: Annotated[
+        str,
+        typer.Option("--channel", help="webhook:URL | email:ADDR | file:PATH | stdout.", show_default=False),
+    ],
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Partnership kind (repeat for OR); 'mou' works.")
+    ] = None,
+    organisation: Annotated[
+        list[str] | None,
+        typer.Option("--organisation", help="Publisher or party: slug, name or acronym (repeat)."),
+    ] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="Topic such as 'ai' (repeat for OR).")
+    ] = None,
+    keyword: Annotated[
+        list[str] | None, typer.Option("--keyword", help="Whole word or phrase in title or body (repeat).")
+    ] = None,
+    min_amount: Annotated[
+        str, typer.Option("--min-amount", help="Smallest money figure, e.g. '£100m', '£1.5bn', '$2 billion'.")
+    ] = "",
+    where: Annotated[str, typer.Option("--where", help="SQL predicate over the announcement record.")] = "",
+    frequency: Annotated[Frequency, typer.Option("--frequency", help="Each alert at once, or a digest.")] = (
+        Frequency.immediate
+    ),
+    on_change: Annotated[
+        bool, typer.Option("--on-change", help="Also alert when a matched amount, party or status changes.")
+    ] = False,
+    secret: Annotated[
+        str,
+        typer.Option(
+            "--secret", help="Webhook signing key (else $GOVWATCH_WEBHOOK_SECRET).", show_default=False
+        ),
+    ] = "",
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Subscribe to announcements that match filters, delivered to a webhook, email, file or stdout.
+
+    Filters combine with AND across options and OR within a repeated option. The subscription is checked
+    (channel, kinds, amount, --where) and written to the subscriptions file beside the database
+    (`<db>.subscriptions.json`, owner-only); a running `govwatch run` picks it up. Nothing goes to stdout.
+
+    --where reads one row per announcement version with the columns id, version, url, title, summary,
+    body_text, document_type, published_at, updated_at, language, source, withdrawn, organisations,
+    kinds, parties, statuses, topics, entities, money_gbp, max_gbp, partnership_count, figure_count.
+
+    Example: govwatch subscribe new-mous --kind mou --organisation dsit --min-amount "£100m"
+    --channel webhook:https://example.org/hook --secret "$HOOK_SECRET"
+    """
+    settings = _settings(config, db)
+    subscription = add_subscription(
+        settings,
+        SubscriptionConfig(
+            name=name,
+            channel=channel,
+            kinds=tuple(kind or ()),
+            organisations=tuple(organisation or ()),
+            topics=tuple(topic or ()),
+            keywords=tuple(keyword or ()),
+            min_amount=min_amount,
+            where=where,
+            frequency=frequency.value,
+            on_change=on_change,
+            secret=secret,
+        ),
+    )
+    typer.echo(
+        f"subscribed {subscription.name}: {subscription.rule} -> {subscription.channel.kind}", err=True
+    )
+
+
+subscriptions_app = typer.Typer(
+    help="List or remove alert subscriptions.", no_args_is_help=True, add_completion=False
+)
+
+
+@subscriptions_app.command("list")
+@_errors_exit_1
+def list_subscriptions(
+    fmt: FormatOption = OutputFormat.table, config: ConfigOption = None, db: DbOption = None
+) -> None:
+    """List every subscription: from the config file and from `govwatch subscribe`. Secrets are not shown.
+
+    Reads the config file and the subscriptions file; writes one row per subscription to stdout.
+
+    Example: govwatch subscriptions list --format json
+    """
+    settings = _settings(config, db)
+    columns = ["name", "origin", "channel", "frequency", "on_change", "rule", "secret"]
+    rows = [
+        [s.name, s.origin, str(s.channel), s.frequency, s.on_change, s.rule, "set" if s.secret else ""]
+        for s in load_subscriptions(settings)
+    ]
+    _write(columns, rows, fmt)
+
+
+@subscriptions_app.command("remove")
+@_errors_exit_1
+def remove(
+    name: Annotated[str, typer.Argument(help="The subscription's name.")],
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Remove a subscription made with `govwatch subscribe` (edit the config file for the others).
+
+    Rewrites the subscriptions file; alerts already recorded stay in the `alerts` view, and pending ones
+    are marked failed at the next delivery.
+
+    Example: govwatch subscriptions remove new-mous
+    """
+    remove_subscription(_settings(config, db), name)
+    typer.echo(f"removed {name}", err=True)
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; write it like 2025-07-21 or 2025-07-21T09:00"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@_errors_exit_1
+def alerts(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only alerts created at or after this date/time (UTC).")
+    ] = None,
+    status: Annotated[
+        AlertStatus | None, typer.Option("--status", help="Only alerts with this status.")
+    ] = None,
+    subscription: Annotated[
+        str | None, typer.Option("--subscription", help="Only this subscription.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show recorded alerts and their delivery status, newest first (works while `govwatch run` runs).
+
+    Reads the `alerts` view of the database; writes rows to stdout. Failed alerts carry the reason in
+    last_error; they are also in the `deadletters` view.
+
+    Example: govwatch alerts --since 2025-07-01 --status failed --format csv
+    """
+    from govwatch.query import read_rows
+
+    since_at = _since(since)
+    conditions: list[str] = []
+    params: list[object] = []
+    if since_at is not None:
+        conditions.append("created_at >= ?")
+        params.append(since_at)
+    if status is not None:
+        conditions.append("status = ?")
+        params.append(status.value)
+    if subscription is not None:
+        conditions.append("subscription = ?")
+        params.append(subscription)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql = f"SELECT {ALERT_COLUMNS} FROM alerts{where} ORDER BY created_at DESC, id"
+    columns, rows = read_rows(_settings(config, db), sql, params)
+    _write(columns, rows, fmt)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `subscribe`, `subscriptions list|remove` and `alerts` to the main `govwatch` app."""
+    app.command("subscribe")(subscribe)
+    app.add_typer(subscriptions_app, name="subscriptions")
+    app.command("alerts")(alerts)
+
+
+app = typer.Typer(name="govwatch", help="Alert subscriptions.", no_args_is_help=True, add_completion=False)
+register(app)
