@@ -142,3 +142,21 @@ def test_a_failing_source_is_dead_lettered_and_the_others_go_on(sample: SampleSe
     summary = run_once(settings)
     assert summary.stored == expected_counts(1)["announcements"]
     assert _one(settings.db_path, "select count(*) from deadletters where source = 'broken'") == 1
+
+
+def test_every_example_query_runs_on_a_loaded_database(sample: SampleServer, tmp_path: Path) -> None:
+    from importlib import resources
+
+    from govwatch.query import read_rows
+
+    settings = _settings(sample, tmp_path)
+    run_once(settings)
+    folder = resources.files("govwatch.sql").joinpath("queries")
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".sql"))
+    assert len(names) >= 5
+    for name in names:
+        sql = "\n".join(
+            line for line in folder.joinpath(name).read_text().splitlines() if not line.startswith("--")
+        )
+        columns, rows = read_rows(settings, sql)
+        assert columns and rows, name
