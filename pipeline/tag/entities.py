@@ -167,14 +167,15 @@ NAME_STOPWORDS = frozenset(
     }
 )
 _ROLE_HEADS = r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
-_CAPWORD = rf"(?!{_ROLE_HEADS})[A-Z][\w&’'.-]*"
+_CAPWORD = rf"(?!{_ROLE_HEADS})[A-Z][\w&’'-]*"
 _NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _GOVERNMENT = re.compile(
-    r"(?<![\w-])(?:(?:the|The)\s+)?(?:(?P<adj>[A-Z][a-z]+|UK|US|HM)\s+)?(?P<word>[Gg]overnment)(?![\w-])"
-    r"(?:\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w]+(?:\s[A-Z][\w]+){0,3}))?"
+    r"(?<![\w-])(?:(?:the|The)[ \t\u00a0]+)?(?:(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?(?P<word>[Gg]overnment)(?![\w-])"
+    r"(?:[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z][\w]+(?:[ \t\u00a0][A-Z][\w]+){0,3}))?"
 )
+_PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
-_LOCAL_GOVERNMENT = re.compile(r"\b(?:local|devolved|national|central|regional|city|municipal)\s+$", re.I)
+_LOCAL_GOVERNMENT = re.compile(r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -220,15 +221,13 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
 
     for match in lexicon.organisation_pattern.finditer(text):
         entry = lexicon.organisations[match.group()]
-        add(
-            Mention(
-                kind="organisation",
-                name=entry.name,
-                start=match.start(),
-                end=match.end(),
-                party=entry.party or entry.name,
-            )
-        )
+        foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
+        if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
+            name = text[foreign : match.end()]
+            add(Mention(kind="organisation", name=name, start=foreign, end=match.end(), party=name))
+            continue
+        start, name = match.start(), entry.name
+        add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=entry.party or name))
     for match in lexicon.programme_pattern.finditer(text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, self_party):
@@ -329,6 +328,15 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
         yield Mention(kind="government", name=name, start=match.start(), end=end, party=name)
 
 
+def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:
+    """Return where a foreign country word ("Canadian", "US") right before `start` begins, if any."""
+    match = _PREFIX_WORD.search(text, max(0, start - 24), start)
+    if match is None:
+        return None
+    country = lexicon.demonyms.get(match[1]) or _country_place(lexicon, match[1])
+    return match.start(1) if country is not None and country != "UK" else None
+
+
 def _country_place(lexicon: Lexicon, word: str) -> str | None:
     place = lexicon.places.get(word)
     return place.name if place is not None and place.country else None
@@ -383,13 +391,13 @@ def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
 def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Pattern[str]:
     from govwatch.pipeline.tag.lexicon import trie_regex
 
-    role = rf"(?:{trie_regex(roles)})(?:\s+(?:for|of)\s+(?:the\s+)?{_CAPWORD}(?:(?:,\s+|\s+and\s+|\s+){_CAPWORD}){{0,5}})?"
-    title = rf"(?:(?:{trie_regex(titles)})\.?\s+)"
-    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{1,2}})"
-    org_role = rf"(?:{trie_regex(roles)})(?:\s+(?:of|at)\s+(?:the\s+)?)?"
+    role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_CAPWORD}){{0,5}})?"
+    title = rf"(?:(?:{trie_regex(titles)})\.?[ \t\u00a0]+)"
+    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,2}})"
+    org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     return re.compile(
-        rf"(?<![\w-])(?P<role>{role}),?\s+(?P<name>{name})(?![\w-])"
-        rf"|(?<![\w-])(?P<name2>{name}),\s+(?:the\s+|an?\s+)?(?P<role2>{org_role})"
+        rf"(?<![\w-])(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"
+        rf"|(?<![\w-])(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
     )
 
 
@@ -410,19 +418,19 @@ def _patterns(
     """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
     from govwatch.pipeline.tag.lexicon import trie_regex
 
-    link = r"(?:(?:of|for|and|&|on)\s+(?:the\s+)?)?"
-    words = rf"(?:{_CAPWORD}\s+{link}){{1,5}}"
+    link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
+    words = rf"(?:{_CAPWORD}[ \t\u00a0]+{link}){{1,5}}"
     org = (
         rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
-        rf"|(?<![\w-])(?:{trie_regex(org_heads)})\s+(?:of|for)\s+(?:the\s+)?{_CAPWORD}"
-        rf"(?:(?:,\s+|\s+and\s+|\s+){_CAPWORD}){{0,3}}(?![\w-])"
+        rf"|(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_CAPWORD}){{0,3}}(?![\w-])"
     )
     programme = rf"(?<![\w-]){words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
-    quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){{0,3}})[’'”\"]"
+    quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){{0,3}})[’'”\"]"
     nouns = trie_regex(tool_nouns)
     tool = (
-        rf"{quoted.format(g='name')},?\s+(?:[\w’'-]+\s+){{0,4}}?(?:{nouns})(?![\w-])"
-        rf"|(?:{nouns})\s+(?:[a-z]+\s+){{0,2}}?{quoted.format(g='name2')}"
+        rf"{quoted.format(g='name')},?[ \t\u00a0]+(?:[\w’'-]+[ \t\u00a0]+){{0,4}}?(?:{nouns})(?![\w-])"
+        rf"|(?:{nouns})[ \t\u00a0]+(?:[a-z]+[ \t\u00a0]+){{0,2}}?{quoted.format(g='name2')}"
     )
     return _Patterns(organisation=re.compile(org), programme=re.compile(programme), tool=re.compile(tool))
 
@@ -439,7 +447,8 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         start += 1
     while True:
         space = text.find(" ", start, end)
-        if space == -1 or (text[start:space] not in LEADING_STOPWORDS and text[start:space] not in _LINKS):
+        word = text[start:space]
+        if space == -1 or (word not in LEADING_STOPWORDS and word not in _LINKS and not word.endswith(("’s", "'s"))):
             break
         start = space + 1
         while start < end and text[start] in " \u00a0":

@@ -370,3 +370,27 @@ COUNT_STOPWORDS = frozenset(
         "earlier",
     }
 )
+
+# Plural nouns that do not end in "s" ("1.5 million people", "100 staff").
+IRREGULAR_PLURALS = frozenset(
+    {
+        "people",
+        "children",
+        "staff",
+        "men",
+        "women",
+        "personnel",
+        "police",
+        "workforce",
+        "data",
+        "media",
+        "alumni",
+        "criteria",
+        "crew",
+        "cattle",
+        "youth",
+        "sheep",
+        "fish",
+        "aircraft",
+    }
+)

@@ -18,6 +18,7 @@ from govwatch.pipeline.tag.figure_words import (
     CURRENCY_MARKS,
     CURRENCY_WORDS,
     DURATION_UNITS,
+    IRREGULAR_PLURALS,
     LABEL_WORDS,
     MONTHS,
     MULTIPLIERS,
@@ -43,7 +44,7 @@ _RANGE_TAIL = re.compile(
 )
 _BARE_NUMBER = re.compile(rf"(?<![\w£$€+\-–/:]){_NUMBER}(?![:\w])")
 _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
-_COUNT_SCALE = re.compile(r"\s(million|billion|thousand)\b")
+_COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
 _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
 _QUALIFIER = re.compile(
@@ -230,9 +231,13 @@ def _figure(
 
 
 def _count_unit(text: str, position: int, limit: int) -> tuple[str | None, int]:
-    """Read the noun a count is of: skip adjectives, take one word or a two-word compound."""
+    """Read the noun a count is of: skip adjectives, then take words up to the first plural noun.
+
+    "2,000 new jobs" -> "jobs"; "3 hospital trusts" -> "hospital trusts"; "5 AI skills centres" ->
+    "skills centres". Without a plural within three words only the first word is taken.
+    """
     words: list[tuple[str, int]] = []
-    while len(words) < 5 and position < limit:
+    while len(words) < 6 and position < limit:
         match = _WORD.match(text, position, limit)
         if match is None:
             break
@@ -241,23 +246,31 @@ def _count_unit(text: str, position: int, limit: int) -> tuple[str | None, int]:
     index = 0
     while index < len(words) and words[index][0].lower() in COUNT_ADJECTIVES:
         index += 1
-    if index >= len(words):
+    tokens: list[tuple[str, int]] = []
+    for word, end in words[index : index + 3]:
+        lowered = word.lower()
+        proper = word[:1].isupper() and word[1:].islower()  # "5 Nvidia chips": a name, not a unit
+        if proper or lowered in COUNT_STOPWORDS or lowered in MONTHS:
+            break
+        if lowered in DURATION_UNITS:
+            break
+        tokens.append((word, end))
+    if not tokens:
         return None, position
-    first, first_end = words[index]
-    lowered = first.lower()
-    if lowered in COUNT_STOPWORDS or lowered in MONTHS or lowered in DURATION_UNITS:
-        return None, position
-    is_acronym = first.isupper() and len(first) <= 6
-    if not first.islower() and not is_acronym:
-        return None, position
-    if index + 1 < len(words):
-        second, second_end = words[index + 1]
-        compound = second.islower() and second not in COUNT_STOPWORDS and second not in COUNT_ADJECTIVES
-        if compound and (is_acronym or not lowered.endswith("s")) and second.endswith("s"):
-            return f"{first} {second}", second_end
-    if is_acronym:
-        return None, position
-    return first, first_end
+    plural = next((i for i, (word, _) in enumerate(tokens) if _is_plural(word)), None)
+    if plural is None:
+        word, end = tokens[0]
+        return (None, position) if not word.islower() else (word, end)
+    if plural + 1 < len(tokens) and _is_plural(tokens[plural + 1][0]):
+        plural += 1
+    return " ".join(word for word, _ in tokens[: plural + 1]), tokens[plural][1]
+
+
+def _is_plural(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in IRREGULAR_PLURALS or (
+        lowered.endswith("s") and not lowered.endswith("ss") and len(word) > 2
+    )
 
 
 def _is_phone_part(text: str, sentence: Sentence, match: re.Match[str]) -> bool:

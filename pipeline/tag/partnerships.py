@@ -23,7 +23,7 @@ from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon
 from govwatch.pipeline.tag.sentences import Sentence
 
-STATUS_PRECEDENCE = ("extended", "ended", "signed", "announced", "planned")
+STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")
 KIND_GROUPS = {
     "memorandum_of_understanding": "umbrella",
     "strategic_partnership": "umbrella",
@@ -46,7 +46,7 @@ _SUBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?", re.IGNORECASE)
-_LIST_OPENERS = re.compile(r"\b(between|with|by|to|from)\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_OPENERS = re.compile(r"\b(between|with|by|to|from|in)\s+(?:the\s+)?", re.IGNORECASE)
 _SELF_WORDS = re.compile(r"\b(?:we|We)\b")
 _ANAPHOR = re.compile(r"\b(?:the|this|that|these|our|its|their|under)\s+(?:new\s+|\S+\s+)?$", re.IGNORECASE)
 _SIGN_WORD = re.compile(r"\b(?:signed|signing|sign|signs|inked|inks|co-signed)\b", re.IGNORECASE)
@@ -125,11 +125,9 @@ def _read_sentence(
     if kind is None:
         return
     status = _status(text, sentence, lexicon)
-    parties = _parties(text, sentence, mentions, anchor, self_party)
-    if kind == "investment":
-        parties = [p for p in parties if p != self_party]
-        if not _MONEY_MARK.search(sentence.text):
-            parties = []
+    parties = _parties(text, sentence, mentions, anchor, self_party, kind)
+    if kind == "investment" and (all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)):
+        parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
@@ -192,6 +190,8 @@ def _status(text: str, sentence: Sentence, lexicon: Lexicon) -> str | None:
     planned = found.get("planned", [])
     for status in STATUS_PRECEDENCE:
         spans = found.get(status, [])
+        if status == "signed":  # "flags signs of disease" is no signature
+            spans = [s for s in spans if not re.match(r"\s+of\b", text[s[1] : s[1] + 4])]
         if status != "planned":
             spans = [s for s in spans if not any(p[0] <= s[0] < p[1] for p in planned)]
         if spans:
@@ -200,18 +200,21 @@ def _status(text: str, sentence: Sentence, lexicon: Lexicon) -> str | None:
 
 
 def _parties(
-    text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str], self_party: str
+    text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str], self_party: str, kind: str
 ) -> list[str]:
     """Collect parties standing in party positions of the sentence."""
     parties: list[str] = []
     by_start = {m.start: m for m in mentions}
     for opener in _LIST_OPENERS.finditer(text, sentence.start, sentence.end):
         word = opener[1].lower()
+        if word == "in" and (kind != "investment" or opener.start() < anchor.start()):
+            continue
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
         if word == "with" and opener.start() < anchor.start() - 40:
             continue
-        parties += _list_from(text, by_start, opener.end(), sentence.end)
+        kinds = ("organisation",) if word == "in" else ("organisation", "government", "person", "place")
+        parties += _list_from(text, by_start, opener.end(), sentence.end, kinds)
     parties += _subject(text, sentence, mentions, anchor)
     if _SELF_WORDS.search(text, sentence.start, anchor.start()):
         parties.append(self_party)
@@ -222,12 +225,14 @@ def _parties(
     return unique
 
 
-def _list_from(text: str, by_start: dict[int, Mention], position: int, limit: int) -> list[str]:
+def _list_from(
+    text: str, by_start: dict[int, Mention], position: int, limit: int, kinds: tuple[str, ...]
+) -> list[str]:
     """Read a list of party mentions starting at `position` ("Google, Nvidia and the UK government")."""
     parties: list[str] = []
     while position < limit:
         mention = by_start.get(position)
-        if mention is None or mention.party is None:
+        if mention is None or mention.party is None or mention.kind not in kinds:
             break
         parties.append(mention.party)
         gap = _LIST_GAP.match(text, mention.end, limit)
