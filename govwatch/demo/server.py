@@ -502,9 +502,14 @@ def _make_handler(server: SampleServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def sample_sources(base_url: str) -> list[SourceConfig]:
-    """The sources `govwatch demo` polls: one `govuk_atom` per organisation feed and the newsroom's RSS."""
-    sample = bundled_sample()
+def sample_sources(base_url: str, sample: Sample | None = None) -> list[SourceConfig]:
+    """The sources `govwatch demo` polls: one `govuk_atom` per organisation feed and the newsroom's RSS.
+
+    Args:
+        base_url: the running server's `base_url`.
+        sample: the sample that server serves; the bundled one by default.
+    """
+    sample = sample or bundled_sample()
     sources = [
         SourceConfig(
             name=f"govuk-{org.acronym.lower()}",
@@ -526,11 +531,18 @@ def sample_sources(base_url: str) -> list[SourceConfig]:
     return sources
 
 
-def expected_counts(phase: int) -> dict[str, int]:
+def expected_counts(phase: int, sample: Sample | None = None) -> dict[str, int]:
     """What a full poll of the sample in `phase` should yield, computed from the sample itself.
 
-    `announcements` counts distinct documents (GOV.UK plus newsroom); `updated` those that have a second
-    version by this phase; `versions` all distinct versions published up to and including this phase.
+    Tests compare what the stack stored against these numbers rather than hard-coding them.
+
+    Returns:
+        `announcements`: distinct documents (`govuk` on GOV.UK plus `newsroom` items); `updated`: those
+        with a second version by this phase; `versions`: distinct versions published up to and including
+        this phase; `organisations`: GOV.UK organisation feeds; `mangled`: bodies served as GBK mojibake.
+
+    Raises:
+        ValueError: `phase` is not 1 or 2.
 
     >>> counts = expected_counts(1)
     >>> counts["versions"] == counts["announcements"] and counts["updated"] == 0
@@ -538,7 +550,7 @@ def expected_counts(phase: int) -> dict[str, int]:
     """
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
-    sample = bundled_sample()
+    sample = sample or bundled_sample()
     versions = _phase_versions(sample, phase)
     updated = sum(1 for v in versions if v.number > 1)
     return {

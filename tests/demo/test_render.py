@@ -54,6 +54,35 @@ def test_sample_has_the_breadth_the_demo_needs() -> None:
     assert sum(1 for a in sample.announcements if a.mangled) >= 4
 
 
+FIGURE_FORMATS = {
+    "up to a sum": r"up to £\d+ million",
+    "short billions": r"£\d+(\.\d+)?bn",
+    "a range": r"£\d+–\d+ million",
+    "a yearly sum": r"£[\d.]+ million-a-year",
+    "dollars": r"\$\d",
+    "euros": r"€\d",
+    "jobs": r"\d{1,3},\d{3} (new )?jobs",
+    "start-ups": r"\d+ start-ups",
+    "a percentage": r"\d+(\.\d+)?%",
+    "a duration": r"\d+-year\b|\d+ (years|months)",
+}
+
+
+@pytest.mark.parametrize("pattern", FIGURE_FORMATS.values(), ids=FIGURE_FORMATS.keys())
+def test_sample_carries_each_figure_format_taggers_must_read(pattern: str) -> None:
+    bodies = [a.body for a in bundled_sample().announcements]
+    assert any(re.search(pattern, body) for body in bodies)
+
+
+def test_sample_mixes_memoranda_with_announcements_that_have_no_partnership() -> None:
+    texts = [version_of(a, 2).body for a in bundled_sample().announcements]
+    with_mou = [t for t in texts if re.search("memorandum of understanding", t, re.IGNORECASE)]
+    without = [t for t in texts if not re.search("partner|memorandum|agreement|contract", t, re.IGNORECASE)]
+    assert len(with_mou) >= 5
+    assert len(without) >= 8
+    assert sum("## Notes to editors" in t for t in texts) >= 5
+
+
 def test_sample_tells_the_openai_mou_with_its_key_facts() -> None:
     [mou] = [a for a in bundled_sample().announcements if "OpenAI" in a.title]
     for fact in (
