@@ -102,6 +102,9 @@ def search_backfill(
     key = query.key(until)
     position = checkpoint.backfill_position(key)
     start = int(position["start"]) if position else 0
+    if position and start >= int(position.get("total", start + 1)):
+        log.info("backfill %s already complete (%d results)", key, start)
+        return
     if start:
         log.info("backfill %s resumes at result %d", key, start)
     announced = False
@@ -119,10 +122,11 @@ def search_backfill(
         try:
             response = http.get(url, accept="application/json")
             page = parse_search_page(response.text(), url=url)
-        except (FetchError, MalformedPayloadError) as exc:
+        except FetchError as exc:  # MalformedPayloadError included: retryable, the index may recover
             log.warning("backfill stopped at result %d: %s", start, exc)
+            retryable = exc.retryable or isinstance(exc, MalformedPayloadError)
             yield SourceFailure(
-                source=BACKFILL_SOURCE, url=url, stage="source", reason=str(exc), retryable=True
+                source=BACKFILL_SOURCE, url=url, stage="source", reason=str(exc), retryable=retryable
             )
             return
         if progress is not None and not announced:

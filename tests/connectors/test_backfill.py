@@ -1,0 +1,173 @@
+"""search_backfill against a loopback Search API and Content API: paging, resuming, skipping."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govwatch.config import GovukSettings, HttpSettings, Settings
+from govwatch.connectors.backfill import BackfillQuery, search_backfill
+from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.connectors.govuk import search_api_url
+from govwatch.connectors.http import HttpClient
+from govwatch.connectors.poll import trusted_hosts
+from govwatch.connectors.records import FetchedDocument, SourceFailure
+
+GOVUK = Path(__file__).parents[1] / "fixtures" / "connectors" / "govuk"
+JSON = "application/json; charset=utf-8"
+NEWS = "/api/content/government/news/"
+ITEMS = {
+    "new-ai-growth-zone-announced-in-the-north-east": "growth_zone.json",
+    "openai-to-expand-uk-office-and-work-with-government-departments-to-transform-public-services": (
+        "openai_v1.json"
+    ),
+    "uk-and-canada-sign-memorandum-of-understanding-on-ai-compute": "uk_canada_mou.json",
+}
+QUERY = BackfillQuery(
+    since=date(2025, 6, 1),
+    until=date(2025, 7, 31),
+    organisations=("department-for-science-innovation-and-technology",),
+    document_types=("press_release", "news_story"),
+    page_size=2,
+)
+HTTP = HttpSettings(
+    read_timeout_s=0.5,
+    max_retries=1,
+    backoff_base_s=0.001,
+    backoff_max_s=0.01,
+    requests_per_second_per_host=0.0,
+)
+
+
+class Counters:
+    """A BackfillProgress that only counts."""
+
+    def __init__(self) -> None:
+        self.total = -1
+        self.fetched_n = 0
+        self.skipped_n = 0
+        self.published_n = 0
+
+    def found(self, total: int) -> None:
+        self.total = total
+
+    def fetched(self, count: int) -> None:
+        self.fetched_n += count
+
+    def skipped(self, count: int) -> None:
+        self.skipped_n += count
+
+    def published(self, count: int) -> None:
+        self.published_n += count
+
+
+def _search_path(start: int) -> str:
+    return search_api_url(
+        "",
+        organisations=QUERY.organisations,
+        document_types=QUERY.document_types,
+        since=QUERY.since,
+        until=QUERY.until,
+        start=start,
+        count=QUERY.page_size,
+    )
+
+
+class Env:
+    def __init__(self, server: Any, reply: Any, tmp_path: Path) -> None:
+        self.server, self.reply, self.path = server, reply, tmp_path / "state.sqlite"
+        self.settings = Settings(govuk=GovukSettings(base_url=server.base_url), http=HTTP)
+        self.http = HttpClient(HTTP, trusted_hosts=trusted_hosts(self.settings))
+        self.checkpoint = Checkpoint(self.path)
+        for slug, fixture in ITEMS.items():
+            body = (GOVUK / "content" / fixture).read_bytes()
+            server.route(NEWS + slug, reply(body=body, content_type=JSON))
+        self.pages((GOVUK / "search_page_1.json").read_bytes(), (GOVUK / "search_page_2.json").read_bytes())
+
+    def pages(self, first: bytes, second: bytes, *, second_status: int = 200) -> None:
+        self.server.route(_search_path(0), self.reply(body=first, content_type=JSON))
+        self.server.route(_search_path(2), self.reply(body=second, content_type=JSON, status=second_status))
+
+    def run(self, progress: Any = None) -> Any:
+        return search_backfill(
+            QUERY, settings=self.settings, http=self.http, checkpoint=self.checkpoint, progress=progress
+        )
+
+    def search_requests(self, start: int) -> int:
+        return int(self.server.count(_search_path(start)))
+
+    def api_count(self) -> int:
+        return sum(1 for r in self.server.requests() if r.path.startswith(NEWS))
+
+
+@pytest.fixture
+def env(server: Any, reply: Any, tmp_path: Path) -> Any:
+    e = Env(server, reply, tmp_path)
+    yield e
+    e.http.close()
+    e.checkpoint.close()
+
+
+def test_backfill_pages_through_the_search_api_to_the_end(env: Any) -> None:
+    progress = Counters()
+    items = list(env.run(progress))
+    assert all(isinstance(i, FetchedDocument) for i in items)
+    assert [i.payload_kind for i in items] == ["content_api"] * 3
+    assert progress.total == 3 and progress.fetched_n == 3
+    assert env.search_requests(0) == 1 and env.search_requests(2) == 1
+    query = env.server.requests()[0].path
+    assert "filter_public_timestamp=from%3A2025-06-01%2Cto%3A2025-07-31" in query
+    assert "filter_content_store_document_type=press_release" in query
+
+
+def test_backfill_resumes_after_an_interruption_without_refetching_published_items(env: Any) -> None:
+    run = env.run()
+    first_page = [next(run), next(run)]
+    env.checkpoint.mark_published(first_page)
+    third = next(run)  # reading on lets the first page's position be staged; then "Ctrl-C"
+    run.close()
+    assert env.api_count() == 3
+    progress = Counters()
+    resumed = list(env.run(progress))
+    assert [(d.id, d.version) for d in resumed] == [(third.id, third.version)]
+    assert env.search_requests(0) == 1 and env.search_requests(2) == 2
+    assert env.api_count() == 4 and progress.skipped_n == 0
+
+
+def test_backfill_crash_before_publishing_yields_the_same_versions_again(env: Any) -> None:
+    first = [(d.id, d.version) for d in env.run()]
+    env.checkpoint.close()
+    env.checkpoint = Checkpoint(env.path)
+    again = [(d.id, d.version) for d in env.run()]
+    assert again == first and env.search_requests(0) == 2
+
+
+def test_finished_backfill_run_again_fetches_nothing(env: Any) -> None:
+    env.checkpoint.mark_published(list(env.run()))
+    assert list(env.run()) == []
+    assert env.api_count() == 3
+
+
+def test_published_results_are_skipped_without_fetching(env: Any) -> None:
+    items = list(env.run())
+    env.checkpoint.mark_published(items[1:2])  # the first page is not fully published: no position saved
+    progress = Counters()
+    again = list(env.run(progress))
+    assert [(d.id, d.version) for d in again] == [(items[0].id, 1), (items[2].id, 1)]
+    assert progress.skipped_n == 1 and env.search_requests(0) == 2
+    assert env.api_count() == 5
+
+
+def test_search_api_failure_stops_the_run_and_a_rerun_resumes(env: Any) -> None:
+    env.pages((GOVUK / "search_page_1.json").read_bytes(), b'{"error": "upstream"}', second_status=503)
+    items = list(env.run())
+    docs = [i for i in items if isinstance(i, FetchedDocument)]
+    [failure] = [i for i in items if isinstance(i, SourceFailure)]
+    assert len(docs) == 2 and failure.retryable
+    env.checkpoint.mark_published(docs)
+    env.pages((GOVUK / "search_page_1.json").read_bytes(), (GOVUK / "search_page_2.json").read_bytes())
+    rest = list(env.run())
+    assert len(rest) == 1 and env.search_requests(0) == 1

@@ -1,0 +1,56 @@
+"""canonical_url and address checks; the canonical URL table is fixtures/connectors/canonical_url_cases.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govwatch.connectors.urls import canonical_url, host_matches, is_public_address
+
+CASES = json.loads(
+    (Path(__file__).parents[1] / "fixtures" / "connectors" / "canonical_url_cases.json").read_text()
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["comment"][:50] for c in CASES])
+def test_canonical_url_case(case: dict[str, Any]) -> None:
+    if case["expect"] == "pass":
+        assert canonical_url(case["input"]) == case["expected"]
+    else:
+        assert canonical_url(case["input"]) != case["expected"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "0.0.0.0",
+        "100.64.0.1",
+        "::ffff:10.0.0.1",
+        "224.0.0.1",
+        "not-an-ip",
+    ],
+)
+def test_non_public_addresses_are_refused(address: str) -> None:
+    assert not is_public_address(address)
+
+
+@pytest.mark.parametrize("address", ["151.101.0.144", "2a04:4e42::144", "8.8.8.8"])
+def test_public_addresses_are_allowed(address: str) -> None:
+    assert is_public_address(address)
+
+
+def test_host_allow_list_matches_names_and_networks() -> None:
+    assert host_matches("LOCALHOST", ["localhost"])
+    assert host_matches("::1", ["::1/128"])
+    assert not host_matches("127.0.0.2", ["127.0.0.1"])
