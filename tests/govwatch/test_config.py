@@ -94,3 +94,10 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_durations() -> None:
     assert parse_duration_s("1.5h") == 5400.0
     assert parse_duration_s("250ms") == 0.25
+
+
+def test_the_shipped_example_config_loads() -> None:
+    path = Path(__file__).resolve().parents[2] / "deploy" / "govwatch.toml"
+    settings = load_settings(path, env={})
+    assert {s.kind for s in settings.sources} == {"govuk_atom", "rss"}
+    assert settings.subscriptions[0].kinds == ("memorandum_of_understanding",)
