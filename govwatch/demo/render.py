@@ -66,6 +66,7 @@ class Update:
     replace: tuple[tuple[str, str], ...] = ()
     append: str = ""
     add_organisations: tuple[str, ...] = ()
+    title: str = ""
     description: str = ""
 
 
@@ -102,6 +103,7 @@ class Version:
 
     announcement: Announcement
     number: int
+    title: str
     description: str
     body: str
     organisations: tuple[str, ...]
@@ -175,6 +177,7 @@ def _read_update(raw: dict[str, Any], where: str) -> Update:
         replace=tuple((str(old), str(new)) for old, new in raw.get("replace", [])),
         append=str(raw.get("append", "")),
         add_organisations=_as_tuple(raw.get("add_organisations", []), where),
+        title=str(raw.get("title", "")),
         description=str(raw.get("description", "")),
     )
 
@@ -272,6 +275,7 @@ def version_of(announcement: Announcement, phase: int) -> Version:
         return Version(
             announcement=announcement,
             number=1,
+            title=announcement.title,
             description=announcement.description,
             body=announcement.body,
             organisations=announcement.organisations,
@@ -287,6 +291,7 @@ def version_of(announcement: Announcement, phase: int) -> Version:
     return Version(
         announcement=announcement,
         number=2,
+        title=update.title or announcement.title,
         description=update.description or announcement.description,
         body=body,
         organisations=announcement.organisations + added,
@@ -413,7 +418,7 @@ def render_content_item(version: Version, sample: Sample, base_url: str) -> dict
                 "/government/2024-labour-government", str(GOVERNMENT["title"]), "government", base_url
             )
         ],
-        "available_translations": [_simple_link(a.base_path, a.title, a.document_type, base_url)],
+        "available_translations": [_simple_link(a.base_path, version.title, a.document_type, base_url)],
     }
     if a.people:
         links["people"] = [
@@ -435,7 +440,7 @@ def render_content_item(version: Version, sample: Sample, base_url: str) -> dict
         "publishing_request_id": f"{a.content_id[:8]}-{version.number}",
         "rendering_app": "frontend",
         "schema_name": schema_name,
-        "title": a.title,
+        "title": version.title,
         "updated_at": content_store_time(version.updated_at),
     }
 
@@ -477,7 +482,7 @@ def render_atom_feed(versions: list[Version], *, feed_path: str, title: str, bas
             base_path=v.announcement.base_path,
             updated=v.public_updated_at,
             url=esc(base_url + v.announcement.base_path),
-            title=esc(v.announcement.title),
+            title=esc(v.title),
             summary=esc(esc(v.description)),
         )
         for v in ordered
@@ -532,7 +537,7 @@ def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
     )
     speech = _fill("speech_rows", date=_human_date(a.first_published_at), location=esc(a.location))
     return _template("govuk_article.html").substitute(
-        title=esc(a.title),
+        title=esc(version.title),
         description=esc(version.description),
         canonical=esc(base_url + a.base_path),
         api_url=esc(f"{base_url}/api/content{a.base_path}"),
@@ -550,7 +555,7 @@ def render_article_page(version: Version, sample: Sample, base_url: str) -> str:
         body=render_body_html(version.body, mangled=a.mangled),
         history=_fill("history_list", items=history),
         share_url=esc(base_url + a.base_path),
-        share_title=esc(a.title),
+        share_title=esc(version.title),
         related_links="\n".join(_fill("related_link", path=o.base_path, title=esc(o.title)) for o in orgs),
     )
 
@@ -562,7 +567,7 @@ def render_rss_feed(versions: list[Version], newsroom: dict[str, str], base_url:
     items = "".join(
         _fill(
             "rss_item",
-            title=esc(v.announcement.title),
+            title=esc(v.title),
             url=esc(base_url + v.announcement.base_path),
             pub_date=_rfc822(v.announcement.first_published_at),
             description=esc(v.description),
@@ -589,7 +594,7 @@ def render_newsroom_page(version: Version, newsroom: dict[str, str], base_url: s
     a = version.announcement
     esc = html.escape
     return _template("newsroom_article.html").substitute(
-        title=esc(a.title),
+        title=esc(version.title),
         site_title=esc(newsroom["title"]),
         description=esc(version.description),
         canonical=esc(base_url + a.base_path),

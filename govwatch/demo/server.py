@@ -189,7 +189,7 @@ def search_document(version: Version, sample: Sample) -> dict[str, Any]:
             for o in orgs
         ],
         "public_timestamp": content_store_time(version.public_updated_at),
-        "title": a.title,
+        "title": version.title,
         "updated_at": content_store_time(version.updated_at),
     }
 
