@@ -13,7 +13,9 @@ def main(argv: list[str]) -> int:
     wanted = argv or names
     unknown = set(wanted) - set(names)
     if unknown:
-        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(names)}", file=sys.stderr)
+        print(
+            f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(names)}", file=sys.stderr
+        )
         return 2
     for name in wanted:
         print(f"\n=== {name} ===", flush=True)

@@ -31,7 +31,10 @@ BODY_BYTES = 5000
 
 def _settings(broker: EmbeddedBroker, db: Path, prefix: str) -> Settings:
     settings = load_settings(None, env={}, db_path=db)
-    return replace(settings, kafka=replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers, topic_prefix=prefix))
+    return replace(
+        settings,
+        kafka=replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers, topic_prefix=prefix),
+    )
 
 
 def _payload(i: int) -> bytes:
@@ -68,7 +71,9 @@ def _loader_rate(settings: Settings, count: int) -> float:
     conn = connect_writer(settings.db_path)
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
-    consumer = DuckdbOffsetConsumer(settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id)
+    consumer = DuckdbOffsetConsumer(
+        settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+    )
     consumer.start()
     loader = AnnouncementLoader()
     seen = 0
@@ -90,7 +95,9 @@ def _latencies(settings: Settings, count: int) -> list[float]:
     conn = connect_writer(settings.db_path)
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
-    consumer = DuckdbOffsetConsumer(settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id)
+    consumer = DuckdbOffsetConsumer(
+        settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+    )
     consumer.start()
     visible: dict[str, float] = {}
     stop = threading.Event()
@@ -134,13 +141,17 @@ def main() -> None:
         raw = _raw_consume_rate(settings, MESSAGES)
         loaded = _loader_rate(settings, MESSAGES)
         print(f"raw kafka-python consume: {raw:8.0f} msg/s  (floor; {MESSAGES} x ~5 KB)")
-        print(f"loader Kafka → DuckDB:    {loaded:8.0f} msg/s  = {loaded / raw:.0%} of raw (target ≥ 50%, ≥ 2000/s)")
+        print(
+            f"loader Kafka → DuckDB:    {loaded:8.0f} msg/s  = {loaded / raw:.0%} of raw (target ≥ 50%, ≥ 2000/s)"
+        )
         latency_settings = _settings(broker, Path(tmp) / "latency.duckdb", "latency")
         ensure_topics(latency_settings.kafka)
         lat = sorted(_latencies(latency_settings, LATENCY_MESSAGES))
         p50 = statistics.median(lat)
         p95 = lat[int(len(lat) * 0.95) - 1]
-        print(f"produce → row visible:    p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   ({len(lat)} messages)")
+        print(
+            f"produce → row visible:    p50 {p50 * 1000:6.1f} ms   p95 {p95 * 1000:6.1f} ms   ({len(lat)} messages)"
+        )
 
 
 if __name__ == "__main__":

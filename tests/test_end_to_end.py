@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -29,7 +30,7 @@ def _settings(server: SampleServer, tmp_path: Path) -> Settings:
     return demo_settings(server.base_url, tmp_path / "govwatch.duckdb", sample_sources(server.base_url))
 
 
-def _one(db: Path, sql: str) -> object:
+def _one(db: Path, sql: str) -> Any:
     conn = duckdb.connect(str(db), read_only=True)
     try:
         row = conn.execute(sql).fetchone()
@@ -58,13 +59,13 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
     assert (
         _one(db, "select count(*) from figures where kind = 'money' and value = 2e9 and currency = 'GBP'")
         >= 1
-    )  # type: ignore[operator]
+    )
     # Mangled pages are repaired and say so.
     assert _one(db, "select count(*) from announcements where body_text like '%鈥%'") == 0
     assert (
         _one(db, "select count(*) from announcements where json_array_length(repairs) > 0")
         >= expected["mangled"]
-    )  # type: ignore[operator]
+    )
     # Alerts for new MoUs went to the file channel, one per matching document.
     alerts_path = Path(settings.subscriptions[0].channel.removeprefix("file:"))
     lines = [json.loads(line) for line in alerts_path.read_text().splitlines()]
@@ -109,7 +110,7 @@ def test_updated_articles_become_version_two_and_alert_only_when_newly_matching(
         )
         == 0
     )
-    new_alerts = _one(db, "select count(*) from alerts") - alerts_before  # type: ignore[operator]
+    new_alerts = _one(db, "select count(*) from alerts") - alerts_before
     newly_matching = _one(
         db,
         """
