@@ -79,6 +79,11 @@ def settings_from(config: Path | None, db: Path | None) -> Settings:
     return load_settings(config, db_path=db)
 
 
+def _drop_import_noise(record: logging.LogRecord) -> bool:
+    """Beam warns on import about optional Google Cloud clients that govwatch never uses."""
+    return not (record.name == "root" and str(record.msg).startswith("apitools not found"))
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"govwatch {__version__}")
@@ -99,6 +104,8 @@ def main_options(
     _state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_drop_import_noise)
     if not debug:
         for noisy in ("kafka", "apache_beam", "trafilatura", "htmldate", "httpx"):
             logging.getLogger(noisy).setLevel(logging.ERROR if not verbose else logging.WARNING)
