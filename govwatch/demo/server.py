@@ -87,6 +87,15 @@ class Resource:
         return '"' + hashlib.sha1(self.body).hexdigest()[:20] + '"'
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server that logs a dropped connection instead of printing a traceback to stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        log.debug("sample server: request from %s failed", client_address, exc_info=True)
+
+
 class SearchQueryError(ValueError):
     """A Search API request the real API would refuse with 422."""
 
@@ -315,6 +324,8 @@ class SampleServer:
     def __init__(
         self, *, sample: Sample | None = None, phase: int = 1, host: str = "127.0.0.1", port: int = 0
     ):
+        if phase not in PHASES:
+            raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
         self.sample = sample or bundled_sample()
         self._host = host
         self._port = port
@@ -324,7 +335,7 @@ class SampleServer:
         self._statuses: Counter[int] = Counter()
         self._sites: dict[int, dict[str, Resource]] = {}
         self._search_docs: dict[int, list[dict[str, Any]]] = {}
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -342,8 +353,7 @@ class SampleServer:
 
     def start(self) -> SampleServer:
         """Bind, render every phase for the bound address, and serve from a daemon thread."""
-        self._httpd = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietHTTPServer((self._host, self._port), _make_handler(self))
         for phase in PHASES:
             self._sites[phase] = _render_site(self.sample, phase, self.base_url)
             self._search_docs[phase] = [

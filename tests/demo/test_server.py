@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -270,6 +272,19 @@ def test_phase_two_moves_updated_entries_in_feeds() -> None:
 def test_set_phase_refuses_unknown_phases(server: SampleServer) -> None:
     with pytest.raises(ValueError, match="phase"):
         server.set_phase(3)
+    with pytest.raises(ValueError, match="phase"):
+        SampleServer(phase=0)
+
+
+def test_a_dropped_connection_stays_off_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    with SampleServer() as fresh:
+        host, port = fresh.base_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as conn:
+            conn.sendall(b"GET /government/organisations/cabinet-office.atom HTTP/1.1\r\nHost: x\r\n")
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not FIN
+        with httpx.Client(timeout=10) as http:
+            assert http.get(fresh.feed_urls()[0]).status_code == 200
+    assert capfd.readouterr().err == ""
 
 
 def test_sample_sources_cover_each_feed_once(server: SampleServer) -> None:
