@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,9 @@ def test_phase_two_changes_only_updated_announcements_and_records_the_change() -
             continue
         assert second.number == 2
         assert second.body != first.body or second.organisations != first.organisations
-        assert second.public_updated_at > first.public_updated_at
+        assert datetime.fromisoformat(second.public_updated_at) > datetime.fromisoformat(
+            first.public_updated_at
+        )
         assert second.change_history[0] == (a.update.public_updated_at, a.update.note)
         item = render_content_item(second, bundled_sample(), BASE_URL)
         assert item["content_id"] == a.content_id
