@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 JSON_ACCEPT = "application/json"
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+_GOVUK_CONTENT_ID = re.compile(
+    r"<meta\s+name=[\"']govuk:content-id[\"']\s+content=[\"']([0-9a-f-]{36})[\"']", re.IGNORECASE
+)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
 
 
@@ -112,13 +115,14 @@ def fetch_article(
         reason = f"{ref.link}: served as {page.content_type}, not an HTML page"
         log.warning("skip %s: %s", ref.link, reason)
         return SourceFailure(source=source, url=ref.link, stage="article", reason=reason, retryable=False)
+    payload = decode_html(page)
     return _versioned(
         ref,
         source=source,
-        doc_id=ref.url,
+        doc_id=(_govuk_content_id(payload) if prefer_content_api else None) or ref.url,
         updated_at=ref.updated_at,
         payload_kind="html",
-        payload=decode_html(page),
+        payload=payload,
         withdrawn=False,
         checkpoint=checkpoint,
     )
@@ -141,6 +145,16 @@ def decode_html(page: HttpResult) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return page.content.decode("cp1252", errors="replace")
+
+
+def _govuk_content_id(page: str) -> str | None:
+    """GOV.UK pages name their content_id in a meta tag; using it keeps one id whichever way we fetched.
+
+    >>> _govuk_content_id('<meta name="govuk:content-id" content="5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11">')
+    '5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11'
+    """
+    match = _GOVUK_CONTENT_ID.search(page[:20000])
+    return match.group(1) if match else None
 
 
 def payload_hash(payload: str) -> str:

@@ -16,7 +16,8 @@ import random
 import socket
 import threading
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin
@@ -24,6 +25,12 @@ from urllib.parse import urljoin
 import httpx
 
 from govwatch.config import HttpSettings
+from govwatch.connectors.decoding import (
+    ACCEPT_ENCODING,
+    BodyTooLargeError,
+    UnsupportedEncodingError,
+    decode_body,
+)
 from govwatch.connectors.http_errors import (
     BlockedUrlError,
     ConnectionFailedError,
@@ -151,7 +158,7 @@ class HttpClient:
                 write=settings.read_timeout_s,
                 pool=settings.total_timeout_s,
             ),
-            headers={"User-Agent": user_agent},
+            headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             limits=httpx.Limits(max_connections=max(1, settings.max_concurrency)),
         )
 
@@ -311,21 +318,32 @@ class HttpClient:
     def _read_body(
         self, url: str, response: httpx.Response, deadline: float, *, limit: int, truncate: bool
     ) -> bytes:
-        """Stream the decoded body, stopping at `limit` bytes and at the total deadline."""
-        body = bytearray()
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > limit:
-                if truncate:
-                    return bytes(body[:limit])
-                raise ResponseTooLargeError(
-                    f"{url}: body is over the {limit}-byte cap; not read further", url=url
-                )
+        """Stream and decode the body, stopping at `limit` decoded bytes and at the total deadline.
+
+        Raw bytes are read and inflated here (not by httpx) so a compressed body is never inflated far
+        beyond the cap; `truncate` keeps the first `limit` bytes instead of failing (for error pages).
+        """
+        encoding = response.headers.get("content-encoding", "")
+        try:
+            return decode_body(self._raw_until(url, response, deadline), encoding=encoding, limit=limit)
+        except BodyTooLargeError as exc:
+            if truncate:
+                return b""
+            raise ResponseTooLargeError(
+                f"{url}: body is over the {limit}-byte cap; not read further", url=url
+            ) from exc
+        except UnsupportedEncodingError as exc:
+            raise ConnectionFailedError(f"{url}: {exc}", url=url) from exc
+        except zlib.error as exc:
+            raise ConnectionFailedError(f"{url}: corrupt {encoding} body ({exc})", url=url) from exc
+
+    def _raw_until(self, url: str, response: httpx.Response, deadline: float) -> Iterator[bytes]:
+        for chunk in response.iter_raw():
+            yield chunk
             if time.monotonic() > deadline:
                 raise FetchTimeoutError(
                     f"{url}: not finished within {self._settings.total_timeout_s}s total", url=url
                 )
-        return bytes(body)
 
 
 def _charset_of(params: str) -> str | None:

@@ -216,6 +216,18 @@ def test_unusable_content_api_answer_falls_back_to_the_html_page(world: Any) -> 
     assert found[0].id == "https://www.gov.uk" + NEWS + OPENAI
 
 
+def test_html_fallback_keeps_the_content_id_named_by_the_page(world: Any) -> None:
+    world.standard()
+    world.server.route("/api/content" + NEWS + OPENAI, world.reply(status=403))
+    page = (
+        b'<html><head><meta name="govuk:content-id" content="5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11">'
+        b"</head><body><main>text</main></body></html>"
+    )
+    world.server.route(NEWS + OPENAI, world.reply(body=page))
+    found = docs(world.poll())
+    assert (found[0].id, found[0].payload_kind) == ("5e1cd2b0-7d25-4d0c-a9c4-5b7c1f4a0e11", "html")
+
+
 def test_failing_source_backs_off_until_due_unless_forced(world: Any) -> None:
     world.server.route(FEED_PATH, world.reply(status=503))
     now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
