@@ -311,6 +311,8 @@ def _not_modified(headers: Any, resource: Resource) -> bool:
             since = parsedate_to_datetime(if_modified_since)
         except (TypeError, ValueError):
             return False
+        if since.tzinfo is None:  # "-0000" means UTC with no claim about local time
+            since = since.replace(tzinfo=UTC)
         return resource.last_modified.replace(microsecond=0) <= since
     return False
 

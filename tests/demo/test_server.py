@@ -187,6 +187,9 @@ def test_conditional_get_answers_304_on_etag_or_last_modified(
     older = client.get(
         url, headers={"If-Modified-Since": format_datetime(datetime(2024, 1, 1, tzinfo=UTC), usegmt=True)}
     )
+    minus_zero = client.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 -0000"})
+    garbage = client.get(url, headers={"If-Modified-Since": "yesterday"})
+    assert (minus_zero.status_code, garbage.status_code) == (200, 200)
     assert (by_etag.status_code, by_date.status_code) == (304, 304)
     assert by_etag.content == b""
     assert (stale.status_code, older.status_code) == (200, 200)
