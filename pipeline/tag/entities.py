@@ -175,7 +175,9 @@ _GOVERNMENT = re.compile(
 )
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
-_LOCAL_GOVERNMENT = re.compile(r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I)
+_LOCAL_GOVERNMENT = re.compile(
+    r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -238,9 +240,9 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         lexicon.programme_suffixes,
         lexicon.tool_nouns,
     )
-    for match in patterns.organisation.finditer(text):
+    for match in (*patterns.organisation_of.finditer(text), *patterns.organisation.finditer(text)):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
-        if name:
+        if " " in name:
             add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=name))
     for mention in _people(text, lexicon, mentions, self_party):
         add(mention)
@@ -404,6 +406,7 @@ def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Patte
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     organisation: re.Pattern[str]
+    organisation_of: re.Pattern[str]
     programme: re.Pattern[str]
     tool: re.Pattern[str]
 
@@ -420,19 +423,24 @@ def _patterns(
 
     link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     words = rf"(?:{_CAPWORD}[ \t\u00a0]+{link}){{1,5}}"
-    org = (
-        rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
-        rf"|(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}"
+    org = rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
+    org_of = (
+        rf"(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_CAPWORD}){{0,3}}(?![\w-])"
     )
     programme = rf"(?<![\w-]){words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){{0,3}})[’'”\"]"
     nouns = trie_regex(tool_nouns)
     tool = (
-        rf"{quoted.format(g='name')},?[ \t\u00a0]+(?:[\w’'-]+[ \t\u00a0]+){{0,4}}?(?:{nouns})(?![\w-])"
+        rf"{quoted.format(g='name')},?[ \t\u00a0]+(?:[\w’'-]+[ \t\u00a0]+){{0,6}}?(?:{nouns})(?![\w-])"
         rf"|(?:{nouns})[ \t\u00a0]+(?:[a-z]+[ \t\u00a0]+){{0,2}}?{quoted.format(g='name2')}"
     )
-    return _Patterns(organisation=re.compile(org), programme=re.compile(programme), tool=re.compile(tool))
+    return _Patterns(
+        organisation=re.compile(org),
+        organisation_of=re.compile(org_of),
+        programme=re.compile(programme),
+        tool=re.compile(tool),
+    )
 
 
 def _free_start(taken: bytearray, start: int, end: int) -> int:
@@ -448,7 +456,9 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     while True:
         space = text.find(" ", start, end)
         word = text[start:space]
-        if space == -1 or (word not in LEADING_STOPWORDS and word not in _LINKS and not word.endswith(("’s", "'s"))):
+        if space == -1 or (
+            word not in LEADING_STOPWORDS and word not in _LINKS and not word.endswith(("’s", "'s"))
+        ):
             break
         start = space + 1
         while start < end and text[start] in " \u00a0":

@@ -394,3 +394,9 @@ IRREGULAR_PLURALS = frozenset(
         "aircraft",
     }
 )
+
+# Plural-looking nouns that modify the next noun ("5 skills centres", "3 data centres").
+PLURAL_MODIFIERS = frozenset(
+    "skills sales systems services sports arts savings operations communications electronics economics "
+    "physics robotics telecommunications data news police staff".split()
+)

@@ -22,6 +22,7 @@ from govwatch.pipeline.tag.figure_words import (
     LABEL_WORDS,
     MONTHS,
     MULTIPLIERS,
+    PLURAL_MODIFIERS,
     PER_YEAR_WORDS,
     QUALIFIERS,
 )
@@ -261,13 +262,15 @@ def _count_unit(text: str, position: int, limit: int) -> tuple[str | None, int]:
     if plural is None:
         word, end = tokens[0]
         return (None, position) if not word.islower() else (word, end)
-    if plural + 1 < len(tokens) and _is_plural(tokens[plural + 1][0]):
+    if plural + 1 < len(tokens) and tokens[plural][0].lower() in PLURAL_MODIFIERS:
         plural += 1
     return " ".join(word for word, _ in tokens[: plural + 1]), tokens[plural][1]
 
 
 def _is_plural(word: str) -> bool:
     lowered = word.lower()
+    if word.isupper():  # "NHS", "GPS": acronyms are not plurals
+        return False
     return lowered in IRREGULAR_PLURALS or (
         lowered.endswith("s") and not lowered.endswith("ss") and len(word) > 2
     )

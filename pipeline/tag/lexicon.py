@@ -203,7 +203,7 @@ def _mixed_pattern(words: Iterable[str]) -> re.Pattern[str]:
 def _word_pattern(words: Iterable[str], *, fold: bool = False) -> re.Pattern[str]:
     """A whole-word pattern for the given words (longest match first), case-folded when asked."""
     body = trie_regex(list(words)) or "(?!x)x"
-    return re.compile(r"(?<![\w-])(?:" + body + r")(?![\w-])", re.IGNORECASE if fold else 0)
+    return re.compile(r"(?<![\w.@/-])(?:" + body + r")(?![\w-]|\.\w)", re.IGNORECASE if fold else 0)
 
 
 def trie_regex(words: Iterable[str]) -> str:

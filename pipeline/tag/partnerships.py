@@ -48,7 +48,6 @@ _SUBJECT_GAP = re.compile(
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?", re.IGNORECASE)
 _LIST_OPENERS = re.compile(r"\b(between|with|by|to|from|in)\s+(?:the\s+)?", re.IGNORECASE)
 _SELF_WORDS = re.compile(r"\b(?:we|We)\b")
-_ANAPHOR = re.compile(r"\b(?:the|this|that|these|our|its|their|under)\s+(?:new\s+|\S+\s+)?$", re.IGNORECASE)
 _SIGN_WORD = re.compile(r"\b(?:signed|signing|sign|signs|inked|inks|co-signed)\b", re.IGNORECASE)
 _MONEY_MARK = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros)\b")
 _DATE = re.compile(
@@ -126,17 +125,16 @@ def _read_sentence(
         return
     status = _status(text, sentence, lexicon)
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
-    if kind == "investment" and (all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)):
+    if kind == "investment" and (
+        all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)
+    ):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     target = _matching(agreements, kind, parties)
     if target is None:
-        anaphoric = (
-            _ANAPHOR.search(text, max(sentence.start, anchor.start() - 20), anchor.start()) is not None
-        )
-        if parties and status is not None and not (anaphoric and not _opens_list(text, sentence, anchor)):
+        if status is not None and parties and _may_create(kind, parties, self_party):
             target = _Agreement(kind=kind, parties=[])
             agreements.append(target)
         else:
@@ -270,9 +268,16 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     return [m.party for m in reversed(chosen) if m.party is not None]
 
 
-def _opens_list(text: str, sentence: Sentence, anchor: re.Match[str]) -> bool:
-    """Tell whether the agreement word is followed by "between"/"with" (a definite description)."""
-    return re.match(r"\s+(?:between|with)\b", text[anchor.end() : sentence.end]) is not None
+def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
+    """Tell whether a mention's parties are enough for a new agreement.
+
+    An agreement needs a party besides the publisher: "a new partnership between government and
+    industry" names only the government. An agency's own framework or contract is the exception
+    ("Crown Commercial Service has launched a framework agreement"), a government's is not.
+    """
+    if any(party != self_party for party in parties):
+        return True
+    return kind in FUNDED_KINDS and not self_party.endswith("Government")
 
 
 def _matching(agreements: list[_Agreement], kind: str, parties: list[str]) -> _Agreement | None:
