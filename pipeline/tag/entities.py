@@ -9,166 +9,28 @@ is not available to later ones, so "London" in "Imperial College London" is not 
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
-from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.figure_words import word_set
+from govwatch.pipeline.tag.lexicon import Lexicon, trie_regex
+from govwatch.pipeline.tag.mentions import CAPWORD, Mention, sentence_at
+from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
 
 DEFAULT_SELF_PARTY = "UK Government"
 
 # Capitalised words that start sentences or headings rather than names.
-LEADING_STOPWORDS = frozenset(
-    {
-        "The",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Today",
-        "Under",
-        "With",
-        "Through",
-        "In",
-        "As",
-        "A",
-        "An",
-        "Our",
-        "Its",
-        "Their",
-        "New",
-        "Both",
-        "Each",
-        "Every",
-        "And",
-        "But",
-        "For",
-        "From",
-        "By",
-        "On",
-        "At",
-        "To",
-        "Also",
-        "It",
-        "We",
-        "He",
-        "She",
-        "They",
-        "Now",
-        "Meanwhile",
-        "Since",
-        "After",
-        "Before",
-        "Following",
-        "Across",
-        "Read",
-        "Find",
-        "More",
-        "Yesterday",
-        "Alongside",
-        "While",
-        "Building",
-        "Backed",
-        "Announcing",
-        "Speaking",
-        "Once",
-        "When",
-        "If",
-        "Where",
-        "His",
-        "Her",
-        "Last",
-        "Next",
-        "Funding",
-        "All",
-        "Over",
-        "Up",
-        "Some",
-        "Other",
-        "Latest",
-        "Further",
-        "Several",
-        "Many",
-    }
+LEADING_STOPWORDS = word_set(
+    "A Across After All Alongside Also An And Announcing As At Backed Before Both Building But By "
+    "Each Every Find Following For From Funding Further He Her His If In It Its Last Latest Many "
+    "Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some Speaking That The "
+    "Their These They This Those Through To Today Under Up We When Where While With Yesterday"
 )
 # Words that cannot be part of a person's name.
-NAME_STOPWORDS = frozenset(
-    {
-        "The",
-        "Today",
-        "Government",
-        "Minister",
-        "Secretary",
-        "Department",
-        "Office",
-        "University",
-        "Institute",
-        "Said",
-        "Chief",
-        "Executive",
-        "Officer",
-        "Director",
-        "Chair",
-        "President",
-        "Council",
-        "Agency",
-        "Centre",
-        "Trust",
-        "Fund",
-        "Plan",
-        "Strategy",
-        "Programme",
-        "Technology",
-        "Science",
-        "Innovation",
-        "Digital",
-        "National",
-        "Royal",
-        "British",
-        "State",
-        "Prime",
-        "Deputy",
-        "Group",
-        "This",
-        "Under",
-        "With",
-        "And",
-        "For",
-        "Of",
-        "In",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Notes",
-        "Editors",
-        "Email",
-        "Media",
-        "Enquiries",
-    }
-)
-_ROLE_HEADS = r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
-_CAPWORD = rf"(?!{_ROLE_HEADS})[A-Z][\w&’'-]*"
-_NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _GOVERNMENT = re.compile(
     r"(?<![\w-])(?:(?:the|The)[ \t\u00a0]+)?(?:(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?(?P<word>[Gg]overnment)(?![\w-])"
     r"(?:[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z][\w]+(?:[ \t\u00a0][A-Z][\w]+){0,3}))?"
@@ -178,21 +40,6 @@ _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Mention:
-    """One occurrence of a named thing; `party` is the name it takes as a party to an agreement."""
-
-    kind: str
-    name: str
-    start: int
-    end: int
-    party: str | None = None
-    role: str | None = None
-    title: str | None = None
-    organisation: str | None = None
-    country: bool = False
 
 
 def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
@@ -244,7 +91,7 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if " " in name:
             add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=name))
-    for mention in _people(text, lexicon, mentions, self_party):
+    for mention in find_people(text, lexicon, mentions, self_party):
         add(mention)
     for match in patterns.programme.finditer(text):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
@@ -297,14 +144,6 @@ def mentions_to_entities(
     return tuple(entities.values())
 
 
-def sentence_at(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence | None:
-    """Return the sentence that contains `position`, given the sorted sentence starts."""
-    index = bisect.bisect_right(starts, position) - 1
-    if index >= 0 and sentences[index].start <= position < sentences[index].end:
-        return sentences[index]
-    return None
-
-
 def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
     """Yield government mentions: "the government" is the publisher's, "the French government" France's."""
     for match in _GOVERNMENT.finditer(text):
@@ -344,65 +183,6 @@ def _country_place(lexicon: Lexicon, word: str) -> str | None:
     return place.name if place is not None and place.country else None
 
 
-def _people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:
-    """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
-    ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
-    starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
-    pattern = _person_pattern(lexicon.roles, lexicon.name_titles)
-    for match in pattern.finditer(text):
-        name_group = "name" if match["name"] is not None else "name2"
-        role_group = "role" if match["role"] is not None else "role2"
-        name = _clean_name(match[name_group], lexicon.name_titles)
-        if name is None:
-            continue
-        role = match[role_group]
-        title = role.split(" of ")[0].split(" at ")[0].strip(" ,") if role_group == "role2" else role
-        organisation: Mention | None = None
-        if role_group == "role":
-            for gap in (1, 3, 4):  # "OpenAI CEO", "OpenAI’s CEO"
-                organisation = organisation or ends.get(match.start("role") - gap)
-        else:
-            organisation = starts.get(match.end("role2"))
-            role = text[match.start("role2") : organisation.end] if organisation is not None else title
-        party = organisation.party if organisation is not None else None
-        if party is None and any(word in role for word in lexicon.government_roles):
-            party = self_party
-        if role_group == "role" and organisation is not None:
-            role = text[organisation.start : match.end("role")]
-        yield Mention(
-            kind="person",
-            name=name,
-            start=match.start(name_group),
-            end=match.end(name_group),
-            role=role,
-            title=title,
-            organisation=party,
-            party=party,
-        )
-
-
-def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
-    """Check a candidate name: at least two words, none of them a stop word; None when it is no name."""
-    words = raw.split()
-    if len(words) < 2 or any(w in NAME_STOPWORDS for w in words if w not in titles):
-        return None
-    return " ".join(words)
-
-
-@functools.lru_cache(maxsize=8)
-def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Pattern[str]:
-    from govwatch.pipeline.tag.lexicon import trie_regex
-
-    role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_CAPWORD}){{0,5}})?"
-    title = rf"(?:(?:{trie_regex(titles)})\.?[ \t\u00a0]+)"
-    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,2}})"
-    org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
-    return re.compile(
-        rf"(?<![\w-])(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"
-        rf"|(?<![\w-])(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     organisation: re.Pattern[str]
@@ -419,14 +199,12 @@ def _patterns(
     tool_nouns: tuple[str, ...],
 ) -> _Patterns:
     """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
-    from govwatch.pipeline.tag.lexicon import trie_regex
-
     link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
-    words = rf"(?:{_CAPWORD}[ \t\u00a0]+{link}){{1,5}}"
+    words = rf"(?:{CAPWORD}[ \t\u00a0]+{link}){{1,5}}"
     org = rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     org_of = (
-        rf"(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_CAPWORD}"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_CAPWORD}){{0,3}}(?![\w-])"
+        rf"(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,3}}(?![\w-])"
     )
     programme = rf"(?<![\w-]){words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){{0,3}})[’'”\"]"

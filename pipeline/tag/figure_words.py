@@ -2,9 +2,20 @@
 number out as a figure.
 
 Kept apart from `figures.py` so that the grammar there stays short and the lists can grow on their own.
+Lists of single words are written as one string each, split at import.
 """
 
 from __future__ import annotations
+
+
+def word_set(words: str) -> frozenset[str]:
+    """Read a word list written as one string (compact to write and to review).
+
+    >>> sorted(word_set("b a  c"))
+    ['a', 'b', 'c']
+    """
+    return frozenset(words.split())
+
 
 # Currency marks and words -> ISO 4217 code.
 CURRENCY_MARKS = {"£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "GBP": "GBP", "USD": "USD", "EUR": "EUR"}
@@ -80,323 +91,48 @@ DURATION_UNITS = {
     "decades": "decades",
 }
 
-MONTHS = frozenset(
-    {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    }
+MONTHS = word_set(
+    "apr april aug august dec december feb february jan january jul july jun june mar march may nov "
+    "november oct october sep sept september"
 )
 
 # A number straight after one of these is a label, not a quantity ("section 12", "Phase 2").
-LABEL_WORDS = frozenset(
-    {
-        "section",
-        "sections",
-        "clause",
-        "paragraph",
-        "article",
-        "part",
-        "chapter",
-        "phase",
-        "round",
-        "tier",
-        "level",
-        "wave",
-        "stage",
-        "page",
-        "pages",
-        "schedule",
-        "annex",
-        "figure",
-        "table",
-        "version",
-        "no",
-        "number",
-        "step",
-        "item",
-        "rule",
-        "regulation",
-        "grade",
-        "year",
-        "years",
-        "week",
-        "day",
-        "room",
-        "line",
-        "lines",
-        "box",
-        "option",
-        "band",
-        "route",
-        "question",
-        "principle",
-        "pillar",
-        "priority",
-        "covid",
-        "gpt",
-        "windows",
-        "top",
-        "generation",
-        "cohort",
-        "floor",
-        "platform",
-        "unit",
-        "issue",
-        "series",
-        "model",
-        "category",
-        "class",
-        "type",
-        "case",
-        "scenario",
-        "lot",
-        "lots",
-        "ward",
-        "area",
-        "zone",
-        "release",
-        "v",
-        "key",
-        "edition",
-        "season",
-        "tranche",
-    }
+LABEL_WORDS = word_set(
+    "annex area article band box case category chapter class clause cohort covid day edition figure "
+    "floor generation gpt grade issue item key level line lines lot lots model no number option page "
+    "pages paragraph part phase pillar platform principle priority question regulation release room "
+    "round route rule scenario schedule season section sections series stage step table tier top "
+    "tranche type unit v version ward wave week windows year years zone"
 )
 
 # Adjectives between a number and its noun that are not part of the unit ("2,000 new jobs").
-COUNT_ADJECTIVES = frozenset(
-    {
-        "new",
-        "additional",
-        "extra",
-        "more",
-        "further",
-        "other",
-        "different",
-        "highly",
-        "high",
-        "skilled",
-        "highly-skilled",
-        "high-skilled",
-        "high-paid",
-        "high-paying",
-        "well-paid",
-        "good",
-        "local",
-        "full-time",
-        "part-time",
-        "young",
-        "small",
-        "leading",
-        "major",
-        "key",
-        "separate",
-        "successful",
-        "innovative",
-        "specialist",
-        "qualified",
-        "talented",
-        "permanent",
-        "temporary",
-        "direct",
-        "indirect",
-        "british",
-        "existing",
-        "total",
-        "brand",
-        "cutting-edge",
-        "pioneering",
-        "individual",
-        "selected",
-        "shortlisted",
-        "funded",
-        "named",
-        "top",
-        "world-class",
-        "world-leading",
-        "ambitious",
-        "promising",
-        "early-career",
-        "senior",
-        "junior",
-        "frontline",
-        "front-line",
-        "eligible",
-        "expert",
-        "ai",
-        "fellow",
-        "groundbreaking",
-    }
+COUNT_ADJECTIVES = word_set(
+    "additional ai ambitious brand british cutting-edge different direct early-career eligible "
+    "existing expert extra fellow front-line frontline full-time funded further good groundbreaking "
+    "high high-paid high-paying high-skilled highly highly-skilled indirect individual innovative "
+    "junior key leading local major more named new other part-time permanent pioneering promising "
+    "qualified selected senior separate shortlisted skilled small specialist successful talented "
+    "temporary top total well-paid world-class world-leading young"
 )
 
 # Words that cannot be the noun of a count.
-COUNT_STOPWORDS = frozenset(
-    {
-        "of",
-        "to",
-        "the",
-        "and",
-        "in",
-        "on",
-        "per",
-        "a",
-        "an",
-        "by",
-        "for",
-        "from",
-        "with",
-        "at",
-        "or",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "has",
-        "have",
-        "had",
-        "be",
-        "been",
-        "than",
-        "times",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-        "that",
-        "this",
-        "these",
-        "those",
-        "which",
-        "who",
-        "it",
-        "its",
-        "their",
-        "our",
-        "into",
-        "across",
-        "over",
-        "under",
-        "up",
-        "out",
-        "between",
-        "each",
-        "every",
-        "percent",
-        "cent",
-        "million",
-        "billion",
-        "thousand",
-        "trillion",
-        "so",
-        "but",
-        "not",
-        "if",
-        "when",
-        "where",
-        "while",
-        "also",
-        "more",
-        "less",
-        "fewer",
-        "about",
-        "around",
-        "x",
-        "mb",
-        "gb",
-        "tb",
-        "km",
-        "mph",
-        "kg",
-        "st",
-        "nd",
-        "rd",
-        "th",
-        "then",
-        "there",
-        "they",
-        "we",
-        "you",
-        "he",
-        "she",
-        "all",
-        "can",
-        "could",
-        "would",
-        "should",
-        "may",
-        "might",
-        "must",
-        "do",
-        "does",
-        "did",
-        "said",
-        "says",
-        "since",
-        "until",
-        "after",
-        "before",
-        "during",
-        "including",
-        "such",
-        "like",
-        "onwards",
-        "o'clock",
-        "ago",
-        "later",
-        "earlier",
-    }
+COUNT_STOPWORDS = word_set(
+    "a a.m about across after ago all also am an and are around as at be been before between billion "
+    "but by can cent could did do does during each earlier every fewer for from gb had has have he if "
+    "in including into is it its kg km later less like may mb might million more mph must nd not "
+    "o'clock of on onwards or our out over p.m per percent pm rd said says she should since so st "
+    "such tb th than that the their then there these they this those thousand times to trillion under "
+    "until up was we were when where which while who will with would x you"
 )
 
 # Plural nouns that do not end in "s" ("1.5 million people", "100 staff").
-IRREGULAR_PLURALS = frozenset(
-    {
-        "people",
-        "children",
-        "staff",
-        "men",
-        "women",
-        "personnel",
-        "police",
-        "workforce",
-        "data",
-        "media",
-        "alumni",
-        "criteria",
-        "crew",
-        "cattle",
-        "youth",
-        "sheep",
-        "fish",
-        "aircraft",
-    }
+IRREGULAR_PLURALS = word_set(
+    "aircraft alumni cattle children crew criteria data fish media men people personnel police sheep "
+    "staff women workforce youth"
 )
 
 # Plural-looking nouns that modify the next noun ("5 skills centres", "3 data centres").
-PLURAL_MODIFIERS = frozenset(
-    "skills sales systems services sports arts savings operations communications electronics economics "
-    "physics robotics telecommunications data news police staff".split()
+PLURAL_MODIFIERS = word_set(
+    "arts communications data economics electronics news operations physics police robotics sales "
+    "savings services skills sports staff systems telecommunications"
 )

@@ -22,8 +22,8 @@ from govwatch.pipeline.tag.figure_words import (
     LABEL_WORDS,
     MONTHS,
     MULTIPLIERS,
-    PLURAL_MODIFIERS,
     PER_YEAR_WORDS,
+    PLURAL_MODIFIERS,
     QUALIFIERS,
 )
 from govwatch.pipeline.tag.sentences import Sentence

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
-from govwatch.pipeline.tag.entities import Mention
 from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.sentences import Sentence
 
 STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")

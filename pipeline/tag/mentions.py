@@ -1,0 +1,41 @@
+"""Mentions: where a named thing occurs in the text, shared by entity, people and agreement finding."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from govwatch.pipeline.tag.sentences import Sentence
+
+# Words that open a person's role and so cannot be part of an organisation's name.
+ROLE_HEADS = (
+    r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|"
+    r"Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
+)
+# A capitalised word of a name, never crossing a line break.
+CAPWORD = rf"(?!{ROLE_HEADS})[A-Z][\w&’'-]*"
+SPACE = r"[ \t\u00a0]"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Mention:
+    """One occurrence of a named thing; `party` is the name it takes as a party to an agreement."""
+
+    kind: str
+    name: str
+    start: int
+    end: int
+    party: str | None = None
+    role: str | None = None
+    title: str | None = None
+    organisation: str | None = None
+    country: bool = False
+
+
+def sentence_at(sentences: Sequence[Sentence], starts: Sequence[int], position: int) -> Sentence | None:
+    """Return the sentence that contains `position`, given the sorted sentence starts."""
+    index = bisect.bisect_right(starts, position) - 1
+    if index >= 0 and sentences[index].start <= position < sentences[index].end:
+        return sentences[index]
+    return None

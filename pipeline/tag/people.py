@@ -1,0 +1,85 @@
+"""Find people introduced by a role: "Technology Secretary Peter Kyle", "Sam Altman, CEO of OpenAI".
+
+A name alone is not enough (too many capitalised phrases look like names); a role from the lexicon must
+stand right before it, or follow it after a comma. An organisation mention right before the role
+("OpenAI CEO") or after "of"/"at" ("CEO of OpenAI") becomes the person's party; government roles
+(Secretary, Minister, Chancellor) sign for the publishing government.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from govwatch.pipeline.tag.figure_words import word_set
+from govwatch.pipeline.tag.lexicon import Lexicon, trie_regex
+from govwatch.pipeline.tag.mentions import CAPWORD, Mention
+
+NAME_STOPWORDS = word_set(
+    "Agency And April August British Centre Chair Chief Council December Department Deputy Digital "
+    "Director Editors Email Enquiries Executive February For Friday Fund Government Group In "
+    "Innovation Institute January July June March May Media Minister Monday National Notes November "
+    "October Of Office Officer Plan President Prime Programme Royal Said Saturday Science Secretary "
+    "September State Strategy Sunday Technology The This Thursday Today Trust Tuesday Under "
+    "University Wednesday With"
+)
+
+_NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+
+
+def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:
+    """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
+    ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
+    starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
+    pattern = _person_pattern(lexicon.roles, lexicon.name_titles)
+    for match in pattern.finditer(text):
+        name_group = "name" if match["name"] is not None else "name2"
+        role_group = "role" if match["role"] is not None else "role2"
+        name = _clean_name(match[name_group], lexicon.name_titles)
+        if name is None:
+            continue
+        role = match[role_group]
+        title = role.split(" of ")[0].split(" at ")[0].strip(" ,") if role_group == "role2" else role
+        organisation: Mention | None = None
+        if role_group == "role":
+            for gap in (1, 3, 4):  # "OpenAI CEO", "OpenAI’s CEO"
+                organisation = organisation or ends.get(match.start("role") - gap)
+        else:
+            organisation = starts.get(match.end("role2"))
+            role = text[match.start("role2") : organisation.end] if organisation is not None else title
+        party = organisation.party if organisation is not None else None
+        if party is None and any(word in role for word in lexicon.government_roles):
+            party = self_party
+        if role_group == "role" and organisation is not None:
+            role = text[organisation.start : match.end("role")]
+        yield Mention(
+            kind="person",
+            name=name,
+            start=match.start(name_group),
+            end=match.end(name_group),
+            role=role,
+            title=title,
+            organisation=party,
+            party=party,
+        )
+
+
+def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
+    """Check a candidate name: at least two words, none of them a stop word; None when it is no name."""
+    words = raw.split()
+    if len(words) < 2 or any(w in NAME_STOPWORDS for w in words if w not in titles):
+        return None
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=8)
+def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Pattern[str]:
+    role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}})?"
+    title = rf"(?:(?:{trie_regex(titles)})\.?[ \t\u00a0]+)"
+    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,2}})"
+    org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
+    return re.compile(
+        rf"(?<![\w-])(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"
+        rf"|(?<![\w-])(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
+    )
