@@ -17,13 +17,20 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from govwatch.alerts.data import GBP_PER_UNIT
 from govwatch.alerts.records import AnnouncementFacts, Excerpt, Match, MoneyFact, Reason, Subscription
-from govwatch.alerts.text import find_keyword, keyword_pattern, keyword_words, organisation_keys, words
+from govwatch.alerts.text import (
+    find_keyword,
+    keyword_pattern,
+    keyword_words,
+    lowered,
+    organisation_keys,
+    words,
+)
 
 _PATTERN_CACHE_SIZE = 8192
 
@@ -91,6 +98,7 @@ def extract_facts(announcement: Mapping[str, Any]) -> AnnouncementFacts:
         tokens=words(title) | words(body),
         partnerships=partnerships,
         money=_money_facts(announcement.get("figures") or ()),
+        texts=(("title", title, lowered(title)), ("body_text", body, lowered(body))),
     )
 
 
@@ -100,6 +108,10 @@ def _describe_partnership(partnership: Mapping[str, Any]) -> dict[str, Any]:
         "parties": sorted(str(p) for p in partnership.get("parties") or ()),
         "status": partnership.get("status"),
     }
+
+
+def _partnership_order(value: Mapping[str, Any]) -> tuple[str, list[str], str]:
+    return str(value["kind"]), value["parties"], str(value["status"])
 
 
 def _partnership_excerpts(partnership: Mapping[str, Any]) -> tuple[Excerpt, ...]:
@@ -113,7 +125,7 @@ def _partnership_text(value: Mapping[str, Any]) -> str:
     )
 
 
-def _match_kinds(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
+def _match_kinds(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
     chosen = [p for p in facts.partnerships if p.get("kind") in sub.kinds]
     if not chosen:
         return None
@@ -122,12 +134,12 @@ def _match_kinds(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
         field="kinds",
         rule="kind in (" + ", ".join(sub.kinds) + ")",
         fact="; ".join(_partnership_text(v) for v in values),
-        value=sorted(values, key=repr),
+        value=sorted(values, key=_partnership_order),
         evidence=tuple(e for p in chosen for e in _partnership_excerpts(p)),
     )
 
 
-def _match_organisations(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
+def _match_organisations(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
     publishers = [o for o in facts.organisations if organisation_keys([o]) & sub.organisation_keys]
     parties: list[str] = []
     evidence: list[Excerpt] = []
@@ -155,7 +167,7 @@ def _match_organisations(sub: Subscription, facts: AnnouncementFacts) -> Reason 
     )
 
 
-def _match_topics(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
+def _match_topics(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
     hits = sorted(t for t in sub.topics if t.lower() in facts.topics)
     if not hits:
         return None
@@ -172,13 +184,20 @@ def _pattern(keyword: str) -> re.Pattern[str]:
     return keyword_pattern(keyword)
 
 
-def _match_keywords(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
+def _find(keyword: str, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Excerpt | None:
+    key = ("keyword", keyword)
+    if key not in memo:
+        present = all(word in facts.tokens for word in keyword_words(keyword))
+        memo[key] = find_keyword(_pattern(keyword), keyword, facts.texts) if present else None
+    found: Excerpt | None = memo[key]
+    return found
+
+
+def _match_keywords(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
     hits: list[str] = []
     evidence: list[Excerpt] = []
     for keyword in sub.keywords:
-        if not all(word in facts.tokens for word in keyword_words(keyword)):
-            continue
-        excerpt = find_keyword(_pattern(keyword), facts.title, facts.body_text)
+        excerpt = _find(keyword, facts, memo)
         if excerpt is not None:
             hits.append(keyword)
             evidence.append(excerpt)
@@ -193,7 +212,7 @@ def _match_keywords(sub: Subscription, facts: AnnouncementFacts) -> Reason | Non
     )
 
 
-def _match_amount(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
+def _match_amount(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
     threshold = sub.min_amount_gbp
     if threshold is None:
         return None
@@ -211,7 +230,9 @@ def _match_amount(sub: Subscription, facts: AnnouncementFacts) -> Reason | None:
 
 def _match_where(sub: Subscription, facts: AnnouncementFacts) -> Reason:
     summary = {
-        "partnerships": sorted((_describe_partnership(p) for p in facts.partnerships), key=repr),
+        "partnerships": sorted(
+            (_describe_partnership(p) for p in facts.partnerships), key=_partnership_order
+        ),
         "max_gbp": max((round(m.gbp, 2) for m in facts.money), default=None),
     }
     return Reason(
@@ -222,31 +243,31 @@ def _match_where(sub: Subscription, facts: AnnouncementFacts) -> Reason:
     )
 
 
-def match_subscription(
-    sub: Subscription, facts: AnnouncementFacts, *, where_ok: bool = False
+_Check = Callable[[Subscription, AnnouncementFacts, dict[Any, Any]], Reason | None]
+_Plan = tuple[tuple[tuple[str, object], _Check], ...]
+_CHECKS: tuple[tuple[str, _Check], ...] = (
+    ("kinds", _match_kinds),
+    ("organisations", _match_organisations),
+    ("topics", _match_topics),
+    ("keywords", _match_keywords),
+    ("min_amount", _match_amount),
+)
+_MISSING = object()
+
+
+def _plan(sub: Subscription) -> _Plan:
+    """The subscription's active filters, each with the memo key its result is shared under."""
+    return tuple(((name, getattr(sub, name)), check) for name, check in _CHECKS if getattr(sub, name))
+
+
+def _apply(
+    sub: Subscription, plan: _Plan, rule: str, facts: AnnouncementFacts, where_ok: bool, memo: dict[Any, Any]
 ) -> Match | None:
-    """Apply one subscription to one announcement version; None when any of its filters fails.
-
-    Args:
-        sub: the subscription.
-        facts: the announcement, read by `extract_facts`.
-        where_ok: whether the subscription's `--where` predicate held (ignored when it has none).
-
-    Returns:
-        A `Match` with one reason per filter of the subscription, or None.
-    """
     reasons: list[Reason] = []
-    checks = (
-        (sub.kinds, _match_kinds),
-        (sub.organisation_keys, _match_organisations),
-        (sub.topics, _match_topics),
-        (sub.keywords, _match_keywords),
-        (sub.min_amount, _match_amount),
-    )
-    for active, check in checks:
-        if not active:
-            continue
-        reason = check(sub, facts)
+    for key, check in plan:
+        reason = memo.get(key, _MISSING)
+        if reason is _MISSING:
+            reason = memo[key] = check(sub, facts, memo)
         if reason is None:
             return None
         reasons.append(reason)
@@ -258,11 +279,29 @@ def match_subscription(
         return None
     return Match(
         subscription=sub.name,
-        rule=sub.rule,
+        rule=rule,
         announcement_id=facts.id,
         version=facts.version,
         reasons=tuple(reasons),
     )
+
+
+def match_subscription(
+    sub: Subscription, facts: AnnouncementFacts, *, where_ok: bool = False, memo: dict[Any, Any] | None = None
+) -> Match | None:
+    """Apply one subscription to one announcement version; None when any of its filters fails.
+
+    Args:
+        sub: the subscription.
+        facts: the announcement, read by `extract_facts`.
+        where_ok: whether the subscription's `--where` predicate held (ignored when it has none).
+        memo: results of filters already applied to this same announcement, keyed by the filter's values;
+            subscriptions that share a filter (many say `--kind mou`) then share its reason.
+
+    Returns:
+        A `Match` with one reason per filter of the subscription, or None.
+    """
+    return _apply(sub, _plan(sub), sub.rule, facts, where_ok, {} if memo is None else memo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,10 +314,13 @@ class MatchIndex:
     by_topic: Mapping[str, tuple[int, ...]]
     by_word: Mapping[str, tuple[int, ...]]
     always: tuple[int, ...]
+    plans: tuple[_Plan, ...] = ()
+    rules: tuple[str, ...] = ()
 
 
 def build_index(subscriptions: Sequence[Subscription]) -> MatchIndex:
-    """Index each subscription under its most selective filter (kinds, organisations, topics, keywords).
+    """Index each subscription under its most selective filter: organisations, else keywords (by their
+    first word), else kinds, else topics — the last two have few values, so many announcements share them.
 
     A subscription can only match when one value of that filter occurs in the announcement, because
     filters combine with AND; those with only `--min-amount` or `--where` are always checked.
@@ -289,14 +331,14 @@ def build_index(subscriptions: Sequence[Subscription]) -> MatchIndex:
     always: list[int] = []
     for i, sub in enumerate(subscriptions):
         first_words = [keyword_words(k)[:1] for k in sub.keywords]
-        if sub.kinds:
-            keys, table = sub.kinds, tables["kind"]
-        elif sub.organisation_keys:
+        if sub.organisation_keys:
             keys, table = tuple(sub.organisation_keys), tables["organisation"]
-        elif sub.topics:
-            keys, table = tuple(t.lower() for t in sub.topics), tables["topic"]
         elif sub.keywords and all(first_words):
             keys, table = tuple(w[0] for w in first_words), tables["word"]
+        elif sub.kinds:
+            keys, table = sub.kinds, tables["kind"]
+        elif sub.topics:
+            keys, table = tuple(t.lower() for t in sub.topics), tables["topic"]
         else:
             always.append(i)
             continue
@@ -310,6 +352,8 @@ def build_index(subscriptions: Sequence[Subscription]) -> MatchIndex:
         by_topic=frozen["topic"],
         by_word=frozen["word"],
         always=tuple(always),
+        plans=tuple(_plan(sub) for sub in subscriptions),
+        rules=tuple(sub.rule for sub in subscriptions),
     )
 
 
@@ -339,9 +383,10 @@ def match_announcement(
     _lookup(index.by_topic, facts.topics, candidates)
     _lookup(index.by_word, facts.tokens, candidates)
     matches: list[Match] = []
+    memo: dict[Any, Any] = {}
     for i in sorted(candidates):
         sub = index.subscriptions[i]
-        found = match_subscription(sub, facts, where_ok=sub.name in where_hits)
+        found = _apply(sub, index.plans[i], index.rules[i], facts, sub.name in where_hits, memo)
         if found is not None:
             matches.append(found)
     return tuple(matches)

@@ -92,7 +92,8 @@ class AnnouncementFacts:
 
     `organisation_keys` are slugs (and acronyms) of the publishing organisations, `party_keys` slugs of
     the partnership parties, `tokens` the lower-case words of title and body (so most keyword filters are
-    a set lookup). `partnerships` are the message's partnership objects, unchanged.
+    a set lookup). `partnerships` are the message's partnership objects, unchanged. `texts` holds
+    `(field, text, lower-cased text or None)` for the title and body, the order keywords are looked for.
     """
 
     id: str
@@ -107,6 +108,7 @@ class AnnouncementFacts:
     tokens: frozenset[str] = frozenset()
     partnerships: tuple[Mapping[str, Any], ...] = ()
     money: tuple[MoneyFact, ...] = ()
+    texts: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from govwatch.alerts.data import ORGANISATION_ACRONYMS
 from govwatch.alerts.records import Excerpt
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")
+_SENTENCE_MARKS = ".!?\n"
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _SLUG_TO_ACRONYM = {slug: acronym for acronym, slug in ORGANISATION_ACRONYMS.items()}
 _MAX_SENTENCE_CHARS = 400
@@ -79,9 +80,7 @@ def sentence_around(text: str, start: int, end: int) -> str:
     >>> sentence_around("One. The MoU was signed today. Three.", 9, 12)
     'The MoU was signed today.'
     """
-    left = start
-    while left > 0 and not _SENTENCE_END.match(text[left - 1]):
-        left -= 1
+    left = max(text.rfind(mark, 0, start) for mark in _SENTENCE_MARKS) + 1
     found = _SENTENCE_END.search(text, end)
     right = found.end() if found else len(text)
     sentence = text[left:right].strip()
@@ -90,10 +89,38 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return sentence
 
 
-def find_keyword(pattern: re.Pattern[str], title: str, body: str) -> Excerpt | None:
-    """The first place a keyword occurs, in the title first and then in the body, with its sentence."""
-    for field_name, text in (("title", title), ("body_text", body)):
-        found = pattern.search(text)
+def lowered(text: str) -> str | None:
+    """The lower-case text when it keeps every offset (it does not for a few letters such as 'İ')."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+def _search(pattern: re.Pattern[str], first: str, text: str, low: str | None) -> re.Match[str] | None:
+    # A case-insensitive pattern that starts with a look-behind gets no fast literal scan in `re`, so
+    # find the keyword's first word with str.find in the lower-cased text and try the pattern there.
+    if low is None or not first:
+        return pattern.search(text)
+    position = low.find(first)
+    while position >= 0:
+        found = pattern.match(text, position)
+        if found:
+            return found
+        position = low.find(first, position + 1)
+    return None
+
+
+def find_keyword(
+    pattern: re.Pattern[str], keyword: str, texts: Sequence[tuple[str, str, str | None]]
+) -> Excerpt | None:
+    """The first place a keyword occurs in `(field, text, lowered text)`s, in order, with its sentence.
+
+    >>> text = "The AI lab. OpenAI said so."
+    >>> find_keyword(keyword_pattern("said"), "said", [("body_text", text, lowered(text))])
+    Excerpt(sentence='OpenAI said so.', start=19, end=23, field='body_text')
+    """
+    first = keyword.split()[0].lower() if keyword.split() else ""
+    for field_name, text, low in texts:
+        found = _search(pattern, first, text, low)
         if found:
             return Excerpt(
                 sentence=sentence_around(text, found.start(), found.end()),
