@@ -170,3 +170,69 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Example" in result.stdout, command
+
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_4ebad22dac5f82a2.txt"
+
+
+def test_repair_command_restores_the_seed_and_reports(tmp_path: Path) -> None:
+    import pytest
+
+    if not SEED.exists():
+        pytest.skip("the shared seed is not beside the checkout")
+    result = runner.invoke(app, ["repair", str(SEED), "--report"])
+    assert result.exit_code == 0
+    assert "world’s" in result.stdout and "£2 billion" in result.stdout
+    assert "鈥檚" not in result.stdout
+    kinds = {r["kind"] for r in json.loads(result.stderr)}
+    assert kinds
+
+
+def test_repair_command_reads_stdin_and_leaves_clean_text_alone() -> None:
+    clean = "The Minister said: “This is a £2 billion plan” – and François agreed.\n"
+    result = runner.invoke(app, ["repair", "-"], input=clean)
+    assert result.exit_code == 0
+    assert result.stdout == clean
+
+
+def test_tag_command_finds_the_mou_in_text(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text(
+        "Technology Secretary Peter Kyle and OpenAI CEO Sam Altman today signed a memorandum of understanding "
+        "between OpenAI and the UK government. AI Growth Zones have been backed by £2 billion.\n"
+    )
+    result = runner.invoke(app, ["tag", str(text)])
+    assert result.exit_code == 0, result.output
+    tags = json.loads(result.stdout)
+    assert tags["partnerships"][0]["kind"] == "memorandum_of_understanding"
+    assert any(f["kind"] == "money" and f["value"] == 2e9 and f["currency"] == "GBP" for f in tags["figures"])
+
+
+def test_extract_command_reads_a_content_api_item(tmp_path: Path) -> None:
+    item = {
+        "content_id": "5e9a3c2b-1111-4a4a-9b9b-123456789abc",
+        "base_path": "/government/news/example",
+        "title": "Example MoU signed",
+        "description": "A summary.",
+        "document_type": "press_release",
+        "locale": "en",
+        "first_published_at": "2025-07-21T10:00:00+01:00",
+        "public_updated_at": "2025-07-21T10:00:00+01:00",
+        "details": {
+            "body": '<div class="govspeak"><p>The department signed an MoU with Example Ltd.</p></div>'
+        },
+        "links": {"organisations": [{"title": "Department for Science, Innovation and Technology"}]},
+    }
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(item))
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["title"] == "Example MoU signed"
+    assert "signed an MoU" in record["body_text"]
+
+
+def test_extract_of_a_missing_file_exits_1() -> None:
+    result = runner.invoke(app, ["extract", "/no/such/file.html"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no such file")
