@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin
@@ -113,23 +113,36 @@ def backoff_delay_s(attempt: int, *, base_s: float, max_s: float, rng: random.Ra
     return rng.uniform(0.0, min(max_s, base_s * (2**attempt)))
 
 
-class _HostRateLimiter:
-    """Spaces requests to one host at least `1 / rate` seconds apart, across threads."""
+class HostRateLimiter:
+    """Spaces requests to one host at least `1 / rate` seconds apart, across threads.
 
-    def __init__(self, requests_per_second: float) -> None:
+    Each caller reserves the next free slot under a lock and sleeps outside it, so threads queue fairly
+    without holding the lock while they wait. `clock` and `sleep` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        requests_per_second: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._interval_s = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
         self._next_s: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
 
     def wait(self, host: str) -> None:
+        """Block until a request to `host` is allowed."""
         if self._interval_s <= 0:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             slot = max(now, self._next_s.get(host, now))
             self._next_s[host] = slot + self._interval_s
         if slot > now:
-            time.sleep(slot - now)
+            self._sleep(slot - now)
 
 
 class HttpClient:
@@ -144,7 +157,7 @@ class HttpClient:
     def __init__(self, settings: HttpSettings, *, trusted_hosts: Iterable[str] = ()) -> None:
         self._settings = settings
         self._trusted = tuple(h.lower() for h in trusted_hosts if h) + settings.allow_private_hosts
-        self._limiter = _HostRateLimiter(settings.requests_per_second_per_host)
+        self._limiter = HostRateLimiter(settings.requests_per_second_per_host)
         self._slots = threading.BoundedSemaphore(max(1, settings.max_concurrency))
         self._rng = random.Random()
         user_agent = settings.user_agent

@@ -113,7 +113,8 @@ def poll_source(
         return
     if response.not_modified:
         log.debug("%s not modified", source.name)
-        checkpoint.record_source_success(source.name)
+        if state.failures:
+            checkpoint.record_source_success(source.name)
         return
     try:
         refs, problems = _read_listing(source, response, settings)
@@ -123,7 +124,8 @@ def poll_source(
     for problem in problems:
         log.warning("%s: %s", source.name, problem)
         yield SourceFailure(source=source.name, url=url, stage="feed", reason=problem, retryable=False)
-    checkpoint.record_source_success(source.name)
+    if state.failures:
+        checkpoint.record_source_success(source.name)
     yield from _fetch_and_stage(source, refs, response, settings=settings, http=http, checkpoint=checkpoint)
 
 

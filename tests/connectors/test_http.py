@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Any
 
 import pytest
 
 from govwatch.config import HttpSettings
-from govwatch.connectors.http import HttpClient
+from govwatch.connectors.http import HostRateLimiter, HttpClient
 from govwatch.connectors.http_errors import (
     BlockedUrlError,
     FetchTimeoutError,
@@ -154,3 +155,42 @@ def test_allow_private_hosts_setting_admits_a_network(server: Any, reply: Any) -
     settings = dataclasses.replace(FAST, allow_private_hosts=("127.0.0.0/8",))
     with HttpClient(settings) as http:
         assert http.get(server.url("/a"), from_content=True).content == b"ok"
+
+
+def test_concurrency_cap_holds_across_threads(server: Any, reply: Any) -> None:
+    server.route("/slow", reply(body=b"ok", delay_s=0.05))
+    settings = dataclasses.replace(FAST, max_concurrency=2)
+    with HttpClient(settings) as http:
+        threads = [threading.Thread(target=http.get, args=(server.url("/slow"),)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert server.count("/slow") == 8
+    assert 1 <= server.max_in_flight <= 2
+
+
+def test_rate_limiter_spaces_requests_per_host() -> None:
+    now = [100.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(round(seconds, 6))
+
+    limiter = HostRateLimiter(5.0, clock=lambda: now[0], sleep=sleep)
+    limiter.wait("www.gov.uk")
+    limiter.wait("www.gov.uk")
+    limiter.wait("www.gov.uk")
+    limiter.wait("www.canada.ca")
+    assert sleeps == [0.2, 0.4]
+    now[0] = 101.0
+    limiter.wait("www.gov.uk")
+    assert sleeps == [0.2, 0.4]
+
+
+def test_rate_limit_zero_means_unlimited() -> None:
+    sleeps: list[float] = []
+    limiter = HostRateLimiter(0.0, clock=lambda: 0.0, sleep=sleeps.append)
+    limiter.wait("a")
+    limiter.wait("a")
+    assert sleeps == []

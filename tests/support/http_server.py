@@ -62,6 +62,8 @@ class LoopbackServer:
         self._routes: dict[str, list[Reply]] = {}
         self._served: dict[str, int] = {}
         self._seen: list[SeenRequest] = []
+        self._in_flight = 0
+        self._max_in_flight = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
@@ -93,6 +95,12 @@ class LoopbackServer:
         if path is None:
             return seen
         return [r for r in seen if r.path == path or r.path.split("?", 1)[0] == path]
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests this server was handling at the same moment."""
+        with self._lock:
+            return self._max_in_flight
 
     def count(self, path: str | None = None) -> int:
         return len(self.requests(path))
@@ -141,6 +149,16 @@ class LoopbackServer:
                 return
 
             def do_GET(self) -> None:
+                with server._lock:
+                    server._in_flight += 1
+                    server._max_in_flight = max(server._max_in_flight, server._in_flight)
+                try:
+                    self._handle()
+                finally:
+                    with server._lock:
+                        server._in_flight -= 1
+
+            def _handle(self) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
                     server._seen.append(SeenRequest(path=self.path, headers=headers))
