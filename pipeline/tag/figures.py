@@ -58,7 +58,7 @@ _PURPOSE = re.compile(
     r"(?:funding|investment|support|capital)\s+)?(?:(?:contract|grant|deal|fund|investment|package|"
     r"programme|award|boost|funding|a year|per year)\s+)?(?P<prep>for|towards|to|into|in)\s+(?P<what>[a-zA-Z][^,.;:()\n]{2,})"
 )
-_INVEST_BEFORE = re.compile(r"\b(?:invest|invests|investing|invested|investment of)\s+(?:\w+\s+)?$", re.I)
+_INVEST_BEFORE = re.compile(r"\b(?:invest|invests|investing|invested|investment of)\s+(?:\w+\s+){0,2}$", re.I)
 
 
 def normalise_money(text: str) -> tuple[float, str] | None:

@@ -48,7 +48,7 @@ ABBREVIATIONS = frozenset(
 # Longer sentences are cut for the clause-level patterns so that no single pattern scans a huge run.
 MAX_SENTENCE_CHARS = 4000
 
-_BOUNDARY = re.compile(r"[.!?](?=[\"'”’)\]]?\s+[\"'“‘(\[]?[A-Z0-9£$€])")
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]?(?=\s+[\"'“‘(\[]?[A-Z0-9£$€])")
 _LINE = re.compile(r"[^\n]+")
 
 

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
+from govwatch.pipeline.tag.lexicon import load_lexicon
+from govwatch.pipeline.tag.sentences import split_sentences
+from tests.pipeline.tag.tag_cases import load_cases
+
+
+def _entities(text: str) -> list[list[Any]]:
+    lexicon = load_lexicon()
+    mentions = find_mentions(text, lexicon)
+    return [[e.kind, e.name, e.role] for e in mentions_to_entities(text, mentions, split_sentences(text))]
+
+
+@pytest.mark.parametrize("case", load_cases("entities.json"))
+def test_entities_match_case_table(case: dict[str, Any]) -> None:
+    assert _entities(case["input"]) == case["expected"]
+
+
+def test_mentions_never_overlap() -> None:
+    text = "Imperial College London and the UK AI Security Institute met in London with Acme Robotics Ltd."
+    mentions = find_mentions(text, load_lexicon())
+    for first, second in itertools.pairwise(mentions):
+        assert first.end <= second.start
+
+
+def test_entity_evidence_points_at_the_first_mention() -> None:
+    text = "Intro.\nOpenAI met Nvidia. OpenAI left."
+    entities = mentions_to_entities(text, find_mentions(text, load_lexicon()), split_sentences(text))
+    openai = next(e for e in entities if e.name == "OpenAI")
+    assert openai.evidence is not None
+    assert text[openai.evidence.start : openai.evidence.end] == "OpenAI"
+    assert openai.evidence.sentence == "OpenAI met Nvidia."
+
+
+@pytest.mark.parametrize(
+    ("organisations", "expected"),
+    [
+        (["Department for Science, Innovation and Technology"], "UK Government"),
+        (["Scottish Government"], "Scottish Government"),
+        (["Innovate UK"], "Innovate UK"),
+        ([], "UK Government"),
+        (["Some Unknown Body"], "UK Government"),
+    ],
+)
+def test_publisher_decides_who_the_government_is(organisations: list[str], expected: str) -> None:
+    assert resolve_self_party(organisations, load_lexicon()) == expected

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from govwatch.pipeline.tag.figures import find_figures, normalise_money
+from govwatch.pipeline.tag.sentences import split_sentences
+from tests.pipeline.tag.tag_cases import load_cases
+
+
+def _figures(text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": f.kind,
+            "value": f.value,
+            "currency": f.currency,
+            "unit": f.unit,
+            "qualifier": f.qualifier,
+            "value_max": f.value_max,
+            "purpose": f.purpose,
+        }
+        for f in find_figures(text, split_sentences(text))
+    ]
+
+
+@pytest.mark.parametrize("case", load_cases("figures.json"))
+def test_figures_match_case_table(case: dict[str, Any]) -> None:
+    found = _figures(case["input"])
+    assert len(found) == len(case["expected"]), found
+    for expected, figure in zip(case["expected"], found, strict=True):
+        assert {key: figure[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("case", load_cases("money.json"))
+def test_normalise_money_matches_case_table(case: dict[str, Any]) -> None:
+    expected = tuple(case["expected"]) if case["expected"] is not None else None
+    assert normalise_money(case["input"]) == expected
+
+
+def test_figure_text_is_the_evidence_span() -> None:
+    text = "Intro line.\nThe fund has £2 billion and over 200 bids. It opened 2 years ago."
+    for figure in find_figures(text, split_sentences(text)):
+        assert figure.evidence is not None
+        assert text[figure.evidence.start : figure.evidence.end] == figure.text
+        assert figure.text in figure.evidence.sentence
+
+
+def test_same_amount_twice_is_one_figure() -> None:
+    text = "It is backed by £2 billion. The £2 billion comes from the Spending Review."
+    assert [f.value for f in find_figures(text, split_sentences(text))] == [2e9]
+
+
+def test_long_sentence_evidence_is_a_window_around_the_match() -> None:
+    text = "word " * 400 + "costs £5m " + "word " * 400
+    (figure,) = find_figures(text, split_sentences(text))
+    assert figure.evidence is not None
+    assert "£5m" in figure.evidence.sentence
+    assert len(figure.evidence.sentence) <= 600
+
+
+def test_huge_numbers_are_not_figures() -> None:
+    text = "The code 1234567890123456789012345 items."
+    assert find_figures(text, split_sentences(text)) == ()

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govwatch.errors import ConfigError
+from govwatch.pipeline.tag import tag_text
+from govwatch.pipeline.tag.lexicon import LEXICON_DIR_ENV, build_lexicon, load_lexicon
+
+
+def test_bundled_lexicon_knows_departments_and_their_party() -> None:
+    name = load_lexicon().organisations["DSIT"]
+    assert (name.name, name.party) == ("Department for Science, Innovation and Technology", "UK Government")
+
+
+def test_extra_directory_adds_organisations(tmp_path: Path) -> None:
+    (tmp_path / "orgs.toml").write_text('[[organisation]]\nname = "SoftBank"\naliases = ["SoftBank Group"]\n')
+    text = "SoftBank will invest £1 billion in UK data centres."
+    assert tag_text(text).partnerships == ()
+    (investment,) = tag_text(text, lexicon=load_lexicon(tmp_path)).partnerships
+    assert (investment.kind, investment.parties) == ("investment", ("SoftBank",))
+
+
+def test_environment_variable_names_the_extra_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "places.toml").write_text('[[place]]\nname = "Atlantis"\n')
+    monkeypatch.setenv(LEXICON_DIR_ENV, str(tmp_path))
+    assert "Atlantis" in load_lexicon().places
+    monkeypatch.delenv(LEXICON_DIR_ENV)
+    assert "Atlantis" not in load_lexicon().places
+
+
+def test_missing_directory_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_lexicon(tmp_path / "nowhere")
+
+
+def test_broken_toml_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text("[[organisation]\nname =")
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
+        load_lexicon(tmp_path)
+
+
+def test_empty_lexicon_tags_nothing_and_does_not_crash() -> None:
+    empty = build_lexicon({})
+    annotations = tag_text("OpenAI and the UK government signed an MoU worth £2 billion.", lexicon=empty)
+    assert annotations.partnerships == ()
+    assert annotations.topics == ()
+    assert [f.value for f in annotations.figures] == [2e9]

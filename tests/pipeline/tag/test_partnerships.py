@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from govwatch.pipeline.tag import tag_text
+from tests.pipeline.tag.tag_cases import load_cases
+
+
+@pytest.mark.parametrize("case", load_cases("partnerships.json"))
+def test_partnerships_match_case_table(case: dict[str, Any]) -> None:
+    found = tag_text(case["input"], organisations=case["organisations"]).partnerships
+    assert [[p.kind, sorted(p.parties), p.status] for p in found] == [
+        [kind, sorted(parties), status] for kind, parties, status in case["expected"]
+    ]
+
+
+def test_mou_keeps_signatories_legal_nature_and_date() -> None:
+    text = (
+        "Anthropic and the UK government have signed a Memorandum of Understanding.\n"
+        "The agreement was signed on 14 February 2025 by Technology Secretary Peter Kyle and Anthropic CEO "
+        "Dario Amodei.\n"
+        "The MoU is voluntary and not legally binding."
+    )
+    (mou,) = tag_text(text).partnerships
+    assert mou.kind == "memorandum_of_understanding"
+    assert [(s.name, s.role, s.party) for s in mou.signatories] == [
+        ("Peter Kyle", "Technology Secretary", "UK Government"),
+        ("Dario Amodei", "CEO", "Anthropic"),
+    ]
+    assert mou.legal_nature == "voluntary, not legally binding"
+    assert mou.date == "2025-02-14"
+
+
+def test_evidence_offsets_point_at_the_agreement_word() -> None:
+    text = "Intro.\nOpenAI and the UK government have today signed a new strategic partnership."
+    (partnership,) = tag_text(text).partnerships
+    for evidence in partnership.evidence:
+        assert text[evidence.start : evidence.end].lower() in ("strategic partnership", "partnership")
+        assert evidence.sentence in text
+
+
+def test_two_agreements_with_different_parties_stay_apart() -> None:
+    text = (
+        "The Department of Health and Social Care has awarded a £15 million contract to Medisight Ltd.\n"
+        "Separately, NHS England has signed a memorandum of understanding with the Alan Turing Institute."
+    )
+    found = tag_text(text, organisations=["Department of Health and Social Care"]).partnerships
+    assert [(p.kind, set(p.parties)) for p in found] == [
+        ("contract", {"UK Government", "Medisight Ltd"}),
+        ("memorandum_of_understanding", {"NHS England", "Alan Turing Institute"}),
+    ]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from govwatch.pipeline.tag.entities import find_mentions
+from govwatch.pipeline.tag.lexicon import load_lexicon
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "title", "party"),
+    [
+        ("Technology Secretary Peter Kyle said:", "Peter Kyle", "Technology Secretary", "UK Government"),
+        ("OpenAI CEO, Sam Altman, said:", "Sam Altman", "CEO", "OpenAI"),
+        ("Sam Altman, CEO of OpenAI, said:", "Sam Altman", "CEO", "OpenAI"),
+        ("Science Minister Lord Vallance said:", "Lord Vallance", "Science Minister", "UK Government"),
+        (
+            "Met Office Chief Executive Professor Penny Endersby said:",
+            "Professor Penny Endersby",
+            "Chief Executive",
+            "Met Office",
+        ),
+    ],
+)
+def test_people_get_role_and_party(text: str, name: str, title: str, party: str) -> None:
+    people = [m for m in find_mentions(text, load_lexicon()) if m.kind == "person"]
+    assert [(p.name, p.title, p.party) for p in people] == [(name, title, party)]
+
+
+def test_a_role_without_a_name_is_no_person() -> None:
+    text = "The Technology Secretary said the Chief Executive agreed."
+    assert [m for m in find_mentions(text, load_lexicon()) if m.kind == "person"] == []
