@@ -16,32 +16,24 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
-import httpx
 
-from govwatch.alerts.channels import DeliveryResult, deliver_file, deliver_stdout
-from govwatch.alerts.mail import build_email, deliver_email
+from govwatch.alerts.channels import DeliveryResult
+from govwatch.alerts.delivery import Sender, delivery_of, next_attempt
 from govwatch.alerts.match import build_index, diff_facts, extract_facts, match_announcement
 from govwatch.alerts.message import (
     alert_event,
     alert_id,
     alert_payload,
-    digest_id,
-    digest_payload,
     period_end,
-    period_start,
-    render_email,
 )
 from govwatch.alerts.records import Match, Subscription
 from govwatch.alerts.subscriptions import load_subscriptions
-from govwatch.alerts.webhook import deliver_webhook
 from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import Settings
 from govwatch.errors import GovwatchError
@@ -132,9 +124,10 @@ class AlertDispatcher:
         self._deadletter = deadletter
         self._clock = clock
         self._env = os.environ if env is None else env
-        self._stdout = stdout
+        self._sender = Sender(
+            smtp=settings.smtp, webhook_timeout_s=settings.alerts.webhook_timeout_s, stdout=stdout
+        )
         self._evaluator = WhereEvaluator()
-        self._client: httpx.Client | None = None
         self._file_stamp: tuple[int, int] | None = None
         self._loaded = False
         self._subscriptions: tuple[Subscription, ...] = ()
@@ -294,80 +287,28 @@ class AlertDispatcher:
                 conn, ids, "UPDATE alert_events SET next_attempt_at = ? WHERE id IN ({})", [postponed[target]]
             )
             return 0
-        payloads = [json.loads(row[6]) for row in group]
         frequency, due = group[0][2], group[0][3]
-        if frequency == "immediate":
-            delivery, payload = ids[0], payloads[0]
-        else:
-            delivery = digest_id(name, due)
-            payload = digest_payload(
-                digest=delivery,
-                subscription=payloads[0]["subscription"],
-                start=period_start(frequency, due),
-                end=due,
-                alerts=payloads,
-            )
+        delivery, payload = delivery_of(name, frequency, due, ids, [json.loads(row[6]) for row in group])
         attempt_at = self._clock()
-        result = self._send(sub, delivery, payload, attempt_at)
+        result = self._sender.send(sub, delivery, payload, attempt_at)
         if result.ok or not result.retryable:
             self._finish(conn, ids, delivery, result)
             return len(ids) if result.ok else 0
-        attempts = max(row[4] for row in group)
-        first = min((row[5] for row in group if row[5] is not None), default=attempt_at)
-        delay_s = result.retry_after_s
-        if delay_s is None:
-            delay_s = min(
-                self._settings.alerts.backoff_max_s, self._settings.alerts.backoff_base_s * 2**attempts
-            )
-        retry_at = attempt_at + timedelta(seconds=delay_s)
-        if retry_at > first + timedelta(seconds=self._settings.alerts.retry_for_s):
-            spent = (attempt_at - first).total_seconds()
-            error = f"{result.error}; gave up after {attempts + 1} attempts over {spent:.0f}s"
-            self._finish(conn, ids, delivery, DeliveryResult(ok=False, error=error))
+        decision = next_attempt(
+            result,
+            attempts=max(row[4] for row in group),
+            first_attempt_at=min((row[5] for row in group if row[5] is not None), default=attempt_at),
+            now=attempt_at,
+            settings=self._settings.alerts,
+        )
+        if decision.retry_at is None:
+            self._finish(conn, ids, delivery, DeliveryResult(ok=False, error=decision.error))
             return 0
-        postponed[target] = retry_at
-        self._update(
-            conn,
-            ids,
-            _RETRY_LATER,
-            [attempt_at, retry_at, self._redact(result.error)],
-        )
-        log.warning(
-            "alert %s to %s: %s; retry at %s", delivery, sub.channel.kind, result.error, retry_at.isoformat()
-        )
+        postponed[target] = decision.retry_at
+        self._update(conn, ids, _RETRY_LATER, [attempt_at, decision.retry_at, self._redact(result.error)])
+        log.warning("alert %s to %s: %s; retry at %s", delivery, sub.channel.kind, self._redact(result.error),
+                    decision.retry_at.isoformat())  # fmt: skip
         return 0
-
-    def _send(
-        self, sub: Subscription, delivery: str, payload: dict[str, Any], now: datetime
-    ) -> DeliveryResult:
-        channel = sub.channel
-        if channel.kind == "webhook":
-            if self._client is None:
-                self._client = httpx.Client(follow_redirects=False)
-            body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            return deliver_webhook(
-                self._client,
-                channel.target,
-                body,
-                alert_id=delivery,
-                secret=sub.secret,
-                now=now,
-                timeout_s=self._settings.alerts.webhook_timeout_s,
-            )
-        if channel.kind == "email":
-            subject, text, page = render_email(payload)
-            message = build_email(
-                sender=self._settings.smtp.sender,
-                recipient=channel.target,
-                subject=subject,
-                text=text,
-                html=page,
-            )
-            message["X-Govwatch-Alert-Id"] = delivery
-            return deliver_email(self._settings.smtp, message)
-        if channel.kind == "file":
-            return deliver_file(Path(channel.target), delivery, payload)
-        return deliver_stdout(self._stdout or sys.stdout, payload)
 
     def _redact(self, text: str) -> str:
         for secret in [sub.secret for sub in self._subscriptions] + [self._settings.smtp.password]:
@@ -426,7 +367,5 @@ class AlertDispatcher:
 
     def close(self) -> None:
         """Close the HTTP client and the in-memory predicate database."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._sender.close()
         self._evaluator.close()

@@ -57,9 +57,12 @@ Make = Callable[..., AlertDispatcher]
 def make(settings: Settings, clock: Clock, alerts_topic: Topic, deadletter_topic: Topic) -> Iterator[Make]:
     made: list[AlertDispatcher] = []
 
-    def build(*subscriptions: dict[str, Any], **alert_settings: Any) -> AlertDispatcher:
+    def build(
+        *subscriptions: dict[str, Any], smtp: dict[str, Any] | None = None, **alert_settings: Any
+    ) -> AlertDispatcher:
         configured = replace(
             settings,
+            smtp=replace(settings.smtp, **(smtp or {})),
             subscriptions=tuple(build_subscription({"channel": "stdout", **raw}) for raw in subscriptions),
             alerts=replace(
                 settings.alerts,
@@ -401,9 +404,9 @@ def test_an_smtp_server_refusing_the_recipient_fails_the_alert(
     announcement: dict[str, Any],
 ) -> None:
     _inbox, port = smtp_server
-    dispatcher = make({"name": "mail", "kinds": ["mou"], "channel": f"email:{REFUSED}"})
-    dispatcher._settings = replace(
-        dispatcher._settings, smtp=replace(settings.smtp, host="127.0.0.1", port=port, security="none")
+    dispatcher = make(
+        {"name": "mail", "kinds": ["mou"], "channel": f"email:{REFUSED}"},
+        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
     )
     handle(dispatcher, db, [announcement])
     dispatcher.deliver_pending(db)
@@ -419,9 +422,9 @@ def test_email_alert_carries_text_and_html(
     announcement: dict[str, Any],
 ) -> None:
     inbox, port = smtp_server
-    dispatcher = make({"name": "mail", "kinds": ["mou"], "channel": "email:team@example.org"})
-    dispatcher._settings = replace(
-        dispatcher._settings, smtp=replace(settings.smtp, host="127.0.0.1", port=port, security="none")
+    dispatcher = make(
+        {"name": "mail", "kinds": ["mou"], "channel": "email:team@example.org"},
+        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
     )
     handle(dispatcher, db, [announcement])
     assert dispatcher.deliver_pending(db) == 1
@@ -504,10 +507,10 @@ def test_a_dispatcher_killed_mid_delivery_is_finished_by_the_next_one_exactly_on
             raise Killed  # written to the file, status not yet recorded
         return result
 
-    monkeypatch.setattr("govwatch.alerts.dispatcher.deliver_file", dies_after_the_second_write)
+    monkeypatch.setattr("govwatch.alerts.delivery.deliver_file", dies_after_the_second_write)
     with pytest.raises(Killed):
         first.deliver_pending(db)
-    monkeypatch.setattr("govwatch.alerts.dispatcher.deliver_file", real)
+    monkeypatch.setattr("govwatch.alerts.delivery.deliver_file", real)
     assert sorted(r[0] for r in rows(db, "status")) == ["delivered", "pending", "pending"]
 
     second = make({"name": "file", "kinds": ["mou"], "channel": f"file:{out}"})
@@ -538,18 +541,14 @@ def test_secrets_never_reach_logs_records_events_or_errors(
     dispatcher = make(
         {"name": "hook", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET},
         {"name": "mail", "kinds": ["mou"], "channel": "email:team@example.org"},
+        smtp={
+            "host": "127.0.0.1",
+            "port": free_port(),
+            "security": "none",
+            "username": "u",
+            "password": SMTP_PASSWORD,
+        },
         retry_for_s=5.0,
-    )
-    dispatcher._settings = replace(
-        dispatcher._settings,
-        smtp=replace(
-            settings.smtp,
-            host="127.0.0.1",
-            port=free_port(),
-            security="none",
-            username="u",
-            password=SMTP_PASSWORD,
-        ),
     )
     handle(dispatcher, db, [announcement])
     for _ in range(5):
