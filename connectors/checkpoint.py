@@ -301,6 +301,12 @@ class Checkpoint:
                     db.execute("INSERT OR IGNORE INTO mark_items VALUES (?, ?, ?)", (key, doc_id, version))
             return key in self._apply_ready_marks(db)
 
+    def discard_mark(self, key: str) -> None:
+        """Drop a staged mark (e.g. validators of a response whose articles could not all be fetched)."""
+        with self._write() as db:
+            db.execute("DELETE FROM mark_items WHERE key = ?", (key,))
+            db.execute("DELETE FROM marks WHERE key = ?", (key,))
+
     def backfill_position(self, key: str) -> dict[str, Any] | None:
         """The saved position of a backfill (as staged by the poller), or None when it never advanced."""
         rows = self._read("SELECT value FROM backfills WHERE key = ?", (key,))

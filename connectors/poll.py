@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from govwatch.config import Settings, SourceConfig
 from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
 from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
-from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint, SourceState
+from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint
 from govwatch.connectors.feeds import parse_feed
 from govwatch.connectors.govuk import MalformedPayloadError, page_url, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
@@ -194,13 +194,15 @@ def _fetch_and_stage(
         elif item.retryable:
             complete = False
         yield item
+    key = f"validators:{source.name}"
     if not complete:
         log.info(
             "%s: some articles failed; feed validators not saved so the next poll retries them", source.name
         )
+        checkpoint.discard_mark(key)
         return
     saved = checkpoint.stage_mark(
-        f"validators:{source.name}",
+        key,
         kind=MARK_VALIDATORS,
         value={"etag": response.etag, "last_modified": response.last_modified},
         waits_for=yielded,
@@ -215,7 +217,7 @@ def _source_failed(
     failures = checkpoint.record_source_failure(
         source.name, reason=reason, backoff_s=source_backoff_s(source), now=now
     )
-    state: SourceState = checkpoint.source_state(source.name)
+    state = checkpoint.source_state(source.name)
     log.warning(
         "source %s failed (%d in a row, next try %s): %s", source.name, failures, state.next_due, reason
     )

@@ -200,3 +200,12 @@ def test_two_processes_and_threads_can_publish_into_one_checkpoint(tmp_path: Pat
     staged = local.assign_version("shared", updated_at="final", payload_hash="final")
     assert staged == 81  # 80 distinct staged versions from the two processes, none reused
     local.close()
+
+
+def test_discarded_mark_is_never_applied(checkpoint: Checkpoint) -> None:
+    checkpoint.stage_mark(
+        "validators:s", kind=MARK_VALIDATORS, value={"etag": "e"}, waits_for=[("a", 1)], merge=False
+    )
+    checkpoint.discard_mark("validators:s")
+    checkpoint.mark_published([doc("a", 1)])
+    assert checkpoint.source_state("s").etag is None
