@@ -1,0 +1,116 @@
+"""End-to-end tagging: the seed announcement, determinism, fuzzing and adversarial inputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govwatch.pipeline.records import Annotations
+from govwatch.pipeline.tag import tag_text
+from tests.pipeline.tag.tag_cases import FIXTURES
+
+SEED = json.loads((FIXTURES / "gold" / "000_openai_uk_mou.json").read_text(encoding="utf-8"))
+SEED_TEXT = "\n".join(SEED["paragraphs"])
+
+
+def _check_offsets(text: str, annotations: Annotations) -> None:
+    """Every piece of evidence must point inside the text and at its sentence."""
+    evidence = [f.evidence for f in annotations.figures] + [e.evidence for e in annotations.entities]
+    evidence += [e for p in annotations.partnerships for e in p.evidence]
+    for item in evidence:
+        assert item is not None
+        assert 0 <= item.start <= item.end <= len(text)
+        assert text[item.start : item.end] in item.sentence
+
+
+def test_seed_announcement_yields_one_signed_mou() -> None:
+    annotations = tag_text(SEED_TEXT, title=SEED["title"], organisations=SEED["organisations"])
+    (mou,) = annotations.partnerships
+    assert (mou.kind, set(mou.parties), mou.status) == (
+        "memorandum_of_understanding",
+        {"OpenAI", "UK Government"},
+        "signed",
+    )
+    assert {(s.name, s.role) for s in mou.signatories} == {
+        ("Peter Kyle", "Technology Secretary"),
+        ("Sam Altman", "CEO"),
+    }
+    assert mou.legal_nature == "voluntary, not legally binding"
+    money = {(f.value, f.currency, f.qualifier) for f in annotations.figures if f.kind == "money"}
+    assert money == {(2e9, "GBP", None), (500e6, "GBP", "up to")}
+    assert ("count", 200.0, "bids") in {(f.kind, f.value, f.unit) for f in annotations.figures}
+    assert ("duration", 2.0, "years") in {(f.kind, f.value, f.unit) for f in annotations.figures}
+    _check_offsets(SEED_TEXT, annotations)
+
+
+def test_tagging_is_deterministic() -> None:
+    first = tag_text(SEED_TEXT, title=SEED["title"], organisations=SEED["organisations"])
+    second = tag_text(SEED_TEXT, title=SEED["title"], organisations=SEED["organisations"])
+    assert first == second
+
+
+def test_empty_text_has_no_annotations() -> None:
+    assert tag_text("") == Annotations()
+
+
+_SNIPPETS = [
+    "MoU",
+    " signed ",
+    " with ",
+    "OpenAI",
+    " UK ",
+    " billion",
+    " Secretary ",
+    "Peter Kyle",
+    " between ",
+]
+_ALPHABET = st.sampled_from([*"abcAB £$€%0123456789.,;:-–’'“”\n\t()", *_SNIPPETS, " and ", "m "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join), st.text(max_size=40))
+def test_any_text_is_tagged_without_crashing(text: str, title: str) -> None:
+    annotations = tag_text(text, title=title)
+    _check_offsets(text, annotations)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_is_tagged_without_crashing(text: str) -> None:
+    _check_offsets(text, tag_text(text, organisations=["Scottish Government"]))
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "7" * 1_000_000,
+        "£" * 1_000_000,
+        "£1" * 300_000,
+        "Aaaa " * 200_000,
+        ("Acme Robotics " * 50 + "Ltd. ") * 2_000,
+        "Technology Secretary " * 50_000,
+        ("between OpenAI and " * 20_000) + "signed an MoU",
+        "1, " * 300_000,
+        "‘" + "A" * 500_000 + "’ tool",
+        ("The MoU was signed. " * 20_000),
+    ],
+    ids=[
+        "digits",
+        "pounds",
+        "pound-ones",
+        "capitalised",
+        "org-shapes",
+        "roles",
+        "parties",
+        "number-list",
+        "quoted",
+        "repeated-mou",
+    ],
+)
+def test_adversarial_inputs_finish(text: str) -> None:
+    annotations = tag_text(text)
+    assert len(annotations.partnerships) <= 1
