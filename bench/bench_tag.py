@@ -1,0 +1,91 @@
+"""Benchmark tagging: precision / recall / F1 per field on the gold set, and speed against trafilatura.
+
+Prints, for the hand-annotated announcements in `tests/fixtures/tag/gold/` (and `heldout/`, written after
+the rules were frozen, when present): P/R/F1 for agreement kind, parties, money, counts, entities by kind
+and topics, and the number of false agreements on announcements that report none. Then tagging speed in
+documents per second on one core, next to bare `trafilatura.extract` on simple HTML renderings of the
+same documents, measured in the same run. Benchmarks print; they never assert.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from govwatch.pipeline.records import Annotations
+from govwatch.pipeline.tag import load_lexicon, tag_text
+from govwatch.pipeline.tag.evaluate import GoldCase, format_report, load_gold, score_gold
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "tag"
+ROUNDS = 5
+TARGETS = "targets: money P and R >= 0.98; agreement kind+parties F1 >= 0.90; 0 false agreements"
+
+
+def _tag(case: GoldCase) -> Annotations:
+    return tag_text(case.text, title=case.title, organisations=case.organisations)
+
+
+def _render_html(case: GoldCase) -> str:
+    """Wrap a gold text in a simple GOV.UK-like page, one <p> per paragraph."""
+    paragraphs = "\n".join(f"<p>{html.escape(p)}</p>" for p in case.text.split("\n"))
+    title = html.escape(case.title)
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} - GOV.UK</title></head>"
+        f"<body><header><a href='/'>GOV.UK</a><nav><a href='/browse'>Topics</a></nav></header>"
+        f"<main><article><h1>{title}</h1>\n{paragraphs}\n</article></main>"
+        f"<footer><p>All content is available under the Open Government Licence v3.0</p></footer></body></html>"
+    )
+
+
+def _docs_per_second(work: Callable[[], object], documents: int) -> float:
+    """Best of ROUNDS timings of `work` over all documents, as documents per second."""
+    best = float("inf")
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return documents / best if best > 0 else float("inf")
+
+
+def _speed(cases: Sequence[GoldCase]) -> None:
+    import trafilatura  # imported here: only the speed comparison needs it
+
+    pages = [_render_html(case) for case in cases]
+    load_lexicon()
+    for case in cases[:3]:
+        _tag(case)
+    trafilatura.extract(pages[0])
+    chars = sum(len(case.text) for case in cases)
+    tag_rate = _docs_per_second(lambda: [_tag(case) for case in cases], len(cases))
+    extract_rate = _docs_per_second(lambda: [trafilatura.extract(page) for page in pages], len(pages))
+    print(
+        f"\nspeed on one core ({len(cases)} documents, {chars / len(cases):.0f} chars of text each on average):"
+    )
+    print(f"  tag_text               {tag_rate:9.1f} docs/s  ({1000 / tag_rate:.2f} ms/doc)")
+    print(f"  trafilatura.extract    {extract_rate:9.1f} docs/s  ({1000 / extract_rate:.2f} ms/doc)")
+    print(
+        f"  tagging / extraction speed ratio: {tag_rate / extract_rate:.2f}x (>= 1 means tagging is not slower)"
+    )
+
+
+def main() -> None:
+    """Print accuracy per field for each annotated set, then speed."""
+    print(TARGETS)
+    for name in ("gold", "heldout"):
+        directory = FIXTURES / name
+        cases = load_gold(directory) if directory.is_dir() else []
+        if not cases:
+            continue
+        report = score_gold(cases, _tag)
+        print(
+            f"\n{name}: {report.documents} announcements, {report.documents - report.none_documents} with agreements"
+        )
+        print(format_report(report))
+    gold = load_gold(FIXTURES / "gold")
+    _speed(gold)
+
+
+if __name__ == "__main__":
+    main()
