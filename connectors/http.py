@@ -256,7 +256,7 @@ class HttpClient:
 
     def _check_url(self, url: str, *, from_content: bool) -> None:
         if not has_allowed_scheme(url):
-            raise BlockedUrlError(f"{url}: only http and https URLs are fetched", url=url)
+            raise BlockedUrlError(f"{url}: only valid http and https URLs are fetched", url=url)
         host = url_host(url)
         if not host:
             raise BlockedUrlError(f"{url}: no host in URL", url=url)
@@ -287,6 +287,8 @@ class HttpClient:
                 raise FetchTimeoutError(f"{url}: timed out ({type(exc).__name__})", url=url) from exc
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise ConnectionFailedError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
+            except (httpx.InvalidURL, ValueError) as exc:
+                raise BlockedUrlError(f"{url}: not a valid URL ({exc})", url=url) from exc
 
     def _read_response(self, url: str, response: httpx.Response, deadline: float) -> HttpResult | str:
         status = response.status_code

@@ -40,7 +40,10 @@ def canonical_url(url: str) -> str:
     except ValueError:
         log.debug("courlan could not normalise %s; using it as given", stripped)
         normalised = stripped
-    parts = urlsplit(normalised)
+    try:
+        parts = urlsplit(normalised)
+    except ValueError:
+        return stripped
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
@@ -64,8 +67,14 @@ def has_allowed_scheme(url: str) -> bool:
 
     >>> has_allowed_scheme("https://www.gov.uk/a"), has_allowed_scheme("file:///etc/passwd")
     (True, False)
+    >>> has_allowed_scheme("http://[::1/broken")
+    False
     """
-    return urlsplit(url.strip()).scheme.lower() in ALLOWED_SCHEMES
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ALLOWED_SCHEMES and bool(parts.netloc)
 
 
 def is_public_address(address: str) -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govwatch.connectors.feeds import decode_feed_bytes, entry_marker, parse_feed, strip_doctype
 
@@ -84,3 +86,18 @@ def test_decoding_prefers_valid_utf8_over_a_declared_single_byte_charset() -> No
 
 def test_undated_entry_marker_changes_with_its_text() -> None:
     assert entry_marker(None, "a", "b") != entry_marker(None, "a", "c")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_crash_the_parser(body: bytes) -> None:
+    feed = parse_feed(body, url=BASE + "/feed")
+    assert all(e.link.startswith(("http://", "https://")) for e in feed.entries)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_inside_a_real_feed_never_crashes_the_parser(noise: str) -> None:
+    body = (FIXTURES / "govuk" / "dsit_organisation.atom").read_text(encoding="utf-8")
+    cut = len(noise) % len(body)
+    parse_feed((body[:cut] + noise + body[cut:]).encode("utf-8", errors="replace"), url=BASE + "/feed")

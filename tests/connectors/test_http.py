@@ -128,6 +128,12 @@ def test_redirect_loop_stops_at_the_limit(server: Any, reply: Any) -> None:
     assert server.count("/loop") == FAST.max_redirects + 1
 
 
+@pytest.mark.parametrize("url", ["http://[::1/x", "http:///x", "javascript:alert(1)"])
+def test_malformed_url_is_refused_as_a_source_error(url: str) -> None:
+    with HttpClient(FAST) as http, pytest.raises(BlockedUrlError):
+        http.get(url)
+
+
 def test_non_http_scheme_is_refused() -> None:
     with HttpClient(FAST) as http, pytest.raises(BlockedUrlError):
         http.get("file:///etc/passwd")

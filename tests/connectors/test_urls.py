@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govwatch.connectors.urls import canonical_url, host_matches, is_public_address
 
@@ -54,3 +56,14 @@ def test_host_allow_list_matches_names_and_networks() -> None:
     assert host_matches("LOCALHOST", ["localhost"])
     assert host_matches("::1", ["::1/128"])
     assert not host_matches("127.0.0.2", ["127.0.0.1"])
+
+
+@given(
+    st.from_regex(
+        r"https?://[A-Za-z0-9.-]{1,20}(:[0-9]{1,5})?(/[A-Za-z0-9._~%-]{0,10}){0,4}/?(\?[a-z_]{1,8}=[a-z0-9]{0,5}(&[a-z_]{1,8}=[a-z0-9]{0,5}){0,3})?(#[a-z]{0,5})?",
+        fullmatch=True,
+    )
+)
+def test_canonical_url_is_idempotent(url: str) -> None:
+    once = canonical_url(url)
+    assert canonical_url(once) == once
