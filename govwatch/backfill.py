@@ -169,8 +169,8 @@ def run_backfill(
     progress_path = Path(str(settings.checkpoint_path) + ".backfill-progress.json")
     progress_path.parent.mkdir(parents=True, exist_ok=True)
     ProgressFile(progress_path).flush()
-    with kafka_stack(settings) as ready:
-        stack = Stack(ready)
+    with kafka_stack(settings) as (ready, broker):
+        stack = Stack(ready, broker=broker)
         try:
             stack.settle()
             with BackfillProgressBar(progress_path, enabled=show_progress):

@@ -37,6 +37,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """True when nothing listens on `port`; checked first because tansu may share a busy port silently."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # SO_REUSEADDR: connections of a just-stopped broker in TIME_WAIT do not count; a listener does.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -138,6 +140,16 @@ class EmbeddedBroker:
         raise SinkError(
             f"embedded broker did not answer on {self.bootstrap_servers} within {BROKER_START_TIMEOUT_S:.0f}s"
         )
+
+    def check_alive(self) -> None:
+        """Raise SinkError when the broker process has died under us."""
+        if self._process is not None and self._process.poll() is not None:
+            code = self._process.returncode
+            self._process = None
+            raise SinkError(
+                f"the embedded broker exited unexpectedly (code {code}); everything stored in DuckDB is kept "
+                "and documents not yet stored will be fetched again: run the command again"
+            )
 
     def stop(self) -> None:
         """Stop the broker (SIGTERM, then SIGKILL); safe to call twice."""

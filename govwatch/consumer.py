@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -23,13 +24,14 @@ import duckdb
 
 from govwatch.config import KafkaSettings
 from govwatch.errors import SchemaError, SinkError
-from govwatch.kafka import consumer_options
+from govwatch.kafka import client_options, consumer_options
 from govwatch.messages import deadletter_record, decode
 
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_MS = 200
 MAX_BATCH_RECORDS = 2000
+INCARNATION_CHECK_S = 2.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,14 +115,32 @@ class DuckdbOffsetConsumer:
         self.topic_id = topic_id
         self.message_type = message_type
         self._consumer: Any = None
+        self._admin: Any = None
+        self._next_check = 0.0
         self._partitions: list[Any] = []
 
     def start(self) -> list[StartPosition]:
-        from kafka import KafkaConsumer, TopicPartition
+        """Connect, assign every partition of the topic and seek each to where it must resume.
+
+        Raises:
+            SinkError: the broker cannot be reached or the topic does not exist.
+        """
+        from kafka import KafkaAdminClient, KafkaConsumer
         from kafka.errors import KafkaError
 
         try:
             self._consumer = KafkaConsumer(**consumer_options(self.kafka))
+            self._admin = KafkaAdminClient(**client_options(self.kafka))
+        except KafkaError as exc:
+            raise SinkError(f"{self.consumer_name}: cannot consume {self.topic}: {exc}") from exc
+        self._next_check = time.monotonic() + INCARNATION_CHECK_S
+        return self._position()
+
+    def _position(self) -> list[StartPosition]:
+        from kafka import TopicPartition
+        from kafka.errors import KafkaError
+
+        try:
             partitions = self._consumer.partitions_for_topic(self.topic)
         except KafkaError as exc:
             raise SinkError(f"{self.consumer_name}: cannot consume {self.topic}: {exc}") from exc
@@ -163,9 +183,41 @@ class DuckdbOffsetConsumer:
             positions.append(position)
         return positions
 
+    def check_incarnation(self) -> bool:
+        """Notice a topic recreated under a running consumer (an embedded broker restarted on the same port).
+
+        Kafka clients only reset a position that lies beyond the new log's end, so without this check a new
+        incarnation that already holds more messages would be read from the old offset, skipping its start.
+        Returns True when the consumer was repositioned.
+        """
+        from kafka.errors import KafkaError
+
+        if self.topic_id is None or time.monotonic() < self._next_check:
+            return False
+        self._next_check = time.monotonic() + INCARNATION_CHECK_S
+        try:
+            described = self._admin.describe_topics([self.topic])
+        except (KafkaError, OSError) as exc:
+            log.debug("%s: cannot describe %s now (%s); will retry", self.consumer_name, self.topic, exc)
+            return False
+        topic_id = str(described[0].get("topic_id") or "") if described else ""
+        if not topic_id or topic_id == self.topic_id:
+            return False
+        log.warning(
+            "%s: %s was recreated (topic id %s → %s); reading the new incarnation from the start",
+            self.consumer_name,
+            self.topic,
+            self.topic_id,
+            topic_id,
+        )
+        self.topic_id = topic_id
+        self._position()
+        return True
+
     def poll(
         self, timeout_ms: int = POLL_TIMEOUT_MS, max_records: int = MAX_BATCH_RECORDS
     ) -> list[ConsumedMessage]:
+        self.check_incarnation()
         records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
         batch = [
             ConsumedMessage(topic=r.topic, partition=r.partition, offset=r.offset, key=r.key, value=r.value)
@@ -197,6 +249,9 @@ class DuckdbOffsetConsumer:
         if self._consumer is not None:
             self._consumer.close()
             self._consumer = None
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
 
 
 def process_batch(

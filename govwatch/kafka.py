@@ -140,16 +140,17 @@ def ensure_topics(settings: KafkaSettings) -> dict[str, TopicInfo]:
 
 
 @contextmanager
-def kafka_stack(settings: Settings) -> Iterator[Settings]:
-    """Yield settings pointing at a ready broker: the configured one, or an embedded one for the duration.
+def kafka_stack(settings: Settings) -> Iterator[tuple[Settings, EmbeddedBroker | None]]:
+    """Yield settings pointing at a ready broker, and the embedded broker when one was started.
 
-    Topics are created on entry. The embedded broker is stopped on exit, whatever the exit.
+    The configured broker is used when there is one; else an embedded broker runs for the duration and is
+    stopped on exit, whatever the exit. Topics are created on entry.
     """
     if not settings.embedded_broker:
         ensure_topics(settings.kafka)
-        yield settings
+        yield settings, None
         return
     with EmbeddedBroker() as broker:
         ready = replace(settings, kafka=replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers))
         ensure_topics(ready.kafka)
-        yield ready
+        yield ready, broker

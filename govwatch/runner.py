@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
 from govwatch.consumer import ConsumedMessage, DuckdbOffsetConsumer, process_batch, store_deadletter
 from govwatch.db import connect_writer
@@ -85,10 +86,13 @@ class DispatcherAdapter:
 class Stack:
     """The DuckDB side of a run: consumers, their handlers and the query endpoint, on one database."""
 
-    def __init__(self, settings: Settings, *, with_alerts: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, with_alerts: bool = True, broker: EmbeddedBroker | None = None
+    ) -> None:
         from kafka import KafkaProducer
 
         self.settings = settings
+        self.broker = broker
         self.conn = connect_writer(settings.db_path)
         info = ensure_topics(settings.kafka)
         self.producer = KafkaProducer(**producer_options(settings.kafka))
@@ -139,6 +143,8 @@ class Stack:
     def poll_once(self, timeout_ms: int = 100) -> int:
         """One poll of every consumer; returns how many messages were handled."""
         handled = 0
+        if self.broker is not None:
+            self.broker.check_alive()
         with self._lock:
             for kafka_consumer, handler in self.pairs:
                 batch = kafka_consumer.poll(timeout_ms=timeout_ms)
@@ -258,8 +264,8 @@ def run_once(
     `between(n)`, when given, is called after cycle n and returns True to run another cycle on the same
     broker and database (the demo uses it to publish a second phase of its sample).
     """
-    with kafka_stack(settings) as ready:
-        stack = Stack(ready, with_alerts=with_alerts)
+    with kafka_stack(settings) as (ready, broker):
+        stack = Stack(ready, with_alerts=with_alerts, broker=broker)
         try:
             stack.settle()  # documents a crashed run left stored but unsettled
             cycle = 0
@@ -286,8 +292,8 @@ def run_forever(
     Kafka; the main thread runs a bounded pipeline per poll cycle (sources not yet due return at once).
     """
     stop = stop or threading.Event()
-    with kafka_stack(settings) as ready:
-        stack = Stack(ready)
+    with kafka_stack(settings) as (ready, broker):
+        stack = Stack(ready, broker=broker)
         worker_error: list[BaseException] = []
 
         def consume() -> None:

@@ -210,3 +210,36 @@ def test_external_settings_are_used_verbatim(kafka_settings: Settings) -> None:
     options = client_options(sasl)
     assert options["security_protocol"] == "SASL_SSL"
     assert options["sasl_plain_username"] == "u" and options["ssl_cafile"] == "/ca.pem"
+
+
+def test_broker_restarted_under_a_running_consumer_is_read_from_the_start(settings: Settings) -> None:
+    """The embedded broker goes away mid-run and comes back empty on the same port: the running consumer
+    must read the new incarnation from offset 0, even when it already holds more than the old position."""
+    import time
+
+    from govwatch.broker import EmbeddedBroker
+
+    port = None
+    with EmbeddedBroker() as first:
+        port = first.port
+        local = replace(
+            settings, kafka=replace(settings.kafka, bootstrap_servers=first.bootstrap_servers, partitions=1)
+        )
+        ensure_topics(local.kafka)
+        _produce(local, [_encoded(f"old-{i}") for i in range(3)])
+        conn = connect_writer(local.db_path)
+        consumer = _consumer(local, conn)
+        assert _drain(consumer, conn, AnnouncementLoader()) == (3, 0)
+    with EmbeddedBroker(port=port):
+        ensure_topics(local.kafka)
+        _produce(local, [_encoded(f"new-{i}") for i in range(6)])
+        deadline = time.monotonic() + 30
+        loader = AnnouncementLoader()
+        while time.monotonic() < deadline and loader.stored < 6:
+            batch = consumer.poll(timeout_ms=200)
+            if batch:
+                process_batch(consumer, conn, loader, batch)
+        consumer.close()
+    assert loader.stored == 6
+    ids = {row[0] for row in conn.execute("select id from announcements").fetchall()}
+    assert {f"new-{i}" for i in range(6)} <= ids
