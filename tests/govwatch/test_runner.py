@@ -1,0 +1,38 @@
+"""The run's DuckDB side: a dead embedded broker stops the run with a clear message, nothing half-stored."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from govwatch.config import Settings
+from govwatch.errors import SinkError
+from govwatch.kafka import kafka_stack
+from govwatch.runner import Stack
+
+
+def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> None:
+    with kafka_stack(settings) as (ready, broker):
+        assert broker is not None and broker.pid is not None
+        stack = Stack(ready, with_alerts=False, broker=broker)
+        try:
+            stack.poll_once()
+            os.kill(broker.pid, signal.SIGKILL)
+            with pytest.raises(SinkError, match="embedded broker exited unexpectedly"):
+                for _ in range(100):
+                    stack.poll_once(timeout_ms=50)
+        finally:
+            stack.close()
+
+
+def test_settings_point_at_the_embedded_broker_only_inside_the_stack(settings: Settings) -> None:
+    assert settings.embedded_broker
+    with kafka_stack(settings) as (ready, broker):
+        assert broker is not None
+        assert ready.kafka.bootstrap_servers == broker.bootstrap_servers
+        pid = broker.pid
+    assert pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
