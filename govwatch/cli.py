@@ -429,7 +429,7 @@ def _mount_alert_commands() -> None:
     register(app)
 
 
-# _mount_alert_commands()  # enabled once govwatch.alerts.commands exists
+_mount_alert_commands()
 
 
 def main() -> None:
