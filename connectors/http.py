@@ -152,10 +152,18 @@ class HttpClient:
         settings: timeouts, size cap, retries, rate limit, concurrency, user agent and contact.
         trusted_hosts: hosts whose links may resolve to private addresses even when they come from feed
             content: the GOV.UK base URL host and the hosts of the configured sources' own URLs.
+        resolve: host name -> IP addresses (the system resolver by default; tests pass their own).
     """
 
-    def __init__(self, settings: HttpSettings, *, trusted_hosts: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        trusted_hosts: Iterable[str] = (),
+        resolve: Callable[[str], list[str]] | None = None,
+    ) -> None:
         self._settings = settings
+        self._resolve = resolve or resolve_host
         self._trusted = tuple(h.lower() for h in trusted_hosts if h) + settings.allow_private_hosts
         self._limiter = HostRateLimiter(settings.requests_per_second_per_host)
         self._slots = threading.BoundedSemaphore(max(1, settings.max_concurrency))
@@ -244,8 +252,8 @@ class HttpClient:
         deadline = time.monotonic() + self._settings.total_timeout_s
         current = url
         for _hop in range(self._settings.max_redirects + 1):
-            self._check_url(current, from_content=from_content)
-            location = self._get_once(current, headers, deadline)
+            pinned = self._check_url(current, from_content=from_content)
+            location = self._get_once(current, headers, deadline, pinned=pinned)
             if isinstance(location, HttpResult):
                 return location
             log.debug("redirect %s -> %s", current, location)
@@ -254,34 +262,57 @@ class HttpClient:
             f"{url}: more than {self._settings.max_redirects} redirects; check the link", url=url
         )
 
-    def _check_url(self, url: str, *, from_content: bool) -> None:
+    def _check_url(self, url: str, *, from_content: bool) -> str | None:
+        """Refuse what may not be fetched; for an untrusted link from content, return the vetted address.
+
+        The request then connects to that very address (see `_get_once`), so a DNS answer that changes
+        between our check and the connection (DNS rebinding) cannot steer it to a private address.
+        """
         if not has_allowed_scheme(url):
             raise BlockedUrlError(f"{url}: only valid http and https URLs are fetched", url=url)
         host = url_host(url)
         if not host:
             raise BlockedUrlError(f"{url}: no host in URL", url=url)
         if not from_content or host_matches(host, self._trusted):
-            return
+            return None
         try:
-            addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
-        except (socket.gaierror, UnicodeError) as exc:
+            addresses = self._resolve(host)
+        except (OSError, UnicodeError) as exc:
             raise ConnectionFailedError(f"{url}: cannot resolve {host} ({exc})", url=url) from exc
+        if not addresses:
+            raise ConnectionFailedError(f"{url}: {host} has no address", url=url)
         for address in addresses:
-            if not is_public_address(str(address)) and not host_matches(
-                str(address), self._settings.allow_private_hosts
+            if not is_public_address(address) and not host_matches(
+                address, self._settings.allow_private_hosts
             ):
                 raise BlockedUrlError(
                     f"{url}: {host} resolves to non-public address {address}; a link from feed content may "
                     "not reach it (add the host to http.allow_private_hosts if this is intended)",
                     url=url,
                 )
+        return addresses[0]
 
-    def _get_once(self, url: str, headers: dict[str, str], deadline: float) -> HttpResult | str:
-        """One request; returns the result, or the Location of a redirect to follow."""
+    def _get_once(
+        self, url: str, headers: dict[str, str], deadline: float, *, pinned: str | None = None
+    ) -> HttpResult | str:
+        """One request; returns the result, or the Location of a redirect to follow.
+
+        With `pinned`, the connection goes to that address while the Host header and the TLS server name
+        (SNI and certificate check) stay those of the URL.
+        """
         self._limiter.wait(url_host(url))
+        target, extensions, send_headers = url, {}, headers
+        if pinned is not None:
+            parsed = httpx.URL(url)
+            target = str(parsed.copy_with(host=pinned))
+            authority = parsed.host if parsed.port is None else f"{parsed.host}:{parsed.port}"
+            send_headers = {**headers, "Host": authority}
+            extensions = {"sni_hostname": parsed.host}
         with self._slots:
             try:
-                with self._client.stream("GET", url, headers=headers) as response:
+                with self._client.stream(
+                    "GET", target, headers=send_headers, extensions=extensions
+                ) as response:
                     return self._read_response(url, response, deadline)
             except httpx.TimeoutException as exc:
                 raise FetchTimeoutError(f"{url}: timed out ({type(exc).__name__})", url=url) from exc
@@ -359,6 +390,16 @@ class HttpClient:
                 raise FetchTimeoutError(
                     f"{url}: not finished within {self._settings.total_timeout_s}s total", url=url
                 )
+
+
+def resolve_host(host: str) -> list[str]:
+    """All IP addresses of a host name via the system resolver, in the resolver's order (deduplicated).
+
+    >>> resolve_host("127.0.0.1")
+    ['127.0.0.1']
+    """
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _charset_of(params: str) -> str | None:

@@ -200,3 +200,32 @@ def test_rate_limit_zero_means_unlimited() -> None:
     limiter.wait("a")
     limiter.wait("a")
     assert sleeps == []
+
+
+def test_link_from_content_connects_to_the_vetted_address_with_its_own_host_header(
+    server: Any, reply: Any
+) -> None:
+    server.route("/article", reply(body=b"pinned"))
+    settings = dataclasses.replace(FAST, allow_private_hosts=("127.0.0.0/8",))
+    asked: list[str] = []
+
+    def resolve(host: str) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    url = f"http://news.example:{server.port}/article"
+    with HttpClient(settings, resolve=resolve) as http:
+        result = http.get(url, from_content=True)
+    assert result.content == b"pinned" and result.url == url
+    assert asked == ["news.example"]
+    assert server.requests("/article")[0].headers["host"] == f"news.example:{server.port}"
+
+
+def test_name_resolving_to_a_private_address_is_refused_before_connecting(server: Any, reply: Any) -> None:
+    server.route("/article", reply(body=b"x"))
+    with (
+        HttpClient(FAST, resolve=lambda host: ["8.8.8.8", "10.0.0.7"]) as http,
+        pytest.raises(BlockedUrlError),
+    ):
+        http.get(f"http://news.example:{server.port}/article", from_content=True)
+    assert server.count() == 0
