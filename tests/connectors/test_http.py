@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from govwatch.config import HttpSettings
-from govwatch.connectors.http import HostRateLimiter, HttpClient
+from govwatch.connectors.http import HttpClient
 from govwatch.connectors.http_errors import (
     BlockedUrlError,
     FetchTimeoutError,
@@ -174,32 +174,6 @@ def test_concurrency_cap_holds_across_threads(server: Any, reply: Any) -> None:
             t.join()
     assert server.count("/slow") == 8
     assert 1 <= server.max_in_flight <= 2
-
-
-def test_rate_limiter_spaces_requests_per_host() -> None:
-    now = [100.0]
-    sleeps: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        sleeps.append(round(seconds, 6))
-
-    limiter = HostRateLimiter(5.0, clock=lambda: now[0], sleep=sleep)
-    limiter.wait("www.gov.uk")
-    limiter.wait("www.gov.uk")
-    limiter.wait("www.gov.uk")
-    limiter.wait("www.canada.ca")
-    assert sleeps == [0.2, 0.4]
-    now[0] = 101.0
-    limiter.wait("www.gov.uk")
-    assert sleeps == [0.2, 0.4]
-
-
-def test_rate_limit_zero_means_unlimited() -> None:
-    sleeps: list[float] = []
-    limiter = HostRateLimiter(0.0, clock=lambda: 0.0, sleep=sleeps.append)
-    limiter.wait("a")
-    limiter.wait("a")
-    assert sleeps == []
 
 
 def test_link_from_content_connects_to_the_vetted_address_with_its_own_host_header(
