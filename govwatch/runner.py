@@ -38,7 +38,8 @@ from govwatch.query import QueryServer
 log = logging.getLogger(__name__)
 
 DRAIN_TIMEOUT_S = 120.0
-IDLE_POLL_MS = 500
+IDLE_POLL_MS = 50  # per consumer: three consumers share one thread, so idle waits add up
+DELIVERY_PAUSE_S = 0.05
 Progress = Callable[[str], None]
 
 
@@ -130,6 +131,7 @@ class Stack:
             )
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.start()
+        self.delivery_conn = self.conn.cursor()
         self.query_server = QueryServer(self.conn.cursor(), settings.db_path).start()
         self._lock = threading.Lock()
 
@@ -198,16 +200,17 @@ class Stack:
         return settled
 
     def deliver(self) -> int:
+        """Deliver due alerts on a connection of its own, so a slow receiver never holds up loading."""
         if self.dispatcher is None:
             return 0
-        with self._lock:
-            delivered = int(self.dispatcher.deliver_pending(self.conn))
+        delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
         self.producer.flush()
         self.summary.delivered += delivered
         return delivered
 
     def close(self) -> None:
         self.query_server.stop()
+        self.delivery_conn.close()
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.close()
         self.producer.close(timeout=10)
@@ -296,17 +299,30 @@ def run_forever(
         stack = Stack(ready, broker=broker)
         worker_error: list[BaseException] = []
 
-        def consume() -> None:
-            try:
-                while not stop.is_set():
-                    stack.poll_once(timeout_ms=IDLE_POLL_MS)
-                    stack.deliver()
-            except BaseException as exc:  # reported by the main thread, which then stops the run
-                worker_error.append(exc)
-                stop.set()
+        def keep_running(step: Callable[[], object], pause_s: float) -> Callable[[], None]:
+            def loop() -> None:
+                try:
+                    while not stop.is_set():
+                        step()
+                        stop.wait(pause_s)
+                except BaseException as exc:  # reported by the main thread, which then stops the run
+                    worker_error.append(exc)
+                    stop.set()
 
-        worker = threading.Thread(target=consume, name="govwatch-consumers", daemon=True)
-        worker.start()
+            return loop
+
+        workers = [
+            threading.Thread(
+                target=keep_running(lambda: stack.poll_once(timeout_ms=IDLE_POLL_MS), 0.0),
+                name="govwatch-consumers",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=keep_running(stack.deliver, DELIVERY_PAUSE_S), name="govwatch-alerts", daemon=True
+            ),
+        ]
+        for worker in workers:
+            worker.start()
         try:
             interval = min((s.interval_s for s in ready.sources), default=60.0)
             while not stop.is_set():
@@ -329,7 +345,8 @@ def run_forever(
                 stop.wait(interval)
         finally:
             stop.set()
-            worker.join(timeout=10)
+            for worker in workers:
+                worker.join(timeout=30)
             stack.close()
         if worker_error:
             raise worker_error[0]
