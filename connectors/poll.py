@@ -83,13 +83,15 @@ def poll_source(
         http: the shared client.
         checkpoint: durable state; call `checkpoint.mark_published` with the yielded documents once Kafka
             has acknowledged them (nothing is remembered before that).
-        now: the current time (UTC), for backoff decisions; defaults to the clock.
+        now: the current time, for backoff decisions (naive means UTC); defaults to the clock.
         force: poll even while the source is backing off after failures.
 
     Yields:
         `FetchedDocument`s (new, or a changed version) and `SourceFailure`s; nothing for an unchanged feed.
     """
     moment = now or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     state = checkpoint.source_state(source.name)
     if not force and state.next_due is not None and state.next_due > moment:
         log.debug(

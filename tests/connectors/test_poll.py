@@ -243,6 +243,12 @@ def test_failing_source_backs_off_until_due_unless_forced(world: Any) -> None:
     assert world.checkpoint.source_state("dsit").failures == 0
 
 
+def test_naive_now_is_taken_as_utc(world: Any) -> None:
+    world.server.route(FEED_PATH, world.reply(status=503))
+    world.poll(now=datetime(2025, 7, 22, 12, 0, tzinfo=UTC))
+    assert world.poll(now=datetime(2025, 7, 22, 12, 0, 30)) == []
+
+
 def test_one_failing_source_does_not_stop_the_others(world: Any) -> None:
     world.standard()
     broken = SourceConfig(name="broken", kind="govuk_atom", url=world.server.url("/missing.atom"))
