@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import Lexicon, trie_regex
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention, sentence_at
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
@@ -31,11 +31,18 @@ LEADING_STOPWORDS = word_set(
     "Their These They This Those Through To Today Under Up We When Where While With Yesterday"
 )
 # Words that cannot be part of a person's name.
-_GOVERNMENT = re.compile(
-    r"(?<![\w-])(?:(?:the|The)[ \t\u00a0]+)?(?:(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?(?P<word>[Gg]overnment)(?![\w-])"
-    r"(?:[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z][\w]+(?:[ \t\u00a0][A-Z][\w]+){0,3}))?"
+_GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
+_GOVERNMENT_BEFORE = re.compile(
+    r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?$"
+)
+_GOVERNMENT_OF = re.compile(
+    r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0][A-Z]\w+){0,3})"
 )
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
+# Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
+ROLE_WORDS = word_set(
+    "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head"
+)
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
@@ -68,7 +75,7 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         mentions.append(mention)
         return True
 
-    for match in lexicon.organisation_pattern.finditer(text):
+    for match in find_words(lexicon.organisation_pattern, text):
         entry = lexicon.organisations[match.group()]
         foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
         if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
@@ -77,7 +84,7 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
             continue
         start, name = match.start(), entry.name
         add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=entry.party or name))
-    for match in lexicon.programme_pattern.finditer(text):
+    for match in find_words(lexicon.programme_pattern, text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, self_party):
         add(mention)
@@ -87,20 +94,20 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         lexicon.programme_suffixes,
         lexicon.tool_nouns,
     )
-    for match in (*patterns.organisation_of.finditer(text), *patterns.organisation.finditer(text)):
+    for match in (*find_words(patterns.organisation_of, text), *find_words(patterns.organisation, text)):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if " " in name:
             add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=name))
     for mention in find_people(text, lexicon, mentions, self_party):
         add(mention)
-    for match in patterns.programme.finditer(text):
+    for match in find_words(patterns.programme, text):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if name and " " in name:
             add(Mention(kind="programme", name=name, start=start, end=match.end()))
     for match in patterns.tool.finditer(text):
         group = "name" if match["name"] is not None else "name2"
         add(Mention(kind="programme", name=match[group], start=match.start(group), end=match.end(group)))
-    for match in lexicon.place_pattern.finditer(text):
+    for match in find_words(lexicon.place_pattern, text):
         entry = lexicon.places[match.group()]
         party = f"{entry.name} Government" if entry.country else None
         add(
@@ -146,11 +153,14 @@ def mentions_to_entities(
 
 def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
     """Yield government mentions: "the government" is the publisher's, "the French government" France's."""
-    for match in _GOVERNMENT.finditer(text):
-        adjective, of = match["adj"], match["of"]
+    for word in find_words(_GOVERNMENT_WORD, text):
+        before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
+        after = _GOVERNMENT_OF.match(text, word.end())
+        adjective = before["adj"] if before is not None else None
+        start = before.start() if before is not None else word.start()
         country: str | None = None
-        if of is not None:
-            place = lexicon.places.get(of)
+        if after is not None:
+            place = lexicon.places.get(after["of"])
             country = place.name if place is not None and place.country else None
         if country is None and adjective is not None:
             if adjective in ("UK", "HM"):
@@ -160,13 +170,13 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
                 if country is None:
                     continue
         if country is None:
-            if _LOCAL_GOVERNMENT.search(text, max(0, match.start() - 12), match.start("word")):
+            if _LOCAL_GOVERNMENT.search(text, max(0, word.start() - 12), word.start()):
                 continue
             name = self_party
         else:
             name = "UK Government" if country == "UK" else f"{country} Government"
-        end = match.end() if of is not None and country is not None else match.end("word")
-        yield Mention(kind="government", name=name, start=match.start(), end=end, party=name)
+        end = after.end() if after is not None and country is not None and adjective is None else word.end()
+        yield Mention(kind="government", name=name, start=start, end=end, party=name)
 
 
 def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:
@@ -200,13 +210,15 @@ def _patterns(
 ) -> _Patterns:
     """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
     link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
-    words = rf"(?:{CAPWORD}[ \t\u00a0]+{link}){{1,5}}"
-    org = rf"(?<![\w-]){words}(?:{trie_regex(org_suffixes)})(?![\w-])"
+    # Patterns open with a capital letter so the regex engine can skip ahead; the look-behind right
+    # after it rejects capitals inside words at once (no rescanning of long runs).
+    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,4}}"
+    org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     org_of = (
-        rf"(?<![\w-])(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
+        rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,3}}(?![\w-])"
     )
-    programme = rf"(?<![\w-]){words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
+    programme = rf"{words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){{0,3}})[’'”\"]"
     nouns = trie_regex(tool_nouns)
     tool = (
@@ -234,9 +246,8 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     while True:
         space = text.find(" ", start, end)
         word = text[start:space]
-        if space == -1 or (
-            word not in LEADING_STOPWORDS and word not in _LINKS and not word.endswith(("’s", "'s"))
-        ):
+        opener = word in LEADING_STOPWORDS or word in ROLE_WORDS or word in _LINKS
+        if space == -1 or not (opener or word.endswith(("’s", "'s"))):
             break
         start = space + 1
         while start < end and text[start] in " \u00a0":

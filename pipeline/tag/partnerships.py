@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
-from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.sentences import Sentence
 
@@ -112,7 +112,7 @@ def _read_sentence(
     """Create, extend or annotate agreements from one sentence."""
     words = [
         m
-        for m in lexicon.agreement_pattern.finditer(text, sentence.start, sentence.end)
+        for m in find_words(lexicon.agreement_pattern, text, sentence.start, sentence.end)
         if not any(x.start <= m.start() < x.end for x in mentions)
     ]
     legal = _legal_nature(text, sentence, lexicon)
@@ -184,7 +184,7 @@ def _status(text: str, sentence: Sentence, lexicon: Lexicon) -> str | None:
     """Return the strongest status word of the sentence; "will sign" is planned, not signed."""
     found: dict[str, list[tuple[int, int]]] = {}
     for status, pattern in lexicon.statuses:
-        found[status] = [m.span() for m in pattern.finditer(text, sentence.start, sentence.end)]
+        found[status] = [m.span() for m in find_words(pattern, text, sentence.start, sentence.end)]
     planned = found.get("planned", [])
     for status in STATUS_PRECEDENCE:
         spans = found.get(status, [])
@@ -317,7 +317,7 @@ def _add_signatories(target: _Agreement, mentions: list[Mention]) -> None:
 def _legal_nature(text: str, sentence: Sentence, lexicon: Lexicon) -> set[str]:
     return {
         lexicon.legal_nature[m.group().lower()]
-        for m in lexicon.legal_nature_pattern.finditer(text, sentence.start, sentence.end)
+        for m in find_words(lexicon.legal_nature_pattern, text, sentence.start, sentence.end)
         if m.group().lower() in lexicon.legal_nature
     }
 

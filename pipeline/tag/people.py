@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import Lexicon, trie_regex
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention
 
 NAME_STOPWORDS = word_set(
@@ -32,10 +32,10 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
     """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
     ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
     starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
-    pattern = _person_pattern(lexicon.roles, lexicon.name_titles)
-    for match in pattern.finditer(text):
-        name_group = "name" if match["name"] is not None else "name2"
-        role_group = "role" if match["role"] is not None else "role2"
+    role_first, name_first = _person_patterns(lexicon.roles, lexicon.name_titles)
+    for match in (*find_words(role_first, text), *find_words(name_first, text)):
+        name_group = "name" if "name" in match.re.groupindex else "name2"
+        role_group = "role" if "role" in match.re.groupindex else "role2"
         name = _clean_name(match[name_group], lexicon.name_titles)
         if name is None:
             continue
@@ -74,12 +74,17 @@ def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _person_pattern(roles: tuple[str, ...], titles: tuple[str, ...]) -> re.Pattern[str]:
+def _person_patterns(
+    roles: tuple[str, ...], titles: tuple[str, ...]
+) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Compile the role-first and name-first patterns; each opens with literal letters for speed."""
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}})?"
     title = rf"(?:(?:{trie_regex(titles)})\.?[ \t\u00a0]+)"
     name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,2}})"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
-    return re.compile(
-        rf"(?<![\w-])(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"
-        rf"|(?<![\w-])(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
+    return (
+        re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),
+        re.compile(
+            rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
+        ),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from govwatch.pipeline.tag.lexicon import Lexicon
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words
 
 TITLE_WEIGHT = 2
 
@@ -29,16 +29,11 @@ def find_topics(text: str, lexicon: Lexicon, *, title: str = "") -> tuple[str, .
 
 
 def _term_scores(text: str, lexicon: Lexicon, factor: int) -> Counter[str]:
-    """Score every topic on one piece of text."""
-    hits: Counter[str] = Counter()
-    for match in lexicon.topic_pattern_exact.finditer(text):
-        hits[match.group()] += 1
-    for match in lexicon.topic_pattern_folded.finditer(text):
-        hits[match.group().lower()] += 1
+    """Score every topic on one piece of text (lower-case terms are matched in the lower-cased text)."""
     scores: Counter[str] = Counter()
-    for topic, terms in lexicon.topic_terms.items():
-        for term, weight in terms:
-            count = hits.get(term, 0)
-            if count:
-                scores[topic] += count * weight * factor
+    matches = [m.group() for m in find_words(lexicon.topic_pattern_exact, text)]
+    matches += [m.group() for m in find_words(lexicon.topic_pattern_folded, text.lower())]
+    for term in matches:
+        for topic, weight in lexicon.topic_index.get(term, ()):
+            scores[topic] += weight * factor
     return scores
