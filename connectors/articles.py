@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from govwatch.connectors.checkpoint import Checkpoint
@@ -82,6 +82,10 @@ def fetch_article(
         A `FetchedDocument` when new or changed; None when the fetched content is exactly what was
         published already; a `SourceFailure` when it cannot be fetched (`retryable` False for 404/410).
     """
+    recent = checkpoint.recall(ref.url, ref.marker)
+    if recent is not None:
+        # the same entry in another feed of this poll cycle: same document and version, no second fetch
+        return replace(recent, source=source, feed_title=ref.title, feed_summary=ref.summary)
     api_url = content_api_url(ref.link, base_url) if prefer_content_api else None
     if api_url is not None:
         try:
@@ -183,7 +187,7 @@ def _versioned(
         log.debug("unchanged %s (%s)", ref.url, doc_id)
         checkpoint.touch_url(ref.url, doc_id=doc_id, marker=ref.marker)
         return None
-    return FetchedDocument(
+    doc = FetchedDocument(
         id=doc_id,
         version=version,
         url=ref.url,
@@ -198,6 +202,8 @@ def _versioned(
         feed_updated_at=ref.updated_at,
         withdrawn=withdrawn,
     )
+    checkpoint.remember(ref.marker, doc)
+    return doc
 
 
 def _failed(ref: ArticleRef, source: str, exc: FetchError, checkpoint: Checkpoint) -> SourceFailure:

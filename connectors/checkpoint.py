@@ -17,6 +17,8 @@ import json
 import logging
 import sqlite3
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from govwatch.errors import SourceError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+RECENT_DOCUMENTS_MAX = 256
+RECENT_DOCUMENTS_TTL_S = 600.0
 MARK_VALIDATORS = "validators"
 MARK_BACKFILL = "backfill"
 
@@ -81,6 +85,7 @@ class Checkpoint:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._recent: OrderedDict[tuple[str, str], tuple[float, FetchedDocument]] = OrderedDict()
         try:
             self._db = sqlite3.connect(
                 str(self.path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -210,6 +215,30 @@ class Checkpoint:
         db.execute("INSERT OR REPLACE INTO urls VALUES (?, ?, ?)", (doc.url, doc.id, marker))
         db.execute("DELETE FROM staged_versions WHERE doc_id = ? AND version <= ?", (doc.id, doc.version))
         db.execute("DELETE FROM mark_items WHERE doc_id = ? AND version <= ?", (doc.id, doc.version))
+
+    # -- documents fetched by this process and not yet published (memory only) ---------------------
+
+    def remember(self, marker: str, doc: FetchedDocument) -> None:
+        """Keep a just-fetched document for a while, so another feed listing the same entry reuses it.
+
+        Memory only, never persisted: after a restart everything unpublished is fetched again.
+        """
+        with self._lock:
+            self._recent[(doc.url, marker)] = (time.monotonic(), doc)
+            self._recent.move_to_end((doc.url, marker))
+            while len(self._recent) > RECENT_DOCUMENTS_MAX:
+                self._recent.popitem(last=False)
+
+    def recall(self, url: str, marker: str) -> FetchedDocument | None:
+        """A document this process fetched for the same entry in the last few minutes, if any."""
+        with self._lock:
+            found = self._recent.get((url, marker))
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > RECENT_DOCUMENTS_TTL_S:
+                del self._recent[(url, marker)]
+                return None
+            return found[1]
 
     # -- withdrawn / gone articles ------------------------------------------------------------------
 

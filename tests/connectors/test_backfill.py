@@ -91,6 +91,11 @@ class Env:
         self.server.route(_search_path(0), self.reply(body=first, content_type=JSON))
         self.server.route(_search_path(2), self.reply(body=second, content_type=JSON, status=second_status))
 
+    def restart(self) -> None:
+        """A new process: the checkpoint file stays, nothing else does."""
+        self.checkpoint.close()
+        self.checkpoint = Checkpoint(self.path)
+
     def run(self, progress: Any = None) -> Any:
         return search_backfill(
             QUERY, settings=self.settings, http=self.http, checkpoint=self.checkpoint, progress=progress
@@ -129,6 +134,7 @@ def test_backfill_resumes_after_an_interruption_without_refetching_published_ite
     env.checkpoint.mark_published(first_page)
     third = next(run)  # reading on lets the first page's position be staged; then "Ctrl-C"
     run.close()
+    env.restart()
     assert env.api_count() == 3
     progress = Counters()
     resumed = list(env.run(progress))
@@ -139,8 +145,7 @@ def test_backfill_resumes_after_an_interruption_without_refetching_published_ite
 
 def test_backfill_crash_before_publishing_yields_the_same_versions_again(env: Any) -> None:
     first = [(d.id, d.version) for d in env.run()]
-    env.checkpoint.close()
-    env.checkpoint = Checkpoint(env.path)
+    env.restart()
     again = [(d.id, d.version) for d in env.run()]
     assert again == first and env.search_requests(0) == 2
 
@@ -154,6 +159,7 @@ def test_finished_backfill_run_again_fetches_nothing(env: Any) -> None:
 def test_published_results_are_skipped_without_fetching(env: Any) -> None:
     items = list(env.run())
     env.checkpoint.mark_published(items[1:2])  # the first page is not fully published: no position saved
+    env.restart()
     progress = Counters()
     again = list(env.run(progress))
     assert [(d.id, d.version) for d in again] == [(items[0].id, 1), (items[2].id, 1)]
@@ -171,3 +177,9 @@ def test_search_api_failure_stops_the_run_and_a_rerun_resumes(env: Any) -> None:
     env.pages((GOVUK / "search_page_1.json").read_bytes(), (GOVUK / "search_page_2.json").read_bytes())
     rest = list(env.run())
     assert len(rest) == 1 and env.search_requests(0) == 1
+
+
+def test_rerun_in_the_same_process_reuses_fetched_documents(env: Any) -> None:
+    first = [(d.id, d.version) for d in env.run()]
+    again = [(d.id, d.version) for d in env.run()]
+    assert again == first and env.api_count() == 3

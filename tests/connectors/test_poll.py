@@ -141,6 +141,20 @@ def test_unpublished_documents_come_back_with_the_same_versions(world: Any) -> N
     assert world.server.conditional_count(FEED_PATH) == 0
 
 
+def test_after_a_crash_unpublished_documents_are_fetched_again_with_the_same_versions(
+    world: Any, tmp_path: Path
+) -> None:
+    world.standard()
+    first = docs(world.poll())
+    world.checkpoint.close()  # the process dies before Kafka acknowledged anything
+    world.checkpoint = Checkpoint(tmp_path / "state.sqlite")
+    again = docs(world.poll())
+    assert [(d.id, d.version, d.payload_hash) for d in again] == [
+        (d.id, d.version, d.payload_hash) for d in first
+    ]
+    assert world.api_count(OPENAI) == 2
+
+
 def test_validators_wait_for_the_last_document_of_the_response(world: Any) -> None:
     world.standard()
     first = docs(world.poll())
@@ -424,5 +438,6 @@ def test_same_document_from_two_feeds_shares_one_version_sequence(world: Any) ->
     from_finder = docs(world.poll(finder))
     openai = [d for d in from_finder if d.id == from_org[0].id]
     assert [d.version for d in openai] == [1]  # same content, not yet published: same version
+    assert world.api_count(OPENAI) == 1  # fetched once for both feeds
     world.checkpoint.mark_published(from_org + from_finder)
     assert docs(world.poll(finder)) == []
