@@ -234,9 +234,52 @@ def bench_delivery() -> None:
     )
 
 
+def bench_handle() -> None:
+    """`handle` as the run loop calls it: 1,000 diverse subscriptions (20 of them with --where), batches
+    of 50 announcements, each batch in one transaction on a DuckDB file, alerts and state written."""
+    rng = random.Random(SEED)
+    pools = {
+        "kinds": KINDS,
+        "organisations": ORGANISATIONS + [f"organisation-{i}" for i in range(150)],
+        "topics": TOPICS,
+        "keywords": KEYWORDS + [f"term{i}" for i in range(100)],
+    }
+    raws = []
+    for i in range(SUBSCRIPTIONS):
+        raw: dict[str, Any] = {"name": f"s{i}", "channel": "stdout"}
+        for field_name in rng.sample(sorted(pools), rng.randint(1, 3)):
+            raw[field_name] = rng.sample(pools[field_name], rng.randint(1, 2))
+        if i < 20:
+            raw["where"] = f"max_gbp >= {10 ** (6 + i % 4)} and list_contains(topics, '{TOPICS[i % 7]}')"
+        raws.append(build_subscription(raw))
+    batches = [_variants(rng, pools["organisations"]) for _ in range(4)]
+    with tempfile.TemporaryDirectory() as folder:
+        settings = replace(
+            load_settings(None, env={}, db_path=Path(folder) / "h.duckdb"), subscriptions=tuple(raws)
+        )
+        conn = duckdb.connect(str(settings.db_path))
+        apply_migration(conn)
+        dispatcher = AlertDispatcher(settings, env={})
+        alerts, spent = 0, 0.0
+        for number, batch in enumerate(batches):
+            for item in batch:
+                item["id"] = f"{item['id']}-{number}"
+            started = time.perf_counter()
+            conn.execute("BEGIN TRANSACTION")
+            alerts += dispatcher.handle(conn, batch)
+            conn.execute("COMMIT")
+            spent += time.perf_counter() - started
+        dispatcher.close()
+        conn.close()
+    count = sum(len(b) for b in batches)
+    print(f"handle (match + where + write), 1,000 subscriptions: {spent / count * 1e6:8.0f} µs / announcement "
+          f"({alerts / count:.1f} alerts each, batches of {ANNOUNCEMENTS})")  # fmt: skip
+
+
 def main() -> None:
     bench_matching("broad")
     bench_matching("diverse")
+    bench_handle()
     bench_delivery()
 
 

@@ -17,11 +17,10 @@ import hashlib
 import html
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from govwatch.alerts.records import Match
+from govwatch.alerts.records import Match, Reason
 from govwatch.messages import SCHEMA_VERSION
 
 _ID_HEX_CHARS = 32
@@ -70,6 +69,20 @@ def period_start(frequency: str, end: datetime) -> datetime:
     return end - (_DAY if frequency == "daily" else _DAY * 7)
 
 
+def reason_json(reason: Reason) -> dict[str, Any]:
+    """A reason as JSON-ready data (what `dataclasses.asdict` gives, several times faster)."""
+    return {
+        "field": reason.field,
+        "rule": reason.rule,
+        "fact": reason.fact,
+        "value": reason.value,
+        "evidence": [
+            {"sentence": e.sentence, "start": e.start, "end": e.end, "field": e.field}
+            for e in reason.evidence
+        ],
+    }
+
+
 def alert_payload(
     match: Match,
     announcement: Mapping[str, Any],
@@ -94,7 +107,7 @@ def alert_payload(
             "published_at": announcement.get("published_at"),
             "organisations": list(announcement.get("organisations") or ()),
         },
-        "matched": [asdict(reason) for reason in match.reasons],
+        "matched": [reason_json(reason) for reason in match.reasons],
         "changes": [dict(change) for change in changes],
     }
 

@@ -70,3 +70,18 @@ def test_email_has_subject_text_and_escaped_html(announcement: dict[str, Any]) -
     assert subject == "[govwatch] s matched: MoU <signed> & sealed"
     assert "Memorandum of Understanding" in text and "[body_text 1781-1808]" in text
     assert "MoU &lt;signed&gt; &amp; sealed" in html and "<signed>" not in html
+
+
+def test_reason_json_reads_like_asdict_in_json(announcement: dict[str, Any]) -> None:
+    from dataclasses import asdict
+
+    from govwatch.alerts.message import reason_json
+
+    sub = compile_subscription(
+        build_subscription({"name": "s", "channel": "stdout", "kinds": ["mou"], "keywords": ["Humphrey"]}),
+        env={},
+    )
+    found = match_subscription(sub, extract_facts(announcement))
+    assert found is not None
+    as_json = json.dumps([reason_json(r) for r in found.reasons])
+    assert json.loads(as_json) == json.loads(json.dumps([asdict(r) for r in found.reasons]))
