@@ -11,6 +11,7 @@ This module is pure: no I/O, no clock.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -19,6 +20,9 @@ from govwatch.pipeline.repair_data import LOST_BYTE_CANDIDATES
 #: Characters after which a quote mark closes, rather than opens, a quotation.
 _CLOSES_AFTER: Final = frozenset(".,;:!?)]}…")
 _PUNCT_PREFIXES: Final = (b"\xe2\x80", b"\xe2")
+_DECADE: Final = re.compile(r"\d\ds\b")
+#: Deepest nesting of quotations tracked (deeper ones are forgotten, outermost first).
+MAX_QUOTE_DEPTH: Final = 8
 #: Kinds of inferred characters, for reports.
 QUOTE_CHARS: Final = "’”“‘"
 DASH_CHARS: Final = "–—"
@@ -49,6 +53,7 @@ class QuoteState:
                 self.stack.clear()
             elif ch in "“‘":
                 self.stack.append(ch)
+                del self.stack[:-MAX_QUOTE_DEPTH]
             elif ch == "”":
                 if "“" in self.stack:
                     while self.stack and self.stack.pop() != "“":
@@ -78,7 +83,7 @@ def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, 
     Args:
         prefix: the bytes of the sequence that survive (b"\\xe2\\x80" for a lone "鈥").
         before: the repaired text just before the gap (one character is enough).
-        after: the text just after the gap (one character is enough; "" at the end of the text).
+        after: the text just after the gap (a few characters; "" at the end of the text).
         open_quote: the innermost open quotation mark ("“", "‘") or "".
         dash: the spaced dash to use between spaces.
 
@@ -98,27 +103,38 @@ def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, 
     prev = before[-1:] or "\n"
     nxt = after[:1] or "\n"
     if prefix in _PUNCT_PREFIXES:
-        return _infer_punctuation(prev, nxt, open_quote, dash)
+        return _infer_punctuation(prev, after, open_quote, dash)
+    if prefix == b"\xe3\x80":
+        return "。"  # the end of a sentence before a line break or Latin text
     if prefix == b"\xc2":
         if nxt.isdigit():
             return "£"
         if prev.isdigit() and nxt in "CF":
             return "°"
         return "\u00a0"
-    if prefix == b"\xc3" and prev.isupper() and (nxt.isupper() or not nxt.isalpha()):
-        return "É"
+    if prefix == b"\xc3" and prev.isspace() and nxt.isspace():
+        return "×"  # the one Latin-1 symbol in this range that stands between spaces: 3 × 4
+    if not prev.isalpha() or (prev.isupper() and not nxt.islower()):
+        capitals = [ch for ch in candidates if ch.isupper()]
+        if capitals and (nxt.isalpha() or prev.isupper()):
+            return capitals[0]  # a capital starting a word, or inside a word in capitals
     return candidates[0]
 
 
-def _infer_punctuation(prev: str, nxt: str, open_quote: str, dash: str) -> str:
-    """Pick a quote mark or dash for a lost E2 80 xx sequence from the characters around it."""
+def _infer_punctuation(prev: str, after: str, open_quote: str, dash: str) -> str:
+    """Pick a quote mark, dash, bullet or ellipsis for a lost E2 80 xx sequence from its surroundings."""
+    nxt = after[:1] or "\n"
     prev_space = prev.isspace() or prev in "([{"
     next_space = nxt.isspace()
     if prev.isdigit() and nxt.isdigit():
         return EN_DASH  # a range: 2020–2021
+    if prev == "\n" and nxt == " ":
+        return "•"  # a list item
     if prev_space and next_space:
         return dash
     if prev_space:
+        if _DECADE.match(after):
+            return "’"  # an elided century: ’90s
         return "‘" if open_quote == "“" else "“"
     if open_quote == "“":
         return "”"
@@ -128,6 +144,8 @@ def _infer_punctuation(prev: str, nxt: str, open_quote: str, dash: str) -> str:
         return "”"
     if prev.isalnum() and nxt.isalpha():
         return EM_DASH  # between two words with no space: an unspaced dash
+    if prev.isalpha() and (nxt == "\n" or (nxt == " " and after[1:2].isupper())):
+        return "…"  # trailing off at the end of a line or a sentence
     return "’"
 
 

@@ -44,6 +44,9 @@ MIN_EVIDENCE_CONFIRMED: Final = 2
 #: Last code point of Latin Extended-A: two-byte decodings beyond it are weak evidence.
 LATIN_EXTENDED_A_END: Final = 0x017F
 
+#: UTF-8 lead bytes from here on start CJK (U+3000 and up), not punctuation or symbols.
+CJK_LEAD_MIN: Final = 0xE3
+
 _NON_ASCII_RUN: Final = re.compile(r"[^\x00-\x7f]+")
 # One UTF-8 token: a valid sequence, else a truncated one (lead + too few continuation bytes), else a byte.
 _UTF8_TOKEN: Final = re.compile(
@@ -204,7 +207,8 @@ def _decode_groups(start: int, parts: list[bytes]) -> list[_Group]:
         elif match.lastgroup == "gap" and _valid_gap(token) and _gap_may_end(raw, match.end()):
             if group.pieces is not None:
                 group.pieces.append(Gap(prefix=token, missing=_sequence_length(token[0]) - len(token)))
-            group.evidence += 1
+            group.evidence += len(token)  # two surviving bytes of a three-byte sequence say nearly as much
+            group.non_latin = group.non_latin or token[0] >= CJK_LEAD_MIN
         else:
             group.pieces = None
         if match.end() in boundary:

@@ -17,15 +17,15 @@ view for matching words and patterns.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import ftfy
 
 from govwatch.pipeline.lost_bytes import QuoteState, infer_lost_char, inferred_kind, preferred_dash
-from govwatch.pipeline.mojibake import FamilyScan, Gap, scan_all_families, scan_family
+from govwatch.pipeline.mojibake import FamilyScan, Gap, Piece, char_class, scan_all_families, scan_family
 from govwatch.pipeline.records import Repair, RepairResult
-from govwatch.pipeline.repair_data import INVISIBLE, MATCHING_FOLDS, SPACE_LIKE
+from govwatch.pipeline.repair_data import CLASS_CJK, INVISIBLE, MATCHING_FOLDS, SPACE_LIKE
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ MAX_CJK_PASSES: Final = 3
 MAX_ROUNDS: Final = 2
 #: Characters of context either side of a change in a report example.
 EXAMPLE_CONTEXT_CHARS: Final = 10
+#: Characters after a lost byte that its inference may look at.
+LOOKAHEAD_CHARS: Final = 4
 #: Longest report example, in characters.
 EXAMPLE_MAX_CHARS: Final = 80
 
@@ -71,24 +73,26 @@ _MATCHING_TABLE: Final = str.maketrans(
 class _Tally:
     """Repairs by kind, in the order first seen, each with a count and its first example."""
 
-    entries: dict[str, Repair]
+    counts: dict[str, int] = field(default_factory=dict)
+    firsts: dict[str, Repair] = field(default_factory=dict)
 
-    def add(
-        self, kind: str, example: str, *, count: int = 1, inferred: bool = False, suspect: bool = False
-    ) -> None:
-        seen = self.entries.get(kind)
-        if seen is None:
-            self.entries[kind] = Repair(
-                kind=kind,
-                count=count,
-                example=example[:EXAMPLE_MAX_CHARS],
-                inferred=inferred,
-                suspect=suspect,
-            )
-        else:
-            self.entries[kind] = Repair(
-                kind=kind, count=seen.count + count, example=seen.example, inferred=inferred, suspect=suspect
-            )
+    def add(self, kind: str, example: str, *, inferred: bool = False, suspect: bool = False) -> None:
+        """Count one repair of `kind`; the first one's example is kept."""
+        if kind in self.counts:
+            self.counts[kind] += 1
+            return
+        self.counts[kind] = 1
+        self.firsts[kind] = Repair(
+            kind=kind, count=1, example=example[:EXAMPLE_MAX_CHARS], inferred=inferred, suspect=suspect
+        )
+
+    def repairs(self, *, suspect_only: bool = False) -> tuple[Repair, ...]:
+        """The tallied repairs (only the suspect ones when asked)."""
+        return tuple(
+            replace(first, count=self.counts[kind])
+            for kind, first in self.firsts.items()
+            if first.suspect or not suspect_only
+        )
 
 
 def repair_text(text: str) -> RepairResult:
@@ -134,7 +138,7 @@ def normalise_for_matching(text: str) -> str:
 
 def _repair(text: str) -> RepairResult:
     """Run the repair stages (see the module docstring) and collect their reports."""
-    tally = _Tally(entries={})
+    tally = _Tally()
     current = text
     families: list[str] = []
     for _round in range(MAX_ROUNDS):
@@ -154,8 +158,8 @@ def _repair(text: str) -> RepairResult:
     if families:
         _report_suspects(current, families[-1], tally)
     if current == text:
-        return RepairResult(text=text, repairs=tuple(r for r in tally.entries.values() if r.suspect))
-    return RepairResult(text=current, repairs=tuple(tally.entries.values()))
+        return RepairResult(text=text, repairs=tally.repairs(suspect_only=True))
+    return RepairResult(text=current, repairs=tally.repairs())
 
 
 def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> str:
@@ -175,38 +179,46 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
         replaced: list[str] = []
         for index, piece in enumerate(run.pieces):
             if isinstance(piece, Gap):
-                following = (
-                    run.pieces[index + 1] if index + 1 < len(run.pieces) else text[run.end : run.end + 1]
-                )
                 before = replaced[-1] if replaced else plain[-1:] or (out[-2][-1:] if len(out) > 1 else "")
-                after = following if isinstance(following, str) else ""
+                after = _following_text(run.pieces, index + 1, text[run.end : run.end + LOOKAHEAD_CHARS])
                 open_quote = quotes.stack[-1] if quotes.stack else ""
                 inferred = infer_lost_char(
                     piece.prefix, before=before, after=after, open_quote=open_quote, dash=dash
                 )
-                char = original if inferred is None else inferred
-                left, right = _context(text, run.start, run.end)
-                tally.add(
-                    inferred_kind(char), f"{left}{original}{right} → {left}{char}{right}", inferred=True
-                )
+                # None is unreachable: the scanner only leaves gaps whose prefix can be completed.
+                char = "\ufffd" if inferred is None else inferred
+                tally.add(inferred_kind(char), _example(text, run.start, run.end, char), inferred=True)
             else:
                 char = piece
             replaced.append(char)
             quotes.feed(char)
         replacement = "".join(replaced)
         out.append(replacement)
-        left, right = _context(text, run.start, run.end)
-        tally.add(kind, f"{left}{original}{right} → {left}{replacement}{right}")
+        tally.add(kind, _example(text, run.start, run.end, replacement))
         pos = run.end
     out.append(text[pos:])
     return "".join(out)
 
 
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """A few characters either side of a change, within its line, for a report example."""
+def _following_text(pieces: tuple[Piece, ...], start: int, rest: str) -> str:
+    """Up to `LOOKAHEAD_CHARS` of decoded text from `pieces[start:]` (stopping at a gap), then `rest`."""
+    text = ""
+    for index in range(start, len(pieces)):
+        piece = pieces[index]
+        if isinstance(piece, Gap):
+            return text
+        text += piece
+        if len(text) >= LOOKAHEAD_CHARS:
+            return text[:LOOKAHEAD_CHARS]
+    return (text + rest)[:LOOKAHEAD_CHARS]
+
+
+def _example(text: str, start: int, end: int, replacement: str) -> str:
+    """A short "before → after" for a report: the change with a few characters either side, on its line."""
     left = text[max(0, start - EXAMPLE_CONTEXT_CHARS) : start].rpartition("\n")[2]
     right = text[end : end + EXAMPLE_CONTEXT_CHARS].partition("\n")[0]
-    return left, right
+    original = text[start : min(end, start + EXAMPLE_CONTEXT_CHARS * 2)]
+    return f"{left}{original}{right} → {left}{replacement[: EXAMPLE_CONTEXT_CHARS * 2]}{right}"
 
 
 def _apply_ftfy(text: str, tally: _Tally) -> str:
@@ -237,4 +249,14 @@ def _report_suspects(text: str, family: str, tally: _Tally) -> None:
     """Report runs that still look like `family` mojibake but could not be decoded with certainty."""
     for run in scan_family(text, family, confirmed=True).repairs:
         for part in run.suspect:
-            tally.add("suspect_cjk_run", part, suspect=True)
+            tally.add("suspect_cjk_run", _trim_to_cjk(part), suspect=True)
+
+
+def _trim_to_cjk(part: str) -> str:
+    """A suspect run without the quotes or letters that happen to border it.
+
+    >>> _trim_to_cjk("辞苍蝉’")
+    '辞苍蝉'
+    """
+    cjk = [index for index, ch in enumerate(part) if char_class(ch) >= CLASS_CJK]
+    return part[cjk[0] : cjk[-1] + 1] if cjk else part

@@ -60,8 +60,16 @@ LOST_BYTE_CANDIDATES: Final[dict[bytes, str]] = {
     b"\xe2": "’”“‘–—…•",
     b"\xe2\x82": "€",
     b"\xe2\x84": "™",
+    b"\xe2\x86": "→←↑↓",
+    b"\xe2\x9c": "✓✔✗",
+    b"\xe2\x96": "▪",
+    b"\xe2\x97": "●",
     b"\xc2": "\u00a0£°©®½·",
-    b"\xc3": "éèàöüäçóáíñôêëïúÉ",
+    b"\xc3": "éèàöüäçóáíñôêëïúÉ×",
+    b"\xc4": "ąćęčěğıĄĆĘČ",
+    b"\xc5": "łśšžźżőűœŁŚŠŽŹŻ",
+    b"\xe3\x80": "。、」「』『》《",
+    b"\xef\xbc": "，：；（）！？",
 }
 
 #: Spaces that should match an ordinary space.
