@@ -1,9 +1,10 @@
 """The email channel: one message with plain-text and HTML parts, sent with smtplib.
 
 `SmtpSettings.security` chooses the connection: "starttls" (upgrade a plain connection, the default),
-"tls" (implicit TLS, usually port 465) or "none" (a local relay). A refused recipient or sender, a failed
-login and any 5xx answer are final; a dropped connection, a timeout and 4xx answers are retried. The SMTP
-password never appears in an error.
+"tls" (implicit TLS, usually port 465) or "none" (a local relay); certificates are checked against the
+system's trusted CAs (`SSL_CERT_FILE` adds one). A refused recipient or sender, a failed login, an untrusted
+certificate and any 5xx answer are final; a dropped connection, a timeout and 4xx answers are retried.
+The SMTP password never appears in an error.
 """
 
 from __future__ import annotations
@@ -86,6 +87,12 @@ def deliver_email(smtp: SmtpSettings, message: EmailMessage) -> DeliveryResult:
         retryable = 400 <= exc.smtp_code < 500
         return DeliveryResult(
             ok=False, retryable=retryable, error=_redact(f"{where} answered {_answer(exc)}", smtp)
+        )
+    except ssl.SSLCertVerificationError as exc:
+        return DeliveryResult(
+            ok=False,
+            error=f"{where} has an untrusted certificate ({exc.verify_message}); fix the certificate, "
+            "or trust its CA with SSL_CERT_FILE",
         )
     except smtplib.SMTPNotSupportedError:
         return DeliveryResult(

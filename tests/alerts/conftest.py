@@ -187,3 +187,59 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield inbox, controller.port
     controller.stop()
+
+
+@dataclass
+class Certificate:
+    """A CA and a server certificate for 127.0.0.1, made for one test."""
+
+    ca_file: Path
+    cert_file: Path
+    key_file: Path
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> Certificate:
+    """Made with `cryptography` (present with the test dependencies); skipped if it is not installed."""
+    pytest.importorskip("cryptography")
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+
+    def build(subject: str, key: Any, issuer: Any, issuer_key: Any, *, ca: bool) -> Any:
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer or name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False,
+            )
+        return builder.sign(issuer_key or key, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = build("govwatch test CA", ca_key, None, None, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = build("127.0.0.1", key, ca_cert.subject, ca_key, ca=False)
+    paths = Certificate(tmp_path / "ca.pem", tmp_path / "server.pem", tmp_path / "server.key")
+    paths.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    paths.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    paths.key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return paths

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ssl
+from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
+import pytest
+from aiosmtpd.controller import Controller
+
 from govwatch.alerts.mail import build_email, deliver_email
 from govwatch.config import SmtpSettings
-from tests.alerts.conftest import REFUSED, Inbox, free_port
+from tests.alerts.conftest import REFUSED, Certificate, Inbox, free_port
 
 
 def message(to: str = "team@example.org") -> EmailMessage:
@@ -65,3 +70,46 @@ def test_server_down_is_retryable() -> None:
 def test_no_smtp_host_says_what_to_set() -> None:
     result = deliver_email(SmtpSettings(), message())
     assert not result.ok and "set [smtp] host" in result.error
+
+
+def _server_context(certificate: Certificate) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate.cert_file, certificate.key_file)
+    return context
+
+
+@pytest.fixture
+def tls_smtp_server(certificate: Certificate) -> Iterator[tuple[Inbox, int, int]]:
+    """Two servers on one inbox: STARTTLS required on the first port, implicit TLS on the second."""
+    inbox = Inbox()
+    context = _server_context(certificate)
+    starttls = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True
+    )
+    implicit = Controller(inbox, hostname="127.0.0.1", port=free_port(), ssl_context=context)
+    starttls.start()
+    implicit.start()
+    yield inbox, starttls.port, implicit.port
+    starttls.stop()
+    implicit.stop()
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_tls_connections_deliver_when_the_certificate_is_trusted(
+    tls_smtp_server: tuple[Inbox, int, int],
+    certificate: Certificate,
+    monkeypatch: pytest.MonkeyPatch,
+    security: str,
+) -> None:
+    inbox, starttls_port, tls_port = tls_smtp_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate.ca_file))
+    port = starttls_port if security == "starttls" else tls_port
+    assert deliver_email(smtp(port, security=security), message()).ok
+    assert len(inbox.messages) == 1
+
+
+def test_an_untrusted_certificate_fails_for_good(tls_smtp_server: tuple[Inbox, int, int]) -> None:
+    _inbox, starttls_port, _tls_port = tls_smtp_server
+    result = deliver_email(smtp(starttls_port, security="starttls"), message())
+    assert not result.ok and not result.retryable
+    assert "untrusted certificate" in result.error

@@ -144,3 +144,41 @@ def test_diff_facts_reports_changed_amount_with_before_and_after() -> None:
     before = {"min_amount": [1e8], "kinds": [{"status": "announced"}]}
     after = {"min_amount": [1.5e8], "kinds": [{"status": "announced"}]}
     assert diff_facts(before, after) == [{"field": "min_amount", "before": [1e8], "after": [1.5e8]}]
+
+
+ANNOUNCEMENT = json.loads((FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8"))
+FACTS = extract_facts(ANNOUNCEMENT)
+
+
+def _matches(**spec: Any) -> bool:
+    return match_subscription(subscription(**spec), FACTS) is not None
+
+
+@settings(max_examples=80, deadline=None)
+@given(random_subscription_specs())
+def test_fields_combine_with_and(spec: dict[str, Any]) -> None:
+    assert _matches(**spec) == all(_matches(**{name: value}) for name, value in spec.items())
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(["kinds", "organisations", "topics", "keywords"]).flatmap(
+        lambda name: st.tuples(
+            st.just(name), st.lists(st.sampled_from(FILTER_VALUES[name]), min_size=2, max_size=3, unique=True)
+        )
+    )
+)
+def test_values_within_a_field_combine_with_or(field_and_values: tuple[str, list[str]]) -> None:
+    name, values = field_and_values
+    assert _matches(**{name: values}) == any(_matches(**{name: [value]}) for value in values)
+
+
+def test_the_sample_announcement_is_a_valid_message_with_true_offsets() -> None:
+    from govwatch.messages import check_message
+
+    check_message("announcement", ANNOUNCEMENT)
+    body = ANNOUNCEMENT["body_text"]
+    spans = [e for p in ANNOUNCEMENT["partnerships"] for e in p["evidence"]]
+    spans += [f["evidence"] for f in ANNOUNCEMENT["figures"] if f["evidence"]]
+    for span in spans:
+        assert body[span["start"] : span["end"]] in span["sentence"]
