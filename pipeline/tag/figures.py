@@ -44,6 +44,7 @@ _RANGE_TAIL = re.compile(
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
 )
 _BARE_NUMBER = re.compile(rf"(?<![\w£$€+\-–/:]){_NUMBER}(?![:\w])")
+_DIGIT = re.compile(r"\d")
 _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
 _COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
 _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
@@ -96,6 +97,8 @@ def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]
     figures: list[Figure] = []
     seen: set[tuple[object, ...]] = set()
     for sentence in sentences:
+        if _DIGIT.search(text, sentence.start, sentence.end) is None:
+            continue
         for figure in _sentence_figures(text, sentence):
             key = (
                 figure.kind,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.sentences import Sentence
 
@@ -45,10 +45,18 @@ _SUBJECT_GAP = re.compile(
     r"both|to|set|just|recently|yesterday|this|week|successfully|already)\b)*",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?", re.IGNORECASE)
-_LIST_OPENERS = re.compile(r"\b(between|with|by|to|from|in)\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
+_LIST_OPENERS = re.compile(r"\b([Bb]etween|[Ww]ith|[Bb]y|[Tt]o|[Ff]rom|[Ii]n)\s+(?:the\s+)?")
 _SELF_WORDS = re.compile(r"\b(?:we|We)\b")
-_SIGN_WORD = re.compile(r"\b(?:signed|signing|sign|signs|inked|inks|co-signed)\b", re.IGNORECASE)
+# Verbs that end a subject ("OpenAI and the UK government have today signed ...").
+_SUBJECT_VERB = re.compile(
+    r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
+    r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
+    r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
+    r"unveil|unveils|unveiled|enter|enters|entered)\b"
+)
+_SIGNS_OF = re.compile(r"\s+of\b")
+_SIGN_WORD = re.compile(r"\b(?:[Ss]igned|[Ss]igning|[Ss]ign|[Ss]igns|[Ii]nked|[Ii]nks|[Cc]o-signed)\b")
 _MONEY_MARK = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros)\b")
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
@@ -93,37 +101,67 @@ def find_partnerships(
     """Return one `Partnership` per agreement the text reports, in order of first mention."""
     starts = [m.start for m in mentions]
     agreements: list[_Agreement] = []
+    # One pass per word list over the whole text; sentences then take their share by offset.
+    folded = fold_case(text)
+    words = [
+        *find_words(lexicon.agreement_pattern, text),
+        *find_words(lexicon.agreement_pattern_folded, folded),
+    ]
+    words.sort(key=lambda m: m.start())
+    legal = list(find_words(lexicon.legal_nature_pattern, folded))
+    statuses = list(find_words(lexicon.status_pattern, folded))
+    word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     for sentence in sentences:
+        in_words = _between(words, word_starts, sentence)
+        in_legal = _between(legal, legal_starts, sentence)
+        if not in_words and not in_legal:
+            continue
         low = bisect.bisect_left(starts, sentence.start)
         high = bisect.bisect_left(starts, sentence.end)
         in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS]
-        _read_sentence(text, sentence, in_sentence, lexicon, self_party, agreements)
-    return tuple(_finish(agreement, lexicon) for agreement in agreements)
+        reading = _Reading(
+            words=[w for w in in_words if not any(x.start <= w.start() < x.end for x in in_sentence)],
+            legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
+            status=_status(text, _between(statuses, status_starts, sentence), lexicon),
+        )
+        _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
+    return tuple(_finish(agreement) for agreement in agreements)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What the whole-text passes found in one sentence."""
+
+    words: list[re.Match[str]]
+    legal: set[str]
+    status: str | None
+
+
+def _between(matches: list[re.Match[str]], starts: list[int], sentence: Sentence) -> list[re.Match[str]]:
+    """Return the matches that start inside the sentence (`starts` are their sorted start offsets)."""
+    low = bisect.bisect_left(starts, sentence.start)
+    high = bisect.bisect_left(starts, sentence.end)
+    return matches[low:high]
 
 
 def _read_sentence(
     text: str,
     sentence: Sentence,
     mentions: list[Mention],
+    reading: _Reading,
     lexicon: Lexicon,
     self_party: str,
     agreements: list[_Agreement],
 ) -> None:
     """Create, extend or annotate agreements from one sentence."""
-    words = [
-        m
-        for m in find_words(lexicon.agreement_pattern, text, sentence.start, sentence.end)
-        if not any(x.start <= m.start() < x.end for x in mentions)
-    ]
-    legal = _legal_nature(text, sentence, lexicon)
-    if not words:
-        if legal and agreements:
-            agreements[-1].legal.update(legal)
+    if not reading.words:
+        if reading.legal and agreements:
+            agreements[-1].legal.update(reading.legal)
         return
-    kind, anchor = _sentence_kind(text, sentence, words, lexicon)
+    kind, anchor = _sentence_kind(text, sentence, reading.words, lexicon)
     if kind is None:
         return
-    status = _status(text, sentence, lexicon)
+    status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     if kind == "investment" and (
         all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)
@@ -145,7 +183,7 @@ def _read_sentence(
     _merge(target, kind, parties, lexicon)
     if status is not None:
         target.statuses.add(status)
-    target.legal.update(legal)
+    target.legal.update(reading.legal)
     target.evidence.append(evidence)
     if _SIGN_WORD.search(sentence.text):
         _add_signatories(target, mentions)
@@ -180,21 +218,19 @@ def _sentence_kind(
     return best[1], best[2]
 
 
-def _status(text: str, sentence: Sentence, lexicon: Lexicon) -> str | None:
-    """Return the strongest status word of the sentence; "will sign" is planned, not signed."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    for status, pattern in lexicon.statuses:
-        found[status] = [m.span() for m in find_words(pattern, text, sentence.start, sentence.end)]
-    planned = found.get("planned", [])
-    for status in STATUS_PRECEDENCE:
-        spans = found.get(status, [])
-        if status == "signed":  # "flags signs of disease" is no signature
-            spans = [s for s in spans if not re.match(r"\s+of\b", text[s[1] : s[1] + 4])]
-        if status != "planned":
-            spans = [s for s in spans if not any(p[0] <= s[0] < p[1] for p in planned)]
-        if spans:
-            return status
-    return None
+def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | None:
+    """Return the strongest status among a sentence's status words.
+
+    The status pattern prefers the longest phrase, so "will sign" is one planned match, never "sign".
+    """
+    found = set()
+    for match in matches:
+        status = lexicon.statuses.get(match.group().lower())
+        if status == "signed" and _SIGNS_OF.match(text, match.end()):  # "flags signs of disease"
+            continue
+        if status is not None:
+            found.add(status)
+    return next((s for s in STATUS_PRECEDENCE if s in found), None)
 
 
 def _parties(
@@ -247,14 +283,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         return []
     last = before[-1]
     limit = anchor.start()
-    verb = re.search(
-        r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|"
-        r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
-        r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
-        r"unveil|unveils|unveiled|agreed|enter|enters|entered)\b",
-        text[last.end : limit],
-    )
-    gap_end = last.end + (verb.start() if verb else len(text[last.end : limit]))
+    verb = _SUBJECT_VERB.search(text, last.end, limit)
+    gap_end = verb.start() if verb else limit
     gap = _SUBJECT_GAP.match(text, last.end, gap_end)
     possessive = re.match(r"\s*(?:’s|'s)\s", text[last.end : limit]) is not None and limit - last.end <= 40
     if (gap is None or gap.end() != gap_end) and not possessive:
@@ -314,14 +344,6 @@ def _add_signatories(target: _Agreement, mentions: list[Mention]) -> None:
             target.signatories.append(Signatory(name=mention.name, role=mention.title, party=mention.party))
 
 
-def _legal_nature(text: str, sentence: Sentence, lexicon: Lexicon) -> set[str]:
-    return {
-        lexicon.legal_nature[m.group().lower()]
-        for m in find_words(lexicon.legal_nature_pattern, text, sentence.start, sentence.end)
-        if m.group().lower() in lexicon.legal_nature
-    }
-
-
 def _date(sentence: str) -> str | None:
     """Return the first "12 March 2025"-style date of a sentence as ISO 8601.
 
@@ -335,7 +357,7 @@ def _date(sentence: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
 
 
-def _finish(agreement: _Agreement, lexicon: Lexicon) -> Partnership:
+def _finish(agreement: _Agreement) -> Partnership:
     status = next((s for s in STATUS_PRECEDENCE if s in agreement.statuses), "announced")
     legal = [n for n in LEGAL_ORDER if n in agreement.legal]
     if "not legally binding" in legal and "legally binding" in legal:

@@ -25,7 +25,12 @@ NAME_STOPWORDS = word_set(
     "University Wednesday With"
 )
 
+# A name is two to four capitalised words; titles ("Dr", "Professor", "Lord") are words of the name.
 _NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
+_FIRST_NAME_TOKEN = (
+    r"[A-Z](?<![\w-].)(?:[a-z]+(?:-[A-Z][a-z]+)?|c[A-Z][a-z]+|ac[A-Z][a-z]+|[’'][A-Z][a-z]+|(?:r|rof|rs|s)\.)"
+)
 
 
 def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:
@@ -68,6 +73,8 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
 def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
     """Check a candidate name: at least two words, none of them a stop word; None when it is no name."""
     words = raw.split()
+    if words and words[0].endswith(".") and words[0][:-1] in titles:
+        words[0] = words[0][:-1]
     if len(words) < 2 or any(w in NAME_STOPWORDS for w in words if w not in titles):
         return None
     return " ".join(words)
@@ -79,8 +86,7 @@ def _person_patterns(
 ) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Compile the role-first and name-first patterns; each opens with literal letters for speed."""
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}})?"
-    title = rf"(?:(?:{trie_regex(titles)})\.?[ \t\u00a0]+)"
-    name = rf"(?:{title}{{1,2}}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,2}})"
+    name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     return (
         re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),
