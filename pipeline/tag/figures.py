@@ -32,18 +32,22 @@ MAX_EVIDENCE_CHARS = 600  # longer sentences are cut to a window around the matc
 MAX_PURPOSE_CHARS = 100
 
 _NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
+# The same number, written to open with a digit so that the regex engine can skip ahead to digits;
+# the look-behind right after the first digit rejects digits inside longer tokens at once.
+_NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|tn|bn|mn|m|b|k)(?![a-zA-Z])"
 _MARK = r"(?:US\$|£|€|\$|GBP\s?|USD\s?|EUR\s?)"
 _WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros)\b"
-_MONEY = re.compile(
-    rf"(?<![\w£$€])(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
-    rf"|(?<![\w£$€.,])(?P<wnum>{_NUMBER})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
+_MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
+_MONEY_WORDED = re.compile(
+    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
 )
+_CURRENCY_WORD = re.compile(rf"\b{_WORD_CURRENCY}")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
 )
-_BARE_NUMBER = re.compile(rf"(?<![\w£$€+\-–/:]){_NUMBER}(?![:\w])")
+_BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w])")
 _DIGIT = re.compile(r"\d")
 _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
 _COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
@@ -79,7 +83,7 @@ def normalise_money(text: str) -> tuple[float, str] | None:
     >>> normalise_money("100 million") is None
     True
     """
-    for match in _MONEY.finditer(text):
+    for match in _money_matches(text, 0, len(text)):
         value, currency = _money_value(match)
         if value is not None:
             return value, currency
@@ -133,20 +137,44 @@ def _sentence_figures(text: str, sentence: Sentence) -> Iterator[Figure]:
         yield figure
 
 
+def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """Return the money expressions between `start` and `end`, in order and without overlaps.
+
+    Amounts with a mark ("£2bn", "US$5m") are searched by their mark; amounts with a currency word
+    ("2 billion pounds") only where such a word occurs.
+    """
+    matches = []
+    position = start
+    while position < end:
+        match = _MONEY.search(text, position, end)
+        if match is None:
+            break
+        before = text[match.start() - 1] if match.start() > 0 else " "
+        if not (before.isalnum() or before in "_£$€"):
+            matches.append(match)
+        position = max(match.end(), match.start() + 1)
+    if _CURRENCY_WORD.search(text, start, end):
+        taken = [(m.start(), m.end()) for m in matches]
+        for match in _MONEY_WORDED.finditer(text, start, end):
+            if not any(s < match.end() and match.start() < e for s, e in taken):
+                matches.append(match)
+        matches.sort(key=lambda m: m.start())
+    return matches
+
+
 def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]]:
     """Yield money figures of one sentence with the span each covers."""
     position = sentence.start
-    while position < sentence.end:
-        match = _MONEY.search(text, position, sentence.end)
-        if match is None:
-            return
+    for match in _money_matches(text, sentence.start, sentence.end):
+        if match.start() < position:
+            continue  # inside the range just read
         value, currency = _money_value(match)
         end = match.end()
         value_max: float | None = None
         tail = _RANGE_TAIL.match(text, end, sentence.end)
         if value is not None and tail is not None and _is_range(text, sentence.start, match.start(), tail):
             high = _number(tail["num"]) * MULTIPLIERS.get(tail["mult"] or "", 1.0)
-            if not match["mult"] and not match["wmult"] and tail["mult"]:
+            if not _group(match, "mult") and not _group(match, "wmult") and tail["mult"]:
                 value *= MULTIPLIERS[tail["mult"]]
             if high > value:
                 value_max, end = high, tail.end()
@@ -176,13 +204,18 @@ def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]
 
 def _money_value(match: re.Match[str]) -> tuple[float | None, str]:
     """Turn a money match into (value, ISO code); value None when the number is not usable."""
-    if match["mark"] is not None:
+    if _group(match, "mark") is not None:
         number, mult, currency = match["num"], match["mult"], CURRENCY_MARKS[match["mark"].strip()]
     else:
         number, mult, currency = match["wnum"], match["wmult"], CURRENCY_WORDS[match["word"].lower()]
-    if mult in ("m", "b", "k") and match["mark"] is None:
-        return None, currency
+        if mult in ("m", "b", "k"):
+            return None, currency
     return _number(number) * MULTIPLIERS.get(mult or "", 1.0), currency
+
+
+def _group(match: re.Match[str], name: str) -> str | None:
+    """Return a named group, or None when the pattern that matched has no such group."""
+    return match[name] if name in match.re.groupindex else None
 
 
 def _is_range(text: str, sentence_start: int, money_start: int, tail: re.Match[str]) -> bool:
