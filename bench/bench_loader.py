@@ -18,7 +18,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings, load_settings
-from govwatch.consumer import DuckdbOffsetConsumer, process_batch
+from govwatch.consumer import BatchWriter, DuckdbOffsetConsumer, decode_batch, process_batch
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, consumer_options, ensure_topics, producer_options, topic_name
 from govwatch.loader import AnnouncementLoader
@@ -68,22 +68,26 @@ def _raw_consume_rate(settings: Settings, count: int) -> float:
 
 
 def _loader_rate(settings: Settings, count: int) -> float:
+    """The loader as `govwatch run` drives it: poll and decode here, store on the writer thread."""
     conn = connect_writer(settings.db_path)
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
     consumer = DuckdbOffsetConsumer(
-        settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+        settings.kafka, conn.cursor(), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     loader = AnnouncementLoader()
+    writer = BatchWriter(conn)
     seen = 0
     started = time.perf_counter()
     while seen < count:
         batch = consumer.poll(timeout_ms=200)
         if batch:
-            process_batch(consumer, conn, loader, batch)
+            writer.submit(loader, decode_batch(consumer, batch))
             seen += len(batch)
+    writer.wait()
     elapsed = time.perf_counter() - started
+    writer.close()
     stored = conn.execute("select count(*) from announcement_versions").fetchone()
     consumer.close()
     conn.close()

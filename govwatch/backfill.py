@@ -86,14 +86,14 @@ class BackfillFn(beam.DoFn):
 
     def process(self, query: Any) -> Iterator[Any]:
         from govwatch.connectors.backfill import search_backfill
-        from govwatch.pipeline.transforms import DEADLETTER_TAG, failure_record
+        from govwatch.pipeline.transforms import DEADLETTER_TAG, deadletter_element, failure_record
 
         progress = ProgressFile(self.progress_path)
         for item in search_backfill(
             query, settings=self.settings, http=self.http, checkpoint=self.checkpoint, progress=progress
         ):
             if isinstance(item, SourceFailure):
-                yield beam.pvalue.TaggedOutput(DEADLETTER_TAG, failure_record(item))
+                yield beam.pvalue.TaggedOutput(DEADLETTER_TAG, deadletter_element(failure_record(item)))
             else:
                 yield item
         progress.flush()
@@ -139,7 +139,7 @@ def _run_pipeline(
         (
             (found[DEADLETTER_TAG], failed)
             | "AllDeadLetters" >> beam.Flatten()
-            | "PublishDeadLetters" >> beam.ParDo(PublishFn(settings, DEADLETTER))
+            | "PublishDeadLetters" >> beam.ParDo(PublishFn(settings, DEADLETTER, on_published))
         )
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_MS = 200
 MAX_BATCH_RECORDS = 2000
 INCARNATION_CHECK_S = 2.0
+WRITER_QUEUE_DEPTH = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -254,20 +257,18 @@ class DuckdbOffsetConsumer:
             self._admin = None
 
 
-def process_batch(
-    consumer: DuckdbOffsetConsumer,
-    conn: duckdb.DuckDBPyConnection,
-    handler: BatchHandler,
-    batch: Sequence[ConsumedMessage],
-    *,
-    on_deadletter: Callable[[dict[str, Any]], None] | None = None,
-) -> tuple[int, int]:
-    """Decode, validate and hand one batch to `handler`, storing offsets in the same transaction.
+@dataclass(frozen=True, slots=True)
+class DecodedBatch:
+    """A polled batch split into valid messages (with their decoded form) and dead-letter records."""
 
-    Invalid messages are recorded in `deadletters` in that transaction too (and passed to
-    `on_deadletter` after the commit, to publish them on the dead-letter topic). Returns
-    (handled, dead-lettered).
-    """
+    consumer: DuckdbOffsetConsumer
+    messages: Sequence[ConsumedMessage]
+    good: list[tuple[ConsumedMessage, dict[str, Any]]]
+    dead: list[dict[str, Any]]
+
+
+def decode_batch(consumer: DuckdbOffsetConsumer, batch: Sequence[ConsumedMessage]) -> DecodedBatch:
+    """Decode and validate every message; the invalid ones become dead-letter records."""
     good: list[tuple[ConsumedMessage, dict[str, Any]]] = []
     dead: list[dict[str, Any]] = []
     for message in batch:
@@ -285,20 +286,35 @@ def process_batch(
                     key=message.key,
                 )
             )
+    return DecodedBatch(consumer, batch, good, dead)
+
+
+def commit_batch(
+    conn: duckdb.DuckDBPyConnection,
+    handler: BatchHandler,
+    decoded: DecodedBatch,
+    *,
+    on_deadletter: Callable[[dict[str, Any]], None] | None = None,
+) -> int:
+    """Hand a decoded batch to `handler` and store its dead letters and offsets, all in one transaction.
+
+    Dead letters are passed to `on_deadletter` after the commit (to publish them on the dead-letter
+    topic). Returns what the handler returned.
+    """
     conn.execute("BEGIN TRANSACTION")
     try:
-        handled = handler.handle(conn, good) if good else 0
-        for record in dead:
+        handled = handler.handle(conn, decoded.good) if decoded.good else 0
+        for record in decoded.dead:
             store_deadletter(conn, record)
-        consumer.store_offsets(conn, batch)
+        decoded.consumer.store_offsets(conn, decoded.messages)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    for record in dead:
+    for record in decoded.dead:
         log.warning(
             "%s: dead-lettered %s[%s]@%s: %s",
-            consumer.consumer_name,
+            decoded.consumer.consumer_name,
             record["topic"],
             record["partition"],
             record["offset"],
@@ -306,7 +322,77 @@ def process_batch(
         )
         if on_deadletter is not None:
             on_deadletter(record)
-    return handled, len(dead)
+    return handled
+
+
+def process_batch(
+    consumer: DuckdbOffsetConsumer,
+    conn: duckdb.DuckDBPyConnection,
+    handler: BatchHandler,
+    batch: Sequence[ConsumedMessage],
+    *,
+    on_deadletter: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[int, int]:
+    """Decode, validate and store one batch in one go; returns (handled, dead-lettered)."""
+    decoded = decode_batch(consumer, batch)
+    return commit_batch(conn, handler, decoded, on_deadletter=on_deadletter), len(decoded.dead)
+
+
+class BatchWriter:
+    """Commits decoded batches in order on a thread of its own, while the caller polls the next batch.
+
+    DuckDB releases the GIL while it inserts, so polling and decoding (Python) overlap with storing
+    (C++). Batches are committed strictly in submission order on one connection; the first error
+    stops the writer and is raised to the caller on its next `submit` or `wait`.
+    """
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, *, depth: int = WRITER_QUEUE_DEPTH) -> None:
+        self.conn = conn
+        self._queue: queue.Queue[
+            tuple[BatchHandler, DecodedBatch, Callable[..., None] | None, Callable[[int], None]] | None
+        ] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="govwatch-duckdb-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            try:
+                if job is None:
+                    return
+                if self._error is None:
+                    handler, decoded, on_deadletter, done = job
+                    try:
+                        done(commit_batch(self.conn, handler, decoded, on_deadletter=on_deadletter))
+                    except BaseException as exc:  # handed to the polling thread, which stops the run
+                        self._error = exc
+            finally:
+                self._queue.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def submit(
+        self,
+        handler: BatchHandler,
+        decoded: DecodedBatch,
+        *,
+        on_deadletter: Callable[[dict[str, Any]], None] | None = None,
+        done: Callable[[int], None] = lambda _handled: None,
+    ) -> None:
+        self._raise()
+        self._queue.put((handler, decoded, on_deadletter, done))
+
+    def wait(self) -> None:
+        """Block until every submitted batch is committed (or raise the writer's error)."""
+        self._queue.join()
+        self._raise()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=60)
 
 
 def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:

@@ -1,8 +1,10 @@
 """The DuckDB loader: announcement messages from Kafka → normalised tables behind the public views.
 
-Rows go in through Arrow tables (one bulk INSERT per table per batch): measured on 2 cores, DuckDB takes
-5 KB rows from Arrow ~20x faster than through `executemany`. Each (id, version) is stored once: a replay,
-a duplicate message or a new broker incarnation re-delivering old messages changes nothing, and an older
+The batch goes to DuckDB as one Arrow table of raw message texts, and DuckDB's JSON functions split it
+into rows (versions, partnerships, figures, entities, topics) in a handful of INSERT ... SELECT
+statements. Building rows in Python first cost more than everything else in the loader together; DuckDB
+does it in C++ and releases the GIL while it does. Each (id, version) is stored once: a replay, a
+duplicate message or a new broker incarnation re-delivering old messages changes nothing, and an older
 version arriving late lands in history without hiding the newer one (views pick the highest version).
 """
 
@@ -20,164 +22,147 @@ from govwatch.consumer import ConsumedMessage
 
 log = logging.getLogger(__name__)
 
-_VERSION_SCHEMA = pa.schema(
+_BATCH_SCHEMA = pa.schema(
     [
         ("id", pa.string()),
         ("version", pa.int32()),
-        ("url", pa.string()),
-        ("canonical_url", pa.string()),
-        ("title", pa.string()),
-        ("document_type", pa.string()),
-        ("published_at", pa.string()),
-        ("updated_at", pa.string()),
-        ("organisations", pa.list_(pa.string())),
-        ("summary", pa.string()),
-        ("body_text", pa.string()),
-        ("language", pa.string()),
-        ("repairs", pa.string()),
-        ("source", pa.string()),
-        ("fetched_at", pa.string()),
-        ("content_hash", pa.string()),
-        ("withdrawn", pa.bool_()),
-        ("extraction_status", pa.string()),
-        ("notes_offset", pa.int32()),
-        ("schema_version", pa.string()),
+        ("value", pa.string()),
         ("kafka_topic", pa.string()),
         ("kafka_partition", pa.int32()),
         ("kafka_offset", pa.int64()),
     ]
 )
-_PARTNERSHIP_SCHEMA = pa.schema(
-    [
-        ("announcement_id", pa.string()),
-        ("version", pa.int32()),
-        ("ordinal", pa.int32()),
-        ("kind", pa.string()),
-        ("parties", pa.list_(pa.string())),
-        ("status", pa.string()),
-        ("signatories", pa.string()),
-        ("legal_nature", pa.string()),
-        ("date", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-_FIGURE_SCHEMA = pa.schema(
-    [
-        ("announcement_id", pa.string()),
-        ("version", pa.int32()),
-        ("ordinal", pa.int32()),
-        ("kind", pa.string()),
-        ("value", pa.float64()),
-        ("value_max", pa.float64()),
-        ("currency", pa.string()),
-        ("unit", pa.string()),
-        ("qualifier", pa.string()),
-        ("text", pa.string()),
-        ("purpose", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-_ENTITY_SCHEMA = pa.schema(
-    [
-        ("announcement_id", pa.string()),
-        ("version", pa.int32()),
-        ("ordinal", pa.int32()),
-        ("kind", pa.string()),
-        ("name", pa.string()),
-        ("role", pa.string()),
-        ("evidence", pa.string()),
-    ]
-)
-_TOPIC_SCHEMA = pa.schema([("announcement_id", pa.string()), ("version", pa.int32()), ("topic", pa.string())])
 
-
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def announcement_rows(
-    items: Sequence[tuple[ConsumedMessage, dict[str, Any]]],
-) -> dict[str, list[dict[str, Any]]]:
-    """Split messages into rows per table (pure; first occurrence of an (id, version) wins)."""
-    rows: dict[str, list[dict[str, Any]]] = {
-        "versions": [],
-        "partnerships": [],
-        "figures": [],
-        "entities": [],
-        "topics": [],
+# One parse per message: DuckDB's from_json turns the text into this typed struct in a single pass
+# (extracting field by field with ->> re-parsed the whole 5 KB document for every field).
+_STRUCTURE = json.dumps(
+    {
+        **{
+            name: "VARCHAR"
+            for name in (
+                "url",
+                "canonical_url",
+                "title",
+                "document_type",
+                "published_at",
+                "updated_at",
+                "summary",
+                "body_text",
+                "language",
+                "source",
+                "fetched_at",
+                "content_hash",
+                "extraction_status",
+                "schema_version",
+            )
+        },
+        "organisations": ["VARCHAR"],
+        "repairs": "JSON",
+        "withdrawn": "BOOLEAN",
+        "notes_offset": "INTEGER",
+        "partnerships": [
+            {
+                "kind": "VARCHAR",
+                "parties": ["VARCHAR"],
+                "status": "VARCHAR",
+                "signatories": "JSON",
+                "legal_nature": "VARCHAR",
+                "date": "VARCHAR",
+                "evidence": "JSON",
+            }
+        ],
+        "figures": [
+            {
+                "kind": "VARCHAR",
+                "value": "DOUBLE",
+                "value_max": "DOUBLE",
+                "currency": "VARCHAR",
+                "unit": "VARCHAR",
+                "qualifier": "VARCHAR",
+                "text": "VARCHAR",
+                "purpose": "VARCHAR",
+                "evidence": "JSON",
+            }
+        ],
+        "entities": [{"kind": "VARCHAR", "name": "VARCHAR", "role": "VARCHAR", "evidence": "JSON"}],
+        "topics": ["VARCHAR"],
     }
+)
+
+_SELECT_NEW = f"""
+CREATE OR REPLACE TEMP TABLE loading AS
+SELECT b.id, b.version, from_json(b.value, '{_STRUCTURE}') AS a, b.kafka_topic, b.kafka_partition, b.kafka_offset
+FROM batch_raw b ANTI JOIN announcement_versions v ON v.id = b.id AND v.version = b.version
+"""
+
+_INSERT_VERSIONS = """
+INSERT INTO announcement_versions
+SELECT id, version, a.url, a.canonical_url, a.title, a.document_type,
+       TRY_CAST(a.published_at AS TIMESTAMPTZ), TRY_CAST(a.updated_at AS TIMESTAMPTZ), a.organisations,
+       a.summary, a.body_text, a.language, coalesce(a.repairs, '[]'), a.source, TRY_CAST(a.fetched_at AS TIMESTAMPTZ),
+       a.content_hash, a.withdrawn, a.extraction_status, a.notes_offset, a.schema_version, now(),
+       kafka_topic, kafka_partition, kafka_offset
+FROM loading
+"""
+
+# JSON null → SQL NULL for optional JSON members.
+_NULLABLE_JSON = "CASE WHEN ({0}) IS NULL OR json_type({0}) = 'NULL' THEN NULL ELSE ({0}) END"
+
+
+def _items_of(member: str) -> str:
+    """Rows (id, version, ord, x) for every element x of the list `member` of each message."""
+    return f"""
+    SELECT id, version, CAST(generate_subscripts(a.{member}, 1) - 1 AS INTEGER) AS ord, unnest(a.{member}) AS x
+    FROM loading
+    """
+
+
+_INSERT_PARTNERSHIPS = f"""
+INSERT INTO partnership_rows
+SELECT id, version, ord, x.kind, x.parties, x.status, coalesce(x.signatories, '[]'), x.legal_nature, x.date,
+       coalesce(x.evidence, '[]')
+FROM ({_items_of("partnerships")})
+"""
+
+_INSERT_FIGURES = f"""
+INSERT INTO figure_rows
+SELECT id, version, ord, x.kind, x.value, x.value_max, x.currency, x.unit, x.qualifier, x.text, x.purpose,
+       {_NULLABLE_JSON.format("x.evidence")}
+FROM ({_items_of("figures")})
+"""
+
+_INSERT_ENTITIES = f"""
+INSERT INTO entity_rows
+SELECT id, version, ord, x.kind, x.name, x.role, {_NULLABLE_JSON.format("x.evidence")}
+FROM ({_items_of("entities")})
+"""
+
+_INSERT_TOPICS = """
+INSERT INTO topic_rows
+SELECT DISTINCT id, version, topic FROM (SELECT id, version, unnest(a.topics) AS topic FROM loading)
+"""
+
+
+def batch_table(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> pa.Table:
+    """The batch as raw message texts keyed by (id, version); the first occurrence of a key wins."""
+    rows: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
-    for message, a in items:
-        key = (a["id"], a["version"])
-        if key in seen:
+    for message, announcement in items:
+        key = (announcement["id"], announcement["version"])
+        if key in seen or message.value is None:
             continue
         seen.add(key)
-        rows["versions"].append(
+        rows.append(
             {
-                **{name: a.get(name) for name in _VERSION_SCHEMA.names if name in a},
-                "repairs": _json(a["repairs"]),
+                "id": key[0],
+                "version": key[1],
+                "value": message.value.decode("utf-8"),
                 "kafka_topic": message.topic,
                 "kafka_partition": message.partition,
                 "kafka_offset": message.offset,
             }
         )
-        ident = {"announcement_id": a["id"], "version": a["version"]}
-        for i, p in enumerate(a["partnerships"]):
-            rows["partnerships"].append(
-                {
-                    **ident,
-                    "ordinal": i,
-                    "kind": p["kind"],
-                    "parties": p["parties"],
-                    "status": p["status"],
-                    "signatories": _json(p.get("signatories", [])),
-                    "legal_nature": p.get("legal_nature"),
-                    "date": p.get("date"),
-                    "evidence": _json(p.get("evidence", [])),
-                }
-            )
-        for i, f in enumerate(a["figures"]):
-            rows["figures"].append(
-                {
-                    **ident,
-                    "ordinal": i,
-                    **{
-                        k: f.get(k)
-                        for k in (
-                            "kind",
-                            "value",
-                            "value_max",
-                            "currency",
-                            "unit",
-                            "qualifier",
-                            "text",
-                            "purpose",
-                        )
-                    },
-                    "evidence": _json(f.get("evidence")),
-                }
-            )
-        for i, e in enumerate(a["entities"]):
-            rows["entities"].append(
-                {
-                    **ident,
-                    "ordinal": i,
-                    "kind": e["kind"],
-                    "name": e["name"],
-                    "role": e.get("role"),
-                    "evidence": _json(e.get("evidence")),
-                }
-            )
-        for topic in dict.fromkeys(a["topics"]):
-            rows["topics"].append({**ident, "topic": topic})
-    return rows
-
-
-_VERSION_COLUMNS = ", ".join(
-    f"TRY_CAST({n} AS TIMESTAMPTZ)" if n in ("published_at", "updated_at", "fetched_at") else n
-    for n in _VERSION_SCHEMA.names
-    if not n.startswith("kafka_") and n != "schema_version"
-)
+    return pa.Table.from_pylist(rows, schema=_BATCH_SCHEMA)
 
 
 class AnnouncementLoader:
@@ -192,44 +177,28 @@ class AnnouncementLoader:
     def handle(
         self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
     ) -> int:
-        """Insert the batch's new (id, version)s and their annotations; returns how many were new."""
-        rows = announcement_rows(items)
-        versions = pa.Table.from_pylist(rows["versions"], schema=_VERSION_SCHEMA)
-        conn.register("batch_versions", versions)
+        """Insert the batch's new (id, version)s and their annotations; returns how many were new.
+
+        `items` pairs each consumed message (whose value is the validated JSON text) with its decoded form.
+        """
+        batch = batch_table(items)
+        conn.register("batch_raw", batch)
         try:
-            new_keys = conn.execute(
-                "SELECT b.id, b.version FROM batch_versions b "
-                "ANTI JOIN announcement_versions a ON a.id = b.id AND a.version = b.version"
-            ).fetchall()
-            if not new_keys:
-                self.duplicates += len(rows["versions"])
-                return 0
-            new = pa.Table.from_pylist(
-                [{"id": i, "version": v} for i, v in new_keys],
-                schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
-            )
-            conn.register("batch_new", new)
-            conn.execute(
-                f"INSERT INTO announcement_versions SELECT {_VERSION_COLUMNS}, schema_version, now(), "
-                "kafka_topic, kafka_partition, kafka_offset FROM batch_versions SEMI JOIN batch_new USING (id, version)"
-            )
-            for table, schema, target in (
-                ("partnerships", _PARTNERSHIP_SCHEMA, "partnership_rows"),
-                ("figures", _FIGURE_SCHEMA, "figure_rows"),
-                ("entities", _ENTITY_SCHEMA, "entity_rows"),
-                ("topics", _TOPIC_SCHEMA, "topic_rows"),
-            ):
-                if not rows[table]:
-                    continue
-                conn.register(f"batch_{table}", pa.Table.from_pylist(rows[table], schema=schema))
-                conn.execute(
-                    f"INSERT INTO {target} SELECT b.* FROM batch_{table} b "
-                    "SEMI JOIN batch_new n ON n.id = b.announcement_id AND n.version = b.version"
-                )
-                conn.unregister(f"batch_{table}")
-            conn.unregister("batch_new")
+            conn.execute(_SELECT_NEW)
+            row = conn.execute("SELECT count(*) FROM loading").fetchone()
+            new = int(row[0]) if row else 0
+            if new:
+                for statement in (
+                    _INSERT_VERSIONS,
+                    _INSERT_PARTNERSHIPS,
+                    _INSERT_FIGURES,
+                    _INSERT_ENTITIES,
+                    _INSERT_TOPICS,
+                ):
+                    conn.execute(statement)
+            conn.execute("DROP TABLE loading")
         finally:
-            conn.unregister("batch_versions")
-        self.stored += len(new_keys)
-        self.duplicates += len(rows["versions"]) - len(new_keys)
-        return len(new_keys)
+            conn.unregister("batch_raw")
+        self.stored += new
+        self.duplicates += len(items) - new
+        return new

@@ -20,7 +20,13 @@ import pyarrow as pa
 
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
-from govwatch.consumer import ConsumedMessage, DuckdbOffsetConsumer, process_batch, store_deadletter
+from govwatch.consumer import (
+    BatchWriter,
+    ConsumedMessage,
+    DuckdbOffsetConsumer,
+    decode_batch,
+    store_deadletter,
+)
 from govwatch.db import connect_writer
 from govwatch.kafka import (
     ALERTS,
@@ -32,6 +38,7 @@ from govwatch.kafka import (
     topic_name,
 )
 from govwatch.loader import AnnouncementLoader
+from govwatch.messages import encode
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import QueryServer
 
@@ -104,7 +111,7 @@ class Stack:
             topic = topic_name(settings.kafka, kind)
             return DuckdbOffsetConsumer(
                 settings.kafka,
-                self.conn,
+                self.conn.cursor(),  # read at start and on a new incarnation, from the polling thread
                 consumer_name=name,
                 topic=topic,
                 topic_id=info[topic].topic_id,
@@ -131,19 +138,29 @@ class Stack:
             )
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.start()
+        # Each thread gets its own DuckDB cursor: the writer (all transactions, via self.conn), alert
+        # delivery, settling reads, and the query endpoint's requests.
         self.delivery_conn = self.conn.cursor()
+        self.read_conn = self.conn.cursor()
+        self.writer = BatchWriter(self.conn)
         self.query_server = QueryServer(self.conn.cursor(), settings.db_path).start()
         self._lock = threading.Lock()
 
     def _deadletter(self, record: dict[str, Any]) -> None:
-        import json
+        self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
 
-        self.producer.send(
-            topic_name(self.settings.kafka, DEADLETTER), value=json.dumps(record).encode("utf-8")
-        )
+    def _committed(self, consumer_name: str, dead: int) -> Callable[[int], None]:
+        def count(handled: int) -> None:  # runs on the writer thread after the commit
+            self.summary.deadlettered += dead
+            if consumer_name == "alerts":
+                self.summary.alerts += handled
+            self.summary.stored = self.loader.stored
+            self.summary.duplicates = self.loader.duplicates
+
+        return count
 
     def poll_once(self, timeout_ms: int = 100) -> int:
-        """One poll of every consumer; returns how many messages were handled."""
+        """One poll of every consumer; decoded batches go to the writer. Returns messages polled."""
         handled = 0
         if self.broker is not None:
             self.broker.check_alive()
@@ -152,24 +169,27 @@ class Stack:
                 batch = kafka_consumer.poll(timeout_ms=timeout_ms)
                 if not batch:
                     continue
+                decoded = decode_batch(kafka_consumer, batch)
                 on_dead = self._deadletter if kafka_consumer.consumer_name != "deadletters" else None
-                count, dead = process_batch(kafka_consumer, self.conn, handler, batch, on_deadletter=on_dead)
+                self.writer.submit(
+                    handler,
+                    decoded,
+                    on_deadletter=on_dead,
+                    done=self._committed(kafka_consumer.consumer_name, len(decoded.dead)),
+                )
                 handled += len(batch)
-                self.summary.deadlettered += dead
-                if kafka_consumer.consumer_name == "alerts":
-                    self.summary.alerts += count
-            self.summary.stored = self.loader.stored
-            self.summary.duplicates = self.loader.duplicates
         return handled
 
     def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
-        """Consume until every consumer has caught up with its topic's end."""
+        """Consume until every consumer has caught up with its topic's end and all of it is stored."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             self.poll_once()
             if all(c.lag() == 0 for c, _h in self.pairs):
+                self.writer.wait()
                 self.producer.flush()
                 self.poll_once(timeout_ms=50)
+                self.writer.wait()
                 if all(c.lag() == 0 for c, _h in self.pairs):
                     return
         raise TimeoutError(f"consumers did not catch up within {timeout_s:.0f}s")
@@ -181,15 +201,16 @@ class Stack:
             [{"id": i, "version": v} for i, v in keys],
             schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
         )
-        with self._lock:
-            cursor = self.conn.cursor()
-            try:
-                cursor.register("wanted", table)
-                rows = cursor.execute(
-                    "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version)"
-                ).fetchall()
-            finally:
-                cursor.close()
+        # Stored, or dead-lettered while processing (its dead letter is kept in DuckDB): either way done.
+        self.read_conn.register("wanted", table)
+        try:
+            rows = self.read_conn.execute(
+                "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) "
+                "UNION SELECT w.id, w.version FROM wanted w SEMI JOIN deadletter_rows d ON d.key = w.id "
+                "AND d.stage IN ('process', 'validate')"
+            ).fetchall()
+        finally:
+            self.read_conn.unregister("wanted")
         return {(str(i), int(v)) for i, v in rows}
 
     def settle(self) -> int:
@@ -210,7 +231,9 @@ class Stack:
 
     def close(self) -> None:
         self.query_server.stop()
+        self.writer.close()
         self.delivery_conn.close()
+        self.read_conn.close()
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.close()
         self.producer.close(timeout=10)

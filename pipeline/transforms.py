@@ -28,6 +28,14 @@ DEADLETTER_TAG = "deadletter"
 PublishedCallback = Callable[[Sequence[FetchedDocument]], None]
 
 
+def deadletter_element(
+    record: dict[str, Any], doc: FetchedDocument | None = None
+) -> tuple[Any, bytes, bytes]:
+    """A dead-letter record as a publishable element; `doc` is reported published with it, so the
+    connector's checkpoint (and the feed's validators) can move past a document that cannot be processed."""
+    return doc, (record.get("key") or "").encode("utf-8"), encode("deadletter", record)
+
+
 def failure_record(failure: SourceFailure) -> dict[str, Any]:
     return deadletter_record(
         stage=failure.stage,
@@ -65,7 +73,7 @@ class PollSourcesFn(beam.DoFn):
         ):
             if isinstance(item, SourceFailure):
                 self.failures.inc()
-                yield TaggedOutput(DEADLETTER_TAG, failure_record(item))
+                yield TaggedOutput(DEADLETTER_TAG, deadletter_element(failure_record(item)))
             else:
                 self.documents.inc()
                 yield item
@@ -89,17 +97,15 @@ class ProcessDocumentFn(beam.DoFn):
             self.failed.inc()
             log.warning("dead-letter %s v%d: %s: %s", doc.url, doc.version, type(exc).__name__, exc)
             stage = "validate" if isinstance(exc, GovwatchError) else "process"
-            yield TaggedOutput(
-                DEADLETTER_TAG,
-                deadletter_record(
-                    stage=stage,
-                    reason=f"{type(exc).__name__}: {exc}",
-                    payload=doc.payload,
-                    source=doc.source,
-                    url=doc.url,
-                    key=doc.id,
-                ),
+            record = deadletter_record(
+                stage=stage,
+                reason=f"{type(exc).__name__}: {exc}",
+                payload=doc.payload,
+                source=doc.source,
+                url=doc.url,
+                key=doc.id,
             )
+            yield TaggedOutput(DEADLETTER_TAG, deadletter_element(record, doc))
             return
         yield doc, doc.id.encode("utf-8"), value
 
@@ -122,15 +128,7 @@ class PublishFn(beam.DoFn):
     def start_bundle(self) -> None:
         self.pending: list[tuple[Any, FetchedDocument | None]] = []
 
-    def process(self, element: Any) -> None:
-        if isinstance(element, dict):  # a dead-letter record
-            import json
-
-            value = json.dumps(element, ensure_ascii=False).encode("utf-8")
-            self.pending.append(
-                (self.producer.send(self.topic, key=(element.get("key") or "").encode(), value=value), None)
-            )
-            return
+    def process(self, element: tuple[FetchedDocument | None, bytes, bytes]) -> None:
         doc, key, value = element
         self.pending.append((self.producer.send(self.topic, key=key, value=value), doc))
 
@@ -190,7 +188,9 @@ class PollAndPublish(beam.PTransform):
         ).with_outputs(DEADLETTER_TAG, main="documents")
         failed = polled.documents | "Publish" >> PublishDocuments(self.settings, self.on_published)
         dead = (polled[DEADLETTER_TAG], failed) | "AllDeadLetters" >> beam.Flatten()
-        return dead | "PublishDeadLetters" >> beam.ParDo(PublishFn(self.settings, DEADLETTER))
+        return dead | "PublishDeadLetters" >> beam.ParDo(
+            PublishFn(self.settings, DEADLETTER, self.on_published)
+        )
 
 
 def run_bounded(

@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 from govwatch import __version__
 from govwatch.cli import app
 from govwatch.config import Settings
-from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
 from govwatch.loader import AnnouncementLoader
-from tests.support.announcements import make_announcement
+from tests.support.announcements import as_consumed, make_announcement
 
 runner = CliRunner()
 
@@ -24,16 +23,7 @@ runner = CliRunner()
 def _fill(settings: Settings, n: int = 3) -> None:
     conn = connect_writer(settings.db_path)
     conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(
-        conn,
-        [
-            (
-                ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
-                make_announcement(f"doc-{i}"),
-            )
-            for i in range(n)
-        ],
-    )
+    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(n)]))
     conn.execute("COMMIT")
     conn.close()
 

@@ -10,19 +10,11 @@ import duckdb
 from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
 from govwatch.loader import AnnouncementLoader
-from tests.support.announcements import make_announcement
+from tests.support.announcements import as_consumed, make_announcement
 
 
 def _items(*messages: dict[str, Any]) -> list[tuple[ConsumedMessage, dict[str, Any]]]:
-    return [
-        (
-            ConsumedMessage(
-                topic="govwatch.announcements", partition=0, offset=i, key=m["id"].encode(), value=b"{}"
-            ),
-            m,
-        )
-        for i, m in enumerate(messages)
-    ]
+    return as_consumed(list(messages))
 
 
 def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, *messages: dict[str, Any]) -> int:

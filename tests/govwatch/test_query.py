@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from govwatch.config import Settings
-from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
 from govwatch.errors import QueryError
 from govwatch.loader import AnnouncementLoader
 from govwatch.query import check_read_only, endpoint_path, open_query, read_rows
-from tests.support.announcements import make_announcement
+from tests.support.announcements import as_consumed, make_announcement
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,16 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _fill(settings: Settings, n: int = 3) -> None:
     conn = connect_writer(settings.db_path)
     conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(
-        conn,
-        [
-            (
-                ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
-                make_announcement(f"doc-{i}"),
-            )
-            for i in range(n)
-        ],
-    )
+    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(n)]))
     conn.execute("COMMIT")
     conn.close()
 

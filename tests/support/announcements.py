@@ -67,3 +67,22 @@ def make_announcement(
     }
     message.update(overrides)
     return message
+
+
+def as_consumed(
+    messages: list[dict[str, Any]], topic: str = "govwatch.announcements"
+) -> list[tuple[Any, dict[str, Any]]]:
+    """Pair each message with a ConsumedMessage carrying its JSON text, as the consumer loop does."""
+    import json
+
+    from govwatch.consumer import ConsumedMessage
+
+    return [
+        (
+            ConsumedMessage(
+                topic=topic, partition=0, offset=i, key=m["id"].encode(), value=json.dumps(m).encode()
+            ),
+            m,
+        )
+        for i, m in enumerate(messages)
+    ]

@@ -8,25 +8,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
 from govwatch.loader import AnnouncementLoader
 from govwatch.query import QueryServer
-from tests.support.announcements import make_announcement
+from tests.support.announcements import as_consumed, make_announcement
 
 
 def main() -> None:
     path = Path(sys.argv[1])
     conn = connect_writer(path)
     conn.execute("BEGIN TRANSACTION")
-    items = [
-        (
-            ConsumedMessage(topic="t", partition=0, offset=i, key=None, value=None),
-            make_announcement(f"doc-{i}"),
-        )
-        for i in range(3)
-    ]
-    AnnouncementLoader().handle(conn, items)
+    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(3)]))
     conn.execute("COMMIT")
     with QueryServer(conn, path):
         print("ready", flush=True)
