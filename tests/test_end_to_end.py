@@ -161,3 +161,48 @@ def test_every_example_query_runs_on_a_loaded_database(sample: SampleServer, tmp
         )
         columns, rows = read_rows(settings, sql)
         assert columns and rows, name
+
+
+def test_a_document_that_fails_validation_is_dead_lettered_and_not_fetched_again(tmp_path: Path) -> None:
+    """A poison document goes to the dead-letter topic and table; the checkpoint still moves past it, so
+    the feed is polled conditionally afterwards and the document is not fetched again and again."""
+    from govwatch.config import SourceConfig
+    from tests.support.http_server import LoopbackServer, Reply
+
+    long_path = "/news/" + "a" * 2100  # its URL becomes an id longer than the schema allows
+    page = (
+        b"<html lang='en'><head><title>T</title></head><body><article><h1>Agreement</h1>"
+        + (
+            b"<p>The council signed a contract with Example Ltd worth \xc2\xa35 million for new IT systems.</p>"
+            * 5
+        )
+        + b"</article></body></html>"
+    )
+    with LoopbackServer() as server:
+        items = "".join(
+            f"<item><title>Item {n}</title><link>{server.url(path)}</link>"
+            f"<pubDate>Mon, 21 Jul 2025 10:0{n}:00 GMT</pubDate></item>"
+            for n, path in enumerate(["/news/ok", long_path])
+        )
+        feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>N</title>{items}</channel></rss>".encode()
+        server.route("/feed.xml", Reply(body=feed, content_type="application/rss+xml", etag='"f1"'))
+        server.route("/news/ok", Reply(body=page))
+        server.route(long_path, Reply(body=page))
+        base = _settings_for_sources(
+            tmp_path, [SourceConfig(name="newsroom", kind="rss", url=server.url("/feed.xml"))]
+        )
+        first = run_once(base)
+        assert first.stored == 1
+        assert _one(base.db_path, "select count(*) from deadletters where stage = 'validate'") == 1
+        fetches = server.count(long_path)
+        second = run_once(base)
+        assert second.stored == 0
+        assert server.count(long_path) == fetches
+        assert server.conditional_count("/feed.xml") >= 1
+
+
+def _settings_for_sources(tmp_path: Path, sources: list[Any]) -> Settings:
+    from govwatch.config import HttpSettings, load_settings
+
+    settings = load_settings(None, env={}, db_path=tmp_path / "govwatch.duckdb")
+    return replace(settings, sources=tuple(sources), http=HttpSettings(requests_per_second_per_host=100.0))
