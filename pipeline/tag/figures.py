@@ -49,6 +49,8 @@ _RANGE_TAIL = re.compile(
 )
 _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w])")
 _DIGIT = re.compile(r"\d")
+_DIGIT_SPACE = re.compile(r"\d ")
+_SPACE_DIGIT = re.compile(r" \d")
 _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
 _COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
 _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
@@ -316,7 +318,7 @@ def _is_phone_part(text: str, sentence: Sentence, match: re.Match[str]) -> bool:
     """Tell whether a number is one group of a phone number such as "020 7215 3000"."""
     before = text[max(sentence.start, match.start() - 2) : match.start()]
     after = text[match.end() : min(sentence.end, match.end() + 2)]
-    return bool(re.fullmatch(r"\d ", before) or re.fullmatch(r" \d", after))
+    return bool(_DIGIT_SPACE.fullmatch(before) or _SPACE_DIGIT.fullmatch(after))
 
 
 def _previous_word(text: str, sentence_start: int, position: int) -> str:

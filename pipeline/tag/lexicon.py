@@ -178,7 +178,11 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         topic_terms={topic: tuple(terms) for topic, terms in topic_terms.items()},
         topic_min_scores=min_scores,
         topic_pattern_exact=_word_pattern([t for t in all_terms if not t.islower()]),
-        topic_pattern_folded=_word_pattern([t for t in all_terms if t.islower()]),
+        # Lower-case terms start at almost every letter, so a look-behind that rejects mid-word starts
+        # first is cheaper here than letting the trie try each position.
+        topic_pattern_folded=re.compile(
+            r"(?<![\w-])" + _word_pattern([t for t in all_terms if t.islower()]).pattern
+        ),
         topic_index=_topic_index(topic_terms),
     )
 
@@ -242,17 +246,16 @@ def find_words(
     ['UK']
     """
     end = len(text) if end is None else end
-    position = start
-    while position < end:
-        match = pattern.search(text, position, end)
-        if match is None:
-            return
-        first = match.start()
-        if first > 0 and (text[first - 1].isalnum() or text[first - 1] in _WORD_JOINERS):
-            position = first + 1
-            continue
-        yield match
-        position = max(match.end(), first + 1)
+    position: int | None = start
+    while position is not None and position < end:
+        restart = None
+        for match in pattern.finditer(text, position, end):
+            first = match.start()
+            if first > 0 and (text[first - 1].isalnum() or text[first - 1] in _WORD_JOINERS):
+                restart = first + 1  # rare: search again just after the false start
+                break
+            yield match
+        position = restart
 
 
 def trie_regex(words: Iterable[str]) -> str:
