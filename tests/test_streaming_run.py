@@ -13,6 +13,7 @@ from pathlib import Path
 from govwatch.config import load_settings
 from govwatch.demo.server import SampleServer, expected_counts, sample_sources
 from govwatch.query import read_rows
+from tests.support.processes import children, wait_gone
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 90.0
@@ -40,19 +41,6 @@ def _wait_for(predicate: Callable[[], bool], what: str) -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def _children(pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in out]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -89,16 +77,13 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                 lambda: count("select count(*) from announcement_history") == expected_counts(2)["versions"],
                 "phase 2 versions to be loaded",
             )
-            children = _children(process.pid)
-            assert children, "the embedded broker runs as a child"
+            kids = children(process.pid)
+            assert kids, "the embedded broker runs as a child"
         finally:
             process.send_signal(signal.SIGTERM)
             _, err = process.communicate(timeout=60)
         assert process.returncode in (0, 130), err
-        deadline = time.monotonic() + 10
-        while any(_alive(c) for c in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_alive(c) for c in children)
+        assert wait_gone(kids)
         assert not Path(str(settings.db_path) + ".query.json").exists()
         assert read_rows(settings, "select count(*) from announcements")[1] == [
             (expected_counts(2)["announcements"],)

@@ -13,19 +13,13 @@ from typer.testing import CliRunner
 from govwatch import __version__
 from govwatch.cli import app
 from govwatch.config import Settings
-from govwatch.db import connect_writer
-from govwatch.loader import AnnouncementLoader
-from tests.support.announcements import as_consumed, make_announcement
+from tests.support.announcements import fill_database
 
 runner = CliRunner()
 
 
 def _fill(settings: Settings, n: int = 3) -> None:
-    conn = connect_writer(settings.db_path)
-    conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(n)]))
-    conn.execute("COMMIT")
-    conn.close()
+    fill_database(settings.db_path, n)
 
 
 def test_version() -> None:

@@ -10,21 +10,15 @@ from pathlib import Path
 import pytest
 
 from govwatch.config import Settings
-from govwatch.db import connect_writer
 from govwatch.errors import QueryError
-from govwatch.loader import AnnouncementLoader
 from govwatch.query import check_read_only, endpoint_path, open_query, read_rows
-from tests.support.announcements import as_consumed, make_announcement
+from tests.support.announcements import fill_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fill(settings: Settings, n: int = 3) -> None:
-    conn = connect_writer(settings.db_path)
-    conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(n)]))
-    conn.execute("COMMIT")
-    conn.close()
+    fill_database(settings.db_path, n)
 
 
 @pytest.mark.parametrize(

@@ -86,3 +86,15 @@ def as_consumed(
         )
         for i, m in enumerate(messages)
     ]
+
+
+def fill_database(db_path: Any, n: int = 3) -> None:
+    """A database holding announcements doc-0 .. doc-{n-1}, stored through the real loader."""
+    from govwatch.db import connect_writer
+    from govwatch.loader import AnnouncementLoader
+
+    conn = connect_writer(db_path)
+    conn.execute("BEGIN TRANSACTION")
+    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(n)]))
+    conn.execute("COMMIT")
+    conn.close()
