@@ -15,12 +15,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
+from govwatch.pipeline.mojibake import encode_char
 from govwatch.pipeline.repair_data import LOST_BYTE_CANDIDATES
 
 #: Characters after which a quote mark closes, rather than opens, a quotation.
 _CLOSES_AFTER: Final = frozenset(".,;:!?)]}…")
 _PUNCT_PREFIXES: Final = (b"\xe2\x80", b"\xe2")
 _DECADE: Final = re.compile(r"\d\ds\b")
+LATIN_1_END: Final = 0x00FF
+_QUOTE_BY_LAST_BYTE: Final = {0x9C: "“", 0x98: "‘", 0x9D: "”", 0x99: "’"}
 #: Deepest nesting of quotations tracked (deeper ones are forgotten, outermost first).
 MAX_QUOTE_DEPTH: Final = 8
 #: Kinds of inferred characters, for reports.
@@ -35,10 +38,14 @@ class QuoteState:
     """Which quotations are open at the current point of a line, innermost last.
 
     Typographic quotes are tracked as the repaired text is built, so a lost byte can be restored as the
-    mark that closes the innermost open quotation. A new line closes everything.
+    mark that closes the innermost open quotation. A new line closes everything. With `family` set, a
+    quote mark still in that family's mojibake (text mangled twice, repaired one layer at a time) counts
+    too: GBK "鈥" followed by a character whose bytes start with 9C is an opening double quote.
     """
 
+    family: str = ""
     stack: list[str] = field(default_factory=list)
+    pending: str = ""  # a mojibake quote lead at the end of the last feed, judged with the next one
 
     def feed(self, text: str) -> None:
         """Update the state with text that follows.
@@ -47,11 +54,21 @@ class QuoteState:
         >>> state.feed("He said “the ‘Plan’ is")
         >>> state.stack
         ['“']
+        >>> state = QuoteState(family="gbk")
+        >>> state.feed("He said 鈥渢he")
+        >>> state.stack
+        ['“']
         """
+        text, self.pending = self.pending + text, ""
+        if self.family and text and text[-1] > "\u3000" and encode_char(text[-1], self.family) == b"\xe2\x80":
+            text, self.pending = text[:-1], text[-1]
         for index, ch in enumerate(text):
             if ch == "\n":
                 self.stack.clear()
-            elif ch in "“‘":
+                continue
+            if self.family and ch > "\u3000" and index + 1 < len(text):
+                ch = self._quote_in_mojibake(ch, text[index + 1])
+            if ch in "“‘":
                 self.stack.append(ch)
                 del self.stack[:-MAX_QUOTE_DEPTH]
             elif ch == "”":
@@ -62,6 +79,13 @@ class QuoteState:
                 following = text[index + 1 : index + 2]
                 if not following.isalpha():
                     self.stack.pop()
+
+    def _quote_in_mojibake(self, ch: str, following: str) -> str:
+        """The quote mark `ch` + `following` stand for in the family's mojibake, else `ch`."""
+        if encode_char(ch, self.family) != b"\xe2\x80":
+            return ch
+        trail = encode_char(following, self.family)
+        return _QUOTE_BY_LAST_BYTE.get(trail[0], ch) if trail else ch
 
 
 def preferred_dash(text: str) -> str:
@@ -119,6 +143,42 @@ def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, 
         if capitals and (nxt.isalpha() or prev.isupper()):
             return capitals[0]  # a capital starting a word, or inside a word in capitals
     return candidates[0]
+
+
+def infer_inner_lost_char(
+    options: tuple[bytes | str, ...], *, before: str, after: str, open_quote: str, dash: str
+) -> str | None:
+    """Choose the character behind a gap in text mangled twice, from its inner options.
+
+    `options` come from `govwatch.pipeline.mojibake.inner_gap_options`: prefixes the inner layer left
+    (most likely first) and whole characters. The most likely prefix is completed from context like a
+    single lost byte; failing that, the whole character the context prefers, else the first.
+
+    >>> infer_inner_lost_char((b"\\xe2\\x80",), before="students", after=" res", open_quote="", dash="–")
+    '’'
+    >>> infer_inner_lost_char(("Ĵ", "£", "š"), before=" ", after="5", open_quote="", dash="–")
+    '£'
+    """
+    prefixes = [option for option in options if isinstance(option, bytes)]
+    if prefixes:
+        amount = after[:1].isdigit() and not before[-1:].isdigit() and not _DECADE.match(after)
+        if amount and b"\xe2\x82" in prefixes:
+            return "€"  # a currency sign before an amount
+        return infer_lost_char(prefixes[0], before=before, after=after, open_quote=open_quote, dash=dash)
+    whole = [option for option in options if isinstance(option, str)]
+    if not whole:
+        return None
+    wants_letter = before[-1:].isalpha() or after[:1].isalpha()
+    for lead in (b"\xc3", b"\xc5", b"\xc4", b"\xc2"):
+        guess = infer_lost_char(lead, before=before, after=after, open_quote=open_quote, dash=dash)
+        if guess in whole and guess.isalpha() == wants_letter:
+            return guess
+    preference = "".join(LOST_BYTE_CANDIDATES.values())
+    ranked = sorted(
+        whole,
+        key=lambda ch: (ch.isalpha() != wants_letter, ch not in preference, preference.find(ch)),
+    )
+    return ranked[0]
 
 
 def _infer_punctuation(prev: str, after: str, open_quote: str, dash: str) -> str:

@@ -44,6 +44,9 @@ MIN_EVIDENCE_CONFIRMED: Final = 2
 #: Last code point of Latin Extended-A: two-byte decodings beyond it are weak evidence.
 LATIN_EXTENDED_A_END: Final = 0x017F
 
+#: Decoded characters kept to judge where a twice-mangled gap falls in the inner text.
+INNER_TAIL_CHARS: Final = 3
+NBSP: Final = 0x00A0
 #: UTF-8 lead bytes from here on start CJK (U+3000 and up), not punctuation or symbols.
 CJK_LEAD_MIN: Final = 0xE3
 
@@ -171,12 +174,67 @@ def _material_runs(text: str, family: str) -> list[tuple[int, int, list[bytes]]]
     return runs
 
 
-def _valid_gap(prefix: bytes) -> bool:
-    """Whether a truncated sequence could still have been valid UTF-8, and we know how to complete it."""
-    return prefix in LOST_BYTE_CANDIDATES
+def _valid_gap(prefix: bytes, family: str, recent: str) -> bool:
+    """Whether a truncated sequence could still have been valid UTF-8, and we know how to complete it.
+
+    A gap of a twice-mangled text is completed through its inner layer, which only makes sense when
+    the inner text decoded so far (`recent`) ends on a character boundary.
+    """
+    if prefix in LOST_BYTE_CANDIDATES:
+        return True
+    return bool(inner_gap_options(prefix, family)) and _inner_boundary(recent, family)
 
 
-def _decode_groups(start: int, parts: list[bytes]) -> list[_Group]:
+def _inner_boundary(recent: str, family: str) -> bool:
+    """Whether the inner bytes of the decoded characters `recent` end with a whole UTF-8 character."""
+    inner = b"".join(encode_char(ch, family) or ch.encode("utf-8", "surrogatepass") for ch in recent)
+    if not inner:
+        return True
+    trailing = len(inner) - len(inner.rstrip(bytes(range(0x80, 0xC0))))
+    if trailing == len(inner):
+        return False
+    lead = inner[-trailing - 1]
+    return (lead < 0x80 and trailing == 0) or (lead >= 0xC2 and _sequence_length(lead) == trailing + 1)
+
+
+@lru_cache(maxsize=4096)
+def inner_gap_options(prefix: bytes, family: str) -> tuple[bytes | str, ...]:
+    """What a gap can stand for when the text was mangled twice and the outer layer lost a byte.
+
+    "鈥" (a lone lead of a quote) mangled again is E9 88 A5; when the outer decoder drops A5, the
+    prefix E9 88 survives. Completing it with each possible continuation byte gives ideographs; those
+    whose code-page bytes are themselves a prefix we can complete (E2 80) or a whole Latin-1 character
+    (C2 A3, "£") are the options, in `LOST_BYTE_CANDIDATES` order for prefixes.
+
+    >>> inner_gap_options(b"\\xe9\\x88", "gbk")[:2]
+    (b'\\xe2\\x80', b'\\xe2\\x82')
+    """
+    if len(prefix) != _sequence_length(prefix[0]) - 1 or prefix[0] < CJK_LEAD_MIN:
+        return ()
+    prefixes: list[bytes] = []
+    complete: list[str] = []
+    for last in range(0x80, 0xC0):
+        try:
+            ch = (prefix + bytes((last,))).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        inner = encode_char(ch, family)
+        if inner is None:
+            continue
+        if inner in LOST_BYTE_CANDIDATES:
+            prefixes.append(inner)
+            continue
+        try:
+            decoded = inner.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if len(decoded) == 1 and NBSP <= ord(decoded) <= LATIN_EXTENDED_A_END:
+            complete.append(decoded)
+    order = list(LOST_BYTE_CANDIDATES)
+    return (*sorted(prefixes, key=order.index), *complete)
+
+
+def _decode_groups(start: int, parts: list[bytes], family: str) -> list[_Group]:
     """Decode a run's bytes as UTF-8 and cut the result where byte and character boundaries agree."""
     raw = b"".join(parts)
     boundary: dict[int, int] = {}
@@ -187,10 +245,12 @@ def _decode_groups(start: int, parts: list[bytes]) -> list[_Group]:
     boundary[offset] = start + len(parts)
     groups: list[_Group] = []
     group = _Group(start=start, end=start, pieces=[])
+    recent = ""  # the last decoded characters, to see where a double-mangled gap sits in the inner text
     for match in _UTF8_TOKEN.finditer(raw):
         token = match.group()
         if match.lastgroup == "seq":
             text = token.decode("utf-8", "surrogatepass")
+            recent = (recent + text)[-INNER_TAIL_CHARS:]
             if group.pieces is not None:
                 group.pieces.append(text)
             if len(token) == 1:
@@ -204,11 +264,14 @@ def _decode_groups(start: int, parts: list[bytes]) -> list[_Group]:
                     group.non_latin = True
                 elif cls == CLASS_SYMBOL and len(token) >= 3:
                     group.strong = True
-        elif match.lastgroup == "gap" and _valid_gap(token) and _gap_may_end(raw, match.end()):
+        elif (
+            match.lastgroup == "gap" and _valid_gap(token, family, recent) and _gap_may_end(raw, match.end())
+        ):
+            recent = ""
             if group.pieces is not None:
                 group.pieces.append(Gap(prefix=token, missing=_sequence_length(token[0]) - len(token)))
             group.evidence += len(token)  # two surviving bytes of a three-byte sequence say nearly as much
-            group.non_latin = group.non_latin or token[0] >= CJK_LEAD_MIN
+            group.non_latin = group.non_latin or (token[0] >= CJK_LEAD_MIN and token in LOST_BYTE_CANDIDATES)
         else:
             group.pieces = None
         if match.end() in boundary:
@@ -253,17 +316,19 @@ def _looks_cjk(text: str) -> bool:
 
 
 def _is_mojibake_again(pieces: tuple[Piece, ...], family: str) -> bool:
-    """Whether a decoded run is itself mojibake that decodes to Latin text (the run was mangled twice)."""
+    """Whether a decoded run is itself mojibake that decodes to Latin text (the run was mangled twice).
+
+    The inner layer may have lost a byte too, so a trailing gap we know how to complete is allowed.
+    """
     if not all(isinstance(p, str) for p in pieces):
         return False
     parts = [encode_char(ch, family) for ch in "".join(p for p in pieces if isinstance(p, str))]
     if not parts or any(data is None for data in parts):
         return False
-    try:
-        decoded = b"".join(data for data in parts if data is not None).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(char_class(ch) <= CLASS_SYMBOL for ch in decoded) and not decoded.isascii()
+    groups = _decode_groups(0, [data for data in parts if data is not None], family)
+    return (
+        all(g.pieces is not None and not g.non_latin for g in groups) and sum(g.evidence for g in groups) > 0
+    )
 
 
 def _decide_run(
@@ -329,7 +394,8 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
     ()
     """
     decoded = [
-        (start, end, _decode_groups(start, parts)) for start, end, parts in _material_runs(text, family)
+        (start, end, _decode_groups(start, parts, family))
+        for start, end, parts in _material_runs(text, family)
     ]
     if not confirmed:
         trusted = [

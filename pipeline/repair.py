@@ -22,10 +22,30 @@ from typing import Final
 
 import ftfy
 
-from govwatch.pipeline.lost_bytes import QuoteState, infer_lost_char, inferred_kind, preferred_dash
-from govwatch.pipeline.mojibake import FamilyScan, Gap, Piece, char_class, scan_all_families, scan_family
+from govwatch.pipeline.lost_bytes import (
+    QuoteState,
+    infer_inner_lost_char,
+    infer_lost_char,
+    inferred_kind,
+    preferred_dash,
+)
+from govwatch.pipeline.mojibake import (
+    FamilyScan,
+    Gap,
+    Piece,
+    char_class,
+    inner_gap_options,
+    scan_all_families,
+    scan_family,
+)
 from govwatch.pipeline.records import Repair, RepairResult
-from govwatch.pipeline.repair_data import CLASS_CJK, INVISIBLE, MATCHING_FOLDS, SPACE_LIKE
+from govwatch.pipeline.repair_data import (
+    CLASS_CJK,
+    INVISIBLE,
+    LOST_BYTE_CANDIDATES,
+    MATCHING_FOLDS,
+    SPACE_LIKE,
+)
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +185,7 @@ def _repair(text: str) -> RepairResult:
 def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> str:
     """Apply one family's run repairs to `text`, inferring lost bytes from the text built so far."""
     out: list[str] = []
-    quotes = QuoteState()
+    quotes = QuoteState(family=scan.family)
     dash = preferred_dash(text)
     kind = "double_mojibake" if double else f"{scan.family}_mojibake"
     pos = 0
@@ -182,8 +202,8 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
                 before = replaced[-1] if replaced else plain[-1:] or (out[-2][-1:] if len(out) > 1 else "")
                 after = _following_text(run.pieces, index + 1, text[run.end : run.end + LOOKAHEAD_CHARS])
                 open_quote = quotes.stack[-1] if quotes.stack else ""
-                inferred = infer_lost_char(
-                    piece.prefix, before=before, after=after, open_quote=open_quote, dash=dash
+                inferred = _infer_gap(
+                    piece, scan.family, before=before, after=after, quote=open_quote, dash=dash
                 )
                 # None is unreachable: the scanner only leaves gaps whose prefix can be completed.
                 char = "\ufffd" if inferred is None else inferred
@@ -198,6 +218,14 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
         pos = run.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _infer_gap(gap: Gap, family: str, *, before: str, after: str, quote: str, dash: str) -> str | None:
+    """The character behind a gap: a lost byte of this layer, or of the layer inside (double mangling)."""
+    if gap.prefix in LOST_BYTE_CANDIDATES:
+        return infer_lost_char(gap.prefix, before=before, after=after, open_quote=quote, dash=dash)
+    options = inner_gap_options(gap.prefix, family)
+    return infer_inner_lost_char(options, before=before, after=after, open_quote=quote, dash=dash)
 
 
 def _following_text(pieces: tuple[Piece, ...], start: int, rest: str) -> str:
