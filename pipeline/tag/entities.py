@@ -172,7 +172,8 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
         if country is None:
             if _LOCAL_GOVERNMENT.search(text, max(0, word.start() - 12), word.start()):
                 continue
-            name = self_party
+            # An agency ("Ofcom") publishing about "the government" means the UK government.
+            name = self_party if self_party.endswith("Government") else DEFAULT_SELF_PARTY
         else:
             name = "UK Government" if country == "UK" else f"{country} Government"
         end = after.end() if after is not None and country is not None and adjective is None else word.end()

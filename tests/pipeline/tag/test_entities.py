@@ -50,3 +50,11 @@ def test_entity_evidence_points_at_the_first_mention() -> None:
 )
 def test_publisher_decides_who_the_government_is(organisations: list[str], expected: str) -> None:
     assert resolve_self_party(organisations, load_lexicon()) == expected
+
+
+def test_the_government_in_an_agency_announcement_is_the_uk_government() -> None:
+    lexicon = load_lexicon()
+    text = "Ofcom will work with the government."
+    self_party = resolve_self_party(["Ofcom"], lexicon)
+    names = [m.name for m in find_mentions(text, lexicon, self_party) if m.kind == "government"]
+    assert (self_party, names) == ("Ofcom", ["UK Government"])

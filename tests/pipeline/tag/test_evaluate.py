@@ -33,7 +33,9 @@ def _tag(case: GoldCase) -> Annotations:
     return tag_text(case.text, title=case.title, organisations=case.organisations)
 
 
-@pytest.mark.parametrize("path", sorted(GOLD.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", sorted([*GOLD.glob("*.json"), *(FIXTURES / "heldout").glob("*.json")]), ids=lambda p: p.stem
+)
 def test_gold_case_is_well_formed(path: Any) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     assert {"id", "comment", "title", "organisations", "paragraphs", "expected"} <= set(data)
