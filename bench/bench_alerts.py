@@ -27,9 +27,10 @@ from typing import Any
 import duckdb
 import httpx
 
-from govwatch.alerts.dispatcher import AlertDispatcher, apply_migration
+from govwatch.alerts.dispatcher import AlertDispatcher
 from govwatch.alerts.match import build_index, extract_facts, match_announcement, match_subscription
 from govwatch.alerts.records import Subscription
+from govwatch.alerts.store import apply_migration
 from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import build_subscription, load_settings

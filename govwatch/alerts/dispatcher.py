@@ -18,11 +18,9 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any, TextIO
 
 import duckdb
-import pyarrow as pa
 
 from govwatch.alerts.channels import DeliveryResult
 from govwatch.alerts.delivery import Sender, delivery_of, next_attempt
@@ -34,6 +32,16 @@ from govwatch.alerts.message import (
     period_end,
 )
 from govwatch.alerts.records import Match, Subscription
+from govwatch.alerts.store import (
+    DueAlert,
+    State,
+    due_alerts,
+    finish,
+    postpone,
+    read_states,
+    retry_later,
+    write_batch,
+)
 from govwatch.alerts.subscriptions import load_subscriptions
 from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import Settings
@@ -43,62 +51,10 @@ from govwatch.messages import deadletter_record, encode
 log = logging.getLogger(__name__)
 
 Publish = Callable[[bytes, bytes], None]
-MIGRATION_NAME = "003_alerts.sql"
-_PENDING_COLUMNS = "id, subscription, frequency, due_at, attempts, first_attempt_at, payload"
-_SELECT_STATES = """
-    SELECT subscription, announcement_id, version, matched, facts FROM alert_match_state
-    WHERE announcement_id IN (SELECT unnest(?::VARCHAR[]))
-"""
-_State = tuple[int, bool, str | None]  # version, matched, facts (JSON) of one subscription and document
-_STATES_VIEW = "govwatch_alert_states_batch"
-_ALERTS_VIEW = "govwatch_alerts_batch"
-_UPSERT_STATES = f"""
-    INSERT INTO alert_match_state SELECT subscription, announcement_id, version, matched, facts FROM {_STATES_VIEW}
-    ON CONFLICT (subscription, announcement_id)
-    DO UPDATE SET version = excluded.version, matched = excluded.matched, facts = excluded.facts
-"""
-_INSERT_ALERTS = f"""
-    INSERT INTO alert_events (id, subscription, announcement_id, version, channel, status, attempts, change,
-                              frequency, created_at, due_at, next_attempt_at, title, payload)
-    SELECT id, subscription, announcement_id, version, channel, 'pending', 0, change,
-           frequency, created_at, due_at, due_at, title, payload
-    FROM {_ALERTS_VIEW}
-    ON CONFLICT DO NOTHING RETURNING id
-"""
-_ALERT_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()), ("subscription", pa.string()), ("announcement_id", pa.string()),
-        ("version", pa.int32()), ("channel", pa.string()), ("change", pa.string()), ("frequency", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")), ("due_at", pa.timestamp("us", tz="UTC")),
-        ("title", pa.string()), ("payload", pa.string()),
-    ]
-)  # fmt: skip
-_RETRY_LATER = """
-    UPDATE alert_events SET attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?),
-                            next_attempt_at = ?, last_error = ?
-    WHERE id IN ({})
-"""
-_FINISH = """
-    UPDATE alert_events SET status = ?, attempts = attempts + ?, delivered_at = ?, last_error = ?,
-                            delivery_id = ?, first_attempt_at = coalesce(first_attempt_at, ?)
-    WHERE id IN ({})
-"""
-_EVENT_FIELDS = (
-    "id", "subscription", "channel", "status", "frequency", "attempts", "created_at", "delivered_at",
-    "last_error", "payload",
-)  # fmt: skip
-_EVENT_COLUMNS = ", ".join(_EVENT_FIELDS)
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def apply_migration(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the alert tables and the `alerts` view (what the migration runner does with 003_alerts.sql)."""
-    conn.execute(
-        resources.files("govwatch.sql").joinpath("migrations", MIGRATION_NAME).read_text(encoding="utf-8")
-    )
 
 
 def _json_value(value: Any) -> Any:
@@ -109,17 +65,17 @@ def _json_value(value: Any) -> Any:
 def _evaluate(
     sub: Subscription,
     match: Match | None,
-    state: _State | None,
+    state: State | None,
     announcement: Mapping[str, Any],
     now: datetime,
-) -> tuple[dict[str, Any] | None, _State]:
+) -> tuple[dict[str, Any] | None, State]:
     """The subscription's new state for this document version, and the alert row when one is due."""
     version = int(announcement.get("version", 1))
     document = str(announcement["id"])
     if match is None:
         return None, (version, False, None)
     after = _json_value(match.facts())
-    new_state: _State = (version, True, json.dumps(after))
+    new_state: State = (version, True, json.dumps(after))
     changes: list[dict[str, Any]] = []
     if state is not None and state[1]:
         if not sub.on_change:
@@ -136,35 +92,6 @@ def _evaluate(
         "due_at": due, "title": announcement.get("title"), "payload": json.dumps(payload, ensure_ascii=False),
     }  # fmt: skip
     return alert, new_state
-
-
-def _write(
-    conn: duckdb.DuckDBPyConnection, changed: Mapping[tuple[str, str], _State], alerts: list[dict[str, Any]]
-) -> int:
-    """Write a batch's states and alerts in two statements (row-by-row inserts cost milliseconds each)."""
-    if changed:
-        states = pa.table(
-            {
-                "subscription": [key[0] for key in changed],
-                "announcement_id": [key[1] for key in changed],
-                "version": pa.array([state[0] for state in changed.values()], pa.int32()),
-                "matched": [state[1] for state in changed.values()],
-                "facts": pa.array([state[2] for state in changed.values()], pa.string()),
-            }
-        )
-        conn.register(_STATES_VIEW, states)
-        try:
-            conn.execute(_UPSERT_STATES)
-        finally:
-            conn.unregister(_STATES_VIEW)
-    if not alerts:
-        return 0
-    table = pa.Table.from_pylist(alerts, schema=_ALERT_SCHEMA)
-    conn.register(_ALERTS_VIEW, table)
-    try:
-        return len(conn.execute(_INSERT_ALERTS).fetchall())
-    finally:
-        conn.unregister(_ALERTS_VIEW)
 
 
 class AlertDispatcher:
@@ -265,12 +192,8 @@ class AlertDispatcher:
             else []
         )
         held = self._evaluator.evaluate(predicates, records)
-        states: dict[str, dict[str, _State]] = {fact.id: {} for fact in facts}
-        for name, document, version, matched, facts_json in conn.execute(
-            _SELECT_STATES, [list(states)]
-        ).fetchall():
-            states[document][name] = (version, matched, facts_json)
-        changed: dict[tuple[str, str], _State] = {}
+        states = read_states(conn, [fact.id for fact in facts])
+        changed: dict[tuple[str, str], State] = {}
         alerts: list[dict[str, Any]] = []
         for row, (announcement, fact) in enumerate(zip(announcements, facts, strict=True)):
             where_hits = {name for name, rows in held.items() if row in rows}
@@ -285,7 +208,7 @@ class AlertDispatcher:
                 changed[(name, fact.id)] = known[name]
                 if alert is not None:
                     alerts.append(alert)
-        inserted = _write(conn, changed, alerts)
+        inserted = write_batch(conn, changed, alerts)
         if inserted:
             log.info("alerts recorded: %d for %d announcements", inserted, len(announcements))
         return inserted
@@ -298,16 +221,10 @@ class AlertDispatcher:
         Returns the number of alerts delivered by this call (a digest counts each alert it lists).
         """
         self._reload()
-        now = self._clock()
-        rows = conn.execute(
-            f"SELECT {_PENDING_COLUMNS} FROM alert_events WHERE status = 'pending' AND due_at <= ? "
-            "AND next_attempt_at <= ? ORDER BY due_at, created_at, id",
-            [now, now],
-        ).fetchall()
-        groups: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-        for row in rows:
-            key = (row[1], row[0]) if row[2] == "immediate" else (row[1], row[3].isoformat())
-            groups.setdefault(key, []).append(row)
+        groups: dict[tuple[str, str], list[DueAlert]] = {}
+        for alert in due_alerts(conn, self._clock()):
+            part = alert.id if alert.frequency == "immediate" else alert.due_at.isoformat()
+            groups.setdefault((alert.subscription, part), []).append(alert)
         delivered = 0
         postponed: dict[str, datetime] = {}
         for (name, _), group in groups.items():
@@ -318,22 +235,23 @@ class AlertDispatcher:
         self,
         conn: duckdb.DuckDBPyConnection,
         name: str,
-        group: list[tuple[Any, ...]],
+        group: list[DueAlert],
         postponed: dict[str, datetime],
     ) -> int:
-        ids = [row[0] for row in group]
+        """One attempt at one delivery (an alert or a digest); returns the number of alerts delivered."""
+        ids = [alert.id for alert in group]
         sub = self._by_name.get(name)
         if sub is None:
             self._finish(conn, ids, None, DeliveryResult(ok=False, error=f"subscription {name} was removed"))
             return 0
         target = str(sub.channel)
         if target in postponed:
-            self._update(
-                conn, ids, "UPDATE alert_events SET next_attempt_at = ? WHERE id IN ({})", [postponed[target]]
-            )
+            postpone(conn, ids, postponed[target])
             return 0
-        frequency, due = group[0][2], group[0][3]
-        delivery, payload = delivery_of(name, frequency, due, ids, [json.loads(row[6]) for row in group])
+        first = group[0]
+        delivery, payload = delivery_of(
+            name, first.frequency, first.due_at, ids, [json.loads(a.payload) for a in group]
+        )
         attempt_at = self._clock()
         result = self._sender.send(sub, delivery, payload, attempt_at)
         if result.ok or not result.retryable:
@@ -341,8 +259,10 @@ class AlertDispatcher:
             return len(ids) if result.ok else 0
         decision = next_attempt(
             result,
-            attempts=max(row[4] for row in group),
-            first_attempt_at=min((row[5] for row in group if row[5] is not None), default=attempt_at),
+            attempts=max(a.attempts for a in group),
+            first_attempt_at=min(
+                (a.first_attempt_at for a in group if a.first_attempt_at), default=attempt_at
+            ),
             now=attempt_at,
             settings=self._settings.alerts,
         )
@@ -350,9 +270,15 @@ class AlertDispatcher:
             self._finish(conn, ids, delivery, DeliveryResult(ok=False, error=decision.error))
             return 0
         postponed[target] = decision.retry_at
-        self._update(conn, ids, _RETRY_LATER, [attempt_at, decision.retry_at, self._redact(result.error)])
-        log.warning("alert %s to %s: %s; retry at %s", delivery, sub.channel.kind, self._redact(result.error),
-                    decision.retry_at.isoformat())  # fmt: skip
+        error = self._redact(result.error)
+        retry_later(conn, ids, attempt_at=attempt_at, retry_at=decision.retry_at, error=error)
+        log.warning(
+            "alert %s to %s: %s; retry at %s",
+            delivery,
+            sub.channel.kind,
+            error,
+            decision.retry_at.isoformat(),
+        )
         return 0
 
     def _redact(self, text: str) -> str:
@@ -360,10 +286,6 @@ class AlertDispatcher:
             if secret:
                 text = text.replace(secret, "***")
         return text
-
-    @staticmethod
-    def _update(conn: duckdb.DuckDBPyConnection, ids: Sequence[str], sql: str, params: list[Any]) -> None:
-        conn.execute(sql.format(", ".join("?" for _ in ids)), [*params, *ids])
 
     def _finish(
         self,
@@ -374,25 +296,13 @@ class AlertDispatcher:
     ) -> None:
         """Record a final outcome, then announce it on govwatch.alerts (and govwatch.deadletter if failed)."""
         now = self._clock()
-        status = "delivered" if result.ok else "failed"
         error = None if result.ok else self._redact(result.error)
-        attempted = delivery is not None
-        self._update(
-            conn,
-            ids,
-            _FINISH,
-            [status, int(attempted), now if result.ok else None, error, delivery, now if attempted else None],
-        )
+        rows = finish(conn, ids, delivered=result.ok, at=now, delivery=delivery, error=error)
         if result.ok:
             log.info("delivered %d alert(s) as %s", len(ids), delivery)
         else:
             log.warning("alert(s) %s failed: %s", ", ".join(ids), error)
-        rows = conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM alert_events WHERE id IN ({', '.join('?' for _ in ids)}) "
-            "ORDER BY created_at, id",
-            list(ids),
-        ).fetchall()
-        event = alert_event(delivery or ids[0], [dict(zip(_EVENT_FIELDS, row, strict=True)) for row in rows])
+        event = alert_event(delivery or ids[0], rows)
         self._emit("alerts", self._publish, event["id"], "alert", event)
         if not result.ok:
             value = encode("alert", event)

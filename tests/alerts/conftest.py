@@ -21,7 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from govwatch.alerts.dispatcher import apply_migration
+from govwatch.alerts.store import apply_migration
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from govwatch.alerts.commands import app
-from govwatch.alerts.dispatcher import apply_migration
+from govwatch.alerts.store import apply_migration
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from govwatch.alerts.data import GBP_PER_UNIT
-from govwatch.alerts.dispatcher import apply_migration
+from govwatch.alerts.store import apply_migration
 from govwatch.db import connect_writer
 
 PUBLIC_COLUMNS = [
