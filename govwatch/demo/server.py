@@ -15,13 +15,11 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
 from collections import Counter
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import partial
 from http import HTTPStatus
@@ -31,60 +29,53 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from govwatch.config import SourceConfig
-from govwatch.demo.render import (
-    DOCUMENT_TYPES,
-    EMPTY_FEED_UPDATED,
-    GOVERNMENT,
-    Sample,
-    Version,
-    bundled_sample,
-    content_store_time,
-    render_article_page,
-    render_atom_feed,
-    render_content_item,
-    render_newsroom_page,
-    render_rss_feed,
-    version_of,
+from govwatch.demo.resources import (
+    ALL_NEWS_FEED_PATH,
+    ALL_NEWS_FEED_TITLE,
+    ATOM_ENTRIES_MAX,
+    SEARCH_PATH,
+    Resource,
+    atom_resource,
+    json_resource,
+    render_site,
 )
+from govwatch.demo.sample_model import Sample, bundled_sample, phase_versions
+from govwatch.demo.search import (
+    DEFAULT_SEARCH_FIELDS,
+    SEARCH_COUNT_DEFAULT,
+    SEARCH_COUNT_MAX,
+    SearchQueryError,
+    run_search,
+    search_document,
+)
+
+__all__ = [
+    "ALL_NEWS_FEED_PATH",
+    "ALL_NEWS_FEED_TITLE",
+    "ATOM_ENTRIES_MAX",
+    "CACHE_CONTROL",
+    "DEFAULT_SEARCH_FIELDS",
+    "DEMO_POLL_INTERVAL_S",
+    "PHASES",
+    "SEARCH_COUNT_DEFAULT",
+    "SEARCH_COUNT_MAX",
+    "SEARCH_PATH",
+    "SHUTDOWN_POLL_S",
+    "Resource",
+    "SampleServer",
+    "SearchQueryError",
+    "expected_counts",
+    "run_search",
+    "sample_sources",
+    "search_document",
+]
 
 log = logging.getLogger(__name__)
 
 PHASES = (1, 2)
-ATOM_ENTRIES_MAX = 20  # GOV.UK's organisation and finder feeds list the 20 most recent items
-SEARCH_COUNT_DEFAULT = 10
-SEARCH_COUNT_MAX = 1500
 CACHE_CONTROL = "max-age=300, public"
 DEMO_POLL_INTERVAL_S = 5.0
 SHUTDOWN_POLL_S = 0.05  # how often serve_forever checks for shutdown; keeps stop() quick
-ALL_NEWS_FEED_PATH = "/search/news-and-communications.atom"
-ALL_NEWS_FEED_TITLE = "News and communications"
-SEARCH_PATH = "/api/search.json"
-DEFAULT_SEARCH_FIELDS = (
-    "content_id",
-    "content_store_document_type",
-    "description",
-    "link",
-    "organisations",
-    "public_timestamp",
-    "title",
-)
-_SEARCH_FILTERS = ("organisations", "content_store_document_type", "public_timestamp", "content_id")
-_SEARCH_PARAMS = {"q", "start", "count", "order", "fields", "c"} | {
-    f"filter_{name}" for name in _SEARCH_FILTERS
-}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Resource:
-    """One rendered response: its bytes, type and the validators conditional GET compares."""
-
-    body: bytes
-    content_type: str
-    last_modified: datetime
-
-    @property
-    def etag(self) -> str:
-        return '"' + hashlib.sha1(self.body).hexdigest()[:20] + '"'
 
 
 class _QuietHTTPServer(ThreadingHTTPServer):
@@ -96,207 +87,8 @@ class _QuietHTTPServer(ThreadingHTTPServer):
         log.debug("sample server: request from %s failed", client_address, exc_info=True)
 
 
-class SearchQueryError(ValueError):
-    """A Search API request the real API would refuse with 422."""
-
-
 def _stamp(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-def _json_resource(data: object, last_modified: datetime) -> Resource:
-    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-    return Resource(body=body, content_type="application/json; charset=utf-8", last_modified=last_modified)
-
-
-def _phase_versions(sample: Sample, phase: int) -> list[Version]:
-    return [version_of(a, phase) for a in sample.announcements]
-
-
-def _atom_resource(members: list[Version], path: str, title: str, base_url: str) -> Resource:
-    """An Atom feed of the newest `ATOM_ENTRIES_MAX` members, last modified when its newest entry was."""
-    newest = sorted(members, key=lambda v: _stamp(v.public_updated_at), reverse=True)[:ATOM_ENTRIES_MAX]
-    atom = render_atom_feed(newest, feed_path=path, title=title, base_url=base_url).encode("utf-8")
-    modified = max((_stamp(v.public_updated_at) for v in newest), default=_stamp(EMPTY_FEED_UPDATED))
-    return Resource(body=atom, content_type="application/atom+xml; charset=utf-8", last_modified=modified)
-
-
-def _index_resource(sample: Sample, base_url: str) -> Resource:
-    """A plain page at `/` that lists the feeds, for people who open the demo server in a browser."""
-    paths = [ALL_NEWS_FEED_PATH, SEARCH_PATH, sample.newsroom["feed_path"]]
-    paths += [org.base_path + ".atom" for org in sample.organisations.values()]
-    links = "".join(f'<li><a href="{base_url}{p}">{p}</a></li>' for p in paths)
-    page = (
-        f"<!DOCTYPE html><title>govwatch sample server</title><h1>govwatch sample server</h1><ul>{links}</ul>"
-    )
-    return Resource(
-        body=page.encode("utf-8"),
-        content_type="text/html; charset=utf-8",
-        last_modified=_stamp(EMPTY_FEED_UPDATED),
-    )
-
-
-def _render_site(sample: Sample, phase: int, base_url: str) -> dict[str, Resource]:
-    """Every fixed URL path of one phase and what it serves."""
-    site: dict[str, Resource] = {"/": _index_resource(sample, base_url)}
-    versions = _phase_versions(sample, phase)
-    govuk = [v for v in versions if v.announcement.site == "govuk"]
-    for v in govuk:
-        a = v.announcement
-        modified = _stamp(v.updated_at)
-        page = render_article_page(v, sample, base_url).encode("utf-8")
-        site[a.base_path] = Resource(
-            body=page, content_type="text/html; charset=utf-8", last_modified=modified
-        )
-        site["/api/content" + a.base_path] = _json_resource(
-            render_content_item(v, sample, base_url), modified
-        )
-    site[ALL_NEWS_FEED_PATH] = _atom_resource(govuk, ALL_NEWS_FEED_PATH, ALL_NEWS_FEED_TITLE, base_url)
-    for org in sample.organisations.values():
-        mine = [v for v in govuk if org.slug in v.organisations]
-        path = org.base_path + ".atom"
-        site[path] = _atom_resource(mine, path, f"{org.title} - Activity on GOV.UK", base_url)
-    news = [v for v in versions if v.announcement.site == "newsroom"]
-    newsroom = sample.newsroom
-    for v in news:
-        page = render_newsroom_page(v, newsroom, base_url).encode("utf-8")
-        site[v.announcement.base_path] = Resource(
-            body=page, content_type="text/html; charset=utf-8", last_modified=_stamp(v.public_updated_at)
-        )
-    if news:
-        rss = render_rss_feed(news, newsroom, base_url).encode("utf-8")
-        modified = max(_stamp(v.public_updated_at) for v in news)
-        site[newsroom["feed_path"]] = Resource(
-            body=rss, content_type="application/rss+xml; charset=utf-8", last_modified=modified
-        )
-    return site
-
-
-def search_document(version: Version, sample: Sample) -> dict[str, Any]:
-    """Every field the Search API can return for one announcement (the server picks `fields`)."""
-    a = version.announcement
-    orgs = [sample.organisations[slug] for slug in version.organisations]
-    return {
-        "content_id": a.content_id,
-        "content_store_document_type": a.document_type,
-        "description": version.description,
-        "display_type": DOCUMENT_TYPES[a.document_type][2],
-        "format": DOCUMENT_TYPES[a.document_type][0],
-        "government_name": GOVERNMENT["title"],
-        "is_historic": False,
-        "link": a.base_path,
-        "organisations": [
-            {
-                "acronym": o.acronym,
-                "content_id": o.content_id,
-                "link": o.base_path,
-                "organisation_state": "live",
-                "organisation_type": o.organisation_type,
-                "slug": o.slug,
-                "title": o.title,
-            }
-            for o in orgs
-        ],
-        "public_timestamp": content_store_time(version.public_updated_at),
-        "title": version.title,
-        "updated_at": content_store_time(version.updated_at),
-    }
-
-
-def _parse_query(query: str) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        params.setdefault(key.removesuffix("[]"), []).append(value)
-    unexpected = sorted(set(params) - _SEARCH_PARAMS)
-    if unexpected:
-        raise SearchQueryError(f"Unexpected parameters: {', '.join(unexpected)}")
-    return params
-
-
-def _int_param(params: dict[str, list[str]], name: str, default: int, maximum: int) -> int:
-    raw = params.get(name, [str(default)])[-1]
-    if not raw.isdigit() or int(raw) > maximum:
-        raise SearchQueryError(f"Invalid value {raw!r} for parameter {name!r} (0 to {maximum})")
-    return int(raw)
-
-
-def _timestamp_bounds(spec: str) -> tuple[datetime | None, datetime | None]:
-    """Read `from:2025-07-01,to:2025-07-31` (dates or ISO timestamps; a bare `to` date includes its day)."""
-    bounds: dict[str, datetime] = {}
-    for part in spec.split(","):
-        key, _, value = part.partition(":")
-        if key not in ("from", "to") or not value:
-            raise SearchQueryError(f"Invalid public_timestamp filter {spec!r}: use from:DATE,to:DATE")
-        try:
-            if len(value) == 10:
-                day = date.fromisoformat(value)
-                bounds[key] = datetime.combine(day, time.max if key == "to" else time.min, tzinfo=UTC)
-            else:
-                stamp = datetime.fromisoformat(value.replace(" ", "T"))
-                bounds[key] = stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-        except ValueError as exc:
-            raise SearchQueryError(f"Invalid date {value!r} in public_timestamp filter") from exc
-    return bounds.get("from"), bounds.get("to")
-
-
-def run_search(documents: list[dict[str, Any]], query: str) -> dict[str, Any]:
-    """Answer a Search API query string over the phase's documents, the way `/api/search.json` does.
-
-    Raises:
-        SearchQueryError: an unknown parameter or a bad value (the server answers 422).
-    """
-    params = _parse_query(query)
-    start = _int_param(params, "start", 0, 10**6)
-    count = _int_param(params, "count", SEARCH_COUNT_DEFAULT, SEARCH_COUNT_MAX)
-    order = params.get("order", ["-public_timestamp"])[-1]
-    if order.lstrip("-") not in ("public_timestamp", "title"):
-        raise SearchQueryError(f"Unexpected order {order!r}")
-    selected = list(documents)
-    for words in params.get("q", []):
-        terms = words.lower().split()
-        selected = [
-            d for d in selected if all(t in (d["title"] + " " + d["description"]).lower() for t in terms)
-        ]
-    if orgs := params.get("filter_organisations"):
-        selected = [d for d in selected if {o["slug"] for o in d["organisations"]} & set(orgs)]
-    if types := params.get("filter_content_store_document_type"):
-        selected = [d for d in selected if d["content_store_document_type"] in types]
-    if ids := params.get("filter_content_id"):
-        selected = [d for d in selected if d["content_id"] in ids]
-    for spec in params.get("filter_public_timestamp", []):
-        low, high = _timestamp_bounds(spec)
-        selected = [
-            d
-            for d in selected
-            if (low is None or _stamp(d["public_timestamp"]) >= low)
-            and (high is None or _stamp(d["public_timestamp"]) <= high)
-        ]
-    key = order.lstrip("-")
-    sort_key = (lambda d: _stamp(d[key])) if key == "public_timestamp" else (lambda d: d[key])
-    selected.sort(key=sort_key, reverse=order.startswith("-"))
-    fields = [f for raw in params.get("fields", []) for f in raw.split(",") if f] or list(
-        DEFAULT_SEARCH_FIELDS
-    )
-    results = [
-        {field: d[field] for field in fields if field in d}
-        | {
-            "index": "govuk",
-            "es_score": None,
-            "_id": d["link"],
-            "elasticsearch_type": "edition",
-            "document_type": "edition",
-        }
-        for d in selected[start : start + count]
-    ]
-    return {
-        "results": results,
-        "total": len(selected),
-        "start": start,
-        "aggregates": {},
-        "suggested_queries": [],
-        "suggested_autocomplete": [],
-        "es_cluster": "A",
-    }
 
 
 def _not_modified(headers: Any, resource: Resource) -> bool:
@@ -357,10 +149,10 @@ class SampleServer:
         """Bind, render every phase for the bound address, and serve from a daemon thread."""
         self._httpd = _QuietHTTPServer((self._host, self._port), _make_handler(self))
         for phase in PHASES:
-            self._sites[phase] = _render_site(self.sample, phase, self.base_url)
+            self._sites[phase] = render_site(self.sample, phase, self.base_url)
             self._search_docs[phase] = [
                 search_document(v, self.sample)
-                for v in _phase_versions(self.sample, phase)
+                for v in phase_versions(self.sample, phase)
                 if v.announcement.site == "govuk"
             ]
         serve = partial(self._httpd.serve_forever, poll_interval=SHUTDOWN_POLL_S)
@@ -426,14 +218,14 @@ class SampleServer:
         wanted = [value for key, value in parse_qsl(query) if key.removesuffix("[]") == "organisations"]
         members = [
             v
-            for v in _phase_versions(self.sample, phase)
+            for v in phase_versions(self.sample, phase)
             if v.announcement.site == "govuk" and (not wanted or set(wanted) & set(v.organisations))
         ]
         names = [
             self.sample.organisations[slug].title for slug in wanted if slug in self.sample.organisations
         ]
         title = ALL_NEWS_FEED_TITLE + (" from " + " and ".join(names) if names else "")
-        return _atom_resource(members, ALL_NEWS_FEED_PATH, title, self.base_url)
+        return atom_resource(members, ALL_NEWS_FEED_PATH, title, self.base_url)
 
     def respond(self, path: str, query: str) -> tuple[int, Resource | None, str]:
         """Decide the answer for one GET: (status, resource or None, error text)."""
@@ -445,7 +237,7 @@ class SampleServer:
             except SearchQueryError as exc:
                 return HTTPStatus.UNPROCESSABLE_ENTITY, None, json.dumps({"error": str(exc)})
             newest = max(_stamp(d["public_timestamp"]) for d in docs)
-            return HTTPStatus.OK, _json_resource(answer, newest), ""
+            return HTTPStatus.OK, json_resource(answer, newest), ""
         if path == ALL_NEWS_FEED_PATH and query:
             return HTTPStatus.OK, self._finder_feed(phase, query), ""
         resource = self._sites[phase].get(path.rstrip("/") or "/")
@@ -563,7 +355,7 @@ def expected_counts(phase: int, sample: Sample | None = None) -> dict[str, int]:
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {PHASES}, not {phase!r}")
     sample = sample or bundled_sample()
-    versions = _phase_versions(sample, phase)
+    versions = phase_versions(sample, phase)
     updated = sum(1 for v in versions if v.number > 1)
     return {
         "announcements": len(versions),

@@ -11,15 +11,12 @@ from typing import Any
 import pytest
 
 from govwatch.demo.render import (
-    SAMPLE_DIR,
-    bundled_sample,
-    load_sample,
     mangle_gbk,
     render_article_page,
     render_body_html,
     render_content_item,
-    version_of,
 )
+from govwatch.demo.sample_model import SAMPLE_DIR, bundled_sample, load_sample, version_of
 from govwatch.errors import ConfigError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "demo"

@@ -13,7 +13,7 @@ import feedparser
 import httpx
 import pytest
 
-from govwatch.demo.render import bundled_sample, version_of
+from govwatch.demo.sample_model import bundled_sample, version_of
 from govwatch.demo.server import (
     ALL_NEWS_FEED_PATH,
     ATOM_ENTRIES_MAX,
