@@ -43,6 +43,19 @@ _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 ROLE_WORDS = word_set(
     "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head"
 )
+# A capitalised run of up to four words that may be a name nothing else knows.
+_PROPER_RUN = re.compile(r"[A-Z](?<![\w-].)[\w&’'.-]*(?:[ \u00a0][A-Z][\w&’'-]*){0,3}")
+# Capitalised words that open sentences and headings but never name a party.
+COMMON_CAPITALS = word_set(
+    "Email Phone Telephone Notes Editors Media Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October November December Read Find "
+    "More Information Further Background Contact Press Office Enquiries Minister Secretary Government "
+    "Industry Officials Everyone Anyone Nobody Some Most Many Several Each Every Both Either Neither "
+    "However Separately Additionally Meanwhile Overall Together Here There Where When What Why How Who "
+    "Which Whether Whatever Today Tomorrow Yesterday Earlier Later Now Then Next Last First Second Third "
+    "Local National Regional International Global Public Private Digital Technology Science Innovation "
+    "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
+)
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
@@ -52,14 +65,16 @@ _LOCAL_GOVERNMENT = re.compile(
 def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
     """Return who "the government" and "we" stand for, from the publishing organisations.
 
-    A UK department resolves to "UK Government"; a devolved government or an agency to itself.
+    A UK department resolves to "UK Government"; a devolved government or an agency to itself. An
+    organisation the lexicon does not know is itself, unless its name says it is a department.
     """
-    for organisation in organisations:
-        name = lexicon.organisations.get(organisation.strip())
+    for organisation in (o.strip() for o in organisations if o.strip()):
+        name = lexicon.organisations.get(organisation)
         if name is not None:
             return name.party or name.name
-        if organisation.strip().lower().endswith("government"):
-            return organisation.strip()
+        if organisation.startswith(("Department for", "Department of", "Ministry of", "HM ")):
+            return DEFAULT_SELF_PARTY
+        return organisation
     return DEFAULT_SELF_PARTY
 
 
@@ -120,18 +135,57 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
                 country=entry.country,
             )
         )
+    for match in _PROPER_RUN.finditer(text):
+        bare = _bare_name(text, taken, match)
+        if bare is not None:
+            add(bare)
     mentions.sort(key=lambda m: m.start)
     return tuple(mentions)
 
 
+def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | None:
+    """Make a "name" mention of a capitalised run that nothing else claimed ("Openreach", "SoftBank").
+
+    Such names are not entities on their own; they may only be parties, in the party positions of a
+    sentence that reports an agreement. A lone sentence-opening word is a name only when it looks like
+    one (an inner capital, "SoftBank") and not like a plural noun ("Researchers").
+    """
+    start, end = match.span()
+    cut = taken.find(1, start, end)
+    if cut != -1:
+        end = cut
+    name = text[start:end].rstrip(" ,")
+    if name.endswith(("’s", "'s")):
+        name = name[:-2]
+    words = name.split()
+    if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
+        return None
+    if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
+        return None
+    before = text[max(0, start - 3) : start].strip()
+    opens_sentence = before == "" or before[-1] in ".!?:;“\"‘'(-–"
+    inner_capital = any(c.isupper() for c in words[0][1:])
+    if opens_sentence and len(words) == 1 and not inner_capital and name.endswith("s"):
+        return None
+    return Mention(kind="name", name=name, start=start, end=start + len(name), party=name)
+
+
 def mentions_to_entities(
-    text: str, mentions: Iterable[Mention], sentences: Sequence[Sentence]
+    text: str,
+    mentions: Iterable[Mention],
+    sentences: Sequence[Sentence],
+    parties: frozenset[str] = frozenset(),
 ) -> tuple[Entity, ...]:
-    """Collapse mentions into one entity per (kind, name), keeping the first evidence and any role."""
+    """Collapse mentions into one entity per (kind, name), keeping the first evidence and any role.
+
+    A bare name (see `_bare_name`) becomes an organisation only when it is a party to an agreement.
+    """
     entities: dict[tuple[str, str], Entity] = {}
     starts = [s.start for s in sentences]
     for mention in mentions:
-        kind = "organisation" if mention.kind == "government" else mention.kind
+        if mention.kind == "name" and mention.name not in parties:
+            continue
+        kind = mention.kind if mention.kind in ("person", "place", "programme") else "organisation"
         key = (kind, mention.name)
         current = entities.get(key)
         if current is not None and (current.role or not mention.role):

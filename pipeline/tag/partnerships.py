@@ -36,13 +36,14 @@ KIND_GROUPS = {
 }
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
-PARTY_KINDS = frozenset({"organisation", "government", "person", "place"})
+PARTY_KINDS = frozenset({"organisation", "government", "person", "place", "name"})
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
 _SUBJECT_GAP = re.compile(
     r"(?:\s|,|’s|'s|\b(?:have|has|had|is|are|was|were|been|will|today|now|formally|officially|jointly|also|"
-    r"both|to|set|just|recently|yesterday|this|week|successfully|already)\b)*",
+    r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|"
+    r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
@@ -54,6 +55,11 @@ _SUBJECT_VERB = re.compile(
     r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
     r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
     r"unveil|unveils|unveiled|enter|enters|entered)\b"
+)
+# What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
+_AWARDED_BEFORE = re.compile(
+    r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|"
+    r"million|billion|bn|m|k)|\d)\s+$"
 )
 _SIGNS_OF = re.compile(r"\s+of\b")
 _SIGN_WORD = re.compile(r"\b(?:[Ss]igned|[Ss]igning|[Ss]ign|[Ss]igns|[Ii]nked|[Ii]nks|[Cc]o-signed)\b")
@@ -120,7 +126,11 @@ def find_partnerships(
         high = bisect.bisect_left(starts, sentence.end)
         in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS]
         reading = _Reading(
-            words=[w for w in in_words if not any(x.start <= w.start() < x.end for x in in_sentence)],
+            words=[
+                w
+                for w in in_words
+                if not any(x.start <= w.start() < x.end and x.kind != "name" for x in in_sentence)
+            ],
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
             status=_status(text, _between(statuses, status_starts, sentence), lexicon),
         )
@@ -245,9 +255,14 @@ def _parties(
             continue
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
+        recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
+        if word == "to" and recipient is None:
+            continue  # "a contract to BT", "awarded to BT"; not "drones to the British Army"
         if word == "with" and opener.start() < anchor.start() - 40:
             continue
-        kinds = ("organisation",) if word == "in" else ("organisation", "government", "person", "place")
+        kinds = (
+            ("organisation",) if word == "in" else ("organisation", "government", "person", "place", "name")
+        )
         parties += _list_from(text, by_start, opener.end(), sentence.end, kinds)
     parties += _subject(text, sentence, mentions, anchor)
     if _SELF_WORDS.search(text, sentence.start, anchor.start()):

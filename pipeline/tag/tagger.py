@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from govwatch.pipeline.records import Annotations
+from govwatch.pipeline.records import Annotations, Partnership
 from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, load_lexicon
@@ -23,6 +23,10 @@ from govwatch.pipeline.tag.sentences import split_sentences
 from govwatch.pipeline.tag.topics import find_topics
 
 log = logging.getLogger(__name__)
+
+
+def _parties_of(partnerships: Sequence[Partnership]) -> frozenset[str]:
+    return frozenset(party for partnership in partnerships for party in partnership.parties)
 
 
 def tag_text(
@@ -59,10 +63,11 @@ def tag_text(
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
     mentions = find_mentions(text, lexicon, self_party)
+    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party)
     annotations = Annotations(
-        partnerships=find_partnerships(text, sentences, mentions, lexicon, self_party),
+        partnerships=partnerships,
         figures=find_figures(text, sentences),
-        entities=mentions_to_entities(text, mentions, sentences),
+        entities=mentions_to_entities(text, mentions, sentences, parties=_parties_of(partnerships)),
         topics=find_topics(text, lexicon, title=title),
     )
     log.debug(

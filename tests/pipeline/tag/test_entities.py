@@ -45,7 +45,8 @@ def test_entity_evidence_points_at_the_first_mention() -> None:
         (["Scottish Government"], "Scottish Government"),
         (["Innovate UK"], "Innovate UK"),
         ([], "UK Government"),
-        (["Some Unknown Body"], "UK Government"),
+        (["Building Digital UK"], "Building Digital UK"),
+        (["Department for Widgets"], "UK Government"),
     ],
 )
 def test_publisher_decides_who_the_government_is(organisations: list[str], expected: str) -> None:
