@@ -86,11 +86,16 @@ def _variants(rng: random.Random, organisations: list[str]) -> list[dict[str, An
     return variants
 
 
-def _subscriptions(rng: random.Random, pools: dict[str, list[str]]) -> list[Subscription]:
+def _subscriptions(
+    rng: random.Random, pools: dict[str, list[str]], *, always: str = ""
+) -> list[Subscription]:
     subs = []
     for i in range(SUBSCRIPTIONS):
         raw: dict[str, Any] = {"name": f"s{i}", "channel": "stdout"}
-        for field_name in rng.sample(sorted(pools), rng.randint(1, 3)):
+        fields = rng.sample(sorted(pools), rng.randint(1, 3))
+        if always and always not in fields:
+            fields.append(always)
+        for field_name in fields:
             raw[field_name] = rng.sample(pools[field_name], rng.randint(1, 2))
         if rng.random() < 0.3:
             raw["min_amount"] = rng.choice(AMOUNTS)
@@ -109,17 +114,18 @@ def _per_item_us(func: Callable[[], object], items: int, rounds: int = 5) -> flo
 
 def bench_matching(mix: str) -> None:
     """`broad`: filters drawn from a few values each, so many subscriptions match every announcement (a
-    worst case); `diverse`: 160 organisations and 100 more keywords, closer to many users' own interests."""
+    worst case); `diverse`: 160 organisations and 100 more keywords; `selective`: like diverse, but every
+    subscription follows at least one organisation, as most users do."""
     rng = random.Random(SEED)
     pools = {"kinds": KINDS, "organisations": ORGANISATIONS, "topics": TOPICS, "keywords": KEYWORDS}
-    if mix == "diverse":
+    if mix in {"diverse", "selective"}:
         pools = {
             **pools,
             "organisations": ORGANISATIONS + [f"organisation-{i}" for i in range(150)],
             "keywords": KEYWORDS + [f"term{i}" for i in range(100)],
         }
     announcements = _variants(rng, pools["organisations"])
-    subs = _subscriptions(rng, pools)
+    subs = _subscriptions(rng, pools, always="organisations" if mix == "selective" else "")
     index = build_index(subs)
     facts = [extract_facts(a) for a in announcements]
     matched = sum(len(match_announcement(index, f)) for f in facts)
@@ -280,6 +286,7 @@ def bench_handle() -> None:
 def main() -> None:
     bench_matching("broad")
     bench_matching("diverse")
+    bench_matching("selective")
     bench_handle()
     bench_delivery()
 

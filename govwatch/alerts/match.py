@@ -85,6 +85,7 @@ def extract_facts(announcement: Mapping[str, Any]) -> AnnouncementFacts:
     title = str(announcement.get("title") or "")
     body = str(announcement.get("body_text") or "")
     organisations = tuple(str(o) for o in announcement.get("organisations") or ())
+    parties = [str(party) for p in partnerships for party in p.get("parties") or ()]
     return AnnouncementFacts(
         id=str(announcement["id"]),
         version=int(announcement.get("version", 1)),
@@ -92,12 +93,14 @@ def extract_facts(announcement: Mapping[str, Any]) -> AnnouncementFacts:
         body_text=body,
         organisations=organisations,
         organisation_keys=organisation_keys(organisations),
-        party_keys=organisation_keys(party for p in partnerships for party in p.get("parties") or ()),
+        party_keys=organisation_keys(parties),
+        name_keys={name: organisation_keys([name]) for name in (*organisations, *parties)},
         kinds=frozenset(str(p.get("kind")) for p in partnerships),
         topics=frozenset(str(t).lower() for t in announcement.get("topics") or ()),
         tokens=words(title) | words(body),
         partnerships=partnerships,
         money=_money_facts(announcement.get("figures") or ()),
+        partnership_evidence=tuple(_partnership_excerpts(p) for p in partnerships),
         texts=(("title", title, lowered(title)), ("body_text", body, lowered(body))),
     )
 
@@ -126,31 +129,31 @@ def _partnership_text(value: Mapping[str, Any]) -> str:
 
 
 def _match_kinds(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
-    chosen = [p for p in facts.partnerships if p.get("kind") in sub.kinds]
+    chosen = [i for i, p in enumerate(facts.partnerships) if p.get("kind") in sub.kinds]
     if not chosen:
         return None
-    values = [_describe_partnership(p) for p in chosen]
+    values = [_describe_partnership(facts.partnerships[i]) for i in chosen]
     return Reason(
         field="kinds",
         rule="kind in (" + ", ".join(sub.kinds) + ")",
         fact="; ".join(_partnership_text(v) for v in values),
         value=sorted(values, key=_partnership_order),
-        evidence=tuple(e for p in chosen for e in _partnership_excerpts(p)),
+        evidence=tuple(e for i in chosen for e in facts.partnership_evidence[i]),
     )
 
 
 def _match_organisations(sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any]) -> Reason | None:
-    publishers = [o for o in facts.organisations if organisation_keys([o]) & sub.organisation_keys]
+    wanted = sub.organisation_keys
+    names = facts.name_keys
+    publishers = [o for o in facts.organisations if names.get(o, frozenset()) & wanted]
     parties: list[str] = []
     evidence: list[Excerpt] = []
-    if facts.party_keys & sub.organisation_keys:
-        for partnership in facts.partnerships:
-            named = [
-                p for p in partnership.get("parties") or () if organisation_keys([p]) & sub.organisation_keys
-            ]
+    if facts.party_keys & wanted:
+        for partnership, excerpts in zip(facts.partnerships, facts.partnership_evidence, strict=True):
+            named = [p for p in partnership.get("parties") or () if names.get(str(p), frozenset()) & wanted]
             if named:
                 parties.extend(str(p) for p in named)
-                evidence.extend(_partnership_excerpts(partnership))
+                evidence.extend(excerpts)
     if not publishers and not parties:
         return None
     said = []

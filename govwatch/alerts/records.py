@@ -93,7 +93,9 @@ class AnnouncementFacts:
     `organisation_keys` are slugs (and acronyms) of the publishing organisations, `party_keys` slugs of
     the partnership parties, `tokens` the lower-case words of title and body (so most keyword filters are
     a set lookup). `partnerships` are the message's partnership objects, unchanged. `texts` holds
-    `(field, text, lower-cased text or None)` for the title and body, the order keywords are looked for.
+    `(field, text, lower-cased text or None)` for the title and body, the order keywords are looked for;
+    `name_keys` the keys of each publishing organisation and party, by name as written;
+    `partnership_evidence` the excerpts of each partnership, in the same order as `partnerships`.
     """
 
     id: str
@@ -109,6 +111,8 @@ class AnnouncementFacts:
     partnerships: tuple[Mapping[str, Any], ...] = ()
     money: tuple[MoneyFact, ...] = ()
     texts: tuple[tuple[str, str, str | None], ...] = ()
+    name_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    partnership_evidence: tuple[tuple[Excerpt, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

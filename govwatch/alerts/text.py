@@ -54,12 +54,12 @@ def words(text: str) -> frozenset[str]:
     >>> sorted(words("AI-powered public services"))
     ['ai', 'powered', 'public', 'services']
     """
-    return frozenset(match.lower() for match in _WORD.findall(text))
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def keyword_words(keyword: str) -> tuple[str, ...]:
     """The lower-case words of a keyword, used to rule a text out before any regular expression runs."""
-    return tuple(match.lower() for match in _WORD.findall(keyword))
+    return tuple(_WORD.findall(keyword.lower()))
 
 
 def keyword_pattern(keyword: str) -> re.Pattern[str]:
