@@ -110,9 +110,10 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         lexicon.tool_nouns,
     )
     for match in (*find_words(patterns.organisation_of, text), *find_words(patterns.organisation, text)):
-        start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
-        if " " in name:
-            add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=name))
+        for first, last in _split_at_suffixes(text, match.start(), match.end(), patterns.suffix_then_link):
+            start, name = _strip_leading(text, _free_start(taken, first, last), last)
+            if " " in name:
+                add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, self_party):
         add(mention)
     for match in find_words(patterns.programme, text):
@@ -251,6 +252,7 @@ def _country_place(lexicon: Lexicon, word: str) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     organisation: re.Pattern[str]
+    suffix_then_link: re.Pattern[str]
     organisation_of: re.Pattern[str]
     programme: re.Pattern[str]
     tool: re.Pattern[str]
@@ -282,10 +284,23 @@ def _patterns(
     )
     return _Patterns(
         organisation=re.compile(org),
+        suffix_then_link=re.compile(
+            rf"(?:{trie_regex(org_suffixes)})(?P<link>,?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?=[A-Z])"
+        ),
         organisation_of=re.compile(org_of),
         programme=re.compile(programme),
         tool=re.compile(tool),
     )
+
+
+def _split_at_suffixes(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Cut "Fujitsu Services Ltd and IDEMIA UK Ltd" into two names at the inner suffix."""
+    spans = []
+    for cut in boundary.finditer(text, start, end):
+        spans.append((start, cut.start("link")))
+        start = cut.end()
+    spans.append((start, end))
+    return spans
 
 
 def _free_start(taken: bytearray, start: int, end: int) -> int:
