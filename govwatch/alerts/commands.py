@@ -111,6 +111,14 @@ def _write(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFor
         Console(soft_wrap=False).print(table)
 
 
+def _absolute_file(channel: str) -> str:
+    """`file:alerts.jsonl` names a file from where the command runs, not from where `govwatch run` will."""
+    kind, _, target = channel.partition(":")
+    if kind.strip().lower() != "file" or not target.strip():
+        return channel
+    return f"file:{Path(target.strip()).expanduser().resolve()}"
+
+
 @_errors_exit_1
 def subscribe(
     name: Annotated[str, typer.Argument(help="A unique name: letters, digits, '.', '_' or '-'.")],
@@ -168,7 +176,7 @@ def subscribe(
         settings,
         SubscriptionConfig(
             name=name,
-            channel=channel,
+            channel=_absolute_file(channel),
             kinds=tuple(kind or ()),
             organisations=tuple(organisation or ()),
             topics=tuple(topic or ()),

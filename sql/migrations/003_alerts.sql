@@ -36,5 +36,5 @@ CREATE TABLE IF NOT EXISTS alert_match_state (
 CREATE OR REPLACE VIEW alerts AS
 SELECT
     id, subscription, announcement_id, version, channel, status, attempts, delivered_at,
-    change, frequency, created_at, next_attempt_at, last_error, delivery_id, title
+    change, frequency, created_at, due_at, next_attempt_at, last_error, delivery_id, title
 FROM alert_events;

@@ -167,3 +167,10 @@ def test_every_command_help_gives_an_example(command: list[str]) -> None:
     result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert "Example: govwatch" in result.output
+
+
+def test_a_relative_file_channel_is_stored_as_an_absolute_path(db_path: Path) -> None:
+    made = invoke("subscribe", "f", "--kind", "mou", "--channel", "file:alerts.jsonl", "--db", str(db_path))
+    assert made.exit_code == 0, made.output
+    [row] = json.loads(invoke("subscriptions", "list", "--format", "json", "--db", str(db_path)).stdout)
+    assert row["channel"] == f"file:{db_path.parent.resolve() / 'alerts.jsonl'}"
