@@ -565,3 +565,32 @@ def test_secrets_never_reach_logs_records_events_or_errors(
         assert secret not in stored
         assert secret.encode() not in published
         assert secret not in repr(dispatcher.subscriptions)
+
+
+def test_a_webhook_sent_just_before_a_kill_is_resent_with_the_same_alert_id(
+    make: Make,
+    db: duckdb.DuckDBPyConnection,
+    receiver: Receiver,
+    announcement: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from govwatch.alerts.webhook import deliver_webhook
+
+    spec = {"name": "hook", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET}
+    first = make(spec)
+    handle(first, db, [announcement])
+
+    def sent_then_killed(*args: Any, **kwargs: Any) -> Any:
+        deliver_webhook(*args, **kwargs)
+        raise Killed
+
+    monkeypatch.setattr("govwatch.alerts.delivery.deliver_webhook", sent_then_killed)
+    with pytest.raises(Killed):
+        first.deliver_pending(db)
+    monkeypatch.setattr("govwatch.alerts.delivery.deliver_webhook", deliver_webhook)
+    second = make(spec)
+    assert second.deliver_pending(db) == 1
+    assert second.deliver_pending(db) == 0
+    ids = [request.headers["X-Govwatch-Alert-Id"] for request in receiver.received]
+    assert len(ids) == 2 and ids[0] == ids[1]  # at least once; receivers dedupe on the id
+    assert rows(db, "status, attempts") == [("delivered", 1)]
