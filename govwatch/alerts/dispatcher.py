@@ -97,6 +97,9 @@ def _evaluate(
 class AlertDispatcher:
     """Evaluates announcements against subscriptions and delivers the resulting alerts.
 
+    One instance serves one run loop: `handle` and `deliver_pending` must not run at the same time (the
+    runner calls both under one lock), because they share the subscriptions and the predicate database.
+
     Args:
         settings: subscriptions (config and CLI file), SMTP and alert settings.
         publish: sends `(key, value)` to the govwatch.alerts topic once an alert is delivered or failed.
