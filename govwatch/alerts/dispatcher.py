@@ -308,7 +308,7 @@ class AlertDispatcher:
         event = alert_event(delivery or ids[0], rows)
         self._emit("alerts", self._publish, event["id"], "alert", event)
         if not result.ok:
-            value = json.dumps(event, ensure_ascii=False).encode("utf-8")  # the original bytes, as sent
+            value = json.dumps(event, ensure_ascii=False).encode("utf-8")  # the failed alert event itself
             record = deadletter_record(
                 stage="alerts", reason=error or "failed", payload=value, key=event["id"], at=now
             )
