@@ -21,7 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from govwatch.pipeline.repair_data import (
@@ -59,6 +59,11 @@ _UTF8_TOKEN: Final = re.compile(
     rb"|(?P<bad>[\x00-\xff])",
     re.DOTALL,
 )
+#: Runs of at least this many bytes may be rejected at once when a quarter or more are not UTF-8.
+FAST_REJECT_MIN_BYTES: Final = 16
+INVALID_SHARE_DIVISOR: Final = 4
+_ESCAPED_BYTE: Final = re.compile("[\udc80-\udcff]")
+_SYMBOL_CHAR: Final = re.compile("[\u2000-\u2bff]")
 _RANGE_STARTS: Final = [start for start, _end, _cls in CLASS_RANGES]
 
 
@@ -111,6 +116,20 @@ class _Group:
     ascii_inside: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _RunDecoding:
+    """A run's decoded groups and the facts the repair decision needs, computed once per distinct run."""
+
+    groups: tuple[_Group, ...]
+    all_good: bool
+    evidence: int  # of the good groups
+    ascii_inside: bool
+    non_latin: bool  # some good group decodes to CJK or another non-Latin script
+    strong: bool  # some Latin good group holds typographic punctuation
+    multibyte: int  # decoded pieces that are not ASCII
+    pieces: tuple[Piece, ...]  # all pieces, when every group is good
+
+
 @lru_cache(maxsize=65536)
 def char_class(ch: str) -> int:
     """Classify one decoded character by how plausible it is as the result of a repair.
@@ -153,25 +172,28 @@ def encode_char(ch: str, family: str) -> bytes | None:
     return None
 
 
-def _material_runs(text: str, family: str) -> list[tuple[int, int, list[bytes]]]:
-    """Maximal runs of characters that could be mojibake of `family`, with each character's bytes."""
-    runs: list[tuple[int, int, list[bytes]]] = []
-    for match in _NON_ASCII_RUN.finditer(text):
-        start = -1
-        parts: list[bytes] = []
-        for offset, ch in enumerate(match.group(), match.start()):
-            data = encode_char(ch, family)
-            if data is None:
-                if start >= 0:
-                    runs.append((start, offset, parts))
-                    start, parts = -1, []
-                continue
-            if start < 0:
-                start = offset
-            parts.append(data)
-        if start >= 0:
-            runs.append((start, match.end(), parts))
-    return runs
+@cache
+def _material_pattern(family: str) -> re.Pattern[str]:
+    """A pattern for maximal runs of characters that could be mojibake of `family` (built once)."""
+    ranges: list[str] = []
+    start = -1
+    for code in range(0x80, 0x10000):
+        is_material = encode_char(chr(code), family) is not None
+        if is_material and start < 0:
+            start = code
+        elif not is_material and start >= 0:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = -1
+    if start >= 0:
+        ranges.append(f"{re.escape(chr(start))}-\uffff")
+    return re.compile(f"[{''.join(ranges)}]+")
+
+
+def _material_runs(text: str, family: str) -> list[tuple[int, int]]:
+    """Maximal runs of characters that could be mojibake of `family`, as (start, end)."""
+    if text.isascii():
+        return []
+    return [match.span() for match in _material_pattern(family).finditer(text)]
 
 
 def _valid_gap(prefix: bytes, family: str, recent: str) -> bool:
@@ -232,6 +254,38 @@ def inner_gap_options(prefix: bytes, family: str) -> tuple[bytes | str, ...]:
             complete.append(decoded)
     order = list(LOST_BYTE_CANDIDATES)
     return (*sorted(prefixes, key=order.index), *complete)
+
+
+@lru_cache(maxsize=16384)
+def _decode_run(run: str, family: str) -> _RunDecoding:
+    """Decode one run (cached: mojibake repeats the same few runs), with offsets relative to the run.
+
+    A long run whose bytes are mostly not UTF-8 and hold no typographic punctuation is genuine CJK
+    text (or hopeless): it is one undecodable group, found without walking it byte by byte.
+    """
+    parts = [encode_char(ch, family) or b"?" for ch in run]
+    raw = b"".join(parts)
+    groups: tuple[_Group, ...] | None = None
+    if len(raw) >= FAST_REJECT_MIN_BYTES and b"\xed" not in raw:  # ED: maybe an encoded surrogate
+        escaped = raw.decode("utf-8", "surrogateescape")
+        invalid = len(_ESCAPED_BYTE.findall(escaped))
+        if invalid * INVALID_SHARE_DIVISOR >= len(raw) and not _SYMBOL_CHAR.search(escaped):
+            groups = (_Group(start=0, end=len(run), pieces=None),)
+    if groups is None:
+        groups = tuple(_decode_groups(0, parts, family))
+    good = [g for g in groups if g.pieces is not None]
+    all_good = len(good) == len(groups)
+    pieces = tuple(p for g in good for p in g.pieces or ()) if all_good else ()
+    return _RunDecoding(
+        groups=groups,
+        all_good=all_good,
+        evidence=sum(g.evidence for g in good),
+        ascii_inside=any(g.ascii_inside for g in good),
+        non_latin=any(g.non_latin for g in good),
+        strong=any(g.strong and not g.non_latin for g in good),
+        multibyte=sum(1 for p in pieces if not (isinstance(p, str) and p.isascii())),
+        pieces=pieces,
+    )
 
 
 def _decode_groups(start: int, parts: list[bytes], family: str) -> list[_Group]:
@@ -315,6 +369,7 @@ def _looks_cjk(text: str) -> bool:
     return any(char_class(ch) >= CLASS_CJK for ch in text)
 
 
+@lru_cache(maxsize=16384)
 def _is_mojibake_again(pieces: tuple[Piece, ...], family: str) -> bool:
     """Whether a decoded run is itself mojibake that decodes to Latin text (the run was mangled twice).
 
@@ -332,43 +387,41 @@ def _is_mojibake_again(pieces: tuple[Piece, ...], family: str) -> bool:
 
 
 def _decide_run(
-    text: str, start: int, end: int, groups: list[_Group], *, family: str, confirmed: bool
+    text: str, start: int, end: int, run: _RunDecoding, *, family: str, confirmed: bool
 ) -> RunRepair | None:
-    """Repair, mark suspect, or leave one run, from its decoded groups (None: leave it alone)."""
-    good = [g for g in groups if g.pieces is not None]
-    evidence = sum(g.evidence for g in good)
-    if any(g.ascii_inside for g in good) or _touches_ascii_word(text, start, end):
+    """Repair, mark suspect, or leave one run, from its decoding (None: leave it alone).
+
+    Group offsets are relative to the run's start.
+    """
+    evidence = run.evidence
+    if run.ascii_inside or _touches_ascii_word(text, start, end):
         evidence += 1
-    original = text[start:end]
-    if len(good) == len(groups):
-        non_latin = any(g.non_latin for g in good)
-        multibyte = sum(1 for g in good for p in g.pieces or () if not (isinstance(p, str) and p.isascii()))
-        pieces = tuple(p for g in good for p in g.pieces or ())
-        if non_latin:
+    if run.all_good:
+        if run.non_latin:
             trusted = (
-                (multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN)
+                (run.multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN)
                 or (confirmed and evidence >= MIN_EVIDENCE)
-                or _is_mojibake_again(pieces, family)
+                or _is_mojibake_again(run.pieces, family)
             )
         else:
             trusted = evidence >= MIN_EVIDENCE or (confirmed and evidence >= 1)
-        if trusted:
-            return RunRepair(start=start, end=end, pieces=pieces, evidence=evidence)
-        return None
-    if not any(g.strong and not g.non_latin for g in good):
+        return RunRepair(start=start, end=end, pieces=run.pieces, evidence=evidence) if trusted else None
+    original = text[start:end]
+    if not run.strong:
         if confirmed and _looks_cjk(original):
             return RunRepair(start=start, end=end, pieces=(original,), suspect=(original,))
         return None
+    groups = run.groups
     # Part of the run decodes to typographic punctuation and part does not: keep the certain part.
     pieces_out: list[Piece] = []
     suspect: list[str] = []
     kept_from = -1
     for g in [*groups, None]:
         if g is not None and (g.pieces is None or g.non_latin):
-            kept_from = g.start if kept_from < 0 else kept_from
+            kept_from = start + g.start if kept_from < 0 else kept_from
             continue
         if kept_from >= 0:
-            kept = text[kept_from : g.start if g is not None else end]
+            kept = text[kept_from : start + g.start if g is not None else end]
             pieces_out.append(kept)
             if _looks_cjk(kept):
                 suspect.append(kept)
@@ -394,14 +447,11 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
     ()
     """
     decoded = [
-        (start, end, _decode_groups(start, parts, family))
-        for start, end, parts in _material_runs(text, family)
+        (start, end, _decode_run(text[start:end], family)) for start, end in _material_runs(text, family)
     ]
     if not confirmed:
         trusted = [
-            r
-            for s, e, groups in decoded
-            if (r := _decide_run(text, s, e, groups, family=family, confirmed=False))
+            r for s, e, run in decoded if (r := _decide_run(text, s, e, run, family=family, confirmed=False))
         ]
         confirmed = sum(r.evidence for r in trusted) >= MIN_EVIDENCE_CONFIRMED
         if not confirmed:
@@ -409,7 +459,7 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
                 family=family, repairs=tuple(trusted), evidence=sum(r.evidence for r in trusted)
             )
     repairs = [
-        r for s, e, groups in decoded if (r := _decide_run(text, s, e, groups, family=family, confirmed=True))
+        r for s, e, run in decoded if (r := _decide_run(text, s, e, run, family=family, confirmed=True))
     ]
     return FamilyScan(family=family, repairs=tuple(repairs), evidence=sum(r.evidence for r in repairs))
 

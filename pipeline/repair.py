@@ -17,7 +17,9 @@ view for matching words and patterns.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Final
 
 import ftfy
@@ -96,14 +98,16 @@ class _Tally:
     counts: dict[str, int] = field(default_factory=dict)
     firsts: dict[str, Repair] = field(default_factory=dict)
 
-    def add(self, kind: str, example: str, *, inferred: bool = False, suspect: bool = False) -> None:
-        """Count one repair of `kind`; the first one's example is kept."""
+    def add(
+        self, kind: str, example: Callable[[], str], *, inferred: bool = False, suspect: bool = False
+    ) -> None:
+        """Count one repair of `kind`; the first one's example is made (and kept)."""
         if kind in self.counts:
             self.counts[kind] += 1
             return
         self.counts[kind] = 1
         self.firsts[kind] = Repair(
-            kind=kind, count=1, example=example[:EXAMPLE_MAX_CHARS], inferred=inferred, suspect=suspect
+            kind=kind, count=1, example=example()[:EXAMPLE_MAX_CHARS], inferred=inferred, suspect=suspect
         )
 
     def repairs(self, *, suspect_only: bool = False) -> tuple[Repair, ...]:
@@ -207,14 +211,16 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
                 )
                 # None is unreachable: the scanner only leaves gaps whose prefix can be completed.
                 char = "\ufffd" if inferred is None else inferred
-                tally.add(inferred_kind(char), _example(text, run.start, run.end, char), inferred=True)
+                tally.add(
+                    inferred_kind(char), partial(_example, text, run.start, run.end, char), inferred=True
+                )
             else:
                 char = piece
             replaced.append(char)
             quotes.feed(char)
         replacement = "".join(replaced)
         out.append(replacement)
-        tally.add(kind, _example(text, run.start, run.end, replacement))
+        tally.add(kind, partial(_example, text, run.start, run.end, replacement))
         pos = run.end
     out.append(text[pos:])
     return "".join(out)
@@ -262,7 +268,9 @@ def _apply_ftfy(text: str, tally: _Tally) -> str:
         for action, parameter in steps or ():
             if action == "decode":
                 continue  # reported with its matching "encode" step
-            tally.add("ftfy:fix_encoding" if action == "encode" else f"ftfy:{parameter}", example)
+            tally.add(
+                "ftfy:fix_encoding" if action == "encode" else f"ftfy:{parameter}", partial(str, example)
+            )
         lines[index] = fixed
     return "\n".join(lines)
 
@@ -277,7 +285,7 @@ def _report_suspects(text: str, family: str, tally: _Tally) -> None:
     """Report runs that still look like `family` mojibake but could not be decoded with certainty."""
     for run in scan_family(text, family, confirmed=True).repairs:
         for part in run.suspect:
-            tally.add("suspect_cjk_run", _trim_to_cjk(part), suspect=True)
+            tally.add("suspect_cjk_run", partial(_trim_to_cjk, part), suspect=True)
 
 
 def _trim_to_cjk(part: str) -> str:
