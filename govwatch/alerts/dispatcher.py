@@ -34,7 +34,7 @@ from govwatch.alerts.message import (
 from govwatch.alerts.records import Match, Subscription
 from govwatch.alerts.store import (
     DueAlert,
-    State,
+    MatchState,
     due_alerts,
     finish,
     postpone,
@@ -65,22 +65,22 @@ def _json_value(value: Any) -> Any:
 def _evaluate(
     sub: Subscription,
     match: Match | None,
-    state: State | None,
+    state: MatchState | None,
     announcement: Mapping[str, Any],
     now: datetime,
-) -> tuple[dict[str, Any] | None, State]:
+) -> tuple[dict[str, Any] | None, MatchState]:
     """The subscription's new state for this document version, and the alert row when one is due."""
     version = int(announcement.get("version", 1))
     document = str(announcement["id"])
     if match is None:
-        return None, (version, False, None)
+        return None, MatchState(version=version, matched=False, rule=sub.rule)
     after = _json_value(match.facts())
-    new_state: State = (version, True, json.dumps(after))
+    new_state = MatchState(version=version, matched=True, facts=json.dumps(after), rule=sub.rule)
     changes: list[dict[str, Any]] = []
-    if state is not None and state[1]:
+    if state is not None and state.matched and state.rule == sub.rule:
         if not sub.on_change:
             return None, new_state
-        changes = diff_facts(json.loads(state[2] or "{}"), after)
+        changes = diff_facts(json.loads(state.facts or "{}"), after)
         if not changes:
             return None, new_state
     ident = alert_id(sub.name, document, version)
@@ -196,16 +196,16 @@ class AlertDispatcher:
         )
         held = self._evaluator.evaluate(predicates, records)
         states = read_states(conn, [fact.id for fact in facts])
-        changed: dict[tuple[str, str], State] = {}
+        changed: dict[tuple[str, str], MatchState] = {}
         alerts: list[dict[str, Any]] = []
         for row, (announcement, fact) in enumerate(zip(announcements, facts, strict=True)):
             where_hits = {name for name, rows in held.items() if row in rows}
             matches = {m.subscription: m for m in match_announcement(self._index, fact, where_hits)}
             known = states[fact.id]
-            for name in sorted(set(matches) | {n for n, s in known.items() if s[1]}):
+            for name in sorted(set(matches) | {n for n, s in known.items() if s.matched}):
                 sub = self._by_name.get(name)
                 state = known.get(name)
-                if sub is None or (state is not None and fact.version <= state[0]):
+                if sub is None or (state is not None and fact.version <= state.version):
                     continue
                 alert, known[name] = _evaluate(sub, matches.get(name), state, announcement, now)
                 changed[(name, fact.id)] = known[name]

@@ -18,19 +18,19 @@ import pyarrow as pa
 
 MIGRATION_NAME = "003_alerts.sql"
 
-State = tuple[int, bool, str | None]
-"""version, matched, matched facts (JSON) of one subscription for one document."""
 
 _STATES_VIEW = "govwatch_alert_states_batch"
 _ALERTS_VIEW = "govwatch_alerts_batch"
 _SELECT_STATES = """
-    SELECT subscription, announcement_id, version, matched, facts FROM alert_match_state
+    SELECT subscription, announcement_id, version, matched, facts, rule FROM alert_match_state
     WHERE announcement_id IN (SELECT unnest(?::VARCHAR[]))
 """
 _UPSERT_STATES = f"""
-    INSERT INTO alert_match_state SELECT subscription, announcement_id, version, matched, facts FROM {_STATES_VIEW}
+    INSERT INTO alert_match_state
+    SELECT subscription, announcement_id, version, matched, facts, rule FROM {_STATES_VIEW}
     ON CONFLICT (subscription, announcement_id)
-    DO UPDATE SET version = excluded.version, matched = excluded.matched, facts = excluded.facts
+    DO UPDATE SET version = excluded.version, matched = excluded.matched, facts = excluded.facts,
+                  rule = excluded.rule
 """
 _INSERT_ALERTS = f"""
     INSERT INTO alert_events (id, subscription, announcement_id, version, channel, status, attempts, change,
@@ -71,6 +71,20 @@ _EVENT_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MatchState:
+    """What one subscription last concluded about one document.
+
+    `facts` is the JSON of the facts it matched on (compared by on-change subscriptions); `rule` is the
+    subscription's rule at the time, so a subscription redefined under the same name starts afresh.
+    """
+
+    version: int
+    matched: bool
+    facts: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DueAlert:
     """A pending alert whose time has come (its digest period ended, its retry is due)."""
 
@@ -90,17 +104,21 @@ def apply_migration(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def read_states(conn: duckdb.DuckDBPyConnection, documents: Sequence[str]) -> dict[str, dict[str, State]]:
+def read_states(
+    conn: duckdb.DuckDBPyConnection, documents: Sequence[str]
+) -> dict[str, dict[str, MatchState]]:
     """For each document id: the state of every subscription that has one, by subscription name."""
-    states: dict[str, dict[str, State]] = {document: {} for document in documents}
-    for name, document, version, matched, facts in conn.execute(_SELECT_STATES, [list(states)]).fetchall():
-        states[document][name] = (version, matched, facts)
+    states: dict[str, dict[str, MatchState]] = {document: {} for document in documents}
+    for name, document, version, matched, facts, rule in conn.execute(
+        _SELECT_STATES, [list(states)]
+    ).fetchall():
+        states[document][name] = MatchState(version=version, matched=matched, facts=facts, rule=rule or "")
     return states
 
 
 def write_batch(
     conn: duckdb.DuckDBPyConnection,
-    changed: Mapping[tuple[str, str], State],
+    changed: Mapping[tuple[str, str], MatchState],
     alerts: Sequence[Mapping[str, Any]],
 ) -> int:
     """Upsert states keyed by (subscription, document) and insert alert rows (`ALERT_ROW_SCHEMA`) unless
@@ -110,9 +128,10 @@ def write_batch(
             {
                 "subscription": [key[0] for key in changed],
                 "announcement_id": [key[1] for key in changed],
-                "version": pa.array([state[0] for state in changed.values()], pa.int32()),
-                "matched": [state[1] for state in changed.values()],
-                "facts": pa.array([state[2] for state in changed.values()], pa.string()),
+                "version": pa.array([state.version for state in changed.values()], pa.int32()),
+                "matched": pa.array([state.matched for state in changed.values()], pa.bool_()),
+                "facts": pa.array([state.facts for state in changed.values()], pa.string()),
+                "rule": pa.array([state.rule for state in changed.values()], pa.string()),
             }
         )
         conn.register(_STATES_VIEW, states)

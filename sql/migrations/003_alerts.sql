@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS alert_match_state (
     version           INTEGER NOT NULL,         -- latest version evaluated with an effect on the state
     matched           BOOLEAN NOT NULL,
     facts             JSON,                     -- the matched facts, compared by on-change subscriptions
+    rule              VARCHAR,                  -- the subscription's rule then: a redefined one starts afresh
     PRIMARY KEY (subscription, announcement_id)
 );
 

@@ -594,3 +594,13 @@ def test_a_webhook_sent_just_before_a_kill_is_resent_with_the_same_alert_id(
     ids = [request.headers["X-Govwatch-Alert-Id"] for request in receiver.received]
     assert len(ids) == 2 and ids[0] == ids[1]  # at least once; receivers dedupe on the id
     assert rows(db, "status, attempts") == [("delivered", 1)]
+
+
+def test_a_subscription_redefined_under_the_same_name_starts_afresh(
+    make: Make, db: duckdb.DuckDBPyConnection, announcement: dict[str, Any]
+) -> None:
+    handle(make({"name": "watch", "kinds": ["mou"]}), db, [announcement])
+    redefined = make({"name": "watch", "kinds": ["mou"], "min_amount": "£1bn"})
+    assert handle(redefined, db, [version(announcement, 2)]) == 1  # a new rule matched for the first time
+    assert handle(redefined, db, [version(announcement, 3)]) == 0
+    assert rows(db, "version") == [(1,), (2,)]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from govwatch.alerts.store import State, due_alerts, finish, read_states, retry_later, write_batch
+from govwatch.alerts.store import MatchState, due_alerts, finish, read_states, retry_later, write_batch
 
 AT = datetime(2025, 7, 22, 9, 0, tzinfo=UTC)
 
@@ -20,16 +20,18 @@ def alert(ident: str, version: int = 1) -> dict[str, object]:
 
 
 def test_writing_the_same_batch_twice_inserts_once(db: duckdb.DuckDBPyConnection) -> None:
-    states: dict[tuple[str, str], State] = {("s", "doc"): (1, True, "{}")}
+    states = {("s", "doc"): MatchState(version=1, matched=True, facts="{}", rule="r")}
     assert write_batch(db, states, [alert("a1")]) == 1
     assert write_batch(db, states, [alert("a1"), alert("a2", version=2)]) == 1
     assert db.execute("SELECT id FROM alerts ORDER BY id").fetchall() == [("a1",), ("a2",)]
 
 
 def test_states_are_upserted_and_read_back_by_document(db: duckdb.DuckDBPyConnection) -> None:
-    write_batch(db, {("s", "doc"): (1, True, '{"kinds": []}'), ("t", "other"): (1, False, None)}, [])
-    write_batch(db, {("s", "doc"): (2, False, None)}, [])
-    assert read_states(db, ["doc", "unknown"]) == {"doc": {"s": (2, False, None)}, "unknown": {}}
+    first = MatchState(version=1, matched=True, facts='{"kinds": []}', rule="r")
+    write_batch(db, {("s", "doc"): first, ("t", "other"): MatchState(version=1, matched=False, rule="r")}, [])
+    later = MatchState(version=2, matched=False, rule="r2")
+    write_batch(db, {("s", "doc"): later}, [])
+    assert read_states(db, ["doc", "unknown"]) == {"doc": {"s": later}, "unknown": {}}
 
 
 def test_due_alerts_skip_those_waiting_for_a_retry(db: duckdb.DuckDBPyConnection) -> None:
