@@ -35,6 +35,7 @@ KIND_GROUPS = {
     "investment": "investment",
 }
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
+PARTY_WINDOW_CHARS = 80  # how far from the agreement word "with"/"between"/"by" lists are read
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
 PARTY_KINDS = frozenset({"organisation", "government", "person", "place", "name"})
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
@@ -61,6 +62,7 @@ _AWARDED_BEFORE = re.compile(
     r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|"
     r"million|billion|bn|m|k)|\d)\s+$"
 )
+_POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
 _SIGN_WORD = re.compile(r"\b(?:[Ss]igned|[Ss]igning|[Ss]ign|[Ss]igns|[Ii]nked|[Ii]nks|[Cc]o-signed)\b")
 _MONEY_MARK = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros)\b")
@@ -172,6 +174,8 @@ def _read_sentence(
     if kind is None:
         return
     status = reading.status
+    if status is None and not agreements:
+        return  # nothing to create and nothing to refer back to
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     if kind == "investment" and (
         all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)
@@ -249,7 +253,10 @@ def _parties(
     """Collect parties standing in party positions of the sentence."""
     parties: list[str] = []
     by_start = {m.start: m for m in mentions}
-    for opener in _LIST_OPENERS.finditer(text, sentence.start, sentence.end):
+    # Party lists sit near the agreement word: "signed a contract with X", "between X and Y".
+    window_start = max(sentence.start, anchor.start() - PARTY_WINDOW_CHARS)
+    window_end = min(sentence.end, anchor.end() + PARTY_WINDOW_CHARS)
+    for opener in _LIST_OPENERS.finditer(text, window_start, window_end):
         word = opener[1].lower()
         if word == "in" and (kind != "investment" or opener.start() < anchor.start()):
             continue
@@ -301,7 +308,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     verb = _SUBJECT_VERB.search(text, last.end, limit)
     gap_end = verb.start() if verb else limit
     gap = _SUBJECT_GAP.match(text, last.end, gap_end)
-    possessive = re.match(r"\s*(?:’s|'s)\s", text[last.end : limit]) is not None and limit - last.end <= 40
+    possessive = _POSSESSIVE.match(text, last.end, limit) is not None and limit - last.end <= 40
     if (gap is None or gap.end() != gap_end) and not possessive:
         return []
     chosen = [last]

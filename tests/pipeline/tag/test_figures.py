@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from govwatch.pipeline.tag.figures import find_figures, normalise_money
 from govwatch.pipeline.tag.sentences import split_sentences
@@ -62,3 +64,19 @@ def test_long_sentence_evidence_is_a_window_around_the_match() -> None:
 def test_huge_numbers_are_not_figures() -> None:
     text = "The code 1234567890123456789012345 items."
     assert find_figures(text, split_sentences(text)) == ()
+
+
+@given(st.text(alphabet="£$€0123456789.,-– bmkillionsUSDGBPpound", max_size=40))
+def test_normalise_money_never_crashes_and_finds_only_positive_money(text: str) -> None:
+    result = normalise_money(text)
+    if result is not None:
+        value, currency = result
+        assert value >= 0
+        assert currency in {"GBP", "USD", "EUR"}
+
+
+@pytest.mark.parametrize("amount", ["£1", "£999", "£12,345", "£1.5m", "£2bn", "£7 billion", "£3.25 million"])
+def test_normalise_money_agrees_with_find_figures(amount: str) -> None:
+    text = f"The fund is worth {amount} in total."
+    (figure,) = find_figures(text, split_sentences(text))
+    assert normalise_money(amount) == (figure.value, figure.currency)
