@@ -120,9 +120,8 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if name and " " in name:
             add(Mention(kind="programme", name=name, start=start, end=match.end()))
-    for match in patterns.tool.finditer(text):
-        group = "name" if match["name"] is not None else "name2"
-        add(Mention(kind="programme", name=match[group], start=match.start(group), end=match.end(group)))
+    for name_start, name_end in _tools(text, patterns):
+        add(Mention(kind="programme", name=text[name_start:name_end], start=name_start, end=name_end))
     for match in find_words(lexicon.place_pattern, text):
         entry = lexicon.places[match.group()]
         party = f"{entry.name} Government" if entry.country else None
@@ -137,6 +136,8 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
             )
         )
     for match in _PROPER_RUN.finditer(text):
+        if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
+            continue  # claimed already, or a sentence opener ("The", "Today")
         bare = _bare_name(text, taken, match)
         if bare is not None:
             add(bare)
@@ -256,6 +257,7 @@ class _Patterns:
     organisation_of: re.Pattern[str]
     programme: re.Pattern[str]
     tool: re.Pattern[str]
+    tool_before: re.Pattern[str]
 
 
 @functools.lru_cache(maxsize=8)
@@ -276,12 +278,12 @@ def _patterns(
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,3}}(?![\w-])"
     )
     programme = rf"{words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
-    quoted = r"[‘'“\"](?P<{g}>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){{0,3}})[’'”\"]"
     nouns = trie_regex(tool_nouns)
-    tool = (
-        rf"{quoted.format(g='name')},?[ \t\u00a0]+(?:[\w’'-]+[ \t\u00a0]+){{0,6}}?(?:{nouns})(?![\w-])"
-        rf"|(?:{nouns})[ \t\u00a0]+(?:[a-z]+[ \t\u00a0]+){{0,2}}?{quoted.format(g='name2')}"
-    )
+    # A quoted name, then either a tool noun soon after ("'Consult', the bespoke tool") or, looking back,
+    # one just before ("tools in 'Humphrey'"). Searching for the quote first keeps the scan cheap.
+    quoted = r"[‘'“\"](?P<name>[A-Z][\w.-]*(?:[ \t\u00a0][A-Z][\w.-]*){0,3})[’'”\"]"
+    tool = rf"{quoted}(?P<after>,?[ \t\u00a0]+(?:[\w’'-]+[ \t\u00a0]+){{0,6}}?(?:{nouns})(?![\w-]))?"
+    tool_before = rf"(?<![\w-])(?:{nouns})[ \t\u00a0]+(?:[a-z]+[ \t\u00a0]+){{0,2}}$"
     return _Patterns(
         organisation=re.compile(org),
         suffix_then_link=re.compile(
@@ -290,7 +292,16 @@ def _patterns(
         organisation_of=re.compile(org_of),
         programme=re.compile(programme),
         tool=re.compile(tool),
+        tool_before=re.compile(tool_before),
     )
+
+
+def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:
+    """Yield the spans of quoted names that a tool noun follows or precedes."""
+    for match in patterns.tool.finditer(text):
+        before = patterns.tool_before.search(text, max(0, match.start() - 40), match.start())
+        if match["after"] is not None or before is not None:
+            yield match.start("name"), match.end("name")
 
 
 def _split_at_suffixes(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
