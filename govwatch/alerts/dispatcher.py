@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -24,7 +26,7 @@ import duckdb
 
 from govwatch.alerts.channels import DeliveryResult
 from govwatch.alerts.delivery import Sender, delivery_of, next_attempt
-from govwatch.alerts.match import build_index, diff_facts, extract_facts, match_announcement
+from govwatch.alerts.match import MatchIndex, build_index, diff_facts, extract_facts, match_announcement
 from govwatch.alerts.message import (
     alert_event,
     alert_id,
@@ -51,6 +53,15 @@ from govwatch.messages import deadletter_record, encode
 log = logging.getLogger(__name__)
 
 Publish = Callable[[bytes, bytes], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _InForce:
+    """The subscriptions in force, by name and indexed: replaced whole when the file changes."""
+
+    subscriptions: tuple[Subscription, ...]
+    by_name: Mapping[str, Subscription]
+    index: MatchIndex
 
 
 def _utcnow() -> datetime:
@@ -97,8 +108,10 @@ def _evaluate(
 class AlertDispatcher:
     """Evaluates announcements against subscriptions and delivers the resulting alerts.
 
-    One instance serves one run loop: `handle` and `deliver_pending` must not run at the same time (the
-    runner calls both under one lock), because they share the subscriptions and the predicate database.
+    One instance serves one run loop. `handle` (on the loader's thread and connection) and
+    `deliver_pending` (on a delivery thread with a cursor of its own) may run at the same time: they
+    share only the subscriptions in force, swapped whole under a lock, and the predicate database,
+    used under that lock.
 
     Args:
         settings: subscriptions (config and CLI file), SMTP and alert settings.
@@ -134,11 +147,9 @@ class AlertDispatcher:
             smtp=settings.smtp, webhook_timeout_s=settings.alerts.webhook_timeout_s, stdout=stdout
         )
         self._evaluator = WhereEvaluator()
+        self._lock = threading.Lock()  # handle and deliver_pending may run on two threads
         self._file_stamp: tuple[int, int] | None = None
-        self._loaded = False
-        self._subscriptions: tuple[Subscription, ...] = ()
-        self._by_name: dict[str, Subscription] = {}
-        self._index = build_index(())
+        self._in_force: _InForce | None = None
         self._reload(strict=True)
 
     # -- subscriptions ---------------------------------------------------------------------------------
@@ -150,29 +161,32 @@ class AlertDispatcher:
             return None
         return stat.st_mtime_ns, stat.st_size
 
-    def _reload(self, *, strict: bool = False) -> None:
-        stamp = self._stamp()
-        if self._loaded and stamp == self._file_stamp:
-            return
-        try:
-            subscriptions = load_subscriptions(self._settings, env=self._env, evaluator=self._evaluator)
-        except GovwatchError as exc:
-            if strict:
-                raise
-            log.error("keep previous subscriptions: %s", exc)
-            return
-        self._file_stamp = stamp
-        self._loaded = True
-        self._subscriptions = subscriptions
-        self._by_name = {sub.name: sub for sub in subscriptions}
-        self._index = build_index(subscriptions)
-        log.info("alert subscriptions: %d", len(subscriptions))
+    def _reload(self, *, strict: bool = False) -> _InForce:
+        """The subscriptions in force, re-read when the CLI's subscriptions file changed."""
+        with self._lock:
+            stamp = self._stamp()
+            if self._in_force is not None and stamp == self._file_stamp:
+                return self._in_force
+            try:
+                subscriptions = load_subscriptions(self._settings, env=self._env, evaluator=self._evaluator)
+            except GovwatchError as exc:
+                if strict or self._in_force is None:
+                    raise
+                log.error("keep previous subscriptions: %s", exc)
+                return self._in_force
+            self._file_stamp = stamp
+            self._in_force = _InForce(
+                subscriptions=subscriptions,
+                by_name={sub.name: sub for sub in subscriptions},
+                index=build_index(subscriptions),
+            )
+            log.info("alert subscriptions: %d", len(subscriptions))
+            return self._in_force
 
     @property
     def subscriptions(self) -> tuple[Subscription, ...]:
         """The subscriptions in force (re-read when the CLI's subscriptions file changed)."""
-        self._reload()
-        return self._subscriptions
+        return self._reload().subscriptions
 
     # -- matching, inside the caller's transaction ------------------------------------------------------
 
@@ -183,7 +197,8 @@ class AlertDispatcher:
         was none), or, for on-change subscriptions, when a fact it matched on changed (with before and
         after). Versions not newer than the last one seen are skipped, so a replay adds nothing.
         """
-        subscriptions = self.subscriptions
+        in_force = self._reload()
+        subscriptions = in_force.subscriptions
         if not subscriptions or not announcements:
             return 0
         now = self._clock()
@@ -194,16 +209,17 @@ class AlertDispatcher:
             if predicates
             else []
         )
-        held = self._evaluator.evaluate(predicates, records)
+        with self._lock:
+            held = self._evaluator.evaluate(predicates, records)
         states = read_states(conn, [fact.id for fact in facts])
         changed: dict[tuple[str, str], MatchState] = {}
         alerts: list[dict[str, Any]] = []
         for row, (announcement, fact) in enumerate(zip(announcements, facts, strict=True)):
             where_hits = {name for name, rows in held.items() if row in rows}
-            matches = {m.subscription: m for m in match_announcement(self._index, fact, where_hits)}
+            matches = {m.subscription: m for m in match_announcement(in_force.index, fact, where_hits)}
             known = states[fact.id]
             for name in sorted(set(matches) | {n for n, s in known.items() if s.matched}):
-                sub = self._by_name.get(name)
+                sub = in_force.by_name.get(name)
                 state = known.get(name)
                 if sub is None or (state is not None and fact.version <= state.version):
                     continue
@@ -223,7 +239,7 @@ class AlertDispatcher:
 
         Returns the number of alerts delivered by this call (a digest counts each alert it lists).
         """
-        self._reload()
+        in_force = self._reload()
         groups: dict[tuple[str, str], list[DueAlert]] = {}
         for alert in due_alerts(conn, self._clock()):
             part = alert.id if alert.frequency == "immediate" else alert.due_at.isoformat()
@@ -231,19 +247,27 @@ class AlertDispatcher:
         delivered = 0
         postponed: dict[str, datetime] = {}
         for (name, _), group in groups.items():
-            delivered += self._deliver_group(conn, name, group, postponed)
+            sub = in_force.by_name.get(name)
+            try:
+                delivered += self._deliver_group(conn, name, sub, group, postponed)
+            except duckdb.TransactionException as exc:
+                # A write conflict with the loader's transaction: the alerts stay pending and are tried
+                # again on the next call (receivers dedupe on the alert id).
+                log.warning(
+                    "alert(s) %s: status not recorded, retried later: %s", ", ".join(a.id for a in group), exc
+                )
         return delivered
 
     def _deliver_group(
         self,
         conn: duckdb.DuckDBPyConnection,
         name: str,
+        sub: Subscription | None,
         group: list[DueAlert],
         postponed: dict[str, datetime],
     ) -> int:
         """One attempt at one delivery (an alert or a digest); returns the number of alerts delivered."""
         ids = [alert.id for alert in group]
-        sub = self._by_name.get(name)
         if sub is None:
             self._finish(conn, ids, None, DeliveryResult(ok=False, error=f"subscription {name} was removed"))
             return 0
@@ -285,7 +309,8 @@ class AlertDispatcher:
         return 0
 
     def _redact(self, text: str) -> str:
-        for secret in [sub.secret for sub in self._subscriptions] + [self._settings.smtp.password]:
+        in_force = self._in_force.subscriptions if self._in_force else ()
+        for secret in [sub.secret for sub in in_force] + [self._settings.smtp.password]:
             if secret:
                 text = text.replace(secret, "***")
         return text

@@ -604,3 +604,60 @@ def test_a_subscription_redefined_under_the_same_name_starts_afresh(
     assert handle(redefined, db, [version(announcement, 2)]) == 1  # a new rule matched for the first time
     assert handle(redefined, db, [version(announcement, 3)]) == 0
     assert rows(db, "version") == [(1,), (2,)]
+
+
+def test_handle_and_delivery_on_two_threads_deliver_every_alert_once(
+    settings: Settings, db: duckdb.DuckDBPyConnection, announcement: dict[str, Any], tmp_path: Path
+) -> None:
+    """What the runner does: the loader thread handles batches (replays included) in transactions while
+    a delivery thread, on a cursor of its own, delivers."""
+    import threading
+
+    out = tmp_path / "alerts.jsonl"
+    configured = replace(
+        settings,
+        subscriptions=(
+            build_subscription({"name": "file", "kinds": ["mou"], "channel": f"file:{out}"}),
+            build_subscription({"name": "where", "where": "max_gbp > 1e9", "channel": f"file:{out}"}),
+        ),
+    )
+    dispatcher = AlertDispatcher(configured, env={})
+    batches = [[version(announcement, 1, id=f"doc-{b}-{i}") for i in range(5)] for b in range(20)]
+    failures: list[BaseException] = []
+    loading_done = threading.Event()
+
+    def load() -> None:
+        try:
+            for number, batch in enumerate(batches):
+                replayed = batches[number - 1] if number else []
+                handle(dispatcher, db, batch + replayed)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            loading_done.set()
+
+    def deliver() -> None:
+        cursor = db.cursor()
+        try:
+            while (
+                not loading_done.is_set()
+                or one(cursor, "SELECT count(*) FROM alerts WHERE status = 'pending'")[0]
+            ):
+                dispatcher.deliver_pending(cursor)
+        except BaseException as exc:
+            failures.append(exc)
+        finally:
+            cursor.close()
+
+    threads = [threading.Thread(target=load), threading.Thread(target=deliver)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    dispatcher.close()
+    assert failures == []
+    ids = [json.loads(line)["alert_id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == len(set(ids)) == 2 * 5 * len(batches)
+    assert set(ids) == {
+        r[0] for r in db.execute("SELECT id FROM alerts WHERE status = 'delivered'").fetchall()
+    }
