@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ftfy
 
-from govwatch.pipeline.mojibake import char_class, mangle
+from govwatch.pipeline.code_pages import char_class, mangle
 from govwatch.pipeline.repair import repair_text
 from govwatch.pipeline.repair_data import CLASS_CJK
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from govwatch.pipeline.mojibake import encode_char
+from govwatch.pipeline.code_pages import encode_char
 from govwatch.pipeline.repair_data import LOST_BYTE_CANDIDATES
 
 #: Characters after which a quote mark closes, rather than opens, a quotation.

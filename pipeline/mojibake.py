@@ -18,17 +18,14 @@ This module is pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Final
 
+from govwatch.pipeline.code_pages import char_class, encode_char, material_runs, sequence_length
 from govwatch.pipeline.repair_data import (
     CLASS_BAD,
     CLASS_CJK,
-    CLASS_OTHER,
-    CLASS_RANGES,
     CLASS_SYMBOL,
     CODE_PAGE_FAMILIES,
     LOST_BYTE_CANDIDATES,
@@ -50,7 +47,6 @@ NBSP: Final = 0x00A0
 #: UTF-8 lead bytes from here on start CJK (U+3000 and up), not punctuation or symbols.
 CJK_LEAD_MIN: Final = 0xE3
 
-_NON_ASCII_RUN: Final = re.compile(r"[^\x00-\x7f]+")
 # One UTF-8 token: a valid sequence, else a truncated one (lead + too few continuation bytes), else a byte.
 _UTF8_TOKEN: Final = re.compile(
     rb"(?P<seq>[\x00-\x7f]|[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}"
@@ -64,7 +60,6 @@ FAST_REJECT_MIN_BYTES: Final = 16
 INVALID_SHARE_DIVISOR: Final = 4
 _ESCAPED_BYTE: Final = re.compile("[\udc80-\udcff]")
 _SYMBOL_CHAR: Final = re.compile("[\u2000-\u2bff]")
-_RANGE_STARTS: Final = [start for start, _end, _cls in CLASS_RANGES]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,72 +125,6 @@ class _RunDecoding:
     pieces: tuple[Piece, ...]  # all pieces, when every group is good
 
 
-@lru_cache(maxsize=65536)
-def char_class(ch: str) -> int:
-    """Classify one decoded character by how plausible it is as the result of a repair.
-
-    >>> char_class("é"), char_class("’"), char_class("中"), char_class("Ж"), char_class("\\ufffd")
-    (0, 1, 2, 3, 5)
-    """
-    code = ord(ch)
-    index = bisect_right(_RANGE_STARTS, code) - 1
-    if index >= 0 and code <= CLASS_RANGES[index][1]:
-        return CLASS_RANGES[index][2]
-    category = unicodedata.category(ch)
-    if category in ("Cc", "Cn", "Co", "Cs"):
-        return CLASS_BAD
-    return CLASS_OTHER
-
-
-@lru_cache(maxsize=131072)
-def encode_char(ch: str, family: str) -> bytes | None:
-    """Bytes of `ch` in the code-page family, or None when `ch` cannot be mojibake of that family.
-
-    Mojibake is made of multi-byte characters (and, for Shift-JIS, half-width katakana); a lone
-    surrogate from Python's `surrogateescape` stands for one byte the decoder could not place.
-
-    >>> encode_char("鈥", "gbk"), encode_char("a", "gbk"), encode_char("\\udc9d", "big5")
-    (b'\\xe2\\x80', None, b'\\x9d')
-    """
-    code = ord(ch)
-    if code < 0x80:
-        return None
-    if 0xDC80 <= code <= 0xDCFF:
-        return bytes((code - 0xDC00,))
-    for codec in CODE_PAGE_FAMILIES[family]:
-        try:
-            data = ch.encode(codec)
-        except UnicodeEncodeError:
-            continue
-        if len(data) == 2 or (len(data) == 1 and family == "shift_jis" and 0xA1 <= data[0] <= 0xDF):
-            return data
-    return None
-
-
-@cache
-def _material_pattern(family: str) -> re.Pattern[str]:
-    """A pattern for maximal runs of characters that could be mojibake of `family` (built once)."""
-    ranges: list[str] = []
-    start = -1
-    for code in range(0x80, 0x10000):
-        is_material = encode_char(chr(code), family) is not None
-        if is_material and start < 0:
-            start = code
-        elif not is_material and start >= 0:
-            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
-            start = -1
-    if start >= 0:
-        ranges.append(f"{re.escape(chr(start))}-\uffff")
-    return re.compile(f"[{''.join(ranges)}]+")
-
-
-def _material_runs(text: str, family: str) -> list[tuple[int, int]]:
-    """Maximal runs of characters that could be mojibake of `family`, as (start, end)."""
-    if text.isascii():
-        return []
-    return [match.span() for match in _material_pattern(family).finditer(text)]
-
-
 def _valid_gap(prefix: bytes, family: str, recent: str) -> bool:
     """Whether a truncated sequence could still have been valid UTF-8, and we know how to complete it.
 
@@ -216,7 +145,7 @@ def _inner_boundary(recent: str, family: str) -> bool:
     if trailing == len(inner):
         return False
     lead = inner[-trailing - 1]
-    return (lead < 0x80 and trailing == 0) or (lead >= 0xC2 and _sequence_length(lead) == trailing + 1)
+    return (lead < 0x80 and trailing == 0) or (lead >= 0xC2 and sequence_length(lead) == trailing + 1)
 
 
 @lru_cache(maxsize=4096)
@@ -231,7 +160,7 @@ def inner_gap_options(prefix: bytes, family: str) -> tuple[bytes | str, ...]:
     >>> inner_gap_options(b"\\xe9\\x88", "gbk")[:2]
     (b'\\xe2\\x80', b'\\xe2\\x82')
     """
-    if len(prefix) != _sequence_length(prefix[0]) - 1 or prefix[0] < CJK_LEAD_MIN:
+    if len(prefix) != sequence_length(prefix[0]) - 1 or prefix[0] < CJK_LEAD_MIN:
         return ()
     prefixes: list[bytes] = []
     complete: list[str] = []
@@ -323,7 +252,7 @@ def _decode_groups(start: int, parts: list[bytes], family: str) -> list[_Group]:
         ):
             recent = ""
             if group.pieces is not None:
-                group.pieces.append(Gap(prefix=token, missing=_sequence_length(token[0]) - len(token)))
+                group.pieces.append(Gap(prefix=token, missing=sequence_length(token[0]) - len(token)))
             group.evidence += len(token)  # two surviving bytes of a three-byte sequence say nearly as much
             group.non_latin = group.non_latin or (token[0] >= CJK_LEAD_MIN and token in LOST_BYTE_CANDIDATES)
         else:
@@ -345,11 +274,6 @@ def _sequence_evidence(decoded: str, length: int) -> int:
     if length >= 3:
         return 2
     return 1 if ord(decoded) <= LATIN_EXTENDED_A_END else 0
-
-
-def _sequence_length(lead: int) -> int:
-    """Length of the UTF-8 sequence a lead byte starts."""
-    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
 def _gap_may_end(raw: bytes, end: int) -> bool:
@@ -447,7 +371,7 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
     ()
     """
     decoded = [
-        (start, end, _decode_run(text[start:end], family)) for start, end in _material_runs(text, family)
+        (start, end, _decode_run(text[start:end], family)) for start, end in material_runs(text, family)
     ]
     if not confirmed:
         trusted = [
@@ -472,21 +396,3 @@ def scan_all_families(text: str) -> FamilyScan:
         if scan.evidence > best.evidence:
             best = scan
     return best
-
-
-def mangle(text: str, codec: str, *, lossy: bool, times: int = 1) -> str:
-    """Mangle `text` the way this module repairs: UTF-8 bytes decoded with `codec`, `times` times.
-
-    Lossy mangling drops bytes the codec cannot pair (as the seed article's decoder did); lossless keeps
-    each as a lone surrogate (Python's `surrogateescape`), and a second round re-encodes those with
-    `surrogatepass`. Used by tests and benchmarks to build mangled corpora from clean text.
-
-    >>> mangle("the world’s", "gbk", lossy=False)
-    'the world鈥檚'
-    >>> mangle("country – whether", "gbk", lossy=True)
-    'country 鈥 whether'
-    """
-    for _ in range(times):
-        data = text.encode("utf-8", "surrogatepass")
-        text = data.decode(codec, "ignore" if lossy else "surrogateescape")
-    return text

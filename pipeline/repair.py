@@ -24,6 +24,7 @@ from typing import Final
 
 import ftfy
 
+from govwatch.pipeline.code_pages import char_class
 from govwatch.pipeline.lost_bytes import (
     QuoteState,
     infer_inner_lost_char,
@@ -35,7 +36,6 @@ from govwatch.pipeline.mojibake import (
     FamilyScan,
     Gap,
     Piece,
-    char_class,
     inner_gap_options,
     scan_all_families,
     scan_family,

@@ -10,15 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwatch.pipeline.mojibake import (
-    Gap,
-    char_class,
-    encode_char,
-    inner_gap_options,
-    mangle,
-    scan_all_families,
-    scan_family,
-)
+from govwatch.pipeline.code_pages import char_class, encode_char, mangle
+from govwatch.pipeline.mojibake import Gap, inner_gap_options, scan_all_families, scan_family
 from govwatch.pipeline.repair import repair_text
 from govwatch.pipeline.repair_data import CLASS_BAD, CLASS_CJK, CLASS_LATIN, CLASS_RAW, CLASS_SYMBOL
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwatch.pipeline.mojibake import char_class, mangle
+from govwatch.pipeline.code_pages import char_class, mangle
 from govwatch.pipeline.records import RepairResult
 from govwatch.pipeline.repair import normalise_for_matching, repair_text
 from govwatch.pipeline.repair_data import CLASS_CJK
