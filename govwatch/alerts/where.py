@@ -32,7 +32,8 @@ figure_count              INTEGER       number of figures of any kind
 ========================  ============  ==========================================================
 
 Example: `max_gbp >= 100e6 and list_contains(organisations, 'dsit')`. Predicates run in an in-memory
-DuckDB that cannot read files or the network, one statement only.
+DuckDB that cannot read files or the network, one statement only, over the announcements of one batch:
+write them about the row's own columns (a subquery over `announcement` would see the whole batch).
 """
 
 from __future__ import annotations
