@@ -247,7 +247,7 @@ def _match_where(sub: Subscription, facts: AnnouncementFacts) -> Reason:
 
 
 _Check = Callable[[Subscription, AnnouncementFacts, dict[Any, Any]], Reason | None]
-_Plan = tuple[tuple[tuple[str, object], _Check], ...]
+_Plan = tuple[tuple[object, _Check], ...]
 _CHECKS: tuple[tuple[str, _Check], ...] = (
     ("kinds", _match_kinds),
     ("organisations", _match_organisations),
@@ -261,6 +261,15 @@ _MISSING = object()
 def _plan(sub: Subscription) -> _Plan:
     """The subscription's active filters, each with the memo key its result is shared under."""
     return tuple(((name, getattr(sub, name)), check) for name, check in _CHECKS if getattr(sub, name))
+
+
+def _interned_plans(subscriptions: Sequence[Subscription]) -> tuple[_Plan, ...]:
+    """Plans whose memo keys are small integers, equal for equal filters (cheaper to hash than tuples)."""
+    numbers: dict[object, int] = {}
+    return tuple(
+        tuple((numbers.setdefault(key, len(numbers)), check) for key, check in _plan(sub))
+        for sub in subscriptions
+    )
 
 
 def _apply(
@@ -355,7 +364,7 @@ def build_index(subscriptions: Sequence[Subscription]) -> MatchIndex:
         by_topic=frozen["topic"],
         by_word=frozen["word"],
         always=tuple(always),
-        plans=tuple(_plan(sub) for sub in subscriptions),
+        plans=_interned_plans(subscriptions),
         rules=tuple(sub.rule for sub in subscriptions),
     )
 
