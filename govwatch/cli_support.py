@@ -1,0 +1,114 @@
+"""What every `govwatch` command shares: the --config/--db/--format options, error handling, output.
+
+Commands live in `govwatch.cli` and `govwatch.alerts.commands`; both take these from here so that errors,
+exit codes and output formats behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from govwatch.config import Settings, load_settings
+from govwatch.errors import GovwatchError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+stderr = Console(stderr=True)
+debug_state: dict[str, bool] = {"debug": False}
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="TOML config file (default: $GOVWATCH_CONFIG or ./govwatch.toml)."),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB file (default: $GOVWATCH_DB, [duckdb] path, ./govwatch.duckdb)."),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn GovwatchError into `error: ...` on stderr and exit code 1 (traceback only with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GovwatchError as exc:
+            if debug_state["debug"]:
+                stderr.print_exception()
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        except KeyboardInterrupt:
+            typer.echo("interrupted; stopped cleanly", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def settings_from(config: Path | None, db: Path | None) -> Settings:
+    return load_settings(config, db_path=db)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFormat) -> int:
+    """Write JSON-ready rows to stdout; csv/json/jsonl stream row by row. Returns the row count."""
+    out = sys.stdout
+    count = 0
+    if fmt is OutputFormat.csv:
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(
+                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for v in row
+            )
+            count += 1
+    elif fmt is OutputFormat.json:
+        out.write("[")
+        for row in rows:
+            record = json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
+            out.write(("," if count else "") + "\n" + record)
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    elif fmt is OutputFormat.jsonl:
+        for row in rows:
+            out.write(
+                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str) + "\n"
+            )
+            count += 1
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+            count += 1
+        Console(soft_wrap=False).print(table)
+    out.flush()
+    return count
