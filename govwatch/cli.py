@@ -6,27 +6,27 @@ failure (one `error: ...` line on stderr; the traceback only with --debug), 2 us
 
 from __future__ import annotations
 
-import csv
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from govwatch import __version__
-from govwatch.config import Settings, load_settings
+from govwatch.cli_support import (
+    ConfigOption,
+    DbOption,
+    OutputFormat,
+    debug_state,
+    handle_errors,
+    settings_from,
+    stderr,
+    write_rows,
+)
 from govwatch.errors import GovwatchError
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(
     name="govwatch",
@@ -36,47 +36,6 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-stderr = Console(stderr=True)
-_state: dict[str, bool] = {"debug": False}
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="TOML config file (default: $GOVWATCH_CONFIG or ./govwatch.toml)."),
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="DuckDB file (default: $GOVWATCH_DB, [duckdb] path, ./govwatch.duckdb)."),
-]
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    jsonl = "jsonl"
-
-
-def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn GovwatchError into `error: ...` on stderr and exit code 1 (traceback only with --debug)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except GovwatchError as exc:
-            if _state["debug"]:
-                stderr.print_exception()
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-        except KeyboardInterrupt:
-            typer.echo("interrupted; stopped cleanly", err=True)
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def settings_from(config: Path | None, db: Path | None) -> Settings:
-    return load_settings(config, db_path=db)
 
 
 def _drop_import_noise(record: logging.LogRecord) -> bool:
@@ -101,7 +60,7 @@ def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens (to stderr).")] = False,
 ) -> None:
-    _state["debug"] = debug
+    debug_state["debug"] = debug
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
@@ -112,53 +71,6 @@ def main_options(
 
 
 # --- query ---------------------------------------------------------------------------------------------
-
-
-def write_rows(columns: list[str], rows: Iterator[list[Any]], fmt: OutputFormat) -> int:
-    """Write a result to stdout in the chosen format, streaming for csv/json/jsonl; returns row count."""
-    out = sys.stdout
-    count = 0
-    if fmt is OutputFormat.csv:
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(
-                json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for v in row
-            )
-            count += 1
-    elif fmt is OutputFormat.json:
-        out.write("[")
-        for row in rows:
-            out.write(
-                ("," if count else "")
-                + "\n"
-                + json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str)
-            )
-            count += 1
-        out.write("\n]\n" if count else "]\n")
-    elif fmt is OutputFormat.jsonl:
-        for row in rows:
-            out.write(
-                json.dumps(dict(zip(columns, row, strict=True)), ensure_ascii=False, default=str) + "\n"
-            )
-            count += 1
-    else:
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(
-                *(
-                    ""
-                    if v is None
-                    else str(v)
-                    if not isinstance(v, list | dict)
-                    else json.dumps(v, ensure_ascii=False)
-                    for v in row
-                )
-            )
-            count += 1
-        Console(soft_wrap=False).print(table)
-    out.flush()
-    return count
 
 
 @app.command()

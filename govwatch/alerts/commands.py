@@ -7,23 +7,24 @@ usage errors exit 2 (typer's own handling).
 
 from __future__ import annotations
 
-import csv
-import functools
-import json
-import sys
-from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from govwatch.alerts.subscriptions import add_subscription, load_subscriptions, remove_subscription
-from govwatch.config import Settings, SubscriptionConfig, load_settings
-from govwatch.errors import GovwatchError
+from govwatch.cli_support import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    handle_errors,
+    settings_from,
+    write_rows,
+)
+from govwatch.config import SubscriptionConfig
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,23 +33,6 @@ ALERT_COLUMNS = (
     "id, subscription, announcement_id, version, channel, status, attempts, delivered_at, created_at, "
     "change, last_error, title"
 )
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option("--config", help="TOML config file (default: $GOVWATCH_CONFIG or ./govwatch.toml)."),
-]
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="DuckDB file (default: $GOVWATCH_DB, the duckdb.path setting, ./govwatch.duckdb)."
-    ),
-]
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 class AlertStatus(StrEnum):
@@ -63,54 +47,6 @@ class Frequency(StrEnum):
     weekly = "weekly"
 
 
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-
-
-def _errors_exit_1(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn GovwatchError into one `error: ...` line on stderr and exit code 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except GovwatchError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-
-    return wrapper
-
-
-def _settings(config: Path | None, db: Path | None) -> Settings:
-    return load_settings(config, db_path=db)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
-def _write(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: OutputFormat) -> None:
-    """Rows to stdout as a table, CSV or a JSON array of objects."""
-    if fmt is OutputFormat.json:
-        objects = [dict(zip(columns, (_cell(v) if isinstance(v, datetime) else v for v in row), strict=True))
-                   for row in rows]  # fmt: skip
-        sys.stdout.write(json.dumps(objects, ensure_ascii=False, indent=1, default=str) + "\n")
-    elif fmt is OutputFormat.csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
-    else:
-        table = Table(*columns)
-        for row in rows:
-            table.add_row(*(_cell(v) for v in row))
-        Console(soft_wrap=False).print(table)
-
-
 def _absolute_file(channel: str) -> str:
     """`file:alerts.jsonl` names a file from where the command runs, not from where `govwatch run` will."""
     kind, _, target = channel.partition(":")
@@ -119,7 +55,7 @@ def _absolute_file(channel: str) -> str:
     return f"file:{Path(target.strip()).expanduser().resolve()}"
 
 
-@_errors_exit_1
+@handle_errors
 def subscribe(
     name: Annotated[str, typer.Argument(help="A unique name: letters, digits, '.', '_' or '-'.")],
     channel: Annotated[
@@ -171,7 +107,7 @@ def subscribe(
     Example: govwatch subscribe new-mous --kind mou --organisation dsit --min-amount "£100m"
     --channel webhook:https://example.org/hook --secret "$HOOK_SECRET"
     """
-    settings = _settings(config, db)
+    settings = settings_from(config, db)
     subscription = add_subscription(
         settings,
         SubscriptionConfig(
@@ -199,7 +135,7 @@ subscriptions_app = typer.Typer(
 
 
 @subscriptions_app.command("list")
-@_errors_exit_1
+@handle_errors
 def list_subscriptions(
     fmt: FormatOption = OutputFormat.table, config: ConfigOption = None, db: DbOption = None
 ) -> None:
@@ -209,17 +145,17 @@ def list_subscriptions(
 
     Example: govwatch subscriptions list --format json
     """
-    settings = _settings(config, db)
+    settings = settings_from(config, db)
     columns = ["name", "origin", "channel", "frequency", "on_change", "rule", "secret"]
     rows = [
         [s.name, s.origin, str(s.channel), s.frequency, s.on_change, s.rule, "set" if s.secret else ""]
         for s in load_subscriptions(settings)
     ]
-    _write(columns, rows, fmt)
+    write_rows(columns, rows, fmt)
 
 
 @subscriptions_app.command("remove")
-@_errors_exit_1
+@handle_errors
 def remove(
     name: Annotated[str, typer.Argument(help="The subscription's name.")],
     config: ConfigOption = None,
@@ -232,7 +168,7 @@ def remove(
 
     Example: govwatch subscriptions remove new-mous
     """
-    remove_subscription(_settings(config, db), name)
+    remove_subscription(settings_from(config, db), name)
     typer.echo(f"removed {name}", err=True)
 
 
@@ -248,7 +184,7 @@ def _since(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-@_errors_exit_1
+@handle_errors
 def alerts(
     since: Annotated[
         str | None, typer.Option("--since", help="Only alerts created at or after this date/time (UTC).")
@@ -286,8 +222,8 @@ def alerts(
         params.append(subscription)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = f"SELECT {ALERT_COLUMNS} FROM alerts{where} ORDER BY created_at DESC, id"
-    columns, rows = read_rows(_settings(config, db), sql, params)
-    _write(columns, rows, fmt)
+    columns, rows = read_rows(settings_from(config, db), sql, params)
+    write_rows(columns, rows, fmt)
 
 
 def register(app: typer.Typer) -> None:
