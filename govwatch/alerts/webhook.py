@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import httpx
 
 from govwatch.alerts.channels import DeliveryResult
+from govwatch.connectors.politeness import parse_retry_after_s
 
 SIGNATURE_HEADER = "X-Govwatch-Signature"
 TIMESTAMP_HEADER = "X-Govwatch-Timestamp"
@@ -64,18 +64,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     >>> parse_retry_after("Wed, 01 Jan 2025 00:00:30 GMT", datetime(2025, 1, 1, tzinfo=UTC))
     30.0
     """
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    return parse_retry_after_s(value, now_s=now.timestamp())
 
 
 def deliver_webhook(
