@@ -59,6 +59,7 @@ def verify_signature(
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a Retry-After header (delta seconds or an HTTP date); None when absent or bad.
 
+    >>> from datetime import UTC
     >>> parse_retry_after("120", datetime(2025, 1, 1, tzinfo=UTC))
     120.0
     >>> parse_retry_after("Wed, 01 Jan 2025 00:00:30 GMT", datetime(2025, 1, 1, tzinfo=UTC))
