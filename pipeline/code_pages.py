@@ -14,7 +14,13 @@ from bisect import bisect_right
 from functools import cache, lru_cache
 from typing import Final
 
-from govwatch.pipeline.repair_data import CLASS_BAD, CLASS_OTHER, CLASS_RANGES, CODE_PAGE_FAMILIES
+from govwatch.pipeline.repair_data import (
+    CLASS_BAD,
+    CLASS_OTHER,
+    CLASS_RANGES,
+    CODE_PAGE_FAMILIES,
+    COMMON_CJK_LEADS,
+)
 
 _RANGE_STARTS: Final = [start for start, _end, _cls in CLASS_RANGES]
 
@@ -83,6 +89,29 @@ def material_runs(text: str, family: str) -> list[tuple[int, int]]:
     if text.isascii():
         return []
     return [match.span() for match in _material_pattern(family).finditer(text)]
+
+
+@lru_cache(maxsize=65536)
+def is_common_cjk(ch: str) -> bool:
+    """Whether a CJK character is one of the common ones everyday text is made of.
+
+    Kana, CJK punctuation, fullwidth forms, Hangul of KS X 1001, and ideographs of the first level of
+    GB 2312, JIS X 0208 or Big5's frequent range count; rarer ideographs (what mojibake is full of) not.
+
+    >>> is_common_cjk("中"), is_common_cjk("鈥"), is_common_cjk("の")
+    (True, False, True)
+    """
+    code = ord(ch)
+    if 0x3000 <= code <= 0x30FF or 0xFF00 <= code <= 0xFFEF:
+        return True
+    for codec, low, high in COMMON_CJK_LEADS:
+        try:
+            data = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(data) == 2 and low <= data[0] <= high:
+            return True
+    return False
 
 
 def sequence_length(lead: int) -> int:

@@ -22,12 +22,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from govwatch.pipeline.code_pages import char_class, encode_char, material_runs, sequence_length
+from govwatch.pipeline.code_pages import (
+    char_class,
+    encode_char,
+    is_common_cjk,
+    material_runs,
+    sequence_length,
+)
 from govwatch.pipeline.repair_data import (
     CLASS_BAD,
     CLASS_CJK,
+    CLASS_RAW,
     CLASS_SYMBOL,
     CODE_PAGE_FAMILIES,
+    COMMON_LATIN_1_SYMBOLS,
+    COMMON_LATIN_EXTENDED,
     LOST_BYTE_CANDIDATES,
 )
 
@@ -38,9 +47,21 @@ MIN_EVIDENCE_NON_LATIN: Final = 4
 #: Evidence of a whole text after which shorter runs in it are trusted too.
 MIN_EVIDENCE_CONFIRMED: Final = 2
 
-#: Last code point of Latin Extended-A: two-byte decodings beyond it are weak evidence.
-LATIN_EXTENDED_A_END: Final = 0x017F
+LATIN_1_END: Final = 0x00FF
+#: Letterlike symbols, number forms and arrows (™ № ½ →): three-byte sequences typical of English text.
+LETTERLIKE_MIN: Final = 0x2100
+ARROWS_MAX: Final = 0x21FF
 
+#: Decoded three-byte characters that mark a run as mojibake even when part of it cannot be decoded:
+#: general punctuation, super- and subscripts, currency signs (what English text is full of).
+STRONG_SYMBOL_MIN: Final = 0x2000
+STRONG_SYMBOL_MAX: Final = 0x20CF
+#: Surviving prefixes of a three-byte quote, dash or currency sign.
+STRONG_GAP_PREFIXES: Final = frozenset({b"\xe2\x80", b"\xe2\x82"})
+#: Families whose decoder pairs every byte it could drop with a following ASCII byte from 0x40 up.
+PAIRS_ANY_ASCII_TRAIL: Final = frozenset({"gbk"})
+#: Lowest ASCII byte CJK code pages accept as the second byte of a pair.
+ASCII_TRAIL_MIN: Final = 0x40
 #: Decoded characters kept to judge where a twice-mangled gap falls in the inner text.
 INNER_TAIL_CHARS: Final = 3
 NBSP: Final = 0x00A0
@@ -109,6 +130,7 @@ class _Group:
     non_latin: bool = False
     strong: bool = False  # a 3-byte sequence decoding to typographic punctuation or a currency sign
     ascii_inside: bool = False
+    characteristic: bool = False  # some sequence decodes to what mojibake of English is made of
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,6 +144,8 @@ class _RunDecoding:
     non_latin: bool  # some good group decodes to CJK or another non-Latin script
     strong: bool  # some Latin good group holds typographic punctuation
     multibyte: int  # decoded pieces that are not ASCII
+    characteristic: bool  # some good group decodes to what mojibake of English is made of
+    common: bool  # decodes to no private use or escaped bytes, and mostly to common CJK characters
     pieces: tuple[Piece, ...]  # all pieces, when every group is good
 
 
@@ -179,14 +203,27 @@ def inner_gap_options(prefix: bytes, family: str) -> tuple[bytes | str, ...]:
             decoded = inner.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if len(decoded) == 1 and NBSP <= ord(decoded) <= LATIN_EXTENDED_A_END:
+        if len(decoded) == 1 and NBSP <= ord(decoded) <= LATIN_1_END:
             complete.append(decoded)
     order = list(LOST_BYTE_CANDIDATES)
     return (*sorted(prefixes, key=order.index), *complete)
 
 
+def _mostly_common(pieces: tuple[Piece, ...]) -> bool:
+    """Whether decoded text is made of common CJK characters (at least half) and no escaped bytes.
+
+    Mangled CJK text decodes to the common characters real text is made of; genuine CJK text that
+    happens to decode gives rare ideographs, private-use characters or escaped bytes.
+    """
+    decoded = [ch for p in pieces if isinstance(p, str) for ch in p if char_class(ch) >= CLASS_CJK]
+    if any(char_class(ch) == CLASS_RAW for ch in decoded):
+        return False
+    cjk = [ch for ch in decoded if char_class(ch) == CLASS_CJK]
+    return not cjk or 2 * sum(map(is_common_cjk, cjk)) >= len(cjk)
+
+
 @lru_cache(maxsize=16384)
-def _decode_run(run: str, family: str) -> _RunDecoding:
+def _decode_run(run: str, family: str, trail_follows: bool) -> _RunDecoding:
     """Decode one run (cached: mojibake repeats the same few runs), with offsets relative to the run.
 
     A long run whose bytes are mostly not UTF-8 and hold no typographic punctuation is genuine CJK
@@ -201,7 +238,7 @@ def _decode_run(run: str, family: str) -> _RunDecoding:
         if invalid * INVALID_SHARE_DIVISOR >= len(raw) and not _SYMBOL_CHAR.search(escaped):
             groups = (_Group(start=0, end=len(run), pieces=None),)
     if groups is None:
-        groups = tuple(_decode_groups(0, parts, family))
+        groups = tuple(_decode_groups(0, parts, family, trail_follows=trail_follows))
     good = [g for g in groups if g.pieces is not None]
     all_good = len(good) == len(groups)
     pieces = tuple(p for g in good for p in g.pieces or ()) if all_good else ()
@@ -213,11 +250,13 @@ def _decode_run(run: str, family: str) -> _RunDecoding:
         non_latin=any(g.non_latin for g in good),
         strong=any(g.strong and not g.non_latin for g in good),
         multibyte=sum(1 for p in pieces if not (isinstance(p, str) and p.isascii())),
+        characteristic=any(g.characteristic for g in good),
+        common=_mostly_common(pieces),
         pieces=pieces,
     )
 
 
-def _decode_groups(start: int, parts: list[bytes], family: str) -> list[_Group]:
+def _decode_groups(start: int, parts: list[bytes], family: str, *, trail_follows: bool) -> list[_Group]:
     """Decode a run's bytes as UTF-8 and cut the result where byte and character boundaries agree."""
     raw = b"".join(parts)
     boundary: dict[int, int] = {}
@@ -240,20 +279,26 @@ def _decode_groups(start: int, parts: list[bytes], family: str) -> list[_Group]:
                 group.ascii_inside = True
             else:
                 group.evidence += _sequence_evidence(text, len(token))
+                group.characteristic = group.characteristic or _is_characteristic(text, len(token))
                 cls = char_class(text)
                 if cls == CLASS_BAD:
                     group.pieces = None
                 elif cls > CLASS_SYMBOL:
                     group.non_latin = True
-                elif cls == CLASS_SYMBOL and len(token) >= 3:
+                elif len(token) == 3 and STRONG_SYMBOL_MIN <= ord(text) <= STRONG_SYMBOL_MAX:
                     group.strong = True
         elif (
-            match.lastgroup == "gap" and _valid_gap(token, family, recent) and _gap_may_end(raw, match.end())
+            match.lastgroup == "gap"
+            and _valid_gap(token, family, recent)
+            and _gap_may_end(raw, match.end(), trail_follows=trail_follows, family=family)
         ):
             recent = ""
             if group.pieces is not None:
                 group.pieces.append(Gap(prefix=token, missing=sequence_length(token[0]) - len(token)))
-            group.evidence += len(token)  # two surviving bytes of a three-byte sequence say nearly as much
+            gap_evidence = _gap_evidence(token, family)
+            group.evidence += gap_evidence
+            group.characteristic = group.characteristic or token in LOST_BYTE_CANDIDATES or gap_evidence > 1
+            group.strong = group.strong or gap_evidence > 1
             group.non_latin = group.non_latin or (token[0] >= CJK_LEAD_MIN and token in LOST_BYTE_CANDIDATES)
         else:
             group.pieces = None
@@ -268,17 +313,60 @@ def _sequence_evidence(decoded: str, length: int) -> int:
     """How much one decoded multi-byte sequence says for the repair.
 
     Three- and four-byte sequences rarely line up by chance; two-byte ones often do, and count only
-    when they decode to Latin-1 or Latin Extended-A (accented letters, £, no-break space), not to the
-    rarer Latin Extended-B letters that chance produces from common Big5 ideographs.
+    when they decode to Latin-1 or a common Latin Extended-A letter (accented letters, £, no-break
+    space), not to the rarer letters that chance produces from common Big5 or GBK ideographs.
     """
     if length >= 3:
+        return 2 if char_class(decoded) != CLASS_SYMBOL or _is_characteristic(decoded, length) else 1
+    return 1 if _is_characteristic(decoded, length) else 0
+
+
+def _is_characteristic(decoded: str, length: int) -> bool:
+    """Whether a decoded sequence is what mojibake of English text is made of (’ “ – … £ € é ł ™ →)."""
+    code = ord(decoded)
+    if length == 2:
+        if code <= LATIN_1_END:
+            return decoded.isalpha() or decoded in COMMON_LATIN_1_SYMBOLS
+        return decoded in COMMON_LATIN_EXTENDED
+    return length == 3 and (
+        STRONG_SYMBOL_MIN <= code <= STRONG_SYMBOL_MAX or LETTERLIKE_MIN <= code <= ARROWS_MAX
+    )
+
+
+def _gap_may_end(raw: bytes, end: int, *, trail_follows: bool, family: str) -> bool:
+    """Whether a truncated sequence can be a lost byte's trace, from the byte that comes next.
+
+    A decoder drops a byte only when the byte after it cannot be its partner: ASCII below 0x40 (space,
+    digits, punctuation) or a byte it cannot place (0x80 as a lead). An ASCII letter would have been
+    swallowed as a trail byte, so a "gap" before one is not a lost byte at all. At the end of the run
+    the next byte is the text's next character (`trail_follows`: an ASCII character from 0x40 up).
+    That holds for GBK, which pairs any lead with those; Shift-JIS and Big5 leave holes in their tables
+    and drop single bytes (A0, 80) outright, so there a gap may come before a letter.
+    Inside a run the next byte is another lead; in GBK only a dropped 0x80 does that, and what it leaves
+    is not a sequence we could complete, so only the run's end counts. Shift-JIS and Big5 drop pairs
+    their tables lack, so there a gap before another lead byte counts too.
+    """
+    if family in PAIRS_ANY_ASCII_TRAIL:
+        return end >= len(raw) and not trail_follows
+    return end >= len(raw) or raw[end] >= 0xC2
+
+
+def _gap_evidence(prefix: bytes, family: str) -> int:
+    """How much a truncated sequence says: two surviving bytes of a quote or dash say as much as a whole
+    sequence; a lone lead byte or a CJK punctuation prefix little; a twice-mangled prefix as much as the
+    quote or dash lead it hides (GBK's 閳 is only ever 鈥 mangled again), else nothing.
+    """
+    if prefix in STRONG_GAP_PREFIXES:
         return 2
-    return 1 if ord(decoded) <= LATIN_EXTENDED_A_END else 0
+    if prefix in LOST_BYTE_CANDIDATES:
+        return 1
+    options = inner_gap_options(prefix, family)
+    return 2 if options and options[0] in STRONG_GAP_PREFIXES else 0
 
 
-def _gap_may_end(raw: bytes, end: int) -> bool:
-    """A lost byte leaves a truncated sequence only before ASCII, another lead byte, or the run's end."""
-    return end >= len(raw) or raw[end] < 0x80 or raw[end] >= 0xC2
+def _trail_follows(text: str, end: int) -> bool:
+    """Whether the character after a run is ASCII a code page would take as a trail byte (0x40 up)."""
+    return end < len(text) and ASCII_TRAIL_MIN <= ord(text[end]) < 0x80
 
 
 def _touches_ascii_word(text: str, start: int, end: int) -> bool:
@@ -295,19 +383,26 @@ def _looks_cjk(text: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _is_mojibake_again(pieces: tuple[Piece, ...], family: str) -> bool:
-    """Whether a decoded run is itself mojibake that decodes to Latin text (the run was mangled twice).
+    """Whether a decoded run is itself mojibake of Latin or common CJK text (the run was mangled twice).
 
     The inner layer may have lost a byte too, so a trailing gap we know how to complete is allowed.
     """
     if not all(isinstance(p, str) for p in pieces):
         return False
-    parts = [encode_char(ch, family) for ch in "".join(p for p in pieces if isinstance(p, str))]
+    parts = [
+        ch.encode("ascii") if ch.isascii() else encode_char(ch, family)
+        for ch in "".join(p for p in pieces if isinstance(p, str))
+    ]
     if not parts or any(data is None for data in parts):
         return False
-    groups = _decode_groups(0, [data for data in parts if data is not None], family)
-    return (
-        all(g.pieces is not None and not g.non_latin for g in groups) and sum(g.evidence for g in groups) > 0
-    )
+    groups = _decode_groups(0, [data for data in parts if data is not None], family, trail_follows=False)
+    if not all(g.pieces is not None for g in groups) or sum(g.evidence for g in groups) <= 0:
+        return False
+    if not any(g.non_latin for g in groups):
+        return True
+    inner = tuple(p for g in groups for p in g.pieces or ())
+    multibyte = sum(1 for p in inner if isinstance(p, str) and not p.isascii())
+    return multibyte >= 2 and _mostly_common(inner)  # CJK text mangled twice
 
 
 def _decide_run(
@@ -323,12 +418,15 @@ def _decide_run(
     if run.all_good:
         if run.non_latin:
             trusted = (
-                (run.multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN)
+                (run.multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN and run.common)
                 or (confirmed and evidence >= MIN_EVIDENCE)
                 or _is_mojibake_again(run.pieces, family)
             )
         else:
-            trusted = evidence >= MIN_EVIDENCE or (confirmed and evidence >= 1)
+            anchored = run.strong or run.ascii_inside or _touches_ascii_word(text, start, end)
+            trusted = (run.characteristic and anchored and evidence >= MIN_EVIDENCE) or (
+                confirmed and evidence >= 1
+            )
         return RunRepair(start=start, end=end, pieces=run.pieces, evidence=evidence) if trusted else None
     original = text[start:end]
     if not run.strong:
@@ -371,7 +469,8 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
     ()
     """
     decoded = [
-        (start, end, _decode_run(text[start:end], family)) for start, end in material_runs(text, family)
+        (start, end, _decode_run(text[start:end], family, _trail_follows(text, end)))
+        for start, end in material_runs(text, family)
     ]
     if not confirmed:
         trusted = [

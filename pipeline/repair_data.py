@@ -33,7 +33,8 @@ CLASS_RANGES: Final[tuple[tuple[int, int, int], ...]] = (
     (0x00A0, 0x024F, CLASS_LATIN),
     (0x0300, 0x036F, CLASS_LATIN),
     (0x1E00, 0x1EFF, CLASS_LATIN),
-    (0x2000, 0x2BFF, CLASS_SYMBOL),
+    (0x2000, 0x23FF, CLASS_SYMBOL),
+    (0x2460, 0x27BF, CLASS_SYMBOL),
     (0x2E80, 0x2FDF, CLASS_CJK),
     (0x3000, 0x30FF, CLASS_CJK),
     (0x3100, 0x31FF, CLASS_CJK),
@@ -51,6 +52,25 @@ CLASS_RANGES: Final[tuple[tuple[int, int, int], ...]] = (
     (0xFFFD, 0xFFFD, CLASS_BAD),
     (0x1F300, 0x1FAFF, CLASS_SYMBOL),
 )
+
+#: Where common characters sit in national code pages: (codec, lowest lead byte, highest lead byte).
+#: GB 2312 level 1 hanzi, JIS X 0208 level 1 kanji, Big5 frequent hanzi, KS X 1001 Hangul.
+COMMON_CJK_LEADS: Final = (
+    ("gb2312", 0xB0, 0xD7),
+    ("shift_jis", 0x88, 0x98),
+    ("big5", 0xA4, 0xC6),
+    ("euc_kr", 0xB0, 0xC8),
+)
+
+#: Latin Extended-A letters of European languages and names (Polish, Czech, Hungarian, Turkish, ...):
+#: as decoded two-byte sequences they count as evidence, the rest of the block does not.
+COMMON_LATIN_EXTENDED: Final = frozenset(
+    "ĀāăąĄćĆčČďĎđĐēĒėęĘěĚğĞīĪįıİķĺļľĽłŁńŃņňŇőŐœŒŕřŘśŚşŞšŠţťŤūŪůŮűŰųźŹżŻžŽ"
+)
+
+#: Latin-1 symbols that count as evidence when decoded (letters count too); ¦ ¶ ¬ ¯ ´ ¸ and the like,
+#: which chance produces from common ideographs, do not.
+COMMON_LATIN_1_SYMBOLS: Final = frozenset("\u00a0£€©®°±²³µ·½¼¾«»§¿¡×÷¢¥")
 
 #: UTF-8 lead bytes (as the surviving prefix of a truncated sequence) → the characters a lost
 #: continuation byte most likely completed, most likely first. Only these prefixes are ever inferred:
