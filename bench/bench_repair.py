@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,22 @@ def _quality(texts: list[str]) -> None:
                 )
 
 
+def _genuine_cjk_changed(count: int = 5000) -> None:
+    """How often random genuine CJK text (common hanzi, kana, Hangul, CJK punctuation) gets changed."""
+    rng = random.Random(7)
+    hanzi = [
+        bytes((lead, trail)).decode("gb2312") for lead in range(0xB0, 0xD7) for trail in range(0xA1, 0xFF)
+    ]
+    kana = [chr(code) for code in range(0x3041, 0x3097)] + [chr(code) for code in range(0x30A1, 0x30FB)]
+    hangul = [
+        bytes((lead, trail)).decode("euc_kr") for lead in range(0xB0, 0xC8) for trail in range(0xA1, 0xFF)
+    ]
+    pool = hanzi + kana + hangul + list("，。、：；！？“”‘’（）《》")
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+    changed = sum(1 for text in texts if repair_text(text).text != text)
+    print(f"  random genuine CJK texts changed: {changed}/{count} ({100 * changed / count:.2f}%)")
+
+
 def _rate(fn: Callable[[str], object], texts: list[str]) -> float:
     """Documents per second, repeating the whole list for at least `MIN_SECONDS`."""
     done, started = 0, time.perf_counter()
@@ -101,6 +118,7 @@ def main() -> None:
     texts = _corpus()
     print(f"quality on {len(texts)} documents")
     _quality(texts)
+    _genuine_cjk_changed()
     print("speed (one core)")
     _speed("clean corpus", texts)
     _speed("gbk lossy corpus", [mangle(t, "gbk", lossy=True) for t in texts])

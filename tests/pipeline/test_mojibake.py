@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,33 @@ def test_mangle_twice_differs_from_once_and_lossy_drops_bytes() -> None:
     assert len(mangle("country – whether", "gbk", lossy=True).encode("gbk")) < len(
         "country – whether".encode()
     )
+
+
+def _common_pool() -> list[str]:
+    hanzi = [
+        bytes((lead, trail)).decode("gb2312") for lead in range(0xB0, 0xD7) for trail in range(0xA1, 0xFF)
+    ]
+    kana = [chr(code) for code in range(0x3041, 0x3097)] + [chr(code) for code in range(0x30A1, 0x30FB)]
+    hangul = [
+        bytes((lead, trail)).decode("euc_kr") for lead in range(0xB0, 0xC8) for trail in range(0xA1, 0xFF)
+    ]
+    return hanzi + kana + hangul + list("，。、：；！？“”‘’（）《》")
+
+
+def test_random_genuine_cjk_text_is_almost_never_changed() -> None:
+    """Chance alignments of genuine CJK with UTF-8 exist; the share that gets changed must stay tiny."""
+    rng = random.Random(20251125)
+    pool = _common_pool()
+    words = ["the", "UK", "AI", "2025", "OpenAI", "£2", "billion", "–", "said", "Zoë"]
+    texts = []
+    for index in range(3000):
+        if index % 2:
+            texts.append("".join(rng.choice(pool) for _ in range(rng.randint(1, 30))))
+        else:
+            parts = [
+                rng.choice(words) if rng.random() < 0.6 else rng.choice(pool) * rng.randint(1, 3)
+                for _ in range(8)
+            ]
+            texts.append(" ".join(parts))
+    changed = [text for text in texts if repair_text(text).text != text]
+    assert len(changed) <= len(texts) // 200  # at most 0.5 %
