@@ -251,6 +251,10 @@ def _example(text: str, start: int, end: int, replacement: str) -> str:
     """A short "before → after" for a report: the change with a few characters either side, on its line."""
     left = text[max(0, start - EXAMPLE_CONTEXT_CHARS) : start].rpartition("\n")[2]
     right = text[end : end + EXAMPLE_CONTEXT_CHARS].partition("\n")[0]
+    if start > EXAMPLE_CONTEXT_CHARS and " " in left[:-1]:
+        left = left[left.index(" ") + 1 :]  # start at a word
+    if " " in right[1:]:
+        right = right[: right.rindex(" ")]  # end at a word
     original = text[start : min(end, start + EXAMPLE_CONTEXT_CHARS * 2)]
     return f"{left}{original}{right} → {left}{replacement[: EXAMPLE_CONTEXT_CHARS * 2]}{right}"
 
