@@ -8,6 +8,14 @@ characters of the run, and the decoded text must be more plausible (Latin letter
 punctuation, £, €) than what was there. Genuine Chinese or Japanese almost never passes, because common
 ideographs re-encode to lead bytes that UTF-8 forbids at that place.
 
+What counts as evidence: each decoded sequence that English mojibake is made of (Latin-1 letters and
+common signs, common Latin Extended-A letters, general punctuation, currency, letterlike signs, arrows),
+the surviving two bytes of a lost quote or dash, and a run glued to a Latin word or swallowing an ASCII
+letter. A run needs `MIN_EVIDENCE`; a run decoding to CJK needs more, and mostly common characters (a
+mangled Chinese page decodes to everyday characters, chance alignments of genuine text to rare ones).
+Once a text's trusted runs add up to `MIN_EVIDENCE_CONFIRMED` the text is known to be mangled, and its
+weaker runs are trusted too. The code-page family with the most evidence wins.
+
 A decoder that dropped a byte it could not pair (the seed's "Understanding鈥 sets") leaves a truncated
 UTF-8 sequence; it is returned as a `Gap` for `govwatch.pipeline.lost_bytes` to infer from context.
 Runs that look damaged but cannot be decoded are returned unchanged as suspect.
