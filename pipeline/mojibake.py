@@ -137,12 +137,12 @@ def _decide_run(
         if run.non_latin:
             trusted = (
                 (run.multibyte >= 2 and evidence >= MIN_EVIDENCE_NON_LATIN and run.common)
-                or (confirmed and evidence >= MIN_EVIDENCE)
+                or (confirmed and evidence >= MIN_EVIDENCE and (run.common or run.step) and not run.foreign)
                 or _is_mojibake_again(run.pieces, family)
             )
         else:
             anchored = run.strong or run.ascii_inside or _touches_ascii_word(text, start, end)
-            trusted = (run.characteristic and anchored and evidence >= MIN_EVIDENCE) or (
+            trusted = (run.characteristic and anchored and not run.odd and evidence >= MIN_EVIDENCE) or (
                 confirmed and evidence >= 1
             )
         return RunRepair(start=start, end=end, pieces=run.pieces, evidence=evidence) if trusted else None

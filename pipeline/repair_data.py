@@ -50,7 +50,7 @@ CLASS_RANGES: Final[tuple[tuple[int, int, int], ...]] = (
     (0xFE30, 0xFE4F, CLASS_CJK),
     (0xFF00, 0xFFEF, CLASS_CJK),
     (0xFFFD, 0xFFFD, CLASS_BAD),
-    (0x1F300, 0x1FAFF, CLASS_SYMBOL),
+    (0x1F000, 0x1FAFF, CLASS_SYMBOL),
 )
 
 #: Where common characters sit in national code pages: (codec, lowest lead byte, highest lead byte).

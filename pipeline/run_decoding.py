@@ -19,6 +19,7 @@ from govwatch.pipeline.code_pages import char_class, encode_char, is_common_cjk,
 from govwatch.pipeline.repair_data import (
     CLASS_BAD,
     CLASS_CJK,
+    CLASS_OTHER,
     CLASS_RAW,
     CLASS_SYMBOL,
     COMMON_LATIN_1_SYMBOLS,
@@ -27,6 +28,8 @@ from govwatch.pipeline.repair_data import (
 )
 
 LATIN_1_END: Final = 0x00FF
+GREEK_MIN: Final = 0x0370
+CYRILLIC_MAX: Final = 0x052F
 #: Letterlike symbols, number forms and arrows (™ № ½ →): three-byte sequences typical of English text.
 LETTERLIKE_MIN: Final = 0x2100
 ARROWS_MAX: Final = 0x21FF
@@ -85,6 +88,7 @@ class Group:
     strong: bool = False  # a 3-byte sequence decoding to typographic punctuation or a currency sign
     ascii_inside: bool = False
     characteristic: bool = False  # some sequence decodes to what mojibake of English is made of
+    odd: bool = False  # some two-byte sequence decodes to a rare letter or sign (Ɓ ǯ ¦ ̤): chance, not text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,7 +103,10 @@ class RunDecoding:
     strong: bool  # some Latin good group holds typographic punctuation
     multibyte: int  # decoded pieces that are not ASCII
     characteristic: bool  # some good group decodes to what mojibake of English is made of
+    odd: bool  # some good group decodes a two-byte sequence to a rare letter or sign
     common: bool  # decodes to no private use or escaped bytes, and mostly to common CJK characters
+    step: bool  # decodes to private use or escaped bytes: only plausible as a step of double mangling
+    foreign: bool  # decodes to a script other than Latin, Greek, Cyrillic or CJK
     pieces: tuple[Piece, ...]  # all pieces, when every group is good
 
 
@@ -170,10 +177,15 @@ def mostly_common(pieces: tuple[Piece, ...]) -> bool:
     happens to decode gives rare ideographs, private-use characters or escaped bytes.
     """
     decoded = [ch for p in pieces if isinstance(p, str) for ch in p if char_class(ch) >= CLASS_CJK]
-    if any(char_class(ch) == CLASS_RAW for ch in decoded):
+    if any(char_class(ch) == CLASS_RAW or _foreign(ch) for ch in decoded):
         return False
     cjk = [ch for ch in decoded if char_class(ch) == CLASS_CJK]
     return not cjk or 2 * sum(map(is_common_cjk, cjk)) >= len(cjk)
+
+
+def _foreign(ch: str) -> bool:
+    """A character of a script other than Latin, Greek, Cyrillic or CJK (Ethiopic, Yi, ...)."""
+    return char_class(ch) == CLASS_OTHER and not GREEK_MIN <= ord(ch) <= CYRILLIC_MAX
 
 
 @lru_cache(maxsize=16384)
@@ -205,7 +217,12 @@ def decode_run(run: str, family: str, trail_follows: bool) -> RunDecoding:
         strong=any(g.strong and not g.non_latin for g in good),
         multibyte=sum(1 for p in pieces if not (isinstance(p, str) and p.isascii())),
         characteristic=any(g.characteristic for g in good),
+        odd=any(g.odd for g in good),
         common=mostly_common(pieces),
+        step=any(
+            char_class(ch) == CLASS_RAW for p in pieces if isinstance(p, str) for ch in p
+        ),  # private use or escaped bytes: a step of double mangling
+        foreign=any(_foreign(ch) for p in pieces if isinstance(p, str) for ch in p),
         pieces=pieces,
     )
 
@@ -233,13 +250,15 @@ def decode_groups(start: int, parts: list[bytes], family: str, *, trail_follows:
                 group.ascii_inside = True
             else:
                 group.evidence += _sequence_evidence(text, len(token))
-                group.characteristic = group.characteristic or _is_characteristic(text, len(token))
+                characteristic = _is_characteristic(text, len(token))
+                group.characteristic = group.characteristic or characteristic
+                group.odd = group.odd or (len(token) == 2 and not characteristic)
                 cls = char_class(text)
                 if cls == CLASS_BAD:
                     group.pieces = None
                 elif cls > CLASS_SYMBOL:
                     group.non_latin = True
-                elif len(token) == 3 and STRONG_SYMBOL_MIN <= ord(text) <= STRONG_SYMBOL_MAX:
+                elif len(token) >= 3 and characteristic:
                     group.strong = True
         elif (
             match.lastgroup == "gap"
@@ -282,6 +301,8 @@ def _is_characteristic(decoded: str, length: int) -> bool:
         if code <= LATIN_1_END:
             return decoded.isalpha() or decoded in COMMON_LATIN_1_SYMBOLS
         return decoded in COMMON_LATIN_EXTENDED
+    if length == 4:
+        return char_class(decoded) == CLASS_SYMBOL  # emoji: four aligned bytes are never chance
     return length == 3 and (
         STRONG_SYMBOL_MIN <= code <= STRONG_SYMBOL_MAX or LETTERLIKE_MIN <= code <= ARROWS_MAX
     )
