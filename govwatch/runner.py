@@ -240,6 +240,19 @@ class Stack:
         self.conn.close()
 
 
+def warn_if_checkpoint_outlives_database(settings: Settings, progress: Progress | None) -> None:
+    """A new database beside an old checkpoint stores nothing already published: say so, and how to fix it."""
+    if settings.db_path.exists() or not settings.checkpoint_path.exists():
+        return
+    message = (
+        f"{settings.db_path} is new but the checkpoint {settings.checkpoint_path} remembers earlier runs: "
+        "documents published then will not be fetched again (delete the checkpoint to fetch everything again)"
+    )
+    log.warning("%s", message)
+    if progress:
+        progress(message)
+
+
 def publication_callback(settings: Settings) -> MarkPublished | SpoolPublished:
     """Where acknowledged documents go: straight to the checkpoint, or (embedded broker) to the spool."""
     if settings.embedded_broker:
@@ -290,6 +303,7 @@ def run_once(
     `between(n)`, when given, is called after cycle n and returns True to run another cycle on the same
     broker and database (the demo uses it to publish a second phase of its sample).
     """
+    warn_if_checkpoint_outlives_database(settings, progress)
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, with_alerts=with_alerts, broker=broker)
         try:
@@ -318,6 +332,7 @@ def run_forever(
     Kafka; the main thread runs a bounded pipeline per poll cycle (sources not yet due return at once).
     """
     stop = stop or threading.Event()
+    warn_if_checkpoint_outlives_database(settings, progress)
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, broker=broker)
         worker_error: list[BaseException] = []

@@ -36,3 +36,14 @@ def test_settings_point_at_the_embedded_broker_only_inside_the_stack(settings: S
     assert pid is not None
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_new_database_beside_an_old_checkpoint_is_reported(settings: Settings) -> None:
+    from govwatch.runner import warn_if_checkpoint_outlives_database
+
+    said: list[str] = []
+    warn_if_checkpoint_outlives_database(settings, said.append)
+    assert said == []
+    settings.checkpoint_path.write_bytes(b"")
+    warn_if_checkpoint_outlives_database(settings, said.append)
+    assert len(said) == 1 and "delete the checkpoint" in said[0]
