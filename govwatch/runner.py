@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -61,7 +61,6 @@ class RunSummary:
     delivered: int = 0
     settled: int = 0
     cycles: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class DeadletterKeeper:
@@ -331,6 +330,8 @@ def run_forever(
     The consumers run in a background thread, so alerts go out within a second of a message reaching
     Kafka; the main thread runs a bounded pipeline per poll cycle (sources not yet due return at once).
     """
+    from govwatch.pipeline.transforms import run_bounded
+
     stop = stop or threading.Event()
     warn_if_checkpoint_outlives_database(settings, progress)
     with kafka_stack(settings) as (ready, broker):
@@ -364,8 +365,6 @@ def run_forever(
         try:
             interval = min((s.interval_s for s in ready.sources), default=60.0)
             while not stop.is_set():
-                from govwatch.pipeline.transforms import run_bounded
-
                 if ready.sources:
                     run_bounded(
                         ready,
