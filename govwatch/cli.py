@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -66,8 +67,10 @@ def main_options(
     for handler in logging.getLogger().handlers:
         handler.addFilter(_drop_import_noise)
     if not debug:
+        # Libraries log every reconnect (kafka-python even at ERROR, e.g. when the embedded broker stops);
+        # govwatch reports what matters itself, so their logs show only with -v.
         for noisy in ("kafka", "apache_beam", "trafilatura", "htmldate", "httpx"):
-            logging.getLogger(noisy).setLevel(logging.ERROR if not verbose else logging.WARNING)
+            logging.getLogger(noisy).setLevel(logging.CRITICAL if not verbose else logging.WARNING)
 
 
 # --- query ---------------------------------------------------------------------------------------------
@@ -146,12 +149,26 @@ def run(
         if once:
             summary = run_once(settings, beam_args=beam_args, progress=_progress)
         else:
-            summary = run_forever(settings, beam_args=beam_args, progress=_progress)
+            try:
+                summary = run_forever(settings, beam_args=beam_args, progress=_progress)
+            except KeyboardInterrupt:
+                _exit_after_streaming(130, "interrupted; stopped cleanly")
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",
         err=True,
     )
+
+
+def _exit_after_streaming(code: int, message: str) -> NoReturn:
+    """Exit without waiting for threads: Beam's DirectRunner can leave a worker of an interrupted
+    streaming pipeline running, which would keep the process alive; everything govwatch owns (broker,
+    database, endpoint) is closed by the time this runs."""
+    typer.echo(message, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
 
 
 def _progress(message: str) -> None:

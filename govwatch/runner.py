@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 DRAIN_TIMEOUT_S = 120.0
 IDLE_POLL_MS = 50  # per consumer: three consumers share one thread, so idle waits add up
 DELIVERY_PAUSE_S = 0.05
+SETTLE_PAUSE_S = 2.0
 Progress = Callable[[str], None]
 
 
@@ -323,16 +324,18 @@ def run_forever(
     *,
     beam_args: Sequence[str] = (),
     progress: Progress | None = None,
-    stop: threading.Event | None = None,
+    stop_timestamp: float | None = None,
 ) -> RunSummary:
-    """`govwatch run`: poll sources as they fall due, store and alert continuously, until stopped.
+    """`govwatch run`: a streaming pipeline polls sources as they fall due; storing and alerting run
+    continuously beside it, until the process is interrupted (or `stop_timestamp`, for tests).
 
-    The consumers run in a background thread, so alerts go out within a second of a message reaching
-    Kafka; the main thread runs a bounded pipeline per poll cycle (sources not yet due return at once).
+    The main thread runs the Beam pipeline (a PeriodicImpulse drives the polls); background threads run
+    the consumers, alert delivery and the settling of published documents, so alerts go out within a
+    second of a message reaching Kafka.
     """
-    from govwatch.pipeline.transforms import run_bounded
+    from govwatch.pipeline.transforms import run_streaming
 
-    stop = stop or threading.Event()
+    stop = threading.Event()
     warn_if_checkpoint_outlives_database(settings, progress)
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, broker=broker)
@@ -347,6 +350,7 @@ def run_forever(
                 except BaseException as exc:  # reported by the main thread, which then stops the run
                     worker_error.append(exc)
                     stop.set()
+                    _interrupt_main_thread()
 
             return loop
 
@@ -359,32 +363,46 @@ def run_forever(
             threading.Thread(
                 target=keep_running(stack.deliver, DELIVERY_PAUSE_S), name="govwatch-alerts", daemon=True
             ),
+            threading.Thread(
+                target=keep_running(stack.settle, SETTLE_PAUSE_S), name="govwatch-settle", daemon=True
+            ),
         ]
         for worker in workers:
             worker.start()
+        interval = min((s.interval_s for s in ready.sources), default=60.0)
+        if progress:
+            progress(
+                f"polling {len(ready.sources)} source(s) as they fall due (every {interval:.0f}s at most); "
+                "Ctrl-C stops"
+            )
         try:
-            interval = min((s.interval_s for s in ready.sources), default=60.0)
-            while not stop.is_set():
-                if ready.sources:
-                    run_bounded(
-                        ready,
-                        [s.name for s in ready.sources],
-                        beam_args=beam_args,
-                        on_published=publication_callback(settings),
-                    )
-                stack.settle()
-                stack.summary.cycles += 1
-                if progress:
-                    progress(
-                        f"cycle {stack.summary.cycles}: {stack.summary.stored} stored, "
-                        f"{stack.summary.alerts} alerts; next poll in {interval:.0f}s"
-                    )
-                stop.wait(interval)
+            run_streaming(
+                ready,
+                [s.name for s in ready.sources],
+                interval_s=interval,
+                beam_args=beam_args,
+                on_published=publication_callback(settings),
+                stop_timestamp=stop_timestamp,
+            )
+        except KeyboardInterrupt:
+            if not worker_error:
+                raise
         finally:
             stop.set()
             for worker in workers:
                 worker.join(timeout=30)
-            stack.close()
+            try:
+                stack.writer.wait()  # batches polled before the stop are stored, then settled
+                stack.settle()
+            finally:
+                stack.close()
         if worker_error:
             raise worker_error[0]
         return stack.summary
+
+
+def _interrupt_main_thread() -> None:
+    """Stop the pipeline in the main thread when a background part of the run failed."""
+    import _thread
+
+    _thread.interrupt_main()

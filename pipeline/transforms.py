@@ -211,3 +211,39 @@ def run_bounded(
             | "Sources" >> beam.Create(sorted(source_names))
             | "PollAndPublish" >> PollAndPublish(settings, force=force, on_published=on_published)
         )
+
+
+def run_streaming(
+    settings: Settings,
+    source_names: Sequence[str],
+    *,
+    interval_s: float,
+    beam_args: Sequence[str] = (),
+    on_published: PublishedCallback | None = None,
+    stop_timestamp: float | None = None,
+) -> None:
+    """Run the streaming pipeline: every `interval_s` a PeriodicImpulse polls the sources that are due.
+
+    Blocks until `stop_timestamp` (Unix seconds; None runs until the process is interrupted).
+    """
+    import time
+
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.transforms.periodicsequence import PeriodicImpulse
+    from apache_beam.utils.timestamp import MAX_TIMESTAMP
+
+    names = sorted(source_names)
+    options = PipelineOptions([*(list(beam_args) or ["--runner=DirectRunner"]), "--streaming"])
+    impulse = PeriodicImpulse(
+        start_timestamp=time.time(),
+        stop_timestamp=stop_timestamp if stop_timestamp is not None else MAX_TIMESTAMP,
+        fire_interval=interval_s,
+        apply_windowing=False,
+    )
+    with beam.Pipeline(options=options) as pipeline:
+        (
+            pipeline
+            | "EveryInterval" >> impulse
+            | "DueSources" >> beam.FlatMap(lambda _tick: names)
+            | "PollAndPublish" >> PollAndPublish(settings, on_published=on_published)
+        )

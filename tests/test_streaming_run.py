@@ -47,11 +47,13 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
     with SampleServer() as server:
         config = _config(server, tmp_path)
         settings = load_settings(config, env={})
+        log_path = tmp_path / "run.log"  # a file, not a pipe: a full pipe would block the run
+        log_file = log_path.open("w")
         process = subprocess.Popen(
             [sys.executable, "-m", "govwatch", "run", "--config", str(config)],
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log_file,
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
@@ -81,8 +83,12 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
             assert kids, "the embedded broker runs as a child"
         finally:
             process.send_signal(signal.SIGTERM)
-            _, err = process.communicate(timeout=60)
-        assert process.returncode in (0, 130), err
+            try:
+                process.wait(timeout=60)
+            finally:
+                log_file.close()
+        err = log_path.read_text()
+        assert process.returncode in (0, 130), err[-3000:]
         assert wait_gone(kids)
         assert not Path(str(settings.db_path) + ".query.json").exists()
         assert read_rows(settings, "select count(*) from announcements")[1] == [
