@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -28,6 +29,8 @@ from govwatch.cli_support import (
     write_rows,
 )
 from govwatch.errors import GovwatchError
+
+BROKER_CHECK_S = 0.5
 
 app = typer.Typer(
     name="govwatch",
@@ -195,15 +198,10 @@ def broker(
         stderr.print(f"broker ready on {embedded.bootstrap_servers} (memory only); Ctrl-C stops it")
         try:
             while True:
-                if embedded._process is None or embedded._process.wait(timeout=1.0) is not None:
-                    raise GovwatchError("the broker process exited")
+                embedded.check_alive()
+                time.sleep(BROKER_CHECK_S)
         except KeyboardInterrupt:
             stderr.print("stopping broker")
-        except Exception as exc:
-            import subprocess
-
-            if not isinstance(exc, subprocess.TimeoutExpired):
-                raise
 
 
 # --- single-document tools ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,11 @@ def test_broker_command_stops_its_broker_on_sigterm() -> None:
     assert process.stdout.readline().strip() == f"127.0.0.1:{port}"
     kids = children(process.pid)
     assert kids, "the broker runs as a child process"
+    time.sleep(2.0)  # it keeps running in the foreground
+    assert process.poll() is None and all(alive(k) for k in kids)
+    admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
+    assert isinstance(admin.list_topics(), list)
+    admin.close()
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) in (0, 130)
     assert wait_gone(kids)
