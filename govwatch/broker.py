@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,17 @@ def _answers_kafka(host: str, port: int) -> bool:
     return True
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to SIGTERM the broker if govwatch dies, even by SIGKILL (no orphans)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+
 class EmbeddedBroker:
     """A tansu broker process on 127.0.0.1; use as a context manager.
 
@@ -120,7 +132,13 @@ class EmbeddedBroker:
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}
         # A new session keeps Ctrl-C in the terminal from reaching the broker before we stop it in order.
         self._process = subprocess.Popen(
-            cmd, stdout=output, stderr=output, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+            cmd,
+            stdout=output,
+            stderr=output,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         atexit.register(self.stop)
         deadline = time.monotonic() + BROKER_START_TIMEOUT_S

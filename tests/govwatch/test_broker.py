@@ -54,3 +54,22 @@ def test_broker_command_stops_its_broker_on_sigterm() -> None:
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) in (0, 130)
     assert wait_gone(kids)
+
+
+def test_broker_dies_with_a_killed_parent() -> None:
+    """Even kill -9 of the govwatch process leaves no broker behind."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govwatch", "broker", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == f"127.0.0.1:{port}"
+    kids = children(process.pid)
+    assert kids
+    process.kill()
+    process.wait(timeout=10)
+    assert wait_gone(kids)
