@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from govwatch.alerts.text import WordLookup
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,8 +94,9 @@ class AnnouncementFacts:
     """What matching needs from one announcement version, computed once and shared by all subscriptions.
 
     `organisation_keys` are slugs (and acronyms) of the publishing organisations, `party_keys` slugs of
-    the partnership parties, `tokens` the lower-case words of title and body (so most keyword filters are
-    a set lookup). `partnerships` are the message's partnership objects, unchanged. `texts` holds
+    the partnership parties, `words` answers whether a lower-case word occurs in the title or body (so most
+    keyword filters are a lookup; the body is split into words only when many words are asked about), and
+    `tokens` is the set of those words. `partnerships` are the message's partnership objects, unchanged. `texts` holds
     `(field, text, lower-cased text or None)` for the title and body, the order keywords are looked for;
     `name_keys` the keys of each publishing organisation and party, by name as written;
     `partnership_evidence` the excerpts of each partnership, in the same order as `partnerships`.
@@ -107,12 +111,17 @@ class AnnouncementFacts:
     party_keys: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
-    tokens: frozenset[str] = frozenset()
     partnerships: tuple[Mapping[str, Any], ...] = ()
     money: tuple[MoneyFact, ...] = ()
     texts: tuple[tuple[str, str, str | None], ...] = ()
     name_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     partnership_evidence: tuple[tuple[Excerpt, ...], ...] = ()
+    words: WordLookup | None = field(default=None, compare=False)
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """The lower-case words of title and body (none when the facts were built without `words`)."""
+        return frozenset() if self.words is None else self.words.tokens
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,6 +15,9 @@ _SENTENCE_MARKS = ".!?\n"
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _SLUG_TO_ACRONYM = {slug: acronym for acronym, slug in ORGANISATION_ACRONYMS.items()}
 _MAX_SENTENCE_CHARS = 400
+#: Searching a 5 KB text for one word costs about 1/60 of splitting it into words, so after this many
+#: distinct words a `WordLookup` splits the text once and answers from the set.
+SEARCHES_BEFORE_TOKENISING = 24
 
 
 def slugify(text: str) -> str:
@@ -57,6 +60,68 @@ def words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
+def contains_word(low: str, word: str) -> bool:
+    """Whether `word` (lower-case word characters) is one of `words(low)`, found without splitting `low`.
+
+    An occurrence counts when no word character touches it on either side: exactly the runs `\\w+` finds.
+
+    >>> contains_word("new data centres", "data"), contains_word("new data centres", "centre")
+    (True, False)
+    """
+    size = len(word)
+    position = low.find(word) if word else -1
+    while position >= 0:
+        end = position + size
+        before = low[position - 1] if position else " "
+        after = low[end] if end < len(low) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_"):
+            return True
+        position = low.find(word, position + 1)
+    return False
+
+
+class WordLookup:
+    """Answers `word in words(text)` for any of some texts (title, body), given lower-cased with `str.lower`.
+
+    Matching asks about a few words per announcement (the keywords of the candidate subscriptions), so
+    searching for each is cheaper than splitting a long body into words; once many distinct words were
+    asked (`SEARCHES_BEFORE_TOKENISING`), or `tokens` is read, the texts are split once and the set answers.
+
+    >>> found = WordLookup(["ai-powered public services"])
+    >>> "powered" in found, "power" in found
+    (True, False)
+    """
+
+    __slots__ = ("_known", "_lows", "_tokens")
+
+    def __init__(self, lows: Iterable[str]) -> None:
+        self._lows = tuple(lows)
+        self._known: dict[str, bool] = {}
+        self._tokens: frozenset[str] | None = None
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """Every lower-case word of the texts (split on first use, then kept)."""
+        if self._tokens is None:
+            self._tokens = frozenset().union(*(_WORD.findall(low) for low in self._lows))
+        return self._tokens
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        if self._tokens is not None:
+            return word in self._tokens
+        known = self._known.get(word)
+        if known is None:
+            if len(self._known) >= SEARCHES_BEFORE_TOKENISING:
+                return word in self.tokens
+            known = self._known[word] = any(contains_word(low, word) for low in self._lows)
+        return known
+
+    def __repr__(self) -> str:
+        return f"WordLookup({len(self._lows)} texts)"
+
+
 def keyword_words(keyword: str) -> tuple[str, ...]:
     """The lower-case words of a keyword, used to rule a text out before any regular expression runs."""
     return tuple(_WORD.findall(keyword.lower()))
@@ -89,9 +154,12 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return sentence
 
 
-def lowered(text: str) -> str | None:
-    """The lower-case text when it keeps every offset (it does not for a few letters such as 'İ')."""
-    low = text.lower()
+def lowered(text: str, low: str | None = None) -> str | None:
+    """The lower-case text when it keeps every offset (it does not for a few letters such as 'İ').
+
+    Pass `low` when `text.lower()` is already at hand.
+    """
+    low = text.lower() if low is None else low
     return low if len(low) == len(text) else None
 
 
