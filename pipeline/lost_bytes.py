@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final
 
 from govwatch.pipeline.code_pages import encode_char
-from govwatch.pipeline.repair_data import LOST_BYTE_CANDIDATES
+from govwatch.pipeline.repair_data import CODE_PAGE_FAMILIES, LOST_BYTE_CANDIDATES
 
 #: Characters after which a quote mark closes, rather than opens, a quotation.
 _CLOSES_AFTER: Final = frozenset(".,;:!?)]}…")
@@ -31,6 +32,7 @@ QUOTE_CHARS: Final = "’”“‘"
 DASH_CHARS: Final = "–—"
 EN_DASH: Final = "–"
 EM_DASH: Final = "—"
+BULLET: Final = "•"
 
 
 @dataclass(slots=True)
@@ -101,7 +103,70 @@ def preferred_dash(text: str) -> str:
     return EM_DASH if text.count(" — ") > text.count(" – ") else EN_DASH
 
 
-def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, dash: str) -> str | None:
+#: Stand for lost bytes in the preview of a repaired text that `profile_document` reads: of a quote,
+#: dash or bullet (E2 80 xx), and of anything else.
+PUNCT_GAP_MARK: Final = "\x00"
+OTHER_GAP_MARK: Final = "\x01"
+_SPACED_GAP: Final = re.compile(r"[^\s] \x00 ")
+_LINE_START_DASH: Final = re.compile(r"^([–—]) ", re.MULTILINE)
+_RANGE_DASH: Final = re.compile(r"\d[–—]\d")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentProfile:
+    """What a document shows elsewhere that helps to infer its lost bytes.
+
+    `seen`: the characters it contains (a document that shows "Å" most likely lost an Å);
+    `dash`: the dash its spaced dashes are; `list_marker`: the mark starting its list lines.
+    """
+
+    seen: frozenset[str] = frozenset()
+    dash: str = EN_DASH
+    list_marker: str = BULLET
+
+
+def profile_document(preview: str) -> DocumentProfile:
+    """Profile a document from its preview: the text as repaired, lost bytes marked (`PUNCT_GAP_MARK`).
+
+    A lost mark starting a list line is a bullet, unless the document shows a bullet nowhere and
+    dashes somewhere: a list line that kept its dash, dashes in its prose (not in a range of numbers),
+    or spaced dashes whose bytes were lost mid-line. Then it is the dash the document uses most.
+
+    >>> profile_document("Plans 2025–2030:\\n\\x00 skills").list_marker
+    '•'
+    >>> profile_document("The plan—new today—has parts:\\n\\x00 skills").list_marker
+    '—'
+    >>> profile_document("The review \\x00 due soon \\x00 covers:\\n\\x00 data").list_marker
+    '–'
+    """
+    seen = frozenset(preview) - {PUNCT_GAP_MARK, OTHER_GAP_MARK}
+    dash = preferred_dash(preview)
+    marker = BULLET
+    if BULLET not in seen:
+        kept = _LINE_START_DASH.findall(preview)
+        ranges = _RANGE_DASH.findall(preview)
+        em = preview.count(EM_DASH) - sum(r[1] == EM_DASH for r in ranges)
+        en = preview.count(EN_DASH) - sum(r[1] == EN_DASH for r in ranges)
+        if kept:
+            marker = max(set(kept), key=kept.count)
+        elif em > en:
+            marker = EM_DASH
+        elif en > 0 or _SPACED_GAP.search(preview):
+            marker = dash if en == 0 else EN_DASH
+    return DocumentProfile(seen=seen, dash=dash, list_marker=marker)
+
+
+def infer_lost_char(
+    prefix: bytes,
+    *,
+    before: str,
+    after: str,
+    open_quote: str,
+    dash: str,
+    family: str = "",
+    seen: frozenset[str] = frozenset(),
+    list_marker: str = BULLET,
+) -> str | None:
     """Choose the character a truncated UTF-8 sequence most likely was, or None when unknown.
 
     Args:
@@ -110,6 +175,10 @@ def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, 
         after: the text just after the gap (a few characters; "" at the end of the text).
         open_quote: the innermost open quotation mark ("“", "‘") or "".
         dash: the spaced dash to use between spaces.
+        family: the code-page family that dropped the byte; when given, only characters whose last
+            byte that decoder would have dropped before `after` are considered.
+        seen: characters the document shows elsewhere; among equally fitting letters they win.
+        list_marker: the mark that starts a list line in this document (see `DocumentProfile`).
 
     Returns:
         The inferred character, or None when the prefix is not one we can complete.
@@ -120,33 +189,86 @@ def infer_lost_char(prefix: bytes, *, before: str, after: str, open_quote: str, 
     '”'
     >>> infer_lost_char(b"\\xe2\\x82", before="", after="3", open_quote="", dash="–")
     '€'
+
+    Shift-JIS keeps the last byte of "•" (a half-width katakana), so a lost one at a line start was a
+    dash; and it pairs the last byte of "É" with a following letter, so a lost capital was not É:
+
+    >>> infer_lost_char(b"\\xe2\\x80", before="\\n", after=" skills", open_quote="", dash="–", family="shift_jis")
+    '–'
+    >>> infer_lost_char(b"\\xc3", before="\\n", after="sa", open_quote="", dash="–", family="shift_jis")
+    'Å'
     """
     candidates = LOST_BYTE_CANDIDATES.get(prefix)
     if not candidates:
         return None
+    possible = _possible(prefix, candidates, family, after)
     prev = before[-1:] or "\n"
     nxt = after[:1] or "\n"
     if prefix in _PUNCT_PREFIXES:
-        return _infer_punctuation(prev, after, open_quote, dash)
+        choices = _infer_punctuation(prev, after, open_quote, dash, list_marker)
+        return next((ch for ch in choices if ch in possible), possible[0])
     if prefix == b"\xe3\x80":
         return "。"  # the end of a sentence before a line break or Latin text
     if prefix == b"\xc2":
         if nxt.isdigit():
-            return "£"
+            return _first(("£",), possible)
         if prev.isdigit() and nxt in "CF":
-            return "°"
-        return "\u00a0"
-    if prefix == b"\xc3" and prev.isspace() and nxt.isspace():
+            return _first(("°",), possible)
+        return _first(("\u00a0",), possible)
+    if prefix == b"\xc3" and prev.isspace() and nxt.isspace() and "×" in possible:
         return "×"  # the one Latin-1 symbol in this range that stands between spaces: 3 × 4
-    if not prev.isalpha() or (prev.isupper() and not nxt.islower()):
-        capitals = [ch for ch in candidates if ch.isupper()]
-        if capitals and (nxt.isalpha() or prev.isupper()):
-            return capitals[0]  # a capital starting a word, or inside a word in capitals
-    return candidates[0]
+    letters = [ch for ch in possible if ch.isalpha()] or list(possible)
+    wants_capital = (not prev.isalpha() or (prev.isupper() and not nxt.islower())) and (
+        nxt.isalpha() or prev.isupper()
+    )
+    fitting = [ch for ch in letters if ch.isupper() == wants_capital] or letters
+    known = [ch for ch in fitting if ch in seen]
+    return (known or fitting)[0]
+
+
+def _first(preferred: tuple[str, ...], possible: tuple[str, ...]) -> str:
+    """The first of `preferred` that is possible, else the most likely possible character."""
+    return next((ch for ch in preferred if ch in possible), possible[0])
+
+
+def _possible(prefix: bytes, candidates: str, family: str, after: str) -> tuple[str, ...]:
+    """The candidates whose missing bytes `family`'s decoder would have dropped before `after`.
+
+    All candidates when the family is unknown or none fits (the context may not be what we think).
+    """
+    if not family:
+        return tuple(candidates)
+    following = after[:1].encode("utf-8", "surrogatepass")[:1]
+    fits = tuple(ch for ch in candidates if _would_drop(ch, len(prefix), family, following))
+    return fits or tuple(candidates)
+
+
+@lru_cache(maxsize=4096)
+def _would_drop(ch: str, kept: int, family: str, following: bytes) -> bool:
+    """Whether a decoder of `family` drops the bytes of `ch` after its first `kept`, before `following`.
+
+    The lost bytes start a new pair: a decoder drops the first when it cannot pair it with what comes
+    next (and cannot read it alone). One codec of the family doing so is enough.
+    """
+    lost = ch.encode("utf-8")[kept:]
+    if not lost:
+        return False
+    escaped = chr(0xDC00 + lost[0])
+    return any(
+        (lost + following).decode(codec, "surrogateescape").startswith(escaped)
+        for codec in CODE_PAGE_FAMILIES.get(family, ())
+    )
 
 
 def infer_inner_lost_char(
-    options: tuple[bytes | str, ...], *, before: str, after: str, open_quote: str, dash: str
+    options: tuple[bytes | str, ...],
+    *,
+    before: str,
+    after: str,
+    open_quote: str,
+    dash: str,
+    seen: frozenset[str] = frozenset(),
+    list_marker: str = BULLET,
 ) -> str | None:
     """Choose the character behind a gap in text mangled twice, from its inner options.
 
@@ -164,7 +286,15 @@ def infer_inner_lost_char(
         amount = after[:1].isdigit() and not before[-1:].isdigit() and not _DECADE.match(after)
         if amount and b"\xe2\x82" in prefixes:
             return "€"  # a currency sign before an amount
-        return infer_lost_char(prefixes[0], before=before, after=after, open_quote=open_quote, dash=dash)
+        return infer_lost_char(
+            prefixes[0],
+            before=before,
+            after=after,
+            open_quote=open_quote,
+            dash=dash,
+            seen=seen,
+            list_marker=list_marker,
+        )
     whole = [option for option in options if isinstance(option, str)]
     if not whole:
         return None
@@ -181,32 +311,35 @@ def infer_inner_lost_char(
     return ranked[0]
 
 
-def _infer_punctuation(prev: str, after: str, open_quote: str, dash: str) -> str:
-    """Pick a quote mark, dash, bullet or ellipsis for a lost E2 80 xx sequence from its surroundings."""
+def _infer_punctuation(
+    prev: str, after: str, open_quote: str, dash: str, list_marker: str
+) -> tuple[str, ...]:
+    """Quote marks, dashes, bullets or ellipses a lost E2 80 xx sequence may be, most likely first."""
     nxt = after[:1] or "\n"
     prev_space = prev.isspace() or prev in "([{"
     next_space = nxt.isspace()
+    other_dash = EM_DASH if dash == EN_DASH else EN_DASH
     if prev.isdigit() and nxt.isdigit():
-        return EN_DASH  # a range: 2020–2021
+        return (EN_DASH,)  # a range: 2020–2021
     if prev == "\n" and nxt == " ":
-        return "•"  # a list item
+        return (list_marker, dash, other_dash, BULLET)  # a list item
     if prev_space and next_space:
-        return dash
+        return (dash, other_dash)
     if prev_space:
         if _DECADE.match(after):
-            return "’"  # an elided century: ’90s
-        return "‘" if open_quote == "“" else "“"
+            return ("’",)  # an elided century: ’90s
+        return ("‘",) if open_quote == "“" else ("“", "‘")
     if open_quote == "“":
-        return "”"
+        return ("”", "’")
     if open_quote == "‘":
-        return "’"
+        return ("’", "”")
     if prev in _CLOSES_AFTER:
-        return "”"
+        return ("”", "’")
     if prev.isalnum() and nxt.isalpha():
-        return EM_DASH  # between two words with no space: an unspaced dash
+        return (EM_DASH, EN_DASH)  # between two words with no space: an unspaced dash
     if prev.isalpha() and (nxt == "\n" or (nxt == " " and after[1:2].isupper())):
-        return "…"  # trailing off at the end of a line or a sentence
-    return "’"
+        return ("…", "’")  # trailing off at the end of a line or a sentence
+    return ("’", "”")
 
 
 def inferred_kind(ch: str) -> str:

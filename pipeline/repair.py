@@ -26,11 +26,14 @@ import ftfy
 
 from govwatch.pipeline.code_pages import char_class
 from govwatch.pipeline.lost_bytes import (
+    OTHER_GAP_MARK,
+    PUNCT_GAP_MARK,
+    DocumentProfile,
     QuoteState,
     infer_inner_lost_char,
     infer_lost_char,
     inferred_kind,
-    preferred_dash,
+    profile_document,
 )
 from govwatch.pipeline.mojibake import (
     FamilyScan,
@@ -190,7 +193,7 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
     """Apply one family's run repairs to `text`, inferring lost bytes from the text built so far."""
     out: list[str] = []
     quotes = QuoteState(family=scan.family)
-    dash = preferred_dash(text)
+    profile = _profile(text, scan)
     kind = "double_mojibake" if double else f"{scan.family}_mojibake"
     pos = 0
     for run in scan.repairs:
@@ -207,7 +210,7 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
                 after = _following_text(run.pieces, index + 1, text[run.end : run.end + LOOKAHEAD_CHARS])
                 open_quote = quotes.stack[-1] if quotes.stack else ""
                 inferred = _infer_gap(
-                    piece, scan.family, before=before, after=after, quote=open_quote, dash=dash
+                    piece, scan.family, before=before, after=after, quote=open_quote, profile=profile
                 )
                 # None is unreachable: the scanner only leaves gaps whose prefix can be completed.
                 char = "\ufffd" if inferred is None else inferred
@@ -226,12 +229,50 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
     return "".join(out)
 
 
-def _infer_gap(gap: Gap, family: str, *, before: str, after: str, quote: str, dash: str) -> str | None:
+def _infer_gap(
+    gap: Gap, family: str, *, before: str, after: str, quote: str, profile: DocumentProfile
+) -> str | None:
     """The character behind a gap: a lost byte of this layer, or of the layer inside (double mangling)."""
     if gap.prefix in LOST_BYTE_CANDIDATES:
-        return infer_lost_char(gap.prefix, before=before, after=after, open_quote=quote, dash=dash)
+        return infer_lost_char(
+            gap.prefix,
+            before=before,
+            after=after,
+            open_quote=quote,
+            dash=profile.dash,
+            family=family,
+            seen=profile.seen,
+            list_marker=profile.list_marker,
+        )
     options = inner_gap_options(gap.prefix, family)
-    return infer_inner_lost_char(options, before=before, after=after, open_quote=quote, dash=dash)
+    return infer_inner_lost_char(
+        options,
+        before=before,
+        after=after,
+        open_quote=quote,
+        dash=profile.dash,
+        seen=profile.seen,
+        list_marker=profile.list_marker,
+    )
+
+
+def _profile(text: str, scan: FamilyScan) -> DocumentProfile:
+    """Profile the document as this scan would repair it, each lost byte still a gap."""
+    parts: list[str] = []
+    pos = 0
+    for run in scan.repairs:
+        parts.append(text[pos : run.start])
+        parts.extend(_preview_piece(piece) for piece in run.pieces)
+        pos = run.end
+    parts.append(text[pos:])
+    return profile_document("".join(parts))
+
+
+def _preview_piece(piece: Piece) -> str:
+    """A piece as the document profile sees it: decoded text, or a mark for a lost byte."""
+    if not isinstance(piece, Gap):
+        return piece
+    return PUNCT_GAP_MARK if piece.prefix in (b"\xe2\x80", b"\xe2") else OTHER_GAP_MARK
 
 
 def _following_text(pieces: tuple[Piece, ...], start: int, rest: str) -> str:

@@ -73,7 +73,8 @@ COMMON_LATIN_EXTENDED: Final = frozenset(
 COMMON_LATIN_1_SYMBOLS: Final = frozenset("\u00a0£€©®°±²³µ·½¼¾«»§¿¡×÷¢¥")
 
 #: UTF-8 lead bytes (as the surviving prefix of a truncated sequence) → the characters a lost
-#: continuation byte most likely completed, most likely first. Only these prefixes are ever inferred:
+#: continuation byte most likely completed, most likely first (for capitals: Å of Scandinavian names
+#: ahead of À, which starts few words in English text). Only these prefixes are ever inferred:
 #: anything else stays as it is and is reported as suspect.
 LOST_BYTE_CANDIDATES: Final[dict[bytes, str]] = {
     b"\xe2\x80": "’”“‘–—…•",
@@ -85,7 +86,7 @@ LOST_BYTE_CANDIDATES: Final[dict[bytes, str]] = {
     b"\xe2\x96": "▪",
     b"\xe2\x97": "●",
     b"\xc2": "\u00a0£°©®½·",
-    b"\xc3": "éèàöüäçóáíñôêëïúÉ×",
+    b"\xc3": "éèàöüäçóáíñôêëïúøåæãâîûùòìõýßÉÅÖÜÀÆÇØÓÁÍÑÈÊÔÚÂÎÛÙÒÌ×",
     b"\xc4": "ąćęčěğıĄĆĘČ",
     b"\xc5": "łśšžźżőűœŁŚŠŽŹŻ",
     b"\xe3\x80": "。、」「』『》《",

@@ -14,6 +14,7 @@ from govwatch.pipeline.lost_bytes import (
     infer_lost_char,
     inferred_kind,
     preferred_dash,
+    profile_document,
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "repair"
@@ -29,6 +30,9 @@ def test_lost_byte_case(case: dict[str, Any]) -> None:
         after=given["after"],
         open_quote=given["open_quote"],
         dash="–",
+        family=given.get("family", ""),
+        seen=frozenset(given.get("seen", "")),
+        list_marker=given.get("list_marker", "•"),
     )
     if case["expect"] == "fail":
         assert got != case["expected"]
@@ -63,6 +67,23 @@ def test_quote_state_depth_is_bounded() -> None:
     state = QuoteState()
     state.feed("“" * 10_000)
     assert len(state.stack) <= 8
+
+
+def test_document_profile_prefers_a_bullet_the_document_shows() -> None:
+    assert profile_document("A — b — c:\n\x00 one\n• two").list_marker == "•"
+
+
+def test_document_profile_takes_a_list_dash_the_document_kept() -> None:
+    profile = profile_document("Aims:\n– one\n\x00 two")
+    assert (profile.list_marker, "–" in profile.seen, "\x00" in profile.seen) == ("–", True, False)
+
+
+def test_document_profile_ignores_dashes_in_number_ranges() -> None:
+    assert profile_document("In 2025–2030:\n\x00 one").list_marker == "•"
+
+
+def test_document_profile_ignores_spaced_gaps_of_other_marks() -> None:
+    assert profile_document("costs \x01 value:\n\x00 one").list_marker == "•"
 
 
 def test_preferred_dash_follows_the_text() -> None:
