@@ -182,3 +182,40 @@ def test_the_sample_announcement_is_a_valid_message_with_true_offsets() -> None:
     spans += [f["evidence"] for f in ANNOUNCEMENT["figures"] if f["evidence"]]
     for span in spans:
         assert body[span["start"] : span["end"]] in span["sentence"]
+
+
+@st.composite
+def varied_announcements(draw: st.DrawFn) -> dict[str, Any]:
+    announcement: dict[str, Any] = json.loads(
+        (FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8")
+    )
+    names = ["DSIT", "OpenAI", "Ministry of Defence", "HM Treasury", "UK Government", "Acme"]
+    announcement["organisations"] = draw(st.lists(st.sampled_from(names), max_size=2))
+    partnership = announcement["partnerships"][0]
+    partnership["kind"] = draw(st.sampled_from(["memorandum_of_understanding", "contract", "grant", None]))
+    partnership["parties"] = draw(st.lists(st.sampled_from(names), max_size=3))
+    announcement["partnerships"] = [partnership] * draw(st.integers(0, 2))
+    announcement["topics"] = draw(st.lists(st.sampled_from(["ai", "AI", "defence", "quantum"]), max_size=2))
+    announcement["figures"][0]["value"] = draw(st.sampled_from([1e5, 2e6, 1.5e9, 4e9]))
+    announcement["title"] = draw(st.sampled_from(["", "Quantum data centres", "London Office opens"]))
+    return announcement
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(random_subscription_specs(), min_size=1, max_size=25),
+    varied_announcements(),
+    st.sets(st.integers(0, 24)),
+)
+def test_index_gives_the_same_matches_and_reasons_as_checking_each_subscription(
+    specs: list[dict[str, Any]], announcement: dict[str, Any], where_held: set[int]
+) -> None:
+    subs = [
+        subscription(f"s{i}", **spec, **({"where": "true"} if i % 3 == 0 else {}))
+        for i, spec in enumerate(specs)
+    ]
+    hits = {f"s{i}" for i in where_held}
+    facts = extract_facts(announcement)
+    one_by_one = [match_subscription(s, facts, where_ok=s.name in hits) for s in subs]
+    indexed = match_announcement(build_index(subs), extract_facts(announcement), hits)
+    assert list(indexed) == [m for m in one_by_one if m is not None]

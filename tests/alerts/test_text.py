@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govwatch.alerts.text import (
+    SEARCHES_BEFORE_TOKENISING,
+    WordLookup,
+    contains_word,
     find_keyword,
     keyword_pattern,
     lowered,
     organisation_keys,
     sentence_around,
     slugify,
+    words,
 )
 
 
@@ -56,3 +62,33 @@ def test_sentence_is_cut_at_line_breaks_and_long_ones_are_trimmed() -> None:
     assert sentence_around(text, 12, 15) == "The MoU was signed today"
     long = "word " * 200 + "end."
     assert sentence_around(long, 0, 4).endswith("…") and len(sentence_around(long, 0, 4)) <= 401
+
+
+WORDY_TEXT = st.text(alphabet="abcAB _-.\n1é\u0130ßẞ\u2167\u0663д", max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    WORDY_TEXT, WORDY_TEXT, st.lists(st.text(alphabet="abc_1éßд\u0307i", min_size=1, max_size=4), max_size=5)
+)
+def test_word_lookup_answers_like_the_set_of_words(title: str, body: str, asked: list[str]) -> None:
+    expected = words(title) | words(body)
+    lookup = WordLookup((title.lower(), body.lower()))
+    for word in [*sorted(expected), *asked]:
+        assert (word in lookup) == (word in expected), word
+    assert lookup.tokens == expected
+
+
+def test_word_lookup_splits_the_text_once_many_words_were_asked() -> None:
+    text = " ".join(f"w{i}" for i in range(SEARCHES_BEFORE_TOKENISING * 2))
+    lookup = WordLookup([text])
+    answers = [f"w{i}" in lookup for i in range(SEARCHES_BEFORE_TOKENISING * 3)]
+    assert answers == [i < SEARCHES_BEFORE_TOKENISING * 2 for i in range(SEARCHES_BEFORE_TOKENISING * 3)]
+    assert lookup.tokens == words(text)
+
+
+def test_a_word_inside_a_longer_word_is_not_found() -> None:
+    assert not contains_word("semiconductors_and gpus", "semiconductor")
+    assert not contains_word("x_gpu", "gpu")
+    assert contains_word("gpu-rich", "gpu")
+    assert not contains_word("anything", "")
