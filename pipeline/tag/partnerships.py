@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.sentences import Sentence
 
@@ -113,11 +113,11 @@ def find_partnerships(
     folded = fold_case(text)
     words = [
         *find_words(lexicon.agreement_pattern, text),
-        *find_words(lexicon.agreement_pattern_folded, folded),
+        *scan_words(lexicon.agreement_pattern_folded, folded),
     ]
     words.sort(key=lambda m: m.start())
-    legal = list(find_words(lexicon.legal_nature_pattern, folded))
-    statuses = list(find_words(lexicon.status_pattern, folded))
+    legal = scan_words(lexicon.legal_nature_pattern, folded)
+    statuses = scan_words(lexicon.status_pattern, folded)
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     for sentence in sentences:
         in_words = _between(words, word_starts, sentence)

@@ -37,8 +37,11 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
     """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
     ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
     starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
-    role_first, name_first = _person_patterns(lexicon.roles, lexicon.name_titles)
-    for match in (*find_words(role_first, text), *find_words(name_first, text)):
+    role_first, name_first, role_after_comma = _person_patterns(lexicon.roles, lexicon.name_titles)
+    # A name-first person ("Sam Altman, CEO of OpenAI") needs a comma and a role; a search for that pair
+    # opens with a literal comma, far cheaper than trying every capital letter as a name.
+    named_first = find_words(name_first, text) if role_after_comma.search(text) else ()
+    for match in (*find_words(role_first, text), *named_first):
         name_group = "name" if "name" in match.re.groupindex else "name2"
         role_group = "role" if "role" in match.re.groupindex else "role2"
         name = _clean_name(match[name_group], lexicon.name_titles)
@@ -83,14 +86,16 @@ def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
 @functools.lru_cache(maxsize=8)
 def _person_patterns(
     roles: tuple[str, ...], titles: tuple[str, ...]
-) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Compile the role-first and name-first patterns; each opens with literal letters for speed."""
+) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compile the role-first and name-first patterns, and the comma-and-role part of the latter."""
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}})?"
     name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
+    comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?:{org_role})"
     return (
         re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),
         re.compile(
             rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
         ),
+        re.compile(comma_role),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
 
 TITLE_WEIGHT = 2
 
@@ -32,7 +32,7 @@ def _term_scores(text: str, lexicon: Lexicon, factor: int) -> Counter[str]:
     """Score every topic on one piece of text (lower-case terms are matched in the lower-cased text)."""
     scores: Counter[str] = Counter()
     matches = [m.group() for m in find_words(lexicon.topic_pattern_exact, text)]
-    matches += [m.group() for m in find_words(lexicon.topic_pattern_folded, fold_case(text))]
+    matches += [m.group() for m in scan_words(lexicon.topic_pattern_folded, fold_case(text))]
     for term in matches:
         for topic, weight in lexicon.topic_index.get(term, ()):
             scores[topic] += weight * factor

@@ -3,10 +3,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govwatch.errors import ConfigError
 from govwatch.pipeline.tag import tag_text
-from govwatch.pipeline.tag.lexicon import LEXICON_DIR_ENV, build_lexicon, load_lexicon
+from govwatch.pipeline.tag.evaluate import load_gold
+from govwatch.pipeline.tag.lexicon import (
+    LEXICON_DIR_ENV,
+    _word_pattern,
+    build_lexicon,
+    find_words,
+    fold_case,
+    load_lexicon,
+    scan_words,
+)
 
 
 def test_bundled_lexicon_knows_departments_and_their_party() -> None:
@@ -49,3 +60,24 @@ def test_empty_lexicon_tags_nothing_and_does_not_crash() -> None:
     assert annotations.partnerships == ()
     assert annotations.topics == ()
     assert [f.value for f in annotations.figures] == [2e9]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab sgn.-_(’é\nAB,", max_size=60))
+def test_scan_words_finds_what_find_words_finds(text: str) -> None:
+    pattern = _word_pattern(["ab", "a b", "sign", "signs", "b-a", "ab sign", "é"])
+    expected = [m.span() for m in find_words(pattern, text)]
+    assert [m.span() for m in scan_words(pattern, text)] == expected
+
+
+def test_scan_words_matches_find_words_on_the_gold_texts() -> None:
+    lexicon = load_lexicon()
+    for case in load_gold(Path(__file__).parents[2] / "fixtures" / "tag" / "gold"):
+        folded = fold_case(case.text)
+        for pattern in (
+            lexicon.status_pattern,
+            lexicon.topic_pattern_folded,
+            lexicon.agreement_pattern_folded,
+        ):
+            expected = [m.span() for m in find_words(pattern, folded)]
+            assert [m.span() for m in scan_words(pattern, folded)] == expected
