@@ -116,11 +116,11 @@ _RANGE_DASH: Final = re.compile(r"\d[–—]\d")
 class DocumentProfile:
     """What a document shows elsewhere that helps to infer its lost bytes.
 
-    `seen`: the characters it contains (a document that shows "Å" most likely lost an Å);
+    `seen`: its text, lost bytes marked (a document that shows "Å" most likely lost an Å);
     `dash`: the dash its spaced dashes are; `list_marker`: the mark starting its list lines.
     """
 
-    seen: frozenset[str] = frozenset()
+    seen: str = ""
     dash: str = EN_DASH
     list_marker: str = BULLET
 
@@ -139,21 +139,24 @@ def profile_document(preview: str) -> DocumentProfile:
     >>> profile_document("The review \\x00 due soon \\x00 covers:\\n\\x00 data").list_marker
     '–'
     """
-    seen = frozenset(preview) - {PUNCT_GAP_MARK, OTHER_GAP_MARK}
     dash = preferred_dash(preview)
     marker = BULLET
-    if BULLET not in seen:
-        kept = _LINE_START_DASH.findall(preview)
-        ranges = _RANGE_DASH.findall(preview)
-        em = preview.count(EM_DASH) - sum(r[1] == EM_DASH for r in ranges)
-        en = preview.count(EN_DASH) - sum(r[1] == EN_DASH for r in ranges)
+    if BULLET not in preview:  # substring tests first: the regular expressions rarely need to run
+        kept = (
+            _LINE_START_DASH.findall(preview) if f"{EN_DASH} " in preview or f"{EM_DASH} " in preview else []
+        )
+        em, en = preview.count(EM_DASH), preview.count(EN_DASH)
+        if em or en:
+            ranges = _RANGE_DASH.findall(preview)
+            em -= sum(r[1] == EM_DASH for r in ranges)
+            en -= sum(r[1] == EN_DASH for r in ranges)
         if kept:
             marker = max(set(kept), key=kept.count)
         elif em > en:
             marker = EM_DASH
-        elif en > 0 or _SPACED_GAP.search(preview):
+        elif en > 0 or (f" {PUNCT_GAP_MARK} " in preview and _SPACED_GAP.search(preview)):
             marker = dash if en == 0 else EN_DASH
-    return DocumentProfile(seen=seen, dash=dash, list_marker=marker)
+    return DocumentProfile(seen=preview, dash=dash, list_marker=marker)
 
 
 def infer_lost_char(
@@ -164,7 +167,7 @@ def infer_lost_char(
     open_quote: str,
     dash: str,
     family: str = "",
-    seen: frozenset[str] = frozenset(),
+    seen: str = "",
     list_marker: str = BULLET,
 ) -> str | None:
     """Choose the character a truncated UTF-8 sequence most likely was, or None when unknown.
@@ -177,7 +180,7 @@ def infer_lost_char(
         dash: the spaced dash to use between spaces.
         family: the code-page family that dropped the byte; when given, only characters whose last
             byte that decoder would have dropped before `after` are considered.
-        seen: characters the document shows elsewhere; among equally fitting letters they win.
+        seen: text the document shows elsewhere; among equally fitting letters those in it win.
         list_marker: the mark that starts a list line in this document (see `DocumentProfile`).
 
     Returns:
@@ -267,7 +270,7 @@ def infer_inner_lost_char(
     after: str,
     open_quote: str,
     dash: str,
-    seen: frozenset[str] = frozenset(),
+    seen: str = "",
     list_marker: str = BULLET,
 ) -> str | None:
     """Choose the character behind a gap in text mangled twice, from its inner options.

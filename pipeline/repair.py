@@ -193,7 +193,7 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
     """Apply one family's run repairs to `text`, inferring lost bytes from the text built so far."""
     out: list[str] = []
     quotes = QuoteState(family=scan.family)
-    profile = _profile(text, scan)
+    profile: DocumentProfile | None = None  # made at the first gap: most texts have none
     kind = "double_mojibake" if double else f"{scan.family}_mojibake"
     pos = 0
     for run in scan.repairs:
@@ -209,6 +209,7 @@ def _apply_scan(text: str, scan: FamilyScan, tally: _Tally, *, double: bool) -> 
                 before = replaced[-1] if replaced else plain[-1:] or (out[-2][-1:] if len(out) > 1 else "")
                 after = _following_text(run.pieces, index + 1, text[run.end : run.end + LOOKAHEAD_CHARS])
                 open_quote = quotes.stack[-1] if quotes.stack else ""
+                profile = profile or _profile(text, scan)
                 inferred = _infer_gap(
                     piece, scan.family, before=before, after=after, quote=open_quote, profile=profile
                 )
