@@ -3,8 +3,9 @@
 1. Matching: 1,000 random subscriptions (kinds, organisations, topics, keywords, amounts) against varied
    announcements built from the canonical MoU fixture: µs per announcement for reading the facts, for
    reading and matching through the index (target < 1 ms), and for reading and checking every
-   subscription one by one (the naive baseline, same run, same answers), for three mixes of subscriptions (broad, diverse, selective; see `bench_matching`). Also DuckDB
-   `--where` evaluation: 20 predicates over a batch of 100 announcements, per announcement.
+   subscription one by one (the naive baseline, same run, same answers), for three mixes of
+   subscriptions (broad, diverse, selective; see `bench_matching`). Also DuckDB `--where` evaluation:
+   20 predicates over a batch of 100 announcements, per announcement.
 2. `handle` as the run loop calls it, with its DuckDB writes (µs per announcement).
 3. Delivery: from `deliver_pending` start to the request's arrival at a local receiver, one alert at a
    time (p50/p95 over 200), against a bare `httpx` POST of the same body (the floor); then 200 pending
@@ -161,7 +162,8 @@ def bench_matching(mix: str) -> None:
     where_us = _per_item_us(lambda: evaluator.evaluate(predicates, batch), len(batch))
     evaluator.close()
     print(
-        f"--where, 20 predicates:                    {where_us:8.1f} µs / announcement (batches of {len(batch)})"
+        f"--where, 20 predicates:                    {where_us:8.1f} µs / announcement "
+        f"(batches of {len(batch)})"
     )
 
 

@@ -1,11 +1,13 @@
 """Match announcements against subscriptions: pure functions that say whether, and why, one matched.
 
-1. `extract_facts` reads an announcement message once into `AnnouncementFacts` (slugs, word set, money
-   in pounds), so each subscription costs a few set operations, not a scan of the text.
+1. `extract_facts` reads an announcement message once into `AnnouncementFacts` (slugs, money in pounds,
+   a lazy word lookup), so each subscription costs a few set operations, not a scan of the text.
 2. `match_subscription` applies one subscription: AND across filters, OR within a filter, and returns a
    `Match` whose reasons quote the rule and show the fact (agreement, figure, sentence and offsets).
 3. `build_index` + `match_announcement` skip subscriptions that cannot match (an index on kinds,
-   organisations, topics and keyword words), which keeps 1,000 subscriptions well under a millisecond.
+   organisations, topics and keyword words), test each distinct filter once (kind, organisation and
+   topic filters all at once, from tables of their values) and write each reason once, which keeps
+   1,000 subscriptions under a millisecond per announcement even when 180 of them match.
 4. `diff_facts` compares the facts of two matches, for on-change subscriptions.
 
 The `--where` predicate is not evaluated here (DuckDB does it, see `govwatch.alerts.where`): callers

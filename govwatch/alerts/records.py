@@ -94,12 +94,13 @@ class AnnouncementFacts:
     """What matching needs from one announcement version, computed once and shared by all subscriptions.
 
     `organisation_keys` are slugs (and acronyms) of the publishing organisations, `party_keys` slugs of
-    the partnership parties, `words` answers whether a lower-case word occurs in the title or body (so most
-    keyword filters are a lookup; the body is split into words only when many words are asked about), and
-    `tokens` is the set of those words. `partnerships` are the message's partnership objects, unchanged. `texts` holds
-    `(field, text, lower-cased text or None)` for the title and body, the order keywords are looked for;
-    `name_keys` the keys of each publishing organisation and party, by name as written;
-    `partnership_evidence` the excerpts of each partnership, in the same order as `partnerships`.
+    the partnership parties, `words` answers whether a lower-case word occurs in the title or body (so
+    most keyword filters are a lookup; the body is split into words only when many words are asked
+    about), and `tokens` is the set of those words. `partnerships` are the message's partnership
+    objects, unchanged. `texts` holds `(field, text, lower-cased text or None)` for the title and body,
+    the order keywords are looked for; `name_keys` the keys of each publishing organisation and party,
+    by name as written; `partnership_evidence` the excerpts of each partnership, in the same order as
+    `partnerships`.
     """
 
     id: str
