@@ -158,7 +158,10 @@ def _rule(name: str, sub: Subscription) -> str:
 
 
 def _shared(memo: dict[Any, Any], key: tuple[Any, ...], build: Callable[[], _Said]) -> _Said:
-    """What a reason says about a selection of facts, built once per announcement and selection."""
+    """What a reason says about a selection of facts, built once per announcement and selection.
+
+    Keys start with "said", apart from the filter keys (`(name, values)`) and keyword keys in `memo`.
+    """
     said: _Said | None = memo.get(key)
     if said is None:
         said = memo[key] = build()
@@ -180,7 +183,7 @@ def _match_kinds(
             tuple(e for i in chosen for e in facts.partnership_evidence[i]),
         )
 
-    fact, value, evidence = _shared(memo, ("kinds", chosen), build)
+    fact, value, evidence = _shared(memo, ("said", "kinds", chosen), build)
     return Reason(
         field="kinds",
         rule=rule,
@@ -216,7 +219,9 @@ def _match_organisations(
         evidence = tuple(e for i in chosen for e in facts.partnership_evidence[i])
         return "; ".join(said), sorted(set(publishers) | set(parties)), evidence
 
-    fact, value, evidence = _shared(memo, ("organisations", publishers, tuple(parties), tuple(chosen)), build)
+    fact, value, evidence = _shared(
+        memo, ("said", "organisations", publishers, tuple(parties), tuple(chosen)), build
+    )
     return Reason(
         field="organisations",
         rule=rule,
@@ -294,7 +299,7 @@ def _match_amount(
             tuple(m.evidence for m in money if m.evidence is not None),
         )
 
-    fact, value, evidence = _shared(memo, ("min_amount", hits), build)
+    fact, value, evidence = _shared(memo, ("said", "min_amount", hits), build)
     return Reason(
         field="min_amount",
         rule=rule,
