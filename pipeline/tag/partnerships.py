@@ -49,7 +49,9 @@ _SUBJECT_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
 _LIST_OPENERS = re.compile(r"\b([Bb]etween|[Ww]ith|[Bb]y|[Tt]o|[Ff]rom|[Ii]n)\s+(?:the\s+)?")
-_SELF_WORDS = re.compile(r"\b(?:we|We)\b")
+# Word patterns without a leading \b open with letters the regex engine can skip to; `_has_word` then
+# checks that the match starts a word, which is what the \b would have checked.
+_SELF_WORDS = re.compile(r"[wW]e\b")
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...").
 _SUBJECT_VERB = re.compile(
     r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
@@ -64,8 +66,11 @@ _AWARDED_BEFORE = re.compile(
 )
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
-_SIGN_WORD = re.compile(r"\b(?:[Ss]igned|[Ss]igning|[Ss]ign|[Ss]igns|[Ii]nked|[Ii]nks|[Cc]o-signed)\b")
-_MONEY_MARK = re.compile(r"[£$€]\s?\d|\d\s?(?:pounds|dollars|euros)\b")
+_SIGN_WORD = re.compile(
+    r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
+)
+_MONEY_SIGN = re.compile(r"[£$€]\s?\d")
+_MONEY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
     re.IGNORECASE,
@@ -115,11 +120,19 @@ def find_partnerships(
         *find_words(lexicon.agreement_pattern, text),
         *scan_words(lexicon.agreement_pattern_folded, folded),
     ]
+    if not words:
+        return ()  # no agreement word: nothing to create, so status and legal words do not matter
     words.sort(key=lambda m: m.start())
     legal = scan_words(lexicon.legal_nature_pattern, folded)
     statuses = scan_words(lexicon.status_pattern, folded)
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
-    for sentence in sentences:
+    # Only sentences holding an agreement or legal word are read, found from the words' offsets.
+    sentence_starts = [s.start for s in sentences]
+    wanted = sorted({bisect.bisect_right(sentence_starts, m.start()) - 1 for m in (*words, *legal)})
+    for index in wanted:
+        sentence = sentences[index] if index >= 0 else None
+        if sentence is None:
+            continue
         in_words = _between(words, word_starts, sentence)
         in_legal = _between(legal, legal_starts, sentence)
         if not in_words and not in_legal:
@@ -177,9 +190,7 @@ def _read_sentence(
     if status is None and not agreements:
         return  # nothing to create and nothing to refer back to
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
-    if kind == "investment" and (
-        all(p == self_party for p in parties) or not _MONEY_MARK.search(sentence.text)
-    ):
+    if kind == "investment" and (all(p == self_party for p in parties) or not _has_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
@@ -199,7 +210,7 @@ def _read_sentence(
         target.statuses.add(status)
     target.legal.update(reading.legal)
     target.evidence.append(evidence)
-    if _SIGN_WORD.search(sentence.text):
+    if _has_word(_SIGN_WORD, sentence.text):
         _add_signatories(target, mentions)
         target.date = target.date or _date(sentence.text)
 
@@ -209,7 +220,7 @@ def _sentence_kind(
 ) -> tuple[str | None, re.Match[str]]:
     """Pick the sentence's agreement kind (highest priority) and the word that names it."""
     best: tuple[int, str, re.Match[str]] | None = None
-    has_money = _MONEY_MARK.search(sentence.text) is not None
+    has_money = _has_money(sentence.text)
     for match in words:
         word = match.group()
         kind = lexicon.agreement_nouns.get(word, lexicon.agreement_nouns.get(word.lower()))
@@ -247,6 +258,39 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | 
     return next((s for s in STATUS_PRECEDENCE if s in found), None)
 
 
+def _has_word(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> bool:
+    """Tell whether `pattern` matches between `start` and `end` at the start of a word.
+
+    >>> _has_word(_SIGN_WORD, "a design was signed"), _has_word(_SIGN_WORD, "a design")
+    (True, False)
+    """
+    end = len(text) if end is None else end
+    while True:
+        match = pattern.search(text, start, end)
+        if match is None:
+            return False
+        first = match.start()
+        if first == 0 or not (text[first - 1].isalnum() or text[first - 1] == "_"):
+            return True
+        start = first + 1
+
+
+def _has_money(sentence: str) -> bool:
+    """Tell whether a sentence states an amount of money ("£2m", "$5 billion", "2 billion pounds").
+
+    >>> _has_money("It costs 2 billion pounds."), _has_money("Pounds and pence"), _has_money("£3m")
+    (True, False, True)
+    """
+    if _MONEY_SIGN.search(sentence):
+        return True
+    for match in _MONEY_WORD.finditer(sentence):
+        first = match.start()
+        before = sentence[first - 1] if first >= 1 else ""
+        if before.isdecimal() or (before.isspace() and first >= 2 and sentence[first - 2].isdecimal()):
+            return True
+    return False
+
+
 def _parties(
     text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str], self_party: str, kind: str
 ) -> list[str]:
@@ -272,7 +316,7 @@ def _parties(
         )
         parties += _list_from(text, by_start, opener.end(), sentence.end, kinds)
     parties += _subject(text, sentence, mentions, anchor)
-    if _SELF_WORDS.search(text, sentence.start, anchor.start()):
+    if _has_word(_SELF_WORDS, text, sentence.start, anchor.start()):
         parties.append(self_party)
     unique: list[str] = []
     for party in parties:
