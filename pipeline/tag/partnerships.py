@@ -276,9 +276,9 @@ def _has_word(pattern: re.Pattern[str], text: str, start: int = 0, end: int | No
 
 
 def _has_money(sentence: str) -> bool:
-    """Tell whether a sentence states an amount of money ("£2m", "$5 billion", "2 billion pounds").
+    """Tell whether a sentence states money by a currency mark or straight before a currency word ("£2m", "5 euros").
 
-    >>> _has_money("It costs 2 billion pounds."), _has_money("Pounds and pence"), _has_money("£3m")
+    >>> _has_money("It costs 200 pounds."), _has_money("2 billion pounds"), _has_money("£3m")
     (True, False, True)
     """
     if _MONEY_SIGN.search(sentence):
