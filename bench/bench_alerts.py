@@ -31,7 +31,8 @@ import duckdb
 import httpx
 
 from govwatch.alerts.dispatcher import AlertDispatcher
-from govwatch.alerts.match import build_index, extract_facts, match_announcement, match_subscription
+from govwatch.alerts.index import build_index, match_announcement
+from govwatch.alerts.match import extract_facts, match_subscription
 from govwatch.alerts.records import Subscription
 from govwatch.alerts.store import apply_migration
 from govwatch.alerts.subscriptions import compile_subscription

@@ -26,7 +26,8 @@ import duckdb
 
 from govwatch.alerts.channels import DeliveryResult
 from govwatch.alerts.delivery import Sender, delivery_of, next_attempt
-from govwatch.alerts.match import MatchIndex, build_index, diff_facts, extract_facts, match_announcement
+from govwatch.alerts.index import MatchIndex, build_index, match_announcement
+from govwatch.alerts.match import diff_facts, extract_facts
 from govwatch.alerts.message import (
     alert_event,
     alert_id,
