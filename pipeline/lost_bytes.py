@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from govwatch.pipeline.code_pages import encode_char
@@ -25,6 +25,7 @@ _PUNCT_PREFIXES: Final = (b"\xe2\x80", b"\xe2")
 _DECADE: Final = re.compile(r"\d\ds\b")
 LATIN_1_END: Final = 0x00FF
 _QUOTE_BY_LAST_BYTE: Final = {0x9C: "“", 0x98: "‘", 0x9D: "”", 0x99: "’"}
+_MARK_BY_LAST_BYTE: Final = {0x93: "–", 0x94: "—", 0xA2: "•"}
 #: Deepest nesting of quotations tracked (deeper ones are forgotten, outermost first).
 MAX_QUOTE_DEPTH: Final = 8
 #: Kinds of inferred characters, for reports.
@@ -62,13 +63,17 @@ class QuoteState:
         ['“']
         """
         text, self.pending = self.pending + text, ""
-        if self.family and text and text[-1] > "\u3000" and encode_char(text[-1], self.family) == b"\xe2\x80":
+        pattern, leads = _quote_marks(self.family)
+        if leads and text and text[-1] in leads:
             text, self.pending = text[:-1], text[-1]
-        for index, ch in enumerate(text):
+        for match in pattern.finditer(text):  # only the marks: most of a text is neither quote nor line end
+            ch, index = match.group(), match.start()
             if ch == "\n":
                 self.stack.clear()
                 continue
-            if self.family and ch > "\u3000" and index + 1 < len(text):
+            if ch in leads:
+                if index + 1 == len(text):
+                    continue
                 ch = self._quote_in_mojibake(ch, text[index + 1])
             if ch in "“‘":
                 self.stack.append(ch)
@@ -88,6 +93,23 @@ class QuoteState:
             return ch
         trail = encode_char(following, self.family)
         return _QUOTE_BY_LAST_BYTE.get(trail[0], ch) if trail else ch
+
+
+@cache
+def _quote_marks(family: str) -> tuple[re.Pattern[str], str]:
+    """A pattern for the characters `QuoteState.feed` acts on, and `family`'s mojibake quote leads.
+
+    The leads are the characters the family's code page makes of E2 80, the first bytes of a quote.
+    """
+    leads = ""
+    for codec in CODE_PAGE_FAMILIES.get(family, ()):
+        try:
+            ch = b"\xe2\x80".decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if encode_char(ch, family) == b"\xe2\x80" and ch not in leads:
+            leads += ch
+    return re.compile(f"[\n“‘”’{re.escape(leads)}]"), leads
 
 
 def preferred_dash(text: str) -> str:
@@ -125,7 +147,7 @@ class DocumentProfile:
     list_marker: str = BULLET
 
 
-def profile_document(preview: str) -> DocumentProfile:
+def profile_document(preview: str, family: str = "") -> DocumentProfile:
     """Profile a document from its preview: the text as repaired, lost bytes marked (`PUNCT_GAP_MARK`).
 
     A lost mark starting a list line is a bullet, unless the document shows a bullet nowhere and
@@ -138,14 +160,24 @@ def profile_document(preview: str) -> DocumentProfile:
     '—'
     >>> profile_document("The review \\x00 due soon \\x00 covers:\\n\\x00 data").list_marker
     '–'
+
+    With `family` set, dashes and bullets still in that family's mojibake count too (text mangled
+    twice shows its inner layer only after this one is repaired):
+
+    >>> profile_document("The plan鈥攑ublished today:\\n\\x00 skills", "gbk").list_marker
+    '—'
     """
     dash = preferred_dash(preview)
     marker = BULLET
-    if BULLET not in preview:  # substring tests first: the regular expressions rarely need to run
+    hidden = _marks_in_mojibake(preview, family)
+    if (
+        BULLET not in preview and BULLET not in hidden
+    ):  # substring tests first: the regular expressions rarely need to run
         kept = (
             _LINE_START_DASH.findall(preview) if f"{EN_DASH} " in preview or f"{EM_DASH} " in preview else []
         )
-        em, en = preview.count(EM_DASH), preview.count(EN_DASH)
+        em = preview.count(EM_DASH) + hidden.count(EM_DASH)
+        en = preview.count(EN_DASH) + hidden.count(EN_DASH)
         if em or en:
             ranges = _RANGE_DASH.findall(preview)
             em -= sum(r[1] == EM_DASH for r in ranges)
@@ -157,6 +189,24 @@ def profile_document(preview: str) -> DocumentProfile:
         elif en > 0 or (f" {PUNCT_GAP_MARK} " in preview and _SPACED_GAP.search(preview)):
             marker = dash if en == 0 else EN_DASH
     return DocumentProfile(seen=preview, dash=dash, list_marker=marker)
+
+
+def _marks_in_mojibake(text: str, family: str) -> str:
+    """The dashes and bullets in `text` still in `family`'s mojibake: a quote lead and the next character.
+
+    >>> _marks_in_mojibake("plan鈥攑ublished, 鈥渜uoted", "gbk")
+    '—'
+    """
+    _pattern, leads = _quote_marks(family)
+    if not leads or not any(lead in text for lead in leads):
+        return ""
+    marks = []
+    for match in re.finditer(f"[{re.escape(leads)}](.)", text):
+        trail = encode_char(match.group(1), family)
+        mark = _MARK_BY_LAST_BYTE.get(trail[0]) if trail else None
+        if mark:
+            marks.append(mark)
+    return "".join(marks)
 
 
 def infer_lost_char(
@@ -241,7 +291,13 @@ def _possible(prefix: bytes, candidates: str, family: str, after: str) -> tuple[
     """
     if not family:
         return tuple(candidates)
-    following = after[:1].encode("utf-8", "surrogatepass")[:1]
+    return _possible_before(prefix, family, after[:1].encode("utf-8", "surrogatepass")[:1])
+
+
+@lru_cache(maxsize=4096)
+def _possible_before(prefix: bytes, family: str, following: bytes) -> tuple[str, ...]:
+    """`_possible` for a known family and the byte that follows (b"" at the end), cached."""
+    candidates = LOST_BYTE_CANDIDATES[prefix]
     fits = tuple(ch for ch in candidates if _would_drop(ch, len(prefix), family, following))
     return fits or tuple(candidates)
 

@@ -263,10 +263,10 @@ def _profile(text: str, scan: FamilyScan) -> DocumentProfile:
     pos = 0
     for run in scan.repairs:
         parts.append(text[pos : run.start])
-        parts.extend(_preview_piece(piece) for piece in run.pieces)
+        parts.extend([piece if piece.__class__ is str else _preview_piece(piece) for piece in run.pieces])
         pos = run.end
     parts.append(text[pos:])
-    return profile_document("".join(parts))
+    return profile_document("".join(parts), scan.family)
 
 
 def _preview_piece(piece: Piece) -> str:
