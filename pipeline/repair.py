@@ -4,7 +4,8 @@
 
 1. CJK code-page mojibake (`govwatch.pipeline.mojibake`): UTF-8 that was decoded as GBK, Big5 or
    Shift-JIS is re-encoded and decoded again, run by run, repeated while it helps (double mangling).
-   Bytes the wrong decoder dropped are inferred from context (`govwatch.pipeline.lost_bytes`).
+   Bytes the wrong decoder dropped are inferred from context (`govwatch.pipeline.lost_bytes`,
+   with the document's wider context from `govwatch.pipeline.lost_byte_context`).
 2. ftfy, for what it knows (UTF-8 read as Windows-1252 or Latin-1, HTML entities), configured never to
    touch good text: no uncurling of quotes, no width folding, no Unicode normalisation, no ligature or
    line-break changes. If it changed anything, stage 1 gets another look.
@@ -25,16 +26,14 @@ from typing import Final
 import ftfy
 
 from govwatch.pipeline.code_pages import char_class
-from govwatch.pipeline.lost_bytes import (
+from govwatch.pipeline.lost_byte_context import (
     OTHER_GAP_MARK,
     PUNCT_GAP_MARK,
     DocumentProfile,
     QuoteState,
-    infer_inner_lost_char,
-    infer_lost_char,
-    inferred_kind,
     profile_document,
 )
+from govwatch.pipeline.lost_bytes import infer_inner_lost_char, infer_lost_char, inferred_kind
 from govwatch.pipeline.mojibake import (
     FamilyScan,
     Gap,
