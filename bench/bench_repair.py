@@ -3,7 +3,8 @@
 Every clean document is mangled through each code page (GBK, GB18030, Big5, Shift-JIS), once and twice,
 losslessly (unpaired bytes kept as surrogates) and lossily (unpaired bytes dropped, like the seed
 article), then repaired. Prints, per mangling: documents restored exactly, documents with no mojibake
-left, and the share of inferred characters that are right; changes made to clean documents; then
+left, and the share of inferred characters that are right (and which documents hold the wrong
+ones); changes made to clean documents; then
 docs/s per core for `repair_text` and for `ftfy.fix_text` alone on the same texts (the baseline).
 """
 
@@ -29,9 +30,9 @@ CODECS = ("gbk", "gb18030", "big5", "shift_jis")
 MIN_SECONDS = 1.0
 
 
-def _corpus() -> list[str]:
+def _documents() -> list[tuple[str, str]]:
     docs = json.loads((FIXTURES / "corpus.json").read_text("utf-8"))
-    return [doc["text"] for doc in docs]
+    return [(doc["id"], doc["text"]) for doc in docs]
 
 
 def _mojibake_left(original: str, repaired: str) -> bool:
@@ -50,21 +51,24 @@ def _inferred_scores(original: str, repaired: str, inferred: int) -> tuple[int, 
     return inferred, min(wrong, inferred)
 
 
-def _quality(texts: list[str]) -> None:
+def _quality(texts: list[str], ids: list[str]) -> None:
     changed = sum(1 for text in texts if repair_text(text).text != text or repair_text(text).repairs)
     print(f"  clean documents changed: {changed}/{len(texts)}")
     print(f"  {'mangling':<26} {'restored':>9} {'no mojibake left':>17} {'inferred right':>22}")
+    wrong_by_doc: dict[str, list[str]] = {}
     for codec in CODECS:
         for times in (1, 2):
             for lossy in (False, True):
                 restored = clean = inferred = wrong = 0
-                for text in texts:
+                for doc_id, text in zip(ids, texts, strict=True):
                     result = repair_text(mangle(text, codec, lossy=lossy, times=times))
                     restored += result.text == text
                     clean += not _mojibake_left(text, result.text)
                     count = sum(r.count for r in result.repairs if r.inferred)
                     got, bad = _inferred_scores(text, result.text, count)
                     inferred, wrong = inferred + got, wrong + bad
+                    if bad and times == 1:
+                        wrong_by_doc.setdefault(codec, []).append(f"{doc_id} {bad}")
                 name = f"{codec} x{times} {'lossy' if lossy else 'lossless'}"
                 share = (
                     f"{100 * (inferred - wrong) / inferred:5.1f}% of {inferred:>3}" if inferred else "    -"
@@ -73,6 +77,8 @@ def _quality(texts: list[str]) -> None:
                     f"  {name:<26} {100 * restored / len(texts):8.1f}% {100 * clean / len(texts):16.1f}%"
                     f" {share:>22}"
                 )
+    for codec, docs in wrong_by_doc.items():
+        print(f"  wrong inferences, {codec} x1 lossy: {', '.join(docs)}")
 
 
 def _genuine_cjk_changed(count: int = 5000) -> None:
@@ -115,9 +121,10 @@ def _speed(name: str, texts: list[str]) -> None:
 
 def main() -> None:
     logging.disable(logging.CRITICAL)
-    texts = _corpus()
+    documents = _documents()
+    texts = [text for _id, text in documents]
     print(f"quality on {len(texts)} documents")
-    _quality(texts)
+    _quality(texts, [doc_id for doc_id, _text in documents])
     _genuine_cjk_changed()
     print("speed (one core)")
     _speed("clean corpus", texts)
