@@ -42,13 +42,16 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
 )
-_CURRENCY_WORD = re.compile(rf"\b{_WORD_CURRENCY}")
+# Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
+# leading \b the regex engine skips straight to the letters that can open a currency word.
+_CURRENCY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
 )
 _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w])")
 _DIGIT = re.compile(r"\d")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\.?\s*$")
 _DIGIT_SPACE = re.compile(r"\d ")
 _SPACE_DIGIT = re.compile(r" \d")
 _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
@@ -65,6 +68,18 @@ _PURPOSE = re.compile(
     r"(?:funding|investment|support|capital)\s+)?(?:(?:contract|grant|deal|fund|investment|package|"
     r"programme|award|boost|funding|a year|per year)\s+)?(?P<prep>for|towards|to|into|in)\s+(?P<what>[a-zA-Z][^,.;:()\n]{2,})"
 )
+# "AI Growth Zones, first announced in the plan which has since been backed by £2 billion": the named
+# thing that "which ... backed by" refers to is what the amount is for (a participle clause after its
+# name is skipped). Searched only in a short window before the amount, so its cost stays bounded.
+_BACKED_BEFORE = re.compile(
+    r"(?P<what>[A-Z][\w’'&-]*(?:[ \u00a0](?:[A-Z][\w’'&-]*|of|for|and|the)){0,6}?)"
+    r"(?:,[ \u00a0](?:first[ \u00a0]|originally[ \u00a0])?(?:announced|launched|unveiled|set[ \u00a0]out|introduced)"
+    r"[^,;]{0,80}?)?,?[ \u00a0](?:which|that)[ \u00a0](?:(?:has|have|had|is|are|was|were|will)[ \u00a0])?"
+    r"(?:(?:since|now|already|also|been|be|being)[ \u00a0]){0,3}"
+    r"(?:backed|funded|supported|boosted|underpinned)[ \u00a0](?:by|with)[ \u00a0]"
+    r"(?:up[ \u00a0]to[ \u00a0]|over[ \u00a0]|more[ \u00a0]than[ \u00a0]|around[ \u00a0])?$"
+)
+BACKED_WINDOW_CHARS = 200
 _INVEST_BEFORE = re.compile(r"\b(?:invest|invests|investing|invested|investment of)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -323,7 +338,7 @@ def _is_phone_part(text: str, sentence: Sentence, match: re.Match[str]) -> bool:
 
 def _previous_word(text: str, sentence_start: int, position: int) -> str:
     window = text[max(sentence_start, position - 20) : position]
-    match = re.search(r"([A-Za-z]+)\.?\s*$", window)
+    match = _PREVIOUS_WORD.search(window)
     return match[1].lower() if match else ""
 
 
@@ -334,7 +349,15 @@ def _qualifier(text: str, sentence_start: int, position: int) -> str | None:
 
 
 def _purpose(text: str, sentence: Sentence, start: int, end: int) -> str | None:
-    """Say what an amount is for when the words after it do ("£10m to train teachers" -> "train teachers")."""
+    """Say what an amount is for when the sentence does.
+
+    Either the words after it ("£10m to train teachers" -> "train teachers") or a named thing that it
+    backs ("AI Growth Zones, first announced in the plan which has been backed by £2 billion").
+    """
+    backed = _BACKED_BEFORE.search(text, max(sentence.start, start - BACKED_WINDOW_CHARS), start)
+    if backed is not None:
+        what = backed["what"]
+        return what[4:] if what.startswith("The ") and " " in what[4:] else what
     match = _PURPOSE.match(text, end, sentence.end)
     if match is None:
         return None

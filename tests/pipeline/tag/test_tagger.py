@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,35 @@ def _check_offsets(text: str, annotations: Annotations) -> None:
         assert item is not None
         assert 0 <= item.start <= item.end <= len(text)
         assert text[item.start : item.end] in item.sentence
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        pytest.param(lambda t: t, id="as written"),
+        pytest.param(
+            lambda t: t.replace("Signed today", "Signed\u00a0today").replace(
+                " OpenAI CEO", "\u00a0OpenAI\u00a0CEO"
+            ),
+            id="no-break spaces as the repaired GOV.UK page has them",
+        ),
+        pytest.param(lambda t: t.replace("\n", " "), id="paragraphs run together"),
+    ],
+)
+def test_seed_signatories_are_the_technology_secretary_and_openai_ceo(variant: Any) -> None:
+    text = variant(SEED_TEXT)
+    (mou,) = tag_text(text, title=SEED["title"], organisations=SEED["organisations"]).partnerships
+    assert [(s.name, s.role, s.party) for s in mou.signatories] == [
+        ("Peter Kyle", "Technology Secretary", "UK Government"),
+        ("Sam Altman", "CEO", "OpenAI"),
+    ]
+
+
+def test_seed_two_billion_is_for_ai_growth_zones() -> None:
+    figures = tag_text(SEED_TEXT, organisations=SEED["organisations"]).figures
+    assert [(f.value, f.purpose) for f in figures if f.kind == "money" and f.value == 2e9] == [
+        (2e9, "AI Growth Zones")
+    ]
 
 
 def test_seed_announcement_yields_one_signed_mou() -> None:
