@@ -109,14 +109,15 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         lexicon.programme_suffixes,
         lexicon.tool_nouns,
     )
-    for match in (*find_words(patterns.organisation_of, text), *find_words(patterns.organisation, text)):
+    shaped_organisations = _find_shaped(patterns.organisation, patterns.organisation_suffix, text)
+    for match in (*find_words(patterns.organisation_of, text), *shaped_organisations):
         for first, last in _split_at_suffixes(text, match.start(), match.end(), patterns.suffix_then_link):
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             if " " in name:
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, self_party):
         add(mention)
-    for match in find_words(patterns.programme, text):
+    for match in _find_shaped(patterns.programme, patterns.programme_suffix, text):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if name and " " in name:
             add(Mention(kind="programme", name=name, start=start, end=match.end()))
@@ -253,9 +254,11 @@ def _country_place(lexicon: Lexicon, word: str) -> str | None:
 @dataclass(frozen=True, slots=True)
 class _Patterns:
     organisation: re.Pattern[str]
+    organisation_suffix: re.Pattern[str] | None
     suffix_then_link: re.Pattern[str]
     organisation_of: re.Pattern[str]
     programme: re.Pattern[str]
+    programme_suffix: re.Pattern[str] | None
     tool: re.Pattern[str]
     tool_before: re.Pattern[str]
 
@@ -286,14 +289,51 @@ def _patterns(
     tool_before = rf"(?<![\w-])(?:{nouns})[ \t\u00a0]+(?:[a-z]+[ \t\u00a0]+){{0,2}}$"
     return _Patterns(
         organisation=re.compile(org),
+        organisation_suffix=_suffix_pattern(org_suffixes),
         suffix_then_link=re.compile(
             rf"(?:{trie_regex(org_suffixes)})(?P<link>,?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?=[A-Z])"
         ),
         organisation_of=re.compile(org_of),
         programme=re.compile(programme),
+        programme_suffix=_suffix_pattern(programme_suffixes),
         tool=re.compile(tool),
         tool_before=re.compile(tool_before),
     )
+
+
+# A shaped name never holds one of these, so it lies inside one stretch of text between two of them.
+_SEGMENT_BREAKS = ".!?\n"
+_SEGMENT_BREAK = re.compile(r"[.!?\n]")
+
+
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Compile the suffixes alone; None when a suffix holds a segment break (then no shortcut is taken)."""
+    if not suffixes or any(c in suffix for suffix in suffixes for c in _SEGMENT_BREAKS):
+        return None
+    return re.compile(rf"(?:{trie_regex(suffixes)})(?![\w-])")
+
+
+def _find_shaped(pattern: re.Pattern[str], suffix: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
+    """Return what `find_words(pattern, text)` yields for a name-shape pattern that ends in a suffix.
+
+    A shaped name ("Acme Robotics Ltd", "Local Digital Fund") ends in a suffix word and holds no full
+    stop, question or exclamation mark or line break, so only the stretches between two such breaks
+    that hold a suffix word can hold one. The suffix words open with capitals the regex engine skips
+    to quickly, and the costly name pattern then runs on those stretches only.
+    """
+    if suffix is None:
+        return list(find_words(pattern, text))
+    found: list[re.Match[str]] = []
+    segment_end = 0
+    for word in suffix.finditer(text):
+        if word.start() < segment_end:
+            continue  # this stretch has been read already
+        segment_start = max(text.rfind(c, segment_end, word.start()) for c in _SEGMENT_BREAKS) + 1
+        segment_start = max(segment_start, segment_end)
+        stop = _SEGMENT_BREAK.search(text, word.end())
+        segment_end = stop.start() if stop is not None else len(text)
+        found.extend(find_words(pattern, text, segment_start, segment_end))
+    return found
 
 
 def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:

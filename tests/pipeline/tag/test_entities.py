@@ -4,9 +4,17 @@ import itertools
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
-from govwatch.pipeline.tag.lexicon import load_lexicon
+from govwatch.pipeline.tag.entities import (
+    _find_shaped,
+    _patterns,
+    find_mentions,
+    mentions_to_entities,
+    resolve_self_party,
+)
+from govwatch.pipeline.tag.lexicon import find_words, load_lexicon
 from govwatch.pipeline.tag.sentences import split_sentences
 from tests.pipeline.tag.tag_cases import load_cases
 
@@ -59,3 +67,29 @@ def test_the_government_in_an_agency_announcement_is_the_uk_government() -> None
     self_party = resolve_self_party(["Ofcom"], lexicon)
     names = [m.name for m in find_mentions(text, lexicon, self_party) if m.kind == "government"]
     assert (self_party, names) == ("Ofcom", ["UK Government"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Acme", "Robotics", "Ltd", "Local", "Digital", "Fund", "of", "the", "and", " ", ".", "\n", "x"]
+        ),
+        max_size=30,
+    )
+)
+def test_shaped_names_are_found_as_a_whole_text_scan_finds_them(words: list[str]) -> None:
+    text = " ".join(words)
+    lexicon = load_lexicon()
+    patterns = _patterns(
+        lexicon.organisation_suffixes,
+        lexicon.organisation_heads,
+        lexicon.programme_suffixes,
+        lexicon.tool_nouns,
+    )
+    for pattern, suffix in (
+        (patterns.organisation, patterns.organisation_suffix),
+        (patterns.programme, patterns.programme_suffix),
+    ):
+        expected = [m.span() for m in find_words(pattern, text)]
+        assert [m.span() for m in _find_shaped(pattern, suffix, text)] == expected
