@@ -91,6 +91,39 @@ def material_runs(text: str, family: str) -> list[tuple[int, int]]:
     return [match.span() for match in _material_pattern(family).finditer(text)]
 
 
+@cache
+def _lead_pattern() -> re.Pattern[str]:
+    """A pattern for characters whose code-page bytes start with a UTF-8 lead byte (C2..F4), any family.
+
+    Only such a character can start a run that decodes as UTF-8: "’" is A1 AF in GBK, and A1 can only
+    continue a UTF-8 sequence. Built once.
+    """
+    codes = [
+        code
+        for code in range(0x80, 0x10000)
+        if any(
+            (data := encode_char(chr(code), family)) is not None and 0xC2 <= data[0] <= 0xF4
+            for family in CODE_PAGE_FAMILIES
+        )
+    ]
+    ranges: list[str] = []
+    start = 0
+    for index, code in enumerate(codes):
+        if index + 1 == len(codes) or codes[index + 1] != code + 1:
+            ranges.append(f"{re.escape(chr(codes[start]))}-{re.escape(chr(code))}")
+            start = index + 1
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+def may_hold_mojibake(text: str) -> bool:
+    """Whether `text` has a character that could start code-page mojibake of UTF-8 (cheap to ask).
+
+    >>> may_hold_mojibake("Zoë’s café — “fine”"), may_hold_mojibake("the world鈥檚")
+    (False, True)
+    """
+    return not text.isascii() and _lead_pattern().search(text) is not None
+
+
 @lru_cache(maxsize=65536)
 def is_common_cjk(ch: str) -> bool:
     """Whether a CJK character is one of the common ones everyday text is made of.

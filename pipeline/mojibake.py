@@ -33,6 +33,7 @@ from govwatch.pipeline.code_pages import (
     char_class,
     encode_char,
     material_runs,
+    may_hold_mojibake,
 )
 from govwatch.pipeline.repair_data import (
     CLASS_CJK,
@@ -208,6 +209,8 @@ def scan_family(text: str, family: str, *, confirmed: bool = False) -> FamilySca
 def scan_all_families(text: str) -> FamilyScan:
     """The code-page family whose repairs have the most evidence in `text` (evidence 0: none applies)."""
     best = FamilyScan(family="")
+    if not may_hold_mojibake(text):
+        return best  # no character could start a decodable run: nothing for any family to repair
     for family in CODE_PAGE_FAMILIES:
         scan = scan_family(text, family)
         if scan.evidence > best.evidence:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from govwatch.pipeline.code_pages import char_class, encode_char, is_common_cjk, mangle, material_runs
+from govwatch.pipeline.code_pages import (
+    char_class,
+    encode_char,
+    is_common_cjk,
+    mangle,
+    material_runs,
+    may_hold_mojibake,
+)
 from govwatch.pipeline.repair_data import CLASS_BAD, CLASS_CJK, CLASS_LATIN, CLASS_RAW, CLASS_SYMBOL
 
 
@@ -41,3 +48,13 @@ def test_material_runs_skip_ascii_and_characters_the_code_page_lacks() -> None:
 
 def test_common_cjk_characters_are_told_from_rare_ones() -> None:
     assert [is_common_cjk(ch) for ch in "中文の한鈥檚"] == [True, True, True, True, False, False]
+
+
+@pytest.mark.parametrize("codec", ["gbk", "gb18030", "big5", "shift_jis"])
+@pytest.mark.parametrize("text", ["’", "é", "£", "€", "—", "Ł", "™", "→", "\u00a0"])
+def test_any_mangled_character_may_hold_mojibake(codec: str, text: str) -> None:
+    assert may_hold_mojibake(mangle(f"a{text}b", codec, lossy=False))
+
+
+def test_clean_typographic_and_accented_text_cannot_hold_mojibake() -> None:
+    assert not may_hold_mojibake("Zoë’s café — “fine” at £5, €3 and ½ ™ → • … Łukasz")

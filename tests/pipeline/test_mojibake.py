@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwatch.pipeline.code_pages import char_class, mangle
+from govwatch.pipeline.code_pages import char_class, mangle, may_hold_mojibake
 from govwatch.pipeline.mojibake import Gap, scan_all_families, scan_family
 from govwatch.pipeline.repair import repair_text
 from govwatch.pipeline.repair_data import CLASS_CJK
@@ -105,3 +105,11 @@ def test_random_genuine_cjk_text_is_almost_never_changed() -> None:
             texts.append(" ".join(parts))
     changed = [text for text in texts if repair_text(text).text != text]
     assert len(changed) <= len(texts) // 200  # at most 0.5 %
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_no_family_repairs_a_text_that_cannot_hold_mojibake(text: str) -> None:
+    """The shortcut in scan_all_families skips only texts in which no family finds anything."""
+    if not may_hold_mojibake(text):
+        assert all(scan_family(text, family).repairs == () for family in ("gbk", "big5", "shift_jis"))
