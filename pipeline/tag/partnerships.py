@@ -21,6 +21,7 @@ from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
 from govwatch.pipeline.tag.mentions import Mention
+from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence
 
 STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")
@@ -49,9 +50,6 @@ _SUBJECT_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
 _LIST_OPENERS = re.compile(r"\b([Bb]etween|[Ww]ith|[Bb]y|[Tt]o|[Ff]rom|[Ii]n)\s+(?:the\s+)?")
-# Word patterns without a leading \b open with letters the regex engine can skip to; `_has_word` then
-# checks that the match starts a word, which is what the \b would have checked.
-_SELF_WORDS = re.compile(r"[wW]e\b")
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...").
 _SUBJECT_VERB = re.compile(
     r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
@@ -66,11 +64,6 @@ _AWARDED_BEFORE = re.compile(
 )
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
-_SIGN_WORD = re.compile(
-    r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
-)
-_MONEY_SIGN = re.compile(r"[£$€]\s?\d")
-_MONEY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
     re.IGNORECASE,
@@ -190,7 +183,7 @@ def _read_sentence(
     if status is None and not agreements:
         return  # nothing to create and nothing to refer back to
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
-    if kind == "investment" and (all(p == self_party for p in parties) or not _has_money(sentence.text)):
+    if kind == "investment" and (all(p == self_party for p in parties) or not states_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
@@ -210,7 +203,7 @@ def _read_sentence(
         target.statuses.add(status)
     target.legal.update(reading.legal)
     target.evidence.append(evidence)
-    if _has_word(_SIGN_WORD, sentence.text):
+    if has_word(SIGN_WORD, sentence.text):
         _add_signatories(target, mentions)
         target.date = target.date or _date(sentence.text)
 
@@ -220,7 +213,7 @@ def _sentence_kind(
 ) -> tuple[str | None, re.Match[str]]:
     """Pick the sentence's agreement kind (highest priority) and the word that names it."""
     best: tuple[int, str, re.Match[str]] | None = None
-    has_money = _has_money(sentence.text)
+    has_money = states_money(sentence.text)
     for match in words:
         word = match.group()
         kind = lexicon.agreement_nouns.get(word, lexicon.agreement_nouns.get(word.lower()))
@@ -258,39 +251,6 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | 
     return next((s for s in STATUS_PRECEDENCE if s in found), None)
 
 
-def _has_word(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> bool:
-    """Tell whether `pattern` matches between `start` and `end` at the start of a word.
-
-    >>> _has_word(_SIGN_WORD, "a design was signed"), _has_word(_SIGN_WORD, "a design")
-    (True, False)
-    """
-    end = len(text) if end is None else end
-    while True:
-        match = pattern.search(text, start, end)
-        if match is None:
-            return False
-        first = match.start()
-        if first == 0 or not (text[first - 1].isalnum() or text[first - 1] == "_"):
-            return True
-        start = first + 1
-
-
-def _has_money(sentence: str) -> bool:
-    """Tell whether a sentence states money by a currency mark or straight before a currency word ("£2m", "5 euros").
-
-    >>> _has_money("It costs 200 pounds."), _has_money("2 billion pounds"), _has_money("£3m")
-    (True, False, True)
-    """
-    if _MONEY_SIGN.search(sentence):
-        return True
-    for match in _MONEY_WORD.finditer(sentence):
-        first = match.start()
-        before = sentence[first - 1] if first >= 1 else ""
-        if before.isdecimal() or (before.isspace() and first >= 2 and sentence[first - 2].isdecimal()):
-            return True
-    return False
-
-
 def _parties(
     text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str], self_party: str, kind: str
 ) -> list[str]:
@@ -316,7 +276,7 @@ def _parties(
         )
         parties += _list_from(text, by_start, opener.end(), sentence.end, kinds)
     parties += _subject(text, sentence, mentions, anchor)
-    if _has_word(_SELF_WORDS, text, sentence.start, anchor.start()):
+    if has_word(SELF_WORD, text, sentence.start, anchor.start()):
         parties.append(self_party)
     unique: list[str] = []
     for party in parties:
