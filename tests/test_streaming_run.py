@@ -87,6 +87,9 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                 process.wait(timeout=60)
             finally:
                 log_file.close()
+                if process.poll() is None:  # never leave a run behind, even when the test fails
+                    process.kill()
+                    process.wait(timeout=10)
         err = log_path.read_text()
         assert process.returncode in (0, 130), err[-3000:]
         assert wait_gone(kids)
