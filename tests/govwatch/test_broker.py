@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,8 +35,9 @@ def test_broker_on_a_busy_port_fails_with_a_clear_message() -> None:
         EmbeddedBroker(port=first.port).start()
 
 
-def test_broker_command_stops_its_broker_on_sigterm() -> None:
-    port = free_port()
+@contextmanager
+def broker_command(port: int) -> Iterator[subprocess.Popen[str]]:
+    """`govwatch broker --port N` as a child process; killed at the end whatever the test did."""
     process = subprocess.Popen(
         [sys.executable, "-m", "govwatch", "broker", "--port", str(port)],
         cwd=ROOT,
@@ -42,34 +45,36 @@ def test_broker_command_stops_its_broker_on_sigterm() -> None:
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == f"127.0.0.1:{port}"
-    kids = children(process.pid)
-    assert kids, "the broker runs as a child process"
-    time.sleep(2.0)  # it keeps running in the foreground
-    assert process.poll() is None and all(alive(k) for k in kids)
-    admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
-    assert isinstance(admin.list_topics(), list)
-    admin.close()
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) in (0, 130)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == f"127.0.0.1:{port}"
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def test_broker_command_stops_its_broker_on_sigterm() -> None:
+    port = free_port()
+    with broker_command(port) as process:
+        kids = children(process.pid)
+        assert kids, "the broker runs as a child process"
+        time.sleep(2.0)  # it keeps running in the foreground
+        assert process.poll() is None and all(alive(k) for k in kids)
+        admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{port}")
+        assert isinstance(admin.list_topics(), list)
+        admin.close()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) in (0, 130)
     assert wait_gone(kids)
 
 
 def test_broker_dies_with_a_killed_parent() -> None:
     """Even kill -9 of the govwatch process leaves no broker behind."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "govwatch", "broker", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == f"127.0.0.1:{port}"
-    kids = children(process.pid)
-    assert kids
-    process.kill()
-    process.wait(timeout=10)
+    with broker_command(free_port()) as process:
+        kids = children(process.pid)
+        assert kids
+        process.kill()
+        process.wait(timeout=10)
     assert wait_gone(kids)
