@@ -13,23 +13,11 @@ import duckdb
 import pytest
 
 from govwatch.config import load_settings
-from govwatch.demo.server import SampleServer, expected_counts, sample_sources
+from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.runner import run_once
+from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _config(server: SampleServer, tmp_path: Path) -> Path:
-    lines = [
-        f'[govuk]\nbase_url = "{server.base_url}"\n',
-        f'[duckdb]\npath = "{tmp_path / "k.duckdb"}"\n',
-        "[http]\nrequests_per_second_per_host = 200.0\n",
-    ]
-    for source in sample_sources(server.base_url):
-        lines.append(f'[[sources]]\nname = "{source.name}"\nkind = "{source.kind}"\nurl = "{source.url}"\n')
-    path = tmp_path / "govwatch.toml"
-    path.write_text("\n".join(lines))
-    return path
 
 
 @pytest.mark.parametrize("kill_after_s", [1.0, 2.0, 3.0])
@@ -37,7 +25,7 @@ def test_kill_minus_nine_mid_run_then_rerun_stores_everything_once(
     tmp_path: Path, kill_after_s: float
 ) -> None:
     with SampleServer() as server:
-        config = _config(server, tmp_path)
+        config = write_sample_config(server, tmp_path)
         process = subprocess.Popen(
             [sys.executable, "-m", "govwatch", "run", "--once", "--config", str(config)],
             cwd=tmp_path,

@@ -11,27 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govwatch.config import load_settings
-from govwatch.demo.server import SampleServer, expected_counts, sample_sources
+from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.query import read_rows
 from tests.support.processes import children, wait_gone
+from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 90.0
-
-
-def _config(server: SampleServer, tmp_path: Path) -> Path:
-    lines = [
-        f'[govuk]\nbase_url = "{server.base_url}"\n',
-        f'[duckdb]\npath = "{tmp_path / "run.duckdb"}"\n',
-        "[http]\nrequests_per_second_per_host = 200.0\n",
-    ]
-    for source in sample_sources(server.base_url):
-        lines.append(
-            f'[[sources]]\nname = "{source.name}"\nkind = "{source.kind}"\nurl = "{source.url}"\ninterval = "1s"\n'
-        )
-    path = tmp_path / "govwatch.toml"
-    path.write_text("\n".join(lines))
-    return path
 
 
 def _wait_for(predicate: Callable[[], bool], what: str) -> None:
@@ -45,7 +31,7 @@ def _wait_for(predicate: Callable[[], bool], what: str) -> None:
 
 def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigterm(tmp_path: Path) -> None:
     with SampleServer() as server:
-        config = _config(server, tmp_path)
+        config = write_sample_config(server, tmp_path, interval="1s")
         settings = load_settings(config, env={})
         log_path = tmp_path / "run.log"  # a file, not a pipe: a full pipe would block the run
         log_file = log_path.open("w")
