@@ -80,6 +80,12 @@ _BACKED_BEFORE = re.compile(
     r"(?:up[ \u00a0]to[ \u00a0]|over[ \u00a0]|more[ \u00a0]than[ \u00a0]|around[ \u00a0])?$"
 )
 BACKED_WINDOW_CHARS = 200
+# The end `_BACKED_BEFORE` must have, alone: a cheap test in a short window before the costly search.
+_BACKED_TAIL = re.compile(
+    r"(?:backed|funded|supported|boosted|underpinned)[ \u00a0](?:by|with)[ \u00a0]"
+    r"(?:up[ \u00a0]to[ \u00a0]|over[ \u00a0]|more[ \u00a0]than[ \u00a0]|around[ \u00a0])?$"
+)
+BACKED_TAIL_CHARS = 40  # longer than any text `_BACKED_TAIL` can match
 _INVEST_BEFORE = re.compile(r"\b(?:invest|invests|investing|invested|investment of)\s+(?:\w+\s+){0,2}$", re.I)
 
 
@@ -117,9 +123,14 @@ def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]
     """
     figures: list[Figure] = []
     seen: set[tuple[object, ...]] = set()
+    # One search finds the next digit for all the sentences before it (sentences come in text order).
+    searched_from, digit = len(text) + 1, 0
     for sentence in sentences:
-        if _DIGIT.search(text, sentence.start, sentence.end) is None:
-            continue
+        if digit < sentence.start or sentence.start < searched_from:
+            found = _DIGIT.search(text, sentence.start)
+            searched_from, digit = sentence.start, found.start() if found is not None else len(text)
+        if digit >= sentence.end:
+            continue  # no digit, so no figure
         for figure in _sentence_figures(text, sentence):
             key = (
                 figure.kind,
@@ -354,7 +365,9 @@ def _purpose(text: str, sentence: Sentence, start: int, end: int) -> str | None:
     Either the words after it ("£10m to train teachers" -> "train teachers") or a named thing that it
     backs ("AI Growth Zones, first announced in the plan which has been backed by £2 billion").
     """
-    backed = _BACKED_BEFORE.search(text, max(sentence.start, start - BACKED_WINDOW_CHARS), start)
+    backed = None
+    if _BACKED_TAIL.search(text, max(sentence.start, start - BACKED_TAIL_CHARS), start) is not None:
+        backed = _BACKED_BEFORE.search(text, max(sentence.start, start - BACKED_WINDOW_CHARS), start)
     if backed is not None:
         what = backed["what"]
         return what[4:] if what.startswith("The ") and " " in what[4:] else what

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 LEXICON_DIR_ENV = "GOVWATCH_LEXICON_DIR"
 DEFAULT_TOPIC_MIN_SCORE = 3
-_WORD_JOINERS = "_.@/-"  # a lexicon word right after one of these is part of a longer token
+WORD_JOINERS = "_.@/-"  # a lexicon word right after one of these is part of a longer token
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -251,7 +251,7 @@ def find_words(
         restart = None
         for match in pattern.finditer(text, position, end):
             first = match.start()
-            if first > 0 and (text[first - 1].isalnum() or text[first - 1] in _WORD_JOINERS):
+            if first > 0 and (text[first - 1].isalnum() or text[first - 1] in WORD_JOINERS):
                 restart = first + 1  # rare: search again just after the false start
                 break
             yield match
@@ -299,7 +299,7 @@ def scan_words(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
             break
         before = text[hit.start()]
         match = None
-        if from_space or not (before.isalnum() or before in _WORD_JOINERS):
+        if from_space or not (before.isalnum() or before in WORD_JOINERS):
             match = pattern.match(text, hit.start() + 1)
         if match is None or match.end() <= match.start():
             position = hit.start() + 1  # a letter before the word: look again just after it

@@ -49,7 +49,12 @@ _SUBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
-_LIST_OPENERS = re.compile(r"\b([Bb]etween|[Ww]ith|[Bb]y|[Tt]o|[Ff]rom|[Ii]n)\s+(?:the\s+)?")
+# "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
+# engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
+_LIST_OPENERS = re.compile(
+    r"([BbWwTtFfIi](?<!\w.)(?:(?<=[Bb])etween|(?<=[Ww])ith|(?<=[Bb])y|(?<=[Tt])o|(?<=[Ff])rom|(?<=[Ii])n))"
+    r"\s+(?:the\s+)?"
+)
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...").
 _SUBJECT_VERB = re.compile(
     r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
@@ -68,20 +73,8 @@ _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
     re.IGNORECASE,
 )
-_MONTH_NUMBERS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+_MONTHS_IN_ORDER = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_NUMBERS = {name: number for number, name in enumerate(_MONTHS_IN_ORDER, 1)}
 
 
 @dataclass(slots=True)
@@ -103,12 +96,16 @@ def find_partnerships(
     mentions: Sequence[Mention],
     lexicon: Lexicon,
     self_party: str,
+    folded: str | None = None,
 ) -> tuple[Partnership, ...]:
-    """Return one `Partnership` per agreement the text reports, in order of first mention."""
+    """Return one `Partnership` per agreement the text reports, in order of first mention.
+
+    `folded` is `fold_case(text)` when the caller has it already (the topic finder needs it too).
+    """
     starts = [m.start for m in mentions]
     agreements: list[_Agreement] = []
     # One pass per word list over the whole text; sentences then take their share by offset.
-    folded = fold_case(text)
+    folded = fold_case(text) if folded is None else folded
     words = [
         *find_words(lexicon.agreement_pattern, text),
         *scan_words(lexicon.agreement_pattern_folded, folded),
@@ -116,7 +113,9 @@ def find_partnerships(
     if not words:
         return ()  # no agreement word: nothing to create, so status and legal words do not matter
     words.sort(key=lambda m: m.start())
-    legal = scan_words(lexicon.legal_nature_pattern, folded)
+    # Legal words are few: when none of them occurs anywhere, the scan cannot find one.
+    has_legal = any(word in folded for word in lexicon.legal_nature)
+    legal = scan_words(lexicon.legal_nature_pattern, folded) if has_legal else []
     statuses = scan_words(lexicon.status_pattern, folded)
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     # Only sentences holding an agreement or legal word are read, found from the words' offsets.
@@ -180,8 +179,8 @@ def _read_sentence(
     if kind is None:
         return
     status = reading.status
-    if status is None and not agreements:
-        return  # nothing to create and nothing to refer back to
+    if status is None and _latest(agreements, kind) is None:
+        return  # nothing to create and nothing of this kind to refer back to
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     if kind == "investment" and (all(p == self_party for p in parties) or not states_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
+from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention
 
 NAME_STOPWORDS = word_set(
@@ -25,6 +25,8 @@ NAME_STOPWORDS = word_set(
     "University Wednesday With"
 )
 
+# Every character a name (below) may hold: a name never crosses a comma, digit or line break.
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz’'.- \t\u00a0")
 # A name is two to four capitalised words; titles ("Dr", "Professor", "Lord") are words of the name.
 _NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 # The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
@@ -38,9 +40,7 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
     ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
     starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
     role_first, name_first, role_after_comma = _person_patterns(lexicon.roles, lexicon.name_titles)
-    # A name-first person ("Sam Altman, CEO of OpenAI") needs a comma and a role; a search for that pair
-    # opens with a literal comma, far cheaper than trying every capital letter as a name.
-    named_first = find_words(name_first, text) if role_after_comma.search(text) else ()
+    named_first = _names_before_roles(text, name_first, role_after_comma)
     for match in (*find_words(role_first, text), *named_first):
         name_group = "name" if "name" in match.re.groupindex else "name2"
         role_group = "role" if "role" in match.re.groupindex else "role2"
@@ -71,6 +71,49 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
             organisation=party,
             party=party,
         )
+
+
+def _names_before_roles(
+    text: str, name_first: re.Pattern[str], role_after_comma: re.Pattern[str]
+) -> list[re.Match[str]]:
+    """Return what `find_words(name_first, text)` yields, reading only the text before a comma and role.
+
+    A name-first person ("Sam Altman, CEO of OpenAI") is a name right before a comma and a role. A
+    name holds no comma, so it lies in the run of name characters just before one of the commas that a
+    role follows; a search for those commas opens with a literal comma, far cheaper than trying every
+    capital letter in the text as a name. Each run is searched in text order, after the last match, so
+    the matches are the same.
+    """
+    found: list[re.Match[str]] = []
+    last_end = 0
+    comma = role_after_comma.search(text)
+    while comma is not None:
+        position = comma.start()
+        if position >= last_end:
+            begin = position
+            while begin > last_end and text[begin - 1] in _NAME_CHARS:
+                begin -= 1
+            match = _word_search(name_first, text, begin, comma.end())
+            if match is not None:
+                full = name_first.match(text, match.start())
+                if full is not None:  # always: the comma and role after the name are the same
+                    found.append(full)
+                    last_end = full.end()
+        comma = role_after_comma.search(text, position + 1)
+    return found
+
+
+def _word_search(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """Return the first match between `start` and `end` that `find_words` would accept (it starts a word)."""
+    while start < end:
+        match = pattern.search(text, start, end)
+        if match is None:
+            return None
+        first = match.start()
+        if first == 0 or not (text[first - 1].isalnum() or text[first - 1] in WORD_JOINERS):
+            return match
+        start = first + 1
+    return None
 
 
 def _clean_name(raw: str, titles: Sequence[str]) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from govwatch.pipeline.records import Annotations, Partnership
 from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
 from govwatch.pipeline.tag.figures import find_figures
-from govwatch.pipeline.tag.lexicon import Lexicon, load_lexicon
+from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
 from govwatch.pipeline.tag.partnerships import find_partnerships
 from govwatch.pipeline.tag.sentences import split_sentences
 from govwatch.pipeline.tag.topics import find_topics
@@ -62,13 +62,14 @@ def tag_text(
     lexicon = lexicon or load_lexicon()
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
+    folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
     mentions = find_mentions(text, lexicon, self_party)
-    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party)
+    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded)
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(text, sentences),
         entities=mentions_to_entities(text, mentions, sentences, parties=_parties_of(partnerships)),
-        topics=find_topics(text, lexicon, title=title),
+        topics=find_topics(text, lexicon, title=title, folded=folded),
     )
     log.debug(
         "tagged %d chars: %d partnerships, %d figures, %d entities, topics %s",

@@ -15,24 +15,28 @@ from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_w
 TITLE_WEIGHT = 2
 
 
-def find_topics(text: str, lexicon: Lexicon, *, title: str = "") -> tuple[str, ...]:
+def find_topics(
+    text: str, lexicon: Lexicon, *, title: str = "", folded: str | None = None
+) -> tuple[str, ...]:
     """Return the topics of a document, in the order they are listed in the lexicon.
+
+    `folded` is `fold_case(text)` when the caller has it already.
 
     >>> from govwatch.pipeline.tag.lexicon import load_lexicon
     >>> find_topics("Quantum computers and quantum sensing.", load_lexicon())
     ('quantum',)
     """
-    scores = _term_scores(text, lexicon, 1)
+    scores = _term_scores(text, fold_case(text) if folded is None else folded, lexicon, 1)
     if title:
-        scores.update(_term_scores(title, lexicon, TITLE_WEIGHT))
+        scores.update(_term_scores(title, fold_case(title), lexicon, TITLE_WEIGHT))
     return tuple(topic for topic in lexicon.topic_terms if scores[topic] >= lexicon.topic_min_scores[topic])
 
 
-def _term_scores(text: str, lexicon: Lexicon, factor: int) -> Counter[str]:
+def _term_scores(text: str, folded: str, lexicon: Lexicon, factor: int) -> Counter[str]:
     """Score every topic on one piece of text (lower-case terms are matched in the lower-cased text)."""
     scores: Counter[str] = Counter()
     matches = [m.group() for m in find_words(lexicon.topic_pattern_exact, text)]
-    matches += [m.group() for m in scan_words(lexicon.topic_pattern_folded, fold_case(text))]
+    matches += [m.group() for m in scan_words(lexicon.topic_pattern_folded, folded)]
     for term in matches:
         for topic, weight in lexicon.topic_index.get(term, ()):
             scores[topic] += weight * factor
