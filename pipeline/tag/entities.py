@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention, sentence_at
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
@@ -90,7 +90,7 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
         mentions.append(mention)
         return True
 
-    for match in find_words(lexicon.organisation_pattern, text):
+    for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
         foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
         if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
@@ -99,12 +99,12 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
             continue
         start, name = match.start(), entry.name
         add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=entry.party or name))
-    for match in find_words(lexicon.programme_pattern, text):
+    for match in find_words(lexicon.programme_words.pattern_for(text), text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, self_party):
         add(mention)
     patterns = _patterns(
-        lexicon.organisation_suffixes,
+        words_in(lexicon.organisation_suffixes, text),  # same matches; cheaper without absent "plc"
         lexicon.organisation_heads,
         lexicon.programme_suffixes,
         lexicon.tool_nouns,
@@ -123,7 +123,7 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
             add(Mention(kind="programme", name=name, start=start, end=match.end()))
     for name_start, name_end in _tools(text, patterns):
         add(Mention(kind="programme", name=text[name_start:name_end], start=name_start, end=name_end))
-    for match in find_words(lexicon.place_pattern, text):
+    for match in find_words(lexicon.place_words.pattern_for(text), text):
         entry = lexicon.places[match.group()]
         party = f"{entry.name} Government" if entry.country else None
         add(
@@ -263,7 +263,7 @@ class _Patterns:
     tool_before: re.Pattern[str]
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _patterns(
     org_suffixes: tuple[str, ...],
     org_heads: tuple[str, ...],

@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from govwatch.errors import ConfigError
+from govwatch.pipeline.tag.wordlists import WordList, word_list
+from govwatch.pipeline.tag.wordlists import trie_regex as trie_regex
+from govwatch.pipeline.tag.wordlists import word_pattern as _word_pattern
+from govwatch.pipeline.tag.wordlists import words_in as words_in
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +75,11 @@ class Lexicon:
     topic_pattern_exact: re.Pattern[str]
     topic_pattern_folded: re.Pattern[str]
     topic_index: Mapping[str, tuple[tuple[str, int], ...]]
+    # The case-sensitive lists again, for `WordList.pattern_for` (same matches, found faster).
+    organisation_words: WordList
+    place_words: WordList
+    programme_words: WordList
+    topic_words_exact: WordList
 
 
 def load_lexicon(extra_dir: str | Path | None = None) -> Lexicon:
@@ -151,14 +160,17 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         topic_terms[topic] = terms
         min_scores[topic] = int(rule.get("min_score", DEFAULT_TOPIC_MIN_SCORE))
     all_terms = {term for terms in topic_terms.values() for term, _ in terms}
+    organisation_words, place_words = word_list(organisations), word_list(places)
+    programme_words = word_list(programmes)
+    topic_words_exact = word_list([t for t in all_terms if not t.islower()])
     return Lexicon(
         organisations=organisations,
         places=places,
         programmes=programmes,
         demonyms={str(k): str(v) for k, v in data.get("demonyms", {}).items()},
-        organisation_pattern=_word_pattern(organisations),
-        place_pattern=_word_pattern(places),
-        programme_pattern=_word_pattern(programmes),
+        organisation_pattern=organisation_words.pattern,
+        place_pattern=place_words.pattern,
+        programme_pattern=programme_words.pattern,
         programme_suffixes=tuple(_strings(data.get("programme_suffixes", []))),
         organisation_suffixes=tuple(_strings(data.get("organisation_suffixes", []))),
         organisation_heads=tuple(_strings(data.get("organisation_heads", []))),
@@ -177,13 +189,17 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         legal_nature_pattern=_word_pattern([w.lower() for w in legal]),
         topic_terms={topic: tuple(terms) for topic, terms in topic_terms.items()},
         topic_min_scores=min_scores,
-        topic_pattern_exact=_word_pattern([t for t in all_terms if not t.islower()]),
+        topic_pattern_exact=topic_words_exact.pattern,
         # Lower-case terms start at almost every letter, so a look-behind that rejects mid-word starts
         # first is cheaper here than letting the trie try each position.
         topic_pattern_folded=re.compile(
             r"(?<![\w-])" + _word_pattern([t for t in all_terms if t.islower()]).pattern
         ),
         topic_index=_topic_index(topic_terms),
+        organisation_words=organisation_words,
+        place_words=place_words,
+        programme_words=programme_words,
+        topic_words_exact=topic_words_exact,
     )
 
 
@@ -225,16 +241,6 @@ def fold_case(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
-def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """A pattern for the given words (longest match first) ending at a word end; use with `find_words`.
-
-    The start of a word is checked by `find_words`, not by a look-behind: a pattern that opens with
-    the trie's first letters lets the regex engine skip ahead, which makes matching several times faster.
-    """
-    body = trie_regex(list(words)) or "(?!x)x"
-    return re.compile(r"(?:" + body + r")(?![\w-]|\.\w)")
 
 
 def find_words(
@@ -311,35 +317,3 @@ def scan_words(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         if after_other is not None and (after_other.start() < position or after_other is hit):
             after_other = other.search(text, position)
     return found
-
-
-def trie_regex(words: Iterable[str]) -> str:
-    """Build a regex alternation from a trie of `words`, so matching cost does not grow with their number.
-
-    Longer words win over their prefixes, because each branch tries continuing before stopping.
-
-    >>> trie_regex(["AI", "AI Security Institute", "Arm"])
-    'A(?:I(?:\\\\ Security\\\\ Institute)?|rm)'
-    >>> import re; re.fullmatch(trie_regex(["data", "data centre"]), "data centre") is not None
-    True
-    """
-    trie: dict[str, Any] = {}
-    for word in set(words):
-        if not word:
-            continue
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_body(trie) if trie else ""
-
-
-def _trie_body(node: Mapping[str, Any]) -> str:
-    ends_here = "" in node
-    branches = [re.escape(char) + _trie_body(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    if len(branches) == 1 and not ends_here:
-        return branches[0]
-    inner = "(?:" + "|".join(branches) + ")"
-    return inner + "?" if ends_here else inner

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex
+from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention
 
 NAME_STOPWORDS = word_set(
@@ -39,7 +39,9 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
     """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
     ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
     starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
-    role_first, name_first, role_after_comma = _person_patterns(lexicon.roles, lexicon.name_titles)
+    role_first, name_first, role_after_comma = _person_patterns(
+        words_in(lexicon.roles, text), lexicon.name_titles
+    )
     named_first = _names_before_roles(text, name_first, role_after_comma)
     for match in (*find_words(role_first, text), *named_first):
         name_group = "name" if "name" in match.re.groupindex else "name2"
@@ -126,7 +128,7 @@ def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
     return " ".join(words)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=32)
 def _person_patterns(
     roles: tuple[str, ...], titles: tuple[str, ...]
 ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:

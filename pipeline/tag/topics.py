@@ -35,7 +35,7 @@ def find_topics(
 def _term_scores(text: str, folded: str, lexicon: Lexicon, factor: int) -> Counter[str]:
     """Score every topic on one piece of text (lower-case terms are matched in the lower-cased text)."""
     scores: Counter[str] = Counter()
-    matches = [m.group() for m in find_words(lexicon.topic_pattern_exact, text)]
+    matches = [m.group() for m in find_words(lexicon.topic_words_exact.pattern_for(text), text)]
     matches += [m.group() for m in scan_words(lexicon.topic_pattern_folded, folded)]
     for term in matches:
         for topic, weight in lexicon.topic_index.get(term, ()):

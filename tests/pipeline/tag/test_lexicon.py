@@ -11,13 +11,13 @@ from govwatch.pipeline.tag import tag_text
 from govwatch.pipeline.tag.evaluate import load_gold
 from govwatch.pipeline.tag.lexicon import (
     LEXICON_DIR_ENV,
-    _word_pattern,
     build_lexicon,
     find_words,
     fold_case,
     load_lexicon,
     scan_words,
 )
+from govwatch.pipeline.tag.wordlists import word_list, word_pattern, words_in
 
 
 def test_bundled_lexicon_knows_departments_and_their_party() -> None:
@@ -65,7 +65,7 @@ def test_empty_lexicon_tags_nothing_and_does_not_crash() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab sgn.-_(’é\nAB,", max_size=60))
 def test_scan_words_finds_what_find_words_finds(text: str) -> None:
-    pattern = _word_pattern(["ab", "a b", "sign", "signs", "b-a", "ab sign", "é"])
+    pattern = word_pattern(["ab", "a b", "sign", "signs", "b-a", "ab sign", "é"])
     expected = [m.span() for m in find_words(pattern, text)]
     assert [m.span() for m in scan_words(pattern, text)] == expected
 
@@ -81,3 +81,19 @@ def test_scan_words_matches_find_words_on_the_gold_texts() -> None:
         ):
             expected = [m.span() for m in find_words(pattern, folded)]
             assert [m.span() for m in scan_words(pattern, folded)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAbB tT.-’\nI", max_size=60))
+def test_word_list_pattern_for_a_text_finds_what_the_whole_list_finds(text: str) -> None:
+    words = word_list(["AI", "A B", "the T", "tA", "bAI", "Bt", "b"])
+    expected = [m.span() for m in find_words(words.pattern, text)]
+    assert [m.span() for m in find_words(words.pattern_for(text), text)] == expected
+
+
+def test_word_list_drops_lower_case_led_words_only_when_absent() -> None:
+    words = word_list(["AI", "generative AI"])
+    assert words.pattern_for("AI tools") is words.without_lower
+    assert words.pattern_for("generative AI tools") is words.pattern
+    assert words_in(("CEO", "founder", "co-founder"), "a co-founder") == ("CEO", "founder", "co-founder")
+    assert words_in(("CEO", "founder", "co-founder"), "the CEO") == ("CEO",)
