@@ -71,8 +71,14 @@ def running_writer(settings: Settings) -> Iterator[subprocess.Popen[str]]:
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
     yield process
+    _stop_writer(process)
+
+
+def _stop_writer(process: subprocess.Popen[str]) -> None:
+    """The writer exits when its stdin closes (safe to call twice)."""
     assert process.stdin is not None
-    process.stdin.close()
+    if not process.stdin.closed:
+        process.stdin.close()
     process.wait(timeout=30)
 
 
@@ -98,17 +104,10 @@ def test_query_endpoint_streams_large_results(
     assert total == 50000
 
 
-def test_endpoint_file_is_removed_when_the_writer_stops(settings: Settings) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
-    assert process.stdin is not None
-    process.stdin.close()
-    process.wait(timeout=30)
+def test_endpoint_file_is_removed_when_the_writer_stops(
+    settings: Settings, running_writer: subprocess.Popen[str]
+) -> None:
+    assert endpoint_path(settings.db_path).exists()
+    _stop_writer(running_writer)
     assert not endpoint_path(settings.db_path).exists()
     assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
