@@ -120,7 +120,6 @@ def preferred_dash(text: str) -> str:
 #: dash or bullet (E2 80 xx), and of anything else.
 PUNCT_GAP_MARK: Final = "\x00"
 OTHER_GAP_MARK: Final = "\x01"
-_SPACED_GAP: Final = re.compile(r"[^\s] \x00 ")
 _LINE_START_DASH: Final = re.compile(r"^([–—]) ", re.MULTILINE)
 _RANGE_DASH: Final = re.compile(r"\d[–—]\d")
 
@@ -142,15 +141,17 @@ def profile_document(preview: str, family: str = "") -> DocumentProfile:
     """Profile a document from its preview: the text as repaired, lost bytes marked (`PUNCT_GAP_MARK`).
 
     A lost mark starting a list line is a bullet, unless the document shows a bullet nowhere and
-    dashes somewhere: a list line that kept its dash, dashes in its prose (not in a range of numbers),
-    or spaced dashes whose bytes were lost mid-line. Then it is the dash the document uses most.
+    dashes somewhere: a list line that kept its dash, or dashes in its prose (not in a range of
+    numbers). Then it is the dash the document uses most. A spaced mark lost mid-line is no evidence:
+    it reads as a dash whatever the lists use, and GOV.UK's own style pairs spaced en dashes in prose
+    with bulleted lists.
 
     >>> profile_document("Plans 2025–2030:\\n\\x00 skills").list_marker
     '•'
     >>> profile_document("The plan—new today—has parts:\\n\\x00 skills").list_marker
     '—'
     >>> profile_document("The review \\x00 due soon \\x00 covers:\\n\\x00 data").list_marker
-    '–'
+    '•'
 
     With `family` set, dashes and bullets still in that family's mojibake count too (text mangled
     twice shows its inner layer only after this one is repaired):
@@ -177,8 +178,8 @@ def profile_document(preview: str, family: str = "") -> DocumentProfile:
             marker = max(set(kept), key=kept.count)
         elif em > en:
             marker = EM_DASH
-        elif en > 0 or (f" {PUNCT_GAP_MARK} " in preview and _SPACED_GAP.search(preview)):
-            marker = dash if en == 0 else EN_DASH
+        elif en > 0:
+            marker = EN_DASH
     return DocumentProfile(seen=preview, dash=dash, list_marker=marker)
 
 

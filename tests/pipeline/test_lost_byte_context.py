@@ -51,6 +51,10 @@ def test_document_profile_ignores_spaced_gaps_of_other_marks() -> None:
     assert profile_document("costs \x01 value:\n\x00 one").list_marker == "•"
 
 
+def test_document_profile_takes_no_list_dash_from_spaced_marks_lost_mid_line() -> None:
+    assert profile_document("Three aims \x00 and a deadline:\n\x00 one\n\x00 two").list_marker == "•"
+
+
 def test_preferred_dash_follows_the_text() -> None:
     assert preferred_dash("a — b — c") == "—"
     assert preferred_dash("a – b") == "–"
