@@ -144,25 +144,38 @@ SELECT DISTINCT id, version, topic FROM (SELECT id, version, unnest(a.topics) AS
 
 
 def batch_table(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> pa.Table:
-    """The batch as raw message texts keyed by (id, version); the first occurrence of a key wins."""
-    rows: list[dict[str, Any]] = []
+    """The batch as raw message texts keyed by (id, version); the first occurrence of a key wins.
+
+    Built column by column from the message bytes (Arrow checks they are UTF-8): no Python string or
+    row dictionary per message, since this runs on the writer thread, which shares the GIL with polling.
+    """
+    ids: list[str] = []
+    versions: list[int] = []
+    values: list[bytes] = []
+    topics: list[str] = []
+    partitions: list[int] = []
+    offsets: list[int] = []
     seen: set[tuple[str, int]] = set()
     for message, announcement in items:
         key = (announcement["id"], announcement["version"])
         if key in seen or message.value is None:
             continue
         seen.add(key)
-        rows.append(
-            {
-                "id": key[0],
-                "version": key[1],
-                "value": message.value.decode("utf-8"),
-                "kafka_topic": message.topic,
-                "kafka_partition": message.partition,
-                "kafka_offset": message.offset,
-            }
-        )
-    return pa.Table.from_pylist(rows, schema=_BATCH_SCHEMA)
+        ids.append(key[0])
+        versions.append(key[1])
+        values.append(message.value)
+        topics.append(message.topic)
+        partitions.append(message.partition)
+        offsets.append(message.offset)
+    columns = [
+        pa.array(ids, pa.string()),
+        pa.array(versions, pa.int32()),
+        pa.array(values, pa.binary()).cast(pa.string()),
+        pa.array(topics, pa.string()),
+        pa.array(partitions, pa.int32()),
+        pa.array(offsets, pa.int64()),
+    ]
+    return pa.Table.from_arrays(columns, schema=_BATCH_SCHEMA)
 
 
 class AnnouncementLoader:
