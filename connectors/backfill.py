@@ -5,6 +5,12 @@ The Search API lists documents newest first (`order=-public_timestamp`) with `st
 published, so after Ctrl-C or a crash the next run resumes from the last fully published page; results
 whose `content_id` was already published at the same `public_timestamp` are skipped without fetching. An
 open-ended query is pinned to the day it started (`until` = that day), so its pages stay put while it runs.
+
+The listing can still move under a run. When results before the position leave it (a document updated
+out of a closed date range, or unpublished), the total shrinks and everything after moves up: the run
+steps back by as many results. When a document is updated in an open-ended run, it jumps to the top,
+behind the pages read: at the end the run rereads the top for anything newer than its start. Results
+seen twice are fetched once.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -20,7 +26,14 @@ from typing import Protocol
 from govwatch.config import Settings
 from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
 from govwatch.connectors.checkpoint import MARK_BACKFILL, Checkpoint
-from govwatch.connectors.govuk import MalformedPayloadError, page_url, parse_search_page, search_api_url
+from govwatch.connectors.govuk import (
+    MalformedPayloadError,
+    SearchPage,
+    SearchResult,
+    page_url,
+    parse_search_page,
+    search_api_url,
+)
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.http_errors import FetchError
 from govwatch.connectors.records import FetchedDocument, SourceFailure
@@ -107,72 +120,158 @@ def search_backfill(
         return
     if start:
         log.info("backfill %s resumes at result %d", key, start)
+    run_started = datetime.now(UTC)
+    handled: set[tuple[str, str | None]] = set()
+    last_total: int | None = None
     announced = False
     advancing = True
     while True:
-        url = search_api_url(
-            settings.govuk.base_url,
-            organisations=query.organisations,
-            document_types=query.document_types,
-            since=query.since,
-            until=until,
-            start=start,
-            count=query.page_size,
-        )
-        try:
-            response = http.get(url, accept="application/json")
-            page = parse_search_page(response.text(), url=url)
-        except FetchError as exc:  # MalformedPayloadError included: retryable, the index may recover
-            log.warning("backfill stopped at result %d: %s", start, exc)
-            retryable = exc.retryable or isinstance(exc, MalformedPayloadError)
-            yield SourceFailure(
-                source=BACKFILL_SOURCE, url=url, stage="source", reason=str(exc), retryable=retryable
-            )
+        page_or_failure = _search_page(query, settings, http, until, start)
+        if isinstance(page_or_failure, SourceFailure):
+            yield page_or_failure
             return
+        page = page_or_failure
         if progress is not None and not announced:
             progress.found(page.total)
             announced = True
-        yielded: list[tuple[str, int]] = []
-        for result in page.results:
-            ref = ArticleRef(
-                link=page_url(result.link, settings.govuk.base_url),
-                title=result.title,
-                summary=result.description,
-                updated_at=result.public_timestamp,
-                published_at=result.public_timestamp,
-                content_id=result.content_id,
-            )
-            if is_known(ref, checkpoint):
-                if progress is not None:
-                    progress.skipped(1)
-                continue
-            item = fetch_article(
-                ref,
-                source=BACKFILL_SOURCE,
-                base_url=settings.govuk.base_url,
-                prefer_content_api=True,
-                http=http,
-                checkpoint=checkpoint,
-            )
-            if progress is not None:
-                progress.fetched(1)
-            if isinstance(item, FetchedDocument):
-                yielded.append((item.id, item.version))
-            elif isinstance(item, SourceFailure) and item.retryable:
-                # the position may not pass an article that still needs fetching
-                advancing = False
-            if item is not None:
-                yield item
+        if last_total is not None and start > 0 and page.total < last_total:
+            # Results before `start` left the listing (updated out of the date range, or unpublished), so
+            # everything after them moved up: step back by as many, or the ones that moved would be missed.
+            back = min(start, last_total - page.total)
+            log.info("backfill %s: %d result(s) left the listing; rereading from %d", key, back, start - back)
+            start, last_total = start - back, page.total
+            continue
+        last_total = page.total
+        outcome = yield from _fetch_results(page.results, settings, http, checkpoint, progress, handled)
+        advancing = advancing and outcome.advancing
         next_start = start + len(page.results)
         if advancing:
             checkpoint.stage_mark(
                 key,
                 kind=MARK_BACKFILL,
                 value={"start": next_start, "total": page.total, "until": until.isoformat()},
-                waits_for=yielded,
+                waits_for=outcome.yielded,
                 merge=True,
             )
         if not page.results or next_start >= page.total:
             log.info("backfill %s reached the end (%d results)", key, page.total)
-            return
+            break
         start = next_start
+    if query.until is None:
+        yield from _catch_up(query, settings, http, checkpoint, progress, handled, until, run_started)
+
+
+def _search_page(
+    query: BackfillQuery, settings: Settings, http: HttpClient, until: date, start: int
+) -> SearchPage | SourceFailure:
+    """One Search API page of `query`, or a retryable failure saying why there is none."""
+    url = search_api_url(
+        settings.govuk.base_url,
+        organisations=query.organisations,
+        document_types=query.document_types,
+        since=query.since,
+        until=until,
+        start=start,
+        count=query.page_size,
+    )
+    try:
+        response = http.get(url, accept="application/json")
+        return parse_search_page(response.text(), url=url)
+    except FetchError as exc:  # MalformedPayloadError included: retryable, the index may recover
+        log.warning("backfill stopped at result %d: %s", start, exc)
+        retryable = exc.retryable or isinstance(exc, MalformedPayloadError)
+        return SourceFailure(
+            source=BACKFILL_SOURCE, url=url, stage="source", reason=str(exc), retryable=retryable
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _PageOutcome:
+    yielded: list[tuple[str, int]]  # (id, version) of the documents yielded
+    advancing: bool  # False when an article still needs fetching: the position may not pass it
+
+
+def _fetch_results(
+    results: Sequence[SearchResult],
+    settings: Settings,
+    http: HttpClient,
+    checkpoint: Checkpoint,
+    progress: BackfillProgress | None,
+    handled: set[tuple[str, str | None]],
+) -> Generator[FetchedDocument | SourceFailure, None, _PageOutcome]:
+    """Fetch the results not yet published as they are now, nor handled earlier in this run."""
+    yielded: list[tuple[str, int]] = []
+    advancing = True
+    for result in results:
+        ref = ArticleRef(
+            link=page_url(result.link, settings.govuk.base_url),
+            title=result.title,
+            summary=result.description,
+            updated_at=result.public_timestamp,
+            published_at=result.public_timestamp,
+            content_id=result.content_id,
+        )
+        identity = (result.content_id or ref.link, result.public_timestamp)
+        if identity in handled or is_known(ref, checkpoint):
+            if progress is not None:
+                progress.skipped(1)
+            continue
+        item = fetch_article(
+            ref,
+            source=BACKFILL_SOURCE,
+            base_url=settings.govuk.base_url,
+            prefer_content_api=True,
+            http=http,
+            checkpoint=checkpoint,
+        )
+        if progress is not None:
+            progress.fetched(1)
+        if isinstance(item, FetchedDocument):
+            yielded.append((item.id, item.version))
+        elif isinstance(item, SourceFailure) and item.retryable:
+            advancing = False
+        if not (isinstance(item, SourceFailure) and item.retryable):
+            handled.add(identity)
+        if item is not None:
+            yield item
+    return _PageOutcome(yielded=yielded, advancing=advancing)
+
+
+def _catch_up(
+    query: BackfillQuery,
+    settings: Settings,
+    http: HttpClient,
+    checkpoint: Checkpoint,
+    progress: BackfillProgress | None,
+    handled: set[tuple[str, str | None]],
+    until: date,
+    run_started: datetime,
+) -> Iterator[FetchedDocument | SourceFailure]:
+    """Reread the head of an open-ended listing for documents updated while the run paged through it.
+
+    Newest first, an update moves a document to the top, behind the pages already read; it would be
+    missed (both its versions, if it had not been reached yet). Pages are read from the top until a
+    result older than the run's start.
+    """
+    start = 0
+    while True:
+        page = _search_page(query, settings, http, until, start)
+        if isinstance(page, SourceFailure):
+            yield page
+            return
+        recent = [r for r in page.results if _is_after(r.public_timestamp, run_started)]
+        yield from _fetch_results(recent, settings, http, checkpoint, progress, handled)
+        start += len(page.results)
+        if len(recent) < len(page.results) or not page.results or start >= page.total:
+            return
+
+
+def _is_after(timestamp: str | None, moment: datetime) -> bool:
+    """True when a Search API `public_timestamp` is at or after `moment` (False when unreadable)."""
+    if not timestamp:
+        return False
+    try:
+        parsed = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return False
+    return parsed.tzinfo is not None and parsed >= moment

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +185,61 @@ def test_rerun_in_the_same_process_reuses_fetched_documents(env: Any) -> None:
     first = [(d.id, d.version) for d in env.run()]
     again = [(d.id, d.version) for d in env.run()]
     assert again == first and env.api_count() == 3
+
+
+def _page(fixture: str, *, total: int, results: slice = slice(None)) -> bytes:
+    page = json.loads((GOVUK / fixture).read_bytes())
+    page["results"], page["total"] = page["results"][results], total
+    return json.dumps(page).encode()
+
+
+def test_results_moving_up_when_an_earlier_one_leaves_the_listing_are_still_fetched(env: Any) -> None:
+    # After page 1 (A, B), B is updated out of the date range: C moves up to result 1, and page 2
+    # (from result 2) is empty. The shrunk total says so; the run rereads from result 1.
+    env.pages(_page("search_page_1.json", total=3), _page("search_page_2.json", total=2, results=slice(0, 0)))
+    env.server.route(_search_path(1), env.reply(body=_page("search_page_2.json", total=2), content_type=JSON))
+    ids = [d.id for d in env.run() if isinstance(d, FetchedDocument)]
+    assert len(ids) == 3 and len(set(ids)) == 3
+    assert env.search_requests(1) == 1 and env.api_count() == 3
+
+
+def test_open_ended_backfill_rereads_the_head_for_documents_updated_during_the_run(env: Any) -> None:
+    # Newest first, a document updated mid-run jumps to the top, above the pages already read.
+    query = replace(QUERY, until=None)
+    today = datetime.now(UTC).date()
+
+    def path(start: int) -> str:
+        return search_api_url(
+            "",
+            organisations=query.organisations,
+            document_types=query.document_types,
+            since=query.since,
+            until=today,
+            start=start,
+            count=query.page_size,
+        )
+
+    first = json.loads((GOVUK / "search_page_1.json").read_bytes())
+    updated = dict(first["results"][1])
+    updated["public_timestamp"] = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
+    head = {**first, "results": [updated, first["results"][0]]}
+    env.server.route(
+        path(0),
+        env.reply(body=json.dumps(first).encode(), content_type=JSON),
+        env.reply(body=json.dumps(head).encode(), content_type=JSON),
+    )
+    env.server.route(path(2), env.reply(body=(GOVUK / "search_page_2.json").read_bytes(), content_type=JSON))
+    openai = NEWS + next(slug for slug in ITEMS if slug.startswith("openai"))
+    env.server.route(
+        openai,
+        env.reply(body=(GOVUK / "content" / "openai_v1.json").read_bytes(), content_type=JSON),
+        env.reply(body=(GOVUK / "content" / "openai_v2.json").read_bytes(), content_type=JSON),
+    )
+    docs = [
+        d
+        for d in search_backfill(query, settings=env.settings, http=env.http, checkpoint=env.checkpoint)
+        if isinstance(d, FetchedDocument)
+    ]
+    assert [d.version for d in docs] == [1, 1, 1, 2]
+    assert docs[3].id == docs[1].id
+    assert env.server.count(path(0)) == 2 and env.server.count(openai) == 2
