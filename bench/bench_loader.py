@@ -29,6 +29,7 @@ from tests.support.announcements import make_announcement
 
 MESSAGES = 20000  # enough batches for polling and storing to overlap in a steady state
 LATENCY_MESSAGES = 300
+ROUNDS = 2
 BODY_BYTES = 5000
 
 
@@ -177,9 +178,12 @@ def main() -> None:
         settings = _settings(broker, Path(tmp) / "bench.duckdb", "bench")
         ensure_topics(settings.kafka)
         _produce(settings, MESSAGES)
-        raw = _raw_consume_rate(settings, MESSAGES)
-        loaded = _loader_rate(settings, MESSAGES)
-        print(f"raw kafka-python consume: {raw:8.0f} msg/s  (floor; {MESSAGES} x ~5 KB)")
+        raw = loaded = 0.0
+        for round_number in range(ROUNDS):  # best of ROUNDS: the first pays for warming up, both sides
+            raw = max(raw, _raw_consume_rate(settings, MESSAGES))
+            round_settings = _settings(broker, Path(tmp) / f"round-{round_number}.duckdb", "bench")
+            loaded = max(loaded, _loader_rate(round_settings, MESSAGES))
+        print(f"raw kafka-python consume: {raw:8.0f} msg/s  (floor; {MESSAGES} x ~5 KB, best of {ROUNDS})")
         print(
             f"loader Kafka → DuckDB:    {loaded:8.0f} msg/s  = {loaded / raw:.0%} of raw (target ≥ 50%, ≥ 2000/s)"
         )
