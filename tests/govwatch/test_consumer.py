@@ -243,3 +243,23 @@ def test_broker_restarted_under_a_running_consumer_is_read_from_the_start(settin
     assert loader.stored == 6
     ids = {row[0] for row in conn.execute("select id from announcements").fetchall()}
     assert {f"new-{i}" for i in range(6)} <= ids
+
+
+def test_numbers_too_big_for_their_column_are_dead_lettered_not_a_crash_loop(
+    kafka_settings: Settings,
+) -> None:
+    ensure_topics(kafka_settings.kafka)
+    huge_version = make_announcement("doc-huge")
+    huge_version["version"] = 2**40
+    huge_offset = make_announcement("doc-offset")
+    huge_offset["notes_offset"] = 2**31
+    _produce(
+        kafka_settings,
+        [json.dumps(huge_version).encode(), json.dumps(huge_offset).encode(), _encoded("doc-ok")],
+    )
+    conn = connect_writer(kafka_settings.db_path)
+    consumer = _consumer(kafka_settings, conn)
+    assert _drain(consumer, conn, AnnouncementLoader()) == (1, 2)
+    reasons = [r[0] for r in conn.execute('select reason from deadletters order by "offset"').fetchall()]
+    assert "version" in reasons[0] and "notes_offset" in reasons[1]
+    assert conn.execute("select id from announcements").fetchall() == [("doc-ok",)]
