@@ -245,21 +245,30 @@ def test_broker_restarted_under_a_running_consumer_is_read_from_the_start(settin
     assert {f"new-{i}" for i in range(6)} <= ids
 
 
-def test_numbers_too_big_for_their_column_are_dead_lettered_not_a_crash_loop(
+def test_values_the_database_could_not_store_are_dead_lettered_not_a_crash_loop(
     kafka_settings: Settings,
 ) -> None:
+    # Each of these once passed validation and then failed the whole batch, again after every restart.
     ensure_topics(kafka_settings.kafka)
     huge_version = make_announcement("doc-huge")
     huge_version["version"] = 2**40
     huge_offset = make_announcement("doc-offset")
     huge_offset["notes_offset"] = 2**31
+    lone_surrogate = json.dumps(make_announcement("doc-surrogate")).replace(
+        '"title": "', '"title": "\\ud800', 1
+    )
     _produce(
         kafka_settings,
-        [json.dumps(huge_version).encode(), json.dumps(huge_offset).encode(), _encoded("doc-ok")],
+        [
+            json.dumps(huge_version).encode(),
+            json.dumps(huge_offset).encode(),
+            lone_surrogate.encode(),
+            _encoded("doc-ok"),
+        ],
     )
     conn = connect_writer(kafka_settings.db_path)
     consumer = _consumer(kafka_settings, conn)
-    assert _drain(consumer, conn, AnnouncementLoader()) == (1, 2)
+    assert _drain(consumer, conn, AnnouncementLoader()) == (1, 3)
     reasons = [r[0] for r in conn.execute('select reason from deadletters order by "offset"').fetchall()]
-    assert "version" in reasons[0] and "notes_offset" in reasons[1]
+    assert "version" in reasons[0] and "notes_offset" in reasons[1] and "surrogate" in reasons[2]
     assert conn.execute("select id from announcements").fetchall() == [("doc-ok",)]

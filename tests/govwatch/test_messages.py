@@ -22,6 +22,7 @@ def test_a_valid_announcement_decodes_to_what_was_encoded() -> None:
         (b"\xff\xfe{}", "not UTF-8"),
         (b'{"id": ', "not JSON"),
         (b"[1, 2]", "not an object"),
+        (b'{"id": "\\ud800"}', "not JSON"),  # a lone surrogate: no UTF-8 text can hold it
         (None, "tombstone"),
     ],
 )
