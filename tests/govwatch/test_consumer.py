@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from kafka import KafkaProducer
@@ -272,3 +273,47 @@ def test_values_the_database_could_not_store_are_dead_lettered_not_a_crash_loop(
     reasons = [r[0] for r in conn.execute('select reason from deadletters order by "offset"').fetchall()]
     assert "version" in reasons[0] and "notes_offset" in reasons[1] and "surrogate" in reasons[2]
     assert conn.execute("select id from announcements").fetchall() == [("doc-ok",)]
+
+
+def test_dead_letter_records_the_database_could_not_store_are_kept_not_a_crash_loop(
+    kafka_settings: Settings,
+) -> None:
+    from govwatch.kafka import DEADLETTER
+    from govwatch.runner import DeadletterKeeper
+
+    ensure_topics(kafka_settings.kafka)
+    base = {"schema_version": "1.0", "stage": "loader", "reason": "bad", "payload_base64": "eA=="}
+    records = [
+        {**base, "at": "2025-07-23T07:00:00Z", "partition": 0, "offset": 7},
+        {**base, "at": "2025-07-23T07:00:00Z", "partition": 2**40, "offset": 8},  # no such partition
+        {**base, "at": "2016-12-31T23:59:60Z", "partition": 0, "offset": 9},  # a leap second
+        {**base, "at": "2025-07-23t07:00:00z", "partition": 0, "offset": 10},  # lower case: RFC 3339 too
+    ]
+    producer = KafkaProducer(**producer_options(kafka_settings.kafka))
+    topic = topic_name(kafka_settings.kafka, DEADLETTER)
+    for record in records:
+        producer.send(topic, value=json.dumps(record).encode())
+    producer.flush()
+    producer.close()
+    conn = connect_writer(kafka_settings.db_path)
+    info = ensure_topics(kafka_settings.kafka)
+    consumer = DuckdbOffsetConsumer(
+        kafka_settings.kafka,
+        conn,
+        consumer_name="deadletters",
+        topic=topic,
+        topic_id=info[topic].topic_id,
+        message_type="deadletter",
+    )
+    consumer.start()
+    assert _drain(consumer, conn, DeadletterKeeper()) == (3, 1)
+    rows = conn.execute(
+        'select "offset", epoch(failed_at) from deadletters where stage = \'loader\' order by "offset"'
+    ).fetchall()
+    assert rows == [
+        (7, datetime(2025, 7, 23, 7, tzinfo=UTC).timestamp()),
+        (9, datetime(2016, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()),
+        (10, datetime(2025, 7, 23, 7, tzinfo=UTC).timestamp()),
+    ]
+    [kept] = conn.execute("select reason from deadletters where stage = 'deadletters'").fetchall()
+    assert "partition" in kept[0]
