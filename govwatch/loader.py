@@ -95,11 +95,24 @@ SELECT b.id, b.version, from_json(b.value, '{_STRUCTURE}') AS a, b.kafka_topic, 
 FROM batch_raw b ANTI JOIN announcement_versions v ON v.id = b.id AND v.version = b.version
 """
 
-_INSERT_VERSIONS = """
+
+def _timestamp(member: str) -> str:
+    """SQL reading an ISO 8601 / RFC 3339 member as TIMESTAMPTZ, NULL when it is none.
+
+    RFC 3339 allows a lower-case "t" and "z" and a leap second, which DuckDB's cast refuses: upper-cased,
+    and the leap second read as the second before it.
+    """
+    return f"TRY_CAST(regexp_replace(upper(a.{member}), '(T\\d\\d:\\d\\d:)60', '\\159') AS TIMESTAMPTZ)"
+
+
+# fetched_at is required and schema-checked as a date-time, so it always reads; coalesce only guards the
+# NOT NULL column, because one unreadable value would otherwise fail every batch it is in, at every restart.
+_INSERT_VERSIONS = f"""
 INSERT INTO announcement_versions
 SELECT id, version, a.url, a.canonical_url, a.title, a.document_type,
-       TRY_CAST(a.published_at AS TIMESTAMPTZ), TRY_CAST(a.updated_at AS TIMESTAMPTZ), a.organisations,
-       a.summary, a.body_text, a.language, coalesce(a.repairs, '[]'), a.source, TRY_CAST(a.fetched_at AS TIMESTAMPTZ),
+       {_timestamp("published_at")}, {_timestamp("updated_at")}, a.organisations,
+       a.summary, a.body_text, a.language, coalesce(a.repairs, '[]'), a.source,
+       coalesce({_timestamp("fetched_at")}, now()),
        a.content_hash, a.withdrawn, a.extraction_status, a.notes_offset, a.schema_version, now(),
        kafka_topic, kafka_partition, kafka_offset
 FROM loading

@@ -113,3 +113,20 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     names = [r[0] for r in conn.execute("select name from schema_migrations order by version").fetchall()]
     assert names == sorted(set(names))
     assert "001_core.sql" in names
+
+
+def test_every_rfc_3339_time_the_schema_accepts_is_stored(tmp_path: Path) -> None:
+    # DuckDB's cast refuses a leap second and a lower-case t/z; fetched_at cannot be NULL, so either once
+    # failed the whole batch, again after every restart.
+    conn = connect_writer(tmp_path / "db.duckdb")
+    leap = make_announcement("leap")
+    leap["fetched_at"] = leap["published_at"] = "2016-12-31T23:59:60Z"
+    lower = make_announcement("lower")
+    lower["fetched_at"] = lower["updated_at"] = "2025-07-23t07:00:00z"
+    assert _store(conn, AnnouncementLoader(), leap, lower) == 2
+    rows = conn.execute(
+        "select id, epoch(fetched_at), epoch(published_at), epoch(updated_at) from announcement_versions order by id"
+    ).fetchall()
+    leap_second, seven = 1483228799.0, 1753254000.0  # 2016-12-31 23:59:59Z, 2025-07-23 07:00:00Z
+    assert rows[0][0:2] == ("leap", leap_second) and rows[0][2] == leap_second
+    assert rows[1][0:2] == ("lower", seven) and rows[1][3] == seven
