@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -14,14 +15,18 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from govwatch.alerts.channels import deliver_file
 from govwatch.alerts.dispatcher import AlertDispatcher
 from govwatch.alerts.subscriptions import add_subscription, remove_subscription
 from govwatch.alerts.webhook import verify_signature
 from govwatch.config import Settings, build_subscription
-from govwatch.messages import check_message
+from govwatch.errors import SchemaError
+from govwatch.messages import check_message, decode
 from tests.alerts.conftest import REFUSED, Answer, Clock, Inbox, Receiver, free_port
+from tests.support.fuzz import announcement_overrides
 
 SECRET = "whsec-TOPSECRET-42"
 SMTP_PASSWORD = "smtp-PASSWORD-123"
@@ -661,3 +666,31 @@ def test_handle_and_delivery_on_two_threads_deliver_every_alert_once(
     assert set(ids) == {
         r[0] for r in db.execute("SELECT id FROM alerts WHERE status = 'delivered'").fetchall()
     }
+
+
+# -- whatever the schema accepts ------------------------------------------------------------------------------
+
+_FUZZ_IDS = itertools.count()
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(overrides=announcement_overrides())
+def test_any_announcement_the_schema_accepts_is_handled(
+    make: Make, db: duckdb.DuckDBPyConnection, announcement: dict[str, Any], overrides: dict[str, Any]
+) -> None:
+    # A message the dispatcher cannot handle would fail its batch at every restart.
+    dispatcher = make(
+        {"name": "mous", "kinds": ["mou"]},
+        {"name": "big", "min_amount": "£1bn", "on_change": True},
+        {"name": "words", "keywords": ["AI", "data"]},
+        {"name": "where", "where": "max_gbp >= 100e6 and list_contains(organisations, 'dsit')"},
+    )
+    message = {**copy.deepcopy(announcement), **overrides, "id": f"fuzz-{next(_FUZZ_IDS)}"}
+    try:
+        decoded = decode("announcement", json.dumps(message).encode())
+    except SchemaError:
+        return
+    handle(dispatcher, db, [decoded])
+    assert one(db, f"SELECT count(*) FROM alerts WHERE announcement_id = '{decoded['id']}'")[0] <= 4

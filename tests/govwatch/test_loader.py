@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
@@ -17,6 +16,7 @@ from govwatch.errors import SchemaError
 from govwatch.loader import AnnouncementLoader
 from govwatch.messages import decode
 from tests.support.announcements import as_consumed, make_announcement
+from tests.support.fuzz import announcement_overrides
 
 
 def _items(*messages: dict[str, Any]) -> list[tuple[ConsumedMessage, dict[str, Any]]]:
@@ -139,68 +139,10 @@ def test_every_rfc_3339_time_the_schema_accepts_is_stored(tmp_path: Path) -> Non
 
 
 _FUZZ_IDS = itertools.count()
-_TEXT = st.text(max_size=40)
-_TIMESTAMP = st.sampled_from(
-    [
-        "2025-07-23T07:00:00Z",
-        "2025-07-23t07:00:00.123456789z",
-        "2016-12-31T23:59:60+00:00",
-        "0001-01-01T00:00:00Z",
-        "9999-12-31T23:59:59-23:59",
-        "2025-07-23",
-        "not a date",
-    ]
-)
-_NUMBER = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=False, allow_infinity=False),
-)
-_EVIDENCE = st.fixed_dictionaries(
-    {"sentence": _TEXT, "start": st.integers(min_value=0, max_value=2**70), "end": st.integers(min_value=0)}
-)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    overrides=st.fixed_dictionaries(
-        {},
-        optional={
-            "version": st.integers(min_value=1, max_value=2**31 - 1),
-            "title": _TEXT,
-            "body_text": _TEXT,
-            "published_at": st.one_of(st.none(), _TIMESTAMP),
-            "updated_at": st.one_of(st.none(), _TIMESTAMP),
-            "fetched_at": _TIMESTAMP,
-            "organisations": st.lists(_TEXT, max_size=3),
-            "notes_offset": st.one_of(st.none(), st.integers(min_value=0, max_value=2**31 - 1)),
-            "topics": st.lists(_TEXT, max_size=3),
-            "figures": st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "kind": st.sampled_from(["money", "count", "percentage", "duration"]),
-                        "value": st.one_of(st.none(), _NUMBER),
-                        "text": _TEXT,
-                    },
-                    optional={"value_max": _NUMBER, "evidence": st.one_of(st.none(), _EVIDENCE)},
-                ),
-                max_size=3,
-            ),
-            "entities": st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "kind": st.sampled_from(["organisation", "person", "place", "programme"]),
-                        "name": _TEXT,
-                    },
-                    optional={
-                        "role": st.one_of(st.none(), _TEXT),
-                        "evidence": st.one_of(st.none(), _EVIDENCE),
-                    },
-                ),
-                max_size=3,
-            ),
-        },
-    )
-)
+@given(overrides=announcement_overrides())
 def test_any_message_the_schema_accepts_is_stored(tmp_path: Path, overrides: dict[str, Any]) -> None:
     # A message that passes validation but that the database refuses would fail its whole batch, again at
     # every restart: whatever the schema lets through must store.
