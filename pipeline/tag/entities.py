@@ -9,6 +9,7 @@ is not available to later ones, so "London" in "Imperial College London" is not 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -78,8 +79,18 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
     return DEFAULT_SELF_PARTY
 
 
-def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PARTY) -> tuple[Mention, ...]:
-    """Return the non-overlapping mentions in `text`, in text order."""
+def find_mentions(
+    text: str,
+    lexicon: Lexicon,
+    self_party: str = DEFAULT_SELF_PARTY,
+    name_spans: Sequence[tuple[int, int]] | None = None,
+) -> tuple[Mention, ...]:
+    """Return the non-overlapping mentions in `text`, in text order.
+
+    Bare "name" mentions (capitalised runs nothing else claimed) only ever serve as parties of an
+    agreement, so with `name_spans` (sorted, non-overlapping: the sentences agreements are read from)
+    they are made only where they start inside one of those spans.
+    """
     taken = bytearray(len(text))
     mentions: list[Mention] = []
 
@@ -136,9 +147,14 @@ def find_mentions(text: str, lexicon: Lexicon, self_party: str = DEFAULT_SELF_PA
                 country=entry.country,
             )
         )
+    span_starts = [start for start, _end in name_spans] if name_spans is not None else []
     for match in _PROPER_RUN.finditer(text):
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
             continue  # claimed already, or a sentence opener ("The", "Today")
+        if name_spans is not None:
+            index = bisect.bisect_right(span_starts, match.start()) - 1
+            if index < 0 or match.start() >= name_spans[index][1]:
+                continue  # outside every sentence an agreement is read from
         bare = _bare_name(text, taken, match)
         if bare is not None:
             add(bare)

@@ -90,6 +90,36 @@ class _Agreement:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class AgreementWords:
+    """The agreement, legal and status words of a whole text, each list in text order."""
+
+    words: list[re.Match[str]]
+    legal: list[re.Match[str]]
+    statuses: list[re.Match[str]]
+
+    def sentence_indices(self, sentences: Sequence[Sentence]) -> list[int]:
+        """Indices of the sentences holding an agreement or legal word: the only ones agreements are read from."""
+        sentence_starts = [s.start for s in sentences]
+        found = {bisect.bisect_right(sentence_starts, m.start()) - 1 for m in (*self.words, *self.legal)}
+        return sorted(index for index in found if index >= 0)
+
+
+def find_agreement_words(text: str, folded: str, lexicon: Lexicon) -> AgreementWords:
+    """One pass per word list over the whole text; sentences then take their share by offset."""
+    words = [
+        *find_words(lexicon.agreement_pattern, text),
+        *scan_words(lexicon.agreement_pattern_folded, folded),
+    ]
+    if not words:
+        return AgreementWords([], [], [])  # no agreement word: status and legal words do not matter
+    words.sort(key=lambda m: m.start())
+    # Legal words are few: when none of them occurs anywhere, the scan cannot find one.
+    has_legal = any(word in folded for word in lexicon.legal_nature)
+    legal = scan_words(lexicon.legal_nature_pattern, folded) if has_legal else []
+    return AgreementWords(words, legal, scan_words(lexicon.status_pattern, folded))
+
+
 def find_partnerships(
     text: str,
     sentences: Sequence[Sentence],
@@ -97,34 +127,23 @@ def find_partnerships(
     lexicon: Lexicon,
     self_party: str,
     folded: str | None = None,
+    found: AgreementWords | None = None,
 ) -> tuple[Partnership, ...]:
     """Return one `Partnership` per agreement the text reports, in order of first mention.
 
-    `folded` is `fold_case(text)` when the caller has it already (the topic finder needs it too).
+    `folded` is `fold_case(text)` and `found` is `find_agreement_words(...)` when the caller has them
+    already (the topic finder needs the first, the mention finder the sentences of the second).
     """
     starts = [m.start for m in mentions]
     agreements: list[_Agreement] = []
-    # One pass per word list over the whole text; sentences then take their share by offset.
     folded = fold_case(text) if folded is None else folded
-    words = [
-        *find_words(lexicon.agreement_pattern, text),
-        *scan_words(lexicon.agreement_pattern_folded, folded),
-    ]
+    found = find_agreement_words(text, folded, lexicon) if found is None else found
+    words, legal, statuses = found.words, found.legal, found.statuses
     if not words:
-        return ()  # no agreement word: nothing to create, so status and legal words do not matter
-    words.sort(key=lambda m: m.start())
-    # Legal words are few: when none of them occurs anywhere, the scan cannot find one.
-    has_legal = any(word in folded for word in lexicon.legal_nature)
-    legal = scan_words(lexicon.legal_nature_pattern, folded) if has_legal else []
-    statuses = scan_words(lexicon.status_pattern, folded)
+        return ()
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
-    # Only sentences holding an agreement or legal word are read, found from the words' offsets.
-    sentence_starts = [s.start for s in sentences]
-    wanted = sorted({bisect.bisect_right(sentence_starts, m.start()) - 1 for m in (*words, *legal)})
-    for index in wanted:
-        sentence = sentences[index] if index >= 0 else None
-        if sentence is None:
-            continue
+    for index in found.sentence_indices(sentences):
+        sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
         in_legal = _between(legal, legal_starts, sentence)
         if not in_words and not in_legal:

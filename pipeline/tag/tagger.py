@@ -18,7 +18,7 @@ from govwatch.pipeline.records import Annotations, Partnership
 from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
-from govwatch.pipeline.tag.partnerships import find_partnerships
+from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships
 from govwatch.pipeline.tag.sentences import split_sentences
 from govwatch.pipeline.tag.topics import find_topics
 
@@ -63,8 +63,10 @@ def tag_text(
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
-    mentions = find_mentions(text, lexicon, self_party)
-    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded)
+    agreement_words = find_agreement_words(text, folded, lexicon)
+    agreement_sentences = [sentences[i] for i in agreement_words.sentence_indices(sentences)]
+    mentions = find_mentions(text, lexicon, self_party, [(s.start, s.end) for s in agreement_sentences])
+    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, agreement_words)
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(text, sentences),
