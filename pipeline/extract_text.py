@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html
 
-from govwatch.pipeline.xpaths import CHROME_LINES, NOTES_HEADING
+from govwatch.pipeline.xpaths import (
+    ATTACHMENT_CLASSES,
+    BODY_SKIP_CLASSES,
+    BODY_SKIP_ROLES,
+    CHROME_LINES,
+    NOTES_HEADING,
+)
 
 BLOCK_TAGS = frozenset(
     [
@@ -107,6 +113,15 @@ def element_lines(root: html.HtmlElement) -> list[str]:
     ...     "<div><h2>Facts</h2><p>One  <b>two</b></p><ul><li>a</li><li>b</li></ul>"
     ...     "<table><tr><th>k</th><th>v</th></tr><tr><td>x</td><td>1</td></tr></table></div>"))
     ['Facts', 'One two', '- a', '- b', 'k | v', 'x | 1']
+
+    Footnote back-links and an embedded attachment's file details are left out (`_skipped`):
+
+    >>> element_lines(html.fragment_fromstring(
+    ...     '<div><ol><li><p>A note. <a class="reversefootnote" href="#fnref:1">&#8617;</a></p></li></ol>'
+    ...     '<section class="gem-c-attachment"><div class="gem-c-attachment__details"><h3>Roadmap</h3>'
+    ...     '<p class="gem-c-attachment__metadata">PDF, 1 MB</p>'
+    ...     '<details><summary>Request an accessible format.</summary></details></div></section></div>'))
+    ['1. A note.', 'Roadmap']
     """
     acc = _Lines()
     counters: list[int | None] = []  # one per open list: None for <ul>, the next number for <ol>
@@ -116,17 +131,34 @@ def element_lines(root: html.HtmlElement) -> list[str]:
         if event in ("comment", "pi"):
             acc.add(element.tail)
         elif event == "start":
-            if tag in SKIP_TAGS or not tag:
+            if not tag or tag in SKIP_TAGS or _skipped(element, tag):
                 walker.skip_subtree()  # its "end" event still comes, and adds the tail
                 continue
             _open(acc, element, tag, counters)
             acc.add(element.text)
         else:
-            if tag and tag not in SKIP_TAGS:
+            if tag and tag not in SKIP_TAGS and not _skipped(element, tag):
                 _close(acc, tag, counters)
             acc.add(element.tail)
     acc.flush()
     return acc.lines
+
+
+def _skipped(element: html.HtmlElement, tag: str) -> bool:
+    """True for a part of an article body that is navigation or file details rather than text.
+
+    That is a footnote's back-link, and in an embedded attachment its thumbnail, its file details and
+    accessibility warning, and the "Request an accessible format" form (a `<details>` in the attachment).
+    """
+    classes = element.get("class")
+    if classes and not BODY_SKIP_CLASSES.isdisjoint(classes.split()):
+        return True
+    if element.get("role") in BODY_SKIP_ROLES:
+        return True
+    if tag == "details":
+        parent = element.getparent()
+        return parent is not None and not ATTACHMENT_CLASSES.isdisjoint((parent.get("class") or "").split())
+    return False
 
 
 def _open(acc: _Lines, element: html.HtmlElement, tag: str, counters: list[int | None]) -> None:

@@ -30,7 +30,26 @@ GOVSPEAK_BODY = f"//*[{_has_class('govuk-govspeak')} or {_has_class('govspeak')}
 GOVUK_MAIN = "//main[@id='content'] | //*[@id='content'] | //main"
 GOVUK_TITLE = f"//h1[{_has_class('gem-c-title__text')}] | //*[{_has_class('gem-c-title')}]//h1"
 GOVUK_LEAD = f"//p[{_has_class('gem-c-lead-paragraph')}] | //*[{_has_class('gem-c-lead-paragraph')}]"
-GOVUK_METADATA_TERMS = f"//*[{_has_class('gem-c-metadata')}]//dt"
+# "From:" / "Published" terms: the metadata component, and the older whitehall frontend's metadata list.
+GOVUK_METADATA_TERMS = (
+    f"//*[{_has_class('gem-c-metadata')}]//dt"
+    f" | //*[{_has_class('app-c-publisher-metadata')}]//dt"
+    f" | //*[{_has_class('metadata-list')}]//dt"
+)
+
+# Inside a govspeak body: parts that are navigation or file details, not the article's text. Footnote
+# back-links ("↩"), and an embedded attachment's thumbnail, file details ("PDF, 1.8 MB, 46 pages"),
+# accessibility warning and "Request an accessible format" form (its title stays).
+BODY_SKIP_CLASSES = frozenset(
+    (
+        "reversefootnote",
+        "gem-c-attachment__thumbnail",
+        "gem-c-attachment__metadata",
+        "attachment-thumb",
+    )
+)
+BODY_SKIP_ROLES = frozenset(("doc-backlink",))
+ATTACHMENT_CLASSES = frozenset(("gem-c-attachment", "gem-c-attachment__details"))
 
 # Page chrome, removed before any text is taken from a page that is not read through govspeak. Matched
 # by tag, class token, id or ARIA role in one pass over the tree (one big XPath union was ~50x slower).
@@ -119,7 +138,7 @@ NOTES_HEADING = re.compile(r"^\s*notes?\s+(?:to|for)\s+editors?\s*:?\s*$", re.IG
 
 # GOV.UK's "From:" / "Published" / "Last updated" labels in the metadata component.
 METADATA_FROM = re.compile(r"^\s*from\s*:?\s*$", re.IGNORECASE)
-METADATA_PUBLISHED = re.compile(r"^\s*published\s*:?\s*$", re.IGNORECASE)
+METADATA_PUBLISHED = re.compile(r"^\s*(?:first\s+)?published\s*:?\s*$", re.IGNORECASE)
 METADATA_UPDATED = re.compile(r"^\s*last\s+updated\s*:?\s*$", re.IGNORECASE)
 
 # Dates in page metadata, tried in order (first found wins).
