@@ -123,7 +123,7 @@ def _extract_govuk_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
     """GOV.UK frontend page: components for metadata, govspeak for the body."""
     meta = meta_values(tree)
     fields = read_govuk_fields(tree)
-    published = normalise_date(meta.get("govuk:first-published-at")) or fields.published
+    published = normalise_date(meta.get("govuk:first-published-at")) or fields.published or _htmldate(tree)
     updated = normalise_date(meta.get("govuk:public-updated-at")) or fields.updated or published
     organisations = fields.organisations or tuple(
         name for name in (meta.get("govuk:primary-publishing-organisation", "").strip(),) if name
@@ -132,7 +132,7 @@ def _extract_govuk_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
     document = ExtractedDocument(
         title=title,
         summary=fields.summary or meta.get("description", ""),
-        published_at=published or _htmldate(tree),
+        published_at=published,
         updated_at=updated,
         organisations=organisations,
         document_type=meta.get("govuk:format") or None,
@@ -153,12 +153,17 @@ def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
     """Any other newsroom: meta tags for metadata, trafilatura for the body."""
     meta = meta_values(tree)
     ld = jsonld_dates(tree)
-    published = first_date(meta, PUBLISHED_META) or ld.get("datePublished") or time_element_date(tree)
+    published = (
+        first_date(meta, PUBLISHED_META)
+        or ld.get("datePublished")
+        or time_element_date(tree)
+        or _htmldate(tree)
+    )
     updated = first_date(meta, UPDATED_META) or ld.get("dateModified")
     document = ExtractedDocument(
         title=_page_title(tree, meta, strip=_strip_any_site_suffix),
         summary=" ".join((meta.get("description") or meta.get("og:description") or "").split()),
-        published_at=published or _htmldate(tree),
+        published_at=published,
         updated_at=updated or published,
         organisations=organisations_from_meta(meta),
         document_type=None,

@@ -2,8 +2,9 @@
 
 GOV.UK's frontend renders the same fields the Content API serves: `govuk:*` meta tags carry the
 format and dates, the title component (`gem-c-title`) the title, the lead paragraph the summary, the
-metadata component (`gem-c-metadata`, "From:" / "Published" / "Last updated") the organisations and
-visible dates, and the govspeak component the body. Reading those nodes directly is both more exact and
+metadata component (`gem-c-metadata`, "From:" / "Published" / "Last updated"; on older pages the
+`metadata-list` with "First published:") the organisations and visible dates, and the govspeak component
+the body. Reading those nodes directly is both more exact and
 faster than general-purpose boilerplate removal.
 """
 
@@ -73,9 +74,9 @@ def read_govuk_fields(tree: html.HtmlElement) -> GovukPageFields:
         if METADATA_FROM.match(label):
             organisations.extend(_organisation_names(definition))
         elif METADATA_PUBLISHED.match(label):
-            published = published or normalise_date(_text(definition))
+            published = published or _definition_date(definition)
         elif METADATA_UPDATED.match(label):
-            updated = updated or normalise_date(_text(definition))
+            updated = updated or _definition_date(definition)
     return GovukPageFields(
         title=next((title for title in titles if title), ""),
         summary=next((lead for lead in leads if lead), ""),
@@ -83,6 +84,22 @@ def read_govuk_fields(tree: html.HtmlElement) -> GovukPageFields:
         published=published,
         updated=updated,
     )
+
+
+def _definition_date(definition: html.HtmlElement) -> str | None:
+    """The date a metadata definition states: its `<time datetime>` (older pages), else its text.
+
+    >>> _definition_date(html.fragment_fromstring(
+    ...     '<dd><time datetime="2017-02-01T09:30:00+00:00">1 February 2017</time>, see all updates</dd>'))
+    '2017-02-01T09:30:00Z'
+    >>> _definition_date(html.fragment_fromstring("<dd>4 August 2025</dd>"))
+    '2025-08-04'
+    """
+    for value in definition.xpath(".//time/@datetime"):
+        date = normalise_date(str(value))
+        if date:
+            return date
+    return normalise_date(_text(definition))
 
 
 def _organisation_names(definition: html.HtmlElement) -> list[str]:
