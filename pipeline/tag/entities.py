@@ -12,12 +12,12 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
+from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention, sentence_at
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
@@ -84,8 +84,12 @@ def find_mentions(
     lexicon: Lexicon,
     self_party: str = DEFAULT_SELF_PARTY,
     name_spans: Sequence[tuple[int, int]] | None = None,
+    publishers: Sequence[str] = (),
 ) -> tuple[Mention, ...]:
     """Return the non-overlapping mentions in `text`, in text order.
+
+    `publishers` are the publishing organisations from the page's metadata: organisations whatever the
+    lexicon knows ("Building Digital UK" is then one organisation, not a name around the place "UK").
 
     Bare "name" mentions (capitalised runs nothing else claimed) only ever serve as parties of an
     agreement, so with `name_spans` (sorted, non-overlapping: the sentences agreements are read from)
@@ -110,6 +114,13 @@ def find_mentions(
             continue
         start, name = match.start(), entry.name
         add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=entry.party or name))
+    for publisher in publishers:
+        if publisher in lexicon.organisations:
+            continue  # found above, under its canonical name
+        resolved = resolve_self_party([publisher], lexicon)
+        for start in _occurrences(text, publisher):
+            end = start + len(publisher)
+            add(Mention(kind="organisation", name=publisher, start=start, end=end, party=resolved))
     for match in find_words(lexicon.programme_words.pattern_for(text), text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, self_party):
@@ -160,6 +171,24 @@ def find_mentions(
             add(bare)
     mentions.sort(key=lambda m: m.start)
     return tuple(mentions)
+
+
+def _occurrences(text: str, phrase: str) -> Iterator[int]:
+    """Yield where `phrase` stands in `text` as whole words.
+
+    >>> list(_occurrences("UKRI and UK, not GOV.UK", "UK"))
+    [9]
+    """
+    if not phrase.strip():
+        return
+    start = text.find(phrase)
+    while start != -1:
+        end = start + len(phrase)
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before in WORD_JOINERS) and not after.isalnum():
+            yield start
+        start = text.find(phrase, start + 1)
 
 
 def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | None:

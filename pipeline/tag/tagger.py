@@ -65,7 +65,9 @@ def tag_text(
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
     agreement_words = find_agreement_words(text, folded, lexicon)
     agreement_sentences = [sentences[i] for i in agreement_words.sentence_indices(sentences)]
-    mentions = find_mentions(text, lexicon, self_party, [(s.start, s.end) for s in agreement_sentences])
+    mentions = find_mentions(
+        text, lexicon, self_party, [(s.start, s.end) for s in agreement_sentences], publishers=organisations
+    )
     partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, agreement_words)
     annotations = Annotations(
         partnerships=partnerships,

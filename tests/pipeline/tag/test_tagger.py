@@ -144,3 +144,12 @@ def test_any_unicode_is_tagged_without_crashing(text: str) -> None:
 def test_adversarial_inputs_finish(text: str) -> None:
     annotations = tag_text(text)
     assert len(annotations.partnerships) <= 1
+
+
+def test_the_publishing_organisation_named_in_the_text_is_that_organisation() -> None:
+    # The page's metadata says who published it; its name in the text is that organisation, even when the
+    # lexicon does not know it or reads part of it as something else ("England" a place, or a programme).
+    text = "Skills England has signed a contract with Acme Training Ltd to train 5,000 apprentices."
+    published = tag_text(text, organisations=["Skills England"])
+    assert [p.parties for p in published.partnerships] == [("Acme Training Ltd", "Skills England")]
+    assert ("organisation", "Skills England") in [(e.kind, e.name) for e in published.entities]
