@@ -25,8 +25,12 @@ GOVUK_MARKERS = (
     f" | //html[{_has_class('govuk-template')}]"
 )
 
-# The rendered govspeak body (current `gem-c-govspeak govuk-govspeak`, older `govspeak`).
-GOVSPEAK_BODY = f"//*[{_has_class('govuk-govspeak')} or {_has_class('govspeak')}]"
+# The rendered govspeak body (current `gem-c-govspeak govuk-govspeak`, older `govspeak`). Notices
+# ("This news article was withdrawn on ...") render their explanation as govspeak too; that is not the body.
+GOVSPEAK_BODY = (
+    f"//*[({_has_class('govuk-govspeak')} or {_has_class('govspeak')})"
+    f" and not(ancestor::*[{_has_class('gem-c-notice')}])]"
+)
 GOVUK_MAIN = "//main[@id='content'] | //*[@id='content'] | //main"
 GOVUK_TITLE = f"//h1[{_has_class('gem-c-title__text')}] | //*[{_has_class('gem-c-title')}]//h1"
 GOVUK_LEAD = f"//p[{_has_class('gem-c-lead-paragraph')}] | //*[{_has_class('gem-c-lead-paragraph')}]"
