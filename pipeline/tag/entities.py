@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
-from govwatch.pipeline.tag.mentions import CAPWORD, Mention, sentence_at
+from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
 
@@ -46,6 +46,9 @@ ROLE_WORDS = word_set(
 )
 # A capitalised run of up to four words that may be a name nothing else knows.
 _PROPER_RUN = re.compile(r"[A-Z](?<![\w-].)[\w&’'.-]*(?:[ \u00a0][A-Z][\w&’'-]*){0,3}")
+# A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
+# name after it.
+_DESCRIBES_NEXT_NAME = re.compile(rf"[ \u00a0]{DESCRIPTOR_NOUN}[ \u00a0][A-Z]")
 # Capitalised words that open sentences and headings but never name a party.
 COMMON_CAPITALS = word_set(
     "Email Phone Telephone Notes Editors Media Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
@@ -210,6 +213,8 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
         return None
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
         return None
+    if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
+        return None  # "French AI company Mistral AI": a description of the name that follows
     before = text[max(0, start - 3) : start].strip()
     opens_sentence = before == "" or before[-1] in ".!?:;“\"‘'(-–"
     inner_capital = any(c.isupper() for c in words[0][1:])

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
-from govwatch.pipeline.tag.mentions import Mention
+from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence
 
@@ -49,6 +49,10 @@ _SUBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
+# At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
+_DESCRIPTION = re.compile(
+    rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?{DESCRIPTOR_NOUN}[ \u00a0](?=[A-Z])"
+)
 # "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
 # engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
 _LIST_OPENERS = re.compile(
@@ -292,7 +296,11 @@ def _parties(
         kinds = (
             ("organisation",) if word == "in" else ("organisation", "government", "person", "place", "name")
         )
-        parties += _list_from(text, by_start, opener.end(), sentence.end, kinds)
+        position = opener.end()
+        described = _DESCRIPTION.match(text, position, sentence.end)
+        if described is not None and described.end() in by_start:
+            position = described.end()  # "with US tech giant Palantir": the name after its description
+        parties += _list_from(text, by_start, position, sentence.end, kinds)
     parties += _subject(text, sentence, mentions, anchor)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()):
         parties.append(self_party)
