@@ -47,6 +47,7 @@ from govwatch.pipeline.extract_meta import (
     first_date,
     guess_language,
     jsonld_dates,
+    labelled_date,
     meta_values,
     normalise_date,
     organisations_from_meta,
@@ -62,7 +63,11 @@ from govwatch.pipeline.xpaths import (
     CHROME_TAGS,
     GOVUK_MAIN,
     GOVUK_MARKERS,
+    MAX_KICKER_LINES,
+    MAX_KICKER_WORDS,
+    PUBLISHED_LABEL,
     PUBLISHED_META,
+    UPDATED_LABEL,
     UPDATED_META,
 )
 
@@ -157,9 +162,10 @@ def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
         first_date(meta, PUBLISHED_META)
         or ld.get("datePublished")
         or time_element_date(tree)
+        or labelled_date(tree, PUBLISHED_LABEL)
         or _htmldate(tree)
     )
-    updated = first_date(meta, UPDATED_META) or ld.get("dateModified")
+    updated = first_date(meta, UPDATED_META) or ld.get("dateModified") or labelled_date(tree, UPDATED_LABEL)
     document = ExtractedDocument(
         title=_page_title(tree, meta, strip=_strip_any_site_suffix),
         summary=" ".join((meta.get("description") or meta.get("og:description") or "").split()),
@@ -176,9 +182,7 @@ def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
 
 def _finish(document: ExtractedDocument, lines: list[str], url: str | None) -> ExtractedDocument:
     """Clean the body lines, set the notes offset, and decide the status (no article, language)."""
-    lines = clean_lines(lines)
-    if lines and lines[0] == document.title:
-        lines = lines[1:]
+    lines = _drop_title(clean_lines(lines), document.title)
     if lines and document.summary and lines[0] == document.summary:
         lines = lines[1:]
     body = "\n".join(lines)
@@ -197,6 +201,22 @@ def _finish(document: ExtractedDocument, lines: list[str], url: str | None) -> E
         language=language,
         extraction_status=status,
     )
+
+
+def _drop_title(lines: list[str], title: str) -> list[str]:
+    """Drop the title from the top of the body, with any short label above it ("Press release").
+
+    >>> _drop_title(["Press release", "UK signs deal", "The UK signed."], "UK signs deal")
+    ['The UK signed.']
+    >>> _drop_title(["The UK signed a deal today.", "UK signs deal"], "UK signs deal")
+    ['The UK signed a deal today.', 'UK signs deal']
+    """
+    for index, line in enumerate(lines[: MAX_KICKER_LINES + 1]):
+        if line == title:
+            if all(len(kicker.split()) <= MAX_KICKER_WORDS for kicker in lines[:index]):
+                return lines[index + 1 :]
+            break
+    return lines
 
 
 def _replace(document: ExtractedDocument, **changes: Any) -> ExtractedDocument:

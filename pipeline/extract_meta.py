@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 
 from lxml import html
 
-from govwatch.pipeline.xpaths import JSONLD_DATE, ORGANISATION_META, STOPWORDS
+from govwatch.pipeline.xpaths import (
+    DATE_LABEL_WORDS,
+    JSONLD_DATE,
+    MAX_DATE_LABEL_CHARS,
+    ORGANISATION_META,
+    STOPWORDS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +139,60 @@ def time_element_date(tree: html.HtmlElement) -> str | None:
         if date:
             return date
     return None
+
+
+_UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
+_LABEL_TEXTS = (
+    "//body//text()[("
+    + " or ".join(f"contains(translate(., '{_UPPER}', '{_LOWER}'), '{word}')" for word in DATE_LABEL_WORDS)
+    + ") and not(ancestor::script) and not(ancestor::style)]"
+)
+
+
+def labelled_date(tree: html.HtmlElement, label: re.Pattern[str]) -> str | None:
+    """The date after a visible label such as "Last updated:" (`label` captures the text after it).
+
+    For newsrooms that state a date only on the page: the label and date may share one short element
+    ("First published: 3 March 2025"), the date may be a `<time datetime>` beside a label `<span>`, or
+    the next element (`<dt>Last updated</dt><dd>5 March 2025</dd>`).
+
+    >>> from govwatch.pipeline.xpaths import PUBLISHED_LABEL, UPDATED_LABEL
+    >>> page = html.document_fromstring(
+    ...     "<body><div>First published: 3 March 2025</div><p><span>Last updated on:</span> "
+    ...     '<time datetime="2025-03-05T10:00:00Z">5 March</time></p></body>')
+    >>> labelled_date(page, PUBLISHED_LABEL), labelled_date(page, UPDATED_LABEL)
+    ('2025-03-03', '2025-03-05T10:00:00Z')
+    """
+    for text in tree.xpath(_LABEL_TEXTS):
+        element = text.getparent()
+        if element is not None and text.is_tail:
+            element = element.getparent()
+        for node in (element, element.getparent() if element is not None else None):
+            date = _date_after_label(node, label) if node is not None else None
+            if date:
+                return date
+    return None
+
+
+def _date_after_label(node: html.HtmlElement, label: re.Pattern[str]) -> str | None:
+    """The date `node` states after its label, else the date of the element that follows it."""
+    content = " ".join(node.text_content().split())
+    match = label.match(content) if len(content) <= MAX_DATE_LABEL_CHARS else None
+    if match is None:
+        return None
+    if match.group(1):
+        return _time_or_text_date(node)
+    following = node.getnext()
+    return _time_or_text_date(following) if following is not None else None
+
+
+def _time_or_text_date(node: html.HtmlElement) -> str | None:
+    """A node's `<time datetime>` (the exact form), else the date written in its (short) text."""
+    for value in node.xpath("descendant-or-self::time/@datetime"):
+        date = normalise_date(str(value))
+        if date:
+            return date
+    return normalise_date(" ".join(node.text_content().split())[:MAX_DATE_LABEL_CHARS])
 
 
 def organisations_from_meta(meta: dict[str, str]) -> tuple[str, ...]:

@@ -108,6 +108,8 @@ CHROME_CLASSES = frozenset(
         "cookie-notice",
         "press-contacts",
         "related-media",
+        # GOV.WALES: "This document was downloaded from GOV.WALES ..." shown only on paper
+        "print-notice",
         # Text for screen readers only ("News release" labels, "opens in new tab")
         "wb-inv",
         "sr-only",
@@ -138,7 +140,22 @@ CHROME_LINES = frozenset(
     )
 )
 
-NOTES_HEADING = re.compile(r"^\s*notes?\s+(?:to|for)\s+editors?\s*:?\s*$", re.IGNORECASE)
+NOTES_HEADING = re.compile(r"^\s*notes?\s+(?:to|for)\s+(?:the\s+)?editors?\s*:?\s*$", re.IGNORECASE)
+
+# Dates a newsroom states only in visible text ("First published: 3 March 2025", "Last updated on: ..."):
+# a label, then the date in the same short element (or its <time>, or the next element, as in <dt>/<dd>).
+PUBLISHED_LABEL = re.compile(
+    r"^\s*(?:(?:first\s+)?published|posted|issued|release\s+date)(?:\s+on)?\s*:?\s*(.*)$", re.IGNORECASE
+)
+UPDATED_LABEL = re.compile(
+    r"^\s*(?:last\s+(?:updated|modified)|updated|date\s+modified)(?:\s+on)?\s*:?\s*(.*)$", re.IGNORECASE
+)
+# Words whose text nodes may hold such a label (an XPath pre-filter, so only a few nodes are read).
+DATE_LABEL_WORDS = ("published", "posted", "issued", "release date", "updated", "modified")
+MAX_DATE_LABEL_CHARS = 100
+# Short lines before the title in a body (a "Press release" label above the <h1>), dropped with the title.
+MAX_KICKER_LINES = 2
+MAX_KICKER_WORDS = 4
 
 # GOV.UK's "From:" / "Published" / "Last updated" labels in the metadata component.
 METADATA_FROM = re.compile(r"^\s*from\s*:?\s*$", re.IGNORECASE)
