@@ -48,6 +48,7 @@ from govwatch.pipeline.extract_meta import (
     guess_language,
     jsonld_dates,
     labelled_date,
+    labelled_organisations,
     meta_values,
     normalise_date,
     organisations_from_meta,
@@ -67,6 +68,7 @@ from govwatch.pipeline.xpaths import (
     MAX_KICKER_WORDS,
     PUBLISHED_LABEL,
     PUBLISHED_META,
+    SITE_NAME_META,
     UPDATED_LABEL,
     UPDATED_META,
 )
@@ -171,7 +173,9 @@ def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
         summary=" ".join((meta.get("description") or meta.get("og:description") or "").split()),
         published_at=published,
         updated_at=updated or published,
-        organisations=organisations_from_meta(meta),
+        organisations=organisations_from_meta(meta)
+        or labelled_organisations(tree)
+        or organisations_from_meta(meta, SITE_NAME_META),
         document_type=None,
         language=declared_language(tree, meta),
         canonical_url=canonical_url(tree, meta, url),

@@ -16,8 +16,10 @@ from lxml import html
 
 from govwatch.pipeline.xpaths import (
     DATE_LABEL_WORDS,
+    FROM_LABEL,
     JSONLD_DATE,
     MAX_DATE_LABEL_CHARS,
+    MAX_FROM_LABEL_CHARS,
     ORGANISATION_META,
     STOPWORDS,
 )
@@ -195,12 +197,48 @@ def _time_or_text_date(node: html.HtmlElement) -> str | None:
     return normalise_date(" ".join(node.text_content().split())[:MAX_DATE_LABEL_CHARS])
 
 
-def organisations_from_meta(meta: dict[str, str]) -> tuple[str, ...]:
-    """Publisher names from Dublin Core or Open Graph meta tags (first tag present wins)."""
-    for name in ORGANISATION_META:
+def organisations_from_meta(
+    meta: dict[str, str], names: tuple[str, ...] = ORGANISATION_META
+) -> tuple[str, ...]:
+    """Publisher names from the first of the meta tags `names` present (Dublin Core by default)."""
+    for name in names:
         value = meta.get(name, "").strip()
         if value:
             return tuple(part.strip() for part in value.split(";") if part.strip())
+    return ()
+
+
+_FROM_TEXTS = (
+    f"//body//text()[starts-with(translate(normalize-space(.), '{_UPPER}', '{_LOWER}'), 'from')"
+    " and not(ancestor::script) and not(ancestor::style)]"
+)
+
+
+def labelled_organisations(tree: html.HtmlElement) -> tuple[str, ...]:
+    """Organisations a page names after a visible "From:" label: its links, else its comma-separated text.
+
+    >>> labelled_organisations(html.document_fromstring(
+    ...     '<body><p><span>From:</span> <a href="/en/dept/">Department of Health</a></p></body>'))
+    ('Department of Health',)
+    >>> labelled_organisations(html.document_fromstring("<body><p>From: HM Treasury and DWP</p></body>"))
+    ('HM Treasury', 'DWP')
+    """
+    for text in tree.xpath(_FROM_TEXTS):
+        element = text.getparent()
+        if element is not None and text.is_tail:
+            element = element.getparent()
+        for node in (element, element.getparent() if element is not None else None):
+            if node is None:
+                break
+            content = " ".join(node.text_content().split())
+            match = FROM_LABEL.match(content) if len(content) <= MAX_FROM_LABEL_CHARS else None
+            if match is None:
+                continue
+            links = [" ".join(link.text_content().split()) for link in node.iter("a")]
+            names = [name for name in links if name] or [
+                name.strip() for name in match.group(1).replace(" and ", ", ").split(",")
+            ]
+            return tuple(dict.fromkeys(name for name in names if name))
     return ()
 
 

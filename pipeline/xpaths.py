@@ -185,7 +185,12 @@ UPDATED_META = (
     "last-modified",
     "datemodified",
 )
-ORGANISATION_META = ("dcterms.creator", "dc.creator", "dcterms.publisher", "dc.publisher", "og:site_name")
+ORGANISATION_META = ("dcterms.creator", "dc.creator", "dcterms.publisher", "dc.publisher")
+# The site's name: the publisher only when the page names no other ("gov.ie" is a site, not a department).
+SITE_NAME_META = ("og:site_name",)
+# A visible "From: <organisation>" label (gov.ie and others), read when no meta tag names the publisher.
+FROM_LABEL = re.compile(r"^\s*from\s*:\s*(\S.*)$", re.IGNORECASE)
+MAX_FROM_LABEL_CHARS = 200
 JSONLD_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{8,40})"')
 
 # Stop words per language: enough to tell an English page from the languages GOV.UK and its
