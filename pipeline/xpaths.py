@@ -144,14 +144,14 @@ NOTES_HEADING = re.compile(r"^\s*notes?\s+(?:to|for)\s+(?:the\s+)?editors?\s*:?\
 
 # Dates a newsroom states only in visible text ("First published: 3 March 2025", "Last updated on: ..."):
 # a label, then the date in the same short element (or its <time>, or the next element, as in <dt>/<dd>).
+# The label ends with a colon, "on", or the element's text ("Updated guidance was issued..." is no label).
+_LABEL_END = r"(?:\s+on\b\s*:?|\s*:|\s*$)\s*(.*)$"
 PUBLISHED_LABEL = re.compile(
-    r"^\s*(?:(?:first\s+)?published|posted|issued|release\s+date)(?:\s+on)?\s*:?\s*(.*)$", re.IGNORECASE
+    r"^\s*(?:(?:first\s+|date\s+)?published|posted|issued|release\s+date)" + _LABEL_END, re.IGNORECASE
 )
 UPDATED_LABEL = re.compile(
-    r"^\s*(?:last\s+(?:updated|modified)|updated|date\s+modified)(?:\s+on)?\s*:?\s*(.*)$", re.IGNORECASE
+    r"^\s*(?:last\s+(?:updated|modified)|updated|date\s+modified)" + _LABEL_END, re.IGNORECASE
 )
-# Words whose text nodes may hold such a label (an XPath pre-filter, so only a few nodes are read).
-DATE_LABEL_WORDS = ("published", "posted", "issued", "release date", "updated", "modified")
 MAX_DATE_LABEL_CHARS = 100
 # Short lines before the title in a body (a "Press release" label above the <h1>), dropped with the title.
 MAX_KICKER_LINES = 2
@@ -190,6 +190,7 @@ ORGANISATION_META = ("dcterms.creator", "dc.creator", "dcterms.publisher", "dc.p
 SITE_NAME_META = ("og:site_name",)
 # A visible "From: <organisation>" label (gov.ie and others), read when no meta tag names the publisher.
 FROM_LABEL = re.compile(r"^\s*from\s*:\s*(\S.*)$", re.IGNORECASE)
+FROM_LABEL_START = re.compile(r"^\s*from\s*:", re.IGNORECASE)
 MAX_FROM_LABEL_CHARS = 200
 JSONLD_DATE = re.compile(r'"(datePublished|dateModified)"\s*:\s*"([^"]{8,40})"')
 
