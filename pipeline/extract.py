@@ -55,7 +55,7 @@ from govwatch.pipeline.extract_meta import (
     primary_language,
     time_element_date,
 )
-from govwatch.pipeline.extract_text import clean_lines, element_lines, notes_offset
+from govwatch.pipeline.extract_text import clean_lines, element_lines, notes_offset, trafilatura_lines
 from govwatch.pipeline.records import ExtractedDocument
 from govwatch.pipeline.xpaths import (
     CHROME_CLASSES,
@@ -254,8 +254,8 @@ def _remove_chrome(tree: html.HtmlElement) -> None:
 
 
 def _trafilatura_lines(tree: html.HtmlElement, url: str | None) -> list[str]:
-    """Main text of a page by trafilatura, as lines."""
-    text = trafilatura.extract(
+    """Main text of a page by trafilatura, as lines (read from its tree, which keeps ordered lists)."""
+    document = trafilatura.bare_extraction(
         tree,
         url=url,
         include_comments=False,
@@ -264,7 +264,8 @@ def _trafilatura_lines(tree: html.HtmlElement, url: str | None) -> list[str]:
         deduplicate=False,
         with_metadata=False,
     )
-    return text.splitlines() if text else []
+    body = getattr(document, "body", None)
+    return trafilatura_lines(body) if body is not None else []
 
 
 def _page_title(tree: html.HtmlElement, meta: dict[str, str], *, strip: Any) -> str:

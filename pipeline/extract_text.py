@@ -211,6 +211,48 @@ def _ordered_start(element: html.HtmlElement) -> int:
     return int(start) if start.isdigit() else 1
 
 
+# trafilatura's tree elements as the HTML elements `element_lines` formats ("list" is "ol" or "ul").
+TRAFILATURA_TAGS = {
+    "head": "h2",
+    "p": "p",
+    "item": "li",
+    "table": "table",
+    "row": "tr",
+    "quote": "blockquote",
+    "lb": "br",
+    "code": "pre",
+    "hi": "span",
+    "ref": "span",
+}
+
+
+def trafilatura_lines(body: etree._Element) -> list[str]:
+    """Lines of trafilatura's extracted tree (`bare_extraction(...).body`), in the `element_lines` format.
+
+    trafilatura's plain-text output writes every list item as "- "; its tree keeps ordered lists
+    (`<list rend="ol">`) and table cells apart, so both come out as the other extraction paths write
+    them. The tree's elements are renamed in place to the HTML elements `element_lines` formats.
+
+    >>> trafilatura_lines(etree.fromstring(
+    ...     '<body><head rend="h2">Notes</head><list rend="ol"><item>One</item><item>Two</item></list>'
+    ...     '<table><row><cell role="head">k</cell><cell>v</cell></row></table></body>'))
+    ['Notes', '1. One', '2. Two', 'k | v']
+    """
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "list":
+            element.tag = "ol" if element.get("rend") == "ol" else "ul"
+        elif element.tag == "cell":
+            element.tag = "th" if element.get("role") == "head" else "td"
+        elif element.tag == "graphic":
+            element.tag = "img"
+        else:
+            element.tag = TRAFILATURA_TAGS.get(element.tag, "span")
+    body.tag = "div"
+    return element_lines(body)
+
+
 def clean_lines(lines: Iterable[str]) -> list[str]:
     """Drop chrome lines ("Is this page useful?", "Share this page", ...) and collapse whitespace.
 
