@@ -124,3 +124,28 @@ def test_notes_offset_points_at_the_notes_heading() -> None:
     document = extract_html(page)
     assert document.notes_offset is not None
     assert document.body_text[document.notes_offset :].startswith("Notes to editors\n")
+
+
+NEWSROOM_PAGE = (
+    "<html lang='en'><head><title>Budget figures published | Example Agency</title></head><body>"
+    "<header><nav><a href='/'>Home</a></nav></header><main><article><h1>Budget figures published</h1>"
+    "<div class='meta'>First published: 1 March 2025</div>"
+    "<p>Updated guidance was issued on 3 March 2025, alongside the figures the agency published for "
+    "the coming year, with more money for research and for skills than in any year before.</p>"
+    "<p>The agency said most of the new money would go to universities and colleges in the regions, "
+    "where demand for courses in data and software engineering has grown fastest since last spring.</p>"
+    "<p>A second round of funding will be announced in the autumn, once the first projects have reported "
+    "on how many people they trained and how many of them found work in the following six months.</p>"
+    "<table><tr><th>Area</th><th>Money</th></tr><tr><td>Research</td><td>£3m</td></tr></table>"
+    "<ol><li>first step</li><li>second step</li></ol></article></main></body></html>"
+)
+
+
+def test_other_newsroom_tables_and_ordered_lists_use_the_body_format() -> None:
+    lines = extract_html(NEWSROOM_PAGE).body_text.splitlines()
+    assert lines[-4:] == ["Area | Money", "Research | £3m", "1. first step", "2. second step"]
+
+
+def test_a_sentence_starting_with_updated_is_not_a_date_label() -> None:
+    document = extract_html(NEWSROOM_PAGE)
+    assert (document.published_at, document.updated_at) == ("2025-03-01", "2025-03-01")
