@@ -49,7 +49,6 @@ BODY_SKIP_CLASSES = frozenset(
         "reversefootnote",
         "gem-c-attachment__thumbnail",
         "gem-c-attachment__metadata",
-        "attachment-thumb",
     )
 )
 BODY_SKIP_ROLES = frozenset(("doc-backlink",))
