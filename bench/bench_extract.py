@@ -22,6 +22,7 @@ import trafilatura
 from lxml import html
 
 from govwatch.pipeline.extract import extract_html
+from govwatch.pipeline.xpaths import GOVSPEAK_BODY
 
 FIXTURES = Path(__file__).parents[1] / "tests" / "fixtures" / "extract"
 ROUNDS = 5
@@ -54,7 +55,7 @@ def _score(name: str, texts: list[str], golds: list[dict[str, Any]]) -> None:
 
 def _govspeak_by_trafilatura(page: bytes) -> str:
     tree = html.document_fromstring(page)
-    nodes = tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' govuk-govspeak ')]")
+    nodes = tree.xpath(GOVSPEAK_BODY)  # the node extract_html starts from, so only the converter differs
     return (
         str(trafilatura.extract(nodes[0], include_tables=True, include_comments=False) or "") if nodes else ""
     )
