@@ -66,13 +66,13 @@ class Counters:
         self.published_n += count
 
 
-def _search_path(start: int) -> str:
+def _search_path(start: int, until: date | None = QUERY.until) -> str:
     return search_api_url(
         "",
         organisations=QUERY.organisations,
         document_types=QUERY.document_types,
         since=QUERY.since,
-        until=QUERY.until,
+        until=until,
         start=start,
         count=QUERY.page_size,
     )
@@ -209,15 +209,7 @@ def test_open_ended_backfill_rereads_the_head_for_documents_updated_during_the_r
     today = datetime.now(UTC).date()
 
     def path(start: int) -> str:
-        return search_api_url(
-            "",
-            organisations=query.organisations,
-            document_types=query.document_types,
-            since=query.since,
-            until=today,
-            start=start,
-            count=query.page_size,
-        )
+        return _search_path(start, until=today)
 
     first = json.loads((GOVUK / "search_page_1.json").read_bytes())
     updated = dict(first["results"][1])
