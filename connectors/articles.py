@@ -19,7 +19,9 @@ from govwatch.connectors.dates import format_utc
 from govwatch.connectors.feeds import entry_marker
 from govwatch.connectors.govuk import (
     MalformedPayloadError,
+    SearchResult,
     content_api_url,
+    page_url,
     parse_content_item,
     rebase_govuk_url,
 )
@@ -59,6 +61,18 @@ class ArticleRef:
     def marker(self) -> str:
         """What says this entry changed (see `entry_marker`)."""
         return entry_marker(self.updated_at, self.title, self.summary)
+
+
+def search_result_ref(result: SearchResult, base_url: str) -> ArticleRef:
+    """The article a Search API result names (its public timestamp stands for both dates)."""
+    return ArticleRef(
+        link=page_url(result.link, base_url),
+        title=result.title,
+        summary=result.description,
+        updated_at=result.public_timestamp,
+        published_at=result.public_timestamp,
+        content_id=result.content_id,
+    )
 
 
 def is_known(ref: ArticleRef, checkpoint: Checkpoint) -> bool:

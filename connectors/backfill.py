@@ -24,13 +24,12 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from govwatch.config import Settings
-from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
+from govwatch.connectors.articles import fetch_article, is_known, search_result_ref
 from govwatch.connectors.checkpoint import MARK_BACKFILL, Checkpoint
 from govwatch.connectors.govuk import (
     MalformedPayloadError,
     SearchPage,
     SearchResult,
-    page_url,
     parse_search_page,
     search_api_url,
 )
@@ -203,14 +202,7 @@ def _fetch_results(
     yielded: list[tuple[str, int]] = []
     advancing = True
     for result in results:
-        ref = ArticleRef(
-            link=page_url(result.link, settings.govuk.base_url),
-            title=result.title,
-            summary=result.description,
-            updated_at=result.public_timestamp,
-            published_at=result.public_timestamp,
-            content_id=result.content_id,
-        )
+        ref = search_result_ref(result, settings.govuk.base_url)
         identity = (result.content_id or ref.link, result.public_timestamp)
         if identity in handled or is_known(ref, checkpoint):
             if progress is not None:

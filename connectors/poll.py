@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from govwatch.config import Settings, SourceConfig
-from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
+from govwatch.connectors.articles import ArticleRef, fetch_article, is_known, search_result_ref
 from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
 from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint
 from govwatch.connectors.feeds import parse_feed
-from govwatch.connectors.govuk import MalformedPayloadError, page_url, parse_search_page, search_api_url
+from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError
 from govwatch.connectors.records import FetchedDocument, SourceFailure
@@ -137,17 +137,7 @@ def _read_listing(
     """Entries of a feed or search listing as article references, plus problems to report."""
     if source.kind == "govuk_search":
         page = parse_search_page(response.text(), url=response.url)
-        refs = [
-            ArticleRef(
-                link=page_url(r.link, settings.govuk.base_url),
-                title=r.title,
-                summary=r.description,
-                updated_at=r.public_timestamp,
-                published_at=r.public_timestamp,
-                content_id=r.content_id,
-            )
-            for r in page.results
-        ]
+        refs = [search_result_ref(r, settings.govuk.base_url) for r in page.results]
         return refs, []
     if response.content_type == "text/html":
         log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
