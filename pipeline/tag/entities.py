@@ -12,15 +12,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
+from govwatch.pipeline.tag.wordlists import word_pattern
 
 DEFAULT_SELF_PARTY = "UK Government"
 
@@ -121,9 +122,12 @@ def find_mentions(
         if publisher in lexicon.organisations:
             continue  # found above, under its canonical name
         resolved = resolve_self_party([publisher], lexicon)
-        for start in _occurrences(text, publisher):
-            end = start + len(publisher)
-            add(Mention(kind="organisation", name=publisher, start=start, end=end, party=resolved))
+        for match in find_words(_name_pattern(publisher), text):
+            add(
+                Mention(
+                    kind="organisation", name=publisher, start=match.start(), end=match.end(), party=resolved
+                )
+            )
     for match in find_words(lexicon.programme_words.pattern_for(text), text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, self_party):
@@ -176,22 +180,10 @@ def find_mentions(
     return tuple(mentions)
 
 
-def _occurrences(text: str, phrase: str) -> Iterator[int]:
-    """Yield where `phrase` stands in `text` as whole words.
-
-    >>> list(_occurrences("UKRI and UK, not GOV.UK", "UK"))
-    [9]
-    """
-    if not phrase.strip():
-        return
-    start = text.find(phrase)
-    while start != -1:
-        end = start + len(phrase)
-        before = text[start - 1] if start else " "
-        after = text[end] if end < len(text) else " "
-        if not (before.isalnum() or before in WORD_JOINERS) and not after.isalnum():
-            yield start
-        start = text.find(phrase, start + 1)
+@functools.lru_cache(maxsize=64)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """The lexicon's whole-word pattern for one name (publishers recur from document to document)."""
+    return word_pattern([name])
 
 
 def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | None:
