@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import queue
-import re
 import sys
 import threading
 import time
@@ -28,6 +27,7 @@ from typing import Any, Protocol
 import duckdb
 
 from govwatch.config import KafkaSettings
+from govwatch.db import rfc3339_sql
 from govwatch.errors import SchemaError, SinkError
 from govwatch.kafka import client_options, consumer_options
 from govwatch.messages import deadletter_record, decode
@@ -411,7 +411,8 @@ def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) ->
         for k in ("stage", "source", "url", "topic", "partition", "offset", "payload_base64")
     )
     fingerprint = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
-    failed_at = _rfc3339(record["at"])
+    row = conn.execute(f"SELECT {rfc3339_sql('?')}", [record["at"]]).fetchone()
+    failed_at = row[0] if row else None
     conn.execute(
         "INSERT INTO deadletter_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [
@@ -429,25 +430,3 @@ def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) ->
             record.get("retryable", False),
         ],
     )
-
-
-_LEAP_SECOND = re.compile(r"(?<=[Tt]\d\d:\d\d:)60")
-
-
-def _rfc3339(value: str) -> datetime | None:
-    """Read an RFC 3339 date-time (the schema's `date-time` format) as DuckDB can store it, else None.
-
-    RFC 3339 allows what DuckDB's TIMESTAMPTZ does not: a lower-case "t"/"z", and a leap second (kept as
-    the second before it).
-
-    >>> _rfc3339("2016-12-31t23:59:60z").isoformat()
-    '2016-12-31T23:59:59+00:00'
-    >>> _rfc3339("0000-01-01T00:00:00Z") is None
-    True
-    """
-    text = _LEAP_SECOND.sub("59", value.strip()).upper().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -73,3 +73,16 @@ def connect_writer(path: str | Path) -> duckdb.DuckDBPyConnection:
     conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     apply_migrations(conn)
     return conn
+
+
+def rfc3339_sql(expression: str) -> str:
+    """SQL reading an ISO 8601 / RFC 3339 text as TIMESTAMPTZ, NULL when it is none.
+
+    RFC 3339 allows a lower-case "t" and "z" and a leap second, which DuckDB's cast refuses: upper-cased,
+    and the leap second read as the second before it.
+
+    >>> import duckdb
+    >>> duckdb.connect().execute(f"SELECT {rfc3339_sql(repr('2016-12-31t23:59:60z'))} = TIMESTAMPTZ '2016-12-31 23:59:59+00'").fetchone()
+    (True,)
+    """
+    return f"TRY_CAST(regexp_replace(upper({expression}), '(T\\d\\d:\\d\\d:)60', '\\159') AS TIMESTAMPTZ)"

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from govwatch.consumer import ConsumedMessage
+from govwatch.db import rfc3339_sql
 
 log = logging.getLogger(__name__)
 
@@ -97,12 +98,8 @@ FROM batch_raw b ANTI JOIN announcement_versions v ON v.id = b.id AND v.version 
 
 
 def _timestamp(member: str) -> str:
-    """SQL reading an ISO 8601 / RFC 3339 member as TIMESTAMPTZ, NULL when it is none.
-
-    RFC 3339 allows a lower-case "t" and "z" and a leap second, which DuckDB's cast refuses: upper-cased,
-    and the leap second read as the second before it.
-    """
-    return f"TRY_CAST(regexp_replace(upper(a.{member}), '(T\\d\\d:\\d\\d:)60', '\\159') AS TIMESTAMPTZ)"
+    """SQL reading the message member `member` as TIMESTAMPTZ (see `rfc3339_sql`)."""
+    return rfc3339_sql(f"a.{member}")
 
 
 # fetched_at is required and schema-checked as a date-time, so it always reads; coalesce only guards the
