@@ -15,6 +15,7 @@ Benchmarks print; they never assert.
 
 from __future__ import annotations
 
+import functools
 import html
 import time
 from collections.abc import Callable, Sequence
@@ -49,9 +50,14 @@ def _render_html(case: GoldCase) -> str:
     )
 
 
+@functools.cache
+def _govuk_template() -> Template:
+    return Template((SAMPLE_DIR / "templates" / "govuk_article.html").read_text(encoding="utf-8"))
+
+
 def _render_govuk_page(case: GoldCase) -> str:
     """Wrap a gold text in the GOV.UK article page the demo serves (page chrome around the same body)."""
-    template = Template((SAMPLE_DIR / "templates" / "govuk_article.html").read_text(encoding="utf-8"))
+    template = _govuk_template()
     paragraphs = "\n".join(f'<p class="govuk-body">{html.escape(p)}</p>' for p in case.text.split("\n"))
     base = "https://www.gov.uk/government/news/" + case.id
     organisation = html.escape(case.organisations[0] if case.organisations else "Cabinet Office")
