@@ -154,7 +154,7 @@ def find_mentions(
         add(Mention(kind="programme", name=text[name_start:name_end], start=name_start, end=name_end))
     for match in find_words(lexicon.place_words.pattern_for(text), text):
         entry = lexicon.places[match.group()]
-        party = f"{entry.name} Government" if entry.country else None
+        party = lexicon.governments.get(entry.name) if entry.country else None
         add(
             Mention(
                 kind="place",
@@ -274,7 +274,7 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
             # An agency ("Ofcom") publishing about "the government" means the UK government.
             name = self_party if self_party.endswith("Government") else DEFAULT_SELF_PARTY
         else:
-            name = "UK Government" if country == "UK" else f"{country} Government"
+            name = lexicon.governments.get(country, f"Government of {country}")
         end = after.end() if after is not None and country is not None and adjective is None else word.end()
         yield Mention(kind="government", name=name, start=start, end=end, party=name)
 

@@ -41,6 +41,46 @@ MULTIPLIERS = {
     "m": 1e6,
     "thousand": 1e3,
     "k": 1e3,
+    # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
+    "Trillion": 1e12,
+    "Billion": 1e9,
+    "Bn": 1e9,
+    "BN": 1e9,
+    "B": 1e9,
+    "Million": 1e6,
+    "M": 1e6,
+    "Thousand": 1e3,
+    "K": 1e3,
+}
+
+# Numbers written as words before a scale word ("two billion pounds", "half a million pounds").
+NUMBER_WORDS = {
+    "one": 1.0,
+    "two": 2.0,
+    "three": 3.0,
+    "four": 4.0,
+    "five": 5.0,
+    "six": 6.0,
+    "seven": 7.0,
+    "eight": 8.0,
+    "nine": 9.0,
+    "ten": 10.0,
+    "eleven": 11.0,
+    "twelve": 12.0,
+    "fifteen": 15.0,
+    "twenty": 20.0,
+    "thirty": 30.0,
+    "forty": 40.0,
+    "fifty": 50.0,
+    "sixty": 60.0,
+    "seventy": 70.0,
+    "eighty": 80.0,
+    "ninety": 90.0,
+    "a hundred": 100.0,
+    "one hundred": 100.0,
+    "hundreds of": 100.0,
+    "half a": 0.5,
+    "a": 1.0,
 }
 
 # Words before an amount that qualify it -> the qualifier recorded.
@@ -74,6 +114,13 @@ QUALIFIERS = {
 
 # Words after an amount that make it a yearly amount ("£2.5 million-a-year", "£3m per year").
 PER_YEAR_WORDS = ("a year", "per year", "per annum", "each year", "every year", "annually", "a-year")
+
+# Units a rate may be per ("£25 per household", "£9.50 an hour"): such amounts are not totals.
+PER_UNIT_WORDS = word_set(
+    "hour day week month person head household home pupil student patient child adult family "
+    "tonne kilogram kg litre mile kilometre km user licence seat device employee worker job "
+    "apprentice learner place participant property"
+)
 
 # Units of time -> canonical plural unit for durations.
 DURATION_UNITS = {

@@ -22,6 +22,8 @@ from govwatch.pipeline.tag.figure_words import (
     LABEL_WORDS,
     MONTHS,
     MULTIPLIERS,
+    NUMBER_WORDS,
+    PER_UNIT_WORDS,
     PER_YEAR_WORDS,
     PLURAL_MODIFIERS,
     QUALIFIERS,
@@ -35,13 +37,24 @@ _NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|tn|bn|mn|m|b|k)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = r"(?:US\$|£|€|\$|GBP\s?|USD\s?|EUR\s?)"
 _WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros)\b"
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
 )
+# "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
+_MONEY_SPELLED = re.compile(
+    r"\b(?P<snum>"
+    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w != "a"), key=len, reverse=True))
+    + r"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>pounds sterling|pounds|dollars|euros)\b",
+    re.IGNORECASE,
+)
+# A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
+_CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
+# A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
+_PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
 _CURRENCY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
@@ -51,6 +64,7 @@ _RANGE_TAIL = re.compile(
 )
 _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w])")
 _DIGIT = re.compile(r"\d")
+_NAME_BEFORE = re.compile(r"(?<![\w’'-])(?P<word>[A-Z][\w’'-]*[A-Za-z’'])[ -]$")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\.?\s*$")
 _DIGIT_SPACE = re.compile(r"\d ")
 _SPACE_DIGIT = re.compile(r" \d")
@@ -183,9 +197,11 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
         position = max(match.end(), match.start() + 1)
     if _CURRENCY_WORD.search(text, start, end):
         taken = [(m.start(), m.end()) for m in matches]
-        for match in _MONEY_WORDED.finditer(text, start, end):
-            if not any(s < match.end() and match.start() < e for s, e in taken):
-                matches.append(match)
+        for pattern in (_MONEY_WORDED, _MONEY_SPELLED):
+            for match in pattern.finditer(text, start, end):
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    matches.append(match)
+                    taken.append((match.start(), match.end()))
         matches.sort(key=lambda m: m.start())
     return matches
 
@@ -193,10 +209,19 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
 def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]]:
     """Yield money figures of one sentence with the span each covers."""
     position = sentence.start
+    previous: tuple[int, str] | None = None  # where the last amount ended, and its currency
     for match in _money_matches(text, sentence.start, sentence.end):
         if match.start() < position:
             continue  # inside the range just read
         value, currency = _money_value(match)
+        if (
+            previous is not None
+            and previous[1] != currency
+            and _CONVERSION_GAP.fullmatch(text, previous[0], match.start()) is not None
+        ):
+            position = max(match.end(), match.start() + 1)
+            continue  # "£4.4m ($7m)": the same amount in another currency
+
         end = match.end()
         value_max: float | None = None
         tail = _RANGE_TAIL.match(text, end, sentence.end)
@@ -211,8 +236,12 @@ def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]
             continue
         unit = None
         per_year = _PER_YEAR.match(text, end, sentence.end)
+        per_unit = _PER_UNIT.match(text, end, sentence.end)
         if per_year is not None:
             unit, end = "per year", per_year.end()
+        elif per_unit is not None and (per_unit["unit"] or per_unit["slash"]) in PER_UNIT_WORDS:
+            unit, end = "per " + (per_unit["unit"] or per_unit["slash"]), per_unit.end()
+        previous = (end, currency)
         yield (
             Figure(
                 kind="money",
@@ -232,6 +261,12 @@ def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]
 
 def _money_value(match: re.Match[str]) -> tuple[float | None, str]:
     """Turn a money match into (value, ISO code); value None when the number is not usable."""
+    if _group(match, "snum") is not None:
+        number_word = match["snum"].lower()
+        return (
+            NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()],
+            CURRENCY_WORDS[match["sword"].lower()],
+        )
     if _group(match, "mark") is not None:
         number, mult, currency = match["num"], match["mult"], CURRENCY_MARKS[match["mark"].strip()]
     else:
@@ -273,6 +308,8 @@ def _number_figure(text: str, sentence: Sentence, match: re.Match[str]) -> Figur
         return _figure(text, sentence, match.start(), duration.end(), "duration", value, unit)
     if "," not in raw and "." not in raw and (1800 <= value <= 2100 or raw.startswith("0")):
         return None
+    if _follows_name(text, sentence.start, match.start()):
+        return None  # "the G-Cloud 14 framework", "Horizon Europe 2": part of a name
     scale = _COUNT_SCALE.match(text, end, sentence.end)
     if scale is not None:
         value, end = value * MULTIPLIERS[scale[1]], scale.end()
@@ -280,6 +317,22 @@ def _number_figure(text: str, sentence: Sentence, match: re.Match[str]) -> Figur
     if noun is None:
         return None
     return _figure(text, sentence, match.start(), noun_end, "count", value, noun)
+
+
+def _follows_name(text: str, sentence_start: int, position: int) -> bool:
+    """Tell whether a number is the end of a name: right after a capitalised word inside the sentence.
+
+    A capitalised word that opens the sentence ("Over 200 bids", "Currently 40 firms") or a possessive
+    ("Scotland’s 32 councils") leaves the number a count.
+    """
+    match = _NAME_BEFORE.search(text, max(sentence_start, position - 40), position)
+    if match is None or match.start() <= sentence_start:
+        return False
+    word = match["word"]
+    if word.endswith(("’s", "'s", "s’", "s'")):
+        return False
+    before = text[max(sentence_start, match.start() - 2) : match.start()].strip()
+    return not (before == "" or before[-1] in ".!?:;“\"‘'(—–")
 
 
 def _figure(

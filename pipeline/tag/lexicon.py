@@ -41,6 +41,7 @@ class Name:
     name: str
     party: str | None = None
     country: bool = False
+    government: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +52,8 @@ class Lexicon:
     places: Mapping[str, Name]
     programmes: frozenset[str]
     demonyms: Mapping[str, str]
+    # Country name -> the name its national government takes as a party ("Germany" -> "German Government").
+    governments: Mapping[str, str]
     organisation_pattern: re.Pattern[str]
     place_pattern: re.Pattern[str]
     programme_pattern: re.Pattern[str]
@@ -143,6 +146,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
     """Compile merged lexicon data into a `Lexicon` (pure: no file access)."""
     organisations = _names(data.get("organisation", []))
     places = _names(data.get("place", []))
+    demonyms = {str(k): str(v) for k, v in data.get("demonyms", {}).items()}
     programmes = frozenset(_strings(data.get("programme_names", [])))
     nouns = {str(k): str(v) for k, v in data.get("nouns", {}).items()}
     verbs = {str(k): str(v) for k, v in data.get("verbs", {}).items()}
@@ -167,7 +171,8 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         organisations=organisations,
         places=places,
         programmes=programmes,
-        demonyms={str(k): str(v) for k, v in data.get("demonyms", {}).items()},
+        demonyms=demonyms,
+        governments=government_names(places, demonyms),
         organisation_pattern=organisation_words.pattern,
         place_pattern=place_words.pattern,
         programme_pattern=programme_words.pattern,
@@ -203,6 +208,30 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
     )
 
 
+def government_names(places: Mapping[str, Name], demonyms: Mapping[str, str]) -> dict[str, str]:
+    """Name each country's national government as a party: the place's own `government` key, else the
+    country's adjective ("German Government"), else "Government of X".
+
+    >>> places = {"Germany": Name(name="Germany", country=True), "Tuvalu": Name(name="Tuvalu", country=True)}
+    >>> government_names(places, {"German": "Germany"})
+    {'Germany': 'German Government', 'Tuvalu': 'Government of Tuvalu'}
+    """
+    adjectives: dict[str, str] = {}
+    for adjective, country in demonyms.items():
+        adjectives.setdefault(country, adjective)
+    names: dict[str, str] = {}
+    for place in places.values():
+        if not place.country or place.name in names:
+            continue
+        if place.government:
+            names[place.name] = place.government
+        elif place.name in adjectives:
+            names[place.name] = f"{adjectives[place.name]} Government"
+        else:
+            names[place.name] = f"Government of {place.name}"
+    return names
+
+
 def _topic_index(topic_terms: Mapping[str, list[tuple[str, int]]]) -> dict[str, tuple[tuple[str, int], ...]]:
     """Map each term to the (topic, weight) pairs it scores for."""
     index: dict[str, list[tuple[str, int]]] = {}
@@ -217,7 +246,10 @@ def _names(entries: Iterable[Mapping[str, Any]]) -> dict[str, Name]:
     table: dict[str, Name] = {}
     for entry in entries:
         name = Name(
-            name=str(entry["name"]), party=entry.get("party"), country=bool(entry.get("country", False))
+            name=str(entry["name"]),
+            party=entry.get("party"),
+            country=bool(entry.get("country", False)),
+            government=entry.get("government"),
         )
         for alias in (name.name, *_strings(entry.get("aliases", []))):
             table[alias] = name

@@ -20,6 +20,7 @@ from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships
 from govwatch.pipeline.tag.sentences import split_sentences
+from govwatch.pipeline.tag.spaces import fold_spaces
 from govwatch.pipeline.tag.topics import find_topics
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ def tag_text(
     [(2500000.0, 'GBP', 'supply drones')]
     """
     lexicon = lexicon or load_lexicon()
+    # Same length as `text`: offsets still index the stored body; evidence shows plain spaces.
+    text, title = fold_spaces(text), fold_spaces(title)
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
