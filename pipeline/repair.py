@@ -10,6 +10,8 @@
    touch good text: no uncurling of quotes, no width folding, no Unicode normalisation, no ligature or
    line-break changes. If it changed anything, stage 1 gets another look.
 3. Runs that still look like mojibake in a text known to be mangled are reported as suspect, unchanged.
+4. Words that syndicated copy glued together are split (`govwatch.pipeline.glued_words`):
+   "legallybinding" → "legally binding", "Kyle,andOpenAICEO" → "Kyle, and OpenAI CEO".
 
 Stored text keeps its typographic quotes and dashes; `normalise_for_matching` is the separate, lossy
 view for matching words and patterns.
@@ -26,6 +28,7 @@ from typing import Final
 import ftfy
 
 from govwatch.pipeline.code_pages import char_class
+from govwatch.pipeline.glued_words import split_glued_words
 from govwatch.pipeline.lost_byte_context import (
     OTHER_GAP_MARK,
     PUNCT_GAP_MARK,
@@ -183,6 +186,9 @@ def _repair(text: str) -> RepairResult:
         current = fixed
     if families:
         _report_suspects(current, families[-1], tally)
+    current = split_glued_words(
+        current, lambda before, after: tally.add("glued_words", lambda: f"{before} → {after}")
+    )
     if current == text:
         return RepairResult(text=text, repairs=tally.repairs(suspect_only=True))
     return RepairResult(text=current, repairs=tally.repairs())

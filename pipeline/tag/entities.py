@@ -19,6 +19,7 @@ from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
+from govwatch.pipeline.tag.offices import find_office_holders
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
 from govwatch.pipeline.tag.wordlists import word_pattern
@@ -146,6 +147,11 @@ def find_mentions(
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, self_party):
         add(mention)
+    for mention in (
+        *find_office_holders(text, lexicon, self_party),
+        *_publisher_words(text, self_party, publishers),
+    ):
+        add(mention)
     for match in _find_shaped(patterns.programme, patterns.programme_suffix, text):
         start, name = _strip_leading(text, _free_start(taken, match.start(), match.end()), match.end())
         if name and " " in name:
@@ -198,6 +204,10 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     if cut != -1:
         end = cut
     name = text[start:end].rstrip(" ,")
+    stop = name.find(". ")
+    if stop != -1:
+        name = name[:stop]  # "Santander. The bank ...": a name ends with its sentence
+    name = name.rstrip(".") if name.count(".") == 1 else name
     if name.endswith(("’s", "'s")):
         name = name[:-2]
     words = name.split()
@@ -228,7 +238,7 @@ def mentions_to_entities(
     entities: dict[tuple[str, str], Entity] = {}
     starts = [s.start for s in sentences]
     for mention in mentions:
-        if mention.kind == "name" and mention.name not in parties:
+        if mention.kind == "self" or (mention.kind == "name" and mention.name not in parties):
             continue
         kind = mention.kind if mention.kind in ("person", "place", "programme") else "organisation"
         key = (kind, mention.name)
@@ -248,6 +258,34 @@ def mentions_to_entities(
             evidence=current.evidence if current else evidence,
         )
     return tuple(entities.values())
+
+
+# How a publisher names itself: "the department", "the agency", "we" (read in party positions only).
+_PUBLISHER_WORD = re.compile(
+    r"(?<![\w-])(?:[Tt]he[ \t](?P<noun>[Dd]epartment|[Aa]gency|[Mm]inistry|[Ee]xecutive|[Rr]egulator|[Cc]ouncil|"
+    r"[Bb]ank|[Ff]und|[Aa]uthority|[Cc]ommission|[Ii]nstitute|[Cc]ompany|[Uu]niversity|[Hh]igh[ \t]Commission|"
+    r"[Ee]mbassy|[Oo]ffice)|[Ww]e|us)(?![\w-])(?![ \t]+(?:of|for)[ \t])"
+)
+# A department or ministry calls itself "the department" or "the ministry" whatever its name says.
+_GOVERNMENT_NOUNS = frozenset({"department", "ministry"})
+
+
+def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> Iterable[Mention]:
+    """Yield the publisher's mentions of itself; the party is the publisher (its government, for a department).
+
+    "The agency" is the publisher only when the publisher is an agency: the noun must be in its name
+    ("the bank" in a Treasury release is some bank).
+    """
+    names = " ".join(publishers).lower()
+    for match in _PUBLISHER_WORD.finditer(text):
+        noun = (match["noun"] or "").lower()
+        if (
+            noun
+            and noun not in names
+            and not (noun in _GOVERNMENT_NOUNS and self_party.endswith("Government"))
+        ):
+            continue
+        yield Mention(kind="self", name=self_party, start=match.start(), end=match.end(), party=self_party)
 
 
 def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:

@@ -54,6 +54,9 @@ class Lexicon:
     demonyms: Mapping[str, str]
     # Country name -> the name its national government takes as a party ("Germany" -> "German Government").
     governments: Mapping[str, str]
+    # Every word naming a country (name, alias, adjective) -> the country's name, and the same words sorted.
+    country_words: Mapping[str, str]
+    country_word_list: tuple[str, ...]
     organisation_pattern: re.Pattern[str]
     place_pattern: re.Pattern[str]
     programme_pattern: re.Pattern[str]
@@ -147,6 +150,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
     organisations = _names(data.get("organisation", []))
     places = _names(data.get("place", []))
     demonyms = {str(k): str(v) for k, v in data.get("demonyms", {}).items()}
+    country_words = {alias: place.name for alias, place in places.items() if place.country} | demonyms
     programmes = frozenset(_strings(data.get("programme_names", [])))
     nouns = {str(k): str(v) for k, v in data.get("nouns", {}).items()}
     verbs = {str(k): str(v) for k, v in data.get("verbs", {}).items()}
@@ -173,6 +177,8 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         programmes=programmes,
         demonyms=demonyms,
         governments=government_names(places, demonyms),
+        country_words=country_words,
+        country_word_list=tuple(sorted(country_words)),
         organisation_pattern=organisation_words.pattern,
         place_pattern=place_words.pattern,
         programme_pattern=programme_words.pattern,

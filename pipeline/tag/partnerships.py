@@ -38,7 +38,7 @@ KIND_GROUPS = {
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
 PARTY_WINDOW_CHARS = 80  # how far from the agreement word "with"/"between"/"by" lists are read
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
-PARTY_KINDS = frozenset({"organisation", "government", "person", "place", "name"})
+PARTY_KINDS = frozenset({"organisation", "government", "person", "place", "name", "self"})
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
@@ -71,6 +71,7 @@ _AWARDED_BEFORE = re.compile(
     r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|"
     r"million|billion|bn|m|k)|\d)\s+$"
 )
+_BETWEEN = re.compile(r"\bbetween\b")
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
 _DATE = re.compile(
@@ -202,9 +203,11 @@ def _read_sentence(
     if kind is None:
         return
     status = reading.status
+    parties = _parties(text, sentence, mentions, anchor, self_party, kind)
+    if status is None and len(parties) >= 2 and _BETWEEN.search(sentence.text):
+        status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     if status is None and _latest(agreements, kind) is None:
         return  # nothing to create and nothing of this kind to refer back to
-    parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     if kind == "investment" and (all(p == self_party for p in parties) or not states_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
@@ -294,7 +297,9 @@ def _parties(
         if word == "with" and opener.start() < anchor.start() - 40:
             continue
         kinds = (
-            ("organisation",) if word == "in" else ("organisation", "government", "person", "place", "name")
+            ("organisation",)
+            if word == "in"
+            else ("organisation", "government", "person", "place", "name", "self")
         )
         position = opener.end()
         described = _DESCRIPTION.match(text, position, sentence.end)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, Mention
+from govwatch.pipeline.tag.offices import government_before
 
 NAME_STOPWORDS = word_set(
     "Agency And April August British Centre Chair Chief Council December Department Deputy Digital "
@@ -60,7 +61,9 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
             role = text[match.start("role2") : organisation.end] if organisation is not None else title
         party = organisation.party if organisation is not None else None
         if party is None and any(word in role for word in lexicon.government_roles):
-            party = self_party
+            start = match.start(role_group)
+            party = government_before(text, start, lexicon) if role_group == "role" else None
+            party = party or self_party
         if role_group == "role" and organisation is not None:
             role = text[organisation.start : match.end("role")]
         yield Mention(

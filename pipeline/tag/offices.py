@@ -1,0 +1,101 @@
+"""Governments named through their office holders: "Germany's Federal Minister of Education and Research",
+"his Japanese counterpart", "the UK Science Secretary", "the Technology Secretary".
+
+Announcements of agreements between countries often name the signatories only by their offices; the
+parties are then the offices' governments. A country word (a country's name, possessive or not, or its
+adjective) followed by at most four capitalised words and an office noun names that country's
+government; a government role with "the" and no country ("the Technology Secretary", "the First
+Minister") names the publisher's government.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
+from govwatch.pipeline.tag.mentions import Mention
+
+DEFAULT_GOVERNMENT = "UK Government"
+_OFFICES = (
+    "Prime Minister",
+    "Deputy Prime Minister",
+    "Minister",
+    "Ministers",
+    "Secretary",
+    "Secretary of State",
+    "Chancellor",
+    "President",
+    "Vice President",
+    "Vice-President",
+    "Premier",
+    "counterpart",
+    "counterparts",
+    "Ambassador",
+    "High Commissioner",
+    "Commissioner",
+    "ministry",
+    "Ministry",
+    "Cabinet",
+    "administration",
+)
+_SPACE = r"[ \t]+"
+# "of Education and Research", "for Digital Transformation and Governmental Modernisation"
+_OF_PART = rf"(?:{_SPACE}(?:of|for){_SPACE}(?:the{_SPACE})?[A-Z][\w-]*(?:(?:,{_SPACE}|{_SPACE}and{_SPACE}|{_SPACE}&{_SPACE}|{_SPACE})[A-Z][\w-]*){{0,6}})?"
+
+
+@functools.lru_cache(maxsize=8)
+def _pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
+    words = rf"(?:{_SPACE}(?:[A-Z][\w-]*|and|of|for)){{0,4}}?"
+    return re.compile(
+        rf"(?P<country>{trie_regex(countries)})(?:’s|'s)?{words}{_SPACE}(?P<office>{trie_regex(_OFFICES)})"
+        rf"(?![\w-]){_OF_PART}"
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _home_pattern(roles: tuple[str, ...]) -> re.Pattern[str]:
+    # A role with "the" and no name after it: "the Technology Secretary signed ...".
+    return re.compile(rf"[Tt]he{_SPACE}(?P<role>{trie_regex(roles)})(?![\w-]){_OF_PART}(?![ \t]+[A-Z])")
+
+
+@functools.lru_cache(maxsize=8)
+def _before_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w-])(?P<country>{trie_regex(countries)})(?:’s|'s)?(?:{_SPACE}[A-Z][\w-]*){{0,3}}?{_SPACE}$"
+    )
+
+
+def government_before(text: str, position: int, lexicon: Lexicon) -> str | None:
+    """The government a country word just before a role names ("Japan's Digital Minister Taro Kono").
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> text = "Germany's Federal Minister of Education"
+    >>> government_before(text, text.index("Minister"), load_lexicon())
+    'German Government'
+    """
+    words = lexicon.country_words
+    match = _before_pattern(lexicon.country_word_list).search(text, max(0, position - 60), position)
+    return lexicon.governments.get(words[match["country"]]) if match is not None else None
+
+
+def country_government(lexicon: Lexicon, word: str) -> str | None:
+    """The government a country word stands for ("Japan's" and "Japanese" -> "Japanese Government")."""
+    country = lexicon.country_words.get(word)
+    return lexicon.governments.get(country) if country is not None else None
+
+
+def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
+    """Yield a government mention for each office that names a government."""
+    words = lexicon.country_words
+    for match in find_words(_pattern(lexicon.country_word_list), text):
+        government = lexicon.governments.get(words[match["country"]])
+        if government is not None:
+            yield Mention(
+                kind="government", name=government, start=match.start(), end=match.end(), party=government
+            )
+    home = self_party if self_party.endswith(("Government", "Executive")) else DEFAULT_GOVERNMENT
+    roles = tuple(r for r in lexicon.roles if any(g in r for g in lexicon.government_roles))
+    for match in _home_pattern(roles).finditer(text):
+        yield Mention(kind="government", name=home, start=match.start(), end=match.end(), party=home)
