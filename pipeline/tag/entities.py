@@ -285,7 +285,8 @@ def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> I
             and not (noun in _GOVERNMENT_NOUNS and self_party.endswith("Government"))
         ):
             continue
-        yield Mention(kind="self", name=self_party, start=match.start(), end=match.end(), party=self_party)
+        start = match.start("noun") if noun else match.start()  # list readers skip a leading "the"
+        yield Mention(kind="self", name=self_party, start=start, end=match.end(), party=self_party)
 
 
 def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:

@@ -19,7 +19,8 @@ SPACE = r"[ \t\u00a0]"
 # Nouns that describe the name after them ("US tech giant Microsoft", "Canadian AI company Cohere").
 DESCRIPTOR_NOUN = (
     r"(?:company|firm|start-up|startup|scale-up|group|giant|lab|developer|designer|maker|provider|"
-    r"specialist|business|operator|manufacturer|supplier|unicorn)"
+    r"specialist|business|operator|manufacturer|supplier|unicorn|housebuilder|builder|platform|charity|"
+    r"lender|insurer|consultancy|producer|retailer|chipmaker|chip designer|spin-out|spinout|investor)"
 )
 
 

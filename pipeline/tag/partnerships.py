@@ -38,7 +38,8 @@ KIND_GROUPS = {
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
 PARTY_WINDOW_CHARS = 80  # how far from the agreement word "with"/"between"/"by" lists are read
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
-PARTY_KINDS = frozenset({"organisation", "government", "person", "place", "name", "self"})
+PARTY_KINDS_TUPLE = ("organisation", "government", "person", "place", "name", "self")
+PARTY_KINDS = frozenset(PARTY_KINDS_TUPLE)
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
@@ -48,7 +49,7 @@ _SUBJECT_GAP = re.compile(
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"\s*(?:,|and|&)?\s*(?:the\s+)?")
+_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and|&)\s+)?(?:the\s+)?")
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
     rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?{DESCRIPTOR_NOUN}[ \u00a0](?=[A-Z])"
@@ -64,7 +65,11 @@ _SUBJECT_VERB = re.compile(
     r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
     r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
     r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
-    r"unveil|unveils|unveiled|enter|enters|entered)\b"
+    r"unveil|unveils|unveiled|enter|enters|entered|take|takes|taken|took|acquire|acquires|acquired|"
+    r"provide|provides|provided|lend|lends|lent|back|backs|backed|commit|commits|committed|join|joins|"
+    r"joined|partner|partners|partnered|partnering|select|selects|selected|appoint|appoints|appointed|"
+    r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
+    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
@@ -296,11 +301,8 @@ def _parties(
             continue  # "a contract to BT", "awarded to BT"; not "drones to the British Army"
         if word == "with" and opener.start() < anchor.start() - 40:
             continue
-        kinds = (
-            ("organisation",)
-            if word == "in"
-            else ("organisation", "government", "person", "place", "name", "self")
-        )
+        # "invest in" takes organisations and names, never places ("invest £2bn in the UK").
+        kinds = ("organisation", "name") if word == "in" else PARTY_KINDS_TUPLE
         position = opener.end()
         described = _DESCRIPTION.match(text, position, sentence.end)
         if described is not None and described.end() in by_start:
@@ -321,8 +323,9 @@ def _list_from(
 ) -> list[str]:
     """Read a list of party mentions starting at `position` ("Google, Nvidia and the UK government")."""
     parties: list[str] = []
+    people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
-        mention = by_start.get(position)
+        mention = by_start.get(position) or _titled_person_at(text, people, position)
         if mention is None or mention.party is None or mention.kind not in kinds:
             break
         parties.append(mention.party)
@@ -331,6 +334,22 @@ def _list_from(
             break
         position = gap.end()
     return parties
+
+
+def _titled_person_at(text: str, people: list[Mention], position: int) -> Mention | None:
+    """A person whose title starts at `position` ("Technology Secretary Peter Kyle" read from "Technology")."""
+    for person in people:
+        title = person.title or ""
+        if 0 < person.start - position <= len(title) + 2 and text.startswith(title, position):
+            return person
+    return None
+
+
+def _role_between(text: str, left: Mention, right: Mention) -> bool:
+    """Tell whether only the right person's title stands between two mentions ("OpenAI CEO Sam Altman")."""
+    if right.kind != "person" or not right.title:
+        return False
+    return text[left.end : right.start].strip(" \t,") == right.title
 
 
 def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]) -> list[str]:
@@ -349,7 +368,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     chosen = [last]
     for mention in reversed(before[:-1]):
         link = _LIST_GAP.match(text, mention.end, chosen[-1].start)
-        if link is None or link.end() != chosen[-1].start:
+        if (link is None or link.end() != chosen[-1].start) and not _role_between(text, mention, chosen[-1]):
             break
         chosen.append(mention)
     return [m.party for m in reversed(chosen) if m.party is not None]
