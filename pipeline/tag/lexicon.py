@@ -72,6 +72,7 @@ class Lexicon:
     agreement_pattern: re.Pattern[str]
     agreement_pattern_folded: re.Pattern[str]
     kind_priority: tuple[str, ...]
+    generic_nouns: frozenset[str]
     statuses: Mapping[str, str]
     status_pattern: re.Pattern[str]
     legal_nature: Mapping[str, str]
@@ -194,6 +195,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         agreement_pattern=_word_pattern([w for w in [*nouns, *verbs] if not w.islower()]),
         agreement_pattern_folded=_word_pattern([w.lower() for w in [*nouns, *verbs] if w.islower()]),
         kind_priority=tuple(_strings(data.get("kind_priority", []))),
+        generic_nouns=frozenset(w.lower() for w in _strings(data.get("generic_nouns", []))),
         statuses=statuses,
         status_pattern=_word_pattern(statuses),
         legal_nature=legal,

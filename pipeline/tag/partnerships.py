@@ -93,6 +93,7 @@ class _Agreement:
 
     kind: str
     parties: list[str]
+    generic: bool = True  # the kind came only from a general word ("partnership", "agreement")
     statuses: set[str] = field(default_factory=set)
     signatories: list[Signatory] = field(default_factory=list)
     legal: set[str] = field(default_factory=set)
@@ -207,6 +208,7 @@ def _read_sentence(
     kind, anchor = _sentence_kind(text, sentence, reading.words, lexicon)
     if kind is None:
         return
+    generic = anchor.group().lower() in lexicon.generic_nouns
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     if status is None and len(parties) >= 2 and _BETWEEN.search(sentence.text):
@@ -228,7 +230,7 @@ def _read_sentence(
             if target is None:
                 return
             parties = []
-    _merge(target, kind, parties, lexicon)
+    _merge(target, kind, generic, parties, lexicon)
     if status is not None:
         target.statuses.add(status)
     target.legal.update(reading.legal)
@@ -257,6 +259,8 @@ def _sentence_kind(
         rank = (
             lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else len(lexicon.kind_priority)
         )
+        if word.lower() in lexicon.generic_nouns:
+            rank += len(lexicon.kind_priority) + 1  # "partnership" yields to "treaty", "contract"
         if kind == "investment" and not has_money:
             continue
         if best is None or rank < best[0]:
@@ -402,13 +406,19 @@ def _latest(agreements: list[_Agreement], kind: str) -> _Agreement | None:
     return None
 
 
-def _merge(target: _Agreement, kind: str, parties: list[str], lexicon: Lexicon) -> None:
-    """Add a mention's kind and parties to an agreement (the higher-priority kind wins)."""
+def _merge(target: _Agreement, kind: str, generic: bool, parties: list[str], lexicon: Lexicon) -> None:
+    """Add a mention's kind and parties to an agreement.
+
+    A specific word ("treaty", "contract") beats a general one ("partnership") whatever their order;
+    between words of the same sort the higher-priority kind wins.
+    """
     priority = lexicon.kind_priority
-    if not target.parties or (
+    higher = (
         kind in priority and target.kind in priority and priority.index(kind) < priority.index(target.kind)
-    ):
+    )
+    if not target.parties or (target.generic and not generic) or (higher and generic == target.generic):
         target.kind = kind
+        target.generic = target.generic and generic
     for party in parties:
         if party not in target.parties:
             target.parties.append(party)
