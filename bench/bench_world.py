@@ -75,7 +75,11 @@ def record_first_sight(names: list[str]) -> int:
 
 def print_misses(names: list[str]) -> None:
     batches = load_batches()
-    for name in names or list(batches):
+    recorded = recorded_batches()
+    for name in names or sorted(recorded & set(batches)):
+        if name not in recorded:
+            print(f"{name}: sealed until its first sight is recorded", file=sys.stderr)
+            continue
         report = score_batch(batches[name])
         for line in (*report.agreements.misses, *report.money_qualified.misses):
             print(line)
@@ -92,7 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         print_misses(args.misses)
         return 0
     print(TARGETS)
-    batches = load_batches()
+    every_batch = load_batches()
+    recorded = recorded_batches()
+    # A batch never scored stays unread until its first sight is recorded, so that score means something.
+    sealed = [name for name in every_batch if name not in recorded]
+    if sealed:
+        print(f"sealed (no first sight yet; record with --first-sight): {', '.join(sealed)}")
+    batches = {name: cases for name, cases in every_batch.items() if name in recorded}
     print(f"\ntoday, {sum(len(c) for c in batches.values())} announcements in {len(batches)} batches:")
     print(TABLE_HEADER)
     every: list[WorldCase] = []

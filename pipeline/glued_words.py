@@ -59,6 +59,15 @@ def _common_words() -> frozenset[str]:
     return frozenset(word for word, _count in ranked[:COMMON_RANK])
 
 
+def is_common_word(word: str) -> bool:
+    """Tell whether a word, lower-cased, is among the most frequent English words ("Deal" yes, "Ofcom" no).
+
+    >>> is_common_word("Cabinet"), is_common_word("Openreach")
+    (True, False)
+    """
+    return word.lower() in _common_words()
+
+
 def _split_lower(token: str) -> str | None:
     """The token's parts joined by spaces, or None when it is a word or its parts are not common words.
 

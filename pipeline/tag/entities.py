@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
+from govwatch.pipeline.glued_words import is_common_word
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
-from govwatch.pipeline.tag.offices import find_office_holders
+from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
 from govwatch.pipeline.tag.wordlists import word_pattern
@@ -39,7 +40,7 @@ _GOVERNMENT_BEFORE = re.compile(
     r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?$"
 )
 _GOVERNMENT_OF = re.compile(
-    r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0][A-Z]\w+){0,3})"
+    r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?)?[A-Z]\w+){0,4})"
 )
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
@@ -63,6 +64,13 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+_OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor", "President", "Commissioner"})
+# Capitalised words that open titles, bylines and descriptions, never a party's name.
+NOT_NAME_WORDS = word_set(
+    "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Ambassador Commissioner Reuters Bloomberg "
+    "AFP AP PA Cabinet Secretary Minister Ministers Chancellor President Premier Director Chief Company "
+    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame"
+)
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
 )
@@ -80,8 +88,31 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
             return name.party or name.name
         if organisation.startswith(("Department for", "Department of", "Ministry of", "HM ")):
             return DEFAULT_SELF_PARTY
-        return organisation
+        foreign = _foreign_publisher(organisation, lexicon)
+        return foreign or organisation
     return DEFAULT_SELF_PARTY
+
+
+_GOVERNMENT_PUBLISHER = re.compile(r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|President|Embassy|High Commission)\b")
+
+
+def _foreign_publisher(organisation: str, lexicon: Lexicon) -> str | None:
+    """A ministry, minister or mission whose name states its country publishes for that country's government.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _foreign_publisher("Minister for Foreign Affairs, Australia", load_lexicon())
+    'Australian Government'
+    >>> _foreign_publisher("British Embassy Tokyo", load_lexicon())
+    'UK Government'
+    """
+    if not _GOVERNMENT_PUBLISHER.search(organisation):
+        return None
+    for word in re.findall(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?", organisation):
+        for candidate in (word, word.split(" ")[0]):
+            country = lexicon.country_words.get(candidate)
+            if country is not None and country in lexicon.governments:
+                return lexicon.governments[country]
+    return None
 
 
 def find_mentions(
@@ -158,6 +189,8 @@ def find_mentions(
             add(Mention(kind="programme", name=name, start=start, end=match.end()))
     for name_start, name_end in _tools(text, patterns):
         add(Mention(kind="programme", name=text[name_start:name_end], start=name_start, end=name_end))
+    for mention in (*country_pairs(text, lexicon), *coordinated_governments(text, lexicon)):
+        add(mention)
     for match in find_words(lexicon.place_words.pattern_for(text), text):
         entry = lexicon.places[match.group()]
         party = lexicon.governments.get(entry.name) if entry.country else None
@@ -213,6 +246,12 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     words = name.split()
     if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
         return None
+    if words and (words[0] in NOT_NAME_WORDS or words[0].endswith("-based") or text.startswith("-based", start + len(name))):
+        return None  # "Prime Minister", "Cambridge-based", "Reuters"
+    if len(words) == 1 and is_common_word(name):
+        return None  # "Deal", "Cabinet", "Extending": a capitalised word, not a name
+    if words[-1] in _OFFICE_ENDINGS or (name.isupper() and (len(words) > 1 or is_common_word(name))):
+        return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON")
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
         return None
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
@@ -298,7 +337,7 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
         start = before.start() if before is not None else word.start()
         country: str | None = None
         if after is not None:
-            place = lexicon.places.get(after["of"])
+            place = lexicon.places.get(after["of"]) or lexicon.places.get(after["of"].rsplit(" of ", 1)[-1])
             country = place.name if place is not None and place.country else None
         if country is None and adjective is not None:
             if adjective in ("UK", "HM"):

@@ -99,3 +99,54 @@ def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterabl
     roles = tuple(r for r in lexicon.roles if any(g in r for g in lexicon.government_roles))
     for match in _home_pattern(roles).finditer(text):
         yield Mention(kind="government", name=home, start=match.start(), end=match.end(), party=home)
+
+
+@functools.lru_cache(maxsize=8)
+def _pair_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
+    country = trie_regex(countries)
+    return re.compile(rf"(?<![\w-])(?:{country})(?:[-–/](?:{country}))+(?![\w-]|[-–/]based)")
+
+
+def country_pairs(text: str, lexicon: Lexicon) -> Iterable[Mention]:
+    """Yield each country of a joined pair ("the Japan-UK Digital Partnership", "UK–US MoU") as its government."""
+    words = lexicon.country_words
+    for match in _pair_pattern(lexicon.country_word_list).finditer(text):
+        position = match.start()
+        for part in re.split(r"([-–/])", match.group()):
+            if part in words:
+                government = lexicon.governments.get(words[part])
+                if government is not None:
+                    yield Mention(
+                        kind="government",
+                        name=government,
+                        start=position,
+                        end=position + len(part),
+                        party=government,
+                        role="country pair",
+                    )
+            position += len(part)
+
+
+@functools.lru_cache(maxsize=8)
+def _coordinated_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
+    country = trie_regex(countries)
+    return re.compile(
+        rf"(?<![\w-])(?P<list>(?:{country})(?:(?:,[ \t]+|[ \t]+and[ \t]+|,[ \t]+and[ \t]+)(?:{country}))+)"
+        rf"[ \t]+(?:governments|administrations|ministries|ministers|leaders|prime[ \t]+ministers|Prime[ \t]+Ministers)\b"
+    )
+
+
+def coordinated_governments(text: str, lexicon: Lexicon) -> Iterable[Mention]:
+    """Yield each country of "the British and Japanese governments" / "UK and Indian ministers"."""
+    words = lexicon.country_words
+    for match in _coordinated_pattern(lexicon.country_word_list).finditer(text):
+        for part in re.finditer(r"[^,]+?(?=,|[ \t]+and[ \t]+|$)", match["list"]):
+            word = part.group().strip()
+            word = word[4:] if word.startswith("and ") else word
+            if word in words:
+                government = lexicon.governments.get(words[word])
+                if government is not None:
+                    start = match.start("list") + part.start() + part.group().index(word)
+                    yield Mention(
+                        kind="government", name=government, start=start, end=start + len(word), party=government
+                    )

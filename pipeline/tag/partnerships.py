@@ -44,12 +44,13 @@ LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
 _SUBJECT_GAP = re.compile(
-    r"(?:\s|,|’s|'s|\b(?:have|has|had|is|are|was|were|been|will|today|now|formally|officially|jointly|also|"
+    r"(?:\s|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|today|now|formally|officially|jointly|also|"
     r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|"
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
     re.IGNORECASE,
 )
-_LIST_GAP = re.compile(r"\s*(?:,\s*)?(?:(?:and|&)\s+)?(?:the\s+)?")
+# Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
+_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:the\s+)?")
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
     rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?{DESCRIPTOR_NOUN}[ \u00a0](?=[A-Z])"
@@ -211,6 +212,14 @@ def _read_sentence(
     generic = anchor.group().lower() in lexicon.generic_nouns
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
+    parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
+    if (
+        status is not None
+        and kind != "investment"  # "the UK investing £500m ... partnering with companies like OpenAI"
+        and not _may_create(kind, parties, self_party)
+        and (status != "announced" or not generic)
+    ):
+        parties = _sentence_parties(text, sentence, mentions, parties, self_party, kind)
     if status is None and len(parties) >= 2 and _BETWEEN.search(sentence.text):
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     if status is None and _latest(agreements, kind) is None:
@@ -340,6 +349,72 @@ def _list_from(
     return parties
 
 
+# Mentions in these positions are settings, not parties: "in London", "at the Embassy", "said".
+_NOT_PARTY_BEFORE = re.compile(r"(?:\b(?:in|at|near|across|throughout|from|outside|inside|around|of)|[‘“\"])[ \t]+(?:the[ \t]+)?$")
+
+
+def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -> list[str]:
+    """The countries joined in the agreement's name right before its noun ("the Japan-UK Digital Partnership")."""
+    found = []
+    for mention in mentions:
+        if mention.role == "country pair" and 0 <= anchor.start() - mention.end <= 60:
+            between = text[mention.end : anchor.start()]
+            if all(word[:1].isupper() or word in ("and", "of", "on", "for", "&") for word in between.split()):
+                found.append(mention.party or mention.name)
+    return found
+
+
+def _sentence_parties(
+    text: str,
+    sentence: Sentence,
+    mentions: Sequence[Mention],
+    structural: list[str],
+    self_party: str,
+    kind: str,
+) -> list[str]:
+    """When the sentence's structure names too few parties, take every party-like mention in it.
+
+    Real announcements put the parties anywhere ("Anthropic ... has agreed to work with the UK
+    government ..., under a Memorandum of Understanding signed today by the Technology Secretary"), so a
+    sentence with an agreement word and a status word that the structural reading could not settle is
+    read as a whole: organisations, governments, countries, the publisher and people's organisations,
+    but not places of events ("in London", "at the Embassy"), quoted speech, or bare capitalised
+    names other than the sentence's opening subject.
+    """
+    found = list(structural)
+    quotes = _quoted_spans(text, sentence)
+    for mention in mentions:
+        if mention.party is None or mention.kind not in PARTY_KINDS:
+            continue
+        if mention.kind == "place" and not mention.country:
+            continue
+        if mention.kind == "name" and mention.start != _first_word(text, sentence):
+            continue
+        if any(start <= mention.start < end for start, end in quotes):
+            continue
+        if _NOT_PARTY_BEFORE.search(text, max(sentence.start, mention.start - 12), mention.start):
+            continue
+        if mention.party not in found:
+            found.append(mention.party)
+    if kind in FUNDED_KINDS:
+        return found
+    return found if len(set(found)) >= 2 else structural
+
+
+def _first_word(text: str, sentence: Sentence) -> int:
+    position = sentence.start
+    while position < sentence.end and not text[position].isalnum():
+        position += 1
+    return position
+
+
+def _quoted_spans(text: str, sentence: Sentence) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text, sentence.start, sentence.end)]
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
 def _titled_person_at(text: str, people: list[Mention], position: int) -> Mention | None:
     """A person whose title starts at `position` ("Technology Secretary Peter Kyle" read from "Technology")."""
     for person in people:
@@ -443,6 +518,41 @@ def _date(sentence: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
 
 
+# News agencies appear in datelines ("LONDON (Reuters) -"), never as parties to what they report.
+_NEWS_AGENCIES = frozenset({"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"})
+_MISSION = re.compile(r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b")
+_GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federal Ministry|Office of the)\b")
+NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
+
+
+def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
+    """Tidy a party list: one name per party, governments for their missions, no news agencies.
+
+    A UK embassy or High Commission acts for the UK Government. When two or more national governments
+    are parties to an agreement between governments (not a contract, grant or investment), their
+    ministries and agencies named beside them act for them and are not parties of their own.
+
+    >>> consolidate_parties(["UK Government", "British Embassy Tokyo", "Japanese Government"], "other")
+    ['UK Government', 'Japanese Government']
+    >>> consolidate_parties(["The University of Manchester", "Reuters", "NNL"], "collaboration")
+    ['University of Manchester', 'NNL']
+    """
+    tidy: list[str] = []
+    for party in parties:
+        name = party[4:] if party.startswith("The ") else party
+        if _MISSION.match(name):
+            name = "UK Government"
+        if name in _NEWS_AGENCIES or name in tidy:
+            continue
+        tidy.append(name)
+    governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
+    if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
+        return governments
+    if governments:
+        return [p for p in tidy if p in governments or not _GOVERNMENT_UNIT.match(p)]
+    return tidy
+
+
 def _finish(agreement: _Agreement) -> Partnership:
     status = next((s for s in STATUS_PRECEDENCE if s in agreement.statuses), "announced")
     legal = [n for n in LEGAL_ORDER if n in agreement.legal]
@@ -450,7 +560,7 @@ def _finish(agreement: _Agreement) -> Partnership:
         legal.remove("legally binding")
     partnership = Partnership(
         kind=agreement.kind,
-        parties=tuple(agreement.parties),
+        parties=tuple(consolidate_parties(agreement.parties, agreement.kind)),
         status=status,
         signatories=tuple(agreement.signatories),
         legal_nature=", ".join(legal) or None,

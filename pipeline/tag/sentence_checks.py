@@ -15,6 +15,12 @@ SIGN_WORD = re.compile(
 SELF_WORD = re.compile(r"[wW]e\b")
 _MONEY_SIGN = re.compile(r"[£$€]\s?\d")
 _MONEY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
+# A number, maybe in words and with a scale word, right before a currency word ("8 billion pounds").
+_NUMBER_BEFORE = re.compile(
+    r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|a))"
+    r"(?:[ -](?:thousand|million|billion|trillion|bn|m))?[ ]$",
+    re.IGNORECASE,
+)
 
 
 def has_word(pattern: re.Pattern[str], text: str, start: int = 0, end: int | None = None) -> bool:
@@ -38,13 +44,13 @@ def states_money(sentence: str) -> bool:
     """Tell whether a sentence states money: a currency mark, or a currency word straight after a number.
 
     >>> states_money("It costs 200 pounds."), states_money("2 billion pounds"), states_money("£3m")
-    (True, False, True)
+    (True, True, True)
+    >>> states_money("Two billion pounds"), states_money("pounds of flour")
+    (True, False)
     """
     if _MONEY_SIGN.search(sentence):
         return True
     for match in _MONEY_WORD.finditer(sentence):
-        first = match.start()
-        before = sentence[first - 1] if first >= 1 else ""
-        if before.isdecimal() or (before.isspace() and first >= 2 and sentence[first - 2].isdecimal()):
+        if _NUMBER_BEFORE.search(sentence, max(0, match.start() - 24), match.start()):
             return True
     return False
