@@ -15,9 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from govwatch.pipeline.glued_words import is_common_word
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.tag.figure_words import word_set
-from govwatch.pipeline.glued_words import is_common_word
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
 from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
@@ -93,7 +93,9 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
     return DEFAULT_SELF_PARTY
 
 
-_GOVERNMENT_PUBLISHER = re.compile(r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|President|Embassy|High Commission)\b")
+_GOVERNMENT_PUBLISHER = re.compile(
+    r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|President|Embassy|High Commission)\b"
+)
 
 
 def _foreign_publisher(organisation: str, lexicon: Lexicon) -> str | None:
@@ -246,7 +248,11 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     words = name.split()
     if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
         return None
-    if words and (words[0] in NOT_NAME_WORDS or words[0].endswith("-based") or text.startswith("-based", start + len(name))):
+    if words and (
+        words[0] in NOT_NAME_WORDS
+        or words[0].endswith("-based")
+        or text.startswith("-based", start + len(name))
+    ):
         return None  # "Prime Minister", "Cambridge-based", "Reuters"
     if len(words) == 1 and is_common_word(name):
         return None  # "Deal", "Cabinet", "Extending": a capitalised word, not a name

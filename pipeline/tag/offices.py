@@ -148,5 +148,9 @@ def coordinated_governments(text: str, lexicon: Lexicon) -> Iterable[Mention]:
                 if government is not None:
                     start = match.start("list") + part.start() + part.group().index(word)
                     yield Mention(
-                        kind="government", name=government, start=start, end=start + len(word), party=government
+                        kind="government",
+                        name=government,
+                        start=start,
+                        end=start + len(word),
+                        party=government,
                     )

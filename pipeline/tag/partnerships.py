@@ -50,7 +50,9 @@ _SUBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 # Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
-_LIST_GAP = re.compile(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:the\s+)?")
+_LIST_GAP = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:the\s+)?"
+)
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
     rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?{DESCRIPTOR_NOUN}[ \u00a0](?=[A-Z])"
@@ -350,7 +352,9 @@ def _list_from(
 
 
 # Mentions in these positions are settings, not parties: "in London", "at the Embassy", "said".
-_NOT_PARTY_BEFORE = re.compile(r"(?:\b(?:in|at|near|across|throughout|from|outside|inside|around|of)|[‘“\"])[ \t]+(?:the[ \t]+)?$")
+_NOT_PARTY_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|across|throughout|from|outside|inside|around|of)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
+)
 
 
 def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -> list[str]:
@@ -519,8 +523,12 @@ def _date(sentence: str) -> str | None:
 
 
 # News agencies appear in datelines ("LONDON (Reuters) -"), never as parties to what they report.
-_NEWS_AGENCIES = frozenset({"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"})
-_MISSION = re.compile(r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b")
+_NEWS_AGENCIES = frozenset(
+    {"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"}
+)
+_MISSION = re.compile(
+    r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
+)
 _GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federal Ministry|Office of the)\b")
 NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
 
