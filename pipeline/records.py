@@ -56,11 +56,16 @@ class ExtractedDocument:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Evidence:
-    """Why an annotation exists: the sentence, and character offsets of the match in the body text."""
+    """Why an annotation exists: the sentence, and character offsets of the match in the body text.
+
+    `part` is "headline" for an agreement only the title or summary reports; its offsets then index
+    the title and summary joined by a newline.
+    """
 
     sentence: str
     start: int
     end: int
+    part: str = "body"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

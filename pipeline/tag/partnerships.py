@@ -231,10 +231,10 @@ def _read_sentence(
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
-    target = _matching(agreements, kind, parties)
+    target = _matching(agreements, kind, generic, parties)
     if target is None:
         if status is not None and parties and _may_create(kind, parties, self_party):
-            target = _Agreement(kind=kind, parties=[])
+            target = _Agreement(kind=kind, parties=[], generic=generic)
             agreements.append(target)
         else:
             target = _latest(agreements, kind)
@@ -469,12 +469,27 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
     return kind in FUNDED_KINDS and not self_party.endswith("Government")
 
 
-def _matching(agreements: list[_Agreement], kind: str, parties: list[str]) -> _Agreement | None:
-    """Return the agreement of the same kind group that shares a party, if any."""
+def _matching(
+    agreements: list[_Agreement], kind: str, generic: bool, parties: list[str]
+) -> _Agreement | None:
+    """Return the agreement this mention is about: same kind group and a shared party.
+
+    Two specific words of different kinds name two agreements ("a treaty ... and a memorandum of
+    understanding"); a general word ("the partnership") may name any of them.
+    """
     for agreement in reversed(agreements):
-        if KIND_GROUPS.get(agreement.kind) == KIND_GROUPS.get(kind) and set(parties) & set(agreement.parties):
+        if KIND_GROUPS.get(agreement.kind) != KIND_GROUPS.get(kind) or not set(parties) & set(
+            agreement.parties
+        ):
+            continue
+        if generic or agreement.generic or agreement.kind == kind or {kind, agreement.kind} <= _INSTRUMENT_OF:
             return agreement
     return None
+
+
+# A memorandum is often the instrument of a partnership: "have signed a strategic partnership ... the
+# Memorandum of Understanding sets out intent" reports one agreement.
+_INSTRUMENT_OF = frozenset({"memorandum_of_understanding", "strategic_partnership", "collaboration"})
 
 
 def _latest(agreements: list[_Agreement], kind: str) -> _Agreement | None:
@@ -559,6 +574,35 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     if governments:
         return [p for p in tidy if p in governments or not _GOVERNMENT_UNIT.match(p)]
     return tidy
+
+
+# Kinds a headline may sharpen: the body's "partnership" is the headline's "strategic partnership".
+_VAGUE_KINDS = frozenset({"collaboration", "other"})
+
+
+def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership]) -> tuple[Partnership, ...]:
+    """Add what the title and summary report to the body's agreements.
+
+    A headline agreement that shares a party with a body agreement of its kind group is that agreement:
+    it only sharpens a vague kind ("collaboration" → "strategic_partnership"). Any other headline
+    agreement is one the body does not report, and is added with the headline as its evidence.
+    """
+    merged = list(body)
+    for found in headline:
+        same = next(
+            (
+                i
+                for i, b in enumerate(merged)
+                if KIND_GROUPS.get(b.kind) == KIND_GROUPS.get(found.kind)
+                and set(b.parties) & set(found.parties)
+            ),
+            None,
+        )
+        if same is None:
+            merged.append(found)
+        elif merged[same].kind in _VAGUE_KINDS and found.kind not in _VAGUE_KINDS:
+            merged[same] = replace(merged[same], kind=found.kind)
+    return tuple(merged)
 
 
 def _finish(agreement: _Agreement) -> Partnership:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from govwatch.pipeline.records import Annotations, Partnership
 from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
-from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships
+from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
 from govwatch.pipeline.tag.sentences import split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces
 from govwatch.pipeline.tag.topics import find_topics
@@ -30,10 +31,26 @@ def _parties_of(partnerships: Sequence[Partnership]) -> frozenset[str]:
     return frozenset(party for partnership in partnerships for party in partnership.parties)
 
 
+def _read_agreements(
+    text: str, lexicon: Lexicon, self_party: str, organisations: Sequence[str]
+) -> tuple[Partnership, ...]:
+    """The agreements of a short text alone (a headline), with evidence marked as the headline's."""
+    sentences = split_sentences(text)
+    folded = fold_case(text)
+    words = find_agreement_words(text, folded, lexicon)
+    if not words.words:
+        return ()
+    spans = [(s.start, s.end) for s in (sentences[i] for i in words.sentence_indices(sentences))]
+    mentions = find_mentions(text, lexicon, self_party, spans, publishers=organisations)
+    found = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
+    return tuple(replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence)) for p in found)
+
+
 def tag_text(
     text: str,
     *,
     title: str = "",
+    summary: str = "",
     organisations: Sequence[str] = (),
     lexicon: Lexicon | None = None,
 ) -> Annotations:
@@ -41,7 +58,9 @@ def tag_text(
 
     Args:
         text: repaired body text, paragraphs separated by newlines. Evidence offsets index into it.
-        title: the announcement's title; it only counts towards topics.
+        title: the announcement's title; it counts towards topics, and with `summary` it is read for
+            agreements the body does not report (or names less precisely: "strategic partnership").
+        summary: the announcement's summary (standfirst).
         organisations: publishing organisations; they say who "the government" and "we" are
             (a UK department -> "UK Government").
         lexicon: a lexicon from `load_lexicon(extra_dir)`; default: bundled lexicons plus
@@ -62,7 +81,7 @@ def tag_text(
     """
     lexicon = lexicon or load_lexicon()
     # Same length as `text`: offsets still index the stored body; evidence shows plain spaces.
-    text, title = fold_spaces(text), fold_spaces(title)
+    text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
@@ -72,6 +91,11 @@ def tag_text(
         text, lexicon, self_party, [(s.start, s.end) for s in agreement_sentences], publishers=organisations
     )
     partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, agreement_words)
+    headline = "\n".join(part for part in (title, summary) if part.strip())
+    if headline:
+        partnerships = merge_headline(
+            partnerships, _read_agreements(headline, lexicon, self_party, organisations)
+        )
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(text, sentences),
