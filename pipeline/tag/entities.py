@@ -117,6 +117,21 @@ def _foreign_publisher(organisation: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def publisher_country(organisations: Sequence[str], lexicon: Lexicon) -> str | None:
+    """The country a publisher's name states ("Canadian Space Agency" -> "Canada"), if any.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> publisher_country(["Canadian Space Agency"], load_lexicon()), publisher_country(["Ofcom"], load_lexicon())
+    ('Canada', None)
+    """
+    for organisation in organisations:
+        for word in re.findall(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?", organisation):
+            for candidate in (word, word.split(" ")[0]):
+                if candidate in lexicon.country_words:
+                    return lexicon.country_words[candidate]
+    return None
+
+
 def find_mentions(
     text: str,
     lexicon: Lexicon,

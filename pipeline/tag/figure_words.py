@@ -18,8 +18,61 @@ def word_set(words: str) -> frozenset[str]:
 
 
 # Currency marks and words -> ISO 4217 code.
-CURRENCY_MARKS = {"£": "GBP", "€": "EUR", "$": "USD", "US$": "USD", "GBP": "GBP", "USD": "USD", "EUR": "EUR"}
+CURRENCY_MARKS = {
+    "£": "GBP",
+    "€": "EUR",
+    "$": "USD",
+    "US$": "USD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "SG$": "SGD",
+    "HK$": "HKD",
+    "¥": "JPY",
+    "₩": "KRW",
+    "₹": "INR",
+    "Rs": "INR",
+    **{
+        code: code
+        for code in (
+            [
+                "GBP",
+                "USD",
+                "EUR",
+                "CAD",
+                "AUD",
+                "NZD",
+                "SGD",
+                "HKD",
+                "JPY",
+                "KRW",
+                "INR",
+                "CHF",
+                "AED",
+                "SAR",
+                "ZAR",
+                "SEK",
+                "NOK",
+                "DKK",
+            ]
+        )
+    },
+}
+# The dollar a country's publishers mean by a bare "$".
+COUNTRY_DOLLARS = {
+    "Canada": "CAD",
+    "Australia": "AUD",
+    "New Zealand": "NZD",
+    "Singapore": "SGD",
+    "Hong Kong": "HKD",
+}
 CURRENCY_WORDS = {
+    "yen": "JPY",
+    "rupees": "INR",
+    "francs": "CHF",
     "pounds": "GBP",
     "pounds sterling": "GBP",
     "sterling": "GBP",

@@ -38,8 +38,11 @@ _NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
-_MARK = r"(?:US\$|£|€|\$|GBP\s?|USD\s?|EUR\s?)"
-_WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros)\b"
+_MARK = (
+    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£|€|¥|₩|₹|\$|"
+    r"(?:GBP|USD|EUR|CAD|AUD|NZD|SGD|HKD|JPY|KRW|INR|CHF|AED|SAR|ZAR|SEK|NOK|DKK)\s?|Rs\.?\s?)"
+)
+_WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros|yen|rupees|francs)\b"
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
@@ -48,7 +51,7 @@ _MONEY_WORDED = re.compile(
 _MONEY_SPELLED = re.compile(
     r"\b(?P<snum>"
     + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w != "a"), key=len, reverse=True))
-    + r"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>pounds sterling|pounds|dollars|euros)\b",
+    + r"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>pounds sterling|pounds|dollars|euros|yen|rupees)\b",
     re.IGNORECASE,
 )
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
@@ -57,7 +60,7 @@ _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|rough
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
+_CURRENCY_WORD = re.compile(r"(?:pounds|dollars|euros|yen|rupees|francs)\b")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
@@ -127,7 +130,7 @@ def normalise_money(text: str) -> tuple[float, str] | None:
     return None
 
 
-def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]:
+def find_figures(text: str, sentences: Iterable[Sentence], dollar: str = "USD") -> tuple[Figure, ...]:
     """Return the figures of `text`, one per distinct amount and meaning, in order of first mention.
 
     >>> from govwatch.pipeline.tag.sentences import split_sentences
@@ -145,7 +148,7 @@ def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]
             searched_from, digit = sentence.start, found.start() if found is not None else len(text)
         if digit >= sentence.end:
             continue  # no digit, so no figure
-        for figure in _sentence_figures(text, sentence):
+        for figure in _sentence_figures(text, sentence, dollar):
             key = (
                 figure.kind,
                 figure.value,
@@ -161,11 +164,11 @@ def find_figures(text: str, sentences: Iterable[Sentence]) -> tuple[Figure, ...]
     return tuple(figures)
 
 
-def _sentence_figures(text: str, sentence: Sentence) -> Iterator[Figure]:
+def _sentence_figures(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[Figure]:
     """Yield money first (remembering its spans), then the other figures outside those spans."""
     found: list[tuple[int, Figure]] = []
     taken: list[tuple[int, int]] = []
-    for figure, start, end in _money_in(text, sentence):
+    for figure, start, end in _money_in(text, sentence, dollar):
         found.append((start, figure))
         taken.append((start, end))
     for match in _BARE_NUMBER.finditer(text, sentence.start, sentence.end):
@@ -206,14 +209,14 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     return matches
 
 
-def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]]:
+def _money_in(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[tuple[Figure, int, int]]:
     """Yield money figures of one sentence with the span each covers."""
     position = sentence.start
     previous: tuple[int, str] | None = None  # where the last amount ended, and its currency
     for match in _money_matches(text, sentence.start, sentence.end):
         if match.start() < position:
             continue  # inside the range just read
-        value, currency = _money_value(match)
+        value, currency = _money_value(match, dollar)
         if (
             previous is not None
             and previous[1] != currency
@@ -259,8 +262,11 @@ def _money_in(text: str, sentence: Sentence) -> Iterator[tuple[Figure, int, int]
         )
 
 
-def _money_value(match: re.Match[str]) -> tuple[float | None, str]:
-    """Turn a money match into (value, ISO code); value None when the number is not usable."""
+def _money_value(match: re.Match[str], dollar: str = "USD") -> tuple[float | None, str]:
+    """Turn a money match into (value, ISO code); value None when the number is not usable.
+
+    A bare "$" is `dollar`: the publisher's own dollar (a Canadian newsroom's "$2.4 billion" is CAD).
+    """
     if _group(match, "snum") is not None:
         number_word = match["snum"].lower()
         return (
@@ -268,7 +274,8 @@ def _money_value(match: re.Match[str]) -> tuple[float | None, str]:
             CURRENCY_WORDS[match["sword"].lower()],
         )
     if _group(match, "mark") is not None:
-        number, mult, currency = match["num"], match["mult"], CURRENCY_MARKS[match["mark"].strip()]
+        mark = match["mark"].strip().rstrip(".")
+        number, mult, currency = match["num"], match["mult"], dollar if mark == "$" else CURRENCY_MARKS[mark]
     else:
         number, mult, currency = match["wnum"], match["wmult"], CURRENCY_WORDS[match["word"].lower()]
         if mult in ("m", "b", "k"):

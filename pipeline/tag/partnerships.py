@@ -80,6 +80,9 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_BOTH_SIDES = re.compile(
+    r"\b(?:[Tt]he two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
+)
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
 _DATE = re.compile(
@@ -156,6 +159,7 @@ def find_partnerships(
     if not words:
         return ()
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
+    countries = _national_governments(mentions)
     for index in found.sentence_indices(sentences):
         sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
@@ -173,6 +177,7 @@ def find_partnerships(
             ],
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
             status=_status(text, _between(statuses, status_starts, sentence), lexicon),
+            countries=countries,
         )
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
     return tuple(_finish(agreement) for agreement in agreements)
@@ -180,11 +185,24 @@ def find_partnerships(
 
 @dataclass(slots=True)
 class _Reading:
-    """What the whole-text passes found in one sentence."""
+    """What the whole-text passes found in one sentence, and the national governments of the whole text."""
 
     words: list[re.Match[str]]
     legal: set[str]
     status: str | None
+    countries: tuple[str, ...] = ()
+
+
+def _national_governments(mentions: Sequence[Mention]) -> tuple[str, ...]:
+    """The national governments a text names, in order of first mention ("the two governments" are these)."""
+    found: list[str] = []
+    for mention in mentions:
+        party = mention.party
+        if party is None or party in found or not NATIONAL_GOVERNMENT.match(party):
+            continue
+        if mention.kind == "government" or (mention.kind == "place" and mention.country):
+            found.append(party)
+    return tuple(found)
 
 
 def _between(matches: list[re.Match[str]], starts: list[int], sentence: Sentence) -> list[re.Match[str]]:
@@ -215,6 +233,8 @@ def _read_sentence(
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
+    if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2:
+        parties += [p for p in reading.countries if p not in parties]  # "the two governments signed"
     if (
         status is not None
         and kind != "investment"  # "the UK investing £500m ... partnering with companies like OpenAI"
@@ -226,7 +246,8 @@ def _read_sentence(
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     if status is None and _latest(agreements, kind) is None:
         return  # nothing to create and nothing of this kind to refer back to
-    if kind == "investment" and (all(p == self_party for p in parties) or not states_money(sentence.text)):
+    public_spending = all(p == self_party for p in parties) and is_public(self_party)
+    if kind == "investment" and (public_spending or not states_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
@@ -466,7 +487,24 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
     """
     if any(party != self_party for party in parties):
         return True
+    if kind == "investment":
+        return bool(parties) and not is_public(self_party)  # "we will invest £2.5 billion" from a company
     return kind in FUNDED_KINDS and not self_party.endswith("Government")
+
+
+_PUBLIC_BODY = re.compile(
+    r"(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
+    r"Research and Innovation|Innovate UK)\b"
+)
+
+
+def is_public(party: str) -> bool:
+    """Tell whether a party is a government or public body, whose spending alone is not an investment deal.
+
+    >>> is_public("UK Government"), is_public("Homes England Agency"), is_public("Microsoft")
+    (True, True, False)
+    """
+    return _PUBLIC_BODY.search(party) is not None
 
 
 def _matching(

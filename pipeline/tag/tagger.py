@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from govwatch.pipeline.records import Annotations, Partnership
-from govwatch.pipeline.tag.entities import find_mentions, mentions_to_entities, resolve_self_party
+from govwatch.pipeline.tag.entities import (
+    find_mentions,
+    mentions_to_entities,
+    publisher_country,
+    resolve_self_party,
+)
+from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
@@ -98,7 +104,11 @@ def tag_text(
         )
     annotations = Annotations(
         partnerships=partnerships,
-        figures=find_figures(text, sentences),
+        figures=find_figures(
+            text,
+            sentences,
+            dollar=COUNTRY_DOLLARS.get(publisher_country(organisations, lexicon) or "", "USD"),
+        ),
         entities=mentions_to_entities(text, mentions, sentences, parties=_parties_of(partnerships)),
         topics=find_topics(text, lexicon, title=title, folded=folded),
     )
