@@ -263,12 +263,11 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     words = name.split()
     if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
         return None
-    if words and (
-        words[0] in NOT_NAME_WORDS
-        or words[0].endswith("-based")
-        or text.startswith("-based", start + len(name))
-    ):
-        return None  # "Prime Minister", "Cambridge-based", "Reuters"
+    while words and words[0].endswith(("-based", "-headquartered")):  # "Houston-based Axiom Space"
+        skip = len(words[0]) + 1
+        start, name, words = start + skip, name[skip:], words[1:]
+    if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
+        return None  # "Prime Minister", "Reuters", "Cambridge-based"
     if len(words) == 1 and is_common_word(name):
         return None  # "Deal", "Cabinet", "Extending": a capitalised word, not a name
     if words[-1] in _OFFICE_ENDINGS or (name.isupper() and (len(words) > 1 or is_common_word(name))):

@@ -55,7 +55,8 @@ _LIST_GAP = re.compile(
 )
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
-    rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?{DESCRIPTOR_NOUN}[ \u00a0](?=[A-Z])"
+    rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered))"
+    r"[ \u00a0](?=[A-Z])"
 )
 # "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
 # engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
@@ -72,7 +73,7 @@ _SUBJECT_VERB = re.compile(
     r"provide|provides|provided|lend|lends|lent|back|backs|backed|commit|commits|committed|join|joins|"
     r"joined|partner|partners|partnered|partnering|select|selects|selected|appoint|appoints|appointed|"
     r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
-    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened)\b"
+    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
@@ -81,7 +82,7 @@ _AWARDED_BEFORE = re.compile(
 )
 _BETWEEN = re.compile(r"\bbetween\b")
 _BOTH_SIDES = re.compile(
-    r"\b(?:[Tt]he two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
+    r"\b(?:[Tt]he two|[Oo]ur two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
 )
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _SIGNS_OF = re.compile(r"\s+of\b")
@@ -310,7 +311,9 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | 
     found = set()
     for match in matches:
         status = lexicon.statuses.get(match.group().lower())
-        if status == "signed" and _SIGNS_OF.match(text, match.end()):  # "flags signs of disease"
+        if match.group().lower() == "signs" and _SIGNS_OF.match(
+            text, match.end()
+        ):  # "flags signs of disease"
             continue
         if status is not None:
             found.add(status)
