@@ -81,6 +81,10 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+# A general agreement to supply something is a contract.
+_SUPPLY = re.compile(
+    r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|to (?:supply|deliver|build|provide|install|operate|maintain) (?:a|an|the)\b)"
+)
 _BOTH_SIDES = re.compile(
     r"\b(?:[Tt]he two|[Oo]ur two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
 )
@@ -279,9 +283,11 @@ def _sentence_kind(
     """Pick the sentence's agreement kind (highest priority) and the word that names it."""
     best: tuple[int, str, re.Match[str]] | None = None
     has_money = states_money(sentence.text)
+    tier = len(lexicon.kind_priority) + 1
     for match in words:
         word = match.group()
         kind = lexicon.agreement_nouns.get(word, lexicon.agreement_nouns.get(word.lower()))
+        is_verb = kind is None
         if kind is None:
             verb_kind = lexicon.agreement_verbs.get(word.lower())
             if verb_kind is None:
@@ -292,14 +298,20 @@ def _sentence_kind(
         rank = (
             lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else len(lexicon.kind_priority)
         )
-        if word.lower() in lexicon.generic_nouns:
-            rank += len(lexicon.kind_priority) + 1  # "partnership" yields to "treaty", "contract"
+        # Specific nouns first, then verbs, then general nouns: "signed a strategic partnership ... £1.5
+        # billion invested" is a partnership; "invested £5m in Y under a partnership" an investment.
+        if is_verb:
+            rank += tier
+        elif word.lower() in lexicon.generic_nouns:
+            rank += 2 * tier
         if kind == "investment" and not has_money:
             continue
         if best is None or rank < best[0]:
             best = (rank, kind, match)
     if best is None:
         return None, words[0]
+    if best[0] >= 2 * tier and _SUPPLY.search(sentence.text):
+        return "contract", best[2]  # "an agreement with Microsoft for the provision of a supercomputer"
     return best[1], best[2]
 
 
