@@ -22,7 +22,7 @@ from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
-from govwatch.pipeline.tag.sentences import Sentence
+from govwatch.pipeline.tag.sentences import Sentence, list_items_after
 
 STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")
 KIND_GROUPS = {
@@ -184,8 +184,73 @@ def find_partnerships(
             status=_status(text, _between(statuses, status_starts, sentence), lexicon),
             countries=countries,
         )
+        before = len(agreements)
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
+        if (
+            introduces_list(sentence.text)
+            and agreements
+            and (len(agreements) > before or agreements[-1].evidence)
+        ):
+            _read_list(text, sentence, mentions, starts, agreements, self_party)
     return tuple(_finish(agreement) for agreement in agreements)
+
+
+def introduces_list(sentence: str) -> bool:
+    """Tell whether a sentence opens a list ("The agency awarded grants to:", "...the following:")."""
+    return sentence.rstrip().endswith(":")
+
+
+# An item may open with an amount before its recipient ("£2.5 million to Highlands and Islands Enterprise").
+_ITEM_AMOUNT = re.compile(
+    r"(?:up to |around |over )?[£$€][\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?[ ](?:to|for)[ ](?:the )?"
+)
+
+
+def _read_list(
+    text: str,
+    sentence: Sentence,
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+    self_party: str,
+) -> None:
+    """Read the list a sentence introduces: each item's leading name is a party.
+
+    A grant or contract goes to each item's recipient: one agreement per item, from the same funder.
+    Any other agreement (a framework's suppliers, a charter's members) gains the items as parties.
+    """
+    target = agreements[-1]
+    if not target.evidence or target.evidence[-1].sentence != sentence.text:
+        return
+    names: list[str] = []
+    for start, end in list_items_after(text, sentence.end - 1):
+        amount = _ITEM_AMOUNT.match(text, start, end)
+        position = amount.end() if amount else start
+        index = bisect.bisect_left(starts, position)
+        if index < len(mentions) and mentions[index].start == position and mentions[index].party:
+            if mentions[index].kind in PARTY_KINDS and mentions[index].party not in names:
+                names.append(mentions[index].party or "")
+    if not names:
+        return
+    if target.kind in ("grant", "contract"):
+        funders = [p for p in target.parties if p not in names] or [self_party]
+        template = target
+        agreements.pop()
+        for name in names:
+            agreements.append(
+                _Agreement(
+                    kind=template.kind,
+                    parties=[funders[0], name],
+                    generic=template.generic,
+                    statuses=set(template.statuses),
+                    legal=set(template.legal),
+                    evidence=list(template.evidence),
+                )
+            )
+        return
+    for name in names:
+        if name not in target.parties:
+            target.parties.append(name)
 
 
 @dataclass(slots=True)

@@ -104,3 +104,31 @@ def _add(sentences: list[Sentence], text: str, begin: int, end: int) -> None:
         stop = min(end, begin + MAX_SENTENCE_CHARS)
         sentences.append(Sentence(text=text[begin:stop], start=begin, end=stop))
         begin = stop
+
+
+# A list item line as extraction writes it: "- item" or "1. item".
+_ITEM = re.compile(r"[ \t]*(?:[-•*▲]|\d{1,2}[.)])[ \t]+")
+MAX_LIST_ITEMS = 40
+
+
+def list_items_after(text: str, position: int) -> list[tuple[int, int]]:
+    r"""The list item lines right after the line holding `position` ("...awarded grants to:" then "- HIE").
+
+    Each span starts after the item mark. Reading stops at the first line that is not an item.
+
+    >>> text = "Grants went to:\n- Orbex, Forres\n- HIE\nMore text."
+    >>> [text[a:b] for a, b in list_items_after(text, 3)]
+    ['Orbex, Forres', 'HIE']
+    """
+    items: list[tuple[int, int]] = []
+    line_end = text.find("\n", position)
+    while line_end != -1 and len(items) < MAX_LIST_ITEMS:
+        start = line_end + 1
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        mark = _ITEM.match(text, start, end)
+        if mark is None:
+            break
+        items.append((mark.end(), end))
+        line_end = end if end < len(text) else -1
+    return items

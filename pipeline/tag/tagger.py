@@ -26,7 +26,8 @@ from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
-from govwatch.pipeline.tag.sentences import split_sentences
+from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
+from govwatch.pipeline.tag.sentences import list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces
 from govwatch.pipeline.tag.topics import find_topics
 
@@ -93,9 +94,16 @@ def tag_text(
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
     agreement_words = find_agreement_words(text, folded, lexicon)
     agreement_sentences = [sentences[i] for i in agreement_words.sentence_indices(sentences)]
-    mentions = find_mentions(
-        text, lexicon, self_party, [(s.start, s.end) for s in agreement_sentences], publishers=organisations
+    name_spans = sorted(
+        {(s.start, s.end) for s in agreement_sentences}
+        | {
+            item
+            for s in agreement_sentences
+            if _introduces_list(s.text)
+            for item in list_items_after(text, s.end - 1)
+        }
     )
+    mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations)
     partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, agreement_words)
     headline = "\n".join(part for part in (title, summary) if part.strip())
     if headline:
