@@ -227,9 +227,15 @@ def _read_list(
         amount = _ITEM_AMOUNT.match(text, start, end)
         position = amount.end() if amount else start
         index = bisect.bisect_left(starts, position)
-        if index < len(mentions) and mentions[index].start == position and mentions[index].party:
-            if mentions[index].kind in PARTY_KINDS and mentions[index].party not in names:
-                names.append(mentions[index].party or "")
+        mention = mentions[index] if index < len(mentions) else None
+        if (
+            mention is not None
+            and mention.start == position
+            and mention.kind in PARTY_KINDS
+            and mention.party
+            and mention.party not in names
+        ):
+            names.append(mention.party)
     if not names:
         return
     if target.kind in ("grant", "contract"):

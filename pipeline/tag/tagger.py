@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from govwatch.pipeline.records import Annotations, Partnership
+from govwatch.pipeline.records import Annotations, Evidence, Partnership
 from govwatch.pipeline.tag.entities import (
     find_mentions,
     mentions_to_entities,
@@ -53,6 +53,34 @@ def _read_agreements(
     return tuple(replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence)) for p in found)
 
 
+def restore_evidence(annotations: Annotations, body: str, headline: str) -> Annotations:
+    """Put the evidence sentences back as the text writes them (tagging read them with folded spaces).
+
+    Folding maps one character to one, so each evidence sentence is the original's text at the same place.
+    """
+
+    def restore(evidence: Evidence | None) -> Evidence | None:
+        if evidence is None:
+            return None
+        source = headline if evidence.part == "headline" else body
+        folded = fold_spaces(source)
+        length = len(evidence.sentence)
+        position = folded.find(evidence.sentence, max(0, evidence.end - length))
+        if position == -1:
+            return evidence
+        return replace(evidence, sentence=source[position : position + length])
+
+    return replace(
+        annotations,
+        partnerships=tuple(
+            replace(p, evidence=tuple(e for e in map(restore, p.evidence) if e is not None))
+            for p in annotations.partnerships
+        ),
+        figures=tuple(replace(f, evidence=restore(f.evidence)) for f in annotations.figures),
+        entities=tuple(replace(e, evidence=restore(e.evidence)) for e in annotations.entities),
+    )
+
+
 def tag_text(
     text: str,
     *,
@@ -87,7 +115,8 @@ def tag_text(
     [(2500000.0, 'GBP', 'supply drones')]
     """
     lexicon = lexicon or load_lexicon()
-    # Same length as `text`: offsets still index the stored body; evidence shows plain spaces.
+    # Same length as `text`: offsets still index the stored body, and evidence is put back as written.
+    original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
     text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
     self_party = resolve_self_party(organisations, lexicon)
     sentences = split_sentences(text)
@@ -120,6 +149,8 @@ def tag_text(
         entities=mentions_to_entities(text, mentions, sentences, parties=_parties_of(partnerships)),
         topics=find_topics(text, lexicon, title=title, folded=folded),
     )
+    if text != original or headline != original_headline:
+        annotations = restore_evidence(annotations, original, original_headline)
     log.debug(
         "tagged %d chars: %d partnerships, %d figures, %d entities, topics %s",
         len(text),
