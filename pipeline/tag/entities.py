@@ -64,6 +64,11 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+# Last words of names of things rather than of parties.
+NOT_NAME_ENDINGS = word_set(
+    "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
+    "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership"
+)
 _OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor", "President", "Commissioner"})
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
@@ -268,8 +273,10 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
         start, name, words = start + skip, name[skip:], words[1:]
     if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
-    if len(words) == 1 and is_common_word(name):
-        return None  # "Deal", "Cabinet", "Extending": a capitalised word, not a name
+    if len(words) == 1 and all(is_common_word(part) for part in name.split("-") if part):
+        return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
+    if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
+        return None  # "Care Award", "ESN Lot": a thing, not who takes part
     if words[-1] in _OFFICE_ENDINGS or (name.isupper() and (len(words) > 1 or is_common_word(name))):
         return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON")
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
@@ -507,7 +514,12 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     while True:
         space = text.find(" ", start, end)
         word = text[start:space]
-        opener = word in LEADING_STOPWORDS or word in ROLE_WORDS or word in _LINKS
+        opener = (
+            word in LEADING_STOPWORDS
+            or word in ROLE_WORDS
+            or word in _LINKS
+            or word.endswith(("-based", "-headquartered"))  # "Oxford-based Jenner Institute"
+        )
         if space == -1 or not (opener or word.endswith(("’s", "'s"))):
             break
         start = space + 1

@@ -38,6 +38,7 @@ KIND_GROUPS = {
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
 PARTY_WINDOW_CHARS = 80  # how far from the agreement word "with"/"between"/"by" lists are read
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
+SUPPLY_KINDS = FUNDED_KINDS
 PARTY_KINDS_TUPLE = ("organisation", "government", "person", "place", "name", "self")
 PARTY_KINDS = frozenset(PARTY_KINDS_TUPLE)
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
@@ -81,6 +82,10 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_PROCUREMENT = re.compile(
+    r"\b(?:suppliers?|lots?|call-off|procurement|tender|appointed|places? on|mini-competitions?|buyers?)\b",
+    re.I,
+)
 # A general agreement to supply something is a contract.
 _SUPPLY = re.compile(
     r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|to (?:supply|deliver|build|provide|install|operate|maintain) (?:a|an|the)\b)"
@@ -377,6 +382,8 @@ def _sentence_kind(
             rank += 2 * tier
         if kind == "investment" and not has_money:
             continue
+        if word.lower() in ("framework", "frameworks") and not _PROCUREMENT.search(sentence.text):
+            continue  # a framework of rules or for cooperation, not one suppliers are appointed to
         if best is None or rank < best[0]:
             best = (rank, kind, match)
     if best is None:
@@ -499,8 +506,12 @@ def _sentence_parties(
             continue
         if mention.kind == "place" and not mention.country:
             continue
-        if mention.kind == "name" and mention.start != _first_word(text, sentence):
-            continue
+        if (
+            mention.kind == "name"
+            and mention.start != _first_word(text, sentence)
+            and kind not in SUPPLY_KINDS
+        ):
+            continue  # a stray capital; but suppliers and recipients are often names nothing else knows
         if any(start <= mention.start < end for start, end in quotes):
             continue
         if _NOT_PARTY_BEFORE.search(text, max(sentence.start, mention.start - 12), mention.start):
