@@ -69,6 +69,7 @@ NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
     "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership"
 )
+_DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
 _OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor", "President", "Commissioner"})
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
@@ -268,7 +269,8 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     words = name.split()
     if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
         return None
-    while words and words[0].endswith(("-based", "-headquartered")):  # "Houston-based Axiom Space"
+    # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"
+    while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
     if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):

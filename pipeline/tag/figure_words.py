@@ -27,6 +27,7 @@ CURRENCY_MARKS = {
     "CA$": "CAD",
     "A$": "AUD",
     "AU$": "AUD",
+    "R$": "BRL",
     "NZ$": "NZD",
     "S$": "SGD",
     "SG$": "SGD",
@@ -94,6 +95,8 @@ MULTIPLIERS = {
     "m": 1e6,
     "thousand": 1e3,
     "k": 1e3,
+    "crore": 1e7,  # Indian numbering: ₹76,000 crore is ₹760 billion
+    "lakh": 1e5,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "Billion": 1e9,

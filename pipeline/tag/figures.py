@@ -37,9 +37,9 @@ _NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|crore|lakh|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
-    r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£|€|¥|₩|₹|\$|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£|€|¥|₩|₹|\$|"
     r"(?:GBP|USD|EUR|CAD|AUD|NZD|SGD|HKD|JPY|KRW|INR|CHF|AED|SAR|ZAR|SEK|NOK|DKK)\s?|Rs\.?\s?)"
 )
 _WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros|yen|rupees|francs)\b"

@@ -82,6 +82,11 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_HEDGE = re.compile(
+    r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
+    r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$",
+    re.IGNORECASE,
+)
 _PROCUREMENT = re.compile(
     r"\b(?:suppliers?|lots?|call-off|procurement|tender|appointed|places? on|mini-competitions?|buyers?)\b",
     re.I,
@@ -94,6 +99,7 @@ _BOTH_SIDES = re.compile(
     r"\b(?:[Tt]he two|[Oo]ur two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
 )
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
+_THAT = re.compile(r"\s+(?:that|on the need|with the (?:view|need))\b")
 _SIGNS_OF = re.compile(r"\s+of\b")
 _DATE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\s+(\d{4})\b",
@@ -184,6 +190,7 @@ def find_partnerships(
                 w
                 for w in in_words
                 if not any(x.start <= w.start() < x.end and x.kind != "name" for x in in_sentence)
+                and not _in_scare_quotes(text, sentence, w.start())
             ],
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
             status=_status(text, _between(statuses, status_starts, sentence), lexicon),
@@ -310,7 +317,8 @@ def _read_sentence(
     kind, anchor = _sentence_kind(text, sentence, reading.words, lexicon)
     if kind is None:
         return
-    generic = anchor.group().lower() in lexicon.generic_nouns
+    # Verbs ("collaborate", "invest") and general nouns do not name an agreement's kind for certain.
+    generic = anchor.group().lower() in lexicon.generic_nouns or _is_verb(anchor.group(), lexicon)
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
@@ -323,7 +331,7 @@ def _read_sentence(
         and (status != "announced" or not generic)
     ):
         parties = _sentence_parties(text, sentence, mentions, parties, self_party, kind)
-    if status is None and len(parties) >= 2 and _BETWEEN.search(sentence.text):
+    if status is None and len(parties) >= 2 and _names_a_pair(text, sentence, mentions, anchor, generic):
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     if status is None and _latest(agreements, kind) is None:
         return  # nothing to create and nothing of this kind to refer back to
@@ -353,6 +361,32 @@ def _read_sentence(
         target.date = target.date or _date(sentence.text)
 
 
+def _names_a_pair(
+    text: str, sentence: Sentence, mentions: Sequence[Mention], anchor: re.Match[str], generic: bool
+) -> bool:
+    """Tell whether "between X and Y" right after the agreement word names its parties without a status word.
+
+    Only organisations count after a general word: "the partnership between the UK and Estonia" and
+    "between U.S. and U.K. scientists" describe relations, not a deal; quoted words are figures of speech.
+    """
+    between = _BETWEEN.search(text, anchor.end(), min(sentence.end, anchor.end() + 12))
+    if between is None or any(start <= anchor.start() < end for start, end in _quoted_spans(text, sentence)):
+        return False
+    if not generic:
+        return True
+    after = [m for m in mentions if between.end() <= m.start < between.end() + 80]
+    return bool(after) and all(m.kind in ("organisation", "self", "name") for m in after[:2])
+
+
+def _is_verb(word: str, lexicon: Lexicon) -> bool:
+    return word not in lexicon.agreement_nouns and word.lower() not in lexicon.agreement_nouns
+
+
+# "the Digital Economy Partnership Agreement", "the Free Trade Agreement": a named agreement is a treaty-like
+# agreement of its own, whatever general word its name ends with.
+_NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
+
+
 def _sentence_kind(
     text: str, sentence: Sentence, words: list[re.Match[str]], lexicon: Lexicon
 ) -> tuple[str | None, re.Match[str]]:
@@ -376,12 +410,26 @@ def _sentence_kind(
         )
         # Specific nouns first, then verbs, then general nouns: "signed a strategic partnership ... £1.5
         # billion invested" is a partnership; "invested £5m in Y under a partnership" an investment.
-        if is_verb:
+        named = (
+            word[:1].isupper()
+            and word.split()[-1] in ("Agreement", "Accord")
+            and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
+        )
+        if named:
+            kind, rank = (
+                "other",
+                lexicon.kind_priority.index("other") if "other" in lexicon.kind_priority else rank,
+            )
+        elif is_verb:
             rank += tier
         elif word.lower() in lexicon.generic_nouns:
             rank += 2 * tier
         if kind == "investment" and not has_money:
             continue
+        if word.lower() in lexicon.generic_nouns and _HEDGE.search(
+            text, max(sentence.start, match.start() - 30), match.start()
+        ):
+            continue  # "potential for future collaboration", "closer partnership": talk, not a deal
         if word.lower() in ("framework", "frameworks") and not _PROCUREMENT.search(sentence.text):
             continue  # a framework of rules or for cooperation, not one suppliers are appointed to
         if best is None or rank < best[0]:
@@ -401,9 +449,10 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | 
     found = set()
     for match in matches:
         status = lexicon.statuses.get(match.group().lower())
-        if match.group().lower() == "signs" and _SIGNS_OF.match(
-            text, match.end()
-        ):  # "flags signs of disease"
+        word = match.group().lower()
+        if word == "signs" and _SIGNS_OF.match(text, match.end()):  # "flags signs of disease"
+            continue
+        if word in ("agreed", "agree", "agrees") and _THAT.match(text, match.end()):  # "agreed that ..."
             continue
         if status is not None:
             found.add(status)
@@ -528,6 +577,17 @@ def _first_word(text: str, sentence: Sentence) -> int:
     while position < sentence.end and not text[position].isalnum():
         position += 1
     return position
+
+
+MAX_SCARE_QUOTE_CHARS = 40  # longer quotations are speech, which may well report an agreement
+
+
+def _in_scare_quotes(text: str, sentence: Sentence, position: int) -> bool:
+    """Tell whether a word stands in short quotation marks: a “social contract” is a figure of speech."""
+    return any(
+        start < position < end and end - start <= MAX_SCARE_QUOTE_CHARS
+        for start, end in _quoted_spans(text, sentence)
+    )
 
 
 def _quoted_spans(text: str, sentence: Sentence) -> list[tuple[int, int]]:
@@ -700,7 +760,11 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         name = party[4:] if party.startswith("The ") else party
         if _MISSION.match(name):
             name = "UK Government"
-        if name in _NEWS_AGENCIES or name in tidy:
+        if (
+            name in _NEWS_AGENCIES
+            or name.endswith(("News Agency", "Press Agency", "Newswire"))
+            or name in tidy
+        ):
             continue
         tidy.append(name)
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
