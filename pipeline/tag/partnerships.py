@@ -74,7 +74,8 @@ _SUBJECT_VERB = re.compile(
     r"provide|provides|provided|lend|lends|lent|back|backs|backed|commit|commits|committed|join|joins|"
     r"joined|partner|partners|partnered|partnering|select|selects|selected|appoint|appoints|appointed|"
     r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
-    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached)\b"
+    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached|raise|raises|raised|close|closes|closed|complete|"
+    r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
@@ -516,7 +517,7 @@ def _list_from(
 
 # Mentions in these positions are settings, not parties: "in London", "at the Embassy", "said".
 _NOT_PARTY_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|across|throughout|from|outside|inside|around|of)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
+    r"(?:\b(?:in|at|near|across|throughout|through|via|from|outside|inside|around)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
 )
 
 
