@@ -53,6 +53,33 @@ def _read_agreements(
     return tuple(replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence)) for p in found)
 
 
+PROSE_SAMPLE_CHARS = 4000
+MIN_PROSE_CHAR_SHARE = 0.85  # letters, digits, spaces and ordinary punctuation
+MIN_WORD_SHARE = 0.5  # tokens that are words
+
+
+def looks_like_prose(text: str) -> bool:
+    r"""Tell whether a text reads as written language, so that tagging it means something.
+
+    Random bytes decoded as text are full of control and symbol characters and of tokens that are
+    not words; read as prose they would yield places ("US") and organisations ("BT") by chance.
+
+    >>> looks_like_prose("OpenAI and the UK government signed a memorandum of understanding.")
+    True
+    >>> looks_like_prose("=\x19Yu>\x19pD\x18\x12O\x0f$\x08O\x01<Y(U)\x1axV}#H\rv\x1d\x16I^vy<s")
+    False
+    """
+    sample = text[:PROSE_SAMPLE_CHARS]
+    if not sample.strip():
+        return False
+    ordinary = sum(1 for c in sample if c.isalnum() or c.isspace() or c in ".,;:!?'’‘“”\"()-–—£$€%/&")
+    if ordinary / len(sample) < MIN_PROSE_CHAR_SHARE:
+        return False
+    tokens = sample.split()
+    words = sum(1 for t in tokens if sum(c.isalpha() for c in t) >= max(1, len(t) // 2))
+    return words / len(tokens) >= MIN_WORD_SHARE
+
+
 def restore_evidence(annotations: Annotations, body: str, headline: str) -> Annotations:
     """Put the evidence sentences back as the text writes them (tagging read them with folded spaces).
 
@@ -114,6 +141,9 @@ def tag_text(
     >>> [(f.value, f.currency, f.purpose) for f in a.figures]
     [(2500000.0, 'GBP', 'supply drones')]
     """
+    if not looks_like_prose(text):
+        log.info("not tagged: %d characters that do not read as prose", len(text))
+        return Annotations()
     lexicon = lexicon or load_lexicon()
     # Same length as `text`: offsets still index the stored body, and evidence is put back as written.
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
