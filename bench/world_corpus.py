@@ -118,6 +118,16 @@ def content_item(case: WorldCase) -> dict[str, Any]:
     }
     if schema == "speech":
         details["delivered_on"] = published
+    elif schema == "case_study":
+        del details["government"]
+    elif schema == "html_publication":
+        # An HTML publication is an attachment of its parent publication: it has no history of its own.
+        details = {
+            "body": details["body"],
+            "public_timestamp": published,
+            "first_published_version": True,
+            "political": False,
+        }
     return {
         "analytics_identifier": None,
         "base_path": base_path,

@@ -4,34 +4,97 @@ Wire services and aggregators often lose the spaces at inline markup boundaries,
 conjunction and a role run into one token and no pattern can read them. A token is split only when it
 is not a word and its parts are:
 
-- a lower-case token that the English word list does not know, whose best segmentation (symspellpy's,
-  over its bundled frequency list: a maintained library, no download) is two or three common words;
+- a lower-case token that English does not use at all, by wordfreq's frequency lists (a maintained
+  library whose word lists ship inside the package: nothing is downloaded), that splits into two or
+  three common words ("legallybinding"; never "transformative", "roundtable" or "ransomware", which
+  are rarer words but words);
 - a function word glued to a capitalised word ("andOpenAI") or a name with a lower-case letter glued
   to a role acronym ("OpenAICEO"; "DCMS" is left alone);
 - a comma or full stop with a letter straight after it, between letters ("Kyle,and", "signed.The").
 
 Capitalised tokens are never segmented ("Openreach", "Salesforce" are names, not "open reach"), and
-the word list is loaded only when a candidate occurs, so clean text costs one regular-expression scan.
+the word lists are read only when a candidate occurs.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from symspellpy import SymSpell
 
 MIN_GLUED_CHARS = 9  # shorter unknown tokens are more often names, jargon or typos than glued words
-MIN_PART_CHARS = 3
+MIN_PART_CHARS = 2
 MAX_PARTS = 3
-# A part must be among this many most frequent English words: rare parts mean jargon, not glue.
-COMMON_RANK = 30_000
+# Parts this short must be one of these words: "gi ga factories" and "deploy ers" are not splits.
+SHORT_PART_CHARS = 3
+SHORT_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "go",
+        "he",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "no",
+        "of",
+        "on",
+        "or",
+        "so",
+        "to",
+        "up",
+        "us",
+        "we",
+        "all",
+        "and",
+        "any",
+        "are",
+        "but",
+        "can",
+        "did",
+        "for",
+        "has",
+        "had",
+        "her",
+        "his",
+        "how",
+        "its",
+        "may",
+        "new",
+        "not",
+        "now",
+        "one",
+        "our",
+        "out",
+        "per",
+        "set",
+        "she",
+        "the",
+        "two",
+        "was",
+        "who",
+        "why",
+        "won",
+        "yet",
+        "you",
+    ]
+)
+# Zipf frequency (log10 of uses per billion words) a part must reach to count as a common word, and
+# a whole token must not exceed to count as unknown: "legallybinding" is 0, "hyperscale" 1.0.
+COMMON_ZIPF = 3.0
+PART_ZIPF = 3.5
+UNKNOWN_ZIPF = 0.0
+LANGUAGE = "en"
 
-_FUNCTION_WORDS = "and|the|of|with|to|in|for|on|by|at|from|between|said|said:|its|their|our"
+_FUNCTION_WORDS = "and|the|of|with|to|in|for|on|by|at|from|between|said|its|their|our"
 _ROLE_ACRONYMS = "CEO|CTO|COO|CFO|CIO|MP|MEP|MSP|MS|MLA"
 _CANDIDATES = re.compile(
     r"(?P<lower>(?<![\w@/.-])[a-z]{9,40}(?![\w@/-]))"
@@ -43,49 +106,52 @@ _CANDIDATES = re.compile(
 
 
 @functools.cache
-def _speller() -> SymSpell:
-    from symspellpy import SymSpell  # imported on first use: most texts have nothing glued
+def _zipf() -> Callable[[str, str], float]:
+    from wordfreq import zipf_frequency  # imported on first use: most texts have nothing glued
 
-    speller = SymSpell(max_dictionary_edit_distance=0, prefix_length=7)
-    words = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
-    with importlib.resources.as_file(words) as path:
-        speller.load_dictionary(str(path), term_index=0, count_index=1)
-    return speller
+    return zipf_frequency
 
 
-@functools.cache
-def _common_words() -> frozenset[str]:
-    ranked = sorted(_speller().words.items(), key=lambda item: -item[1])
-    return frozenset(word for word, _count in ranked[:COMMON_RANK])
+def zipf(word: str) -> float:
+    """How common an English word is, on wordfreq's Zipf scale (0: never seen; "the" is about 7.7)."""
+    return _zipf()(word, LANGUAGE)
 
 
 def is_common_word(word: str) -> bool:
-    """Tell whether a word, lower-cased, is among the most frequent English words ("Deal" yes, "Ofcom" no).
+    """Tell whether a word, lower-cased, is a common English word ("Deal" yes, "Ofcom" no).
 
     >>> is_common_word("Cabinet"), is_common_word("Openreach")
     (True, False)
     """
-    return word.lower() in _common_words()
+    return zipf(word.lower()) >= COMMON_ZIPF
 
 
 def _split_lower(token: str) -> str | None:
     """The token's parts joined by spaces, or None when it is a word or its parts are not common words.
 
-    >>> _split_lower("legallybinding")
-    'legally binding'
-    >>> _split_lower("nanosatellite") is None, _split_lower("partnership") is None
-    (True, True)
+    >>> _split_lower("legallybinding"), _split_lower("partnershipwith")
+    ('legally binding', 'partnership with')
+    >>> _split_lower("transformative"), _split_lower("supercomputing"), _split_lower("nanosatellite")
+    (None, None, None)
     """
-    speller = _speller()
-    if token in speller.words:
+    if zipf(token) > UNKNOWN_ZIPF:
         return None
-    parts = speller.word_segmentation(token, max_edit_distance=0).corrected_string.split()
-    common = _common_words()
-    if not 2 <= len(parts) <= MAX_PARTS or "".join(parts) != token:
-        return None
-    if any(len(part) < MIN_PART_CHARS or part not in common for part in parts):
-        return None
-    return " ".join(parts)
+    best: tuple[float, list[str]] | None = None
+    for cut in range(MIN_PART_CHARS, len(token) - MIN_PART_CHARS + 1):
+        head, tail = token[:cut], token[cut:]
+        options = [[head, tail]]
+        options += [
+            [head, tail[:second], tail[second:]]
+            for second in range(MIN_PART_CHARS, len(tail) - MIN_PART_CHARS + 1)
+            if MAX_PARTS >= 3
+        ]
+        for parts in options:
+            if any(len(part) <= SHORT_PART_CHARS and part not in SHORT_WORDS for part in parts):
+                continue
+            score = min(zipf(part) for part in parts)
+            if score >= PART_ZIPF and (best is None or (len(parts), -score) < (len(best[1]), -best[0])):
+                best = (score, parts)
+    return " ".join(best[1]) if best else None
 
 
 MAX_PASSES = 3  # a split can uncover another ("andOpenAICEO" → "and OpenAICEO" → "and OpenAI CEO")
@@ -130,8 +196,9 @@ def _split_once(text: str, report: Callable[[str, str], None]) -> str:
             replacement = match.group() + " "
         pieces.append(text[last : match.start()])
         pieces.append(replacement)
-        window = text[max(0, match.start() - 12) : match.end() + 12]
-        report(window, window.replace(match.group(), replacement, 1) if match.group() else replacement)
+        before = text[max(0, match.start() - 12) : match.start()]
+        after = text[match.end() : match.end() + 12]
+        report(before + match.group() + after, before + replacement + after)
         last = match.end()
     if not pieces:
         return text
