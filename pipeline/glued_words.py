@@ -117,13 +117,13 @@ def zipf(word: str) -> float:
     return _zipf()(word, LANGUAGE)
 
 
-def is_common_word(word: str) -> bool:
+def is_common_word(word: str, threshold: float = COMMON_ZIPF) -> bool:
     """Tell whether a word, lower-cased, is a common English word ("Deal" yes, "Ofcom" no).
 
     >>> is_common_word("Cabinet"), is_common_word("Openreach")
     (True, False)
     """
-    return zipf(word.lower()) >= COMMON_ZIPF
+    return zipf(word.lower()) >= threshold
 
 
 def _split_lower(token: str) -> str | None:

@@ -64,6 +64,10 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+# A lone capitalised word at least this common in English is a word, not a name: "Deal", "Cabinet",
+# "Landmark", "Suffolk" (zipf 3.0 and up). Well-known one-word companies this common ("Siemens", 3.3)
+# must be in the organisation lexicon; measured on the world corpus, 4.0 let in more junk than names.
+NAME_WORD_ZIPF = 3.0
 # Last words of names of things rather than of parties.
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
@@ -275,7 +279,7 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
         start, name, words = start + skip, name[skip:], words[1:]
     if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
-    if len(words) == 1 and all(is_common_word(part) for part in name.split("-") if part):
+    if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
         return None  # "Care Award", "ESN Lot": a thing, not who takes part
