@@ -83,6 +83,7 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
     r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$",
@@ -97,7 +98,7 @@ _SUPPLY = re.compile(
     r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|to (?:supply|deliver|build|provide|install|operate|maintain) (?:a|an|the)\b)"
 )
 _BOTH_SIDES = re.compile(
-    r"\b(?:[Tt]he two|[Oo]ur two|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
+    r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
 )
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _THAT = re.compile(r"\s+(?:that|on the need|with the (?:view|need))\b")
@@ -337,6 +338,10 @@ def _read_sentence(
     if status is None and _latest(agreements, kind) is None:
         return  # nothing to create and nothing of this kind to refer back to
     public_spending = all(p == self_party for p in parties) and is_public(self_party)
+    if kind == "grant" and any(
+        _INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
+    ):
+        kind = "investment"  # a fund, bank or venture firm that provides money invests it
     if kind == "investment" and (public_spending or not states_money(sentence.text)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
@@ -614,9 +619,15 @@ def _role_between(text: str, left: Mention, right: Mention) -> bool:
     return text[left.end : right.start].strip(" \t,") == right.title
 
 
+def _in_brackets(text: str, sentence: Sentence, position: int) -> bool:
+    opening = text.rfind("(", sentence.start, position)
+    return opening != -1 and text.find(")", opening, position) == -1
+
+
 def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]) -> list[str]:
     """Read the subject list just before the first verb or the agreement word."""
-    before = [m for m in mentions if m.end <= anchor.start()]
+    # An aside in brackets ("IBM (NYSE: IBM)", "Council (STFC)") repeats a name; the list is outside it.
+    before = [m for m in mentions if m.end <= anchor.start() and not _in_brackets(text, sentence, m.start)]
     if not before:
         return []
     last = before[-1]
