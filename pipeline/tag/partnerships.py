@@ -316,11 +316,9 @@ def _read_sentence(
         if reading.legal and agreements:
             agreements[-1].legal.update(reading.legal)
         return
-    kind, anchor = _sentence_kind(text, sentence, reading.words, lexicon)
+    kind, anchor, generic = _sentence_kind(text, sentence, reading.words, lexicon)
     if kind is None:
         return
-    # Verbs ("collaborate", "invest") and general nouns do not name an agreement's kind for certain.
-    generic = anchor.group().lower() in lexicon.generic_nouns or _is_verb(anchor.group(), lexicon)
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
@@ -384,10 +382,6 @@ def _names_a_pair(
     return bool(after) and all(m.kind in ("organisation", "self", "name") for m in after[:2])
 
 
-def _is_verb(word: str, lexicon: Lexicon) -> bool:
-    return word not in lexicon.agreement_nouns and word.lower() not in lexicon.agreement_nouns
-
-
 # "the Digital Economy Partnership Agreement", "the Free Trade Agreement": a named agreement is a treaty-like
 # agreement of its own, whatever general word its name ends with.
 _NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
@@ -395,7 +389,7 @@ _NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
 
 def _sentence_kind(
     text: str, sentence: Sentence, words: list[re.Match[str]], lexicon: Lexicon
-) -> tuple[str | None, re.Match[str]]:
+) -> tuple[str | None, re.Match[str], bool]:
     """Pick the sentence's agreement kind (highest priority) and the word that names it."""
     best: tuple[int, str, re.Match[str]] | None = None
     has_money = states_money(sentence.text)
@@ -441,10 +435,11 @@ def _sentence_kind(
         if best is None or rank < best[0]:
             best = (rank, kind, match)
     if best is None:
-        return None, words[0]
+        return None, words[0], True
     if best[0] >= 2 * tier and _SUPPLY.search(sentence.text):
-        return "contract", best[2]  # "an agreement with Microsoft for the provision of a supercomputer"
-    return best[1], best[2]
+        return "contract", best[2], False  # "an agreement with Microsoft for the provision of a supercomputer"
+    # Verbs ("collaborate", "invest") and general nouns do not name an agreement's kind for certain.
+    return best[1], best[2], best[0] >= tier
 
 
 def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | None:
