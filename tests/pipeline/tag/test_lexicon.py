@@ -26,11 +26,11 @@ def test_bundled_lexicon_knows_departments_and_their_party() -> None:
 
 
 def test_extra_directory_adds_organisations(tmp_path: Path) -> None:
-    (tmp_path / "orgs.toml").write_text('[[organisation]]\nname = "SoftBank"\naliases = ["SoftBank Group"]\n')
-    text = "SoftBank will open an office in Leeds."
-    assert "SoftBank" not in [e.name for e in tag_text(text).entities]
+    (tmp_path / "orgs.toml").write_text('[[organisation]]\nname = "Zephyrion"\naliases = ["Zephyrion Group"]\n')
+    text = "Zephyrion will open an office in Leeds."
+    assert "Zephyrion" not in [e.name for e in tag_text(text).entities]
     entities = tag_text(text, lexicon=load_lexicon(tmp_path)).entities
-    assert ("organisation", "SoftBank") in [(e.kind, e.name) for e in entities]
+    assert ("organisation", "Zephyrion") in [(e.kind, e.name) for e in entities]
 
 
 def test_environment_variable_names_the_extra_directory(
