@@ -64,6 +64,11 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+# The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
+_LEGAL_TAIL = re.compile(
+    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|Inc|Holdings|Corporation|Corp|SE|AG|GmbH)"
+    r"\.?(?![\w-])"
+)
 # A lone capitalised word at least this common in English is a word, not a name: "Deal", "Cabinet",
 # "Landmark", "Suffolk" (zipf 3.0 and up). Well-known one-word companies this common ("Siemens", 3.3)
 # must be in the organisation lexicon; measured on the world corpus, 4.0 let in more junk than names.
@@ -79,7 +84,7 @@ _OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor",
 NOT_NAME_WORDS = word_set(
     "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Ambassador Commissioner Reuters Bloomberg "
     "AFP AP PA Cabinet Secretary Minister Ministers Chancellor President Premier Director Chief Company "
-    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame"
+    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme"
 )
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
@@ -176,7 +181,11 @@ def find_mentions(
             add(Mention(kind="organisation", name=name, start=foreign, end=match.end(), party=name))
             continue
         start, name = match.start(), entry.name
-        add(Mention(kind="organisation", name=name, start=start, end=match.end(), party=entry.party or name))
+        legal = _LEGAL_TAIL.match(text, match.end()) if entry.party is None else None
+        if legal is not None:  # "Capgemini UK Ltd": the legal entity as written is the party
+            name = text[start : legal.end()].rstrip(".")
+        end = legal.end() if legal is not None else match.end()
+        add(Mention(kind="organisation", name=name, start=start, end=end, party=entry.party or name))
     for publisher in publishers:
         if publisher in lexicon.organisations:
             continue  # found above, under its canonical name
@@ -277,7 +286,12 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
-    if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
+    if (
+        not words
+        or words[0] in NOT_NAME_WORDS
+        or any(c.isdigit() for c in words[0])
+        or text.startswith("-based", start + len(name))
+    ):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
     if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name

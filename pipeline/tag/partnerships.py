@@ -206,6 +206,8 @@ def find_partnerships(
             and (len(agreements) > before or agreements[-1].evidence)
         ):
             _read_list(text, sentence, mentions, starts, agreements, self_party)
+    for agreement in agreements:
+        _with_publisher(agreement, self_party)
     return tuple(_finish(agreement) for agreement in agreements)
 
 
@@ -437,7 +439,11 @@ def _sentence_kind(
     if best is None:
         return None, words[0], True
     if best[0] >= 2 * tier and _SUPPLY.search(sentence.text):
-        return "contract", best[2], False  # "an agreement with Microsoft for the provision of a supercomputer"
+        return (
+            "contract",
+            best[2],
+            False,
+        )  # "an agreement with Microsoft for the provision of a supercomputer"
     # Verbs ("collaborate", "invest") and general nouns do not name an agreement's kind for certain.
     return best[1], best[2], best[0] >= tier
 
@@ -809,6 +815,16 @@ def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership])
         elif merged[same].kind in _VAGUE_KINDS and found.kind not in _VAGUE_KINDS:
             merged[same] = replace(merged[same], kind=found.kind)
     return tuple(merged)
+
+
+def _with_publisher(agreement: _Agreement, self_party: str) -> None:
+    """An agreement the publisher reports with one other party is usually the publisher's own.
+
+    "The council has terminated its contract with BT" names BT alone; the council publishing it is the
+    other party. A company's investment is its own, and a publisher already named stays as it is.
+    """
+    if len(agreement.parties) == 1 and agreement.parties[0] != self_party and agreement.kind != "investment":
+        agreement.parties.append(self_party)
 
 
 def _finish(agreement: _Agreement) -> Partnership:
