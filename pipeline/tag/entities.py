@@ -64,6 +64,7 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+_MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
     r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|Inc|Holdings|Corporation|Corp|SE|AG|GmbH)"
@@ -230,6 +231,11 @@ def find_mentions(
     for match in find_words(lexicon.place_words.pattern_for(text), text):
         entry = lexicon.places[match.group()]
         party = lexicon.governments.get(entry.name) if entry.country else None
+        modifier = _MODIFIER_GAP.match(text, match.end())
+        if modifier is not None and any(
+            m.start == modifier.end() and m.kind == "organisation" for m in mentions
+        ):
+            party = None  # "Japan's RIKEN", "U.S. National Science Foundation": the body is the party
         add(
             Mention(
                 kind="place",
