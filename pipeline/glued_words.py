@@ -10,7 +10,8 @@ is not a word and its parts are:
   are rarer words but words);
 - a function word glued to a capitalised word ("andOpenAI") or a name with a lower-case letter glued
   to a role acronym ("OpenAICEO"; "DCMS" is left alone);
-- a comma or full stop with a letter straight after it, between letters ("Kyle,and", "signed.The").
+- a comma or full stop with a letter straight after it, between letters ("Kyle,and", "signed.The"), and
+  a word glued to an amount ("a£107m").
 
 Capitalised tokens are never segmented ("Openreach", "Salesforce" are names, not "open reach"), and
 the word lists are read only when a candidate occurs.
@@ -102,6 +103,7 @@ _CANDIDATES = re.compile(
     rf"|(?P<named>(?<![\w@/.-])[A-Za-z][A-Za-z0-9]*?[a-z][A-Za-z0-9]*?)(?=(?:{_ROLE_ACRONYMS})(?![\w-]))"
     r"|(?P<comma>(?<=[A-Za-z]),(?=[A-Za-z]))"
     r"|(?P<stop>(?<=[a-z]{2})\.(?=[A-Z][a-z]{2}))"
+    r"|(?P<amount>(?<=[a-z])(?=[£€$]\d))"
 )
 
 
@@ -192,6 +194,8 @@ def _split_once(text: str, report: Callable[[str, str], None]) -> str:
             replacement = match["camel"] + " "
         elif match["named"] is not None:
             replacement = match["named"] + " "
+        elif match["amount"] is not None:
+            replacement = " "  # "signed a£107m contract"
         else:
             replacement = match.group() + " "
         pieces.append(text[last : match.start()])

@@ -64,6 +64,11 @@ COMMON_CAPITALS = word_set(
     "Research Health Education Defence Justice Security Data Cyber Quantum AI UK GOV.UK Parliament Bill Act"
 )
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
+# A known name inside a longer one that ends with an organisation word ("... NHS Foundation Trust").
+_INSIDE_LONGER_NAME = re.compile(
+    r"(?:[ ][A-Z][\w&-]*){0,3}[ ](?:Foundation Trust|Trust|Integrated Care Board)(?![\w-])"
+)
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w&’'-]*[ ]$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
@@ -85,7 +90,7 @@ _OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor",
 NOT_NAME_WORDS = word_set(
     "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Ambassador Commissioner Reuters Bloomberg "
     "AFP AP PA Cabinet Secretary Minister Ministers Chancellor President Premier Director Chief Company "
-    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme"
+    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme Series Phase Tranche"
 )
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
@@ -176,6 +181,13 @@ def find_mentions(
 
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
+        if (
+            _INSIDE_LONGER_NAME.match(text, match.end())
+            and match.start() > 0
+            and text[match.start() - 1] == " "
+        ):
+            if _CAPITAL_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+                continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
         foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
         if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
             name = text[foreign : match.end()]

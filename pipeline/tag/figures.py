@@ -67,6 +67,11 @@ _RANGE_TAIL = re.compile(
 )
 _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w])")
 _DIGIT = re.compile(r"\d")
+_CHANGE_WORD = re.compile(
+    r"\b(?:increas\w*|ris\w*|rose|grow\w*|grew|up|down|cut\w*|reduc\w*|fall\w*|fell|boost\w*|rais\w*|doubl\w*|"
+    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:\w+\s+){0,3}from\s+$|\b(?:increase|rise|cut)\s+$"
+)
+SHARED_SCALE_BELOW = 1000  # "£2-3 million": a first number this small takes the second one's scale
 _NAME_BEFORE = re.compile(r"(?<![\w’'-])(?P<word>[A-Z][\w’'-]*[A-Za-z’'])[ -]$")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\.?\s*$")
 _DIGIT_SPACE = re.compile(r"\d ")
@@ -230,8 +235,9 @@ def _money_in(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[tu
         tail = _RANGE_TAIL.match(text, end, sentence.end)
         if value is not None and tail is not None and _is_range(text, sentence.start, match.start(), tail):
             high = _number(tail["num"]) * MULTIPLIERS.get(tail["mult"] or "", 1.0)
-            if not _group(match, "mult") and not _group(match, "wmult") and tail["mult"]:
-                value *= MULTIPLIERS[tail["mult"]]
+            bare = not _group(match, "mult") and not _group(match, "wmult")
+            if bare and tail["mult"] and value < SHARED_SCALE_BELOW:
+                value *= MULTIPLIERS[tail["mult"]]  # "£2-3 million"; never "£250,000 and £2 million"
             if high > value:
                 value_max, end = high, tail.end()
         position = max(end, match.start() + 1)
@@ -290,11 +296,12 @@ def _group(match: re.Match[str], name: str) -> str | None:
 
 def _is_range(text: str, sentence_start: int, money_start: int, tail: re.Match[str]) -> bool:
     """Tell whether the amount after a dash, "to" or "and" is the top of a range, not a second amount."""
-    before = text[max(sentence_start, money_start - 12) : money_start].lower()
+    before = text[max(sentence_start, money_start - 40) : money_start].lower()
     if tail["sep"] == "and":
         return before.rstrip().endswith("between")
     if tail["sep"] == "to":
-        return not before.rstrip().endswith(("from", "increase", "increased", "rise", "rising", "rose"))
+        # "ranging from £1m to £30m" is a range; "increased from £1m to £3m" two amounts, before and after.
+        return _CHANGE_WORD.search(before) is None
     return True
 
 
