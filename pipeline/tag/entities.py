@@ -69,6 +69,16 @@ _INSIDE_LONGER_NAME = re.compile(
     r"(?:[ ][A-Z][\w&-]*){0,3}[ ](?:Foundation Trust|Trust|Integrated Care Board)(?![\w-])"
 )
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w&’'-]*[ ]$")
+
+
+def _inside_longer_name(text: str, start: int, end: int) -> bool:
+    """Tell whether a known name is a word inside a longer capitalised name that ends in "Trust"."""
+    return (
+        _INSIDE_LONGER_NAME.match(text, end) is not None
+        and _CAPITAL_BEFORE.search(text, max(0, start - 40), start) is not None
+    )
+
+
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
@@ -181,13 +191,8 @@ def find_mentions(
 
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
-        if (
-            _INSIDE_LONGER_NAME.match(text, match.end())
-            and match.start() > 0
-            and text[match.start() - 1] == " "
-        ):
-            if _CAPITAL_BEFORE.search(text, max(0, match.start() - 40), match.start()):
-                continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
+        if _inside_longer_name(text, match.start(), match.end()):
+            continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
         foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
         if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
             name = text[foreign : match.end()]
