@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from typing import Any
 
 from govwatch.config import Settings
 from govwatch.errors import SourceError
-
-BYTES_SNIFF = 2048
 
 
 def decode_text(data: bytes) -> tuple[str, list[dict[str, Any]]]:
@@ -29,18 +26,6 @@ def decode_text(data: bytes) -> tuple[str, list[dict[str, Any]]]:
         return text, [note]
 
 
-def _looks_like_content_item(text: str) -> dict[str, Any] | None:
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        item = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if isinstance(item, dict) and ("details" in item or "content_id" in item):
-        return dict(item)
-    return None
-
-
 def _record(value: Any) -> Any:
     return (
         dataclasses.asdict(value)
@@ -49,11 +34,34 @@ def _record(value: Any) -> Any:
     )
 
 
+# The fields of `govwatch extract`: what extraction finds, repaired, with every repair made.
+EXTRACT_FIELDS = (
+    "title",
+    "summary",
+    "body_text",
+    "published_at",
+    "updated_at",
+    "organisations",
+    "document_type",
+    "language",
+    "canonical_url",
+    "extraction_status",
+    "notes_offset",
+    "repairs",
+)
+
+
+def _process(text: str, notes: list[dict[str, Any]], url: str | None = None) -> dict[str, Any]:
+    """Run one document through the pipeline's own path (`process_document`)."""
+    from govwatch.pipeline.process import local_document, process_document
+
+    message = process_document(local_document(text, url=url))
+    message["repairs"] = notes + list(message["repairs"])
+    return message
+
+
 def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]) -> dict[str, Any]:
     """Extract and repair one URL, file or stdin; returns the JSON-ready record."""
-    from govwatch.pipeline.extract import extract_content_item, extract_html
-    from govwatch.pipeline.repair import repair_text
-
     url: str | None = None
     if source.startswith(("http://", "https://")):
         from govwatch.connectors.http import HttpClient
@@ -64,16 +72,8 @@ def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]
     else:
         data = read(source)
     text, notes = decode_text(data)
-    item = _looks_like_content_item(text)
-    extracted = extract_content_item(item) if item is not None else extract_html(text, url=url)
-    record: dict[str, Any] = dataclasses.asdict(extracted)
-    repairs = list(notes)
-    for name in ("title", "summary", "body_text"):
-        result = repair_text(record[name])
-        record[name] = result.text
-        repairs.extend(_record(r) for r in result.repairs)
-    record["repairs"] = repairs
-    return record
+    message = _process(text, notes, url)
+    return {name: message[name] for name in EXTRACT_FIELDS}
 
 
 def repair_bytes(data: bytes) -> tuple[str, list[dict[str, Any]]]:
@@ -86,22 +86,9 @@ def repair_bytes(data: bytes) -> tuple[str, list[dict[str, Any]]]:
 
 
 def tag_bytes(data: bytes) -> dict[str, Any]:
-    """Tag a text or HTML document (HTML is extracted first; both are repaired first)."""
-    from govwatch.pipeline.extract import extract_html
-    from govwatch.pipeline.repair import repair_text
-    from govwatch.pipeline.tag import tag_text
-
-    text, _notes = decode_text(data)
-    title = ""
-    organisations: tuple[str, ...] = ()
-    if (
-        text.lstrip()[:BYTES_SNIFF].lower().startswith(("<!doctype html", "<html"))
-        or "<body" in text[:BYTES_SNIFF].lower()
-    ):
-        extracted = extract_html(text)
-        if extracted.extraction_status != "ok":
-            raise SourceError(f"no article text in the HTML ({extracted.extraction_status})")
-        title, text, organisations = extracted.title, extracted.body_text, extracted.organisations
-    body = repair_text(text).text
-    annotations = tag_text(body, title=repair_text(title).text, organisations=organisations)
-    return {"title": title, **_record(annotations)}
+    """Tag a text, HTML page or Content API item (extracted and repaired first, as the pipeline does)."""
+    text, notes = decode_text(data)
+    message = _process(text, notes)
+    if message["extraction_status"] != "ok":
+        raise SourceError(f"no article text in the document ({message['extraction_status']})")
+    return {name: message[name] for name in ("title", "partnerships", "figures", "entities", "topics")}

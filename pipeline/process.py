@@ -2,12 +2,15 @@
 
 The stages compose in a fixed order (each a pure function of its own module):
 
-1. extract: Content API JSON or HTML page → `ExtractedDocument` (`pipeline/extract.py`);
+1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract.py`);
 2. repair: title, summary and body through `repair_text` (`pipeline/repair.py`), the "Notes to editors"
    offset kept in step with the repaired body;
 3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`);
 4. assemble the message of `schemas/announcement.schema.json`, with a content hash that identifies the
    version's text.
+
+`process_document` is the only way a fetched payload becomes an announcement: the Beam DoFn, the
+benchmarks and the single-document commands (`govwatch extract`, `govwatch tag`) all call it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from govwatch.connectors.records import FetchedDocument
@@ -28,8 +32,56 @@ SCHEMA_VERSION = "1.0"
 CONTENT_HASH_CHARS = 32
 
 
+SNIFF_CHARS = 2048
+
+
+def payload_kind_of(text: str) -> str:
+    """What a payload is when nothing says so (a file or stdin): "content_api", "html" or "text".
+
+    >>> payload_kind_of('{"content_id": "x", "details": {}}'), payload_kind_of("<!DOCTYPE html><p>x"), payload_kind_of("x")
+    ('content_api', 'html', 'text')
+    """
+    head = text[:SNIFF_CHARS].lstrip()
+    if head.startswith("{"):
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError:
+            return "text"
+        return (
+            "content_api"
+            if isinstance(item, dict) and ("details" in item or "content_id" in item)
+            else "text"
+        )
+    lowered = head.lower()
+    if lowered.startswith(("<!doctype html", "<html")) or "<body" in lowered:
+        return "html"
+    return "text"
+
+
+def local_document(text: str, *, url: str | None = None, source: str = "cli") -> FetchedDocument:
+    """A document read from a file, stdin or a single URL, ready for `process_document`."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return FetchedDocument(
+        id=url or f"sha256:{digest[:CONTENT_HASH_CHARS]}",
+        version=1,
+        url=url or "",
+        source=source,
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        payload_kind=payload_kind_of(text),
+        payload=text,
+        payload_hash=digest,
+    )
+
+
 def extract_document(doc: FetchedDocument) -> ExtractedDocument:
-    """Extract from the payload the connector fetched; a broken Content API payload is an empty record."""
+    """Extract from the payload the connector fetched; a broken Content API payload is an empty record.
+
+    A "text" payload (a plain text file given to `govwatch tag`) is its own body.
+    """
+    if doc.payload_kind == "text":
+        return ExtractedDocument(
+            body_text=doc.payload, extraction_status="ok" if doc.payload.strip() else "empty"
+        )
     if doc.payload_kind == "content_api":
         try:
             item = json.loads(doc.payload)

@@ -26,7 +26,9 @@ def test_bundled_lexicon_knows_departments_and_their_party() -> None:
 
 
 def test_extra_directory_adds_organisations(tmp_path: Path) -> None:
-    (tmp_path / "orgs.toml").write_text('[[organisation]]\nname = "Zephyrion"\naliases = ["Zephyrion Group"]\n')
+    (tmp_path / "orgs.toml").write_text(
+        '[[organisation]]\nname = "Zephyrion"\naliases = ["Zephyrion Group"]\n'
+    )
     text = "Zephyrion will open an office in Leeds."
     assert "Zephyrion" not in [e.name for e in tag_text(text).entities]
     entities = tag_text(text, lexicon=load_lexicon(tmp_path)).entities
