@@ -348,6 +348,15 @@ def _read_sentence(
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     target = _matching(agreements, kind, generic, parties)
+    if (
+        target is None
+        and not generic
+        and agreements
+        and agreements[-1].generic
+        and _refers_back(text, sentence, anchor)
+    ):
+        # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
+        target, parties = agreements[-1], []
     if target is None:
         if status is not None and parties and _may_create(kind, parties, self_party):
             target = _Agreement(kind=kind, parties=[], generic=generic)
@@ -365,6 +374,14 @@ def _read_sentence(
     if has_word(SIGN_WORD, sentence.text):
         _add_signatories(target, mentions)
         target.date = target.date or _date(sentence.text)
+
+
+_DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)[ ](?:new[ ]|same[ ]|latest[ ])?$")
+
+
+def _refers_back(text: str, sentence: Sentence, anchor: re.Match[str]) -> bool:
+    """Tell whether an agreement word is a definite reference ("the contract", "this memorandum")."""
+    return _DEFINITE.search(text, max(sentence.start, anchor.start() - 20), anchor.start()) is not None
 
 
 def _names_a_pair(
