@@ -812,8 +812,9 @@ _VAGUE_KINDS = frozenset({"collaboration", "other"})
 def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership]) -> tuple[Partnership, ...]:
     """Add what the title and summary report to the body's agreements.
 
-    A headline agreement that shares a party with a body agreement of its kind group is that agreement:
-    it only sharpens a vague kind ("collaboration" → "strategic_partnership"). Any other headline
+    A headline agreement that shares a party with a body agreement of its kind group, or a vague one
+    ("a new agreement with Openreach") whose parties a body agreement has, is that agreement: it only
+    sharpens a vague kind ("collaboration" → "strategic_partnership"). Any other headline
     agreement is one the body does not report, and is added with the headline as its evidence.
     """
     merged = list(body)
@@ -822,8 +823,11 @@ def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership])
             (
                 i
                 for i, b in enumerate(merged)
-                if KIND_GROUPS.get(b.kind) == KIND_GROUPS.get(found.kind)
-                and set(b.parties) & set(found.parties)
+                if (
+                    KIND_GROUPS.get(b.kind) == KIND_GROUPS.get(found.kind)
+                    and set(b.parties) & set(found.parties)
+                )
+                or (found.kind in _VAGUE_KINDS and set(found.parties) <= set(b.parties))
             ),
             None,
         )
