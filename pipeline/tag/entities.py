@@ -309,12 +309,7 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
     while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
-    if (
-        not words
-        or words[0] in NOT_NAME_WORDS
-        or any(c.isdigit() for c in words[0])
-        or text.startswith("-based", start + len(name))
-    ):
+    if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
     if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name

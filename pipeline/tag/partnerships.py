@@ -83,6 +83,7 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
 _INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
@@ -93,9 +94,17 @@ _PROCUREMENT = re.compile(
     r"\b(?:suppliers?|lots?|call-off|procurement|tender|appointed|places? on|mini-competitions?|buyers?)\b",
     re.I,
 )
-# A general agreement to supply something is a contract.
+# A general agreement to supply something is a contract ("an agreement with Microsoft for the provision
+# of a supercomputer"); a supplier chosen to do work ("has selected HPE to build the system") too.
 _SUPPLY = re.compile(
-    r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|to (?:supply|deliver|build|provide|install|operate|maintain) (?:a|an|the)\b)"
+    r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|"
+    r"to (?:supply|build|install|manufacture) (?:a|an|the)\b)"
+)
+_WORK = re.compile(
+    r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture)\b"
+)
+SUPPLIER_CHOICE_VERBS = frozenset(
+    {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints"}
 )
 _BOTH_SIDES = re.compile(
     r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
@@ -445,6 +454,8 @@ def _sentence_kind(
             rank += 2 * tier
         if kind == "investment" and not has_money:
             continue
+        if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
+            continue  # "selected as host city" chose no supplier
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
             text, max(sentence.start, match.start() - 30), match.start()
         ):
@@ -528,6 +539,10 @@ def _list_from(
     people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
         mention = by_start.get(position) or _titled_person_at(text, people, position)
+        if mention is not None and mention.kind == "place" and mention.party is None:
+            # "the UK Ministry of Defence": the country describes the body that follows it
+            after = _MODIFIER_GAP.match(text, mention.end, limit)
+            mention = by_start.get(after.end()) if after is not None else None
         if mention is None or mention.party is None or mention.kind not in kinds:
             break
         parties.append(mention.party)
