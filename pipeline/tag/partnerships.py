@@ -45,7 +45,8 @@ LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
 _SUBJECT_GAP = re.compile(
-    r"(?:\s|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|today|now|formally|officially|jointly|also|"
+    r"(?:\s|,[^,;()]{1,80},|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|would|today|now|"
+    r"formally|officially|jointly|also|"
     r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|"
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
     re.IGNORECASE,
@@ -75,7 +76,8 @@ _SUBJECT_VERB = re.compile(
     r"joined|partner|partners|partnered|partnering|select|selects|selected|appoint|appoints|appointed|"
     r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
     r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached|raise|raises|raised|close|closes|closed|complete|"
-    r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated)\b"
+    r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated|pledge|pledges|"
+    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
@@ -346,6 +348,8 @@ def _read_sentence(
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     if status is None and _latest(agreements, kind) is None:
         return  # nothing to create and nothing of this kind to refer back to
+    if kind == "investment" and not parties:
+        parties = _opening_investor(text, sentence, mentions, self_party)
     public_spending = all(p == self_party for p in parties) and is_public(self_party)
     if kind == "grant" and any(
         _INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
@@ -391,6 +395,21 @@ _DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)[ ](?:new[ 
 def _refers_back(text: str, sentence: Sentence, anchor: re.Match[str]) -> bool:
     """Tell whether an agreement word is a definite reference ("the contract", "this memorandum")."""
     return _DEFINITE.search(text, max(sentence.start, anchor.start() - 20), anchor.start()) is not None
+
+
+def _opening_investor(
+    text: str, sentence: Sentence, mentions: Sequence[Mention], self_party: str
+) -> list[str]:
+    """The company that opens a sentence about an investment is its investor.
+
+    "Blackstone has today (Thursday 19 September) set out plans for a £10 billion investment in ..."
+    names no investor in a party position, but the sentence is about what its subject does.
+    """
+    opening = _first_word(text, sentence)
+    for mention in mentions:
+        if mention.start == opening and mention.kind in ("organisation", "name") and mention.party:
+            return [] if is_public(mention.party) else [mention.party]
+    return []
 
 
 def _names_a_pair(
