@@ -366,6 +366,7 @@ def _read_sentence(
         and not generic
         and agreements
         and agreements[-1].generic
+        and agreements[-1].kind in _VAGUE_KINDS
         and _refers_back(text, sentence, anchor)
     ):
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
