@@ -406,11 +406,16 @@ def _opening_investor(
     "Blackstone has today (Thursday 19 September) set out plans for a £10 billion investment in ..."
     names no investor in a party position, but the sentence is about what its subject does.
     """
+    if not _INVESTS.search(sentence.text):
+        return []  # "has raised £100m to date", "a funding round": a company raising money invests nothing
     opening = _first_word(text, sentence)
     for mention in mentions:
         if mention.start == opening and mention.kind in ("organisation", "name") and mention.party:
             return [] if is_public(mention.party) else [mention.party]
     return []
+
+
+_INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
 
 def _names_a_pair(
