@@ -85,6 +85,9 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_OWNERSHIP_WORDS = frozenset({"stake", "equity stake", "shareholding", "shareholder", "equity investment"})
+# A name right after one of these verbs is who was chosen or welcomed: "has appointed BAI Communications".
+_CHOSEN_BEFORE = re.compile(r"\b(?:appointed|selected|chosen|named|welcomed|hired|engaged|awarded)\s+$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
 _INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
 _HEDGE = re.compile(
@@ -477,8 +480,8 @@ def _sentence_kind(
             rank += tier
         elif word.lower() in lexicon.generic_nouns:
             rank += 2 * tier
-        if kind == "investment" and not has_money:
-            continue
+        if kind == "investment" and not has_money and word.lower() not in _OWNERSHIP_WORDS:
+            continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
@@ -623,6 +626,7 @@ def _sentence_parties(
             mention.kind == "name"
             and mention.start != _first_word(text, sentence)
             and kind not in SUPPLY_KINDS
+            and not _CHOSEN_BEFORE.search(text, max(sentence.start, mention.start - 20), mention.start)
         ):
             continue  # a stray capital; but suppliers and recipients are often names nothing else knows
         if any(start <= mention.start < end for start, end in quotes):
