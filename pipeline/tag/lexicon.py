@@ -73,6 +73,8 @@ class Lexicon:
     agreement_pattern_folded: re.Pattern[str]
     kind_priority: tuple[str, ...]
     generic_nouns: frozenset[str]
+    # The same words in the order of `generic_nouns`: among general words, earlier ones give the kind.
+    generic_order: tuple[str, ...]
     statuses: Mapping[str, str]
     status_pattern: re.Pattern[str]
     legal_nature: Mapping[str, str]
@@ -196,6 +198,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         agreement_pattern_folded=_word_pattern([w.lower() for w in [*nouns, *verbs] if w.islower()]),
         kind_priority=tuple(_strings(data.get("kind_priority", []))),
         generic_nouns=frozenset(w.lower() for w in _strings(data.get("generic_nouns", []))),
+        generic_order=tuple(dict.fromkeys(w.lower() for w in _strings(data.get("generic_nouns", [])))),
         statuses=statuses,
         status_pattern=_word_pattern(statuses),
         legal_nature=legal,

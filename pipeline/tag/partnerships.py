@@ -479,7 +479,7 @@ def _sentence_kind(
         elif is_verb:
             rank += tier
         elif word.lower() in lexicon.generic_nouns:
-            rank += 2 * tier
+            rank = 2 * tier + lexicon.generic_order.index(word.lower())
         if kind == "investment" and not has_money and word.lower() not in _OWNERSHIP_WORDS:
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
