@@ -107,6 +107,11 @@ def load_lexicon(extra_dir: str | Path | None = None) -> Lexicon:
     return _load_cached(extra)
 
 
+def bundled_lexicon() -> Lexicon:
+    """The lexicon govwatch ships, without any `GOVWATCH_LEXICON_DIR` folder."""
+    return _load_cached(())
+
+
 @functools.lru_cache(maxsize=8)
 def _load_cached(extra_dirs: tuple[str, ...]) -> Lexicon:
     data: dict[str, Any] = {}
