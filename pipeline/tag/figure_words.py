@@ -18,6 +18,52 @@ def word_set(words: str) -> frozenset[str]:
 
 
 # Currency marks and words -> ISO 4217 code.
+# ISO 4217 codes written before an amount ("PLN 2.8 billion", "EUR 300 million").
+ISO_CODES = tuple(
+    [
+        "GBP",
+        "USD",
+        "EUR",
+        "CAD",
+        "AUD",
+        "NZD",
+        "SGD",
+        "HKD",
+        "JPY",
+        "KRW",
+        "INR",
+        "CHF",
+        "AED",
+        "SAR",
+        "ZAR",
+        "SEK",
+        "NOK",
+        "DKK",
+        "BRL",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "MXN",
+        "CLP",
+        "IDR",
+        "VND",
+        "PHP",
+        "THB",
+        "MYR",
+        "TWD",
+        "CNY",
+        "RMB",
+        "TRY",
+        "ILS",
+        "NGN",
+        "KES",
+        "GHS",
+        "EGP",
+        "QAR",
+        "KWD",
+    ]
+)
 CURRENCY_MARKS = {
     "£": "GBP",
     "€": "EUR",
@@ -36,31 +82,8 @@ CURRENCY_MARKS = {
     "₩": "KRW",
     "₹": "INR",
     "Rs": "INR",
-    **{
-        code: code
-        for code in (
-            [
-                "GBP",
-                "USD",
-                "EUR",
-                "CAD",
-                "AUD",
-                "NZD",
-                "SGD",
-                "HKD",
-                "JPY",
-                "KRW",
-                "INR",
-                "CHF",
-                "AED",
-                "SAR",
-                "ZAR",
-                "SEK",
-                "NOK",
-                "DKK",
-            ]
-        )
-    },
+    "R": "ZAR",
+    **{code: code for code in ISO_CODES},
 }
 # The dollar a country's publishers mean by a bare "$".
 COUNTRY_DOLLARS = {

@@ -19,6 +19,7 @@ from govwatch.pipeline.tag.figure_words import (
     CURRENCY_WORDS,
     DURATION_UNITS,
     IRREGULAR_PLURALS,
+    ISO_CODES,
     LABEL_WORDS,
     MONTHS,
     MULTIPLIERS,
@@ -33,14 +34,14 @@ from govwatch.pipeline.tag.sentences import Sentence
 MAX_EVIDENCE_CHARS = 600  # longer sentences are cut to a window around the match
 MAX_PURPOSE_CHARS = 100
 
-_NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
+_NUMBER = r"(?<![\d,])(?<!\d\.)(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|crore|lakh|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£|€|¥|₩|₹|\$|"
-    r"(?:GBP|USD|EUR|CAD|AUD|NZD|SGD|HKD|JPY|KRW|INR|CHF|AED|SAR|ZAR|SEK|NOK|DKK)\s?|Rs\.?\s?)"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
+    rf"(?:{'|'.join(ISO_CODES)})\s?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
 _WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros|yen|rupees|francs)\b"
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
