@@ -209,7 +209,9 @@ def find_partnerships(
                 and not _in_scare_quotes(text, sentence, w.start())
             ],
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
-            status=_status(text, _between(statuses, status_starts, sentence), lexicon),
+            status=_status(
+                text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
+            ),
             countries=countries,
         )
         before = len(agreements)
@@ -484,6 +486,10 @@ def _sentence_kind(
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
+        if word.lower() in ("partnership", "partnerships") and text.endswith(
+            "in ", max(sentence.start, match.start() - 3), match.start()
+        ):
+            continue  # "work in partnership with": a way of working, not a deal
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
             text, max(sentence.start, match.start() - 30), match.start()
         ):
@@ -504,7 +510,7 @@ def _sentence_kind(
     return best[1], best[2], best[0] >= tier
 
 
-def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | None:
+def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money: bool = True) -> str | None:
     """Return the strongest status among a sentence's status words.
 
     The status pattern prefers the longest phrase, so "will sign" is one planned match, never "sign".
@@ -516,6 +522,8 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon) -> str | 
         if word == "signs" and _SIGNS_OF.match(text, match.end()):  # "flags signs of disease"
             continue
         if word in ("agreed", "agree", "agrees") and _THAT.match(text, match.end()):  # "agreed that ..."
+            continue
+        if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
         if status is not None:
             found.add(status)
