@@ -224,7 +224,13 @@ def find_partnerships(
             _read_list(text, sentence, mentions, starts, agreements, self_party)
     for agreement in agreements:
         _with_publisher(agreement, self_party)
-    return tuple(_finish(agreement) for agreement in agreements)
+    # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
+    kept = [
+        a
+        for a in agreements
+        if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
+    ]
+    return tuple(_finish(agreement) for agreement in kept)
 
 
 def introduces_list(sentence: str) -> bool:
@@ -248,7 +254,8 @@ def _read_list(
 ) -> None:
     """Read the list a sentence introduces: each item's leading name is a party.
 
-    A grant or contract goes to each item's recipient: one agreement per item, from the same funder.
+    A grant, contract or investment goes to each item's recipient: one agreement per item, from the same
+    funder or investor.
     Any other agreement (a framework's suppliers, a charter's members) gains the items as parties.
     """
     target = agreements[-1]
@@ -270,7 +277,7 @@ def _read_list(
             names.append(mention.party)
     if not names:
         return
-    if target.kind in ("grant", "contract"):
+    if target.kind in ("grant", "contract", "investment"):
         funders = [p for p in target.parties if p not in names] or [self_party]
         template = target
         agreements.pop()
@@ -355,12 +362,13 @@ def _read_sentence(
         return  # nothing to create and nothing of this kind to refer back to
     if kind == "investment" and not parties:
         parties = _opening_investor(text, sentence, mentions, self_party)
-    public_spending = all(p == self_party for p in parties) and is_public(self_party)
+    opens_list = introduces_list(sentence.text)  # "The fund has invested in:" and its items are the parties
+    public_spending = all(p == self_party for p in parties) and is_public(self_party) and not opens_list
     if kind == "grant" and any(
         _INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
     ):
         kind = "investment"  # a fund, bank or venture firm that provides money invests it
-    if kind == "investment" and (public_spending or not states_money(sentence.text)):
+    if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)
@@ -377,7 +385,7 @@ def _read_sentence(
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
     if target is None:
-        if status is not None and parties and _may_create(kind, parties, self_party):
+        if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
             target = _Agreement(kind=kind, parties=[], generic=generic)
             agreements.append(target)
         else:
@@ -482,7 +490,12 @@ def _sentence_kind(
             rank += tier
         elif word.lower() in lexicon.generic_nouns:
             rank = 2 * tier + lexicon.generic_order.index(word.lower())
-        if kind == "investment" and not has_money and word.lower() not in _OWNERSHIP_WORDS:
+        if (
+            kind == "investment"
+            and not has_money
+            and word.lower() not in _OWNERSHIP_WORDS
+            and not introduces_list(sentence.text)
+        ):
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
@@ -732,7 +745,7 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
 
 
 _PUBLIC_BODY = re.compile(
-    r"(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
+    r"\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
     r"Research and Innovation|Innovate UK)\b"
 )
 
@@ -740,8 +753,8 @@ _PUBLIC_BODY = re.compile(
 def is_public(party: str) -> bool:
     """Tell whether a party is a government or public body, whose spending alone is not an investment deal.
 
-    >>> is_public("UK Government"), is_public("Homes England Agency"), is_public("Microsoft")
-    (True, True, False)
+    >>> is_public("UK Government"), is_public("Homes England Agency"), is_public("Microsoft"), is_public("SoftBank")
+    (True, True, False, False)
     """
     return _PUBLIC_BODY.search(party) is not None
 
