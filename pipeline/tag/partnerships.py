@@ -47,7 +47,7 @@ LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 _SUBJECT_GAP = re.compile(
     r"(?:\s|,[^,;()]{1,80},|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|would|today|now|"
     r"formally|officially|jointly|also|"
-    r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|"
+    r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|said|says|"
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
     re.IGNORECASE,
 )
