@@ -81,6 +81,7 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
     )
 
 
+_OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,2})(?![\w-])")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
@@ -230,6 +231,14 @@ def find_mentions(
     for match in (*find_words(patterns.organisation_of, text), *shaped_organisations):
         for first, last in _split_at_suffixes(text, match.start(), match.end(), patterns.suffix_then_link):
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
+            of_place = _OF_PLACE.match(text, last)
+            if (
+                of_place is not None
+                and of_place["place"] in lexicon.places
+                and taken.find(1, last, of_place.end()) == -1
+            ):
+                last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
+                name = text[start:last]
             if " " in name:
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, self_party):
