@@ -130,9 +130,11 @@ def country_pairs(text: str, lexicon: Lexicon) -> Iterable[Mention]:
 @functools.lru_cache(maxsize=8)
 def _coordinated_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     country = trie_regex(countries)
+    listed = rf"(?:the[ \t]+)?(?:{country})(?:(?:,[ \t]+|[ \t]+and[ \t]+|,[ \t]+and[ \t]+)(?:the[ \t]+)?(?:{country}))+"
     return re.compile(
-        rf"(?<![\w-])(?P<list>(?:{country})(?:(?:,[ \t]+|[ \t]+and[ \t]+|,[ \t]+and[ \t]+)(?:{country}))+)"
+        rf"(?<![\w-])(?P<list>{listed})"
         rf"[ \t]+(?:governments|administrations|ministries|ministers|leaders|prime[ \t]+ministers|Prime[ \t]+Ministers)\b"
+        rf"|\b(?:governments|Governments)[ \t]+of[ \t]+(?P<of_list>{listed})"
     )
 
 
@@ -140,13 +142,15 @@ def coordinated_governments(text: str, lexicon: Lexicon) -> Iterable[Mention]:
     """Yield each country of "the British and Japanese governments" / "UK and Indian ministers"."""
     words = lexicon.country_words
     for match in _coordinated_pattern(lexicon.country_word_list).finditer(text):
-        for part in re.finditer(r"[^,]+?(?=,|[ \t]+and[ \t]+|$)", match["list"]):
+        group = "list" if match["list"] is not None else "of_list"
+        for part in re.finditer(r"[^,]+?(?=,|[ \t]+and[ \t]+|$)", match[group]):
             word = part.group().strip()
             word = word[4:] if word.startswith("and ") else word
+            word = word[4:] if word.startswith("the ") else word
             if word in words:
                 government = lexicon.governments.get(words[word])
                 if government is not None:
-                    start = match.start("list") + part.start() + part.group().index(word)
+                    start = match.start(group) + part.start() + part.group().index(word)
                     yield Mention(
                         kind="government",
                         name=government,
