@@ -476,9 +476,11 @@ def _sentence_kind(
         )
         # Specific nouns first, then verbs, then general nouns: "signed a strategic partnership ... £1.5
         # billion invested" is a partnership; "invested £5m in Y under a partnership" an investment.
+        written = text[match.start() : match.end()]  # as the text writes it (folded matches are lower case)
         named = (
-            word[:1].isupper()
-            and word.split()[-1] in ("Agreement", "Accord")
+            written[:1].isupper()
+            and written.split()[-1]
+            in ("Agreement", "Accord", "Treaty", "Convention", "Charter", "Declaration")
             and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
         )
         if named:
