@@ -86,12 +86,28 @@ def country_government(lexicon: Lexicon, word: str) -> str | None:
     return lexicon.governments.get(country) if country is not None else None
 
 
+@functools.lru_cache(maxsize=8)
+def _office_of_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
+    # "the Prime Minister of Japan", "the Minister of Science and ICT of the Republic of Korea"
+    office = r"(?:Prime[ \t]+Minister|President|Premier|Chancellor|Minister|Secretary|Ambassador|High[ \t]+Commissioner)"
+    return re.compile(
+        rf"{office}(?:[ \t]+(?:of|for)[ \t]+[A-Z][\w&-]*(?:(?:,?[ \t]+|[ \t]+and[ \t]+)[A-Z][\w&-]*){{0,5}})?"
+        rf"[ \t]+(?:of|to)[ \t]+(?:the[ \t]+)?(?P<country>{trie_regex(countries)})(?![\w-])"
+    )
+
+
 def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
     """Yield a government mention for each office that names a government."""
     words = lexicon.country_words
     for match in find_words(_pattern(lexicon.country_word_list), text):
         government = lexicon.governments.get(words[match["country"]])
         if government is not None:
+            yield Mention(
+                kind="government", name=government, start=match.start(), end=match.end(), party=government
+            )
+    for match in _office_of_pattern(lexicon.country_word_list).finditer(text):
+        government = lexicon.governments.get(words[match["country"]])
+        if government is not None:  # "the Prime Minister of Japan"
             yield Mention(
                 kind="government", name=government, start=match.start(), end=match.end(), party=government
             )
