@@ -483,11 +483,19 @@ def _sentence_kind(
             in ("Agreement", "Accord", "Treaty", "Convention", "Charter", "Declaration")
             and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
         )
+        named_partnership = (
+            not named
+            and written.split()[-1] == "Partnership"
+            and kind == "collaboration"
+            and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
+        )
         if named:
             kind, rank = (
                 "other",
                 lexicon.kind_priority.index("other") if "other" in lexicon.kind_priority else rank,
             )
+        elif named_partnership:  # "the UK-Viet Nam Green Finance Partnership": a partnership of its own
+            rank = lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else rank
         elif is_verb:
             rank += tier
         elif word.lower() in lexicon.generic_nouns:
@@ -774,7 +782,11 @@ def _matching(
             agreement.parties
         ):
             continue
-        if generic or agreement.generic or agreement.kind == kind or {kind, agreement.kind} <= _INSTRUMENT_OF:
+        instrument = (
+            "memorandum_of_understanding" in {kind, agreement.kind}
+            and {kind, agreement.kind} <= _INSTRUMENT_OF
+        )
+        if generic or agreement.generic or agreement.kind == kind or instrument:
             return agreement
     return None
 
