@@ -74,6 +74,7 @@ CURRENCY_MARKS = {
     "A$": "AUD",
     "AU$": "AUD",
     "R$": "BRL",
+    "RM": "MYR",
     "NZ$": "NZD",
     "S$": "SGD",
     "SG$": "SGD",
@@ -98,6 +99,7 @@ CURRENCY_WORDS = {
     "rupees": "INR",
     "francs": "CHF",
     "pounds": "GBP",
+    "pound": "GBP",  # "a 1 billion pound project"
     "pounds sterling": "GBP",
     "sterling": "GBP",
     "dollars": "USD",

@@ -40,10 +40,10 @@ _NUMBER = r"(?<![\d,])(?<!\d\.)(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|crore|lakh|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|RM ?(?=\d)|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})\s?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
-_WORD_CURRENCY = r"(?:pounds sterling|pounds|dollars|euros|yen|rupees|francs)\b"
+_WORD_CURRENCY = r"(?:pounds sterling|pounds|pound|dollars|euros|yen|rupees|francs)\b"
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
@@ -61,7 +61,7 @@ _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|rough
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(r"(?:pounds|dollars|euros|yen|rupees|francs)\b")
+_CURRENCY_WORD = re.compile(r"(?:pounds?|dollars|euros|yen|rupees|francs)\b")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
