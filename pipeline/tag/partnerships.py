@@ -92,7 +92,8 @@ _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
 _INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
-    r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$",
+    r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$"
+    r"|\b(?:strengthen|deepen|expand|enhance|reaffirm|reaffirmed|celebrate|build on|review)[ ]+(?:their|the|our|its|this)[ ]+$",
     re.IGNORECASE,
 )
 _PROCUREMENT = re.compile(
@@ -362,6 +363,8 @@ def _read_sentence(
         return  # nothing to create and nothing of this kind to refer back to
     if kind == "investment" and not parties:
         parties = _opening_investor(text, sentence, mentions, self_party)
+    if kind == "investment" and anchor.group().lower() in ("raised", "raises") and len(parties) < 2:
+        parties = []  # "£8m raised by Elasmogen": money raised from investors nobody names
     opens_list = introduces_list(sentence.text)  # "The fund has invested in:" and its items are the parties
     public_spending = all(p == self_party for p in parties) and is_public(self_party) and not opens_list
     if kind == "grant" and any(
@@ -745,13 +748,14 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
 
     An agreement needs a party besides the publisher: "a new partnership between government and
     industry" names only the government. An agency's own framework or contract is the exception
-    ("Crown Commercial Service has launched a framework agreement"), a government's is not.
+    ("Crown Commercial Service has launched a framework agreement"), a government's is not; nor is a
+    fund's call for grant applications.
     """
     if any(party != self_party for party in parties):
         return True
     if kind == "investment":
         return bool(parties) and not is_public(self_party)  # "we will invest £2.5 billion" from a company
-    return kind in FUNDED_KINDS and not self_party.endswith("Government")
+    return kind in ("contract", "framework_agreement") and not self_party.endswith("Government")
 
 
 _PUBLIC_BODY = re.compile(
