@@ -203,7 +203,7 @@ def find_mentions(
             continue
         start, name = match.start(), entry.name
         legal = _LEGAL_TAIL.match(text, match.end()) if entry.party is None else None
-        if legal is not None and len(legal.group().split()) > 1:
+        if legal is not None:
             name = text[start : legal.end()].rstrip(".")  # "Capgemini UK Ltd": the legal entity as written
         end = legal.end() if legal is not None else match.end()
         add(Mention(kind="organisation", name=name, start=start, end=end, party=entry.party or name))

@@ -849,6 +849,7 @@ def _date(sentence: str) -> str | None:
 _NEWS_AGENCIES = frozenset(
     {"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"}
 )
+_LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
 )
@@ -873,12 +874,10 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         name = party[4:] if party.startswith("The ") else party
         if _MISSION.match(name):
             name = "UK Government"
-        if (
-            name in _NEWS_AGENCIES
-            or name.endswith(("News Agency", "Press Agency", "Newswire"))
-            or name in tidy
-        ):
+        if name in _NEWS_AGENCIES or name.endswith(("News Agency", "Press Agency", "Newswire")):
             continue
+        if _LEGAL_SUFFIX.sub("", name) in {_LEGAL_SUFFIX.sub("", t) for t in tidy}:
+            continue  # "Microsoft" and "Microsoft Corp" are one party
         tidy.append(name)
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
     if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
