@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from govwatch.pipeline.glued_words import is_common_word
@@ -282,7 +282,7 @@ def find_mentions(
             index = bisect.bisect_right(span_starts, match.start()) - 1
             if index < 0 or match.start() >= name_spans[index][1]:
                 continue  # outside every sentence an agreement is read from
-        bare = _bare_name(text, taken, match)
+        bare = _bare_name(text, taken, match, lexicon.demonyms)
         if bare is not None:
             add(bare)
     mentions.sort(key=lambda m: m.start)
@@ -295,7 +295,9 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return word_pattern([name])
 
 
-def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | None:
+def _bare_name(
+    text: str, taken: bytearray, match: re.Match[str], demonyms: Mapping[str, str] | None = None
+) -> Mention | None:
     """Make a "name" mention of a capitalised run that nothing else claimed ("Openreach", "SoftBank").
 
     Such names are not entities on their own; they may only be parties, in the party positions of a
@@ -322,6 +324,8 @@ def _bare_name(text: str, taken: bytearray, match: re.Match[str]) -> Mention | N
         start, name, words = start + skip, name[skip:], words[1:]
     if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
+    if demonyms and words[0] in demonyms and len(words) <= 2:
+        return None  # "British AI", "Canadian researchers": a description, not a name
     if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
