@@ -85,7 +85,42 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
-_OWNERSHIP_WORDS = frozenset({"stake", "equity stake", "shareholding", "shareholder", "equity investment"})
+# Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
+OBJECT_PARTY_VERBS = frozenset(
+    {
+        "acquire",
+        "acquires",
+        "acquired",
+        "acquiring",
+        "back",
+        "backs",
+        "backed",
+        "backing",
+        "selected",
+        "selects",
+        "chosen",
+        "chose",
+        "appointed",
+        "appoints",
+        "commissioned",
+    }
+)
+_OBJECT_GAP = re.compile(r"[ \t]+(?:the[ \t]+|its[ \t]+|a[ \t]+)?")
+_OWNERSHIP_WORDS = frozenset(
+    {
+        "stake",
+        "equity stake",
+        "shareholding",
+        "shareholder",
+        "equity investment",
+        "acquisition",
+        "takeover",
+        "acquire",
+        "acquires",
+        "acquired",
+        "acquiring",
+    }
+)
 # A name right after one of these verbs is who was chosen or welcomed: "has appointed BAI Communications".
 _CHOSEN_BEFORE = re.compile(r"\b(?:appointed|selected|chosen|named|welcomed|hired|engaged|awarded)\s+$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
@@ -583,6 +618,13 @@ def _parties(
         if described is not None and described.end() in by_start:
             position = described.end()  # "with US tech giant Palantir": the name after its description
         parties += _list_from(text, by_start, position, sentence.end, kinds)
+    if anchor.group().lower() in OBJECT_PARTY_VERBS:  # "to acquire Oxford Ionics", "has selected HPE"
+        after = _OBJECT_GAP.match(text, anchor.end(), sentence.end)
+        position = after.end() if after is not None else anchor.end()
+        described = _DESCRIPTION.match(text, position, sentence.end)
+        if described is not None and described.end() in by_start:
+            position = described.end()
+        parties += _list_from(text, by_start, position, sentence.end, PARTY_KINDS_TUPLE)
     parties += _subject(text, sentence, mentions, anchor)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()):
         parties.append(self_party)
