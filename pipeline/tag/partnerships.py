@@ -394,7 +394,14 @@ def _read_sentence(
         parties = _sentence_parties(text, sentence, mentions, parties, self_party, kind)
     if status is None and len(parties) >= 2 and _names_a_pair(text, sentence, mentions, anchor, generic):
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
-    if status is None and _latest(agreements, kind) is None:
+    names_vague_deal = (  # "agreed a deal worth £400 million with Google Cloud ... The contract, placed by"
+        not generic
+        and agreements
+        and agreements[-1].generic
+        and agreements[-1].kind in _VAGUE_KINDS
+        and _refers_back(text, sentence, anchor)
+    )
+    if status is None and _latest(agreements, kind) is None and not names_vague_deal:
         return  # nothing to create and nothing of this kind to refer back to
     if kind == "investment" and not parties:
         parties = _opening_investor(text, sentence, mentions, self_party)
@@ -412,14 +419,7 @@ def _read_sentence(
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     target = _matching(agreements, kind, generic, parties)
-    if (
-        target is None
-        and not generic
-        and agreements
-        and agreements[-1].generic
-        and agreements[-1].kind in _VAGUE_KINDS
-        and _refers_back(text, sentence, anchor)
-    ):
+    if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
     if target is None:
