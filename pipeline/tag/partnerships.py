@@ -85,6 +85,7 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 OBJECT_PARTY_VERBS = frozenset(
     {
@@ -545,6 +546,8 @@ def _sentence_kind(
             and not introduces_list(sentence.text)
         ):
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
+        if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
+            continue  # "pledged to invest £2bn": the investment verb says what it is
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
         if word.lower() in ("partnership", "partnerships") and text.endswith(
