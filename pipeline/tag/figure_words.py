@@ -100,6 +100,7 @@ CURRENCY_WORDS = {
     "francs": "CHF",
     "pounds": "GBP",
     "pound": "GBP",  # "a 1 billion pound project"
+    "won": "KRW",  # only ever read after a number: "1 trillion won"
     "pounds sterling": "GBP",
     "sterling": "GBP",
     "dollars": "USD",

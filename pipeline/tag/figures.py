@@ -43,7 +43,7 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|RM ?(?=\d)|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})\s?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
-_WORD_CURRENCY = r"(?:pounds sterling|pounds|pound|dollars|euros|yen|rupees|francs)\b"
+_WORD_CURRENCY = r"(?:pounds sterling|pounds|pound|dollars|euros|yen|rupees|francs|won)\b"
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
@@ -55,13 +55,15 @@ _MONEY_SPELLED = re.compile(
     + r"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>pounds sterling|pounds|dollars|euros|yen|rupees)\b",
     re.IGNORECASE,
 )
+# Says whether `_MONEY_SPELLED` may match in a sentence without digits.
+_SPELLED_HINT = re.compile(r"illion\s(?:pounds|dollars|euros|yen|rupees)\b", re.IGNORECASE)
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
 _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(r"(?:pounds?|dollars|euros|yen|rupees|francs)\b")
+_CURRENCY_WORD = re.compile(r"(?:pounds?|dollars|euros|yen|rupees|francs|won)\b")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
@@ -152,8 +154,8 @@ def find_figures(text: str, sentences: Iterable[Sentence], dollar: str = "USD") 
         if digit < sentence.start or sentence.start < searched_from:
             found = _DIGIT.search(text, sentence.start)
             searched_from, digit = sentence.start, found.start() if found is not None else len(text)
-        if digit >= sentence.end:
-            continue  # no digit, so no figure
+        if digit >= sentence.end and not _SPELLED_HINT.search(text, sentence.start, sentence.end):
+            continue  # no digit and no "two billion pounds", so no figure
         for figure in _sentence_figures(text, sentence, dollar):
             key = (
                 figure.kind,

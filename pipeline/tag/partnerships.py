@@ -85,6 +85,10 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_BID_FOR = re.compile(
+    r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
+    r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
+)
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 OBJECT_PARTY_VERBS = frozenset(
@@ -550,6 +554,10 @@ def _sentence_kind(
             continue  # "pledged to invest £2bn": the investment verb says what it is
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
+        if kind in FUNDED_KINDS and _BID_FOR.search(
+            text, max(sentence.start, match.start() - 40), match.start()
+        ):
+            continue  # "invited to bid for contracts": a competition, not a contract
         if word.lower() in ("partnership", "partnerships") and text.endswith(
             "in ", max(sentence.start, match.start() - 3), match.start()
         ):
