@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -30,23 +31,25 @@ def test_a_mangled_page_is_repaired_before_its_notes_offset_is_taken() -> None:
     assert message["body_text"][message["notes_offset"] :].startswith("Notes to editors")
 
 
-def test_govwatch_extract_and_the_pipeline_agree(tmp_path: Path) -> None:
+def _command_on_page(tmp_path: Path, command: str) -> dict[str, Any]:
+    """Run `govwatch <command>` on the mangled page; return its JSON output."""
     path = tmp_path / "page.html"
     path.write_text(MANGLED_PAGE, encoding="utf-8")
-    result = runner.invoke(app, ["extract", str(path)])
+    result = runner.invoke(app, [command, str(path)])
     assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
+    output: dict[str, Any] = json.loads(result.stdout)
+    return output
+
+
+def test_govwatch_extract_and_the_pipeline_agree(tmp_path: Path) -> None:
+    record = _command_on_page(tmp_path, "extract")
     message = process_document(local_document(MANGLED_PAGE))
     assert (record["body_text"], record["notes_offset"]) == (message["body_text"], message["notes_offset"])
     assert record["body_text"][record["notes_offset"] :].startswith("Notes to editors")
 
 
 def test_govwatch_tag_reads_a_page_as_the_pipeline_does(tmp_path: Path) -> None:
-    path = tmp_path / "page.html"
-    path.write_text(MANGLED_PAGE, encoding="utf-8")
-    result = runner.invoke(app, ["tag", str(path)])
-    assert result.exit_code == 0, result.output
-    tagged = json.loads(result.stdout)
+    tagged = _command_on_page(tmp_path, "tag")
     message = process_document(local_document(MANGLED_PAGE))
     assert tagged["partnerships"] == message["partnerships"]
     assert tagged["figures"] == message["figures"]
