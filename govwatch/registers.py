@@ -71,8 +71,7 @@ def _unique(entries: Iterable[RegisterEntry]) -> list[RegisterEntry]:
 
 
 def _known(entry: RegisterEntry, lexicon: Lexicon) -> bool:
-    names = lexicon.places if entry.kind == "country" else lexicon.organisations
-    return entry.name in names or entry.name in lexicon.organisations or entry.name in lexicon.places
+    return entry.name in lexicon.organisations or entry.name in lexicon.places
 
 
 def _toml_string(value: str) -> str:

@@ -80,12 +80,6 @@ def government_before(text: str, position: int, lexicon: Lexicon) -> str | None:
     return lexicon.governments.get(words[match["country"]]) if match is not None else None
 
 
-def country_government(lexicon: Lexicon, word: str) -> str | None:
-    """The government a country word stands for ("Japan's" and "Japanese" -> "Japanese Government")."""
-    country = lexicon.country_words.get(word)
-    return lexicon.governments.get(country) if country is not None else None
-
-
 @functools.lru_cache(maxsize=8)
 def _office_of_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     # "the Prime Minister of Japan", "the Minister of Science and ICT of the Republic of Korea"
@@ -99,15 +93,13 @@ def _office_of_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
 def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
     """Yield a government mention for each office that names a government."""
     words = lexicon.country_words
-    for match in find_words(_pattern(lexicon.country_word_list), text):
+    # "Germany's Federal Minister of ...", then "the Prime Minister of Japan"
+    for match in (
+        *find_words(_pattern(lexicon.country_word_list), text),
+        *_office_of_pattern(lexicon.country_word_list).finditer(text),
+    ):
         government = lexicon.governments.get(words[match["country"]])
         if government is not None:
-            yield Mention(
-                kind="government", name=government, start=match.start(), end=match.end(), party=government
-            )
-    for match in _office_of_pattern(lexicon.country_word_list).finditer(text):
-        government = lexicon.governments.get(words[match["country"]])
-        if government is not None:  # "the Prime Minister of Japan"
             yield Mention(
                 kind="government", name=government, start=match.start(), end=match.end(), party=government
             )

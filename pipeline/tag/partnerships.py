@@ -38,7 +38,6 @@ KIND_GROUPS = {
 # Kinds that name a deal between a buyer or funder and a recipient: the publisher is the other party.
 PARTY_WINDOW_CHARS = 80  # how far from the agreement word "with"/"between"/"by" lists are read
 FUNDED_KINDS = frozenset({"contract", "framework_agreement", "grant"})
-SUPPLY_KINDS = FUNDED_KINDS
 PARTY_KINDS_TUPLE = ("organisation", "government", "person", "place", "name", "self")
 PARTY_KINDS = frozenset(PARTY_KINDS_TUPLE)
 LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
@@ -712,7 +711,7 @@ def _sentence_parties(
         if (
             mention.kind == "name"
             and mention.start != _first_word(text, sentence)
-            and kind not in SUPPLY_KINDS
+            and kind not in FUNDED_KINDS
             and not _CHOSEN_BEFORE.search(text, max(sentence.start, mention.start - 20), mention.start)
         ):
             continue  # a stray capital; but suppliers and recipients are often names nothing else knows

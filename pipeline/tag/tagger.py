@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from govwatch.pipeline.records import Annotations, Evidence, Partnership
 from govwatch.pipeline.tag.entities import (
@@ -25,9 +25,10 @@ from govwatch.pipeline.tag.entities import (
 from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
+from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
-from govwatch.pipeline.tag.sentences import list_items_after, split_sentences
+from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces
 from govwatch.pipeline.tag.topics import find_topics
 
@@ -38,19 +39,37 @@ def _parties_of(partnerships: Sequence[Partnership]) -> frozenset[str]:
     return frozenset(party for partnership in partnerships for party in partnership.parties)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What reading a text for agreements found: its sentences, lower-cased text, mentions and agreements."""
+
+    sentences: tuple[Sentence, ...]
+    folded: str
+    mentions: tuple[Mention, ...]
+    partnerships: tuple[Partnership, ...]
+
+
 def _read_agreements(
-    text: str, lexicon: Lexicon, self_party: str, organisations: Sequence[str]
-) -> tuple[Partnership, ...]:
-    """The agreements of a short text alone (a headline), with evidence marked as the headline's."""
+    text: str, lexicon: Lexicon, self_party: str, organisations: Sequence[str], *, for_entities: bool
+) -> _Read:
+    """Read a text's agreements (the body, or the title and summary joined).
+
+    Bare names are made only in the sentences agreements are read from and the lists they open;
+    without an agreement word and `for_entities`, mentions are not looked for at all.
+    """
     sentences = split_sentences(text)
-    folded = fold_case(text)
+    folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
     words = find_agreement_words(text, folded, lexicon)
-    if not words.words:
-        return ()
-    spans = [(s.start, s.end) for s in (sentences[i] for i in words.sentence_indices(sentences))]
-    mentions = find_mentions(text, lexicon, self_party, spans, publishers=organisations)
-    found = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
-    return tuple(replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence)) for p in found)
+    if not words.words and not for_entities:
+        return _Read(sentences, folded, (), ())
+    read = [sentences[i] for i in words.sentence_indices(sentences)]
+    name_spans = sorted(
+        {(s.start, s.end) for s in read}
+        | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
+    )
+    mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations)
+    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
+    return _Read(sentences, folded, mentions, partnerships)
 
 
 PROSE_SAMPLE_CHARS = 4000
@@ -86,11 +105,12 @@ def restore_evidence(annotations: Annotations, body: str, headline: str) -> Anno
     Folding maps one character to one, so each evidence sentence is the original's text at the same place.
     """
 
+    sources = {"headline": (headline, fold_spaces(headline)), "body": (body, fold_spaces(body))}
+
     def restore(evidence: Evidence | None) -> Evidence | None:
         if evidence is None:
             return None
-        source = headline if evidence.part == "headline" else body
-        folded = fold_spaces(source)
+        source, folded = sources["headline" if evidence.part == "headline" else "body"]
         length = len(evidence.sentence)
         position = folded.find(evidence.sentence, max(0, evidence.end - length))
         if position == -1:
@@ -149,35 +169,25 @@ def tag_text(
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
     text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
     self_party = resolve_self_party(organisations, lexicon)
-    sentences = split_sentences(text)
-    folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
-    agreement_words = find_agreement_words(text, folded, lexicon)
-    agreement_sentences = [sentences[i] for i in agreement_words.sentence_indices(sentences)]
-    name_spans = sorted(
-        {(s.start, s.end) for s in agreement_sentences}
-        | {
-            item
-            for s in agreement_sentences
-            if _introduces_list(s.text)
-            for item in list_items_after(text, s.end - 1)
-        }
-    )
-    mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations)
-    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, agreement_words)
+    body = _read_agreements(text, lexicon, self_party, organisations, for_entities=True)
+    partnerships = body.partnerships
     headline = "\n".join(part for part in (title, summary) if part.strip())
     if headline:
-        partnerships = merge_headline(
-            partnerships, _read_agreements(headline, lexicon, self_party, organisations)
+        in_headline = _read_agreements(headline, lexicon, self_party, organisations, for_entities=False)
+        marked = tuple(
+            replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence))
+            for p in in_headline.partnerships
         )
+        partnerships = merge_headline(partnerships, marked)
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(
             text,
-            sentences,
+            body.sentences,
             dollar=COUNTRY_DOLLARS.get(publisher_country(organisations, lexicon) or "", "USD"),
         ),
-        entities=mentions_to_entities(text, mentions, sentences, parties=_parties_of(partnerships)),
-        topics=find_topics(text, lexicon, title=title, folded=folded),
+        entities=mentions_to_entities(text, body.mentions, body.sentences, parties=_parties_of(partnerships)),
+        topics=find_topics(text, lexicon, title=title, folded=body.folded),
     )
     if text != original or headline != original_headline:
         annotations = restore_evidence(annotations, original, original_headline)
