@@ -864,7 +864,10 @@ def _merge(target: _Agreement, kind: str, generic: bool, parties: list[str], lex
     """Add a mention's kind and parties to an agreement.
 
     A specific word ("treaty", "contract") beats a general one ("partnership") whatever their order;
-    between words of the same sort the higher-priority kind wins.
+    between words of the same sort the higher-priority kind wins. Once an agreement has two parties,
+    later mentions add none: an announcement names the sides where it first reports the deal, and the
+    sentences that come back to it ("the partnership will help ...", a minister's quote) bring in
+    bystanders, not signatories.
     """
     priority = lexicon.kind_priority
     higher = (
@@ -873,6 +876,8 @@ def _merge(target: _Agreement, kind: str, generic: bool, parties: list[str], lex
     if not target.parties or (target.generic and not generic) or (higher and generic == target.generic):
         target.kind = kind
         target.generic = target.generic and generic
+    if len(target.parties) >= 2:
+        return
     for party in parties:
         if party not in target.parties:
             target.parties.append(party)
