@@ -183,7 +183,9 @@ def fetched_document(case: WorldCase) -> FetchedDocument:
         item = content_item(case)
         url, kind, payload = GOVUK + "/api/content" + item["base_path"], "content_api", json.dumps(item)
     else:
-        url, kind, payload = f"https://newsroom.example.org/{case.id}", "html", newsroom_page(case)
+        # The page's real address when the case records it (a fetched page always has one).
+        address = case.data["based_on"].get("url") or f"https://newsroom.example.org/{case.id}"
+        url, kind, payload = str(address), "html", newsroom_page(case)
     return FetchedDocument(
         id=case.id,
         version=1,

@@ -149,7 +149,13 @@ def process_document(doc: FetchedDocument) -> dict[str, Any]:
     organisations = tuple(dict.fromkeys(o for o in extracted.organisations if o))
     if extracted.extraction_status == "ok" and body.text.strip():
         # Notes to editors are tagged too: they often state an agreement's legal nature.
-        annotations = tag_text(body.text, title=title.text, summary=summary.text, organisations=organisations)
+        annotations = tag_text(
+            body.text,
+            title=title.text,
+            summary=summary.text,
+            organisations=organisations,
+            url=extracted.canonical_url or doc.url,
+        )
     else:
         annotations = Annotations()
     return {

@@ -14,6 +14,9 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from babel import Locale
 
 from govwatch.pipeline.glued_words import is_common_word
 from govwatch.pipeline.records import Entity, Evidence
@@ -166,14 +169,80 @@ def publisher_country(organisations: Sequence[str], lexicon: Lexicon) -> str | N
     return None
 
 
+# Country-code domains sold for their letters (".io", ".ai", ".tv"): they say nothing of the publisher.
+_VANITY_DOMAINS = word_set("ac ai am cc co fm gg io la ly me mu nu sh so st to tv vc ws")
+# Domains that are not country codes but still say whose the site is.
+_DOMAIN_COUNTRIES = {"uk": "UK", "gov": "US", "mil": "US"}
+
+
+@functools.lru_cache(maxsize=1)
+def _territory_names() -> Mapping[str, str]:
+    # Babel's English territory names ("JP" -> "Japan"): the ISO 3166 list, kept up to date upstream.
+    return {code.lower(): name for code, name in Locale("en").territories.items() if len(code) == 2}
+
+
+def url_country(url: str, lexicon: Lexicon) -> str | None:
+    """The country a page's address says it is from ("https://www.mofa.go.jp/..." -> "Japan"), if any.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> [url_country(u, load_lexicon()) for u in ("https://www.gov.uk/news/x", "https://ised.gc.ca/x",
+    ...  "https://www.nasa.gov/x", "https://openai.com/x", "https://deepmind.io/x", "not a url")]
+    ['UK', 'Canada', 'US', None, None, None]
+    """
+    suffix = _domain_suffix(url)
+    if suffix is None or suffix in _VANITY_DOMAINS:
+        return None
+    name = _DOMAIN_COUNTRIES.get(suffix) or _territory_names().get(suffix)
+    return lexicon.country_words.get(name) if name else None
+
+
+def _domain_suffix(url: str | None) -> str | None:
+    """The top-level domain of a URL's host; None for no URL, an IP address or a bare host ("localhost")."""
+    try:
+        host = (urlsplit(url or "").hostname or "").rstrip(".").lower()
+    except ValueError:
+        return None
+    suffix = host.rpartition(".")[2]
+    return suffix if "." in host and suffix.isalpha() else None
+
+
+def home_government(organisations: Sequence[str], lexicon: Lexicon, url: str | None = None) -> str | None:
+    """The government a page means by "the government", "the Minister" or "the Technology Secretary".
+
+    A government publishing is its own home; any other publisher's home is the country its name or its
+    address states ("Canadian Space Agency", "mofa.go.jp"). A page with no domain name (no address, or a
+    local test server's) is taken to be from the UK, where govwatch's own sources are; a page whose domain
+    and name state no country has no home government, so those words name no party (a company's "the
+    government" may be any).
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> lexicon = load_lexicon()
+    >>> home_government(["Canadian Space Agency"], lexicon), home_government(["Ofcom"], lexicon)
+    ('Canadian Government', 'UK Government')
+    >>> home_government(["Cohere"], lexicon, "https://cohere.com/blog/x") is None
+    True
+    """
+    self_party = resolve_self_party(organisations, lexicon)
+    if self_party.endswith(("Government", "Executive")):
+        return self_party
+    country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
+    if country is not None:
+        return lexicon.governments.get(country)
+    return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else None
+
+
 def find_mentions(
     text: str,
     lexicon: Lexicon,
     self_party: str = DEFAULT_SELF_PARTY,
     name_spans: Sequence[tuple[int, int]] | None = None,
     publishers: Sequence[str] = (),
+    home: str | None = DEFAULT_SELF_PARTY,
 ) -> tuple[Mention, ...]:
     """Return the non-overlapping mentions in `text`, in text order.
+
+    `home` is the page's `home_government`: who "the government" and a role such as "the Technology
+    Secretary" stand for (None: nobody).
 
     `publishers` are the publishing organisations from the page's metadata: organisations whatever the
     lexicon knows ("Building Digital UK" is then one organisation, not a name around the place "UK").
@@ -219,7 +288,7 @@ def find_mentions(
             )
     for match in find_words(lexicon.programme_words.pattern_for(text), text):
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
-    for mention in _governments(text, lexicon, self_party):
+    for mention in _governments(text, lexicon, home):
         add(mention)
     patterns = _patterns(
         words_in(lexicon.organisation_suffixes, text),  # same matches; cheaper without absent "plc"
@@ -241,10 +310,10 @@ def find_mentions(
                 name = text[start:last]
             if " " in name:
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
-    for mention in find_people(text, lexicon, mentions, self_party):
+    for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)
     for mention in (
-        *find_office_holders(text, lexicon, self_party),
+        *find_office_holders(text, lexicon, home),
         *_publisher_words(text, self_party, publishers),
     ):
         add(mention)
@@ -408,8 +477,8 @@ def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> I
         yield Mention(kind="self", name=self_party, start=start, end=match.end(), party=self_party)
 
 
-def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
-    """Yield government mentions: "the government" is the publisher's, "the French government" France's."""
+def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Mention]:
+    """Yield government mentions: "the government" is the page's `home`, "the French government" France's."""
     for word in find_words(_GOVERNMENT_WORD, text):
         before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
         after = _GOVERNMENT_OF.match(text, word.end())
@@ -429,8 +498,9 @@ def _governments(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Menti
         if country is None:
             if _LOCAL_GOVERNMENT.search(text, max(0, word.start() - 12), word.start()):
                 continue
-            # An agency ("Ofcom") publishing about "the government" means the UK government.
-            name = self_party if self_party.endswith("Government") else DEFAULT_SELF_PARTY
+            if home is None:
+                continue
+            name = home
         else:
             name = lexicon.governments.get(country, f"Government of {country}")
         end = after.end() if after is not None and country is not None and adjective is None else word.end()

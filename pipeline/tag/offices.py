@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
 
-DEFAULT_GOVERNMENT = "UK Government"
 _OFFICES = (
     "Prime Minister",
     "Deputy Prime Minister",
@@ -90,8 +89,12 @@ def _office_of_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
-def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterable[Mention]:
-    """Yield a government mention for each office that names a government."""
+def find_office_holders(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Mention]:
+    """Yield a government mention for each office that names a government.
+
+    A role with no country ("the Technology Secretary") names `home`, the page's own government; with no
+    home government it names nobody.
+    """
     words = lexicon.country_words
     # "Germany's Federal Minister of ...", then "the Prime Minister of Japan"
     for match in (
@@ -103,7 +106,8 @@ def find_office_holders(text: str, lexicon: Lexicon, self_party: str) -> Iterabl
             yield Mention(
                 kind="government", name=government, start=match.start(), end=match.end(), party=government
             )
-    home = self_party if self_party.endswith(("Government", "Executive")) else DEFAULT_GOVERNMENT
+    if home is None:
+        return
     roles = tuple(r for r in lexicon.roles if any(g in r for g in lexicon.government_roles))
     for match in _home_pattern(roles).finditer(text):
         yield Mention(kind="government", name=home, start=match.start(), end=match.end(), party=home)

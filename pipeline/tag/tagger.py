@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from govwatch.pipeline.records import Annotations, Evidence, Partnership
 from govwatch.pipeline.tag.entities import (
     find_mentions,
+    home_government,
     mentions_to_entities,
     publisher_country,
     resolve_self_party,
@@ -50,7 +51,13 @@ class _Read:
 
 
 def _read_agreements(
-    text: str, lexicon: Lexicon, self_party: str, organisations: Sequence[str], *, for_entities: bool
+    text: str,
+    lexicon: Lexicon,
+    self_party: str,
+    organisations: Sequence[str],
+    *,
+    home: str | None,
+    for_entities: bool,
 ) -> _Read:
     """Read a text's agreements (the body, or the title and summary joined).
 
@@ -67,7 +74,7 @@ def _read_agreements(
         {(s.start, s.end) for s in read}
         | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
     )
-    mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations)
+    mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
     partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
     return _Read(sentences, folded, mentions, partnerships)
 
@@ -135,6 +142,7 @@ def tag_text(
     summary: str = "",
     organisations: Sequence[str] = (),
     lexicon: Lexicon | None = None,
+    url: str | None = None,
 ) -> Annotations:
     """Tag one announcement's repaired body text.
 
@@ -147,6 +155,8 @@ def tag_text(
             (a UK department -> "UK Government").
         lexicon: a lexicon from `load_lexicon(extra_dir)`; default: bundled lexicons plus
             `GOVWATCH_LEXICON_DIR`.
+        url: the page's address; with the organisations it says whose government "the government"
+            and "the Minister" are (`home_government`).
 
     Returns:
         `Annotations` with partnerships, figures, entities and topics.
@@ -169,11 +179,14 @@ def tag_text(
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
     text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
     self_party = resolve_self_party(organisations, lexicon)
-    body = _read_agreements(text, lexicon, self_party, organisations, for_entities=True)
+    home = home_government(organisations, lexicon, url)
+    body = _read_agreements(text, lexicon, self_party, organisations, home=home, for_entities=True)
     partnerships = body.partnerships
     headline = "\n".join(part for part in (title, summary) if part.strip())
     if headline:
-        in_headline = _read_agreements(headline, lexicon, self_party, organisations, for_entities=False)
+        in_headline = _read_agreements(
+            headline, lexicon, self_party, organisations, home=home, for_entities=False
+        )
         marked = tuple(
             replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence))
             for p in in_headline.partnerships

@@ -153,3 +153,19 @@ def test_the_publishing_organisation_named_in_the_text_is_that_organisation() ->
     published = tag_text(text, organisations=["Skills England"])
     assert [p.parties for p in published.partnerships] == [("Acme Training Ltd", "Skills England")]
     assert ("organisation", "Skills England") in [(e.kind, e.name) for e in published.entities]
+
+
+def test_the_government_is_the_one_the_page_address_names() -> None:
+    text = (
+        "Today we signed a memorandum of understanding with the Government to bring our models to public "
+        "servants, the Minister said."
+    )
+
+    def parties(url: str | None) -> list[tuple[str, ...]]:
+        return [p.parties for p in tag_text(text, organisations=["Northwind AI"], url=url).partnerships]
+
+    assert parties("https://www.example.ca/news/models") == [("Northwind AI", "Canadian Government")]
+    # A company's own .com site says nothing of which government it means: no party is guessed.
+    assert parties("https://northwind.com/blog/models") == []
+    # Without an address (text given to `govwatch tag`), govwatch's home sources are GOV.UK's.
+    assert parties(None) == [("Northwind AI", "UK Government")]
