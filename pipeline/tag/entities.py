@@ -101,7 +101,11 @@ NOT_NAME_ENDINGS = word_set(
     "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership"
 )
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
-_OFFICE_ENDINGS = frozenset({"Minister", "Ministers", "Secretary", "Chancellor", "President", "Commissioner"})
+# A capitalised run ending in an office or a job title is a person's role, not who signs.
+_OFFICE_ENDINGS = word_set(
+    "Minister Ministers Secretary Chancellor President Commissioner Director Directors CEO CFO CTO COO "
+    "Chair Chairman Chairwoman Chairperson Officer Officers Executive Manager Founder Head Governor"
+)
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
     "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Ambassador Commissioner Reuters Bloomberg "
