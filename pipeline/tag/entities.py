@@ -117,19 +117,34 @@ _LOCAL_GOVERNMENT = re.compile(
 )
 
 
-def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon) -> str:
-    """Return who "the government" and "we" stand for, from the publishing organisations.
+def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str | None = None) -> str:
+    """Return who "we" and "the department" stand for, from the publishing organisations.
 
     A UK department resolves to "UK Government"; a devolved government or an agency to itself. An
-    organisation the lexicon does not know is itself, unless its name says it is a department.
+    organisation the lexicon does not know is itself, unless its name says it is a department or
+    ministry: then it is its country's government, the country its name or its page's domain states
+    ("Ministry of Economy, Trade and Industry" on meti.go.jp is Japan's), the UK's when the page has no
+    domain name.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> ministry = ["Ministry of Economy, Trade and Industry"]
+    >>> resolve_self_party(ministry, load_lexicon(), "https://www.meti.go.jp/english/press/x.html")
+    'Japanese Government'
+    >>> resolve_self_party(ministry, load_lexicon())
+    'UK Government'
     """
     for organisation in (o.strip() for o in organisations if o.strip()):
         name = lexicon.organisations.get(organisation)
         if name is not None:
             return name.party or name.name
-        if organisation.startswith(("Department for", "Department of", "Ministry of", "HM ")):
-            return DEFAULT_SELF_PARTY
         foreign = _foreign_publisher(organisation, lexicon)
+        if foreign is None and organisation.startswith(
+            ("Department for", "Department of", "Ministry of", "HM ")
+        ):
+            country = url_country(url, lexicon) if url else None
+            if country is not None:
+                return lexicon.governments.get(country, organisation)
+            return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else organisation
         return foreign or organisation
     return DEFAULT_SELF_PARTY
 
@@ -226,7 +241,7 @@ def home_government(organisations: Sequence[str], lexicon: Lexicon, url: str | N
     >>> home_government(["Cohere"], lexicon, "https://cohere.com/blog/x") is None
     True
     """
-    self_party = resolve_self_party(organisations, lexicon)
+    self_party = resolve_self_party(organisations, lexicon, url)
     if self_party.endswith(("Government", "Executive")):
         return self_party
     country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
@@ -283,7 +298,8 @@ def find_mentions(
     for publisher in publishers:
         if publisher in lexicon.organisations:
             continue  # found above, under its canonical name
-        resolved = resolve_self_party([publisher], lexicon)
+        # The lead publisher is `self_party` (resolved with the page's address); others on their own.
+        resolved = self_party if publisher == publishers[0] else resolve_self_party([publisher], lexicon)
         for match in find_words(_name_pattern(publisher), text):
             add(
                 Mention(

@@ -23,6 +23,7 @@ from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_w
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after
+from govwatch.pipeline.tag.transfers import find_transfers
 
 STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")
 KIND_GROUPS = {
@@ -228,11 +229,9 @@ def find_partnerships(
     folded = fold_case(text) if folded is None else folded
     found = find_agreement_words(text, folded, lexicon) if found is None else found
     words, legal, statuses = found.words, found.legal, found.statuses
-    if not words:
-        return ()
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     countries = _national_governments(mentions)
-    for index in found.sentence_indices(sentences):
+    for index in found.sentence_indices(sentences) if words else ():
         sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
         in_legal = _between(legal, legal_starts, sentence)
@@ -270,7 +269,41 @@ def find_partnerships(
         for a in agreements
         if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
     ]
+    _read_transfers(text, sentences, mentions, starts, kept)
     return tuple(_finish(agreement) for agreement in kept)
+
+
+def _read_transfers(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+) -> None:
+    """Read grants and investments reported as money passing between two named parties (`transfers.py`).
+
+    Only sentences no agreement was read from: "awarded a £2m contract to Acme" is a contract already.
+    """
+    anchors = sorted(e.start for a in agreements for e in a.evidence)
+    for sentence in sentences:
+        if not states_money(sentence.text):
+            continue
+        first = bisect.bisect_left(anchors, sentence.start)
+        if first < len(anchors) and anchors[first] < sentence.end:
+            continue
+        low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high]):
+            kind = "investment" if _INVESTOR_NAME.search(transfer.funder) else "grant"
+            parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
+            if len(parties) < 2:
+                continue  # a department's money to its own government
+            if transfer.funder.endswith(("Government", "Executive")) and is_public(transfer.recipient):
+                continue  # a government funding its own bodies ("£2.5 billion for the NHS") is its budget
+            target = _matching(agreements, kind, False, parties)
+            if target is None:
+                target = _Agreement(kind=kind, parties=parties, generic=False)
+                agreements.append(target)
+            target.evidence.append(Evidence(sentence=sentence.text, start=transfer.start, end=transfer.end))
 
 
 def introduces_list(sentence: str) -> bool:

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 
+from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS, ISO_CODES
+
 SIGN_WORD = re.compile(
     r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
 )
 SELF_WORD = re.compile(r"[wW]e\b")
-_MONEY_SIGN = re.compile(r"[£$€]\s?\d")
-_MONEY_WORD = re.compile(r"(?:pounds|dollars|euros)\b")
+# A currency mark before a number ("£3m", "¥590 billion"), or an ISO code before one ("PLN 2.8 billion").
+_MONEY_SIGN = re.compile(rf"(?:[£$€¥₩₹]|(?<![A-Za-z])(?:{'|'.join(ISO_CODES)})[ ]?)\s?\d")
+_MONEY_WORD = re.compile(
+    rf"(?:{'|'.join(sorted({w.split()[-1] for w in CURRENCY_WORDS}, key=len, reverse=True))})\b"
+)
 # A number, maybe in words and with a scale word, right before a currency word ("8 billion pounds").
 _NUMBER_BEFORE = re.compile(
     r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|a))"
@@ -47,6 +52,10 @@ def states_money(sentence: str) -> bool:
     (True, True, True)
     >>> states_money("Two billion pounds"), states_money("pounds of flour")
     (True, False)
+    >>> states_money("support of up to ¥590 billion"), states_money("PLN 2.8 billion"), states_money("1 trillion won")
+    (True, True, True)
+    >>> states_money("the team won 3 awards"), states_money("ISO 27001")
+    (False, False)
     """
     if _MONEY_SIGN.search(sentence):
         return True

@@ -29,6 +29,7 @@ from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
+from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces
 from govwatch.pipeline.tag.topics import find_topics
@@ -69,7 +70,9 @@ def _read_agreements(
     words = find_agreement_words(text, folded, lexicon)
     if not words.words and not for_entities:
         return _Read(sentences, folded, (), ())
-    read = [sentences[i] for i in words.sentence_indices(sentences)]
+    # Sentences with an agreement word, and those stating money: a sum may pass between two names.
+    with_words = set(words.sentence_indices(sentences))
+    read = [s for i, s in enumerate(sentences) if i in with_words or states_money(s.text)]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
         | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
@@ -178,7 +181,7 @@ def tag_text(
     # Same length as `text`: offsets still index the stored body, and evidence is put back as written.
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
     text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
-    self_party = resolve_self_party(organisations, lexicon)
+    self_party = resolve_self_party(organisations, lexicon, url)
     home = home_government(organisations, lexicon, url)
     body = _read_agreements(text, lexicon, self_party, organisations, home=home, for_entities=True)
     partnerships = body.partnerships

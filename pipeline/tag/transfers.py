@@ -1,0 +1,161 @@
+"""Money passed from a named funder to a named recipient, reported without an agreement word.
+
+Announcements of grants and public support often never say "grant": "Highlands and Islands Enterprise
+will receive £2.5 million from the UK Space Agency", "METI has approved a subsidy of up to 732 billion
+yen for ... Japan Advanced Semiconductor Manufacturing", "the fellowship is funded by $1 million from
+Meta", "following confirmation of up to £750 million of investment from the UK Government". Each names
+who gives, who gets, and a sum: that is a grant (an investment when the giver is an investor). Each frame
+below is read only in a sentence that states money, and only between mentions the entity finder made,
+so "£2 billion for AI Growth Zones" (a programme, nobody's name) is still a figure and not a deal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from govwatch.pipeline.tag.mentions import Mention
+
+# Mentions that can give or get money in these frames (people and places cannot).
+_PARTY_MENTIONS = frozenset({"organisation", "government", "name", "self"})
+
+# A sum as the frames need it: a currency sign or code and a number, or a number and a currency word.
+_MONEY = (
+    r"(?:(?:US|A|C|S|NZ|HK|R)?[$£€¥₹][ ]?\d[\d,.]*(?:[ ]?(?:[kKmM]|bn|tn|million|billion|trillion|crore|lakh)\b)?"
+    r"|\d[\d,.]*(?:[ ](?:million|billion|trillion|crore|lakh))?[ ](?:yen|euros?|pounds|dollars|won|rupees|"
+    r"francs|kroner|kronor|krona|zloty|rand|ringgit|dirhams?|riyals?)\b)"
+)
+_SUPPORT_NOUN = r"(?:investment|funding|grants?|support|backing|subsid(?:y|ies)|finance|financing|money)"
+_GAP = r"(?:[^.;:!?]{0,60}?)"  # a few words, never across a clause end
+
+# "X will receive £2.5 million", "X has been awarded £75,000", "X secured £4m"
+_RECEIVES = re.compile(
+    r"\b(?:receive[sd]?|receiving|get|gets|got|secure[sd]?|securing|won|wins|"
+    r"(?:been|be|is|are|was|were)[ ]+(?:awarded|granted|given|allocated|offered))[ ]+"
+    rf"(?:a[ ]+|an[ ]+)?{_GAP}{_MONEY}"
+)
+# "METI will provide support of up to ¥590 billion to Rapidus", "the fund awarded £3m to Acme"
+_GIVES = re.compile(
+    r"\b(?:(?P<hands>provide[sd]?|providing|give[sn]?|gave|giving|award(?:s|ed|ing)?|grant(?:s|ed|ing))|"
+    r"allocate[sd]?|allocating|commit(?:s|ted|ting)?|pledge[sd]?|pledging|contribute[sd]?|contributing|"
+    r"approve[sd]?|approving|confirm(?:s|ed|ing)?)[ ]+"
+    rf"{_GAP}{_MONEY}{_GAP}[ ](?P<to>to|for)[ ]"
+)
+# "funded by $1 million from Meta", "backed by a £225m investment from the UK Government",
+# "£750 million of investment from the UK Government", "with £4m of support from Innovate UK"
+_FROM = re.compile(rf"{_MONEY}(?:[ ]+(?:of[ ]+)?(?:[\w-]+[ ]+){{0,3}}?{_SUPPORT_NOUN})?[ ]+(?:from|by)[ ]")
+_FUNDED_BY = re.compile(r"\b(?:funded|backed|supported|financed|bankrolled)[ ]+by[ ]")
+_CLAUSE_END = re.compile(r"[;:]|,[ ](?:while|but|and[ ]the|which)\b|\bwhile\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """Money one party gives another, as one sentence reports it."""
+
+    funder: str
+    recipient: str
+    start: int  # the frame's words: the evidence span
+    end: int
+
+
+def find_transfers(text: str, start: int, end: int, mentions: Sequence[Mention]) -> Iterable[Transfer]:
+    """Yield the transfers the sentence `text[start:end]` reports between the given mentions.
+
+    >>> from govwatch.pipeline.tag.mentions import Mention
+    >>> s = "Highlands and Islands Enterprise will receive £2.5 million from the UK Space Agency."
+    >>> def at(name): return Mention(kind="organisation", name=name, start=s.index(name),
+    ...                              end=s.index(name) + len(name), party=name)
+    >>> ms = [at("Highlands and Islands Enterprise"), at("UK Space Agency")]
+    >>> [(t.funder, t.recipient) for t in find_transfers(s, 0, len(s), ms)]
+    [('UK Space Agency', 'Highlands and Islands Enterprise')]
+    """
+    parties = [m for m in mentions if m.kind in _PARTY_MENTIONS and m.party and start <= m.start < end]
+    if len(parties) < 2:
+        return
+    seen: set[tuple[str, str]] = set()
+    for transfer in (
+        *_received(text, start, end, parties),
+        *_given(text, start, end, parties),
+        *_funded_from(text, start, end, parties),
+    ):
+        key = (transfer.funder, transfer.recipient)
+        if transfer.funder != transfer.recipient and key not in seen:
+            seen.add(key)
+            yield transfer
+
+
+def _received(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
+    for match in _RECEIVES.finditer(text, start, end):
+        recipient = _subject_before(text, start, match.start(), parties)
+        funder = _after(text, match.end(), end, parties, r"[ ]*(?:in[ ][\w ]{0,20})?(?:from|by)[ ]")
+        if recipient is not None and funder is not None:
+            yield Transfer(
+                funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
+            )
+
+
+def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
+    for match in _GIVES.finditer(text, start, end):
+        funder = _subject_before(text, start, match.start(), parties)
+        recipient = _after(text, match.end(), end, parties, r"")
+        if (
+            recipient is not None
+            and recipient.kind == "name"
+            and (match["to"] == "for" or not match["hands"])
+        ):
+            # "£500 million for Sovereign AI", "committed £600 million to R100": a programme, not someone.
+            # A name nothing else knows gets money only when handed it ("awarded £3m to Orbex").
+            continue
+        if funder is not None and recipient is not None:
+            yield Transfer(
+                funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
+            )
+
+
+def _funded_from(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
+    for pattern in (_FROM, _FUNDED_BY):
+        for match in pattern.finditer(text, start, end):
+            funder = _after(text, match.end(), end, parties, r"")
+            recipient = _subject_before(text, start, match.start(), parties, anywhere=True)
+            if funder is not None and recipient is not None:
+                yield Transfer(
+                    funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
+                )
+
+
+# What may stand between a recipient or funder and the frame: words, commas, brackets; not a clause end.
+_MAX_SUBJECT_GAP = 160
+
+
+def _subject_before(
+    text: str, start: int, position: int, parties: list[Mention], *, anywhere: bool = False
+) -> Mention | None:
+    """The party a frame is about: the sentence's first party mention, when it comes before the frame.
+
+    Without `anywhere` the subject must be near the frame with no clause end between them ("X, which
+    ..., will receive"): the money verb's own subject.
+    """
+    before = [m for m in parties if m.end <= position]
+    if not before:
+        return None
+    subject = before[0]
+    if anywhere:
+        return subject if not _CLAUSE_END.search(text, subject.end, position) else None
+    if position - subject.end > _MAX_SUBJECT_GAP or _CLAUSE_END.search(text, subject.end, position):
+        return None
+    return subject
+
+
+def _after(text: str, position: int, end: int, parties: list[Mention], lead: str) -> Mention | None:
+    """The first party mention soon after `position`, with only `lead` and a few words before it."""
+    for mention in parties:
+        if mention.start < position:
+            continue
+        gap = text[position : mention.start]
+        if re.fullmatch(lead + r"(?:the[ ])?(?:[\w’'-]+[ ]){0,6}?(?:the[ ])?", gap) is None and not (
+            lead and re.fullmatch(r"[ ]*(?:from|by)[ ](?:the[ ])?", gap)
+        ):
+            return None
+        return mention
+    return None
