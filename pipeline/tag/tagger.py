@@ -11,7 +11,10 @@ All offsets refer to `text`; the title only helps topics.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -22,10 +25,11 @@ from govwatch.pipeline.tag.entities import (
     mentions_to_entities,
     publisher_country,
     resolve_self_party,
+    url_country,
 )
 from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
-from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon
+from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
@@ -80,6 +84,49 @@ def _read_agreements(
     mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
     partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
     return _Read(sentences, folded, mentions, partnerships)
+
+
+MIN_DOLLAR_COUNTRY_MENTIONS = 2
+
+
+def publisher_dollar(
+    text: str, organisations: Sequence[str], lexicon: Lexicon, url: str | None = None
+) -> str:
+    """The dollar a bare "$" means: that of the country the publisher's name or domain states; failing
+    both, that of the one dollar country the text keeps naming ("Singaporeans", "Australia's GDP"); else USD.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> publisher_dollar("Singaporeans aged 40 get $4,000. Singapore will ...", ["MCI"], load_lexicon())
+    'SGD'
+    >>> publisher_dollar("Canada and the US: $5m.", ["Canadian Space Agency"], load_lexicon())
+    'CAD'
+    >>> publisher_dollar("Canada, Canada and the US, the US: $5m.", ["Acme"], load_lexicon())
+    'USD'
+    """
+    country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
+    if country is None and lexicon.country_words:
+        counts = Counter(
+            lexicon.country_words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text)
+        ).most_common(2)
+        if (
+            counts
+            and counts[0][1] >= MIN_DOLLAR_COUNTRY_MENTIONS
+            and (len(counts) == 1 or counts[1][1] < counts[0][1])
+        ):
+            country = counts[0][0]
+    return COUNTRY_DOLLARS.get(country or "", "USD")
+
+
+def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    words = (
+        w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
+    )
+    return _words_then_plural(tuple(sorted(words)))
+
+
+@functools.lru_cache(maxsize=4)
+def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
 
 
 PROSE_SAMPLE_CHARS = 4000
@@ -198,9 +245,7 @@ def tag_text(
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(
-            text,
-            body.sentences,
-            dollar=COUNTRY_DOLLARS.get(publisher_country(organisations, lexicon) or "", "USD"),
+            text, body.sentences, dollar=publisher_dollar(text, organisations, lexicon, url)
         ),
         entities=mentions_to_entities(text, body.mentions, body.sentences, parties=_parties_of(partnerships)),
         topics=find_topics(text, lexicon, title=title, folded=body.folded),
