@@ -32,10 +32,11 @@ DEFAULT_SELF_PARTY = "UK Government"
 
 # Capitalised words that start sentences or headings rather than names.
 LEADING_STOPWORDS = word_set(
-    "A Across After All Alongside Also An And Announcing As At Backed Before Both Building But By "
-    "Each Every Find Following For From Funding Further He Her His If In It Its Last Latest Many "
-    "Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some Speaking That The "
-    "Their These They This Those Through To Today Under Up We When Where While With Yesterday"
+    "A Across After Although All Alongside Also An And Announcing As At Backed Because Before Both Building "
+    "But By Despite Each Every Find Following For From Funding Further He Her His However If In It Its "
+    "Last Latest Many Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some "
+    "Speaking That The Their Then There These They This Those Though Through To Today Under Unless "
+    "Until Up We When Whereas Where Whether While With Without Yesterday Yet"
 )
 # Words that cannot be part of a person's name.
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
@@ -375,7 +376,48 @@ def find_mentions(
         if bare is not None:
             add(bare)
     mentions.sort(key=lambda m: m.start)
-    return tuple(mentions)
+    return tuple(_with_country_subsidiaries(text, mentions))
+
+
+_NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
+
+
+def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Join a company and the country right after it: "MBDA UK", "BAE Systems Australia", "Rigetti UK".
+
+    Companies sign through their national subsidiaries, and the country word ends the subsidiary's name;
+    a country followed by more of a name ("IBM UK Research") or a possessive is left as it is.
+    """
+    joined: list[Mention] = []
+    for mention in mentions:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and mention.kind == "place"
+            and mention.country
+            and before.kind in ("organisation", "name")
+            and not is_public_name(before.name)
+            and text[before.end : mention.start] == " "
+            and _NAME_GOES_ON.match(text, mention.end) is None
+        ):
+            name = text[before.start : mention.end]
+            joined[-1] = Mention(
+                kind="organisation", name=name, start=before.start, end=mention.end, party=name
+            )
+            continue
+        joined.append(mention)
+    return joined
+
+
+_PUBLIC_NAME = re.compile(
+    r"\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|"
+    r"Embassy|High Commission|University|Institute|Centre|Center|Foundation|Fund)\b"
+)
+
+
+def is_public_name(name: str) -> bool:
+    """Tell whether a name is a public or academic body's, which has no national subsidiaries."""
+    return _PUBLIC_NAME.search(name) is not None
 
 
 @functools.lru_cache(maxsize=64)

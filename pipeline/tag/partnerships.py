@@ -130,6 +130,9 @@ _OWNERSHIP_WORDS = frozenset(
 _CHOSEN_BEFORE = re.compile(r"\b(?:appointed|selected|chosen|named|welcomed|hired|engaged|awarded)\s+$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
 _INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
+_NEGATED = re.compile(
+    r"\b(?:[Nn]o|[Ww]ithout(?:[ ]an?)?|[Nn]ot[ ]an?|[Nn]ever[ ]an?|[Nn]either[ ]an?)[ ](?:[\w-]+[ ])?$"
+)
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
     r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$"
@@ -594,6 +597,8 @@ def _sentence_kind(
             "in ", max(sentence.start, match.start() - 3), match.start()
         ):
             continue  # "work in partnership with": a way of working, not a deal
+        if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
+            continue  # "there was no contract to sign", "without a formal agreement"
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
             text, max(sentence.start, match.start() - 30), match.start()
         ):
