@@ -254,7 +254,7 @@ def find_partnerships(
             status=_status(
                 text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
             ),
-            countries=countries,
+            countries=countries if len(countries) == 2 else _nearby_governments(mentions, starts, sentence),
         )
         before = len(agreements)
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
@@ -382,6 +382,20 @@ class _Reading:
     legal: set[str]
     status: str | None
     countries: tuple[str, ...] = ()
+
+
+# How far back "the two leaders" may look for the two governments when the text names more than two.
+NEARBY_GOVERNMENTS_CHARS = 500
+
+
+def _nearby_governments(
+    mentions: Sequence[Mention], starts: list[int], sentence: Sentence
+) -> tuple[str, ...]:
+    """The last two national governments named up to the end of a sentence ("the UK and Italy ... the two
+    leaders signed"), for texts that name other countries (Ukraine, Russia) too."""
+    low = bisect.bisect_left(starts, sentence.start - NEARBY_GOVERNMENTS_CHARS)
+    latest_first = _national_governments(mentions[low : bisect.bisect_left(starts, sentence.end)][::-1])
+    return latest_first[:2][::-1]
 
 
 def _national_governments(mentions: Sequence[Mention]) -> tuple[str, ...]:
