@@ -383,7 +383,8 @@ _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 
 
 def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Join a company and the country right after it: "MBDA UK", "BAE Systems Australia", "Rigetti UK".
+    """Join a company and the country right after it: "MBDA UK", "BAE Systems Australia", "Rigetti UK";
+    and read a programme's initials in brackets as the programme ("... Programme (NSIP)").
 
     Companies sign through their national subsidiaries, and the country word ends the subsidiary's name;
     a country followed by more of a name ("IBM UK Research") or a possessive is left as it is.
@@ -405,6 +406,15 @@ def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Menti
                 kind="organisation", name=name, start=before.start, end=mention.end, party=name
             )
             continue
+        if (
+            before is not None
+            and before.kind == "programme"
+            and mention.kind == "name"
+            and text[before.end : mention.start] == " ("
+            and text.startswith(")", mention.end)
+        ):
+            # "National Space Innovation Programme (NSIP)": the programme's initials, not a party
+            mention = Mention(kind="programme", name=mention.name, start=mention.start, end=mention.end)
         joined.append(mention)
     return joined
 

@@ -272,7 +272,7 @@ def find_partnerships(
         for a in agreements
         if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
     ]
-    _read_transfers(text, sentences, mentions, starts, kept)
+    _read_transfers(text, sentences, mentions, starts, kept, self_party)
     return tuple(_finish(agreement) for agreement in kept)
 
 
@@ -282,8 +282,10 @@ def _read_transfers(
     mentions: Sequence[Mention],
     starts: list[int],
     agreements: list[_Agreement],
+    self_party: str,
 ) -> None:
-    """Read grants and investments reported as money passing between two named parties (`transfers.py`).
+    """Read grants and investments reported as money passing between two named parties (`transfers.py`),
+    and lists of awards ("Eight projects will share £24 million:" then "£5 million for HyImpulse ...").
 
     Only sentences no agreement was read from: "awarded a £2m contract to Acme" is a contract already.
     """
@@ -295,6 +297,12 @@ def _read_transfers(
         if first < len(anchors) and anchors[first] < sentence.end:
             continue
         low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        shared = _SHARED_MONEY.search(sentence.text)
+        if shared is not None and introduces_list(sentence.text):
+            _read_award_list(
+                text, sentence, mentions, starts, agreements, self_party, mentions[low:high], shared
+            )
+            continue
         for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high]):
             kind = "investment" if _INVESTOR_NAME.search(transfer.funder) else "grant"
             parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
@@ -309,6 +317,42 @@ def _read_transfers(
             target.evidence.append(Evidence(sentence=sentence.text, start=transfer.start, end=transfer.end))
 
 
+# A sum shared out among the items of the list a sentence opens.
+_SHARED_MONEY = re.compile(
+    r"\b(?:share[sd]?|sharing|split|receiv(?:e|es|ed|ing)|awarded|allocated|winners|recipients|funding|grants)\b"
+)
+
+
+def _read_award_list(
+    text: str,
+    sentence: Sentence,
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+    self_party: str,
+    in_sentence: Sequence[Mention],
+    anchor: re.Match[str],
+) -> None:
+    """One grant per item of a list of awards, from the funder the opening sentence names (or the
+    publisher, when it is a public body that gives money)."""
+    funders = [m.party for m in in_sentence if m.kind in ("organisation", "government", "self") and m.party]
+    funder = funders[0] if funders else (self_party if is_public(self_party) else None)
+    if funder is None:
+        return
+    start = sentence.start + anchor.start()
+    agreements.append(
+        _Agreement(
+            kind="grant",
+            parties=[funder],
+            generic=False,
+            evidence=[Evidence(sentence=sentence.text, start=start, end=sentence.start + anchor.end())],
+        )
+    )
+    _read_list(text, sentence, mentions, starts, agreements, self_party)
+    if agreements[-1].parties == [funder]:
+        agreements.pop()  # no item named a recipient
+
+
 def introduces_list(sentence: str) -> bool:
     """Tell whether a sentence opens a list ("The agency awarded grants to:", "...the following:")."""
     return sentence.rstrip().endswith(":")
@@ -316,7 +360,8 @@ def introduces_list(sentence: str) -> bool:
 
 # An item may open with an amount before its recipient ("£2.5 million to Highlands and Islands Enterprise").
 _ITEM_AMOUNT = re.compile(
-    r"(?:up to |around |over )?[£$€][\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?[ ](?:to|for)[ ](?:the )?"
+    r"(?:up to |around |over )?[£$€][\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?[ ](?:to|for)[ ]"
+    r"(?:support[ ]|help[ ])?(?:the[ ])?(?:[A-Z][\w]*-based[ ])?"
 )
 
 
