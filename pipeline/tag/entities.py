@@ -406,6 +406,17 @@ def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Menti
                 kind="organisation", name=name, start=before.start, end=mention.end, party=name
             )
             continue
+        opening = _PARTNERSHIP_ON.search(text, max(0, mention.start - 60), mention.start)
+        if (
+            mention.kind == "name"
+            and opening is not None
+            and not (joined and joined[-1].end > opening.start())
+        ):
+            # "the Global Partnership on Artificial Intelligence": an organisation, its name a deal's word
+            name = text[opening.start() : mention.end]
+            mention = Mention(
+                kind="organisation", name=name, start=opening.start(), end=mention.end, party=name
+            )
         if (
             before is not None
             and before.kind == "programme"
@@ -419,6 +430,7 @@ def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Menti
     return joined
 
 
+_PARTNERSHIP_ON = re.compile(r"(?:[A-Z][\w-]*[ ]){0,2}(?:Partnership|Alliance|Coalition)[ ](?:on|for)[ ]$")
 _PUBLIC_NAME = re.compile(
     r"\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|"
     r"Embassy|High Commission|University|Institute|Centre|Center|Foundation|Fund)\b"

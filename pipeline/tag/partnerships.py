@@ -158,6 +158,10 @@ SUPPLIER_CHOICE_VERBS = frozenset(
 _BOTH_SIDES = re.compile(
     r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
 )
+_BOTH_BODIES = re.compile(
+    r"\b(?:[Tt]he (?:two|2)|[Bb]oth)[ ](?:organi[sz]ations|companies|institutions|agencies|universities|"
+    r"partners|parties|firms|bodies|organi[sz]ations’|regulators)\b"
+)
 _POSSESSIVE = re.compile(r"\s*(?:’s|'s)\s")
 _THAT = re.compile(r"\s+(?:that|on the need|with the (?:view|need))\b")
 _SIGNS_OF = re.compile(r"\s+of\b")
@@ -484,6 +488,10 @@ def _read_sentence(
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
     if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2:
         parties += [p for p in reading.countries if p not in parties]  # "the two governments signed"
+    elif _BOTH_BODIES.search(sentence.text) and len(parties) < 2:
+        bodies = [m.party for m in mentions if m.kind == "organisation" and m.party]
+        if len(set(bodies)) == 2:  # "JAXA ... and Toyota ... announced that the two organisations agreed"
+            parties += [p for p in dict.fromkeys(bodies) if p not in parties]
     if (
         status is not None
         and kind != "investment"  # "the UK investing £500m ... partnering with companies like OpenAI"
