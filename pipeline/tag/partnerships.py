@@ -77,11 +77,12 @@ _SUBJECT_VERB = re.compile(
     r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
     r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached|raise|raises|raised|close|closes|closed|complete|"
     r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated|pledge|pledges|"
-    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed)\b"
+    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed|notify|notifies|notified)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
     r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|"
+    r"agreement|notified|"
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
