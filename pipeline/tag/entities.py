@@ -99,7 +99,8 @@ NAME_WORD_ZIPF = 3.0
 # Last words of names of things rather than of parties.
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
-    "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership"
+    "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership "
+    "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter"
 )
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
