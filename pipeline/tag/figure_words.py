@@ -84,6 +84,7 @@ CURRENCY_MARKS = {
     "₹": "INR",
     "Rs": "INR",
     "R": "ZAR",
+    "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
 }
 # The dollar a country's publishers mean by a bare "$".
@@ -107,6 +108,12 @@ CURRENCY_WORDS = {
     "us dollars": "USD",
     "euros": "EUR",
     "euro": "EUR",
+    "shekels": "ILS",
+    "koruna": "CZK",
+    "korunas": "CZK",
+    "kronor": "SEK",
+    "zloty": "PLN",
+    "rand": "ZAR",
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

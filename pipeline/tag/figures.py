@@ -34,18 +34,28 @@ from govwatch.pipeline.tag.sentences import Sentence
 MAX_EVIDENCE_CHARS = 600  # longer sentences are cut to a window around the match
 MAX_PURPOSE_CHARS = 100
 
-_NUMBER = r"(?<![\d,])(?<!\d\.)(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?(?![\d])"
+# A decimal comma ("R5,4 billion", as South African and European publishers write it) only before a
+# scale word, where a thousands separator cannot stand.
+_NUMBER = (
+    r"(?<![\d,])(?<!\d\.)(?:\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
+    r"|(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?)(?![\d])"
+)
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|crore|lakh|Trillion|Billion|Million|Thousand|tn|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|NIS[ \u00a0]|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})\s?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
-_WORD_CURRENCY = r"(?:pounds sterling|pounds|pound|dollars|euros|yen|rupees|francs|won)\b"
+# Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
+# the patterns below, `CURRENCY_WORDS`.
+_CURRENCY_WORD_LIST = "|".join(
+    sorted((w for w in CURRENCY_WORDS if w not in ("sterling", "euro", "us dollars")), key=len, reverse=True)
+)
+_WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
@@ -55,18 +65,18 @@ _MONEY_WORDED = re.compile(
 _MONEY_SPELLED = re.compile(
     r"\b(?P<snum>"
     + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w != "a"), key=len, reverse=True))
-    + r"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>pounds sterling|pounds|dollars|euros|yen|rupees)\b",
+    + rf"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>{_CURRENCY_WORD_LIST})\b",
     re.IGNORECASE,
 )
 # Says whether `_MONEY_SPELLED` may match in a sentence without digits.
-_SPELLED_HINT = re.compile(r"illion\s(?:pounds|dollars|euros|yen|rupees)\b", re.IGNORECASE)
+_SPELLED_HINT = re.compile(rf"illion\s(?:{_CURRENCY_WORD_LIST})\b", re.IGNORECASE)
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
 _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(r"(?:pounds?|dollars|euros|yen|rupees|francs|won)\b")
+_CURRENCY_WORD = re.compile(_WORD_CURRENCY)
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
@@ -471,4 +481,14 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> Evidence:
 
 
 def _number(raw: str) -> float:
+    """Read a number as written: "1,250,000", "2.5", or with a decimal comma, "5,4".
+
+    >>> _number("1,250,000"), _number("5,4"), _number("20,45")
+    (1250000.0, 5.4, 20.45)
+    """
+    if _DECIMAL_COMMA.fullmatch(raw):
+        return float(raw.replace(",", "."))
     return float(raw.replace(",", ""))
+
+
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")

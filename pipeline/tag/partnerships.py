@@ -140,9 +140,9 @@ _HEDGE = re.compile(
     r"|\b(?:strengthen|deepen|expand|enhance|reaffirm|reaffirmed|celebrate|build on|review)[ ]+(?:their|the|our|its|this)[ ]+$",
     re.IGNORECASE,
 )
+# Lower case but for sentence openers and "Lot 2": "Minister for Public Procurement" is a title, not buying.
 _PROCUREMENT = re.compile(
-    r"\b(?:suppliers?|lots?|call-off|procurement|tender|appointed|places? on|mini-competitions?|buyers?)\b",
-    re.I,
+    r"\b(?:[Ss]uppliers?|[Ll]ots?|call-off|procurement|tender|appointed|places? on|mini-competitions?|[Bb]uyers?)\b"
 )
 # A general agreement to supply something is a contract ("an agreement with Microsoft for the provision
 # of a supercomputer"); a supplier chosen to do work ("has selected HPE to build the system") too.
