@@ -126,6 +126,9 @@ MULTIPLIERS = {
     "million": 1e6,
     "mn": 1e6,
     "m": 1e6,
+    # Wire copy: "4.3 bln euros", "$200 mln"
+    "bln": 1e9,
+    "mln": 1e6,
     "thousand": 1e3,
     "k": 1e3,
     "crore": 1e7,  # Indian numbering: ₹76,000 crore is ₹760 billion

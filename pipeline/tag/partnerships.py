@@ -521,7 +521,14 @@ def _read_sentence(
         _INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
     ):
         kind = "investment"  # a fund, bank or venture firm that provides money invests it
-    if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list)):
+    # "Nvidia has acquired VinBrain": an investment between two companies, no sum needed (a public body
+    # "acquiring" is buying equipment, and its stakes come with a sum)
+    owns = (
+        anchor.group().lower() in _OWNERSHIP_WORDS
+        and len(set(parties)) >= 2
+        and not any(is_public(p) for p in parties)
+    )
+    if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list or owns)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
         parties.append(self_party)

@@ -23,7 +23,7 @@ _MONEY_WORD = re.compile(
 # A number, maybe in words and with a scale word, right before a currency word ("8 billion pounds").
 _NUMBER_BEFORE = re.compile(
     r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|a))"
-    r"(?:[ -](?:thousand|million|billion|trillion|bn|m))?[ ]$",
+    r"(?:[ -](?:thousand|million|billion|trillion|bln|mln|bn|m))?[ ]$",
     re.IGNORECASE,
 )
 

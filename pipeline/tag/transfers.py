@@ -37,7 +37,8 @@ _RECEIVES = re.compile(
 )
 # "METI will provide support of up to ¥590 billion to Rapidus", "the fund awarded £3m to Acme"
 _GIVES = re.compile(
-    r"\b(?:(?P<hands>provide[sd]?|providing|give[sn]?|gave|giving|award(?:s|ed|ing)?|grant(?:s|ed|ing))|"
+    r"\b(?:(?P<hands>provide[sd]?|providing|give[sn]?|gave|giving|award(?:s|ed|ing)?|grant(?:s|ed|ing)|"
+    r"lend(?:s|ing)?|lent|loan(?:s|ed|ing)?)|"
     r"allocate[sd]?|allocating|commit(?:s|ted|ting)?|pledge[sd]?|pledging|contribute[sd]?|contributing|"
     r"approve[sd]?|approving|confirm(?:s|ed|ing)?)[ ]+"
     rf"{_GAP}{_MONEY}{_GAP}[ ](?P<to>to|for)[ ]"
