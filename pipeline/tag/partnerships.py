@@ -148,7 +148,12 @@ _PROCUREMENT = re.compile(
 # of a supercomputer"); a supplier chosen to do work ("has selected HPE to build the system") too.
 _SUPPLY = re.compile(
     r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|"
-    r"to (?:supply|build|install|manufacture) (?:a|an|the)\b)"
+    r"to (?:supply|build|install|manufacture) (?:a|an|the)\b|"
+    r"(?:deal|agreement|contract)s?(?: [\w-]+){0,3}? (?:to|for) (?:buy|purchase|procure|acquire) (?:\d|a|an|the|[a-z]+ \d))"
+)
+# A supplier's place on a procurement framework ("awarded a place on", "appointed as a supplier on").
+_FRAMEWORK_PLACE = re.compile(
+    r"\b(?:(?:a|its|their) places? on|appointed (?:as a supplier )?(?:on|to)|supplier on)\b"
 )
 _WORK = re.compile(
     r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture)\b"
@@ -684,6 +689,8 @@ def _sentence_kind(
             best = (rank, kind, match)
     if best is None:
         return None, words[0], True
+    if best[0] >= 2 * tier and _FRAMEWORK_PLACE.search(sentence.text):
+        return "framework_agreement", best[2], False  # "a place on G-Cloud 14, CCS's agreement for ..."
     if best[0] >= 2 * tier and _SUPPLY.search(sentence.text):
         return (
             "contract",
