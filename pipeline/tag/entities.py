@@ -321,6 +321,11 @@ def find_mentions(
     shaped_organisations = _find_shaped(patterns.organisation, patterns.organisation_suffix, text)
     for match in (*find_words(patterns.organisation_of, text), *shaped_organisations):
         for first, last in _split_at_suffixes(text, match.start(), match.end(), patterns.suffix_then_link):
+            cut = taken.find(1, first, last)
+            if (
+                cut > first
+            ):  # "National School of Government and Microsoft": the shape ends before a known name
+                last = first + len(_TRAILING_LINK.sub("", text[first:cut]))
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             of_place = _OF_PLACE.match(text, last)
             if (
@@ -562,9 +567,15 @@ def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> I
         yield Mention(kind="self", name=self_party, start=start, end=match.end(), party=self_party)
 
 
+_TRAILING_LINK = re.compile(r"(?:[ \t\u00a0,&]|\b(?:and|the|of|for|on)\b)+$")
+_NAME_OF_BEFORE = re.compile(r"\b(?:School|Institute|College|Academy|Centre|Center|Faculty)[ ](?:of|for)[ ]$")
+
+
 def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Mention]:
     """Yield government mentions: "the government" is the page's `home`, "the French government" France's."""
     for word in find_words(_GOVERNMENT_WORD, text):
+        if _NAME_OF_BEFORE.search(text, max(0, word.start() - 30), word.start()):
+            continue  # "National School of Government", "Institute for Government": a body's name
         before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
         after = _GOVERNMENT_OF.match(text, word.end())
         adjective = before["adj"] if before is not None else None
@@ -631,7 +642,9 @@ def _patterns(
     # after it rejects capitals inside words at once (no rescanning of long runs).
     words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,4}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
+    # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
+        rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+){{0,3}}"  # look-behind: words only start after a non-word
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,3}}(?![\w-])"
     )
