@@ -728,6 +728,11 @@ def _free_start(taken: bytearray, start: int, end: int) -> int:
     return start if last == -1 else last + 1
 
 
+# A possessive before these is part of the name ("King's College London", "Queen's University Belfast",
+# "Guy's Hospital"), not an owner before its body ("Japan's RIKEN").
+_POSSESSIVE_NAME_HEADS = ("College", "University", "Hospital", "School")
+
+
 def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
     while start < end and text[start] in " \u00a0,":
@@ -741,7 +746,8 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
             or word in _LINKS
             or word.endswith(("-based", "-headquartered"))  # "Oxford-based Jenner Institute"
         )
-        if space == -1 or not (opener or word.endswith(("’s", "'s"))):
+        owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
+        if space == -1 or not (opener or owner):
             break
         start = space + 1
         while start < end and text[start] in " \u00a0":
