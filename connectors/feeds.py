@@ -142,7 +142,11 @@ def parse_feed(content: bytes, *, url: str, charset: str | None = None) -> Parse
     entries: list[FeedEntry] = []
     seen: dict[str, int] = {}
     for raw in parsed.entries:
-        entry = _to_entry(raw)
+        try:
+            entry = _to_entry(raw)
+        except Exception as exc:  # one unreadable entry of an untrusted feed must not cost the others
+            problems.append(f"entry {_describe(raw)} is unreadable ({type(exc).__name__}: {exc}); skipped")
+            continue
         if entry is None:
             problems.append(f"entry {_describe(raw)} has no usable http(s) link; skipped")
             continue

@@ -13,6 +13,7 @@ from govwatch.connectors.checkpoint import Checkpoint
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.poll import poll_source, trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
+from tests.support import newsroom
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
 GOVUK = FIXTURES / "govuk"
@@ -441,3 +442,35 @@ def test_same_document_from_two_feeds_shares_one_version_sequence(world: Any) ->
     assert world.api_count(OPENAI) == 1  # fetched once for both feeds
     world.checkpoint.mark_published(from_org + from_finder)
     assert docs(world.poll(finder)) == []
+
+
+@pytest.mark.parametrize(
+    "bad_date",
+    [
+        "0000-00-00T00:00:00Z",
+        "Mon, 01 Jan 0001 00:00:00 GMT",
+        "Sat, 01 Jan 0100 00:00:00 GMT",
+        "9999-12-31T23:59:59-14:00",
+        "Tue, 99 Foo 2025 99:99:99 GMT",
+    ],
+)
+def test_one_bad_date_costs_only_its_field_and_every_entry_is_fetched(world: Any, bad_date: str) -> None:
+    base = world.server.base_url
+    world.server.route(
+        newsroom.FEED_PATH,
+        world.reply(
+            body=newsroom.newsroom_rss(base, 40, dates={17: bad_date}), content_type="application/rss+xml"
+        ),
+    )
+    for index in range(40):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH))
+    items = world.poll(source)
+    assert not failures(items)
+    found = docs(items)
+    assert len(found) == 40
+    dated = [d for d in found if d.feed_published_at is not None]
+    assert len(dated) == 39
+    assert all(d.feed_published_at.startswith("2025-07-21T") for d in dated)  # type: ignore[union-attr]
+    [undated] = [d for d in found if d.feed_published_at is None]
+    assert undated.url.endswith(newsroom.article_path(17))
