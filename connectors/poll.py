@@ -3,7 +3,8 @@
 A poll is: conditional GET of the feed with the validators saved last time (a 304 yields nothing) →
 parse entries safely → skip entries already published unchanged (no article fetch) → fetch the rest
 (Content API for GOV.UK, else HTML) and version them → stage the feed's validators to be saved when every
-yielded document is published. A failing source is reported (a log line and a `SourceFailure` for the
+yielded document is published. All fetches of one poll share one retry budget
+(`http.poll_retry_budget_s`), so a slow server cannot hold a poll for retries beyond it. A failing source is reported (a log line and a `SourceFailure` for the
 dead-letter topic) and backs off; it never stops the other sources, and `poll_source` returns at once
 while it is backing off unless `force` is set.
 """
@@ -22,6 +23,7 @@ from govwatch.connectors.feeds import parse_feed
 from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError
+from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.connectors.urls import url_host
 
@@ -108,8 +110,11 @@ def poll_source(
         accept = "application/json"
     else:
         url, accept = source.url, FEED_ACCEPT
+    budget = RetryBudget(settings.http.poll_retry_budget_s)
     try:
-        response = http.get(url, etag=state.etag, last_modified=state.last_modified, accept=accept)
+        response = http.get(
+            url, etag=state.etag, last_modified=state.last_modified, accept=accept, budget=budget
+        )
     except FetchError as exc:
         yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=exc.retryable)
         return
@@ -128,7 +133,9 @@ def poll_source(
         yield SourceFailure(source=source.name, url=url, stage="feed", reason=problem, retryable=False)
     if state.failures:
         checkpoint.record_source_success(source.name)
-    yield from _fetch_and_stage(source, refs, response, settings=settings, http=http, checkpoint=checkpoint)
+    yield from _fetch_and_stage(
+        source, refs, response, settings=settings, http=http, checkpoint=checkpoint, budget=budget
+    )
 
 
 def _read_listing(
@@ -165,6 +172,7 @@ def _fetch_and_stage(
     settings: Settings,
     http: HttpClient,
     checkpoint: Checkpoint,
+    budget: RetryBudget,
 ) -> Iterator[Item]:
     yielded: list[tuple[str, int]] = []
     complete = True
@@ -178,6 +186,7 @@ def _fetch_and_stage(
             prefer_content_api=source.kind in ("govuk_atom", "govuk_search"),
             http=http,
             checkpoint=checkpoint,
+            budget=budget,
         )
         if item is None:
             continue

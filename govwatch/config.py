@@ -64,6 +64,7 @@ class HttpSettings:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     max_retries: int = 4
+    poll_retry_budget_s: float = 120.0
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
     requests_per_second_per_host: float = 5.0

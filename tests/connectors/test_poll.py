@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,15 @@ HTTP = HttpSettings(
 class World:
     """The loopback server dressed as GOV.UK, plus settings, client and checkpoint for one test."""
 
-    def __init__(self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom") -> None:
+    def __init__(
+        self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom", http: HttpSettings = HTTP
+    ) -> None:
         self.server, self.reply = server, reply
         self.source = SourceConfig(name="dsit", kind=kind, url=server.url(FEED_PATH), interval_s=60)
         self.settings = Settings(
-            govuk=GovukSettings(base_url=server.base_url), http=HTTP, sources=(self.source,)
+            govuk=GovukSettings(base_url=server.base_url), http=http, sources=(self.source,)
         )
-        self.http = HttpClient(HTTP, trusted_hosts=trusted_hosts(self.settings))
+        self.http = HttpClient(http, trusted_hosts=trusted_hosts(self.settings))
         self.checkpoint = Checkpoint(tmp_path / "state.sqlite")
 
     def feed(self, name: str, etag: str, *, content_type: str = ATOM) -> None:
@@ -474,3 +477,21 @@ def test_one_bad_date_costs_only_its_field_and_every_entry_is_fetched(world: Any
     assert all(d.feed_published_at.startswith("2025-07-21T") for d in dated)  # type: ignore[union-attr]
     [undated] = [d for d in found if d.feed_published_at is None]
     assert undated.url.endswith(newsroom.article_path(17))
+
+
+def test_stalling_articles_share_the_polls_retry_budget(server: Any, reply: Any, tmp_path: Path) -> None:
+    """Ten retries each would ask the stalling Content API 33 times in this poll; a 0.5 s budget stops that."""
+    w = World(server, reply, tmp_path, http=replace(HTTP, max_retries=10, poll_retry_budget_s=0.5))
+    try:
+        w.feed("dsit_organisation.atom", '"feed-1"')
+        item = (GOVUK / "content" / "openai_v1.json").read_bytes()
+        for slug in (OPENAI, CANADA):
+            w.server.route(
+                "/api/content" + NEWS + slug, w.reply(body=item, content_type=JSON, stall_after_bytes=50)
+            )
+        items = w.poll()
+        assert [f.retryable for f in failures(items)] == [True, True]
+        asked = w.api_count(OPENAI) + w.api_count(CANADA)
+        assert 2 <= asked <= 6  # every retry costs at least the 0.3 s read timeout
+    finally:
+        w.close()
