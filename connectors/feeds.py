@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -33,6 +34,12 @@ _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"'
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _FEED_ROOT = re.compile(r"<(feed|rss|rdf:RDF)[\s>]", re.IGNORECASE)
+_EXPLICIT_WIDE = {
+    "utf16le": "utf-16-le",
+    "utf16be": "utf-16-be",
+    "utf32le": "utf-32-le",
+    "utf32be": "utf-32-be",
+}
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -71,19 +78,26 @@ class ParsedFeed:
 
 
 def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
-    """Decode a feed body: a BOM wins, then valid UTF-8, then the declared charset, then Windows-1252.
+    """Decode a feed body: a BOM wins, then UTF-16/32 (declared or plain from the bytes), then valid
+    UTF-8, then the declared charset, then Windows-1252.
 
     Valid UTF-8 is tried before a declared single-byte charset because multi-byte UTF-8 sequences almost
-    never occur by accident, while servers often declare ISO-8859-1 for UTF-8 bodies.
+    never occur by accident, while servers often declare ISO-8859-1 for UTF-8 bodies. UTF-16 and UTF-32
+    come first: their ASCII characters carry NUL bytes, which are valid UTF-8 and would pass as such.
 
     >>> decode_feed_bytes("£5m".encode("utf-8"), charset="iso-8859-1")
     '£5m'
     >>> decode_feed_bytes("£5m".encode("cp1252"), charset="utf-8")
     '£5m'
+    >>> decode_feed_bytes("<rss>£5m".encode("utf-16-le"), charset="utf-16")
+    '<rss>£5m'
     """
     for bom, encoding in _BOMS:
         if content.startswith(bom):
             return content.decode(encoding, errors="replace")
+    wide = wide_encoding(content, charset=charset)
+    if wide is not None:
+        return content.decode(wide, errors="replace")
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -100,6 +114,46 @@ def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return content.decode("cp1252", errors="replace")
+
+
+def wide_encoding(content: bytes, *, charset: str | None) -> str | None:
+    """Say which UTF-16/32 byte order a body without a BOM is in, if it is in one at all.
+
+    A declared `utf-16le`/`utf-32be` (etc.) is taken as it is. A declared `utf-16` or `utf-32`, or none,
+    is settled by where the NUL bytes of the first characters fall (XML 1.0, appendix F: a feed starts
+    with `<` or white space, both ASCII); a declaration the bytes contradict is taken in big-endian
+    order, the default of RFC 2781.
+
+    >>> wide_encoding("<feed>".encode("utf-16-le"), charset=None)
+    'utf-16-le'
+    >>> wide_encoding("<feed>".encode("utf-32-be"), charset="UTF-32")
+    'utf-32-be'
+    >>> wide_encoding(b"<feed>", charset=None) is None
+    True
+    """
+    declared = (charset or "").strip().lower().replace("_", "-")
+    explicit = _EXPLICIT_WIDE.get(declared.replace("-", ""))
+    if explicit is not None:
+        return explicit
+    sniffed = _sniff_wide(content[:64])
+    if declared in ("utf-16", "utf16", "ucs-2", "utf-32", "utf32", "ucs-4"):
+        width = "utf-32" if declared in ("utf-32", "utf32", "ucs-4") else "utf-16"
+        return sniffed if sniffed is not None and sniffed.startswith(width) else f"{width}-be"
+    return sniffed
+
+
+def _sniff_wide(head: bytes) -> str | None:
+    """UTF-16/32 and its byte order from the NULs of leading ASCII characters (four characters are enough)."""
+    for width in (4, 2):
+        units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)][:16]
+        if len(units) < 4 or b"\x00" * width in units:
+            continue
+        name = "utf-32" if width == 4 else "utf-16"
+        if all(u[:-1] == b"\x00" * (width - 1) and u[-1:] != b"\x00" for u in units):
+            return f"{name}-be"
+        if all(u[1:] == b"\x00" * (width - 1) and u[:1] != b"\x00" for u in units):
+            return f"{name}-le"
+    return None
 
 
 def strip_doctype(text: str) -> tuple[str, bool]:
@@ -132,7 +186,9 @@ def parse_feed(content: bytes, *, url: str, charset: str | None = None) -> Parse
     text = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
     parsed = feedparser.parse(
         io.BytesIO(text.encode("utf-8")),
-        response_headers={"content-type": "application/xml; charset=utf-8", "content-location": url},
+        # no content-location: feedparser would resolve every entry id against the feed's URL, turning an
+        # id such as "story-123" into a link to fetch; links are resolved in `_to_entry` instead
+        response_headers={"content-type": "application/xml; charset=utf-8"},
     )
     problems: list[str] = []
     if parsed.get("bozo"):
@@ -143,7 +199,7 @@ def parse_feed(content: bytes, *, url: str, charset: str | None = None) -> Parse
     seen: dict[str, int] = {}
     for raw in parsed.entries:
         try:
-            entry = _to_entry(raw)
+            entry = _to_entry(raw, base=url)
         except Exception as exc:  # one unreadable entry of an untrusted feed must not cost the others
             problems.append(f"entry {_describe(raw)} is unreadable ({type(exc).__name__}: {exc}); skipped")
             continue
@@ -178,11 +234,8 @@ def entry_marker(updated_at: str | None, title: str, summary: str) -> str:
     return f"undated:{digest}"
 
 
-def _to_entry(raw: Any) -> FeedEntry | None:
-    link = str(raw.get("link") or "")
-    if not has_allowed_scheme(link):
-        entry_id = str(raw.get("id") or "")
-        link = entry_id if has_allowed_scheme(entry_id) else ""
+def _to_entry(raw: Any, *, base: str) -> FeedEntry | None:
+    link = entry_link(raw, base=base)
     if not link:
         return None
     published = struct_time_to_utc(raw.get("published_parsed"))
@@ -200,6 +253,36 @@ def _to_entry(raw: Any) -> FeedEntry | None:
         published_at=published,
         category=category,
     )
+
+
+def entry_link(raw: Any, *, base: str) -> str:
+    """The page an entry points at: its first alternate `<link>` that resolves to an http(s) URL.
+
+    An entry without one falls back to its id (`<id>`, `<guid>`) only when that is already an absolute
+    http(s) URL as the feed states it. Ids are names, not addresses (`tag:…`, `urn:uuid:…`, `story-123`),
+    so they are never resolved against the feed's URL and never fetched.
+
+    >>> entry_link({"links": [{"rel": "alternate", "href": "/news/a"}], "id": "x"}, base="https://n.example/f")
+    'https://n.example/news/a'
+    >>> entry_link({"link": "story-123", "id": "story-123"}, base="https://n.example/f")
+    ''
+    >>> entry_link({"id": "https://n.example/news/b"}, base="https://n.example/f")
+    'https://n.example/news/b'
+    """
+    for candidate in raw.get("links") or []:
+        if str(candidate.get("rel") or "alternate") != "alternate":
+            continue
+        href = str(candidate.get("href") or "").strip()
+        if not href:
+            continue
+        try:
+            resolved = urljoin(base, href)
+        except ValueError:
+            continue
+        if has_allowed_scheme(resolved):
+            return resolved
+    entry_id = str(raw.get("id") or "").strip()
+    return entry_id if has_allowed_scheme(entry_id) else ""
 
 
 def _plain_text(raw: Any, field: str) -> str:

@@ -17,6 +17,9 @@ from courlan import normalize_url
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https")
+# RFC 6052: the last 32 bits are the IPv4 address a NAT64 gateway connects to. (Teredo, 2001::/32, and the
+# local-use NAT64 prefix 64:ff9b:1::/48 are not global to begin with, so they stay refused.)
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def canonical_url(url: str) -> str:
@@ -81,19 +84,40 @@ def is_public_address(address: str) -> bool:
     """Say whether an IP address is globally routable (not private, loopback, link-local or reserved).
 
     Links inside feed content are untrusted input: without this check a feed could make us fetch
-    `http://169.254.169.254/` (cloud metadata) or services on our own machine.
+    `http://169.254.169.254/` (cloud metadata) or services on our own machine. An IPv6 address that
+    carries an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, 6to4 `2002:AABB:CCDD::/48`, NAT64
+    `64:ff9b::a.b.c.d`) reaches that IPv4 address, so it is judged by it.
 
     >>> [is_public_address(a) for a in ("8.8.8.8", "10.0.0.1", "127.0.0.1", "169.254.169.254", "::1")]
     [True, False, False, False, False]
-    >>> is_public_address("::ffff:127.0.0.1")
-    False
+    >>> [is_public_address(a) for a in ("::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe")]
+    [False, False, False]
+    >>> [is_public_address(a) for a in ("2002:808:808::1", "64:ff9b::808:808", "2606:4700::1111")]
+    [True, True, True]
     """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return _is_global(embedded)
+    return _is_global(ip)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address is a way of reaching, if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not (
         ip.is_private
         or ip.is_loopback

@@ -101,3 +101,26 @@ def test_arbitrary_text_inside_a_real_feed_never_crashes_the_parser(noise: str) 
     body = (FIXTURES / "govuk" / "dsit_organisation.atom").read_text(encoding="utf-8")
     cut = len(noise) % len(body)
     parse_feed((body[:cut] + noise + body[cut:]).encode("utf-8", errors="replace"), url=BASE + "/feed")
+
+
+@pytest.mark.parametrize(
+    ("codec", "charset"),
+    [
+        ("utf-16-le", "utf-16"),
+        ("utf-16-be", "utf-16"),
+        ("utf-16-le", "UTF-16LE"),
+        ("utf-16-be", "utf-16be"),
+        ("utf-32-le", "utf-32"),
+        ("utf-32-be", "UTF-32"),
+        ("utf-16-le", None),
+        ("utf-32-be", None),
+    ],
+)
+def test_utf16_and_utf32_without_a_bom_are_decoded(codec: str, charset: str | None) -> None:
+    body = (
+        '<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><item><title>£1m für KI</title>'
+    )
+    body += f"<link>{BASE}/a</link></item></channel></rss>"
+    feed = parse_feed(body.encode(codec), url=BASE, charset=charset)
+    assert [e.title for e in feed.entries] == ["£1m für KI"]
+    assert [e.link for e in feed.entries] == [f"{BASE}/a"]

@@ -206,6 +206,17 @@ def test_name_resolving_to_a_private_address_is_refused_before_connecting(server
     assert server.count() == 0
 
 
+@pytest.mark.parametrize("address", ["2002:7f00:1::", "64:ff9b::7f00:1", "::ffff:127.0.0.1"])
+def test_name_resolving_to_ipv6_that_embeds_a_private_ipv4_is_refused(
+    server: Any, reply: Any, address: str
+) -> None:
+    server.route("/article", reply(body=b"x"))
+    with HttpClient(FAST, resolve=lambda host: [address]) as http, pytest.raises(BlockedUrlError) as info:
+        http.get(f"http://news.example:{server.port}/article", from_content=True)
+    assert address in str(info.value)
+    assert server.count() == 0
+
+
 def test_slow_loris_headers_end_at_the_fetch_deadline(server: Any, reply: Any) -> None:
     """Headers sent one byte every 50 ms never trip the 0.3 s read timeout; the 1 s deadline ends them."""
     server.route("/loris", reply(headers={"X-Padding": "p" * 2000}, body=b"late", drip_s=0.05))

@@ -495,3 +495,16 @@ def test_stalling_articles_share_the_polls_retry_budget(server: Any, reply: Any,
         assert 2 <= asked <= 6  # every retry costs at least the 0.3 s read timeout
     finally:
         w.close()
+
+
+def test_entry_ids_that_are_not_urls_are_never_fetched(world: Any) -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>'
+        "<entry><id>story-123</id><title>A</title></entry>"
+        "<entry><id>/en/news/secret</id><title>B</title></entry></feed>"
+    )
+    world.server.route("/en/news.atom", world.reply(body=feed.encode(), content_type=ATOM))
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url("/en/news.atom"))
+    items = world.poll(source)
+    assert docs(items) == [] and len(failures(items)) == 2
+    assert [r.path for r in world.server.requests()] == ["/en/news.atom"]
