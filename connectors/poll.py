@@ -3,10 +3,12 @@
 A poll is: conditional GET of the feed with the validators saved last time (a 304 yields nothing) →
 parse entries safely → skip entries already published unchanged (no article fetch) → fetch the rest
 (Content API for GOV.UK, else HTML) and version them → stage the feed's validators to be saved when every
-yielded document is published. All fetches of one poll share one retry budget
-(`http.poll_retry_budget_s`), so a slow server cannot hold a poll for retries beyond it. A failing source is reported (a log line and a `SourceFailure` for the
-dead-letter topic) and backs off; it never stops the other sources, and `poll_source` returns at once
-while it is backing off unless `force` is set.
+yielded document is published. One poll fetches at most the source's `max_articles_per_poll` articles,
+in feed order; the validators are then not saved, so the next poll continues with the rest. All fetches
+of one poll share one retry budget (`http.poll_retry_budget_s`), so a slow server cannot hold a poll for
+retries beyond it. A failing source is reported (a log line and a `SourceFailure` for the dead-letter
+topic) and backs off; it never stops the other sources, and `poll_source` returns at once while it is
+backing off unless `force` is set.
 """
 
 from __future__ import annotations
@@ -176,9 +178,19 @@ def _fetch_and_stage(
 ) -> Iterator[Item]:
     yielded: list[tuple[str, int]] = []
     complete = True
+    fetched = 0
     for ref in refs:
         if is_known(ref, checkpoint):
             continue
+        if fetched >= source.max_articles_per_poll:
+            log.info(
+                "%s: fetched %d articles, the most one poll takes; the rest follow next poll in feed order",
+                source.name,
+                fetched,
+            )
+            complete = False
+            break
+        fetched += 1
         item = fetch_article(
             ref,
             source=source.name,
@@ -197,9 +209,7 @@ def _fetch_and_stage(
         yield item
     key = f"validators:{source.name}"
     if not complete:
-        log.info(
-            "%s: some articles failed; feed validators not saved so the next poll retries them", source.name
-        )
+        log.info("%s: feed validators not saved, so the next poll reads the feed again", source.name)
         checkpoint.discard_mark(key)
         return
     saved = checkpoint.stage_mark(

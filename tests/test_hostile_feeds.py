@@ -6,12 +6,16 @@ the bad part costs no more than itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
 from govwatch.config import HttpSettings, Settings, SourceConfig, load_settings
+from govwatch.connectors.records import FetchedDocument
+from govwatch.kafka import kafka_stack
+from govwatch.pipeline.transforms import PUBLISH_BATCH, run_bounded
 from govwatch.runner import run_once
 from tests.support import newsroom
 from tests.support.http_server import LoopbackServer, Reply
@@ -53,3 +57,27 @@ def test_a_bad_date_among_forty_items_costs_only_that_date(tmp_path: Path) -> No
         "story-23.html",
     ]
     assert deadletters == (0,)
+
+
+class _BatchLog:
+    """An `on_published` callback that writes one line per acknowledged batch (it runs inside Beam, on a
+    copy of this object, so it reports through a file)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self, docs: Sequence[FetchedDocument]) -> None:
+        with self.path.open("a") as out:
+            out.write(f"{len(docs)}\n")
+
+
+def test_a_big_poll_is_published_in_batches_as_it_goes(tmp_path: Path) -> None:
+    with LoopbackServer() as server:
+        source = _serve_newsroom(server, 101, {})
+        settings = _settings(tmp_path, replace(source, max_articles_per_poll=500))
+        batches = _BatchLog(tmp_path / "batches.txt")
+        with kafka_stack(settings) as (ready, _broker):
+            run_bounded(ready, [source.name], on_published=batches)
+    sizes = [int(line) for line in batches.path.read_text().split()]
+    assert sum(sizes) == 101
+    assert len(sizes) >= 3 and max(sizes) <= PUBLISH_BATCH

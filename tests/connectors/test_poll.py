@@ -508,3 +508,31 @@ def test_entry_ids_that_are_not_urls_are_never_fetched(world: Any) -> None:
     items = world.poll(source)
     assert docs(items) == [] and len(failures(items)) == 2
     assert [r.path for r in world.server.requests()] == ["/en/news.atom"]
+
+
+def test_a_long_backlog_is_taken_a_capped_poll_at_a_time_in_feed_order(world: Any) -> None:
+    base = world.server.base_url
+    body = newsroom.newsroom_rss(base, 25)
+    world.server.route(
+        newsroom.FEED_PATH, world.reply(body=body, content_type="application/rss+xml", etag='"v1"')
+    )
+    for index in range(25):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(
+        name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH), max_articles_per_poll=10
+    )
+    taken: list[list[str]] = []
+    for _poll in range(4):
+        found = docs(world.poll(source))
+        taken.append([d.url.rsplit("/", 1)[1] for d in found])
+        world.checkpoint.mark_published(found)
+    assert taken == [
+        [f"story-{i}.html" for i in range(0, 10)],
+        [f"story-{i}.html" for i in range(10, 20)],
+        [f"story-{i}.html" for i in range(20, 25)],
+        [],
+    ]
+    assert all(world.server.count(newsroom.article_path(i)) == 1 for i in range(25))
+    assert (
+        world.server.conditional_count(newsroom.FEED_PATH) == 1
+    )  # validators saved once the backlog was done
