@@ -162,7 +162,7 @@ def decode_html(page: HttpResult) -> str:
     for encoding in candidates:
         try:
             return page.content.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: codecs such as "idna" or "undefined"
             continue
     return page.content.decode("cp1252", errors="replace")
 

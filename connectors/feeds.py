@@ -111,7 +111,7 @@ def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
             continue
         try:
             return content.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: codecs such as "idna" or "undefined"
             continue
     return content.decode("cp1252", errors="replace")
 

@@ -79,11 +79,15 @@ class HttpResult:
         return self.status == 304
 
     def text(self) -> str:
-        """Decode the body with the declared charset, else UTF-8; undecodable bytes become U+FFFD."""
+        """Decode the body with the declared charset, else UTF-8; undecodable bytes become U+FFFD.
+
+        A charset that is no text encoding, or one that fails whatever the bytes ("idna", "undefined"),
+        counts as undeclared.
+        """
         encoding = self.charset or "utf-8"
         try:
             return self.content.decode(encoding, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):
             return self.content.decode("utf-8", errors="replace")
 
 

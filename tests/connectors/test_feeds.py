@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import encodings.aliases
 import json
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,29 @@ def test_utf16_and_utf32_without_a_bom_are_decoded(codec: str, charset: str | No
     feed = parse_feed(body.encode(codec), url=BASE, charset=charset)
     assert [e.title for e in feed.entries] == ["£1m für KI"]
     assert [e.link for e in feed.entries] == [f"{BASE}/a"]
+
+
+CHARSETS = sorted(
+    set(encodings.aliases.aliases)
+    | set(encodings.aliases.aliases.values())
+    | {
+        "idna",
+        "punycode",
+        "undefined",
+        "utf-7",
+        "rot13",
+        "unicode_escape",
+        "ucs-2",
+        "utf16",
+        "",
+        "x-nonsense",
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(CHARSETS), st.sampled_from(CHARSETS))
+def test_decoding_never_raises_whatever_the_declared_charsets(body: bytes, header: str, xml: str) -> None:
+    """Any bytes, declared in the HTTP header and in the XML declaration as any codec Python knows."""
+    content = f'<?xml version="1.0" encoding="{xml}"?>'.encode() + body
+    assert isinstance(decode_feed_bytes(content, charset=header or None), str)

@@ -536,3 +536,22 @@ def test_a_long_backlog_is_taken_a_capped_poll_at_a_time_in_feed_order(world: An
     assert (
         world.server.conditional_count(newsroom.FEED_PATH) == 1
     )  # validators saved once the backlog was done
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "rot13", "no-such-charset"])
+def test_a_charset_that_cannot_decode_the_body_costs_nothing(world: Any, charset: str) -> None:
+    """The feed (with cp1252 bytes, so not UTF-8), its Content API items and its pages all declare a
+    charset that is no text encoding or fails whatever the bytes; every entry is still read."""
+    feed = (GOVUK / "dsit_organisation.atom").read_bytes().replace(b"</title>", b" \xa3</title>", 1)
+    world.server.route(
+        FEED_PATH, world.reply(body=feed, content_type=f"application/atom+xml; charset={charset}")
+    )
+    for slug, fixture in ((OPENAI, "openai_v1.json"), (CANADA, "uk_canada_mou.json")):
+        body = (GOVUK / "content" / fixture).read_bytes()
+        world.server.route(
+            "/api/content" + NEWS + slug,
+            world.reply(body=body, content_type=f"application/json; charset={charset}"),
+        )
+    items = world.poll()
+    assert not failures(items)
+    assert len(docs(items)) == 2

@@ -122,3 +122,13 @@ def test_a_bad_content_api_date_costs_only_that_field(
     assert document.published_at is None
     assert document.updated_at == "2025-07-21T08:00:00Z"
     assert document.extraction_status == "ok"
+
+
+@pytest.mark.parametrize("charset", ["idna", "undefined", "punycode", "rot13", "no-such-charset"])
+def test_a_page_declaring_a_charset_that_cannot_decode_it_is_still_read(charset: str) -> None:
+    page = ARTICLE.format("Caf\u00e9 society signs an agreement.").replace(
+        "<body>", f'<meta charset="{charset}"><body>'
+    )
+    document = extract_html(page.encode("cp1252"))
+    assert document.extraction_status == "ok"
+    assert document.body_text == "Caf\u00e9 society signs an agreement."
