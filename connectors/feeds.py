@@ -1,52 +1,62 @@
-"""Parse RSS 2.0 and Atom feeds (GOV.UK's and anyone's) into plain entries, safely.
+"""Parse RSS and Atom feeds (GOV.UK's and anyone's) into plain entries, safely and one entry at a time.
 
-feedparser does the parsing, but only on bytes we fetched and prepared ourselves: it never sees a URL (it
-would fetch it), and it never sees a DTD. Feeds have no use for DTDs, while entity declarations are the
-door to "billion laughs" expansion and external-entity fetches, so any DOCTYPE is cut out first and a
-feed that still declares entities is refused. The body is decoded here once (valid UTF-8 first, then the
-declared charset, then Windows-1252) and handed to feedparser as UTF-8, so a wrong declared charset does
-not turn every `£` into mojibake.
+feedparser reads each entry, but only from bytes we fetched and prepared ourselves: it never sees a URL
+(it would fetch it), and it never sees a DTD. Feeds have no use for DTDs, while entity declarations are
+the door to "billion laughs" expansion and external-entity fetches, so any DOCTYPE is cut out first and a
+feed that still declares entities is refused. The body is decoded once (`charsets.py`) and handed on as
+UTF-8.
+
+Entries are read as a stream: lxml walks the document and hands each finished `<item>` or `<entry>` to
+feedparser on its own, then forgets it. Memory stays flat however many entries a feed has, and a poll
+that needs only its first hundred entries stops reading there. A feed that is not well-formed XML is
+read whole by feedparser's forgiving parser instead, which keeps what it can.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import html
 import io
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+from lxml import etree
 
+from govwatch.connectors.charsets import decode_feed_bytes
 from govwatch.connectors.dates import struct_time_to_utc
 from govwatch.connectors.urls import canonical_url, has_allowed_scheme
+from govwatch.errors import SourceError
 
 log = logging.getLogger(__name__)
 
 _DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.IGNORECASE | re.DOTALL)
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _FEED_ROOT = re.compile(r"<(feed|rss|rdf:RDF)[\s>]", re.IGNORECASE)
-_EXPLICIT_WIDE = {
-    "utf16le": "utf-16-le",
-    "utf16be": "utf-16-be",
-    "utf32le": "utf-32-le",
-    "utf32be": "utf-32-be",
-}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+_FEED_HEADERS = {"content-type": "application/xml; charset=utf-8"}
+# no content-location in _FEED_HEADERS: feedparser would resolve every entry id against the feed's URL,
+# turning an id such as "story-123" into a link to fetch; links are resolved in `entry_link` instead
+_ROOTS = frozenset({"rss", "feed", "RDF"})
+_ENTRY_TAGS = frozenset(
+    {
+        "item",  # RSS 0.9x and 2.0
+        "{http://purl.org/rss/1.0/}item",
+        "{http://my.netscape.com/rdf/simple/0.9/}item",
+        "{http://www.w3.org/2005/Atom}entry",
+        "{http://purl.org/atom/ns#}entry",  # Atom 0.3
+    }
 )
+
+
+class NotAFeedError(SourceError):
+    """The body holds nothing feed-like: an HTML error page, garbage, a refused DTD."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,97 +73,76 @@ class FeedEntry:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ParsedFeed:
-    """The usable entries of a feed, and what was wrong with the rest.
+class FeedProblem:
+    """Something wrong with part of a feed: an entry skipped and why, or damage to the XML."""
 
-    `is_feed` is False when the body holds nothing feed-like (an HTML error page, garbage, a refused DTD);
-    `problems` lists entries that were dropped and why, and a malformed-XML warning when the feed was
-    only partly readable.
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParsedFeed:
+    """All the usable entries of a feed, and what was wrong with the rest (see `parse_feed`).
+
+    `is_feed` is False when the body holds nothing feed-like; `problems` lists entries that were dropped
+    and why, and a malformed-XML warning when the feed was only partly readable.
     """
 
-    title: str = ""
     entries: tuple[FeedEntry, ...] = ()
     problems: tuple[str, ...] = ()
     is_feed: bool = True
 
 
-def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
-    """Decode a feed body: a BOM wins, then UTF-16/32 (declared or plain from the bytes), then valid
-    UTF-8, then the declared charset, then Windows-1252.
+def iter_feed(content: bytes, *, url: str, charset: str | None = None) -> Iterator[FeedEntry | FeedProblem]:
+    """Read a fetched RSS or Atom body entry by entry: absolute links, normalised dates, problems on the way.
 
-    Valid UTF-8 is tried before a declared single-byte charset because multi-byte UTF-8 sequences almost
-    never occur by accident, while servers often declare ISO-8859-1 for UTF-8 bodies. UTF-16 and UTF-32
-    come first: their ASCII characters carry NUL bytes, which are valid UTF-8 and would pass as such.
+    Args:
+        content: the response body (already gunzipped).
+        url: the feed's final URL, against which relative links are resolved.
+        charset: the charset declared in the Content-Type header, if any.
 
-    >>> decode_feed_bytes("£5m".encode("utf-8"), charset="iso-8859-1")
-    '£5m'
-    >>> decode_feed_bytes("£5m".encode("cp1252"), charset="utf-8")
-    '£5m'
-    >>> decode_feed_bytes("<rss>£5m".encode("utf-16-le"), charset="utf-16")
-    '<rss>£5m'
+    Yields:
+        Each entry worth fetching, in feed order (a later duplicate of a link is reported, not yielded),
+        and a `FeedProblem` for each entry skipped.
+
+    Raises:
+        NotAFeedError: before anything is yielded, when the body is not a feed at all.
     """
-    for bom, encoding in _BOMS:
-        if content.startswith(bom):
-            return content.decode(encoding, errors="replace")
-    wide = wide_encoding(content, charset=charset)
-    if wide is not None:
-        return content.decode(wide, errors="replace")
+    text = decode_feed_bytes(content, charset=charset)
+    text, had_doctype = strip_doctype(text)
+    if had_doctype:
+        log.info("feed %s declared a DOCTYPE; removed before parsing", url)
+    if _ENTITY_DECLARATION.search(text):
+        raise NotAFeedError(f"{url}: feed declares XML entities; refused")
+    data = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode("utf-8")
+    del text
+    reading = _Reading()
     try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    declared = [charset] if charset else []
-    match = _XML_ENCODING.match(content)
-    if match:
-        declared.append(match.group(1).decode("ascii"))
-    for encoding in declared:
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            continue
-        try:
-            return content.decode(encoding)
-        except (LookupError, UnicodeError):  # UnicodeError: codecs such as "idna" or "undefined"
-            continue
-    return content.decode("cp1252", errors="replace")
+        yield from _stream_entries(data, url=url, reading=reading)
+        return
+    except (etree.LxmlError, ValueError) as exc:
+        damage = f"{type(exc).__name__}: {exc}"
+    yield from _read_whole(data, url=url, reading=reading, damage=damage)
 
 
-def wide_encoding(content: bytes, *, charset: str | None) -> str | None:
-    """Say which UTF-16/32 byte order a body without a BOM is in, if it is in one at all.
+def parse_feed(content: bytes, *, url: str, charset: str | None = None) -> ParsedFeed:
+    """Read a whole feed at once (see `iter_feed`): its entries and problems, or `is_feed` False.
 
-    A declared `utf-16le`/`utf-32be` (etc.) is taken as it is. A declared `utf-16` or `utf-32`, or none,
-    is settled by where the NUL bytes of the first characters fall (XML 1.0, appendix F: a feed starts
-    with `<` or white space, both ASCII); a declaration the bytes contradict is taken in big-endian
-    order, the default of RFC 2781.
-
-    >>> wide_encoding("<feed>".encode("utf-16-le"), charset=None)
-    'utf-16-le'
-    >>> wide_encoding("<feed>".encode("utf-32-be"), charset="UTF-32")
-    'utf-32-be'
-    >>> wide_encoding(b"<feed>", charset=None) is None
-    True
+    >>> feed = parse_feed(b'<rss version="2.0"><channel><item><link>/a</link></item></channel></rss>',
+    ...                   url="https://n.example/feed")
+    >>> [e.link for e in feed.entries], feed.problems
+    (['https://n.example/a'], ())
     """
-    declared = (charset or "").strip().lower().replace("_", "-")
-    explicit = _EXPLICIT_WIDE.get(declared.replace("-", ""))
-    if explicit is not None:
-        return explicit
-    sniffed = _sniff_wide(content[:64])
-    if declared in ("utf-16", "utf16", "ucs-2", "utf-32", "utf32", "ucs-4"):
-        width = "utf-32" if declared in ("utf-32", "utf32", "ucs-4") else "utf-16"
-        return sniffed if sniffed is not None and sniffed.startswith(width) else f"{width}-be"
-    return sniffed
-
-
-def _sniff_wide(head: bytes) -> str | None:
-    """UTF-16/32 and its byte order from the NULs of leading ASCII characters (four characters are enough)."""
-    for width in (4, 2):
-        units = [head[i : i + width] for i in range(0, len(head) - width + 1, width)][:16]
-        if len(units) < 4 or b"\x00" * width in units:
-            continue
-        name = "utf-32" if width == 4 else "utf-16"
-        if all(u[:-1] == b"\x00" * (width - 1) and u[-1:] != b"\x00" for u in units):
-            return f"{name}-be"
-        if all(u[1:] == b"\x00" * (width - 1) and u[:1] != b"\x00" for u in units):
-            return f"{name}-le"
-    return None
+    entries: list[FeedEntry] = []
+    problems: list[str] = []
+    try:
+        for item in iter_feed(content, url=url, charset=charset):
+            if isinstance(item, FeedEntry):
+                entries.append(item)
+            else:
+                problems.append(item.reason)
+    except NotAFeedError as exc:
+        return ParsedFeed(is_feed=False, problems=(str(exc).removeprefix(f"{url}: "),))
+    return ParsedFeed(entries=tuple(entries), problems=tuple(problems))
 
 
 def strip_doctype(text: str) -> tuple[str, bool]:
@@ -166,58 +155,112 @@ def strip_doctype(text: str) -> tuple[str, bool]:
     return stripped, count > 0
 
 
-def parse_feed(content: bytes, *, url: str, charset: str | None = None) -> ParsedFeed:
-    """Parse a fetched RSS or Atom body into entries with absolute links and normalised dates.
+@dataclass(slots=True)
+class _Reading:
+    """What the stream learnt before any damage: the links it yielded, and whether the root was a feed's
+    (after which "not a feed" can no longer be said: something was already yielded)."""
 
-    Args:
-        content: the response body (already gunzipped).
-        url: the feed's final URL, against which relative links are resolved.
-        charset: the charset declared in the Content-Type header, if any.
+    seen: set[str] = field(default_factory=set)
+    is_feed: bool = False
 
-    Returns:
-        The entries worth fetching (duplicates by canonical link removed) and the problems found.
-    """
-    text = decode_feed_bytes(content, charset=charset)
-    text, had_doctype = strip_doctype(text)
-    if had_doctype:
-        log.info("feed %s declared a DOCTYPE; removed before parsing", url)
-    if _ENTITY_DECLARATION.search(text):
-        return ParsedFeed(is_feed=False, problems=("feed declares XML entities; refused",))
-    text = _XML_DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
-    parsed = feedparser.parse(
-        io.BytesIO(text.encode("utf-8")),
-        # no content-location: feedparser would resolve every entry id against the feed's URL, turning an
-        # id such as "story-123" into a link to fetch; links are resolved in `_to_entry` instead
-        response_headers={"content-type": "application/xml; charset=utf-8"},
+
+def _stream_entries(data: bytes, *, url: str, reading: _Reading) -> Iterator[FeedEntry | FeedProblem]:
+    """Walk the document with lxml (no DTD, no entities, no network), one entry at a time."""
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
     )
-    problems: list[str] = []
-    if parsed.get("bozo"):
-        problems.append(f"feed is not well-formed ({_bozo_reason(parsed)}); kept the entries it could read")
-    if not parsed.get("version") and not parsed.entries and not _FEED_ROOT.search(text[:4096]):
-        return ParsedFeed(is_feed=False, problems=(f"not an RSS or Atom feed ({_bozo_reason(parsed)})",))
-    entries: list[FeedEntry] = []
-    seen: dict[str, int] = {}
+    root: Any = None
+    depth_in_entry = 0
+    for event, element in events:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if root is None:
+            root = element
+            name = tag.rpartition("}")[2]
+            if name not in _ROOTS:
+                raise NotAFeedError(f"{url}: not an RSS or Atom feed (the document is <{name}>)")
+            reading.is_feed = True
+            continue
+        if tag not in _ENTRY_TAGS:
+            continue
+        if event == "start":
+            depth_in_entry += 1
+            continue
+        depth_in_entry -= 1
+        if depth_in_entry:
+            continue  # an entry inside an entry is part of it
+        yield from _checked(_parse_alone(element, root), url=url, seen=reading.seen)
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def _parse_alone(element: Any, root: Any) -> Any:
+    """feedparser's reading of one entry, in a minimal document of the same kind as the feed."""
+    body = etree.tostring(element)
+    base = element.base
+    xml_base = f' xml:base="{html.escape(base, quote=True)}"' if base else ""
+    name = etree.QName(root.tag)
+    if name.localname == "rss":
+        version = html.escape(str(root.get("version") or "2.0"), quote=True)
+        document = f'<rss version="{version}"{xml_base}><channel>'.encode() + body + b"</channel></rss>"
+    elif name.localname == "RDF":
+        opening = f'<rdf:RDF xmlns:rdf="{name.namespace}"{xml_base}>'
+        document = opening.encode() + body + b"</rdf:RDF>"
+    else:
+        document = f'<feed xmlns="{name.namespace or ""}"{xml_base}>'.encode() + body + b"</feed>"
+    entries = feedparser.parse(document, response_headers=_FEED_HEADERS).entries
+    return entries[0] if entries else None
+
+
+def _read_whole(
+    data: bytes, *, url: str, reading: _Reading, damage: str
+) -> Iterator[FeedEntry | FeedProblem]:
+    """feedparser's forgiving reading of a document that is not well-formed XML."""
+    parsed = feedparser.parse(data, response_headers=_FEED_HEADERS)
+    if (
+        not reading.is_feed
+        and not parsed.get("version")
+        and not parsed.entries
+        and not _FEED_ROOT.search(data[:4096].decode("utf-8", errors="replace"))
+    ):
+        raise NotAFeedError(f"{url}: not an RSS or Atom feed ({_bozo_reason(parsed) or damage})")
+    yield FeedProblem(reason=f"feed is not well-formed ({damage}); kept the entries it could read")
+    streamed = frozenset(reading.seen)  # entries the stream yielded before the damage come once
     for raw in parsed.entries:
-        try:
-            entry = _to_entry(raw, base=url)
-        except Exception as exc:  # one unreadable entry of an untrusted feed must not cost the others
-            problems.append(f"entry {_describe(raw)} is unreadable ({type(exc).__name__}: {exc}); skipped")
-            continue
-        if entry is None:
-            problems.append(f"entry {_describe(raw)} has no usable http(s) link; skipped")
-            continue
-        key = canonical_url(entry.link)
-        if key in seen:
-            problems.append(f"duplicate entry for {key}; kept the most recently updated")
-            index = seen[key]
-            if (entry.updated_at or "") > (entries[index].updated_at or ""):
-                entries[index] = entry
-            continue
-        seen[key] = len(entries)
-        entries.append(entry)
-    return ParsedFeed(
-        title=str(parsed.feed.get("title", "")), entries=tuple(entries), problems=tuple(problems)
-    )
+        yield from _checked(raw, url=url, seen=reading.seen, streamed=streamed)
+
+
+def _checked(
+    raw: Any, *, url: str, seen: set[str], streamed: frozenset[str] = frozenset()
+) -> Iterator[FeedEntry | FeedProblem]:
+    """One parsed entry as a `FeedEntry`, or the problem that keeps it out."""
+    if raw is None:
+        yield FeedProblem(reason="an entry feedparser could not read; skipped")
+        return
+    try:
+        entry = _to_entry(raw, base=url)
+    except Exception as exc:  # one unreadable entry of an untrusted feed must not cost the others
+        yield FeedProblem(
+            reason=f"entry {_describe(raw)} is unreadable ({type(exc).__name__}: {exc}); skipped"
+        )
+        return
+    if entry is None:
+        yield FeedProblem(reason=f"entry {_describe(raw)} has no usable http(s) link; skipped")
+        return
+    key = canonical_url(entry.link)
+    if key in streamed:
+        return
+    if key in seen:
+        yield FeedProblem(reason=f"duplicate entry for {key}; kept the first")
+        return
+    seen.add(key)
+    yield entry
 
 
 def entry_marker(updated_at: str | None, title: str, summary: str) -> str:
@@ -300,4 +343,4 @@ def _describe(raw: Any) -> str:
 
 def _bozo_reason(parsed: Any) -> str:
     exc = parsed.get("bozo_exception")
-    return f"{type(exc).__name__}: {exc}" if exc is not None else "no feed elements"
+    return f"{type(exc).__name__}: {exc}" if exc is not None else ""

@@ -13,6 +13,7 @@ backing off unless `force` is set.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from govwatch.config import Settings, SourceConfig
 from govwatch.connectors.articles import ArticleRef, fetch_article, is_known, search_result_ref
 from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
 from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint
-from govwatch.connectors.feeds import parse_feed
+from govwatch.connectors.feeds import FeedEntry, FeedProblem, NotAFeedError, iter_feed
 from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError
@@ -126,49 +127,53 @@ def poll_source(
             checkpoint.record_source_success(source.name)
         return
     try:
-        refs, problems = _read_listing(source, response, settings)
-    except MalformedPayloadError as exc:
+        listing = _read_listing(source, response, settings)
+    except (MalformedPayloadError, NotAFeedError) as exc:
         yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=True)
         return
-    for problem in problems:
-        log.warning("%s: %s", source.name, problem)
-        yield SourceFailure(source=source.name, url=url, stage="feed", reason=problem, retryable=False)
     if state.failures:
         checkpoint.record_source_success(source.name)
     yield from _fetch_and_stage(
-        source, refs, response, settings=settings, http=http, checkpoint=checkpoint, budget=budget
+        source, listing, response, settings=settings, http=http, checkpoint=checkpoint, budget=budget
     )
 
 
 def _read_listing(
     source: SourceConfig, response: HttpResult, settings: Settings
-) -> tuple[list[ArticleRef], list[str]]:
-    """Entries of a feed or search listing as article references, plus problems to report."""
+) -> Iterator[ArticleRef | FeedProblem]:
+    """Entries of a feed or search listing as article references, with the problems met on the way.
+
+    A feed is read lazily, entry by entry, as the poll asks for more (see `feeds.iter_feed`); its first
+    entry is read here, so a body that is no feed at all fails the source before anything is fetched.
+
+    Raises:
+        MalformedPayloadError, NotAFeedError: the listing is unusable.
+    """
     if source.kind == "govuk_search":
         page = parse_search_page(response.text(), url=response.url)
-        refs = [search_result_ref(r, settings.govuk.base_url) for r in page.results]
-        return refs, []
+        return iter([search_result_ref(r, settings.govuk.base_url) for r in page.results])
     if response.content_type == "text/html":
         log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
-    feed = parse_feed(response.content, url=response.url, charset=response.charset)
-    if not feed.is_feed:
-        raise MalformedPayloadError(f"{response.url}: {'; '.join(feed.problems)}", url=response.url)
-    refs = [
-        ArticleRef(
-            link=e.link,
-            title=e.title,
-            summary=e.summary,
-            updated_at=e.updated_at,
-            published_at=e.published_at,
-        )
-        for e in feed.entries
-    ]
-    return refs, list(feed.problems)
+    entries = iter_feed(response.content, url=response.url, charset=response.charset)
+    first = next(entries, None)
+    return (_as_ref(item) for item in itertools.chain([first] if first else [], entries))
+
+
+def _as_ref(item: FeedEntry | FeedProblem) -> ArticleRef | FeedProblem:
+    if isinstance(item, FeedProblem):
+        return item
+    return ArticleRef(
+        link=item.link,
+        title=item.title,
+        summary=item.summary,
+        updated_at=item.updated_at,
+        published_at=item.published_at,
+    )
 
 
 def _fetch_and_stage(
     source: SourceConfig,
-    refs: Iterable[ArticleRef],
+    listing: Iterable[ArticleRef | FeedProblem],
     response: HttpResult,
     *,
     settings: Settings,
@@ -179,7 +184,13 @@ def _fetch_and_stage(
     yielded: list[tuple[str, int]] = []
     complete = True
     fetched = 0
-    for ref in refs:
+    for ref in listing:
+        if isinstance(ref, FeedProblem):
+            log.warning("%s: %s", source.name, ref.reason)
+            yield SourceFailure(
+                source=source.name, url=response.url, stage="feed", reason=ref.reason, retryable=False
+            )
+            continue
         if is_known(ref, checkpoint):
             continue
         if fetched >= source.max_articles_per_poll:

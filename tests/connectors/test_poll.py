@@ -399,7 +399,8 @@ def test_empty_feed_yields_nothing_and_is_not_a_failure(world: Any) -> None:
 
 def test_duplicate_entries_in_one_feed_are_fetched_once(world: Any) -> None:
     source = _newsroom(world, "duplicates.rss")
-    world.server.route("/news/cloud-framework/", world.reply(body=b"<html>c</html>"))
+    for path in ("/news/cloud-framework", "/news/cloud-framework/"):
+        world.server.route(path, world.reply(body=b"<html>c</html>"))
     world.server.route("/news/digital-identity", world.reply(body=b"<html>d</html>"))
     found = docs(world.poll(source))
     assert len(found) == 2
@@ -555,3 +556,22 @@ def test_a_charset_that_cannot_decode_the_body_costs_nothing(world: Any, charset
     items = world.poll()
     assert not failures(items)
     assert len(docs(items)) == 2
+
+
+def test_a_capped_poll_reads_the_feed_only_as_far_as_it_needs(world: Any) -> None:
+    """Entries 15 and later are cut off mid-element; a poll that takes 10 never reaches the damage."""
+    base = world.server.base_url
+    body = newsroom.newsroom_rss(base, 15).removesuffix(b"</channel></rss>\n") + b"<item><title>cut"
+    world.server.route(newsroom.FEED_PATH, world.reply(body=body, content_type="application/rss+xml"))
+    for index in range(15):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(
+        name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH), max_articles_per_poll=10
+    )
+    items = world.poll(source)
+    assert len(docs(items)) == 10 and failures(items) == []
+    world.checkpoint.mark_published(docs(items))
+    rest = world.poll(source)
+    assert len(docs(rest)) == 5
+    assert {f.stage for f in failures(rest)} == {"feed"}
+    assert any("not well-formed" in f.reason for f in failures(rest))
