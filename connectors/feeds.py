@@ -44,15 +44,9 @@ _FEED_HEADERS = {"content-type": "application/xml; charset=utf-8"}
 # no content-location in _FEED_HEADERS: feedparser would resolve every entry id against the feed's URL,
 # turning an id such as "story-123" into a link to fetch; links are resolved in `entry_link` instead
 _ROOTS = frozenset({"rss", "feed", "RDF"})
-_ENTRY_TAGS = frozenset(
-    {
-        "item",  # RSS 0.9x and 2.0
-        "{http://purl.org/rss/1.0/}item",
-        "{http://my.netscape.com/rdf/simple/0.9/}item",
-        "{http://www.w3.org/2005/Atom}entry",
-        "{http://purl.org/atom/ns#}entry",  # Atom 0.3
-    }
-)
+_ENTRY_NAMES = frozenset({"item", "entry"})
+# where entries live besides the root's own namespace: RSS 1.0 and 0.9 items sit in an rdf:RDF root
+_ENTRY_NAMESPACES = frozenset({"http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"})
 
 
 class NotAFeedError(SourceError):
@@ -176,17 +170,18 @@ def _stream_entries(data: bytes, *, url: str, reading: _Reading) -> Iterator[Fee
         remove_pis=True,
     )
     root: Any = None
+    entry_namespaces: frozenset[str] = _ENTRY_NAMESPACES
     depth_in_entry = 0
     for event, element in events:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        namespace, _, name = (element.tag if isinstance(element.tag, str) else "").rpartition("}")
         if root is None:
             root = element
-            name = tag.rpartition("}")[2]
             if name not in _ROOTS:
                 raise NotAFeedError(f"{url}: not an RSS or Atom feed (the document is <{name}>)")
             reading.is_feed = True
+            entry_namespaces = _ENTRY_NAMESPACES | {namespace.lstrip("{")}
             continue
-        if tag not in _ENTRY_TAGS:
+        if name not in _ENTRY_NAMES or namespace.lstrip("{") not in entry_namespaces:
             continue
         if event == "start":
             depth_in_entry += 1
@@ -208,7 +203,9 @@ def _parse_alone(element: Any, root: Any) -> Any:
     name = etree.QName(root.tag)
     if name.localname == "rss":
         version = html.escape(str(root.get("version") or "2.0"), quote=True)
-        document = f'<rss version="{version}"{xml_base}><channel>'.encode() + body + b"</channel></rss>"
+        default = f' xmlns="{html.escape(name.namespace, quote=True)}"' if name.namespace else ""
+        opening = f'<rss version="{version}"{default}{xml_base}><channel>'
+        document = opening.encode() + body + b"</channel></rss>"
     elif name.localname == "RDF":
         opening = f'<rdf:RDF xmlns:rdf="{name.namespace}"{xml_base}>'
         document = opening.encode() + body + b"</rdf:RDF>"

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,11 +15,13 @@ from hypothesis import strategies as st
 from govwatch.connectors.feeds import (
     FeedEntry,
     FeedProblem,
+    entry_link,
     entry_marker,
     iter_feed,
     parse_feed,
     strip_doctype,
 )
+from govwatch.connectors.urls import canonical_url
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
 BASE = "https://news.example.org"
@@ -215,7 +218,41 @@ def test_feeds_of_arbitrary_entries_never_crash_the_parser(entries: list[dict[st
             for e in entries
         )
         body = f'<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>{items}</feed>'
-    feed = parse_feed(body.encode("utf-8", errors="replace"), url=BASE + "/feed")
+    data = body.encode("utf-8", errors="replace")
+    feed = parse_feed(data, url=BASE + "/feed")
     assert feed.is_feed
     assert all(e.link.startswith(("http://", "https://")) for e in feed.entries)
-    assert len({e.link for e in feed.entries}) == len(feed.entries)
+    assert len({canonical_url(e.link) for e in feed.entries}) == len(feed.entries)
+
+
+def _whole_document_links(body: bytes) -> list[str]:
+    """What feedparser alone, reading the whole document, finds: the reference the stream must match."""
+    links: dict[str, str] = {}
+    for raw in feedparser.parse(body).entries:
+        link = entry_link(raw, base=BASE + "/feed")
+        if link:
+            links.setdefault(canonical_url(link), link)
+    return list(links.values())
+
+
+WELL_FORMED = sorted(
+    p
+    for p in (FIXTURES / "feeds").glob("*")
+    if p.suffix in (".rss", ".atom") and p.stem not in ("malformed", "billion_laughs", "external_entity")
+) + sorted((FIXTURES / "govuk").glob("*.atom"))
+
+
+@pytest.mark.parametrize("path", WELL_FORMED, ids=[p.name for p in WELL_FORMED])
+def test_the_stream_finds_what_feedparser_finds_in_the_whole_document(path: Path) -> None:
+    body = _input_bytes({"file": str(path.relative_to(FIXTURES))})
+    assert [e.link for e in parse_feed(body, url=BASE + "/feed").entries] == _whole_document_links(body)
+
+
+@pytest.mark.parametrize(
+    "namespace", ["", "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss"]
+)
+def test_rss_in_a_default_namespace_is_read(namespace: str) -> None:
+    declared = f' xmlns="{namespace}"' if namespace else ""
+    body = f'<rss version="2.0"{declared}><channel><title>N</title>'.encode() + _rss_items(range(2))
+    feed = parse_feed(body + b"</channel></rss>", url=BASE + "/feed")
+    assert [e.link for e in feed.entries] == [f"{BASE}/news/0", f"{BASE}/news/1"]
