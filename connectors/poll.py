@@ -156,19 +156,26 @@ def _read_listing(
         log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
     entries = iter_feed(response.content, url=response.url, charset=response.charset)
     first = next(entries, None)
-    return (_as_ref(item) for item in itertools.chain([first] if first else [], entries))
+    return _as_refs(itertools.chain([first] if first else [], entries))
 
 
-def _as_ref(item: FeedEntry | FeedProblem) -> ArticleRef | FeedProblem:
-    if isinstance(item, FeedProblem):
-        return item
-    return ArticleRef(
-        link=item.link,
-        title=item.title,
-        summary=item.summary,
-        updated_at=item.updated_at,
-        published_at=item.published_at,
-    )
+def _as_refs(entries: Iterator[FeedEntry | FeedProblem]) -> Iterator[ArticleRef | FeedProblem]:
+    """Feed entries as article references; a parser failure ends the listing as a problem, not the run."""
+    try:
+        for item in entries:
+            if isinstance(item, FeedProblem):
+                yield item
+                continue
+            yield ArticleRef(
+                link=item.link,
+                title=item.title,
+                summary=item.summary,
+                updated_at=item.updated_at,
+                published_at=item.published_at,
+            )
+    except Exception as exc:  # untrusted bytes met a parser bug: what came before stands, the rest waits
+        log.exception("feed reading stopped")
+        yield FeedProblem(reason=f"the feed could not be read past this point ({type(exc).__name__}: {exc})")
 
 
 def _fetch_and_stage(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 
 from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
@@ -575,3 +576,29 @@ def test_a_capped_poll_reads_the_feed_only_as_far_as_it_needs(world: Any) -> Non
     assert len(docs(rest)) == 5
     assert {f.stage for f in failures(rest)} == {"feed"}
     assert any("not well-formed" in f.reason for f in failures(rest))
+
+
+def test_a_parser_failure_mid_feed_costs_the_rest_of_the_feed_not_the_run(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feedparser itself raising on the third entry (as a bug in it would) ends the listing there, reported."""
+    base = world.server.base_url
+    world.server.route(
+        newsroom.FEED_PATH,
+        world.reply(body=newsroom.newsroom_rss(base, 5), content_type="application/rss+xml"),
+    )
+    for index in range(5):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    real_parse = feedparser.parse
+
+    def parse_failing_on_story_2(document: bytes, **kwargs: Any) -> Any:
+        if b"story-2.html" in document:
+            raise RuntimeError("parser bug")
+        return real_parse(document, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", parse_failing_on_story_2)
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH))
+    items = world.poll(source)
+    assert [d.url.rsplit("/", 1)[1] for d in docs(items)] == ["story-0.html", "story-1.html"]
+    [problem] = failures(items)
+    assert problem.stage == "feed" and "RuntimeError: parser bug" in problem.reason
