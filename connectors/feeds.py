@@ -6,9 +6,9 @@ the door to "billion laughs" expansion and external-entity fetches, so any DOCTY
 feed that still declares entities is refused. The body is decoded once (`charsets.py`) and handed on as
 UTF-8.
 
-Entries are read as a stream: lxml walks the document and hands each finished `<item>` or `<entry>` to
-feedparser on its own, then forgets it. Memory stays flat however many entries a feed has, and a poll
-that needs only its first hundred entries stops reading there. A feed that is not well-formed XML is
+Entries are read as a stream: lxml walks the document, cuts each finished `<item>` or `<entry>` out of
+it and hands them to feedparser a few at a time. Memory stays flat however many entries a feed has, and a
+poll that needs only its first hundred entries stops reading there. A feed that is not well-formed XML is
 read whole by feedparser's forgiving parser instead, which keeps what it can.
 """
 
@@ -45,6 +45,7 @@ _FEED_HEADERS = {"content-type": "application/xml; charset=utf-8"}
 # turning an id such as "story-123" into a link to fetch; links are resolved in `entry_link` instead
 _ROOTS = frozenset({"rss", "feed", "RDF"})
 _ENTRY_NAMES = frozenset({"item", "entry"})
+ENTRIES_PER_PARSE = 20
 # where entries live besides the root's own namespace: RSS 1.0 and 0.9 items sit in an rdf:RDF root
 _ENTRY_NAMESPACES = frozenset({"http://purl.org/rss/1.0/", "http://my.netscape.com/rdf/simple/0.9/"})
 
@@ -159,7 +160,12 @@ class _Reading:
 
 
 def _stream_entries(data: bytes, *, url: str, reading: _Reading) -> Iterator[FeedEntry | FeedProblem]:
-    """Walk the document with lxml (no DTD, no entities, no network), one entry at a time."""
+    """Walk the document with lxml (no DTD, no entities, no network), a few entries at a time.
+
+    Finished entries are cut out of the tree at once and handed to feedparser `ENTRIES_PER_PARSE` at a
+    time (one call per entry costs feedparser's set-up every time); at damage, the entries read before
+    it are handed on first, then the damage is raised.
+    """
     events = etree.iterparse(
         io.BytesIO(data),
         events=("start", "end"),
@@ -172,34 +178,56 @@ def _stream_entries(data: bytes, *, url: str, reading: _Reading) -> Iterator[Fee
     root: Any = None
     entry_namespaces: frozenset[str] = _ENTRY_NAMESPACES
     depth_in_entry = 0
-    for event, element in events:
-        namespace, _, name = (element.tag if isinstance(element.tag, str) else "").rpartition("}")
-        if root is None:
-            root = element
-            if name not in _ROOTS:
-                raise NotAFeedError(f"{url}: not an RSS or Atom feed (the document is <{name}>)")
-            reading.is_feed = True
-            entry_namespaces = _ENTRY_NAMESPACES | {namespace.lstrip("{")}
-            continue
-        if name not in _ENTRY_NAMES or namespace.lstrip("{") not in entry_namespaces:
-            continue
-        if event == "start":
-            depth_in_entry += 1
-            continue
-        depth_in_entry -= 1
-        if depth_in_entry:
-            continue  # an entry inside an entry is part of it
-        yield from _checked(_parse_alone(element, root), url=url, seen=reading.seen)
-        element.clear()
-        while element.getprevious() is not None:
-            del element.getparent()[0]
+    batch = _Batch()
+    try:
+        for event, element in events:
+            namespace, _, name = (element.tag if isinstance(element.tag, str) else "").rpartition("}")
+            if root is None:
+                root = element
+                if name not in _ROOTS:
+                    raise NotAFeedError(f"{url}: not an RSS or Atom feed (the document is <{name}>)")
+                reading.is_feed = True
+                entry_namespaces = _ENTRY_NAMESPACES | {namespace.lstrip("{")}
+                continue
+            if name not in _ENTRY_NAMES or namespace.lstrip("{") not in entry_namespaces:
+                continue
+            if event == "start":
+                depth_in_entry += 1
+                continue
+            depth_in_entry -= 1
+            if depth_in_entry:
+                continue  # an entry inside an entry is part of it
+            base = element.base
+            if batch.entries and (base != batch.base or len(batch.entries) >= ENTRIES_PER_PARSE):
+                yield from _parse_batch(batch, root, url=url, reading=reading)
+            batch.base = base
+            batch.entries.append(etree.tostring(element))
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    except (etree.LxmlError, ValueError):
+        yield from _parse_batch(batch, root, url=url, reading=reading)
+        raise
+    yield from _parse_batch(batch, root, url=url, reading=reading)
 
 
-def _parse_alone(element: Any, root: Any) -> Any:
-    """feedparser's reading of one entry, in a minimal document of the same kind as the feed."""
-    body = etree.tostring(element)
-    base = element.base
-    xml_base = f' xml:base="{html.escape(base, quote=True)}"' if base else ""
+@dataclass(slots=True)
+class _Batch:
+    """Entries cut out of the document and not yet read, all under the same `xml:base`."""
+
+    entries: list[bytes] = field(default_factory=list)
+    base: str | None = None
+
+
+def _parse_batch(
+    batch: _Batch, root: Any, *, url: str, reading: _Reading
+) -> Iterator[FeedEntry | FeedProblem]:
+    """feedparser's reading of a batch of entries, in a minimal document of the same kind as the feed."""
+    if not batch.entries:
+        return
+    body, count = b"".join(batch.entries), len(batch.entries)
+    xml_base = f' xml:base="{html.escape(batch.base, quote=True)}"' if batch.base else ""
+    batch.entries = []
     name = etree.QName(root.tag)
     if name.localname == "rss":
         version = html.escape(str(root.get("version") or "2.0"), quote=True)
@@ -212,7 +240,10 @@ def _parse_alone(element: Any, root: Any) -> Any:
     else:
         document = f'<feed xmlns="{name.namespace or ""}"{xml_base}>'.encode() + body + b"</feed>"
     entries = feedparser.parse(document, response_headers=_FEED_HEADERS).entries
-    return entries[0] if entries else None
+    if len(entries) < count:
+        yield FeedProblem(reason=f"{count - len(entries)} entries feedparser could not read; skipped")
+    for raw in entries:
+        yield from _checked(raw, url=url, seen=reading.seen)
 
 
 def _read_whole(
@@ -237,9 +268,6 @@ def _checked(
     raw: Any, *, url: str, seen: set[str], streamed: frozenset[str] = frozenset()
 ) -> Iterator[FeedEntry | FeedProblem]:
     """One parsed entry as a `FeedEntry`, or the problem that keeps it out."""
-    if raw is None:
-        yield FeedProblem(reason="an entry feedparser could not read; skipped")
-        return
     try:
         entry = _to_entry(raw, base=url)
     except Exception as exc:  # one unreadable entry of an untrusted feed must not cost the others

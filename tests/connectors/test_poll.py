@@ -12,6 +12,7 @@ import pytest
 
 from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
 from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.connectors.feeds import ENTRIES_PER_PARSE
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.poll import poll_source, trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
@@ -581,24 +582,28 @@ def test_a_capped_poll_reads_the_feed_only_as_far_as_it_needs(world: Any) -> Non
 def test_a_parser_failure_mid_feed_costs_the_rest_of_the_feed_not_the_run(
     world: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """feedparser itself raising on the third entry (as a bug in it would) ends the listing there, reported."""
+    """feedparser itself raising on the second batch of entries (as a bug in it would) ends the listing
+    there, reported; the first batch is fetched."""
     base = world.server.base_url
+    count = ENTRIES_PER_PARSE + 5
     world.server.route(
         newsroom.FEED_PATH,
-        world.reply(body=newsroom.newsroom_rss(base, 5), content_type="application/rss+xml"),
+        world.reply(body=newsroom.newsroom_rss(base, count), content_type="application/rss+xml"),
     )
-    for index in range(5):
+    for index in range(count):
         world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
     real_parse = feedparser.parse
+    failing = newsroom.article_path(ENTRIES_PER_PARSE + 2).encode()
 
-    def parse_failing_on_story_2(document: bytes, **kwargs: Any) -> Any:
-        if b"story-2.html" in document:
+    def parse_failing_on_one_story(document: bytes, **kwargs: Any) -> Any:
+        if failing in document:
             raise RuntimeError("parser bug")
         return real_parse(document, **kwargs)
 
-    monkeypatch.setattr(feedparser, "parse", parse_failing_on_story_2)
+    monkeypatch.setattr(feedparser, "parse", parse_failing_on_one_story)
     source = SourceConfig(name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH))
     items = world.poll(source)
-    assert [d.url.rsplit("/", 1)[1] for d in docs(items)] == ["story-0.html", "story-1.html"]
+    expected = [f"story-{i}.html" for i in range(ENTRIES_PER_PARSE)]
+    assert [d.url.rsplit("/", 1)[1] for d in docs(items)] == expected
     [problem] = failures(items)
     assert problem.stage == "feed" and "RuntimeError: parser bug" in problem.reason
