@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +18,7 @@ from courlan import normalize_url
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https")
+_BARE_AMPERSAND = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#[xX][0-9A-Fa-f]+;)")
 # RFC 6052: the last 32 bits are the IPv4 address a NAT64 gateway connects to. (Teredo, 2001::/32, and the
 # local-use NAT64 prefix 64:ff9b:1::/48 are not global to begin with, so they stay refused.)
 _NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
@@ -36,10 +38,16 @@ def canonical_url(url: str) -> str:
     'http://example.org/a?a=1&b=2'
     >>> canonical_url("https://www.gov.uk/")
     'https://www.gov.uk/'
+    >>> canonical_url("https://www.gov.uk/search?topic=ai&section=news&copy=1")
+    'https://www.gov.uk/search?copy=1&section=news&topic=ai'
+    >>> canonical_url("https://www.gov.uk/search?topic=ai&amp;section=news")
+    'https://www.gov.uk/search?section=news&topic=ai'
     """
     stripped = url.strip()
     try:
-        normalised = normalize_url(stripped)
+        # courlan reads HTML entities in the URL first, and HTML accepts some without their semicolon, so a
+        # query like "?a=1&section=2" would come back as "?a=1§ion=2": such ampersands are escaped first
+        normalised = normalize_url(_BARE_AMPERSAND.sub("&amp;", stripped))
     except ValueError:
         log.debug("courlan could not normalise %s; using it as given", stripped)
         normalised = stripped
