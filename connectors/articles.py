@@ -27,6 +27,7 @@ from govwatch.connectors.govuk import (
 )
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError, HttpStatusError
+from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.connectors.urls import canonical_url
 
@@ -89,8 +90,9 @@ def fetch_article(
     prefer_content_api: bool,
     http: HttpClient,
     checkpoint: Checkpoint,
+    budget: RetryBudget | None = None,
 ) -> FetchedDocument | SourceFailure | None:
-    """Fetch one article and give it its version.
+    """Fetch one article and give it its version; `budget` is the poll's retry budget (see `HttpClient.get`).
 
     Returns:
         A `FetchedDocument` when new or changed; None when the fetched content is exactly what was
@@ -103,7 +105,7 @@ def fetch_article(
     api_url = content_api_url(ref.link, base_url) if prefer_content_api else None
     if api_url is not None:
         try:
-            result = http.get(api_url, accept=JSON_ACCEPT, from_content=True)
+            result = http.get(api_url, accept=JSON_ACCEPT, from_content=True, budget=budget)
             item = parse_content_item(result.text(), url=api_url)
         except HttpStatusError as exc:
             if exc.gone or exc.retryable:
@@ -126,7 +128,7 @@ def fetch_article(
             )
     page_link = rebase_govuk_url(ref.link, base_url) if prefer_content_api else ref.link
     try:
-        page = http.get(page_link, accept=HTML_ACCEPT, from_content=True)
+        page = http.get(page_link, accept=HTML_ACCEPT, from_content=True, budget=budget)
     except FetchError as exc:
         return _failed(ref, source, exc, checkpoint)
     if page.content_type not in HTML_MEDIA_TYPES:
@@ -160,7 +162,7 @@ def decode_html(page: HttpResult) -> str:
     for encoding in candidates:
         try:
             return page.content.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # UnicodeError: codecs such as "idna" or "undefined"
             continue
     return page.content.decode("cp1252", errors="replace")
 

@@ -215,8 +215,8 @@ def parse_search_page(text: str, *, url: str) -> SearchPage:
 def _load_object(text: str, *, url: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
-    except ValueError as exc:
-        raise MalformedPayloadError(f"{url}: not JSON ({exc})", url=url) from exc
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
+        raise MalformedPayloadError(f"{url}: not JSON ({type(exc).__name__}: {exc})", url=url) from exc
     if not isinstance(data, dict):
         raise MalformedPayloadError(f"{url}: JSON is not an object", url=url)
     return data

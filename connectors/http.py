@@ -3,9 +3,11 @@
 Every byte govwatch reads from the network comes through `HttpClient.get`. It is shared by all sources and
 threads, so politeness is enforced here once: a per-host request rate, a cap on concurrent requests,
 retries with exponential backoff and jitter, and `Retry-After` honoured. It is defensive because feeds are
-untrusted input: bodies are streamed and cut at a size cap, redirects are followed by hand (each hop is
-checked), only http(s) is fetched, and links that come *from feed content* may not reach private,
-loopback or link-local addresses unless their host is trusted.
+untrusted input: bodies are streamed and cut at a size cap, one deadline bounds each attempt from connect
+to last byte (headers included, see `deadline.py`), retries draw on a budget shared by a whole poll,
+redirects are followed by hand (each hop is checked), only http(s) is fetched, and links that come *from
+feed content* may not reach private, loopback or link-local addresses unless their host is trusted.
+Connections go straight to the server: proxy variables in the environment are not used.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin
@@ -24,6 +26,7 @@ from urllib.parse import urljoin
 import httpx
 
 from govwatch.config import HttpSettings
+from govwatch.connectors.deadline import deadline_transport, fetch_deadline
 from govwatch.connectors.decoding import (
     ACCEPT_ENCODING,
     BodyTooLargeError,
@@ -39,7 +42,12 @@ from govwatch.connectors.http_errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
-from govwatch.connectors.politeness import HostRateLimiter, backoff_delay_s, parse_retry_after_s
+from govwatch.connectors.politeness import (
+    HostRateLimiter,
+    RetryBudget,
+    backoff_delay_s,
+    parse_retry_after_s,
+)
 from govwatch.connectors.urls import has_allowed_scheme, host_matches, is_public_address, url_host
 
 log = logging.getLogger(__name__)
@@ -71,11 +79,15 @@ class HttpResult:
         return self.status == 304
 
     def text(self) -> str:
-        """Decode the body with the declared charset, else UTF-8; undecodable bytes become U+FFFD."""
+        """Decode the body with the declared charset, else UTF-8; undecodable bytes become U+FFFD.
+
+        A charset that is no text encoding, or one that fails whatever the bytes ("idna", "undefined"),
+        counts as undeclared.
+        """
         encoding = self.charset or "utf-8"
         try:
             return self.content.decode(encoding, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):
             return self.content.decode("utf-8", errors="replace")
 
 
@@ -105,7 +117,9 @@ class HttpClient:
         user_agent = settings.user_agent
         if settings.contact:
             user_agent = f"{user_agent} contact: {settings.contact}"
+        limits = httpx.Limits(max_connections=max(1, settings.max_concurrency))
         self._client = httpx.Client(
+            transport=deadline_transport(limits),
             follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout_s,
@@ -114,7 +128,6 @@ class HttpClient:
                 pool=settings.total_timeout_s,
             ),
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
-            limits=httpx.Limits(max_connections=max(1, settings.max_concurrency)),
         )
 
     def __enter__(self) -> HttpClient:
@@ -137,8 +150,13 @@ class HttpClient:
         last_modified: str | None = None,
         from_content: bool = False,
         accept: str | None = None,
+        budget: RetryBudget | None = None,
     ) -> HttpResult:
         """GET a URL, conditionally when validators are given, retrying transient failures.
+
+        Each attempt (with its redirects) ends within `http.total_timeout_s`, connect, headers and body
+        alike. Retries wait and run only while `budget` has time left: a poll passes one budget to all
+        its fetches, so a slow server costs the poll `http.poll_retry_budget_s` of retries at most.
 
         Args:
             url: an http(s) URL.
@@ -147,6 +165,7 @@ class HttpClient:
             from_content: the URL was found inside a feed or page, so it may not reach a private,
                 loopback or link-local address unless its host is trusted or allowed by settings.
             accept: an Accept header, e.g. "application/json".
+            budget: the retry time left to the caller's poll (None: only `http.max_retries` limits).
 
         Returns:
             The final 2xx (or 304) response with its body read in full.
@@ -162,16 +181,28 @@ class HttpClient:
         if accept:
             headers["Accept"] = accept
         attempt = 0
+        limit_s = self._settings.total_timeout_s
         while True:
+            started = time.monotonic()
             try:
-                return self._get_following_redirects(url, headers, from_content=from_content)
+                return self._get_following_redirects(url, headers, from_content=from_content, limit_s=limit_s)
             except FetchError as exc:
-                if not exc.retryable or attempt >= self._settings.max_retries:
-                    raise
-                delay_s = self._retry_delay_s(exc, attempt)
-                log.info("retry %s in %.2fs (attempt %d): %s", url, delay_s, attempt + 1, exc)
-                time.sleep(delay_s)
-                attempt += 1
+                failed = exc
+            finally:
+                if budget is not None and attempt > 0:
+                    budget.spend(time.monotonic() - started)
+            if not failed.retryable or attempt >= self._settings.max_retries:
+                raise failed
+            delay_s = self._retry_delay_s(failed, attempt)
+            if budget is not None and not budget.allows(delay_s):
+                log.info("no retry of %s: this poll's retry budget is spent (%s)", url, failed)
+                raise failed
+            log.info("retry %s in %.2fs (attempt %d): %s", url, delay_s, attempt + 1, failed)
+            time.sleep(delay_s)
+            attempt += 1
+            if budget is not None:
+                budget.spend(delay_s)
+                limit_s = min(self._settings.total_timeout_s, budget.remaining_s)
 
     def _retry_delay_s(self, exc: FetchError, attempt: int) -> float:
         if isinstance(exc, HttpStatusError) and exc.retry_after_s is not None:
@@ -181,9 +212,9 @@ class HttpClient:
         )
 
     def _get_following_redirects(
-        self, url: str, headers: dict[str, str], *, from_content: bool
+        self, url: str, headers: dict[str, str], *, from_content: bool, limit_s: float
     ) -> HttpResult:
-        deadline = time.monotonic() + self._settings.total_timeout_s
+        deadline = time.monotonic() + limit_s
         current = url
         for _hop in range(self._settings.max_redirects + 1):
             pinned = self._check_url(current, from_content=from_content)
@@ -242,20 +273,26 @@ class HttpClient:
             authority = parsed.host if parsed.port is None else f"{parsed.host}:{parsed.port}"
             send_headers = {**headers, "Host": authority}
             extensions = {"sni_hostname": parsed.host}
-        with self._slots:
+        with self._slots, fetch_deadline(deadline):
             try:
                 with self._client.stream(
                     "GET", target, headers=send_headers, extensions=extensions
                 ) as response:
-                    return self._read_response(url, response, deadline)
+                    return self._read_response(url, response)
             except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline:
+                    raise FetchTimeoutError(
+                        f"{url}: not finished within {self._settings.total_timeout_s}s total "
+                        f"({type(exc).__name__}); the server is too slow, trying again later",
+                        url=url,
+                    ) from exc
                 raise FetchTimeoutError(f"{url}: timed out ({type(exc).__name__})", url=url) from exc
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise ConnectionFailedError(f"{url}: {type(exc).__name__}: {exc}", url=url) from exc
             except (httpx.InvalidURL, ValueError) as exc:
                 raise BlockedUrlError(f"{url}: not a valid URL ({exc})", url=url) from exc
 
-    def _read_response(self, url: str, response: httpx.Response, deadline: float) -> HttpResult | str:
+    def _read_response(self, url: str, response: httpx.Response) -> HttpResult | str:
         status = response.status_code
         if status in REDIRECT_STATUSES and response.headers.get("location"):
             return response.headers["location"]
@@ -268,7 +305,7 @@ class HttpClient:
                 last_modified=response.headers.get("last-modified"),
             )
         if status >= 300:
-            body = self._read_body(url, response, deadline, limit=ERROR_BODY_MAX_BYTES, truncate=True)
+            body = self._read_body(url, response, limit=ERROR_BODY_MAX_BYTES, truncate=True)
             retry_after = parse_retry_after_s(response.headers.get("retry-after"), now_s=time.time())
             raise HttpStatusError(
                 f"{url}: HTTP {status}",
@@ -283,7 +320,7 @@ class HttpClient:
             raise ResponseTooLargeError(
                 f"{url}: body of {declared} bytes is over the {self._settings.max_bytes}-byte cap", url=url
             )
-        content = self._read_body(url, response, deadline, limit=self._settings.max_bytes, truncate=False)
+        content = self._read_body(url, response, limit=self._settings.max_bytes, truncate=False)
         media_type, _, params = response.headers.get("content-type", "").partition(";")
         return HttpResult(
             url=url,
@@ -295,17 +332,15 @@ class HttpClient:
             last_modified=response.headers.get("last-modified"),
         )
 
-    def _read_body(
-        self, url: str, response: httpx.Response, deadline: float, *, limit: int, truncate: bool
-    ) -> bytes:
-        """Stream and decode the body, stopping at `limit` decoded bytes and at the total deadline.
+    def _read_body(self, url: str, response: httpx.Response, *, limit: int, truncate: bool) -> bytes:
+        """Stream and decode the body, stopping at `limit` decoded bytes (the fetch deadline bounds each read).
 
         Raw bytes are read and inflated here (not by httpx) so a compressed body is never inflated far
         beyond the cap; `truncate` keeps the first `limit` bytes instead of failing (for error pages).
         """
         encoding = response.headers.get("content-encoding", "")
         try:
-            return decode_body(self._raw_until(url, response, deadline), encoding=encoding, limit=limit)
+            return decode_body(response.iter_raw(), encoding=encoding, limit=limit)
         except BodyTooLargeError as exc:
             if truncate:
                 return b""
@@ -316,14 +351,6 @@ class HttpClient:
             raise ConnectionFailedError(f"{url}: {exc}", url=url) from exc
         except zlib.error as exc:
             raise ConnectionFailedError(f"{url}: corrupt {encoding} body ({exc})", url=url) from exc
-
-    def _raw_until(self, url: str, response: httpx.Response, deadline: float) -> Iterator[bytes]:
-        for chunk in response.iter_raw():
-            yield chunk
-            if time.monotonic() > deadline:
-                raise FetchTimeoutError(
-                    f"{url}: not finished within {self._settings.total_timeout_s}s total", url=url
-                )
 
 
 def resolve_host(host: str) -> list[str]:

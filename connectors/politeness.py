@@ -76,3 +76,35 @@ class HostRateLimiter:
             self._next_s[host] = slot + self._interval_s
         if slot > now:
             self._sleep(slot - now)
+
+
+class RetryBudget:
+    """Seconds that retries may take, shared by every fetch of one poll: waits plus the retried attempts.
+
+    Without it each of a poll's fetches could retry `max_retries` times at `total_timeout_s` each, so one
+    slow server held a poll for minutes per article. First attempts are not charged: the per-poll cap on
+    articles and the per-fetch deadline bound those.
+
+    >>> budget = RetryBudget(10.0)
+    >>> budget.allows(4.0), budget.spend(8.0), budget.allows(4.0), budget.remaining_s
+    (True, None, False, 2.0)
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._remaining_s = max(seconds, 0.0)
+        self._lock = threading.Lock()
+
+    @property
+    def remaining_s(self) -> float:
+        with self._lock:
+            return self._remaining_s
+
+    def allows(self, delay_s: float) -> bool:
+        """True when a retry that first waits `delay_s` still leaves time for the attempt itself."""
+        with self._lock:
+            return self._remaining_s > delay_s
+
+    def spend(self, seconds: float) -> None:
+        """Charge time spent waiting for or running a retry."""
+        with self._lock:
+            self._remaining_s = max(self._remaining_s - max(seconds, 0.0), 0.0)

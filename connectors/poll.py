@@ -3,13 +3,17 @@
 A poll is: conditional GET of the feed with the validators saved last time (a 304 yields nothing) →
 parse entries safely → skip entries already published unchanged (no article fetch) → fetch the rest
 (Content API for GOV.UK, else HTML) and version them → stage the feed's validators to be saved when every
-yielded document is published. A failing source is reported (a log line and a `SourceFailure` for the
-dead-letter topic) and backs off; it never stops the other sources, and `poll_source` returns at once
-while it is backing off unless `force` is set.
+yielded document is published. One poll fetches at most the source's `max_articles_per_poll` articles,
+in feed order; the validators are then not saved, so the next poll continues with the rest. All fetches
+of one poll share one retry budget (`http.poll_retry_budget_s`), so a slow server cannot hold a poll for
+retries beyond it. A failing source is reported (a log line and a `SourceFailure` for the dead-letter
+topic) and backs off; it never stops the other sources, and `poll_source` returns at once while it is
+backing off unless `force` is set.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -18,10 +22,11 @@ from govwatch.config import Settings, SourceConfig
 from govwatch.connectors.articles import ArticleRef, fetch_article, is_known, search_result_ref
 from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
 from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint
-from govwatch.connectors.feeds import parse_feed
+from govwatch.connectors.feeds import FeedEntry, FeedProblem, NotAFeedError, iter_feed
 from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError
+from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.connectors.urls import url_host
 
@@ -108,8 +113,11 @@ def poll_source(
         accept = "application/json"
     else:
         url, accept = source.url, FEED_ACCEPT
+    budget = RetryBudget(settings.http.poll_retry_budget_s)
     try:
-        response = http.get(url, etag=state.etag, last_modified=state.last_modified, accept=accept)
+        response = http.get(
+            url, etag=state.etag, last_modified=state.last_modified, accept=accept, budget=budget
+        )
     except FetchError as exc:
         yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=exc.retryable)
         return
@@ -119,58 +127,88 @@ def poll_source(
             checkpoint.record_source_success(source.name)
         return
     try:
-        refs, problems = _read_listing(source, response, settings)
-    except MalformedPayloadError as exc:
+        listing = _read_listing(source, response, settings)
+    except (MalformedPayloadError, NotAFeedError) as exc:
         yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=True)
         return
-    for problem in problems:
-        log.warning("%s: %s", source.name, problem)
-        yield SourceFailure(source=source.name, url=url, stage="feed", reason=problem, retryable=False)
     if state.failures:
         checkpoint.record_source_success(source.name)
-    yield from _fetch_and_stage(source, refs, response, settings=settings, http=http, checkpoint=checkpoint)
+    yield from _fetch_and_stage(
+        source, listing, response, settings=settings, http=http, checkpoint=checkpoint, budget=budget
+    )
 
 
 def _read_listing(
     source: SourceConfig, response: HttpResult, settings: Settings
-) -> tuple[list[ArticleRef], list[str]]:
-    """Entries of a feed or search listing as article references, plus problems to report."""
+) -> Iterator[ArticleRef | FeedProblem]:
+    """Entries of a feed or search listing as article references, with the problems met on the way.
+
+    A feed is read lazily, entry by entry, as the poll asks for more (see `feeds.iter_feed`); its first
+    entry is read here, so a body that is no feed at all fails the source before anything is fetched.
+
+    Raises:
+        MalformedPayloadError, NotAFeedError: the listing is unusable.
+    """
     if source.kind == "govuk_search":
         page = parse_search_page(response.text(), url=response.url)
-        refs = [search_result_ref(r, settings.govuk.base_url) for r in page.results]
-        return refs, []
+        return iter([search_result_ref(r, settings.govuk.base_url) for r in page.results])
     if response.content_type == "text/html":
         log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
-    feed = parse_feed(response.content, url=response.url, charset=response.charset)
-    if not feed.is_feed:
-        raise MalformedPayloadError(f"{response.url}: {'; '.join(feed.problems)}", url=response.url)
-    refs = [
-        ArticleRef(
-            link=e.link,
-            title=e.title,
-            summary=e.summary,
-            updated_at=e.updated_at,
-            published_at=e.published_at,
-        )
-        for e in feed.entries
-    ]
-    return refs, list(feed.problems)
+    entries = iter_feed(response.content, url=response.url, charset=response.charset)
+    first = next(entries, None)
+    return _as_refs(itertools.chain([first] if first else [], entries))
+
+
+def _as_refs(entries: Iterator[FeedEntry | FeedProblem]) -> Iterator[ArticleRef | FeedProblem]:
+    """Feed entries as article references; a parser failure ends the listing as a problem, not the run."""
+    try:
+        for item in entries:
+            if isinstance(item, FeedProblem):
+                yield item
+                continue
+            yield ArticleRef(
+                link=item.link,
+                title=item.title,
+                summary=item.summary,
+                updated_at=item.updated_at,
+                published_at=item.published_at,
+            )
+    except Exception as exc:  # untrusted bytes met a parser bug: what came before stands, the rest waits
+        log.exception("feed reading stopped")
+        yield FeedProblem(reason=f"the feed could not be read past this point ({type(exc).__name__}: {exc})")
 
 
 def _fetch_and_stage(
     source: SourceConfig,
-    refs: Iterable[ArticleRef],
+    listing: Iterable[ArticleRef | FeedProblem],
     response: HttpResult,
     *,
     settings: Settings,
     http: HttpClient,
     checkpoint: Checkpoint,
+    budget: RetryBudget,
 ) -> Iterator[Item]:
     yielded: list[tuple[str, int]] = []
     complete = True
-    for ref in refs:
+    fetched = 0
+    for ref in listing:
+        if isinstance(ref, FeedProblem):
+            log.warning("%s: %s", source.name, ref.reason)
+            yield SourceFailure(
+                source=source.name, url=response.url, stage="feed", reason=ref.reason, retryable=False
+            )
+            continue
         if is_known(ref, checkpoint):
             continue
+        if fetched >= source.max_articles_per_poll:
+            log.info(
+                "%s: fetched %d articles, the most one poll takes; the rest follow next poll in feed order",
+                source.name,
+                fetched,
+            )
+            complete = False
+            break
+        fetched += 1
         item = fetch_article(
             ref,
             source=source.name,
@@ -178,6 +216,7 @@ def _fetch_and_stage(
             prefer_content_api=source.kind in ("govuk_atom", "govuk_search"),
             http=http,
             checkpoint=checkpoint,
+            budget=budget,
         )
         if item is None:
             continue
@@ -188,9 +227,7 @@ def _fetch_and_stage(
         yield item
     key = f"validators:{source.name}"
     if not complete:
-        log.info(
-            "%s: some articles failed; feed validators not saved so the next poll retries them", source.name
-        )
+        log.info("%s: feed validators not saved, so the next poll reads the feed again", source.name)
         checkpoint.discard_mark(key)
         return
     saved = checkpoint.stage_mark(

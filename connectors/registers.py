@@ -127,7 +127,7 @@ def fetch_register(
             read.pages_fetched += 1
         try:
             data = json.loads(body)
-        except json.JSONDecodeError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
             raise MalformedPayloadError(f"register page {url} is not JSON: {error}", url=url) from error
         entries, following = parse_page(data, kind, url)
         read.entries.extend(entries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +18,10 @@ from courlan import normalize_url
 log = logging.getLogger(__name__)
 
 ALLOWED_SCHEMES = ("http", "https")
+_BARE_AMPERSAND = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#[xX][0-9A-Fa-f]+;)")
+# RFC 6052: the last 32 bits are the IPv4 address a NAT64 gateway connects to. (Teredo, 2001::/32, and the
+# local-use NAT64 prefix 64:ff9b:1::/48 are not global to begin with, so they stay refused.)
+_NAT64_WELL_KNOWN = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def canonical_url(url: str) -> str:
@@ -33,10 +38,16 @@ def canonical_url(url: str) -> str:
     'http://example.org/a?a=1&b=2'
     >>> canonical_url("https://www.gov.uk/")
     'https://www.gov.uk/'
+    >>> canonical_url("https://www.gov.uk/search?topic=ai&section=news&copy=1")
+    'https://www.gov.uk/search?copy=1&section=news&topic=ai'
+    >>> canonical_url("https://www.gov.uk/search?topic=ai&amp;section=news")
+    'https://www.gov.uk/search?section=news&topic=ai'
     """
     stripped = url.strip()
     try:
-        normalised = normalize_url(stripped)
+        # courlan reads HTML entities in the URL first, and HTML accepts some without their semicolon, so a
+        # query like "?a=1&section=2" would come back as "?a=1§ion=2": such ampersands are escaped first
+        normalised = normalize_url(_BARE_AMPERSAND.sub("&amp;", stripped))
     except ValueError:
         log.debug("courlan could not normalise %s; using it as given", stripped)
         normalised = stripped
@@ -81,19 +92,40 @@ def is_public_address(address: str) -> bool:
     """Say whether an IP address is globally routable (not private, loopback, link-local or reserved).
 
     Links inside feed content are untrusted input: without this check a feed could make us fetch
-    `http://169.254.169.254/` (cloud metadata) or services on our own machine.
+    `http://169.254.169.254/` (cloud metadata) or services on our own machine. An IPv6 address that
+    carries an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, 6to4 `2002:AABB:CCDD::/48`, NAT64
+    `64:ff9b::a.b.c.d`) reaches that IPv4 address, so it is judged by it.
 
     >>> [is_public_address(a) for a in ("8.8.8.8", "10.0.0.1", "127.0.0.1", "169.254.169.254", "::1")]
     [True, False, False, False, False]
-    >>> is_public_address("::ffff:127.0.0.1")
-    False
+    >>> [is_public_address(a) for a in ("::ffff:127.0.0.1", "2002:7f00:1::", "64:ff9b::a9fe:a9fe")]
+    [False, False, False]
+    >>> [is_public_address(a) for a in ("2002:808:808::1", "64:ff9b::808:808", "2606:4700::1111")]
+    [True, True, True]
     """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return _is_global(embedded)
+    return _is_global(ip)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address is a way of reaching, if any."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64_WELL_KNOWN:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not (
         ip.is_private
         or ip.is_loopback

@@ -18,6 +18,7 @@ from typing import Any
 from govwatch.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "govwatch.toml"
+MAX_ARTICLES_PER_POLL = 100
 SOURCE_KINDS = ("govuk_atom", "govuk_search", "rss")
 
 
@@ -64,6 +65,7 @@ class HttpSettings:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     max_retries: int = 4
+    poll_retry_budget_s: float = 120.0
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30.0
     requests_per_second_per_host: float = 5.0
@@ -93,12 +95,17 @@ class AlertSettings:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceConfig:
-    """One `[[sources]]` table: a feed or search to poll."""
+    """One `[[sources]]` table: a feed or search to poll.
+
+    `max_articles_per_poll` caps the articles one poll fetches; a longer backlog is taken in feed order
+    over the following polls.
+    """
 
     name: str
     kind: str
     url: str = ""
     interval_s: float = 60.0
+    max_articles_per_poll: int = MAX_ARTICLES_PER_POLL
     organisations: tuple[str, ...] = ()
     document_types: tuple[str, ...] = ()
 
@@ -238,11 +245,19 @@ def _build_source(raw: Mapping[str, Any], index: int) -> SourceConfig:
     unknown = set(raw) - {f.name for f in fields(SourceConfig)} - {"interval"}
     if unknown:
         raise ConfigError(f"{where} ({raw['name']}): unknown keys {', '.join(sorted(unknown))}")
+    cap = _coerce(
+        raw.get("max_articles_per_poll", MAX_ARTICLES_PER_POLL), 0, f"{where} max_articles_per_poll"
+    )
+    if not isinstance(cap, int) or cap < 1:
+        raise ConfigError(
+            f"{where} ({raw['name']}): max_articles_per_poll must be a whole number of at least 1"
+        )
     return SourceConfig(
         name=raw["name"],
         kind=kind,
         url=str(raw.get("url", "")),
         interval_s=parse_duration_s(raw.get("interval", raw.get("interval_s", 60))),
+        max_articles_per_poll=cap,
         organisations=tuple(raw.get("organisations", ())),
         document_types=tuple(raw.get("document_types", ())),
     )

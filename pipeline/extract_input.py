@@ -105,7 +105,10 @@ def decode_bytes(data: bytes) -> tuple[str, bool]:
     if declared:
         known = _known_encoding(declared.group(1).decode("ascii", errors="ignore"))
         if known and known not in ("utf-8", "utf-16", "utf-32"):
-            return data.decode(known, errors="replace"), False
+            try:
+                return data.decode(known, errors="replace"), False
+            except (LookupError, UnicodeError):
+                pass  # not a text codec ("rot13"), or one that fails whatever the bytes ("idna")
     text = data.decode("utf-8", errors="surrogateescape")
     return _UNDECODED.sub(_as_cp1252, text), True
 

@@ -11,10 +11,11 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import html
 
+from govwatch.connectors.dates import is_plausible, normalise_timestamp
 from govwatch.pipeline.xpaths import (
     FROM_LABEL,
     FROM_LABEL_START,
@@ -78,23 +79,29 @@ def normalise_date(text: str | None) -> str | None:
         for found in pattern.finditer(text):
             day, month, year = (found.group(i + 1) for i in order)
             number = _MONTHS.get(month.lower())
-            if number is not None and 1 <= int(day) <= 31:
+            if number is not None and _is_real_day(int(year), number, int(day)):
                 return f"{int(year):04d}-{number:02d}-{int(day):02d}"
     return None
+
+
+def _is_real_day(year: int, month: int, day: int) -> bool:
+    """A calendar day in a plausible year ("31 February" and "1 January 0001" are not).
+
+    >>> _is_real_day(2024, 2, 29), _is_real_day(2025, 2, 29), _is_real_day(1, 1, 1)
+    (True, False, False)
+    """
+    try:
+        return is_plausible(datetime(year, month, day))
+    except ValueError:
+        return False
 
 
 def _from_iso(match: re.Match[str]) -> str | None:
     """Build the normalised form from an `_ISO` match (UTC when a time is present)."""
     year, month, day, hour, minute, second, zone = match.groups()
-    try:
-        if hour is None:
-            return datetime(int(year), int(month), int(day)).date().isoformat()
-        moment = datetime.fromisoformat(f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{_zone(zone)}")
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if hour is None:
+        return f"{year}-{month}-{day}" if _is_real_day(int(year), int(month), int(day)) else None
+    return normalise_timestamp(f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{_zone(zone)}")
 
 
 def _zone(zone: str | None) -> str:

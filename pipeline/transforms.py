@@ -25,6 +25,9 @@ from govwatch.pipeline.process import process_document
 log = logging.getLogger(__name__)
 
 DEADLETTER_TAG = "deadletter"
+# Messages sent before waiting for their acknowledgements: a poll that yields many documents has them
+# stored (and its checkpoint moving) as it goes, and holds at most this many in memory.
+PUBLISH_BATCH = 50
 PublishedCallback = Callable[[Sequence[FetchedDocument]], None]
 
 
@@ -111,8 +114,9 @@ class ProcessDocumentFn(beam.DoFn):
 
 
 class PublishFn(beam.DoFn):
-    """Send encoded messages to Kafka; after the bundle's flush every send is acknowledged (acks=all),
-    and only then are the documents reported as published."""
+    """Send encoded messages to Kafka; after each flush (every `PUBLISH_BATCH` messages and at the end of
+    the bundle) every send is acknowledged (acks=all), and only then are the documents reported as
+    published."""
 
     def __init__(self, settings: Settings, kind: str, on_published: PublishedCallback | None = None) -> None:
         self.settings = settings
@@ -131,10 +135,17 @@ class PublishFn(beam.DoFn):
     def process(self, element: tuple[FetchedDocument | None, bytes, bytes]) -> None:
         doc, key, value = element
         self.pending.append((self.producer.send(self.topic, key=key, value=value), doc))
+        if len(self.pending) >= PUBLISH_BATCH:
+            self._settle()
 
     def finish_bundle(self) -> None:
+        self._settle()
+
+    def _settle(self) -> None:
         from kafka.errors import KafkaError
 
+        if not self.pending:
+            return
         self.producer.flush(timeout=PRODUCE_TIMEOUT_S)
         published: list[FetchedDocument] = []
         for future, doc in self.pending:

@@ -50,7 +50,9 @@ def test_withdrawn_notice_marks_the_item_withdrawn() -> None:
     assert parse_content_item(text, url="u").withdrawn
 
 
-@pytest.mark.parametrize("text", ["<html>", "[]", '{"title": "no id"}'])
+@pytest.mark.parametrize(
+    "text", ["<html>", "[]", '{"title": "no id"}', '{"details": ' + "[" * 100_000 + "]" * 100_000 + "}"]
+)
 def test_unusable_content_item_is_malformed(text: str) -> None:
     with pytest.raises(MalformedPayloadError):
         parse_content_item(text, url="u")
@@ -63,9 +65,10 @@ def test_search_page_is_read() -> None:
     assert page.results[0].link == "/government/news/new-ai-growth-zone-announced-in-the-north-east"
 
 
-def test_search_answer_without_total_is_malformed() -> None:
+@pytest.mark.parametrize("text", ['{"results": []}', "[" * 100_000])
+def test_search_answer_without_total_is_malformed(text: str) -> None:
     with pytest.raises(MalformedPayloadError):
-        parse_search_page('{"results": []}', url="u")
+        parse_search_page(text, url="u")
 
 
 def test_search_url_carries_filters_order_and_paging() -> None:

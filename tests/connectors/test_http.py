@@ -17,6 +17,7 @@ from govwatch.connectors.http_errors import (
     ResponseTooLargeError,
     TooManyRedirectsError,
 )
+from govwatch.connectors.politeness import RetryBudget
 
 FAST = HttpSettings(
     connect_timeout_s=1.0,
@@ -203,3 +204,59 @@ def test_name_resolving_to_a_private_address_is_refused_before_connecting(server
     ):
         http.get(f"http://news.example:{server.port}/article", from_content=True)
     assert server.count() == 0
+
+
+@pytest.mark.parametrize("address", ["2002:7f00:1::", "64:ff9b::7f00:1", "::ffff:127.0.0.1"])
+def test_name_resolving_to_ipv6_that_embeds_a_private_ipv4_is_refused(
+    server: Any, reply: Any, address: str
+) -> None:
+    server.route("/article", reply(body=b"x"))
+    with HttpClient(FAST, resolve=lambda host: [address]) as http, pytest.raises(BlockedUrlError) as info:
+        http.get(f"http://news.example:{server.port}/article", from_content=True)
+    assert address in str(info.value)
+    assert server.count() == 0
+
+
+def test_slow_loris_headers_end_at_the_fetch_deadline(server: Any, reply: Any) -> None:
+    """Headers sent one byte every 50 ms never trip the 0.3 s read timeout; the 1 s deadline ends them."""
+    server.route("/loris", reply(headers={"X-Padding": "p" * 2000}, body=b"late", drip_s=0.05))
+    settings = dataclasses.replace(FAST, total_timeout_s=1.0, max_retries=0)
+    outcome: list[BaseException] = []
+
+    def fetch() -> None:
+        with HttpClient(settings) as http:
+            try:
+                http.get(server.url("/loris"))
+            except BaseException as exc:
+                outcome.append(exc)
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    worker.start()
+    worker.join(timeout=30)  # undripped, the response would take over 100 s
+    assert not worker.is_alive(), "the fetch outlived its deadline"
+    [error] = outcome
+    assert isinstance(error, FetchTimeoutError) and error.retryable
+    assert "1.0s total" in str(error)
+
+
+def test_slow_loris_body_ends_at_the_fetch_deadline(server: Any, reply: Any) -> None:
+    server.route("/drip", reply(body=b"b" * 5000, drip_s=0.01))
+    settings = dataclasses.replace(FAST, total_timeout_s=1.0, max_retries=0, max_bytes=10_000)
+    with HttpClient(settings) as http, pytest.raises(FetchTimeoutError, match="total"):
+        http.get(server.url("/drip"))
+
+
+def test_retries_share_one_budget_across_the_fetches_of_a_poll(server: Any, reply: Any) -> None:
+    """With 10 retries allowed, a stalling server would be asked 11 times per URL; the poll's 1 s budget
+    stops the retries of the first URL after a few, and the second URL gets no retry at all."""
+    server.route("/stall-a", reply(body=b"y" * 2000, stall_after_bytes=100))
+    server.route("/stall-b", reply(body=b"y" * 2000, stall_after_bytes=100))
+    settings = dataclasses.replace(FAST, max_retries=10)
+    budget = RetryBudget(1.0)
+    with HttpClient(settings) as http:
+        for path in ("/stall-a", "/stall-b"):
+            with pytest.raises(FetchTimeoutError):
+                http.get(server.url(path), budget=budget)
+    assert 2 <= server.count("/stall-a") <= 6  # each retry costs at least the 0.3 s read timeout
+    assert server.count("/stall-b") == 1
+    assert budget.remaining_s < 0.3

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import feedparser
 import pytest
 
 from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
 from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.connectors.feeds import ENTRIES_PER_PARSE
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.poll import poll_source, trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
+from tests.support import newsroom
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
 GOVUK = FIXTURES / "govuk"
@@ -38,13 +42,15 @@ HTTP = HttpSettings(
 class World:
     """The loopback server dressed as GOV.UK, plus settings, client and checkpoint for one test."""
 
-    def __init__(self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom") -> None:
+    def __init__(
+        self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom", http: HttpSettings = HTTP
+    ) -> None:
         self.server, self.reply = server, reply
         self.source = SourceConfig(name="dsit", kind=kind, url=server.url(FEED_PATH), interval_s=60)
         self.settings = Settings(
-            govuk=GovukSettings(base_url=server.base_url), http=HTTP, sources=(self.source,)
+            govuk=GovukSettings(base_url=server.base_url), http=http, sources=(self.source,)
         )
-        self.http = HttpClient(HTTP, trusted_hosts=trusted_hosts(self.settings))
+        self.http = HttpClient(http, trusted_hosts=trusted_hosts(self.settings))
         self.checkpoint = Checkpoint(tmp_path / "state.sqlite")
 
     def feed(self, name: str, etag: str, *, content_type: str = ATOM) -> None:
@@ -395,7 +401,8 @@ def test_empty_feed_yields_nothing_and_is_not_a_failure(world: Any) -> None:
 
 def test_duplicate_entries_in_one_feed_are_fetched_once(world: Any) -> None:
     source = _newsroom(world, "duplicates.rss")
-    world.server.route("/news/cloud-framework/", world.reply(body=b"<html>c</html>"))
+    for path in ("/news/cloud-framework", "/news/cloud-framework/"):
+        world.server.route(path, world.reply(body=b"<html>c</html>"))
     world.server.route("/news/digital-identity", world.reply(body=b"<html>d</html>"))
     found = docs(world.poll(source))
     assert len(found) == 2
@@ -441,3 +448,162 @@ def test_same_document_from_two_feeds_shares_one_version_sequence(world: Any) ->
     assert world.api_count(OPENAI) == 1  # fetched once for both feeds
     world.checkpoint.mark_published(from_org + from_finder)
     assert docs(world.poll(finder)) == []
+
+
+@pytest.mark.parametrize(
+    "bad_date",
+    [
+        "0000-00-00T00:00:00Z",
+        "Mon, 01 Jan 0001 00:00:00 GMT",
+        "Sat, 01 Jan 0100 00:00:00 GMT",
+        "9999-12-31T23:59:59-14:00",
+        "Tue, 99 Foo 2025 99:99:99 GMT",
+    ],
+)
+def test_one_bad_date_costs_only_its_field_and_every_entry_is_fetched(world: Any, bad_date: str) -> None:
+    base = world.server.base_url
+    world.server.route(
+        newsroom.FEED_PATH,
+        world.reply(
+            body=newsroom.newsroom_rss(base, 40, dates={17: bad_date}), content_type="application/rss+xml"
+        ),
+    )
+    for index in range(40):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH))
+    items = world.poll(source)
+    assert not failures(items)
+    found = docs(items)
+    assert len(found) == 40
+    dated = [d for d in found if d.feed_published_at is not None]
+    assert len(dated) == 39
+    assert all(d.feed_published_at.startswith("2025-07-21T") for d in dated)  # type: ignore[union-attr]
+    [undated] = [d for d in found if d.feed_published_at is None]
+    assert undated.url.endswith(newsroom.article_path(17))
+
+
+def test_stalling_articles_share_the_polls_retry_budget(server: Any, reply: Any, tmp_path: Path) -> None:
+    """Ten retries each would ask the stalling Content API 33 times in this poll; a 0.5 s budget stops that."""
+    w = World(server, reply, tmp_path, http=replace(HTTP, max_retries=10, poll_retry_budget_s=0.5))
+    try:
+        w.feed("dsit_organisation.atom", '"feed-1"')
+        item = (GOVUK / "content" / "openai_v1.json").read_bytes()
+        for slug in (OPENAI, CANADA):
+            w.server.route(
+                "/api/content" + NEWS + slug, w.reply(body=item, content_type=JSON, stall_after_bytes=50)
+            )
+        items = w.poll()
+        assert [f.retryable for f in failures(items)] == [True, True]
+        asked = w.api_count(OPENAI) + w.api_count(CANADA)
+        assert 2 <= asked <= 6  # every retry costs at least the 0.3 s read timeout
+    finally:
+        w.close()
+
+
+def test_entry_ids_that_are_not_urls_are_never_fetched(world: Any) -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>N</title>'
+        "<entry><id>story-123</id><title>A</title></entry>"
+        "<entry><id>/en/news/secret</id><title>B</title></entry></feed>"
+    )
+    world.server.route("/en/news.atom", world.reply(body=feed.encode(), content_type=ATOM))
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url("/en/news.atom"))
+    items = world.poll(source)
+    assert docs(items) == [] and len(failures(items)) == 2
+    assert [r.path for r in world.server.requests()] == ["/en/news.atom"]
+
+
+def test_a_long_backlog_is_taken_a_capped_poll_at_a_time_in_feed_order(world: Any) -> None:
+    base = world.server.base_url
+    body = newsroom.newsroom_rss(base, 25)
+    world.server.route(
+        newsroom.FEED_PATH, world.reply(body=body, content_type="application/rss+xml", etag='"v1"')
+    )
+    for index in range(25):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(
+        name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH), max_articles_per_poll=10
+    )
+    taken: list[list[str]] = []
+    for _poll in range(4):
+        found = docs(world.poll(source))
+        taken.append([d.url.rsplit("/", 1)[1] for d in found])
+        world.checkpoint.mark_published(found)
+    assert taken == [
+        [f"story-{i}.html" for i in range(0, 10)],
+        [f"story-{i}.html" for i in range(10, 20)],
+        [f"story-{i}.html" for i in range(20, 25)],
+        [],
+    ]
+    assert all(world.server.count(newsroom.article_path(i)) == 1 for i in range(25))
+    assert (
+        world.server.conditional_count(newsroom.FEED_PATH) == 1
+    )  # validators saved once the backlog was done
+
+
+@pytest.mark.parametrize("charset", ["undefined", "idna", "rot13", "no-such-charset"])
+def test_a_charset_that_cannot_decode_the_body_costs_nothing(world: Any, charset: str) -> None:
+    """The feed (with cp1252 bytes, so not UTF-8), its Content API items and its pages all declare a
+    charset that is no text encoding or fails whatever the bytes; every entry is still read."""
+    feed = (GOVUK / "dsit_organisation.atom").read_bytes().replace(b"</title>", b" \xa3</title>", 1)
+    world.server.route(
+        FEED_PATH, world.reply(body=feed, content_type=f"application/atom+xml; charset={charset}")
+    )
+    for slug, fixture in ((OPENAI, "openai_v1.json"), (CANADA, "uk_canada_mou.json")):
+        body = (GOVUK / "content" / fixture).read_bytes()
+        world.server.route(
+            "/api/content" + NEWS + slug,
+            world.reply(body=body, content_type=f"application/json; charset={charset}"),
+        )
+    items = world.poll()
+    assert not failures(items)
+    assert len(docs(items)) == 2
+
+
+def test_a_capped_poll_reads_the_feed_only_as_far_as_it_needs(world: Any) -> None:
+    """Entries 15 and later are cut off mid-element; a poll that takes 10 never reaches the damage."""
+    base = world.server.base_url
+    body = newsroom.newsroom_rss(base, 15).removesuffix(b"</channel></rss>\n") + b"<item><title>cut"
+    world.server.route(newsroom.FEED_PATH, world.reply(body=body, content_type="application/rss+xml"))
+    for index in range(15):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    source = SourceConfig(
+        name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH), max_articles_per_poll=10
+    )
+    items = world.poll(source)
+    assert len(docs(items)) == 10 and failures(items) == []
+    world.checkpoint.mark_published(docs(items))
+    rest = world.poll(source)
+    assert len(docs(rest)) == 5
+    assert {f.stage for f in failures(rest)} == {"feed"}
+    assert any("not well-formed" in f.reason for f in failures(rest))
+
+
+def test_a_parser_failure_mid_feed_costs_the_rest_of_the_feed_not_the_run(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feedparser itself raising on the second batch of entries (as a bug in it would) ends the listing
+    there, reported; the first batch is fetched."""
+    base = world.server.base_url
+    count = ENTRIES_PER_PARSE + 5
+    world.server.route(
+        newsroom.FEED_PATH,
+        world.reply(body=newsroom.newsroom_rss(base, count), content_type="application/rss+xml"),
+    )
+    for index in range(count):
+        world.server.route(newsroom.article_path(index), world.reply(body=newsroom.article_page(index)))
+    real_parse = feedparser.parse
+    failing = newsroom.article_path(ENTRIES_PER_PARSE + 2).encode()
+
+    def parse_failing_on_one_story(document: bytes, **kwargs: Any) -> Any:
+        if failing in document:
+            raise RuntimeError("parser bug")
+        return real_parse(document, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", parse_failing_on_one_story)
+    source = SourceConfig(name="newsroom", kind="rss", url=world.server.url(newsroom.FEED_PATH))
+    items = world.poll(source)
+    expected = [f"story-{i}.html" for i in range(ENTRIES_PER_PARSE)]
+    assert [d.url.rsplit("/", 1)[1] for d in docs(items)] == expected
+    [problem] = failures(items)
+    assert problem.stage == "feed" and "RuntimeError: parser bug" in problem.reason

@@ -100,6 +100,12 @@ def test_a_malformed_register_is_a_clear_error_and_the_old_files_stay(tmp_path: 
         )
         with pytest.raises(MalformedPayloadError, match="is not JSON"):
             refresh_registers(_settings(server), tmp_path)
+        server.route(
+            "/api/organisations",
+            Reply(body=b"[" * 100_000 + b"]" * 100_000, content_type=JSON, etag='"deep"'),
+        )
+        with pytest.raises(MalformedPayloadError, match="is not JSON"):
+            refresh_registers(_settings(server), tmp_path)
     assert (tmp_path / ORGANISATIONS_FILE).read_text(encoding="utf-8") == before
 
 

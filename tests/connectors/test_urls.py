@@ -41,13 +41,24 @@ def test_canonical_url_case(case: dict[str, Any]) -> None:
         "::ffff:10.0.0.1",
         "224.0.0.1",
         "not-an-ip",
+        # IPv6 forms that carry a private IPv4 address are judged by it
+        "2002:7f00:1::",  # 6to4 of 127.0.0.1
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "2002:c0a8:101:1::1",  # 6to4 of 192.168.1.1
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "64:ff9b:1::a00:1",  # local-use NAT64
+        "::ffff:169.254.169.254",
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo
     ],
 )
 def test_non_public_addresses_are_refused(address: str) -> None:
     assert not is_public_address(address)
 
 
-@pytest.mark.parametrize("address", ["151.101.0.144", "2a04:4e42::144", "8.8.8.8"])
+@pytest.mark.parametrize(
+    "address", ["151.101.0.144", "2a04:4e42::144", "8.8.8.8", "2002:808:808::1", "64:ff9b::808:808"]
+)
 def test_public_addresses_are_allowed(address: str) -> None:
     assert is_public_address(address)
 

@@ -75,6 +75,8 @@ def test_config_from_environment_variable(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'a'\nkind = 'rss'", "needs a url"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\ninterval = 'soon'", "duration"),
         ("[http]\nmax_retries = 'many'", "max_retries"),
+        ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 0", "at least 1"),
+        ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 'lots'", "max_articles"),
         ("[[subscriptions]]\nname = 's'", "channel is required"),
         ("not toml at all [", "not valid TOML"),
     ],
@@ -84,6 +86,15 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_settings(path, env={})
+
+
+def test_per_poll_article_cap_is_read_per_source(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(
+        EXAMPLE + "\n[[sources]]\nname = 'big'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 25\n"
+    )
+    first, big = load_settings(path, env={}).sources
+    assert (first.max_articles_per_poll, big.max_articles_per_poll) == (100, 25)
 
 
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -95,3 +95,40 @@ def test_bad_content_items(item: dict[str, Any], status: str) -> None:
 
 def test_content_item_that_is_not_an_object_is_invalid() -> None:
     assert extract_content_item(["not", "a", "mapping"]).extraction_status == "invalid_item"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("first_published_at", "public_updated_at"),
+    [
+        ("0000-00-00T00:00:00Z", "2025-07-21T09:00:00+01:00"),
+        ("9999-12-31T23:59:59-14:00", "2025-07-21T09:00:00+01:00"),
+        ("0001-01-01T00:00:00+14:00", "2025-07-21T09:00:00+01:00"),
+        ("0001-01-01", "2025-07-21T09:00:00+01:00"),
+        ("2025-02-31", "2025-07-21T09:00:00+01:00"),
+    ],
+)
+def test_a_bad_content_api_date_costs_only_that_field(
+    first_published_at: str, public_updated_at: str
+) -> None:
+    item = {
+        "title": "T",
+        "base_path": "/government/news/t",
+        "locale": "en",
+        "first_published_at": first_published_at,
+        "public_updated_at": public_updated_at,
+        "details": {"body": "<p>The department signed a memorandum of understanding.</p>"},
+    }
+    document = extract_content_item(item)
+    assert document.published_at is None
+    assert document.updated_at == "2025-07-21T08:00:00Z"
+    assert document.extraction_status == "ok"
+
+
+@pytest.mark.parametrize("charset", ["idna", "undefined", "punycode", "rot13", "no-such-charset"])
+def test_a_page_declaring_a_charset_that_cannot_decode_it_is_still_read(charset: str) -> None:
+    page = ARTICLE.format("Caf\u00e9 society signs an agreement.").replace(
+        "<body>", f'<meta charset="{charset}"><body>'
+    )
+    document = extract_html(page.encode("cp1252"))
+    assert document.extraction_status == "ok"
+    assert document.body_text == "Caf\u00e9 society signs an agreement."

@@ -30,6 +30,8 @@ class Reply:
     `etag`/`last_modified` make the reply conditional: a request whose If-None-Match or If-Modified-Since
     matches gets 304. `delay_s` waits before answering; `stall_after_bytes` sends that many body bytes and
     then stalls (until the server stops), as a server that hangs mid-body does. `gzip` compresses the body.
+    `drip_s` sends the whole response, status line and headers included, one byte every `drip_s` seconds
+    (slow-loris): each byte arrives well within any read timeout, the response never within a deadline.
     """
 
     status: int = 200
@@ -41,6 +43,7 @@ class Reply:
     delay_s: float = 0.0
     stall_after_bytes: int | None = None
     gzip: bool = False
+    drip_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -184,6 +187,9 @@ class LoopbackServer:
 
             def _send(self, reply: Reply) -> None:
                 body = gzip.compress(reply.body) if reply.gzip else reply.body
+                if reply.drip_s is not None:
+                    self._drip(reply, body, reply.drip_s)
+                    return
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(body)))
@@ -203,6 +209,20 @@ class LoopbackServer:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     return
+
+            def _drip(self, reply: Reply, body: bytes, drip_s: float) -> None:
+                head = [f"HTTP/1.1 {reply.status} Slow", f"Content-Type: {reply.content_type}"]
+                head += [f"{name}: {value}" for name, value in reply.headers.items()]
+                head.append(f"Content-Length: {len(body)}")
+                raw = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+                try:
+                    for index in range(len(raw)):
+                        self.wfile.write(raw[index : index + 1])
+                        if server._stop.wait(drip_s):
+                            return
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+                self.close_connection = True
 
         return Handler
 
