@@ -156,6 +156,10 @@ def run(
                 summary = run_forever(settings, beam_args=beam_args, progress=_progress)
             except KeyboardInterrupt:
                 _exit_after_streaming(130, "interrupted; stopped cleanly")
+            except GovwatchError as exc:
+                if debug_state["debug"]:
+                    stderr.print_exception()
+                _exit_after_streaming(1, f"error: {exc}")
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",
