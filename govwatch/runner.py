@@ -27,7 +27,7 @@ from govwatch.consumer import (
     decode_batch,
     store_deadletter,
 )
-from govwatch.db import connect_writer
+from govwatch.db import connect_writer, keep_files_private
 from govwatch.errors import SinkError
 from govwatch.kafka import (
     ALERTS,
@@ -107,6 +107,7 @@ class Stack:
 
         self.settings = settings
         self.broker = broker
+        keep_files_private(settings.checkpoint_path)
         self.conn = connect_writer(settings.db_path)
         info = ensure_topics(settings.kafka)
         self.producer = KafkaProducer(**producer_options(settings.kafka))
