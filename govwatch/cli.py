@@ -29,6 +29,7 @@ from govwatch.cli_support import (
     write_rows,
 )
 from govwatch.errors import GovwatchError
+from govwatch.redact import MaskSecrets, mask_library_logs
 
 BROKER_CHECK_S = 0.5
 
@@ -69,6 +70,8 @@ def main_options(
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_drop_import_noise)
+        handler.addFilter(MaskSecrets())  # URLs with tokens, Kafka's config dump with its password
+    mask_library_logs()
     if not debug:
         # Libraries log every reconnect (kafka-python even at ERROR, e.g. when the embedded broker stops);
         # govwatch reports what matters itself, so their logs show only with -v.

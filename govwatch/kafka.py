@@ -18,6 +18,7 @@ from typing import Any
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import KafkaSettings, Settings
 from govwatch.errors import SinkError
+from govwatch.redact import mask_library_logs
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def topic_name(settings: KafkaSettings, kind: str) -> str:
 
 def client_options(settings: KafkaSettings) -> dict[str, Any]:
     """kafka-python options common to producers, consumers and the admin client."""
+    mask_library_logs()  # kafka-python logs its configuration, SASL password included, at DEBUG
     options: dict[str, Any] = {
         "bootstrap_servers": [s.strip() for s in settings.bootstrap_servers.split(",") if s.strip()],
         "security_protocol": settings.security_protocol,
