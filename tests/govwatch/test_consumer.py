@@ -177,6 +177,19 @@ def test_poison_messages_are_dead_lettered_and_the_rest_stored(kafka_settings: S
     assert conn.execute("select count(*) from announcement_versions").fetchone() == (1,)
 
 
+def test_a_key_given_twice_is_stored_with_the_value_that_was_validated(kafka_settings: Settings) -> None:
+    ensure_topics(kafka_settings.kafka)
+    text = json.dumps(make_announcement("doc-twice"))
+    # The validator keeps the last of two values; storing the raw text kept the first.
+    twice = text.replace('"title": ', '"title": "never validated", "title": ', 1)
+    _produce(kafka_settings, [twice.encode()])
+    conn = connect_writer(kafka_settings.db_path)
+    consumer = _consumer(kafka_settings, conn)
+    assert _drain(consumer, conn, AnnouncementLoader()) == (1, 0)
+    [(title,)] = conn.execute("select title from announcements").fetchall()
+    assert title == make_announcement("doc-twice")["title"]
+
+
 def test_five_megabyte_message_is_stored(kafka_settings: Settings) -> None:
     ensure_topics(kafka_settings.kafka)
     big = make_announcement("doc-big", body_text="word " * (5 * 1024 * 1024 // 5), partnerships=[])
