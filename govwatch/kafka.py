@@ -32,6 +32,9 @@ PRODUCE_TIMEOUT_S = 30.0
 PRODUCER_CLOSE_TIMEOUT_S = 5.0
 #: How long `send` may wait for a topic's metadata (kafka-python waits 60 s by default, per message).
 PRODUCER_MAX_BLOCK_MS = 10_000
+#: How long a new client may try to reach the cluster (kafka-python's default is 30 s, in every client
+#: the pipeline opens: with the broker gone, a stopping run waited that long for each).
+BOOTSTRAP_TIMEOUT_MS = 10_000
 _FLUSH_SLICE_S = 0.5
 _REACHABLE_TIMEOUT_S = 1.0
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
@@ -50,6 +53,7 @@ def client_options(settings: KafkaSettings) -> dict[str, Any]:
         "bootstrap_servers": [s.strip() for s in settings.bootstrap_servers.split(",") if s.strip()],
         "security_protocol": settings.security_protocol,
         "client_id": "govwatch",
+        "bootstrap_timeout_ms": BOOTSTRAP_TIMEOUT_MS,
     }
     if settings.sasl_mechanism:
         options["sasl_mechanism"] = settings.sasl_mechanism
@@ -102,6 +106,26 @@ def broker_reachable(settings: KafkaSettings) -> bool:
         except OSError:
             continue
     return False
+
+
+def new_producer(settings: KafkaSettings) -> Any:
+    """A KafkaProducer with `producer_options`; a cluster that accepts no connection fails at once.
+
+    Raises:
+        SinkError: no bootstrap server accepts connections, or the client cannot bootstrap in time.
+    """
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaError
+
+    if not broker_reachable(settings):
+        raise SinkError(
+            f"cannot reach Kafka at {settings.bootstrap_servers}: no bootstrap server accepts connections; "
+            "check [kafka] bootstrap_servers, or that the broker runs"
+        )
+    try:
+        return KafkaProducer(**producer_options(settings))
+    except KafkaError as exc:
+        raise SinkError(f"cannot connect to Kafka at {settings.bootstrap_servers}: {exc}") from exc
 
 
 def flush_producer(producer: Any, settings: KafkaSettings, timeout_s: float = PRODUCE_TIMEOUT_S) -> None:

@@ -37,7 +37,7 @@ from govwatch.kafka import (
     ensure_topics,
     flush_producer,
     kafka_stack,
-    producer_options,
+    new_producer,
     topic_name,
 )
 from govwatch.loader import AnnouncementLoader
@@ -103,14 +103,12 @@ class Stack:
     def __init__(
         self, settings: Settings, *, with_alerts: bool = True, broker: EmbeddedBroker | None = None
     ) -> None:
-        from kafka import KafkaProducer
-
         self.settings = settings
         self.broker = broker
         keep_files_private(settings.checkpoint_path)
         self.conn = connect_writer(settings.db_path)
         info = ensure_topics(settings.kafka)
-        self.producer = KafkaProducer(**producer_options(settings.kafka))
+        self.producer = new_producer(settings.kafka)
         self.loader = AnnouncementLoader()
         self.summary = RunSummary()
 

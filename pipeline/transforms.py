@@ -23,7 +23,7 @@ from govwatch.kafka import (
     DEADLETTER,
     close_producer,
     flush_producer,
-    producer_options,
+    new_producer,
     topic_name,
 )
 from govwatch.messages import deadletter_record, encode
@@ -128,9 +128,7 @@ class PublishFn(beam.DoFn):
         self.sent = Metrics.counter("kafka", f"sent-{kind}")
 
     def setup(self) -> None:
-        from kafka import KafkaProducer
-
-        self.producer = KafkaProducer(**producer_options(self.settings.kafka))
+        self.producer = new_producer(self.settings.kafka)
 
     def start_bundle(self) -> None:
         self.pending: list[tuple[Any, FetchedDocument | None]] = []
