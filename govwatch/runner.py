@@ -198,7 +198,10 @@ class Stack:
                 self.writer.wait()
                 if all(c.lag() == 0 for c, _h in self.pairs):
                     return
-        raise TimeoutError(f"consumers did not catch up within {timeout_s:.0f}s")
+        raise SinkError(
+            f"the consumers did not catch up with Kafka within {timeout_s:.0f}s; everything stored so far is "
+            "kept: run the command again (run it with -v to see what is slow)"
+        )
 
     def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
         if not keys:
