@@ -19,6 +19,10 @@ MASK = "***"
 #: A path segment that is a token rather than a name: long, mixing upper case, lower case and digits
 #: (slugs are lower case, ids like UUIDs are hex with hyphens), or a long run of hex digits.
 _TOKEN_SEGMENT = re.compile(r"^(?=.*\d)(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9_\-.~=+%]{16,}$|^[0-9a-fA-F]{32,}$")
+#: Query parameter names that carry credentials.
+_SECRET_NAME = re.compile(
+    r"token|key|secret|sig|signature|password|passwd|pass|auth|credential|session|code", re.IGNORECASE
+)
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s'\"<>()\[\]{}]+")
 #: `password = x`, `'sasl_plain_password': 'x'`, `"token": "x"`, `secret=x`, as configs and dicts print them.
 _SECRET_FIELD = re.compile(
@@ -29,13 +33,19 @@ _SECRET_FIELD = re.compile(
 _SMTP_AUTH = re.compile(r"(?P<verb>\bAUTH\s+[A-Z0-9\-]+)\s+[A-Za-z0-9+/=]+", re.IGNORECASE)
 
 
-def mask_url(url: str) -> str:
-    """The URL without its credentials: the user part's password, query values, token-like path segments.
+def mask_url(url: str, *, every_query_value: bool = False) -> str:
+    """The URL without its credentials: the user part's password, token-like path segments and query
+    values that are secrets by their name (`token=`, `key=`, `sig=`...) or look like tokens; with
+    `every_query_value`, every query value (a webhook's query is there to authenticate it).
 
     >>> mask_url("https://hooks.example.org/services/T0/B0/ab12CD34ef56GH78ij90")
     'https://hooks.example.org/services/T0/B0/***'
     >>> mask_url("https://bot:s3cret@example.org/hook?token=abc&team=x")
+    'https://bot:***@example.org/hook?token=***&team=x'
+    >>> mask_url("https://bot:s3cret@example.org/hook?token=abc&team=x", every_query_value=True)
     'https://bot:***@example.org/hook?token=***&team=***'
+    >>> mask_url("https://www.gov.uk/api/search.json?filter_organisations=dsit&count=100")
+    'https://www.gov.uk/api/search.json?filter_organisations=dsit&count=100'
     >>> mask_url("https://example.org/government/news/uk-and-openai-sign-mou-2025")
     'https://example.org/government/news/uk-and-openai-sign-mou-2025'
     """
@@ -53,7 +63,13 @@ def mask_url(url: str) -> str:
         user = MASK if parts.password is None else f"{parts.username}:{MASK}"
         netloc = f"{user}@{netloc}"
     path = "/".join(MASK if _TOKEN_SEGMENT.match(s) else s for s in parts.path.split("/"))
-    query = urlencode([(k, MASK) for k, _v in parse_qsl(parts.query, keep_blank_values=True)], safe="*")
+    query = urlencode(
+        [
+            (k, MASK if every_query_value or _SECRET_NAME.search(k) or _TOKEN_SEGMENT.match(v) else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
+        safe="*",
+    )
     if parts.query and not query:
         query = MASK
     return urlunsplit((parts.scheme, netloc, path, query, MASK if parts.fragment else ""))

@@ -32,7 +32,11 @@ class Channel:
         >>> Channel(kind="webhook", target="https://h.example/hook?token=abc").shown()
         'webhook:https://h.example/hook?token=***'
         """
-        return f"webhook:{mask_url(self.target)}" if self.kind == "webhook" else str(self)
+        return (
+            f"webhook:{mask_url(self.target, every_query_value=True)}"
+            if self.kind == "webhook"
+            else str(self)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
