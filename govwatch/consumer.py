@@ -13,21 +13,16 @@ exactly where it stopped.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import queue
-import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import duckdb
 
 from govwatch.config import KafkaSettings
-from govwatch.db import rfc3339_sql
+from govwatch.deadletters import store_deadletter
 from govwatch.errors import SchemaError, SinkError
 from govwatch.kafka import client_options, consumer_options
 from govwatch.messages import deadletter_record, decode
@@ -40,12 +35,6 @@ INCARNATION_CHECK_S = 2.0
 #: Bounds on calls that wait for the broker (kafka-python's default is its 30 s request timeout each).
 LAG_TIMEOUT_MS = 5000
 CLOSE_TIMEOUT_MS = 2000
-WRITER_QUEUE_DEPTH = 2
-#: Python's thread switch interval while a `BatchWriter` runs (the default is 5 ms). DuckDB's Python API
-#: takes the GIL back now and then while a statement runs (to check for Ctrl-C); each time, the writer
-#: waits for the polling thread to yield it, up to a whole interval. Measured with `make bench`: ~10%
-#: more messages/s through the loader; the interval is process-wide and harmless elsewhere.
-WRITER_SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -442,116 +431,3 @@ def process_batch(
     decoded = decode_batch(consumer, batch)
     handled, _new_dead = commit_batch(conn, handler, decoded, on_deadletter=on_deadletter)
     return handled, len(decoded.dead)
-
-
-class BatchWriter:
-    """Commits decoded batches in order on a thread of its own, while the caller polls the next batch.
-
-    DuckDB releases the GIL while it inserts, so polling and decoding (Python) overlap with storing
-    (C++). Batches are committed strictly in submission order on one connection; the first error
-    stops the writer and is raised to the caller on its next `submit` or `wait`.
-    """
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection, *, depth: int = WRITER_QUEUE_DEPTH) -> None:
-        self.conn = conn
-        sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL_S))
-        self._queue: queue.Queue[
-            tuple[BatchHandler, DecodedBatch, Callable[..., None] | None, Callable[[int, int], None]] | None
-        ] = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="govwatch-duckdb-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            job = self._queue.get()
-            try:
-                if job is None:
-                    return
-                if self._error is None:
-                    handler, decoded, on_deadletter, done = job
-                    try:
-                        done(*commit_batch(self.conn, handler, decoded, on_deadletter=on_deadletter))
-                    except BaseException as exc:  # handed to the polling thread, which stops the run
-                        self._error = exc
-            finally:
-                self._queue.task_done()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def submit(
-        self,
-        handler: BatchHandler,
-        decoded: DecodedBatch,
-        *,
-        on_deadletter: Callable[[dict[str, Any]], None] | None = None,
-        done: Callable[[int, int], None] = lambda _handled, _new_dead: None,
-    ) -> None:
-        self._raise()
-        self._queue.put((handler, decoded, on_deadletter, done))
-
-    def wait(self) -> None:
-        """Block until every submitted batch is committed (or raise the writer's error)."""
-        self._queue.join()
-        self._raise()
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=60)
-
-
-def deadletter_fingerprint(record: dict[str, Any]) -> str:
-    """The identity of a failure: a replay of the same failure is stored once, a new failure always.
-
-    What failed, where and why (stage, reason, source, URL, topic position and the payload's hash) name a
-    failure. A record with no topic position (a source or a document that failed before reaching Kafka)
-    is also told apart by when it failed, so a source that fails again later is a new row, while the
-    same record read twice from the dead-letter topic (a replay) stays one row.
-
-    >>> a = {"stage": "connector", "reason": "HTTP 503", "source": "dsit", "at": "2026-01-01T00:00:00+00:00"}
-    >>> deadletter_fingerprint(a) == deadletter_fingerprint(dict(a))
-    True
-    >>> deadletter_fingerprint(a) == deadletter_fingerprint({**a, "reason": "HTTP 500"})
-    False
-    >>> deadletter_fingerprint(a) == deadletter_fingerprint({**a, "at": "2026-01-01T00:05:00+00:00"})
-    False
-    """
-    fields = ["stage", "reason", "source", "url", "topic", "partition", "offset", "last_offset"]
-    if record.get("offset") is None:
-        fields.append("at")
-    identity = [str(record.get(k)) for k in fields]
-    identity.append(str(record.get("payload_sha256") or record.get("payload_base64")))
-    return hashlib.sha256("\x1f".join(identity).encode("utf-8")).hexdigest()[:32]
-
-
-def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> bool:
-    """Keep a dead-letter record in DuckDB once (see `deadletter_fingerprint`); True when it is new."""
-    row = conn.execute(f"SELECT {rfc3339_sql('?')}", [record["at"]]).fetchone()
-    failed_at = row[0] if row else None
-    inserted = conn.execute(
-        "INSERT INTO deadletter_rows (fingerprint, stage, reason, failed_at, source, url, topic, "
-        '"partition", "offset", key, payload_base64, retryable, payload_size, payload_sha256, '
-        "payload_truncated, last_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING RETURNING fingerprint",
-        [
-            deadletter_fingerprint(record),
-            record["stage"],
-            record["reason"] if failed_at is not None else f"{record['reason']} (failed at {record['at']})",
-            failed_at or datetime.now(UTC),
-            record.get("source"),
-            record.get("url"),
-            record.get("topic"),
-            record.get("partition"),
-            record.get("offset"),
-            record.get("key"),
-            record["payload_base64"],
-            record.get("retryable", False),
-            record.get("payload_bytes"),
-            record.get("payload_sha256"),
-            record.get("payload_truncated", False),
-            record.get("last_offset"),
-        ],
-    ).fetchall()
-    return bool(inserted)

@@ -21,13 +21,12 @@ import pyarrow as pa
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
 from govwatch.consumer import (
-    BatchWriter,
     ConsumedMessage,
     DuckdbOffsetConsumer,
     decode_batch,
-    store_deadletter,
 )
 from govwatch.db import connect_writer, keep_files_private
+from govwatch.deadletters import store_deadletter
 from govwatch.errors import SinkError
 from govwatch.kafka import (
     ALERTS,
@@ -44,6 +43,7 @@ from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import QueryServer
+from govwatch.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

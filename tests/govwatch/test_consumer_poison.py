@@ -12,7 +12,7 @@ import pytest
 from kafka import KafkaProducer
 
 from govwatch.config import Settings
-from govwatch.consumer import DuckdbOffsetConsumer, process_batch, store_deadletter
+from govwatch.consumer import DuckdbOffsetConsumer, process_batch
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, MAX_MESSAGE_BYTES, ensure_topics, producer_options, topic_name
 from govwatch.loader import AnnouncementLoader
@@ -172,28 +172,6 @@ def test_a_tombstone_on_the_compacted_topic_is_not_a_dead_letter(kafka_settings:
         consumer.close()
     assert conn.execute("select count(*) from announcements").fetchone() == (2,)
     assert conn.execute("select next_offset from consumer_offsets").fetchall() == [(3,)]
-
-
-def test_a_source_failing_again_later_is_a_new_row_and_a_replay_is_not(settings: Settings) -> None:
-    conn = connect_writer(settings.db_path)
-    from datetime import UTC, datetime
-
-    def failure(minute: int, reason: str = "HTTP 503") -> dict[str, Any]:
-        return deadletter_record(
-            stage="connector",
-            reason=reason,
-            payload=b"",
-            source="dsit",
-            url="https://www.gov.uk/feed.atom",
-            at=datetime(2026, 1, 1, 0, minute, tzinfo=UTC),
-        )
-
-    first = failure(0)
-    assert store_deadletter(conn, first) is True
-    assert store_deadletter(conn, dict(first)) is False  # the same record read again
-    assert store_deadletter(conn, failure(5)) is True  # the same source failing later
-    assert store_deadletter(conn, failure(0, "HTTP 500")) is True  # another reason
-    assert conn.execute("select count(*) from deadletters").fetchone() == (3,)
 
 
 def _consumer(settings: Settings, conn: Any) -> DuckdbOffsetConsumer:
