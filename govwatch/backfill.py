@@ -21,6 +21,7 @@ import apache_beam as beam
 
 from govwatch.config import Settings
 from govwatch.connectors.records import FetchedDocument, SourceFailure
+from govwatch.db import keep_files_private
 from govwatch.errors import GovwatchError
 from govwatch.runner import RunSummary, Stack, publication_callback
 
@@ -167,6 +168,7 @@ def run_backfill(
         since=since, until=until, organisations=organisations, document_types=document_types
     )
     progress_path = Path(str(settings.checkpoint_path) + ".backfill-progress.json")
+    keep_files_private(settings.checkpoint_path, progress_path)
     progress_path.parent.mkdir(parents=True, exist_ok=True)
     ProgressFile(progress_path).flush()
     with kafka_stack(settings) as (ready, broker):

@@ -29,6 +29,7 @@ from govwatch.cli_support import (
     write_rows,
 )
 from govwatch.errors import GovwatchError
+from govwatch.redact import MaskSecrets, mask_library_logs
 
 BROKER_CHECK_S = 0.5
 
@@ -69,6 +70,8 @@ def main_options(
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(_drop_import_noise)
+        handler.addFilter(MaskSecrets())  # URLs with tokens, Kafka's config dump with its password
+    mask_library_logs()
     if not debug:
         # Libraries log every reconnect (kafka-python even at ERROR, e.g. when the embedded broker stops);
         # govwatch reports what matters itself, so their logs show only with -v.
@@ -156,6 +159,10 @@ def run(
                 summary = run_forever(settings, beam_args=beam_args, progress=_progress)
             except KeyboardInterrupt:
                 _exit_after_streaming(130, "interrupted; stopped cleanly")
+            except GovwatchError as exc:
+                if debug_state["debug"]:
+                    stderr.print_exception()
+                _exit_after_streaming(1, f"error: {exc}")
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",

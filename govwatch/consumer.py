@@ -5,29 +5,24 @@ offsets after it commit together or not at all, so a kill at any point replays a
 batch, which the handlers store idempotently.
 
 The embedded broker is memory-only, so every start is a new incarnation of each topic with offsets from 0.
-Stored offsets carry the topic id they were read from; a different topic id, or a stored offset beyond the
-partition's end, means a new incarnation and the consumer starts from the beginning instead of skipping
+Stored offsets carry the topic id they were read from; a different topic id (or, when no topic id is known,
+a stored offset beyond the partition's end) means a new incarnation and the consumer starts from the beginning instead of skipping
 the new broker's messages. With a durable external Kafka the topic id matches and consumption resumes
 exactly where it stopped.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import queue
-import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import duckdb
 
 from govwatch.config import KafkaSettings
-from govwatch.db import rfc3339_sql
+from govwatch.deadletters import store_deadletter
 from govwatch.errors import SchemaError, SinkError
 from govwatch.kafka import client_options, consumer_options
 from govwatch.messages import deadletter_record, decode
@@ -37,21 +32,55 @@ log = logging.getLogger(__name__)
 POLL_TIMEOUT_MS = 200
 MAX_BATCH_RECORDS = 2000
 INCARNATION_CHECK_S = 2.0
-WRITER_QUEUE_DEPTH = 2
-#: Python's thread switch interval while a `BatchWriter` runs (the default is 5 ms). DuckDB's Python API
-#: takes the GIL back now and then while a statement runs (to check for Ctrl-C); each time, the writer
-#: waits for the polling thread to yield it, up to a whole interval. Measured with `make bench`: ~10%
-#: more messages/s through the loader; the interval is process-wide and harmless elsewhere.
-WRITER_SWITCH_INTERVAL_S = 0.0005
+#: Bounds on calls that wait for the broker (kafka-python's default is its 30 s request timeout each).
+LAG_TIMEOUT_MS = 5000
+CLOSE_TIMEOUT_MS = 2000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConsumedMessage:
+    """One message as polled; or, with `undecodable` set, a batch of messages the client could not read
+    (offsets `offset` to `last_offset`, `value` its raw bytes), which becomes one dead letter."""
+
     topic: str
     partition: int
     offset: int
     key: bytes | None
     value: bytes | None
+    last_offset: int | None = None
+    undecodable: str | None = None
+
+
+def undecodable_batch(exc: BaseException, topic: str) -> ConsumedMessage | None:
+    """The record batch kafka-python failed to decode when it raised `exc`, or None for other errors.
+
+    kafka-python decodes (decompresses, checks) a fetched batch lazily while it hands out records, and
+    an error there (a codec it lacks, a corrupt or truncated compressed payload, a failed CRC) escapes
+    `poll()` naming neither the partition nor the offsets, leaving the position at the batch: every
+    later poll fails the same way. The batch being decoded is a local of the decoding frame, which gives
+    its partition, offsets and raw bytes, so the consumer can dead-letter exactly that batch and move on.
+    """
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "_unpack_records" and "batch" in frame.f_locals:
+            batch = frame.f_locals["batch"]
+            tp = frame.f_locals.get("tp")
+            first = getattr(batch, "base_offset", None)
+            if batch is None or tp is None or getattr(tp, "topic", None) != topic or first is None:
+                return None
+            last = getattr(batch, "last_offset", first)
+            return ConsumedMessage(
+                topic=topic,
+                partition=int(tp.partition),
+                offset=int(first),
+                key=None,
+                value=bytes(getattr(batch, "_buffer", b"")),
+                last_offset=int(last),
+                undecodable=f"{type(exc).__name__}: {exc}",
+            )
+        tb = tb.tb_next
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +107,9 @@ def choose_start_offset(
     >>> choose_start_offset(partition=0, stored_offset=7, stored_topic_id="a", topic_id="a",
     ...                     beginning=0, end=12).offset
     7
+    >>> choose_start_offset(partition=0, stored_offset=40, stored_topic_id="a", topic_id="a",
+    ...                     beginning=0, end=12).reason
+    'resume'
     """
     if stored_offset is None:
         return StartPosition(partition=partition, offset=beginning, reason="no stored offset")
@@ -85,7 +117,10 @@ def choose_start_offset(
         return StartPosition(
             partition=partition, offset=beginning, reason="new topic incarnation (topic id changed)"
         )
-    if stored_offset > end:
+    # With both topic ids known and equal, this is the same log whatever end the broker reports: the
+    # bundled broker reports the last batch's base offset + 1, short of the real end after a batch of
+    # several messages. (Were the log truly shorter, the client would reset to the earliest offset.)
+    if stored_offset > end and not (topic_id and stored_topic_id):
         return StartPosition(
             partition=partition, offset=beginning, reason="stored offset beyond the end: new incarnation"
         )
@@ -229,7 +264,26 @@ class DuckdbOffsetConsumer:
         self, timeout_ms: int = POLL_TIMEOUT_MS, max_records: int = MAX_BATCH_RECORDS
     ) -> list[ConsumedMessage]:
         self.check_incarnation()
-        records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        try:
+            records = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
+        except Exception as exc:
+            bad = undecodable_batch(exc, self.topic)
+            if bad is None:
+                raise
+            from kafka import TopicPartition
+
+            assert bad.last_offset is not None
+            log.warning(
+                "%s: %s[%d] offsets %d-%d cannot be decoded (%s); dead-lettering them and moving on",
+                self.consumer_name,
+                self.topic,
+                bad.partition,
+                bad.offset,
+                bad.last_offset,
+                bad.undecodable,
+            )
+            self._consumer.seek(TopicPartition(self.topic, bad.partition), bad.last_offset + 1)
+            return [bad]
         batch = [
             ConsumedMessage(topic=r.topic, partition=r.partition, offset=r.offset, key=r.key, value=r.value)
             for tp_records in records.values()
@@ -239,15 +293,28 @@ class DuckdbOffsetConsumer:
         return batch
 
     def lag(self) -> int:
-        """Messages on the topic not yet consumed (0 when caught up)."""
-        end = self._consumer.end_offsets(self._partitions)
+        """Messages on the topic not yet consumed (0 when caught up).
+
+        Raises:
+            SinkError: the broker did not say where the topic ends within `LAG_TIMEOUT_MS`.
+        """
+        from kafka.errors import KafkaError
+
+        try:
+            end = self._consumer.end_offsets(self._partitions, timeout_ms=LAG_TIMEOUT_MS)
+        except KafkaError as exc:
+            raise SinkError(
+                f"{self.consumer_name}: Kafka did not tell where {self.topic} ends ({exc}); "
+                "check the broker, then run the command again"
+            ) from exc
         return sum(max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions)
 
     def store_offsets(self, conn: duckdb.DuckDBPyConnection, batch: Sequence[ConsumedMessage]) -> None:
         """Inside the caller's transaction: remember the offset after the last message of each partition."""
         last: dict[int, int] = {}
         for message in batch:
-            last[message.partition] = max(last.get(message.partition, -1), message.offset)
+            end = message.offset if message.last_offset is None else message.last_offset
+            last[message.partition] = max(last.get(message.partition, -1), end)
         for partition, offset in last.items():
             conn.execute(
                 "INSERT INTO consumer_offsets VALUES (?, ?, ?, ?, ?, now()) "
@@ -258,7 +325,7 @@ class DuckdbOffsetConsumer:
 
     def close(self) -> None:
         if self._consumer is not None:
-            self._consumer.close()
+            self._consumer.close(autocommit=False, timeout_ms=CLOSE_TIMEOUT_MS)
             self._consumer = None
         if self._admin is not None:
             self._admin.close()
@@ -275,22 +342,42 @@ class DecodedBatch:
     dead: list[dict[str, Any]]
 
 
-def decode_batch(consumer: DuckdbOffsetConsumer, batch: Sequence[ConsumedMessage]) -> DecodedBatch:
-    """Decode and validate every message; the invalid ones become dead-letter records."""
+def decode_batch(
+    consumer: DuckdbOffsetConsumer, batch: Sequence[ConsumedMessage], *, keep_dead: bool = True
+) -> DecodedBatch:
+    """Decode and validate every message; the invalid ones become dead-letter records.
+
+    A tombstone (no value) deletes a key on a compacted topic: it is no message, so it is neither stored
+    nor dead-lettered. With `keep_dead=False` invalid messages are skipped without a dead letter: a
+    second consumer of a topic leaves them to the first, so each poison message is recorded once.
+    """
     good: list[tuple[ConsumedMessage, dict[str, Any]]] = []
     dead: list[dict[str, Any]] = []
     for message in batch:
-        try:
-            good.append((message, decode(consumer.message_type, message.value)))
-        except SchemaError as exc:
+        if message.undecodable is not None:
+            reason = (
+                f"record batch at offsets {message.offset}-{message.last_offset} cannot be decoded: "
+                f"{message.undecodable}"
+            )
+        elif message.value is None:
+            log.debug("%s: tombstone for key %r skipped", consumer.consumer_name, message.key)
+            continue
+        else:
+            try:
+                good.append((message, decode(consumer.message_type, message.value)))
+                continue
+            except SchemaError as exc:
+                reason = str(exc)
+        if keep_dead:
             dead.append(
                 deadletter_record(
                     stage=consumer.consumer_name,
-                    reason=str(exc),
+                    reason=reason,
                     payload=message.value or b"",
                     topic=message.topic,
                     partition=message.partition,
                     offset=message.offset,
+                    last_offset=message.last_offset,
                     key=message.key,
                 )
             )
@@ -303,17 +390,16 @@ def commit_batch(
     decoded: DecodedBatch,
     *,
     on_deadletter: Callable[[dict[str, Any]], None] | None = None,
-) -> int:
+) -> tuple[int, int]:
     """Hand a decoded batch to `handler` and store its dead letters and offsets, all in one transaction.
 
     Dead letters are passed to `on_deadletter` after the commit (to publish them on the dead-letter
-    topic). Returns what the handler returned.
+    topic). Returns what the handler returned and how many dead letters were new.
     """
     conn.execute("BEGIN TRANSACTION")
     try:
         handled = handler.handle(conn, decoded.good) if decoded.good else 0
-        for record in decoded.dead:
-            store_deadletter(conn, record)
+        new_dead = sum(store_deadletter(conn, record) for record in decoded.dead)
         decoded.consumer.store_offsets(conn, decoded.messages)
         conn.execute("COMMIT")
     except BaseException:
@@ -330,7 +416,7 @@ def commit_batch(
         )
         if on_deadletter is not None:
             on_deadletter(record)
-    return handled
+    return handled, new_dead
 
 
 def process_batch(
@@ -343,90 +429,5 @@ def process_batch(
 ) -> tuple[int, int]:
     """Decode, validate and store one batch in one go; returns (handled, dead-lettered)."""
     decoded = decode_batch(consumer, batch)
-    return commit_batch(conn, handler, decoded, on_deadletter=on_deadletter), len(decoded.dead)
-
-
-class BatchWriter:
-    """Commits decoded batches in order on a thread of its own, while the caller polls the next batch.
-
-    DuckDB releases the GIL while it inserts, so polling and decoding (Python) overlap with storing
-    (C++). Batches are committed strictly in submission order on one connection; the first error
-    stops the writer and is raised to the caller on its next `submit` or `wait`.
-    """
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection, *, depth: int = WRITER_QUEUE_DEPTH) -> None:
-        self.conn = conn
-        sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL_S))
-        self._queue: queue.Queue[
-            tuple[BatchHandler, DecodedBatch, Callable[..., None] | None, Callable[[int], None]] | None
-        ] = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="govwatch-duckdb-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            job = self._queue.get()
-            try:
-                if job is None:
-                    return
-                if self._error is None:
-                    handler, decoded, on_deadletter, done = job
-                    try:
-                        done(commit_batch(self.conn, handler, decoded, on_deadletter=on_deadletter))
-                    except BaseException as exc:  # handed to the polling thread, which stops the run
-                        self._error = exc
-            finally:
-                self._queue.task_done()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def submit(
-        self,
-        handler: BatchHandler,
-        decoded: DecodedBatch,
-        *,
-        on_deadletter: Callable[[dict[str, Any]], None] | None = None,
-        done: Callable[[int], None] = lambda _handled: None,
-    ) -> None:
-        self._raise()
-        self._queue.put((handler, decoded, on_deadletter, done))
-
-    def wait(self) -> None:
-        """Block until every submitted batch is committed (or raise the writer's error)."""
-        self._queue.join()
-        self._raise()
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=60)
-
-
-def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> None:
-    """Keep a dead-letter record in DuckDB (idempotent per topic/partition/offset and stage)."""
-    identity = "\x1f".join(
-        str(record.get(k))
-        for k in ("stage", "source", "url", "topic", "partition", "offset", "payload_base64")
-    )
-    fingerprint = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
-    row = conn.execute(f"SELECT {rfc3339_sql('?')}", [record["at"]]).fetchone()
-    failed_at = row[0] if row else None
-    conn.execute(
-        "INSERT INTO deadletter_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [
-            fingerprint,
-            record["stage"],
-            record["reason"] if failed_at is not None else f"{record['reason']} (failed at {record['at']})",
-            failed_at or datetime.now(UTC),
-            record.get("source"),
-            record.get("url"),
-            record.get("topic"),
-            record.get("partition"),
-            record.get("offset"),
-            record.get("key"),
-            record["payload_base64"],
-            record.get("retryable", False),
-        ],
-    )
+    handled, _new_dead = commit_batch(conn, handler, decoded, on_deadletter=on_deadletter)
+    return handled, len(decoded.dead)

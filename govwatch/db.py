@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,11 @@ from govwatch.errors import SinkError
 log = logging.getLogger(__name__)
 
 CHECKPOINT_THRESHOLD = "256MB"
+#: Files govwatch creates (the database, its WAL, checkpoints, spools, progress) are its owner's only.
+PRIVATE_UMASK = 0o077
+PRIVATE_FILE_MODE = 0o600
+#: Files a database or SQLite state file brings along.
+_COMPANION_SUFFIXES = ("", ".wal", "-wal", "-shm", "-journal")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -52,6 +58,26 @@ def apply_migrations(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def keep_files_private(*paths: Path) -> None:
+    """Create every later file of this process owner-only (0600), and make these existing ones so too.
+
+    The database, its WAL and the state files hold everything govwatch read, and the WAL is written
+    long after the file is opened, so a mode given at creation is not enough: the process's umask is
+    narrowed (it only ever loses bits). Existing files, and their WAL and journal companions, are
+    narrowed to 0600.
+    """
+    current = os.umask(PRIVATE_UMASK)
+    os.umask(current | PRIVATE_UMASK)
+    for path in paths:
+        for suffix in _COMPANION_SUFFIXES:
+            companion = path.with_name(path.name + suffix)
+            try:
+                if companion.is_file():
+                    companion.chmod(PRIVATE_FILE_MODE)
+            except OSError as exc:
+                log.warning("cannot make %s private (%s); check who owns it", companion, exc)
+
+
 def connect_writer(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open the database for writing (creating it) and apply pending migrations.
 
@@ -59,6 +85,7 @@ def connect_writer(path: str | Path) -> duckdb.DuckDBPyConnection:
         SinkError: the file is locked by another process or cannot be created.
     """
     path = Path(path)
+    keep_files_private(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -16,6 +18,7 @@ from typing import Any
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import KafkaSettings, Settings
 from govwatch.errors import SinkError
+from govwatch.redact import mask_library_logs
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +26,17 @@ ANNOUNCEMENTS = "announcements"
 ALERTS = "alerts"
 DEADLETTER = "deadletter"
 PRODUCE_TIMEOUT_S = 30.0
+#: How long closing a producer may wait for messages still in flight before dropping them. Anything
+#: dropped was never acknowledged, so nothing depends on it: checkpoints move only past acknowledged
+#: documents, and a consumer's dead letters are in DuckDB before they are published.
+PRODUCER_CLOSE_TIMEOUT_S = 5.0
+#: How long `send` may wait for a topic's metadata (kafka-python waits 60 s by default, per message).
+PRODUCER_MAX_BLOCK_MS = 10_000
+#: How long a new client may try to reach the cluster (kafka-python's default is 30 s, in every client
+#: the pipeline opens: with the broker gone, a stopping run waited that long for each).
+BOOTSTRAP_TIMEOUT_MS = 10_000
+_FLUSH_SLICE_S = 0.5
+_REACHABLE_TIMEOUT_S = 1.0
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 RETENTION_MS = 30 * 24 * 3600 * 1000
 
@@ -34,10 +48,12 @@ def topic_name(settings: KafkaSettings, kind: str) -> str:
 
 def client_options(settings: KafkaSettings) -> dict[str, Any]:
     """kafka-python options common to producers, consumers and the admin client."""
+    mask_library_logs()  # kafka-python logs its configuration, SASL password included, at DEBUG
     options: dict[str, Any] = {
         "bootstrap_servers": [s.strip() for s in settings.bootstrap_servers.split(",") if s.strip()],
         "security_protocol": settings.security_protocol,
         "client_id": "govwatch",
+        "bootstrap_timeout_ms": BOOTSTRAP_TIMEOUT_MS,
     }
     if settings.sasl_mechanism:
         options["sasl_mechanism"] = settings.sasl_mechanism
@@ -60,6 +76,7 @@ def producer_options(settings: KafkaSettings) -> dict[str, Any]:
         "linger_ms": 5,
         "max_request_size": MAX_MESSAGE_BYTES,
         "request_timeout_ms": 30000,
+        "max_block_ms": PRODUCER_MAX_BLOCK_MS,
     }
 
 
@@ -75,6 +92,96 @@ def consumer_options(settings: KafkaSettings) -> dict[str, Any]:
         "auto_offset_reset": "earliest",
         "request_timeout_ms": 30000,
     }
+
+
+def broker_reachable(settings: KafkaSettings) -> bool:
+    """True when at least one bootstrap server accepts a TCP connection."""
+    for server in settings.bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        if not host or not port.isdigit():
+            continue
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=_REACHABLE_TIMEOUT_S):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def new_producer(settings: KafkaSettings) -> Any:
+    """A KafkaProducer with `producer_options`; a cluster that accepts no connection fails at once.
+
+    Raises:
+        SinkError: no bootstrap server accepts connections, or the client cannot bootstrap in time.
+    """
+    from kafka import KafkaProducer
+    from kafka.errors import KafkaError
+
+    if not broker_reachable(settings):
+        raise SinkError(
+            f"cannot reach Kafka at {settings.bootstrap_servers}: no bootstrap server accepts connections; "
+            "check [kafka] bootstrap_servers, or that the broker runs"
+        )
+    try:
+        return KafkaProducer(**producer_options(settings))
+    except KafkaError as exc:
+        raise SinkError(f"cannot connect to Kafka at {settings.bootstrap_servers}: {exc}") from exc
+
+
+def flush_producer(producer: Any, settings: KafkaSettings, timeout_s: float = PRODUCE_TIMEOUT_S) -> None:
+    """Wait until everything sent is acknowledged, within `timeout_s`, and fail at once if Kafka is gone.
+
+    kafka-python's own `flush(timeout)` waits up to the timeout *per batch* in flight and then raises a
+    bare timeout; with the broker dead that is minutes. Here the wait is cut into short slices, and between
+    them a broker that no longer accepts connections ends the wait with a clear error.
+
+    Raises:
+        SinkError: Kafka stopped answering, or did not acknowledge in time.
+    """
+    from kafka.errors import KafkaTimeoutError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            producer.flush(timeout=max(0.0, min(_FLUSH_SLICE_S, deadline - time.monotonic())))
+            return
+        except KafkaTimeoutError:
+            pass
+        if not broker_reachable(settings):
+            raise SinkError(
+                f"Kafka at {settings.bootstrap_servers} stopped answering while messages were being sent; "
+                "everything stored in DuckDB is kept and documents not yet stored will be fetched again: "
+                "run the command again (with an external broker, once it is back)"
+            )
+        if time.monotonic() >= deadline:
+            raise SinkError(
+                f"Kafka at {settings.bootstrap_servers} did not acknowledge messages within {timeout_s:.0f}s; "
+                "check the broker, then run the command again"
+            )
+
+
+def close_producer(
+    producer: Any, settings: KafkaSettings, timeout_s: float = PRODUCER_CLOSE_TIMEOUT_S
+) -> None:
+    """Close a producer within `timeout_s` whatever the broker does (at once if it is gone); never raises.
+
+    kafka-python's `close(timeout)` first flushes, and when that times out it raises before stopping its
+    sender thread, which then keeps retrying (and `__del__` closes again at exit, raising again). So a
+    close that times out stops the sender itself and drops what was never acknowledged.
+    """
+    from kafka.errors import KafkaError
+
+    if not broker_reachable(settings):
+        timeout_s = 0.0
+    try:
+        producer.close(timeout=timeout_s)
+    except KafkaError as exc:
+        log.warning("Kafka producer closed without waiting for unacknowledged messages (%s)", exc)
+        sender = getattr(producer, "_sender", None)
+        if sender is not None:
+            sender.force_close()
+            sender.join(timeout_s)
+        producer._closed = True  # so that kafka-python's __del__ does not try to close it again
 
 
 @dataclass(frozen=True, slots=True)

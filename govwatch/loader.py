@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 
 from govwatch.consumer import ConsumedMessage
@@ -31,6 +32,7 @@ _BATCH_SCHEMA = pa.schema(
         ("kafka_topic", pa.string()),
         ("kafka_partition", pa.int32()),
         ("kafka_offset", pa.int64()),
+        ("source", pa.string()),
     ]
 )
 
@@ -154,10 +156,13 @@ SELECT DISTINCT id, version, topic FROM (SELECT id, version, unnest(a.topics) AS
 
 
 def batch_table(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> pa.Table:
-    """The batch as raw message texts keyed by (id, version); the first occurrence of a key wins.
+    """The batch as message texts keyed by (id, version); the first occurrence of a key wins.
 
-    Built column by column from the message bytes (Arrow checks they are UTF-8): no Python string or
-    row dictionary per message, since this runs on the writer thread, which shares the GIL with polling.
+    The text stored is the validated message serialised again, not the bytes received: JSON allows a
+    key twice, and the validator (orjson) keeps the last value while DuckDB's `from_json` keeps the
+    first, so the raw bytes could store a value that was never validated. orjson writes a 5 KB message
+    in microseconds. Built column by column (Arrow checks the texts are UTF-8), since this runs on the
+    writer thread, which shares the GIL with polling.
     """
     ids: list[str] = []
     versions: list[int] = []
@@ -165,18 +170,26 @@ def batch_table(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> pa.T
     topics: list[str] = []
     partitions: list[int] = []
     offsets: list[int] = []
-    seen: set[tuple[str, int]] = set()
+    sources: list[str | None] = []
+    seen: dict[tuple[str, int], int] = {}
     for message, announcement in items:
         key = (announcement["id"], announcement["version"])
-        if key in seen or message.value is None:
+        if message.value is None:
             continue
-        seen.add(key)
+        at = seen.get(key)
+        if at is not None:
+            # The same version through two sources: the first source by name wins, whatever the order.
+            if _source_wins(announcement.get("source"), sources[at]):
+                values[at], sources[at] = orjson.dumps(announcement), announcement.get("source")
+            continue
+        seen[key] = len(ids)
         ids.append(key[0])
         versions.append(key[1])
-        values.append(message.value)
+        values.append(orjson.dumps(announcement))
         topics.append(message.topic)
         partitions.append(message.partition)
         offsets.append(message.offset)
+        sources.append(announcement.get("source"))
     columns = [
         pa.array(ids, pa.string()),
         pa.array(versions, pa.int32()),
@@ -184,8 +197,27 @@ def batch_table(items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]) -> pa.T
         pa.array(topics, pa.string()),
         pa.array(partitions, pa.int32()),
         pa.array(offsets, pa.int64()),
+        pa.array(sources, pa.string()),
     ]
     return pa.Table.from_arrays(columns, schema=_BATCH_SCHEMA)
+
+
+def _source_wins(candidate: str | None, held: str | None) -> bool:
+    """Whether `candidate` names the source to keep over `held` (the smaller name; a name over none).
+
+    >>> _source_wins("dsit", "newsroom"), _source_wins("newsroom", "dsit"), _source_wins("dsit", None)
+    (True, False, True)
+    """
+    return candidate is not None and (held is None or candidate < held)
+
+
+# A version stored earlier through another source takes the first source by name, as in a batch, so the
+# stored `source` does not depend on which source's message arrived first.
+_KEEP_FIRST_SOURCE = """
+UPDATE announcement_versions AS v SET source = b.source
+FROM batch_raw AS b
+WHERE v.id = b.id AND v.version = b.version AND b.source IS NOT NULL AND (v.source IS NULL OR b.source < v.source)
+"""
 
 
 class AnnouncementLoader:
@@ -219,6 +251,8 @@ class AnnouncementLoader:
                     _INSERT_TOPICS,
                 ):
                     conn.execute(statement)
+            if new < batch.num_rows:
+                conn.execute(_KEEP_FIRST_SOURCE)
             conn.execute("DROP TABLE loading")
         finally:
             conn.unregister("batch_raw")

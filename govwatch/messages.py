@@ -7,6 +7,7 @@ dead-letter record carrying the original bytes, never a crash and never a silent
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import UTC, datetime
 from functools import cache
@@ -19,6 +20,12 @@ import orjson
 from govwatch.errors import SchemaError
 
 SCHEMA_VERSION = "1.0"
+#: The most of a refused payload a dead letter keeps. Larger payloads keep this much as an excerpt, with
+#: their size and SHA-256: a dead letter must always fit on the dead-letter topic (whose messages, like
+#: every topic's, are at most `govwatch.kafka.MAX_MESSAGE_BYTES`), base64 and all.
+DEADLETTER_PAYLOAD_MAX_BYTES = 1024 * 1024
+#: Keys and URLs are identifiers, kept in full up to this many characters.
+DEADLETTER_FIELD_MAX_CHARS = 4096
 SUPPORTED_MAJOR = 1
 MESSAGE_TYPES = ("announcement", "alert", "deadletter")
 
@@ -107,25 +114,43 @@ def deadletter_record(
     topic: str | None = None,
     partition: int | None = None,
     offset: int | None = None,
+    last_offset: int | None = None,
     key: bytes | str | None = None,
     retryable: bool = False,
     at: datetime | None = None,
 ) -> dict[str, Any]:
-    """A dead-letter record keeping the original bytes (base64) and why they were refused."""
+    """A dead-letter record keeping the original bytes (base64) and why they were refused.
+
+    A payload over `DEADLETTER_PAYLOAD_MAX_BYTES` keeps its first bytes as an excerpt, with its full
+    size and SHA-256 (`payload_truncated` says so), so a poison message of any size still fits on the
+    dead-letter topic. `last_offset` names the end of a range of offsets refused together (a batch that
+    could not be decoded).
+
+    >>> record = deadletter_record(stage="loader", reason="not JSON", payload=b"x" * (3 * 1024 * 1024))
+    >>> record["payload_bytes"], record["payload_truncated"], len(record["payload_base64"]) < 1_500_000
+    (3145728, True, True)
+    """
     raw = payload.encode("utf-8") if isinstance(payload, str) else payload
     if isinstance(key, bytes):
         key = key.decode("utf-8", errors="replace")
-    return {
+    excerpt = raw[:DEADLETTER_PAYLOAD_MAX_BYTES]
+    record = {
         "schema_version": SCHEMA_VERSION,
         "stage": stage,
         "reason": reason[:2000],
         "at": (at or datetime.now(UTC)).isoformat(),
         "source": source,
-        "url": url,
+        "url": url[:DEADLETTER_FIELD_MAX_CHARS] if url is not None else None,
         "topic": topic,
         "partition": partition,
         "offset": offset,
-        "key": key,
-        "payload_base64": base64.b64encode(raw).decode("ascii"),
+        "key": key[:DEADLETTER_FIELD_MAX_CHARS] if key is not None else None,
+        "payload_base64": base64.b64encode(excerpt).decode("ascii"),
+        "payload_bytes": len(raw),
+        "payload_sha256": hashlib.sha256(raw).hexdigest(),
+        "payload_truncated": len(excerpt) < len(raw),
         "retryable": retryable,
     }
+    if last_offset is not None:
+        record["last_offset"] = last_offset
+    return record

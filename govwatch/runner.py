@@ -21,26 +21,29 @@ import pyarrow as pa
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
 from govwatch.consumer import (
-    BatchWriter,
     ConsumedMessage,
     DuckdbOffsetConsumer,
     decode_batch,
-    store_deadletter,
 )
-from govwatch.db import connect_writer
+from govwatch.db import connect_writer, keep_files_private
+from govwatch.deadletters import store_deadletter
+from govwatch.errors import SinkError
 from govwatch.kafka import (
     ALERTS,
     ANNOUNCEMENTS,
     DEADLETTER,
+    close_producer,
     ensure_topics,
+    flush_producer,
     kafka_stack,
-    producer_options,
+    new_producer,
     topic_name,
 )
 from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import QueryServer
+from govwatch.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,9 @@ DRAIN_TIMEOUT_S = 120.0
 IDLE_POLL_MS = 50  # per consumer: three consumers share one thread, so idle waits add up
 DELIVERY_PAUSE_S = 0.05
 SETTLE_PAUSE_S = 2.0
+#: How long a stopping run waits for its background threads together (a webhook being delivered, a batch
+#: being stored); each step they take has a deadline of its own shorter than this.
+WORKER_STOP_TIMEOUT_S = 30.0
 Progress = Callable[[str], None]
 
 
@@ -72,9 +78,9 @@ class DeadletterKeeper:
     def handle(
         self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
     ) -> int:
-        for _message, record in items:
-            store_deadletter(conn, record)
-        return len(items)
+        """Store the batch's records; returns how many were new (a consumer's own dead letters, which it
+        stored itself before publishing them, and replays are not)."""
+        return sum(store_deadletter(conn, record) for _message, record in items)
 
 
 class DispatcherAdapter:
@@ -97,13 +103,12 @@ class Stack:
     def __init__(
         self, settings: Settings, *, with_alerts: bool = True, broker: EmbeddedBroker | None = None
     ) -> None:
-        from kafka import KafkaProducer
-
         self.settings = settings
         self.broker = broker
+        keep_files_private(settings.checkpoint_path)
         self.conn = connect_writer(settings.db_path)
         info = ensure_topics(settings.kafka)
-        self.producer = KafkaProducer(**producer_options(settings.kafka))
+        self.producer = new_producer(settings.kafka)
         self.loader = AnnouncementLoader()
         self.summary = RunSummary()
 
@@ -149,9 +154,13 @@ class Stack:
     def _deadletter(self, record: dict[str, Any]) -> None:
         self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
 
-    def _committed(self, consumer_name: str, dead: int) -> Callable[[int], None]:
-        def count(handled: int) -> None:  # runs on the writer thread after the commit
-            self.summary.deadlettered += dead
+    def _committed(self, consumer_name: str) -> Callable[[int, int], None]:
+        def count(handled: int, new_dead: int) -> None:  # runs on the writer thread after the commit
+            # Every dead letter is counted once, when its row is stored: the keeper counts those from
+            # the dead-letter topic, the other consumers their own.
+            self.summary.deadlettered += new_dead
+            if consumer_name == "deadletters":
+                self.summary.deadlettered += handled
             if consumer_name == "alerts":
                 self.summary.alerts += handled
             self.summary.stored = self.loader.stored
@@ -169,14 +178,11 @@ class Stack:
                 batch = kafka_consumer.poll(timeout_ms=timeout_ms)
                 if not batch:
                     continue
-                decoded = decode_batch(kafka_consumer, batch)
-                on_dead = self._deadletter if kafka_consumer.consumer_name != "deadletters" else None
-                self.writer.submit(
-                    handler,
-                    decoded,
-                    on_deadletter=on_dead,
-                    done=self._committed(kafka_consumer.consumer_name, len(decoded.dead)),
-                )
+                name = kafka_consumer.consumer_name
+                # The loader and the alerts read the same topic: the loader alone records its poison.
+                decoded = decode_batch(kafka_consumer, batch, keep_dead=name != "alerts")
+                on_dead = self._deadletter if name != "deadletters" else None
+                self.writer.submit(handler, decoded, on_deadletter=on_dead, done=self._committed(name))
                 handled += len(batch)
         return handled
 
@@ -187,12 +193,15 @@ class Stack:
             self.poll_once()
             if all(c.lag() == 0 for c, _h in self.pairs):
                 self.writer.wait()
-                self.producer.flush()
+                flush_producer(self.producer, self.settings.kafka)
                 self.poll_once(timeout_ms=50)
                 self.writer.wait()
                 if all(c.lag() == 0 for c, _h in self.pairs):
                     return
-        raise TimeoutError(f"consumers did not catch up within {timeout_s:.0f}s")
+        raise SinkError(
+            f"the consumers did not catch up with Kafka within {timeout_s:.0f}s; everything stored so far is "
+            "kept: run the command again (run it with -v to see what is slow)"
+        )
 
     def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
         if not keys:
@@ -225,18 +234,19 @@ class Stack:
         if self.dispatcher is None:
             return 0
         delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
-        self.producer.flush()
+        flush_producer(self.producer, self.settings.kafka)
         self.summary.delivered += delivered
         return delivered
 
     def close(self) -> None:
+        """Stop everything, each part within its own deadline, so a dead broker never holds up the exit."""
         self.query_server.stop()
         self.writer.close()
         self.delivery_conn.close()
         self.read_conn.close()
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.close()
-        self.producer.close(timeout=10)
+        close_producer(self.producer, self.settings.kafka)
         self.conn.close()
 
 
@@ -315,6 +325,10 @@ def run_once(
                 if between is None or not between(cycle):
                     break
             return stack.summary
+        except Exception as exc:
+            for died in _broker_death(broker):
+                raise died from exc
+            raise
         finally:
             stack.close()
 
@@ -384,13 +398,17 @@ def run_forever(
                 on_published=publication_callback(settings),
                 stop_timestamp=stop_timestamp,
             )
-        except KeyboardInterrupt:
+        except BaseException:
+            # A background failure interrupts the pipeline, which Beam may report as an error of its own;
+            # the failure is what to report. So is a dead embedded broker behind any error.
+            worker_error.extend(_broker_death(broker))
             if not worker_error:
                 raise
         finally:
             stop.set()
+            deadline = time.monotonic() + WORKER_STOP_TIMEOUT_S
             for worker in workers:
-                worker.join(timeout=30)
+                worker.join(timeout=max(0.0, deadline - time.monotonic()))
             try:
                 stack.writer.wait()  # batches polled before the stop are stored, then settled
                 stack.settle()
@@ -399,6 +417,18 @@ def run_forever(
         if worker_error:
             raise worker_error[0]
         return stack.summary
+
+
+def _broker_death(broker: EmbeddedBroker | None) -> list[BaseException]:
+    """The embedded broker's death, when it died, as the error to report instead of the one at hand
+    (which is then only a consequence: a timeout, a refused connection, an interrupted pipeline)."""
+    if broker is None:
+        return []
+    try:
+        broker.check_alive()
+    except SinkError as died:
+        return [died]
+    return []
 
 
 def _interrupt_main_thread() -> None:

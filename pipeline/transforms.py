@@ -18,7 +18,14 @@ from apache_beam.pvalue import TaggedOutput
 from govwatch.config import Settings
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.errors import GovwatchError, SinkError
-from govwatch.kafka import ANNOUNCEMENTS, DEADLETTER, PRODUCE_TIMEOUT_S, producer_options, topic_name
+from govwatch.kafka import (
+    ANNOUNCEMENTS,
+    DEADLETTER,
+    close_producer,
+    flush_producer,
+    new_producer,
+    topic_name,
+)
 from govwatch.messages import deadletter_record, encode
 from govwatch.pipeline.process import process_document
 
@@ -125,9 +132,7 @@ class PublishFn(beam.DoFn):
         self.sent = Metrics.counter("kafka", f"sent-{kind}")
 
     def setup(self) -> None:
-        from kafka import KafkaProducer
-
-        self.producer = KafkaProducer(**producer_options(self.settings.kafka))
+        self.producer = new_producer(self.settings.kafka)
 
     def start_bundle(self) -> None:
         self.pending: list[tuple[Any, FetchedDocument | None]] = []
@@ -146,11 +151,11 @@ class PublishFn(beam.DoFn):
 
         if not self.pending:
             return
-        self.producer.flush(timeout=PRODUCE_TIMEOUT_S)
+        flush_producer(self.producer, self.settings.kafka)
         published: list[FetchedDocument] = []
         for future, doc in self.pending:
             try:
-                future.get(timeout=PRODUCE_TIMEOUT_S)
+                future.get(timeout=0)  # flushed: every future is done, acknowledged or failed
             except KafkaError as exc:
                 raise SinkError(f"Kafka did not acknowledge a message on {self.topic}: {exc}") from exc
             if doc is not None:
@@ -161,7 +166,7 @@ class PublishFn(beam.DoFn):
             self.on_published(published)
 
     def teardown(self) -> None:
-        self.producer.close(timeout=PRODUCE_TIMEOUT_S)
+        close_producer(self.producer, self.settings.kafka)
 
 
 class PublishDocuments(beam.PTransform):

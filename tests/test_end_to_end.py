@@ -74,6 +74,12 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
         "select count(distinct announcement_id) from partnerships where kind = 'memorandum_of_understanding'",
     )
     assert _one(db, "select count(*) from alerts where status = 'delivered'") == len(lines)
+    # Everything the run wrote (database, WAL, checkpoint, spool, alerts file) is its owner's only.
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert db in written and settings.checkpoint_path in written
+    assert {str(p.relative_to(tmp_path)): oct(p.stat().st_mode & 0o777) for p in written} == {
+        str(p.relative_to(tmp_path)): oct(0o600) for p in written
+    }
 
 
 def test_second_poll_sends_conditional_requests_and_stores_nothing(

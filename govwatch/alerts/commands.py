@@ -25,6 +25,7 @@ from govwatch.cli_support import (
     write_rows,
 )
 from govwatch.config import SubscriptionConfig
+from govwatch.redact import mask_text
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -148,7 +149,7 @@ def list_subscriptions(
     settings = settings_from(config, db)
     columns = ["name", "origin", "channel", "frequency", "on_change", "rule", "secret"]
     rows = [
-        [s.name, s.origin, str(s.channel), s.frequency, s.on_change, s.rule, "set" if s.secret else ""]
+        [s.name, s.origin, s.channel.shown(), s.frequency, s.on_change, s.rule, "set" if s.secret else ""]
         for s in load_subscriptions(settings)
     ]
     write_rows(columns, rows, fmt)
@@ -223,7 +224,12 @@ def alerts(
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     sql = f"SELECT {ALERT_COLUMNS} FROM alerts{where} ORDER BY created_at DESC, id"
     columns, rows = read_rows(settings_from(config, db), sql, params)
-    write_rows(columns, rows, fmt)
+    # Alerts recorded by an earlier govwatch may hold a webhook URL with its token: never show it.
+    masked = {columns.index(c) for c in ("channel", "last_error") if c in columns}
+    shown = [
+        [mask_text(v) if i in masked and isinstance(v, str) else v for i, v in enumerate(row)] for row in rows
+    ]
+    write_rows(columns, shown, fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,6 +24,7 @@ from govwatch.alerts.message import digest_id, digest_payload, period_start, ren
 from govwatch.alerts.records import Subscription
 from govwatch.alerts.webhook import ALERT_ID_HEADER, deliver_webhook
 from govwatch.config import AlertSettings, SmtpSettings
+from govwatch.redact import mask_library_logs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +94,7 @@ class Sender:
     """Sends deliveries to their channel; one instance keeps one HTTP client for connection reuse."""
 
     def __init__(self, *, smtp: SmtpSettings, webhook_timeout_s: float, stdout: TextIO | None = None) -> None:
+        mask_library_logs()  # httpx logs each request's URL, and a webhook URL may carry a token
         self._smtp = smtp
         self._timeout_s = webhook_timeout_s
         self._stdout = stdout

@@ -50,6 +50,7 @@ from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import Settings
 from govwatch.errors import GovwatchError
 from govwatch.messages import deadletter_record, encode
+from govwatch.redact import mask_text, secret_forms
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _evaluate(
     due = period_end(sub.frequency, now)
     alert = {
         "id": ident, "subscription": sub.name, "announcement_id": document, "version": version,
-        "channel": str(sub.channel), "change": payload["change"], "frequency": sub.frequency, "created_at": now,
+        "channel": sub.channel.shown(), "change": payload["change"], "frequency": sub.frequency, "created_at": now,
         "due_at": due, "title": announcement.get("title"), "payload": json.dumps(payload, ensure_ascii=False),
     }  # fmt: skip
     return alert, new_state
@@ -311,10 +312,10 @@ class AlertDispatcher:
 
     def _redact(self, text: str) -> str:
         in_force = self._in_force.subscriptions if self._in_force else ()
-        for secret in [sub.secret for sub in in_force] + [self._settings.smtp.password]:
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        smtp = self._settings.smtp
+        secrets = [sub.secret for sub in in_force] + secret_forms(smtp.password, username=smtp.username)
+        secrets += [sub.channel.target for sub in in_force if sub.channel.kind == "webhook"]
+        return mask_text(text, secrets)
 
     def _finish(
         self,

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 from govwatch.alerts.channels import DeliveryResult
 from govwatch.config import SmtpSettings
+from govwatch.redact import mask_text, secret_forms
 
 SECURITY_MODES = ("starttls", "tls", "none")
 
@@ -31,7 +32,8 @@ def build_email(*, sender: str, recipient: str, subject: str, text: str, html: s
 
 
 def _redact(text: str, smtp: SmtpSettings) -> str:
-    return text.replace(smtp.password, "***") if smtp.password else text
+    """The text without the password, in clear or base64 (a server may echo the AUTH line)."""
+    return mask_text(text, secret_forms(smtp.password, username=smtp.username))
 
 
 def _connect(smtp: SmtpSettings) -> smtplib.SMTP:

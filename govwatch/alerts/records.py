@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from govwatch.redact import mask_url
+
 if TYPE_CHECKING:
     from govwatch.alerts.text import WordLookup
 
@@ -23,6 +25,18 @@ class Channel:
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.target}" if self.target else self.kind
+
+    def shown(self) -> str:
+        """The channel as shown and stored: a webhook URL without its credentials (see `mask_url`).
+
+        >>> Channel(kind="webhook", target="https://h.example/hook?token=abc").shown()
+        'webhook:https://h.example/hook?token=***'
+        """
+        return (
+            f"webhook:{mask_url(self.target, every_query_value=True)}"
+            if self.kind == "webhook"
+            else str(self)
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

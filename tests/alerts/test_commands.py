@@ -174,3 +174,37 @@ def test_a_relative_file_channel_is_stored_as_an_absolute_path(db_path: Path) ->
     assert made.exit_code == 0, made.output
     [row] = json.loads(invoke("subscriptions", "list", "--format", "json", "--db", str(db_path)).stdout)
     assert row["channel"] == f"file:{db_path.parent.resolve() / 'alerts.jsonl'}"
+
+
+def test_a_token_in_a_webhook_url_is_never_shown(db_path: Path) -> None:
+    token = "Zx9TOKENq7Lm2Pw4Rt6Yu8"
+    url = f"https://hooks.example.org/services/{token}?token={token}"
+    made = invoke(
+        "subscribe",
+        "hook",
+        "--kind",
+        "mou",
+        "--channel",
+        f"webhook:{url}",
+        "--secret",
+        "s",
+        "--db",
+        str(db_path),
+    )
+    assert made.exit_code == 0, made.output
+    listed = invoke("subscriptions", "list", "--format", "json", "--db", str(db_path))
+    [row] = json.loads(listed.stdout)
+    assert row["channel"] == "webhook:https://hooks.example.org/services/***?token=***"
+    # An alert recorded with the whole URL (by an earlier govwatch) is shown masked too.
+    conn = duckdb.connect(str(db_path))
+    apply_migration(conn)
+    conn.execute(
+        "INSERT INTO alert_events (id, subscription, announcement_id, version, channel, status, attempts, change, "
+        "frequency, created_at, due_at, next_attempt_at, payload, last_error) VALUES ('a1', 'hook', 'doc', 1, ?, "
+        "'failed', 1, 'match', 'immediate', now(), now(), now(), '{}', ?)",
+        [f"webhook:{url}", f"POST {url} failed"],
+    )
+    conn.close()
+    shown = invoke("alerts", "--format", "json", "--db", str(db_path))
+    assert shown.exit_code == 0, shown.output
+    assert token not in shown.stdout and "?token=***" in shown.stdout

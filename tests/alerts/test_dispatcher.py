@@ -572,6 +572,30 @@ def test_secrets_never_reach_logs_records_events_or_errors(
         assert secret not in repr(dispatcher.subscriptions)
 
 
+def test_a_token_in_a_webhook_url_is_used_but_never_stored_or_logged(
+    make: Make,
+    db: duckdb.DuckDBPyConnection,
+    receiver: Receiver,
+    announcement: dict[str, Any],
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    token = "Zx9TOKENq7Lm2Pw4Rt6Yu8"
+    receiver.answer = lambda n: Answer(status=503 if n == 0 else 200)
+    url = f"{receiver.url}/{token}?token={token}"
+    dispatcher = make({"name": "hook", "kinds": ["mou"], "channel": f"webhook:{url}", "secret": SECRET})
+    handle(dispatcher, db, [announcement])
+    for _ in range(3):
+        dispatcher.deliver_pending(db)
+        clock.advance(60)
+    assert rows(db, "status") == [("delivered",)]
+    assert [r.path for r in receiver.received][-1] == f"/hook/{token}?token={token}"  # the real URL was used
+    stored = json.dumps(db.execute("SELECT * FROM alert_events").fetchall(), default=str)
+    assert token not in stored and token not in caplog.text
+    assert rows(db, "channel") == [(f"webhook:{receiver.url}/***?token=***",)]
+
+
 def test_a_webhook_sent_just_before_a_kill_is_resent_with_the_same_alert_id(
     make: Make,
     db: duckdb.DuckDBPyConnection,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import socketserver
 import ssl
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
@@ -113,3 +116,42 @@ def test_an_untrusted_certificate_fails_for_good(tls_smtp_server: tuple[Inbox, i
     result = deliver_email(smtp(starttls_port, security="starttls"), message())
     assert not result.ok and not result.retryable
     assert "untrusted certificate" in result.error
+
+
+class _EchoingSmtp(socketserver.StreamRequestHandler):
+    """An SMTP server that accepts any login, then refuses the sender quoting the AUTH line it got."""
+
+    def handle(self) -> None:
+        auth = ""
+        self.wfile.write(b"220 echo ESMTP\r\n")
+        for raw in self.rfile:
+            line = raw.decode("ascii", "replace").strip()
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250-echo\r\n250 AUTH PLAIN\r\n")
+            elif verb == "AUTH":
+                auth = line
+                self.wfile.write(b"235 2.7.0 accepted\r\n")
+            elif verb == "MAIL":
+                self.wfile.write(f"550 5.7.1 sender refused after {auth}\r\n".encode())
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_a_server_echoing_the_auth_line_never_gets_the_password_into_the_error() -> None:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _EchoingSmtp)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        result = deliver_email(smtp(port, username="govwatch", password="hunter2-password"), message())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not result.ok and "refused the sender" in result.error
+    plain = base64.b64encode(b"\0govwatch\0hunter2-password").decode()
+    assert "hunter2-password" not in result.error and plain not in result.error
+    assert "AUTH PLAIN ***" in result.error

@@ -113,6 +113,19 @@ def test_query_to_parquet(settings: Settings, tmp_path: Path) -> None:
     assert pq.read_table(out).num_rows == 3
 
 
+def test_a_parquet_export_that_fails_is_one_error_line_and_leaves_no_temporary_file(
+    settings: Settings, tmp_path: Path
+) -> None:
+    _fill(settings)
+    out = tmp_path / "nulls.parquet"
+    # NULL throughout the first batch of 10,000 rows, text afterwards.
+    sql = "select case when range >= 10000 then 'x' end as late from range(10001)"
+    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path), "--parquet", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot write") and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if "nulls" in p.name) == []
+
+
 def test_write_statement_exits_1_with_one_error_line(settings: Settings) -> None:
     _fill(settings)
     result = runner.invoke(app, ["query", "delete from announcement_versions", "--db", str(settings.db_path)])

@@ -108,6 +108,29 @@ def test_new_topic_incarnation_is_read_from_the_start(kafka_settings: Settings) 
     assert _drain(consumer, conn, AnnouncementLoader()) == (3, 0)
 
 
+def test_a_batch_of_several_messages_is_not_read_again_on_restart(kafka_settings: Settings) -> None:
+    """The bundled broker reports the end of a partition as its last batch's base offset + 1; stored
+    offsets beyond that end, under the same topic id, are no new incarnation."""
+    ensure_topics(kafka_settings.kafka)
+    producer = KafkaProducer(**{**producer_options(kafka_settings.kafka), "linger_ms": 200})
+    topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
+    for i in range(5):
+        producer.send(topic, key=b"k", value=_encoded(f"doc-{i}"), partition=0)
+    producer.flush()
+    producer.close()
+    conn = connect_writer(kafka_settings.db_path)
+    first = _consumer(kafka_settings, conn)
+    assert _drain(first, conn, AnnouncementLoader()) == (5, 0)
+    first.close()
+    second = _consumer(kafka_settings, conn)
+    positions = second._position()
+    again = AnnouncementLoader()
+    _drain(second, conn, again)
+    second.close()
+    assert [p.reason for p in positions if p.partition == 0] == ["resume"]
+    assert (again.stored, again.duplicates) == (0, 0)
+
+
 def test_offsets_beyond_the_end_without_topic_id_mean_a_new_incarnation(kafka_settings: Settings) -> None:
     ensure_topics(kafka_settings.kafka)
     conn = connect_writer(kafka_settings.db_path)
@@ -154,6 +177,19 @@ def test_poison_messages_are_dead_lettered_and_the_rest_stored(kafka_settings: S
     assert conn.execute("select count(*) from announcement_versions").fetchone() == (1,)
 
 
+def test_a_key_given_twice_is_stored_with_the_value_that_was_validated(kafka_settings: Settings) -> None:
+    ensure_topics(kafka_settings.kafka)
+    text = json.dumps(make_announcement("doc-twice"))
+    # The validator keeps the last of two values; storing the raw text kept the first.
+    twice = text.replace('"title": ', '"title": "never validated", "title": ', 1)
+    _produce(kafka_settings, [twice.encode()])
+    conn = connect_writer(kafka_settings.db_path)
+    consumer = _consumer(kafka_settings, conn)
+    assert _drain(consumer, conn, AnnouncementLoader()) == (1, 0)
+    [(title,)] = conn.execute("select title from announcements").fetchall()
+    assert title == make_announcement("doc-twice")["title"]
+
+
 def test_five_megabyte_message_is_stored(kafka_settings: Settings) -> None:
     ensure_topics(kafka_settings.kafka)
     big = make_announcement("doc-big", body_text="word " * (5 * 1024 * 1024 // 5), partnerships=[])
@@ -187,6 +223,7 @@ def test_missing_topic_is_a_clear_error(kafka_settings: Settings) -> None:
         (10, "a", "a", 10, 10),
         (4, "a", "b", 10, 0),
         (11, None, None, 10, 0),
+        (11, "a", "a", 10, 11),  # the same topic id: the same log, whatever end the broker reports
         (4, None, "b", 10, 4),
     ],
 )

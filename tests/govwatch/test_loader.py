@@ -48,6 +48,24 @@ def test_duplicate_within_one_batch_is_stored_once(tmp_path: Path) -> None:
     assert conn.execute("select count(*) from partnerships").fetchone() == (1,)
 
 
+def test_the_same_version_from_two_sources_stores_the_same_source_whatever_the_order(tmp_path: Path) -> None:
+    from_atom = make_announcement("a", 1, source="dsit-atom")
+    from_search = make_announcement("a", 1, source="govuk-search")
+    stored = []
+    for n, order in enumerate([(from_atom, from_search), (from_search, from_atom)]):
+        for together in (True, False):
+            conn = connect_writer(tmp_path / f"db-{n}-{together}.duckdb")
+            loader = AnnouncementLoader()
+            if together:
+                _store(conn, loader, *order)
+            else:
+                for message in order:
+                    _store(conn, loader, message)
+            stored.append(conn.execute("select source from announcement_history").fetchall())
+            conn.close()
+    assert stored == [[("dsit-atom",)]] * 4
+
+
 def test_newer_version_replaces_current_row_and_keeps_history(tmp_path: Path) -> None:
     conn = connect_writer(tmp_path / "db.duckdb")
     loader = AnnouncementLoader()

@@ -47,3 +47,12 @@ def test_a_new_database_beside_an_old_checkpoint_is_reported(settings: Settings)
     settings.checkpoint_path.write_bytes(b"")
     warn_if_checkpoint_outlives_database(settings, said.append)
     assert len(said) == 1 and "delete the checkpoint" in said[0]
+
+
+def test_consumers_that_cannot_catch_up_in_time_are_a_clear_error(kafka_settings: Settings) -> None:
+    stack = Stack(kafka_settings, with_alerts=False)
+    try:
+        with pytest.raises(SinkError, match="did not catch up with Kafka within 0s"):
+            stack.drain(timeout_s=0)
+    finally:
+        stack.close()
