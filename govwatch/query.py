@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final
 
 import duckdb
@@ -39,6 +38,7 @@ log = logging.getLogger(__name__)
 
 FETCH_ROWS: Final = 2000
 RETRY_PAUSE_S: Final = 0.05
+UNREACHABLE: Final = "unreachable"
 CONNECT_TIMEOUT_S: Final = 2.0
 
 __all__ = ["QueryResult", "check_read_only", "endpoint_path", "open_query", "read_rows"]
@@ -98,14 +98,14 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
     if endpoint is not None and not pid_alive(endpoint.pid):
         stale, endpoint = endpoint, None
     if endpoint is not None:
-        state = _ask_endpoint(stack, endpoint, path, sql, params, settings)
+        state = _ask_endpoint(stack, endpoint, sql, params, settings)
         if isinstance(state, QueryResult):
             return state
-        if state != RELEASED:
+        if state not in (RELEASED, UNREACHABLE):  # an endpoint that is gone may have freed the file
             raise _Transition(f"the govwatch that owns it (pid {endpoint.pid}) is {state}")
     if not path.exists():
         if endpoint is not None:
-            raise _Transition("the govwatch that owns it is creating it")
+            raise _Transition(f"the govwatch that owns it (pid {endpoint.pid}) is creating it")
         raise QueryError(
             f"no database at {path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
         )
@@ -117,7 +117,7 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
             raise QueryError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
         now = read_endpoint(path)
         if now is not None and now != stale and pid_alive(now.pid):
-            raise _Transition(f"a govwatch (pid {now.pid}) has just taken it") from exc
+            raise _Transition(f"the govwatch that owns it (pid {now.pid}) did not answer") from exc
         if stale is not None:
             raise QueryError(
                 f"{path} is locked, but the govwatch that served its queries (pid {stale.pid}) is gone; "
@@ -138,10 +138,10 @@ def _stream_cursor(cursor: duckdb.DuckDBPyConnection) -> Iterator[list[Any]]:
 
 
 def _ask_endpoint(
-    stack: ExitStack, endpoint: Endpoint, path: Path, sql: str, params: Sequence[Any], settings: Settings
+    stack: ExitStack, endpoint: Endpoint, sql: str, params: Sequence[Any], settings: Settings
 ) -> QueryResult | str:
-    """The endpoint's result, or the state it is in when it serves none (a connection that fails is a
-    writer changing state: the caller looks again)."""
+    """The endpoint's result, or the state it is in when it serves none (UNREACHABLE when no answer came:
+    a writer that has just stopped, so the caller tries the file itself)."""
     limits = query_limits(settings)
     client = stack.enter_context(
         httpx.Client(timeout=httpx.Timeout(limits.time_limit_s + 30.0, connect=CONNECT_TIMEOUT_S))
@@ -158,9 +158,8 @@ def _ask_endpoint(
         lines = response.iter_lines()
         first = json.loads(next(lines, "{}") or "{}")
     except (httpx.HTTPError, ValueError) as exc:
-        raise _Transition(
-            f"its endpoint (pid {endpoint.pid}) did not answer ({exc or type(exc).__name__})"
-        ) from exc
+        log.debug("endpoint of pid %d did not answer: %s", endpoint.pid, exc or type(exc).__name__)
+        return UNREACHABLE
     if response.status_code == 503:
         return str(first.get("state", "busy"))
     if response.status_code == 403:

@@ -198,8 +198,6 @@ def test_query_meeting_a_starting_writer_waits_for_it_instead_of_reading_under_i
 
 
 def _dead_pid() -> int:
-    done = subprocess.run([sys.executable, "-c", "pass"], check=True)
-    assert done.returncode == 0
     probe = subprocess.Popen([sys.executable, "-c", "pass"])
     probe.wait()
     return probe.pid
@@ -243,3 +241,18 @@ def test_lock_held_past_the_wait_says_the_wait_ran_out(settings: Settings, forei
     brief = replace(settings, query=replace(settings.query, wait_s=0.5))
     with pytest.raises(QueryError, match=r"did not become readable within 0\.5s"):
         read_rows(brief, "select 1")
+
+
+def test_endpoint_that_no_longer_answers_does_not_hide_a_free_file(settings: Settings) -> None:
+    """A live pid behind an endpoint nobody listens on (a writer that has just stopped, or a reused pid)."""
+    _fill(settings)
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    try:
+        endpoint_path(settings.db_path).write_text(
+            json.dumps({"port": 9, "token": "t", "pid": bystander.pid})
+        )
+        assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
+    finally:
+        _stop_writer(bystander)  # type: ignore[arg-type]
