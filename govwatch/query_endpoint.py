@@ -9,8 +9,8 @@ its owner only). The order of a writer's life closes every gap a query could fal
    writer from taking it (a reader's shared lock would).
 2. **serving** — the writer's connection is attached: queries run on cursors of their own, behind the
    guards of `govwatch.sandbox`, inside a transaction that is rolled back.
-3. **stopping** — no new queries; those under way finish (each within its time limit) before the writer
-   closes its connection.
+3. **stopping** — no new queries; those under way finish (within their time limit, at most
+   `STOP_GRACE_S`) before the writer closes its connection.
 4. **released** — the writer has closed the file: queries are told to read it directly. Only then does the
    endpoint go away.
 
@@ -51,6 +51,9 @@ RELEASED: Final = "released"
 #: Queries the endpoint runs at once (more wait for a cursor): the machine has few cores.
 QUERY_CURSORS: Final = 4
 FETCH_ROWS: Final = 2000
+#: How long a stopping writer lets queries under way finish (at most their time limit) before it
+#: interrupts them: a service manager kills a process that takes much longer to stop.
+STOP_GRACE_S: Final = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +193,10 @@ class QueryServer:
         lock_down(conn)
         self._set_state(SERVING)
 
-    def detach(self, timeout_s: float | None = None) -> None:
-        """Take no new queries and wait (bounded by the query time limit) for those under way."""
+    def detach(self) -> None:
+        """Take no new queries and let those under way finish (up to STOP_GRACE_S, then interrupt them)."""
         self._set_state(STOPPING)
-        deadline = time.monotonic() + (timeout_s if timeout_s is not None else self._limits.time_limit_s + 5)
+        deadline = time.monotonic() + min(self._limits.time_limit_s, STOP_GRACE_S)
         with self._state_lock:
             while self._in_flight and time.monotonic() < deadline:
                 self._state_lock.wait(timeout=0.1)
