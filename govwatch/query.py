@@ -15,7 +15,6 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from typing import Any, Final
 
 import duckdb
@@ -23,33 +22,17 @@ import httpx
 
 from govwatch.config import Settings
 from govwatch.errors import QueryError
-from govwatch.query_endpoint import (
-    RELEASED,
-    Endpoint,
-    endpoint_path,
-    iter_remote_rows,
-    json_value,
-    pid_alive,
-    read_endpoint,
-)
+from govwatch.query_endpoint import RELEASED, Endpoint, endpoint_path, pid_alive, read_endpoint
+from govwatch.query_result import ARROW_STREAM, BATCH_ROWS, QueryResult, read_arrow_answer
 from govwatch.sandbox import QueryLimits, check_read_only, connect_read_only, time_limit
 
 log = logging.getLogger(__name__)
 
-FETCH_ROWS: Final = 2000
 RETRY_PAUSE_S: Final = 0.05
 UNREACHABLE: Final = "unreachable"
 CONNECT_TIMEOUT_S: Final = 2.0
 
-__all__ = ["QueryResult", "check_read_only", "endpoint_path", "open_query", "read_rows"]
-
-
-@dataclass(slots=True)
-class QueryResult:
-    """Column names and a lazy stream of rows (so large results never sit in memory at once)."""
-
-    columns: list[str]
-    rows: Iterator[list[Any]]
+__all__ = ["QueryResult", "check_read_only", "endpoint_path", "open_query", "query_limits", "read_rows"]
 
 
 class _Transition(Exception):
@@ -113,7 +96,7 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
     try:
         conn = connect_read_only(path, limits)
     except duckdb.Error as exc:
-        if "lock" not in str(exc).lower():
+        if not _is_lock_conflict(exc):
             raise QueryError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
         now = read_endpoint(path)
         if now is not None and now != stale and pid_alive(now.pid):
@@ -124,17 +107,18 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
                 f"another process holds the lock: stop it, or if none does, delete {endpoint_path(path)} "
                 "and retry"
             ) from exc
-        raise _Transition("it is locked by a process that publishes no query endpoint") from exc
+        raise _Transition(
+            f"it is locked by a process that publishes no query endpoint ({str(exc).splitlines()[0]})"
+        ) from exc
     stack.callback(conn.close)
     stack.enter_context(time_limit(conn, limits.time_limit_s))  # also turns DuckDB's errors into QueryError
-    cursor = conn.execute(sql, list(params))
-    return QueryResult([d[0] for d in cursor.description or []], _stream_cursor(cursor))
+    reader = conn.sql(sql, params=list(params) or None).to_arrow_reader(BATCH_ROWS)
+    return QueryResult(reader.schema, iter(reader))
 
 
-def _stream_cursor(cursor: duckdb.DuckDBPyConnection) -> Iterator[list[Any]]:
-    while chunk := cursor.fetchmany(FETCH_ROWS):
-        for row in chunk:
-            yield [json_value(v) for v in row]
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    """DuckDB's "Could not set lock on file ...: Conflicting lock is held" (another process has it)."""
+    return "Could not set lock" in str(exc) or "Conflicting lock" in str(exc)
 
 
 def _ask_endpoint(
@@ -155,9 +139,10 @@ def _ask_endpoint(
                 headers={"Authorization": f"Bearer {endpoint.token}"},
             )
         )
-        lines = response.iter_lines()
-        first = json.loads(next(lines, "{}") or "{}")
-    except (httpx.HTTPError, ValueError) as exc:
+        if response.status_code == 200 and response.headers.get("Content-Type") == ARROW_STREAM:
+            return read_arrow_answer(response.iter_bytes())
+        first = json.loads(response.read() or b"{}")
+    except (httpx.HTTPError, ValueError, QueryError) as exc:
         log.debug("endpoint of pid %d did not answer: %s", endpoint.pid, exc or type(exc).__name__)
         return UNREACHABLE
     if response.status_code == 503:
@@ -168,9 +153,7 @@ def _ask_endpoint(
         raise QueryError(f"the running govwatch refused the query (HTTP {response.status_code})")
     if "error" in first:
         raise QueryError(str(first["error"]))
-    if "columns" not in first:
-        raise _Transition(f"its endpoint (pid {endpoint.pid}) closed the answer early")
-    return QueryResult(list(first["columns"]), iter_remote_rows(lines))
+    return UNREACHABLE  # an answer cut short before its result began: look again
 
 
 def read_rows(

@@ -21,8 +21,6 @@ the writer is dead rather than busy.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import decimal
 import json
 import logging
 import os
@@ -30,8 +28,6 @@ import queue
 import secrets
 import threading
 import time
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +36,7 @@ from typing import Any, Final
 import duckdb
 
 from govwatch.errors import QueryError, SinkError
+from govwatch.query_result import ARROW_STREAM, BATCH_ROWS, end_line, error_line, write_arrow_stream
 from govwatch.sandbox import QueryLimits, check_read_only, lock_down, time_limit
 
 log = logging.getLogger(__name__)
@@ -50,7 +47,6 @@ STOPPING: Final = "stopping"
 RELEASED: Final = "released"
 #: Queries the endpoint runs at once (more wait for a cursor): the machine has few cores.
 QUERY_CURSORS: Final = 4
-FETCH_ROWS: Final = 2000
 #: How long a stopping writer lets queries under way finish (at most their time limit) before it
 #: interrupts them: a service manager kills a process that takes much longer to stop.
 STOP_GRACE_S: Final = 30.0
@@ -63,23 +59,6 @@ class Endpoint:
     port: int
     token: str
     pid: int
-
-
-def json_value(value: Any) -> Any:
-    """A DuckDB value as JSON: timestamps as ISO 8601, decimals as numbers, JSON columns parsed."""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list | tuple):
-        return [json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    return value
 
 
 def endpoint_path(db_path: Path) -> Path:
@@ -188,6 +167,7 @@ class QueryServer:
         for _ in range(QUERY_CURSORS):
             cursor = conn.cursor()
             cursor.execute(f"SET operator_memory_limit = '{self._limits.memory_limit}'")
+            cursor.execute("SET enable_progress_bar = false")
             self._all_cursors.append(cursor)
             self._cursors.put(cursor)
         lock_down(conn)
@@ -277,31 +257,25 @@ def _stream_answer(
     params: list[Any],
     limits: QueryLimits,
 ) -> None:
+    """Answer with the result as an Arrow IPC stream and a closing JSON line (see `govwatch.query_result`)."""
     started = False
     try:
         with time_limit(cursor, limits.time_limit_s):
             cursor.execute("BEGIN TRANSACTION")
-            cursor.execute(sql, params)
-            columns = [d[0] for d in cursor.description or []]
+            reader = cursor.sql(sql, params=params or None).to_arrow_reader(BATCH_ROWS)
             handler.send_response(200)
-            handler.send_header("Content-Type", "application/x-ndjson")
+            handler.send_header("Content-Type", ARROW_STREAM)
             handler.end_headers()
             started = True
-            write = handler.wfile.write
-            write(json.dumps({"columns": columns}).encode("utf-8") + b"\n")
-            while chunk := cursor.fetchmany(FETCH_ROWS):
-                lines = (
-                    json.dumps([json_value(v) for v in row], ensure_ascii=False, default=str) for row in chunk
-                )
-                write(("\n".join(lines) + "\n").encode("utf-8"))
-            write(b'{"end":true}\n')
+            write_arrow_stream(handler.wfile, reader)
+            handler.wfile.write(end_line())
     except QueryError as exc:
         if started:
             with contextlib.suppress(OSError):
-                handler.wfile.write(json.dumps({"error": str(exc)}).encode("utf-8") + b"\n")
+                handler.wfile.write(error_line(str(exc)))
         else:
             _reply(handler, 200, {"error": str(exc)})
-    except (BrokenPipeError, ConnectionResetError):
+    except OSError:
         log.debug("query client went away")
 
 
@@ -339,18 +313,3 @@ def _handler_for(server: QueryServer) -> type[BaseHTTPRequestHandler]:
             server.answer(self, sql, params)
 
     return Handler
-
-
-def iter_remote_rows(lines: Iterator[str]) -> Iterator[list[Any]]:
-    """The rows of an endpoint's answer after its first line, raising the error it ends with."""
-    for line in lines:
-        if not line:
-            continue
-        item = json.loads(line)
-        if isinstance(item, list):
-            yield item
-        elif item.get("end"):
-            return
-        elif "error" in item:
-            raise QueryError(item["error"])
-    raise QueryError("the query endpoint closed the connection before the end of the result")

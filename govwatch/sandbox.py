@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import duckdb
+import pyarrow as pa
 
 from govwatch.errors import QueryError
 
@@ -43,6 +44,7 @@ _HELP = "govwatch query runs read-only queries (SELECT, WITH, EXPLAIN, DESCRIBE,
 _EXPLAIN_PREFIX = re.compile(r"^\s*explain\s+(?:analy[sz]e\s+)?(?:\([^)]*\)\s*)?", re.IGNORECASE)
 _FORMAT_WIDTH = re.compile(r"\d{7,}")
 _parser_lock = threading.Lock()
+_connect_lock = threading.Lock()
 _parser: duckdb.DuckDBPyConnection | None = None
 
 
@@ -55,30 +57,42 @@ class QueryLimits:
 
 
 def guard_config(memory_limit: str) -> dict[str, Any]:
-    """The DuckDB settings of a connection that runs untrusted SQL (`lock_configuration` last)."""
+    """The DuckDB settings of a database that runs untrusted SQL (its configuration is locked after)."""
     return {
         "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "memory_limit": memory_limit,
-        "lock_configuration": True,
     }
+
+
+def _lock(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Lock the configuration, unless this process opened the database before and locked it already
+    (DuckDB shares one database between the connections of a process)."""
+    if conn.execute("SELECT current_setting('lock_configuration')").fetchall() != [(True,)]:
+        # DuckDB would draw its progress bar on the terminal of whoever runs a long query.
+        conn.execute("SET enable_progress_bar = false")
+        conn.execute("SET lock_configuration = true")
+    return conn
 
 
 def connect_read_only(path: Path, limits: QueryLimits) -> duckdb.DuckDBPyConnection:
     """Open the database read-only behind every guard (raises duckdb.Error, e.g. when it is locked)."""
-    return duckdb.connect(str(path), read_only=True, config=guard_config(limits.memory_limit))
+    with _connect_lock:  # threads of one process share the database: one of them locks it
+        conn = duckdb.connect(str(path), read_only=True, config=guard_config(limits.memory_limit))
+        try:
+            return _lock(conn)
+        except duckdb.Error:
+            conn.close()
+            raise
 
 
 def connect_in_memory(limits: QueryLimits, *, setup: str = "") -> duckdb.DuckDBPyConnection:
     """An in-memory database behind every guard, with `setup` SQL run before the configuration locks."""
-    config = guard_config(limits.memory_limit)
-    del config["lock_configuration"]
-    conn = duckdb.connect(":memory:", config=config)
+    conn = duckdb.connect(":memory:", config=guard_config(limits.memory_limit))
     if setup:
         conn.execute(setup)
-    conn.execute("SET lock_configuration = true")
-    return conn
+    return _lock(conn)
 
 
 def lock_down(conn: duckdb.DuckDBPyConnection) -> None:
@@ -220,12 +234,12 @@ def _syntax_tree(sql: str) -> Any:
     global _parser
     with _parser_lock:
         if _parser is None:
-            _parser = duckdb.connect(":memory:", config=guard_config("64MB"))
+            _parser = connect_in_memory(QueryLimits(memory_limit="64MB"))
         try:
-            row = _parser.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()
+            rows = _parser.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchall()
         except duckdb.Error as exc:
             raise QueryError(f"SQL does not parse: {_first_line(exc)}") from exc
-    parsed = json.loads(row[0]) if row else {}
+    parsed = json.loads(rows[0][0]) if rows else {}
     if parsed.get("error"):
         message = str(parsed.get("error_message", ""))
         if "Only SELECT" in message:
@@ -273,7 +287,9 @@ def time_limit(conn: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None
     timer.start()
     try:
         yield
-    except duckdb.Error as exc:
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # a real I/O error (a closed pipe), not DuckDB's error passed on by Arrow
         if expired.is_set():
             raise QueryError(
                 f"the query was stopped after {seconds:g}s (its time limit); narrow it, or raise "
@@ -284,11 +300,11 @@ def time_limit(conn: duckdb.DuckDBPyConnection, seconds: float) -> Iterator[None
         timer.cancel()
 
 
-def describe_error(exc: duckdb.Error) -> str:
+def describe_error(exc: BaseException) -> str:
     """DuckDB's first line, with what to do when a guard refused the query."""
     line = _first_line(exc)
-    if isinstance(exc, duckdb.PermissionException):
+    if isinstance(exc, duckdb.PermissionException) or line.startswith("Permission Error"):
         return f"refused: {line} (queries read the database only: no files, URLs or extensions)"
-    if isinstance(exc, duckdb.OutOfMemoryException):
+    if isinstance(exc, duckdb.OutOfMemoryException) or line.startswith("Out of Memory Error"):
         return f"{line}; the query needs more memory than [query] memory_limit allows: narrow it, or raise it"
     return line
