@@ -157,6 +157,8 @@ def test_hostile_queries_through_the_endpoint_leave_the_writer_storing(
         _tell(running_writer, "store 1", "stored")  # the writer's own connection still works
         assert read_rows(settings, "select count(*) from announcements")[1] == [(3 + number,)]
     assert read_rows(settings, setting)[1] == before == [(before[0][0], False)]
+    per_query = read_rows(settings, "select current_setting('operator_memory_limit')")[1]
+    assert per_query == [("1.8 GiB",)]  # the default [query] memory_limit of 2GB, for this query alone
     assert not (tmp_path / "x.txt").exists() and not (ROOT / "x.txt").exists()
 
 
