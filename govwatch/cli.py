@@ -92,21 +92,37 @@ def query(
     parquet: Annotated[
         Path | None, typer.Option("--parquet", help="Write the result to this Parquet file instead.")
     ] = None,
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            min=0.0,
+            help="Seconds to wait for a govwatch run that is starting or stopping (default: query.wait_s, 10).",
+        ),
+    ] = None,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
     """Run read-only SQL over the govwatch database, even while `govwatch run` is loading it.
 
-    Reads the DuckDB file (directly, or through the running govwatch that owns it); writes the result to
-    stdout. Write statements are refused. Views: announcements, partnerships, figures, entities, topics,
-    alerts, deadletters, announcement_history, latest_announcements, partnerships_by_organisation,
-    money_by_department_month, frequent_partners; table macro search_announcements('words').
+    Reads the DuckDB file (directly, or through the running govwatch that owns it, waiting up to --wait
+    seconds for one that is starting or stopping); writes the result to stdout. Write statements, files,
+    URLs, extensions and settings are refused; a query is stopped after query.time_limit_s (300s) and
+    bounded by query.memory_limit (2GB), both set in the config file's query table.
+
+    Views: announcements, partnerships, figures, entities, topics, alerts, deadletters,
+    announcement_history, latest_announcements, partnerships_by_organisation, money_by_department_month,
+    frequent_partners; table macro search_announcements('words').
 
     Example: govwatch query "select kind, parties from partnerships" --format json
     """
+    from dataclasses import replace
+
     from govwatch.query import open_query
 
     settings = settings_from(config, db)
+    if wait is not None:
+        settings = replace(settings, query=replace(settings.query, wait_s=wait))
     with open_query(settings, sql) as result:
         if parquet is not None:
             from govwatch.export import write_parquet

@@ -49,6 +49,20 @@ class DuckdbSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class QuerySettings:
+    """Bounds of every read-only query (`govwatch query`, the query endpoint, the web page).
+
+    `wait_s`: how long a query waits for a writer that is starting, handing over or stopping.
+    `time_limit_s`: a query still running after this is interrupted. `memory_limit`: DuckDB's memory for
+    one query (a DuckDB size, e.g. '2GB').
+    """
+
+    wait_s: float = 10.0
+    time_limit_s: float = 300.0
+    memory_limit: str = "2GB"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StateSettings:
     """Where connector checkpoints live; empty means `<duckdb path>.state.sqlite` beside the database."""
 
@@ -132,6 +146,7 @@ class Settings:
     govuk: GovukSettings = field(default_factory=GovukSettings)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     duckdb: DuckdbSettings = field(default_factory=DuckdbSettings)
+    query: QuerySettings = field(default_factory=QuerySettings)
     state: StateSettings = field(default_factory=StateSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -166,6 +181,7 @@ _SECTIONS: dict[str, type] = {
     "govuk": GovukSettings,
     "kafka": KafkaSettings,
     "duckdb": DuckdbSettings,
+    "query": QuerySettings,
     "state": StateSettings,
     "http": HttpSettings,
     "smtp": SmtpSettings,

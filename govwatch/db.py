@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -78,23 +79,35 @@ def keep_files_private(*paths: Path) -> None:
                 log.warning("cannot make %s private (%s); check who owns it", companion, exc)
 
 
-def connect_writer(path: str | Path) -> duckdb.DuckDBPyConnection:
+LOCK_RETRY_S = 0.05
+
+
+def connect_writer(path: str | Path, *, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
     """Open the database for writing (creating it) and apply pending migrations.
 
+    Args:
+        wait_s: how long to wait for queries that read the file directly to finish (they hold a shared
+            lock, and a writer that has published its query endpoint sees no new ones start).
+
     Raises:
-        SinkError: the file is locked by another process or cannot be created.
+        SinkError: the file is still locked by another process after `wait_s`, or cannot be created.
     """
     path = Path(path)
     keep_files_private(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        raise SinkError(
-            f"cannot open {path} for writing: {exc}. Another govwatch run may own it; "
-            "stop it, or point --db at another file"
-        ) from exc
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn = duckdb.connect(str(path))
+            break
+        except duckdb.IOException as exc:
+            if time.monotonic() >= deadline:
+                raise SinkError(
+                    f"cannot open {path} for writing: {exc}. Another govwatch run may own it; "
+                    "stop it, or point --db at another file"
+                ) from exc
+            time.sleep(LOCK_RETRY_S)
     # Checkpoint (fold the WAL into the file) every 256 MB instead of DuckDB's 16 MB: a loader commits a
     # batch of ~5 KB messages every few hundred milliseconds, and frequent checkpoints cost it ~15%.
     conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")

@@ -1,149 +1,159 @@
-"""Read-only SQL over the DuckDB file, whether or not a `govwatch run` is writing to it.
+"""Read-only SQL over the DuckDB file, whether or not a `govwatch run` is writing to it: the one read path.
 
-DuckDB lets one process open a file for writing, and while it does no other process can open it at all
-(not even read-only). So the process that writes — `govwatch run` — also serves reads: it publishes a small
-endpoint file beside the database (`<db>.query.json`: loopback port, random token, pid) and answers queries
-on its own connection. `govwatch query` opens the file read-only when it can, and otherwise sends the
-statement to that endpoint. The user never sees a lock error, and no retry loop hopes for a gap between
-batches. Every statement is checked to be a query (SELECT/EXPLAIN) before it runs, and on the direct path
-DuckDB's own read-only mode enforces it again.
+`govwatch query`, the web page and `govwatch alerts` all read through `open_query`. It opens the file
+read-only when no writer owns it, and otherwise asks the writer's query endpoint (`govwatch.query_endpoint`).
+A writer that is starting, handing over or stopping is waited for, up to `[query] wait_s`: the answer
+comes from whichever state follows. Only a writer that is gone (its pid no longer runs) or a wait that runs
+out ends in an error, which says which. Every query runs behind the guards of `govwatch.sandbox`, on either
+path.
 """
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import decimal
 import json
 import logging
-import os
-import secrets
-import threading
-import uuid
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any
+from contextlib import ExitStack, contextmanager
+from typing import Any, Final
 
 import duckdb
 import httpx
 
 from govwatch.config import Settings
 from govwatch.errors import QueryError
+from govwatch.query_endpoint import RELEASED, Endpoint, endpoint_path, pid_alive, read_endpoint
+from govwatch.query_result import ARROW_STREAM, BATCH_ROWS, QueryResult, read_arrow_answer
+from govwatch.sandbox import QueryLimits, check_read_only, connect_read_only, time_limit
 
 log = logging.getLogger(__name__)
 
-FETCH_ROWS = 2000
-QUERY_TIMEOUT_S = 300.0
-_ALLOWED = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
+RETRY_PAUSE_S: Final = 0.05
+UNREACHABLE: Final = "unreachable"
+CONNECT_TIMEOUT_S: Final = 2.0
+
+__all__ = ["QueryResult", "check_read_only", "endpoint_path", "open_query", "query_limits", "read_rows"]
 
 
-def endpoint_path(db_path: Path) -> Path:
-    return Path(str(db_path) + ".query.json")
+class _Transition(Exception):
+    """The writer is between states; try again after a pause (the message says what was met)."""
 
 
-def check_read_only(sql: str) -> str:
-    """Return the single statement in `sql`, refusing anything that is not a query.
-
-    >>> check_read_only("select 1")
-    'select 1'
-    >>> check_read_only("delete from announcements")
-    Traceback (most recent call last):
-    ...
-    govwatch.errors.QueryError: refused: DELETE statements change data; govwatch query runs read-only queries (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE)
-    """
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise QueryError(f"SQL does not parse: {str(exc).splitlines()[0]}") from exc
-    if not statements:
-        raise QueryError("no SQL statement given")
-    if len(statements) > 1:
-        raise QueryError(f"one statement at a time, please (found {len(statements)})")
-    statement = statements[0]
-    if statement.type not in _ALLOWED:
-        kind = str(statement.type).rsplit(".", 1)[-1]
-        raise QueryError(
-            f"refused: {kind} statements change data; govwatch query runs read-only queries "
-            "(SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE)"
-        )
-    return sql.strip().rstrip(";")
-
-
-def json_value(value: Any) -> Any:
-    """A DuckDB value as JSON: timestamps as ISO 8601, decimals as numbers, JSON columns parsed."""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, list | tuple):
-        return [json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): json_value(v) for k, v in value.items()}
-    return value
-
-
-@dataclass(slots=True)
-class QueryResult:
-    """Column names and a lazy stream of rows (so large results never sit in memory at once)."""
-
-    columns: list[str]
-    rows: Iterator[list[Any]]
-
-
-def _stream_cursor(cursor: duckdb.DuckDBPyConnection) -> Iterator[list[Any]]:
-    while True:
-        chunk = cursor.fetchmany(FETCH_ROWS)
-        if not chunk:
-            return
-        for row in chunk:
-            yield [json_value(v) for v in row]
-
-
-def _execute(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any]) -> QueryResult:
-    try:
-        cursor = conn.execute(sql, list(params))
-    except duckdb.Error as exc:
-        raise QueryError(str(exc).splitlines()[0]) from exc
-    columns = [d[0] for d in cursor.description or []]
-    return QueryResult(columns, _stream_cursor(cursor))
-
-
-def _is_lock_error(exc: duckdb.Error) -> bool:
-    return "lock" in str(exc).lower()
+def query_limits(settings: Settings) -> QueryLimits:
+    return QueryLimits(memory_limit=settings.query.memory_limit, time_limit_s=settings.query.time_limit_s)
 
 
 @contextmanager
 def open_query(settings: Settings, sql: str, params: Sequence[Any] = ()) -> Iterator[QueryResult]:
-    """Run a read-only query and yield its streamed result; works beside a running writer.
+    """Run a read-only query and yield its streamed result; works beside a writer in any state.
 
     Raises:
-        QueryError: the SQL is refused or fails, the database does not exist, or its owner is unreachable.
+        QueryError: the SQL is refused or fails, the database does not exist, the writer that locked it
+            is gone, or it did not reach a state that answers within `[query] wait_s`.
     """
     sql = check_read_only(sql)
     path = settings.db_path
+    wait_s = settings.query.wait_s
+    deadline = time.monotonic() + wait_s
+    while True:
+        with ExitStack() as stack:
+            try:
+                result = _attempt(stack, settings, sql, params)
+            except _Transition as exc:
+                if time.monotonic() >= deadline:
+                    raise QueryError(
+                        f"{path} did not become readable within {wait_s:g}s: {exc}; wait for it, or "
+                        "raise --wait / [query] wait_s"
+                    ) from None
+                log.debug("waiting: %s", exc)
+                stack.close()
+                time.sleep(RETRY_PAUSE_S)
+                continue
+            yield result
+            return
+
+
+def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[Any]) -> QueryResult:
+    """One try: the writer's endpoint when a live writer announces one, else the file itself."""
+    path = settings.db_path
+    endpoint = read_endpoint(path)
+    stale: Endpoint | None = None
+    if endpoint is not None and not pid_alive(endpoint.pid):
+        stale, endpoint = endpoint, None
+    if endpoint is not None:
+        state = _ask_endpoint(stack, endpoint, sql, params, settings)
+        if isinstance(state, QueryResult):
+            return state
+        if state not in (RELEASED, UNREACHABLE):  # an endpoint that is gone may have freed the file
+            raise _Transition(f"the govwatch that owns it (pid {endpoint.pid}) is {state}")
     if not path.exists():
+        if endpoint is not None:
+            raise _Transition(f"the govwatch that owns it (pid {endpoint.pid}) is creating it")
         raise QueryError(
             f"no database at {path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
         )
+    limits = query_limits(settings)
     try:
-        conn = duckdb.connect(str(path), read_only=True)
+        conn = connect_read_only(path, limits)
     except duckdb.Error as exc:
-        if not _is_lock_error(exc):
-            raise QueryError(f"cannot open {path}: {exc}") from exc
-        with _remote_query(path, sql, params) as result:
-            yield result
-        return
+        if not _is_lock_conflict(exc):
+            raise QueryError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
+        now = read_endpoint(path)
+        if now is not None and now != stale and pid_alive(now.pid):
+            raise _Transition(f"the govwatch that owns it (pid {now.pid}) did not answer") from exc
+        if stale is not None:
+            raise QueryError(
+                f"{path} is locked, but the govwatch that served its queries (pid {stale.pid}) is gone; "
+                f"another process holds the lock: stop it, or if none does, delete {endpoint_path(path)} "
+                "and retry"
+            ) from exc
+        raise _Transition(
+            f"it is locked by a process that publishes no query endpoint ({str(exc).splitlines()[0]})"
+        ) from exc
+    stack.callback(conn.close)
+    stack.enter_context(time_limit(conn, limits.time_limit_s))  # also turns DuckDB's errors into QueryError
+    reader = conn.sql(sql, params=list(params) or None).to_arrow_reader(BATCH_ROWS)
+    return QueryResult(reader.schema, iter(reader))
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    """DuckDB's "Could not set lock on file ...: Conflicting lock is held" (another process has it)."""
+    return "Could not set lock" in str(exc) or "Conflicting lock" in str(exc)
+
+
+def _ask_endpoint(
+    stack: ExitStack, endpoint: Endpoint, sql: str, params: Sequence[Any], settings: Settings
+) -> QueryResult | str:
+    """The endpoint's result, or the state it is in when it serves none (UNREACHABLE when no answer came:
+    a writer that has just stopped, so the caller tries the file itself)."""
+    limits = query_limits(settings)
+    client = stack.enter_context(
+        httpx.Client(timeout=httpx.Timeout(limits.time_limit_s + 30.0, connect=CONNECT_TIMEOUT_S))
+    )
     try:
-        yield _execute(conn, sql, params)
-    finally:
-        conn.close()
+        response = stack.enter_context(
+            client.stream(
+                "POST",
+                f"http://127.0.0.1:{endpoint.port}/query",
+                json={"sql": sql, "params": list(params)},
+                headers={"Authorization": f"Bearer {endpoint.token}"},
+            )
+        )
+        if response.status_code == 200 and response.headers.get("Content-Type") == ARROW_STREAM:
+            return read_arrow_answer(response.iter_bytes())
+        first = json.loads(response.read() or b"{}")
+    except (httpx.HTTPError, ValueError, QueryError) as exc:
+        log.debug("endpoint of pid %d did not answer: %s", endpoint.pid, exc or type(exc).__name__)
+        return UNREACHABLE
+    if response.status_code == 503:
+        return str(first.get("state", "busy"))
+    if response.status_code == 403:
+        raise _Transition("its endpoint was just replaced")
+    if response.status_code != 200:
+        raise QueryError(f"the running govwatch refused the query (HTTP {response.status_code})")
+    if "error" in first:
+        raise QueryError(str(first["error"]))
+    return UNREACHABLE  # an answer cut short before its result began: look again
 
 
 def read_rows(
@@ -152,164 +162,3 @@ def read_rows(
     """Run a small read-only query and return (columns, rows) in memory."""
     with open_query(settings, sql, params) as result:
         return result.columns, [tuple(row) for row in result.rows]
-
-
-# --- the writer's side: serve queries on the connection that holds the lock ---------------------------
-
-
-class QueryServer:
-    """Serves read-only queries from the process that owns the DuckDB file, on 127.0.0.1.
-
-    Each request runs on its own cursor inside a transaction that is rolled back, after the statement was
-    checked to be a query; the token in the endpoint file (readable by the file's owner only) keeps other
-    local users out.
-    """
-
-    def __init__(self, conn: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-        self._conn = conn
-        self._cursor_lock = threading.Lock()
-        self._endpoint = endpoint_path(db_path)
-        self._token = secrets.token_urlsafe(24)
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> QueryServer:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                log.debug("query server: " + format, *args)
-
-            def do_POST(self) -> None:
-                if self.headers.get("Authorization") != f"Bearer {server._token}":
-                    self.send_error(403, "bad token")
-                    return
-                length = int(self.headers.get("Content-Length", "0"))
-                try:
-                    request = json.loads(self.rfile.read(length))
-                    sql = check_read_only(str(request["sql"]))
-                    params = list(request.get("params", []))
-                except (QueryError, ValueError, KeyError) as exc:
-                    self._reply_error(str(exc))
-                    return
-                server._answer(self, sql, params)
-
-            def _reply_error(self, message: str) -> None:
-                body = json.dumps({"error": message}).encode("utf-8") + b"\n"
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-ndjson")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="govwatch-query", daemon=True)
-        self._thread.start()
-        port = self._httpd.server_address[1]
-        tmp = self._endpoint.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"port": port, "token": self._token, "pid": os.getpid()}, handle)
-        os.replace(tmp, self._endpoint)
-        log.info("serving read-only queries on 127.0.0.1:%d", port)
-        return self
-
-    def _answer(self, handler: BaseHTTPRequestHandler, sql: str, params: list[Any]) -> None:
-        with self._cursor_lock:  # request threads share the base connection only to open their cursors
-            cursor = self._conn.cursor()
-        try:
-            cursor.execute("BEGIN TRANSACTION")
-            try:
-                result = _execute(cursor, sql, params)
-            except QueryError as exc:
-                body = json.dumps({"error": str(exc)}).encode("utf-8") + b"\n"
-                handler.send_response(200)
-                handler.send_header("Content-Type", "application/x-ndjson")
-                handler.send_header("Content-Length", str(len(body)))
-                handler.end_headers()
-                handler.wfile.write(body)
-                return
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/x-ndjson")
-            handler.end_headers()
-            write = handler.wfile.write
-            write(json.dumps({"columns": result.columns}).encode("utf-8") + b"\n")
-            try:
-                for row in result.rows:
-                    write(json.dumps(row, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
-                write(b'{"end":true}\n')
-            except duckdb.Error as exc:
-                write(json.dumps({"error": str(exc).splitlines()[0]}).encode("utf-8") + b"\n")
-        except (BrokenPipeError, ConnectionResetError):
-            log.debug("query client went away")
-        finally:
-            with contextlib.suppress(duckdb.Error):  # nothing to undo: the transaction never began
-                cursor.execute("ROLLBACK")
-            cursor.close()
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-        try:
-            if json.loads(self._endpoint.read_text()).get("pid") == os.getpid():
-                self._endpoint.unlink()
-        except (OSError, ValueError):
-            pass
-
-    def __enter__(self) -> QueryServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-@contextmanager
-def _remote_query(db_path: Path, sql: str, params: Sequence[Any]) -> Iterator[QueryResult]:
-    endpoint = endpoint_path(db_path)
-    try:
-        info = json.loads(endpoint.read_text())
-        port, token = int(info["port"]), str(info["token"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise QueryError(
-            f"{db_path} is locked by another process that serves no queries (no {endpoint.name}); "
-            "if it is not a govwatch run, stop it, or query a copy of the file"
-        ) from exc
-    client = httpx.Client(timeout=httpx.Timeout(QUERY_TIMEOUT_S, connect=5.0))
-    try:
-        with client.stream(
-            "POST",
-            f"http://127.0.0.1:{port}/query",
-            json={"sql": sql, "params": list(params)},
-            headers={"Authorization": f"Bearer {token}"},
-        ) as response:
-            if response.status_code != 200:
-                raise QueryError(f"the running govwatch refused the query (HTTP {response.status_code})")
-            lines = response.iter_lines()
-            first = json.loads(next(lines, '{"error": "empty answer"}'))
-            if "error" in first:
-                raise QueryError(first["error"])
-            yield QueryResult(list(first["columns"]), _remote_rows(lines))
-    except httpx.HTTPError as exc:
-        raise QueryError(
-            f"{db_path} is locked by govwatch (pid {info.get('pid')}) but its query endpoint did not answer "
-            f"({exc}); if that process is gone, delete {endpoint} and retry"
-        ) from exc
-    finally:
-        client.close()
-
-
-def _remote_rows(lines: Iterator[str]) -> Iterator[list[Any]]:
-    for line in lines:
-        if not line:
-            continue
-        item = json.loads(line)
-        if isinstance(item, list):
-            yield item
-        elif item.get("end"):
-            return
-        elif "error" in item:
-            raise QueryError(item["error"])
-    raise QueryError("the query endpoint closed the connection before the end of the result")

@@ -2,8 +2,9 @@
 
 One process owns the DuckDB file while it runs. In it, the loader, the dead-letter keeper and the alert
 dispatcher each consume their topic with offsets stored in DuckDB, and a query endpoint serves
-`govwatch query` (see `govwatch.query`). The connectors' checkpoints advance once documents are durable
-(see `govwatch.publication`).
+`govwatch query` (see `govwatch.query_endpoint`: it is published before the file is locked and answers
+until the file is released). The connectors' checkpoints advance once documents are durable (see
+`govwatch.publication`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from govwatch.kafka import (
 from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
-from govwatch.query import QueryServer
+from govwatch.query import query_limits
+from govwatch.query_endpoint import QueryServer
 from govwatch.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -98,15 +100,46 @@ class DispatcherAdapter:
 
 
 class Stack:
-    """The DuckDB side of a run: consumers, their handlers and the query endpoint, on one database."""
+    """The DuckDB side of a run: consumers, their handlers and the query endpoint, on one database.
+
+    The endpoint is published before the file is locked (queries then wait for this writer instead of
+    opening the file, or meeting a lock nobody answers for) and serves as soon as the connection is
+    open; `close()` releases the file before the endpoint goes. A caller that owns the database for
+    longer (the demo, across its reset) passes its own `query_server`.
+    """
 
     def __init__(
-        self, settings: Settings, *, with_alerts: bool = True, broker: EmbeddedBroker | None = None
+        self,
+        settings: Settings,
+        *,
+        with_alerts: bool = True,
+        broker: EmbeddedBroker | None = None,
+        query_server: QueryServer | None = None,
     ) -> None:
         self.settings = settings
         self.broker = broker
         keep_files_private(settings.checkpoint_path)
-        self.conn = connect_writer(settings.db_path)
+        self._owns_query_server = query_server is None
+        self.query_server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
+        try:
+            # Queries that opened the file before the endpoint appeared finish within their time limit.
+            self.conn = connect_writer(settings.db_path, wait_s=settings.query.time_limit_s)
+        except BaseException:
+            if self._owns_query_server:
+                self.query_server.stop()
+            raise
+        try:
+            self.query_server.attach(self.conn)
+            self._start(settings, with_alerts)
+        except BaseException:
+            self.query_server.detach()
+            self.conn.close()
+            self.query_server.released()
+            if self._owns_query_server:
+                self.query_server.stop()
+            raise
+
+    def _start(self, settings: Settings, with_alerts: bool) -> None:
         info = ensure_topics(settings.kafka)
         self.producer = new_producer(settings.kafka)
         self.loader = AnnouncementLoader()
@@ -148,7 +181,6 @@ class Stack:
         self.delivery_conn = self.conn.cursor()
         self.read_conn = self.conn.cursor()
         self.writer = BatchWriter(self.conn)
-        self.query_server = QueryServer(self.conn.cursor(), settings.db_path).start()
         self._lock = threading.Lock()
 
     def _deadletter(self, record: dict[str, Any]) -> None:
@@ -239,15 +271,23 @@ class Stack:
         return delivered
 
     def close(self) -> None:
-        """Stop everything, each part within its own deadline, so a dead broker never holds up the exit."""
-        self.query_server.stop()
-        self.writer.close()
-        self.delivery_conn.close()
-        self.read_conn.close()
-        for kafka_consumer, _handler in self.pairs:
-            kafka_consumer.close()
-        close_producer(self.producer, self.settings.kafka)
-        self.conn.close()
+        """Stop, in the order that leaves no query unanswered: the endpoint stops taking queries (those
+        under way finish), the file is released, and only then does the endpoint tell queries to read it
+        directly and go away. Each part stops within its own deadline, so a dead broker never holds up
+        the exit."""
+        self.query_server.detach()
+        try:
+            self.writer.close()
+            self.delivery_conn.close()
+            self.read_conn.close()
+            for kafka_consumer, _handler in self.pairs:
+                kafka_consumer.close()
+            close_producer(self.producer, self.settings.kafka)
+        finally:
+            self.conn.close()
+            self.query_server.released()
+            if self._owns_query_server:
+                self.query_server.stop()
 
 
 def warn_if_checkpoint_outlives_database(settings: Settings, progress: Progress | None) -> None:
@@ -307,15 +347,17 @@ def run_once(
     progress: Progress | None = None,
     with_alerts: bool = True,
     between: Callable[[int], bool] | None = None,
+    query_server: QueryServer | None = None,
 ) -> RunSummary:
     """`govwatch run --once`: one poll of every source, everything stored and alerted before returning.
 
     `between(n)`, when given, is called after cycle n and returns True to run another cycle on the same
-    broker and database (the demo uses it to publish a second phase of its sample).
+    broker and database (the demo uses it to publish a second phase of its sample). `query_server`, when
+    given, is an endpoint the caller published already (see `Stack`).
     """
     warn_if_checkpoint_outlives_database(settings, progress)
     with kafka_stack(settings) as (ready, broker):
-        stack = Stack(ready, with_alerts=with_alerts, broker=broker)
+        stack = Stack(ready, with_alerts=with_alerts, broker=broker, query_server=query_server)
         try:
             stack.settle()  # documents a crashed run left stored but unsettled
             cycle = 0

@@ -1,4 +1,5 @@
-"""`govwatch run` (streaming) in its own process: queries work while it loads; SIGTERM stops it cleanly."""
+"""`govwatch run` (streaming) in its own process: queries never fail across its whole life (start, batches,
+settled checkpoints, SIGTERM), hostile queries change nothing, and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
@@ -10,14 +11,29 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from govwatch.config import load_settings
 from govwatch.demo.server import SampleServer, expected_counts
+from govwatch.errors import QueryError
 from govwatch.query import read_rows
+from tests.support.announcements import fill_database
+from tests.support.hammer import Hammer
 from tests.support.processes import children, wait_gone
 from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
 WAIT_S = 90.0
+PREFILLED = 3  # the run starts on a database that already holds these, as a scheduled run would
+HOSTILE_QUERIES = (
+    "EXPLAIN ANALYZE COPY (select * from read_text('/etc/passwd')) TO 'x.txt'",
+    "EXPLAIN ANALYZE SET memory_limit='2MB'",
+    "EXPLAIN ANALYZE INSTALL httpfs",
+    "select * from read_text('/etc/passwd')",
+    "select * from read_csv('/etc/passwd')",
+    "select * from glob('/*')",
+    "select length(repeat('x', 3000000000))",
+)
 
 
 def _wait_for(predicate: Callable[[], bool], what: str) -> None:
@@ -33,6 +49,8 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
     with SampleServer() as server:
         config = write_sample_config(server, tmp_path, interval="1s")
         settings = load_settings(config, env={})
+        fill_database(settings.db_path, PREFILLED)
+        hammer = Hammer(settings).__enter__()  # queries from before the start until after the stop
         log_path = tmp_path / "run.log"  # a file, not a pipe: a full pipe would block the run
         log_file = log_path.open("w")
         process = subprocess.Popen(
@@ -54,16 +72,26 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                     return -1
 
             _wait_for(
-                lambda: count("select count(*) from announcements") == expected_counts(1)["announcements"],
+                lambda: (
+                    count("select count(*) from announcements")
+                    == expected_counts(1)["announcements"] + PREFILLED
+                ),
                 "phase 1 to be loaded",
             )
             assert Path(str(settings.db_path) + ".query.json").exists(), (
                 "queries went through the run's endpoint"
             )
+            for sql in HOSTILE_QUERIES:  # each refused, and none changes the run's own connection
+                with pytest.raises(QueryError, match="refused"):
+                    read_rows(settings, sql)
+            assert not (tmp_path / "x.txt").exists()
             server.set_phase(2)
             _wait_for(
-                lambda: count("select count(*) from announcement_history") == expected_counts(2)["versions"],
-                "phase 2 versions to be loaded",
+                lambda: (
+                    count("select count(*) from announcement_history")
+                    == expected_counts(2)["versions"] + PREFILLED
+                ),
+                "phase 2 versions to be loaded (the run went on storing after the hostile queries)",
             )
             kids = children(process.pid)
             assert kids, "the embedded broker runs as a child"
@@ -76,10 +104,14 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                 if process.poll() is None:  # never leave a run behind, even when the test fails
                     process.kill()
                     process.wait(timeout=10)
+            time.sleep(0.5)  # a few queries after the stop too
+            hammer.__exit__(None, None, None)
         err = log_path.read_text()
         assert process.returncode in (0, 130), err[-3000:]
         assert wait_gone(kids)
         assert not Path(str(settings.db_path) + ".query.json").exists()
-        assert read_rows(settings, "select count(*) from announcements")[1] == [
-            (expected_counts(2)["announcements"],)
-        ]
+        final = expected_counts(2)["announcements"] + PREFILLED
+        assert read_rows(settings, "select count(*) from announcements")[1] == [(final,)]
+        tally = hammer.tally
+        assert tally.failures == [], f"{len(tally.failures)} of {tally.answered + len(tally.failures)} failed"
+        assert tally.answered > 0 and min(tally.counts) >= PREFILLED and max(tally.counts) == final

@@ -32,8 +32,10 @@ figure_count              INTEGER       number of figures of any kind
 ========================  ============  ==========================================================
 
 Example: `max_gbp >= 100e6 and list_contains(organisations, 'dsit')`. Predicates run in an in-memory
-DuckDB that cannot read files or the network, one statement only, over the announcements of one batch:
-write them about the row's own columns (a subquery over `announcement` would see the whole batch).
+DuckDB behind the same guards as `govwatch query` (`govwatch.sandbox`: no files, network or extensions, a
+locked configuration, bounded memory, a time limit, no value built to a size of its own choosing), one
+statement only, over the announcements of one batch: write them about the row's own columns (a subquery
+over `announcement` would see the whole batch).
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ from typing import Any, Final
 import duckdb
 
 from govwatch.alerts.records import AnnouncementFacts
-from govwatch.errors import ConfigError
+from govwatch.errors import ConfigError, QueryError
+from govwatch.sandbox import QueryLimits, check_value_builders, connect_in_memory, time_limit
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ RECORD_COLUMNS: Final = (
     ("figure_count", "INTEGER"),
 )
 TABLE_NAME: Final = "announcement"
+#: What the predicates of one batch may use: they run in the process that writes the database.
+WHERE_LIMITS: Final = QueryLimits(memory_limit="512MB", time_limit_s=10.0)
 _ROW_COLUMN = "_row"
 
 
@@ -124,14 +129,17 @@ def _first_line(exc: BaseException) -> str:
 class WhereEvaluator:
     """An in-memory DuckDB with the `announcement` table, to check and run `--where` predicates.
 
-    External access is switched off, so a predicate cannot read files or URLs (`read_csv(...)` fails).
+    It runs behind the guards of `govwatch.sandbox`, so a predicate cannot read files or URLs
+    (`read_csv(...)` fails), change a setting, or take more than `limits` allow.
     One instance is not thread-safe; the dispatcher keeps one.
     """
 
-    def __init__(self) -> None:
-        self._conn = duckdb.connect(":memory:", config={"enable_external_access": False})
+    def __init__(self, limits: QueryLimits = WHERE_LIMITS) -> None:
         columns = ", ".join(f"{name} {kind}" for name, kind in RECORD_COLUMNS)
-        self._conn.execute(f"CREATE TABLE {TABLE_NAME} ({_ROW_COLUMN} INTEGER, {columns})")
+        self._limits = limits
+        self._conn = connect_in_memory(
+            limits, setup=f"CREATE TABLE {TABLE_NAME} ({_ROW_COLUMN} INTEGER, {columns})"
+        )
         self._insert = f"INSERT INTO {TABLE_NAME} VALUES (?, {', '.join('?' for _ in RECORD_COLUMNS)})"
 
     def validate(self, predicate: str) -> None:
@@ -151,6 +159,10 @@ class WhereEvaluator:
             raise ConfigError(f"--where is not valid SQL ({_first_line(exc)}); {hint}") from exc
         if len(statements) != 1:
             raise ConfigError(f"--where must be one predicate, not several statements; {hint}")
+        try:
+            check_value_builders(query)
+        except QueryError as exc:
+            raise ConfigError(f"--where {exc}; {hint}") from exc
         try:
             kinds = self._conn.execute(
                 f"DESCRIBE SELECT ({predicate}) AS matched FROM {TABLE_NAME}"
@@ -176,12 +188,13 @@ class WhereEvaluator:
         rows = [[i, *(record.get(name) for name, _ in RECORD_COLUMNS)] for i, record in enumerate(records)]
         self._conn.executemany(self._insert, rows)
         for name, predicate in predicates.items():
+            query = f"SELECT {_ROW_COLUMN} FROM {TABLE_NAME} WHERE ({predicate})"
             try:
-                found = self._conn.execute(
-                    f"SELECT {_ROW_COLUMN} FROM {TABLE_NAME} WHERE ({predicate})"
-                ).fetchall()
-            except duckdb.Error as exc:
-                log.warning("skip --where of subscription %s: %s", name, _first_line(exc))
+                check_value_builders(query)
+                with time_limit(self._conn, self._limits.time_limit_s):
+                    found = self._conn.execute(query).fetchall()
+            except QueryError as exc:
+                log.warning("skip --where of subscription %s: %s", name, exc)
                 continue
             hits[name] = {int(row[0]) for row in found}
         return hits

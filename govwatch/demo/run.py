@@ -106,13 +106,20 @@ def demo_settings(base_url: str, db_path: Path, sources: Any) -> Settings:
 
 
 def run_demo(db_path: Path, *, progress: Callable[[str], None] | None = None) -> DemoResult:
-    """Serve the sample, run two polls (phase 1, then phase 2 with updated articles), summarise."""
+    """Serve the sample, run two polls (phase 1, then phase 2 with updated articles), summarise.
+
+    The query endpoint is published before the old demo database is deleted, so queries made meanwhile
+    wait for the new one instead of finding none.
+    """
     from govwatch.demo.server import SampleServer, sample_sources
+    from govwatch.query import query_limits
+    from govwatch.query_endpoint import QueryServer
     from govwatch.runner import run_once
 
     started = time.monotonic()
-    _reset(db_path)
-    with SampleServer() as server:
+    defaults = load_settings(None, env={}, db_path=db_path)
+    with QueryServer(db_path, query_limits(defaults)) as query_server, SampleServer() as server:
+        _reset(db_path)
         settings = demo_settings(server.base_url, db_path, sample_sources(server.base_url))
         if progress:
             progress(f"sample GOV.UK served on {server.base_url}; {len(settings.sources)} feeds")
@@ -125,7 +132,7 @@ def run_demo(db_path: Path, *, progress: Callable[[str], None] | None = None) ->
                 return True
             return False
 
-        run_once(settings, force=True, progress=progress, between=next_phase)
+        run_once(settings, force=True, progress=progress, between=next_phase, query_server=query_server)
     result = DemoResult(
         db_path=db_path, seconds=time.monotonic() - started, alerts_file=Path(str(db_path) + ".alerts.jsonl")
     )

@@ -11,6 +11,7 @@ from govwatch.alerts import where
 from govwatch.alerts.match import extract_facts
 from govwatch.alerts.where import RECORD_COLUMNS, WhereEvaluator, announcement_record
 from govwatch.errors import ConfigError
+from govwatch.sandbox import QueryLimits
 
 
 @pytest.fixture
@@ -97,3 +98,32 @@ def test_predicate_failing_at_run_time_holds_for_nothing(
     record = announcement_record(announcement, extract_facts(announcement))
     assert evaluator.evaluate({"cast": predicate, "ok": "true"}, [record]) == {"cast": set(), "ok": {0}}
     assert "skip --where of subscription cast" in caplog.text
+
+
+def test_predicate_building_a_huge_value_is_refused_when_subscribing(evaluator: WhereEvaluator) -> None:
+    with pytest.raises(ConfigError, match="refused: repeat") as caught:
+        evaluator.validate("length(repeat('x', 3000000000)) > 0")
+    assert "max_gbp" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [
+        "length(repeat('x', 3000000000)) > 0",
+        "exists (select * from read_text('/etc/passwd'))",
+        "(select count(*) from range(1000000000000) where range % 7 = 3) > 0",
+    ],
+)
+def test_hostile_predicate_that_skipped_validation_holds_for_nothing_within_bounds(
+    announcement: dict[str, Any], caplog: pytest.LogCaptureFixture, predicate: str
+) -> None:
+    checker = WhereEvaluator(QueryLimits(memory_limit="256MB", time_limit_s=0.5))
+    record = announcement_record(announcement, extract_facts(announcement))
+    try:
+        assert checker.evaluate({"hostile": predicate, "ok": "true"}, [record]) == {
+            "hostile": set(),
+            "ok": {0},
+        }
+    finally:
+        checker.close()
+    assert "skip --where of subscription hostile" in caplog.text

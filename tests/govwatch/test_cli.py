@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -233,3 +235,35 @@ def test_extract_of_a_missing_file_exits_1() -> None:
     result = runner.invoke(app, ["extract", "/no/such/file.html"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: no such file")
+
+
+def test_query_wait_option_bounds_the_wait_for_a_locked_database(settings: Settings) -> None:
+    _fill(settings)
+    code = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(settings.db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = runner.invoke(app, ["query", "select 1", "--db", str(settings.db_path), "--wait", "0.3"])
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and "within 0.3s" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_query_reading_a_file_is_one_line_refusal(settings: Settings) -> None:
+    _fill(settings)
+    result = runner.invoke(
+        app, ["query", "select * from read_text('/etc/passwd')", "--db", str(settings.db_path)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: refused") and len(result.stderr.strip().splitlines()) == 1

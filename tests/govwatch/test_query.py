@@ -1,10 +1,14 @@
-"""`govwatch query` is read-only and works whether or not another process owns the database."""
+"""`govwatch query` is read-only, runs behind the guards, and works whatever state another process that
+owns the database is in."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,15 +63,26 @@ def test_missing_database_says_what_to_do(settings: Settings) -> None:
         read_rows(settings, "select 1")
 
 
-@pytest.fixture
-def running_writer(settings: Settings) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
+def _start_writer(settings: Settings, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path), *args],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+
+
+def _tell(process: subprocess.Popen[str], command: str, answer: str) -> None:
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(command + "\n")
+    process.stdin.flush()
+    assert process.stdout.readline().strip() == answer
+
+
+@pytest.fixture
+def running_writer(settings: Settings) -> Iterator[subprocess.Popen[str]]:
+    process = _start_writer(settings)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
     yield process
@@ -111,3 +126,135 @@ def test_endpoint_file_is_removed_when_the_writer_stops(
     _stop_writer(running_writer)
     assert not endpoint_path(settings.db_path).exists()
     assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
+
+
+HOSTILE = (
+    "EXPLAIN ANALYZE COPY (select * from read_text('/etc/passwd')) TO 'x.txt'",
+    "EXPLAIN ANALYZE SET memory_limit='2MB'",
+    "EXPLAIN ANALYZE INSTALL httpfs",
+    "select * from read_text('/etc/passwd')",
+    "select * from read_csv('/etc/passwd')",
+    "select * from glob('/*')",
+    "select length(repeat('x', 3000000000))",
+)
+
+
+@pytest.mark.parametrize("sql", HOSTILE)
+def test_hostile_queries_are_refused_directly(settings: Settings, sql: str) -> None:
+    _fill(settings)
+    with pytest.raises(QueryError, match="refused"):
+        read_rows(settings, sql)
+
+
+def test_hostile_queries_through_the_endpoint_leave_the_writer_storing(
+    settings: Settings, running_writer: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    setting = "select current_setting('memory_limit'), current_setting('enable_external_access')"
+    before = read_rows(settings, setting)[1]
+    for number, sql in enumerate(HOSTILE, start=1):
+        with pytest.raises(QueryError, match="refused"):
+            read_rows(settings, sql)
+        _tell(running_writer, "store 1", "stored")  # the writer's own connection still works
+        assert read_rows(settings, "select count(*) from announcements")[1] == [(3 + number,)]
+    assert read_rows(settings, setting)[1] == before == [(before[0][0], False)]
+    per_query = read_rows(settings, "select current_setting('operator_memory_limit')")[1]
+    assert per_query == [("1.8 GiB",)]  # the default [query] memory_limit of 2GB, for this query alone
+    assert not (tmp_path / "x.txt").exists() and not (ROOT / "x.txt").exists()
+
+
+def test_endpoint_interrupts_a_query_past_its_time_limit_and_answers_the_next(settings: Settings) -> None:
+    process = _start_writer(settings, "--time-limit", "0.3")
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+        with pytest.raises(QueryError, match="time limit"):
+            read_rows(settings, "select count(*) from range(1000000000000) where range % 7 = 3")
+        assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
+    finally:
+        _stop_writer(process)
+
+
+def test_direct_query_past_its_time_limit_is_interrupted(settings: Settings) -> None:
+    _fill(settings)
+    quick = replace(settings, query=replace(settings.query, time_limit_s=0.3))
+    with pytest.raises(QueryError, match="time limit"):
+        read_rows(quick, "select count(*) from range(1000000000000) where range % 7 = 3")
+
+
+def test_query_meeting_a_starting_writer_waits_for_it_instead_of_reading_under_it(settings: Settings) -> None:
+    _fill(settings, 1)
+    process = _start_writer(settings, "--hold")  # published its endpoint, has not taken the file yet
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "published"
+        answers: list[object] = []
+        client = threading.Thread(
+            target=lambda: answers.append(read_rows(settings, "select count(*) from announcements")[1])
+        )
+        client.start()
+        client.join(timeout=0.5)
+        assert client.is_alive(), "the query did not read the file the writer is about to take"
+        _tell(process, "open", "ready")
+        client.join(timeout=30)
+        assert answers == [[(4,)]]  # answered by the writer, after it stored its 3
+    finally:
+        _stop_writer(process)
+
+
+def _dead_pid() -> int:
+    probe = subprocess.Popen([sys.executable, "-c", "pass"])
+    probe.wait()
+    return probe.pid
+
+
+def _stale_endpoint(settings: Settings) -> None:
+    endpoint_path(settings.db_path).write_text(json.dumps({"port": 9, "token": "t", "pid": _dead_pid()}))
+
+
+def test_stale_endpoint_of_a_dead_writer_is_ignored_when_the_file_is_free(settings: Settings) -> None:
+    _fill(settings)
+    _stale_endpoint(settings)
+    assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
+
+
+@pytest.fixture
+def foreign_lock(settings: Settings) -> Iterator[None]:
+    """Another program (not govwatch) holding the database open for writing."""
+    _fill(settings)
+    code = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(settings.db_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    yield
+    _stop_writer(holder)
+
+
+def test_locked_file_whose_writer_is_gone_says_so(settings: Settings, foreign_lock: None) -> None:
+    _stale_endpoint(settings)
+    with pytest.raises(QueryError, match=r"pid \d+\) is gone"):
+        read_rows(settings, "select 1")
+
+
+def test_lock_held_past_the_wait_says_the_wait_ran_out(settings: Settings, foreign_lock: None) -> None:
+    brief = replace(settings, query=replace(settings.query, wait_s=0.5))
+    with pytest.raises(QueryError, match=r"did not become readable within 0\.5s"):
+        read_rows(brief, "select 1")
+
+
+def test_endpoint_that_no_longer_answers_does_not_hide_a_free_file(settings: Settings) -> None:
+    """A live pid behind an endpoint nobody listens on (a writer that has just stopped, or a reused pid)."""
+    _fill(settings)
+    bystander = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    try:
+        endpoint_path(settings.db_path).write_text(
+            json.dumps({"port": 9, "token": "t", "pid": bystander.pid})
+        )
+        assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
+    finally:
+        _stop_writer(bystander)  # type: ignore[arg-type]

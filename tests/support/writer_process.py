@@ -1,6 +1,10 @@
 """A separate process that owns a DuckDB file for writing and serves queries, like `govwatch run` does.
 
-Usage: python -m tests.support.writer_process DB_PATH   (prints "ready", then exits when stdin closes)
+Usage: python -m tests.support.writer_process DB_PATH [--hold] [--time-limit S]
+It publishes its endpoint, then (with --hold: once it reads "open" on stdin, printing "published" before)
+takes the file, stores 3 announcements and prints "ready" once it serves queries. Then it obeys one command
+per stdin line: "store N" stores N more announcements (and prints "stored"), "quit" (or the end of stdin)
+stops it in the order a run stops.
 """
 
 from __future__ import annotations
@@ -8,22 +12,51 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
+
 from govwatch.db import connect_writer
 from govwatch.loader import AnnouncementLoader
-from govwatch.query import QueryServer
+from govwatch.query_endpoint import QueryServer
+from govwatch.sandbox import QueryLimits
 from tests.support.announcements import as_consumed, make_announcement
+
+
+def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, first: int, count: int) -> None:
+    cursor = conn.cursor()
+    cursor.execute("BEGIN TRANSACTION")
+    loader.handle(cursor, as_consumed([make_announcement(f"doc-{i}") for i in range(first, first + count)]))
+    cursor.execute("COMMIT")
+    cursor.close()
 
 
 def main() -> None:
     path = Path(sys.argv[1])
-    conn = connect_writer(path)
-    conn.execute("BEGIN TRANSACTION")
-    AnnouncementLoader().handle(conn, as_consumed([make_announcement(f"doc-{i}") for i in range(3)]))
-    conn.execute("COMMIT")
-    with QueryServer(conn, path):
-        print("ready", flush=True)
-        sys.stdin.read()
+    time_limit_s = float(sys.argv[sys.argv.index("--time-limit") + 1]) if "--time-limit" in sys.argv else 60.0
+    server = QueryServer(path, QueryLimits(time_limit_s=time_limit_s)).start()
+    if "--hold" in sys.argv:
+        print("published", flush=True)
+        while sys.stdin.readline().strip() != "open":
+            pass
+    conn = connect_writer(path, wait_s=30.0)
+    loader = AnnouncementLoader()
+    row = conn.execute("select count(*) from announcement_versions").fetchone()
+    stored = int(row[0]) if row else 0
+    _store(conn, loader, stored, 3)
+    stored += 3
+    server.attach(conn)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        command = line.split()
+        if command[:1] == ["store"]:
+            _store(conn, loader, stored, int(command[1]))
+            stored += int(command[1])
+            print("stored", flush=True)
+        elif command[:1] == ["quit"]:
+            break
+    server.detach()
     conn.close()
+    server.released()
+    server.stop()
 
 
 if __name__ == "__main__":
