@@ -68,8 +68,10 @@ def contains_word(low: str, word: str) -> bool:
     >>> contains_word("new data centres", "data"), contains_word("new data centres", "centre")
     (True, False)
     """
+    if not _WORD.fullmatch(word):
+        return False  # "i̇" (İ lower-cased) holds a combining mark: no run of word characters is it
     size = len(word)
-    position = low.find(word) if word else -1
+    position = low.find(word)
     while position >= 0:
         end = position + size
         before = low[position - 1] if position else " "

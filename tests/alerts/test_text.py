@@ -79,6 +79,14 @@ def test_word_lookup_answers_like_the_set_of_words(title: str, body: str, asked:
     assert lookup.tokens == expected
 
 
+def test_a_word_with_a_combining_mark_is_not_a_word_of_the_text() -> None:
+    # "İ" lower-cases to "i" and a combining dot, which is no word character: the text's word is "i".
+    lookup = WordLookup(("", "İ".lower()))
+    assert words("İ") == {"i"}
+    assert "i" in lookup
+    assert "i\u0307" not in lookup
+
+
 def test_word_lookup_splits_the_text_once_many_words_were_asked() -> None:
     text = " ".join(f"w{i}" for i in range(SEARCHES_BEFORE_TOKENISING * 2))
     lookup = WordLookup([text])
