@@ -80,6 +80,7 @@ def keep_files_private(*paths: Path) -> None:
 
 
 LOCK_RETRY_S = 0.05
+LOCK_WARN_AFTER_S = 1.0  # a query finishing its read is a moment's wait: say so only when it lasts
 
 
 def connect_writer(path: str | Path, *, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
@@ -96,12 +97,22 @@ def connect_writer(path: str | Path, *, wait_s: float = 0.0) -> duckdb.DuckDBPyC
     keep_files_private(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + wait_s
+    started = time.monotonic()
+    deadline = started + wait_s
+    warned = False
     while True:
         try:
             conn = duckdb.connect(str(path))
             break
         except duckdb.IOException as exc:
+            if not warned and wait_s > 0 and time.monotonic() - started >= min(LOCK_WARN_AFTER_S, wait_s):
+                log.warning(
+                    "waiting up to %.0fs for %s (%s): queries reading it finish within their time limit",
+                    wait_s,
+                    path,
+                    str(exc).splitlines()[0],
+                )
+                warned = True
             if time.monotonic() >= deadline:
                 raise SinkError(
                     f"cannot open {path} for writing: {exc}. Another govwatch run may own it; "

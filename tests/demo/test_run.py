@@ -45,7 +45,7 @@ def test_queries_never_fail_while_the_demo_resets_and_runs_both_phases(tmp_path:
     _earlier_demo_database(db_path, 2)
     settings = load_settings(None, env={}, db_path=db_path)
     final = expected_counts(2)["announcements"]
-    with Hammer(settings) as hammer:
+    with Hammer(settings, pause_s=0.25) as hammer:
         second = _demo(db_path)  # deletes the old database, then runs phase 1 and phase 2
         try:
             _out, err = second.communicate(timeout=DEMO_TIMEOUT_S)

@@ -1,11 +1,22 @@
-"""The database file: created owner-only, with its WAL, and existing files narrowed."""
+"""The database file: created owner-only, with its WAL, and existing files narrowed; opening it for
+writing waits for readers that hold it, and says what it waits for."""
 
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+import pytest
+
 from govwatch.db import connect_writer
+from govwatch.errors import SinkError
+from tests.support.announcements import fill_database
 
 
 def _mode(path: Path) -> int:
@@ -30,3 +41,53 @@ def test_an_existing_world_readable_database_is_made_owner_only(tmp_path: Path) 
     db.chmod(0o644)
     connect_writer(db).close()
     assert _mode(db) == 0o600
+
+
+_HOLDER = (
+    "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); print('holding', flush=True); "
+    "sys.stdin.readline(); c.close(); print('released', flush=True); sys.stdin.readline()"
+)
+
+
+@pytest.fixture
+def reader(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process reading the database directly (a query that began before a writer started)."""
+    path = tmp_path / "db.duckdb"
+    fill_database(path, 1)
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "holding"
+    yield process
+    assert process.stdin is not None
+    process.stdin.close()
+    process.wait(timeout=30)
+
+
+def test_writer_waits_for_a_reader_to_finish(
+    tmp_path: Path, reader: subprocess.Popen[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    opened: list[duckdb.DuckDBPyConnection] = []
+    writer = threading.Thread(target=lambda: opened.append(connect_writer(tmp_path / "db.duckdb", wait_s=60)))
+    writer.start()
+    for _ in range(600):  # until the writer has met the reader's lock
+        if "waiting up to" in caplog.text:
+            break
+        time.sleep(0.05)
+    assert "waiting up to 60s" in caplog.text
+    assert reader.stdin is not None and reader.stdout is not None
+    reader.stdin.write("release\n")
+    reader.stdin.flush()
+    assert reader.stdout.readline().strip() == "released"
+    writer.join(timeout=60)
+    assert len(opened) == 1
+    assert opened[0].execute("select count(*) from announcements").fetchall() == [(1,)]
+    opened[0].close()
+
+
+def test_writer_gives_up_after_its_wait_and_says_why(
+    tmp_path: Path, reader: subprocess.Popen[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(SinkError, match=r"cannot open .* for writing"):
+        connect_writer(tmp_path / "db.duckdb", wait_s=1.5)
+    assert "waiting up to 2s for" in caplog.text and "lock" in caplog.text
