@@ -127,7 +127,7 @@ def query(
         if parquet is not None:
             from govwatch.export import write_parquet
 
-            count = write_parquet(result.columns, result.rows, parquet)
+            count = write_parquet(result.schema, result.batches, parquet)
             typer.echo(f"wrote {count} rows to {parquet}", err=True)
             return
         write_rows(result.columns, result.rows, fmt)

@@ -3,56 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
-from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from govwatch.errors import QueryError
 
-BATCH_ROWS = 10_000
 
+def write_parquet(schema: pa.Schema, batches: Iterator[pa.RecordBatch], path: Path) -> int:
+    """Write a result's Arrow batches to a Parquet file with DuckDB's own types; returns the row count.
 
-def write_parquet(columns: list[str], rows: Iterator[list[Any]], path: Path) -> int:
-    """Write rows to a Parquet file (types inferred from the first batch); returns the row count.
-
-    The file appears under its name only once complete: it is written beside it as `<name>.tmp`, which
-    is removed if anything fails.
+    The schema is the result's, as DuckDB typed it (timestamps stay timestamps, integers integers, a
+    column NULL for its first rows keeps its type), never guessed from the values. The file appears
+    under its name only once complete: it is written beside it as `<name>.tmp`, removed if anything fails.
 
     Raises:
-        QueryError: a later batch does not fit the types of the first (a column NULL throughout the
-            first batch, or of mixed types), or the file cannot be written.
+        QueryError: the query failed part way, or the file cannot be written.
     """
-    writer: pq.ParquetWriter | None = None
-    count = 0
     tmp = path.with_suffix(path.suffix + ".tmp")
+    count = 0
     try:
-        while True:
-            chunk = list(islice(rows, BATCH_ROWS))
-            if not chunk:
-                break
-            table = pa.Table.from_pylist([dict(zip(columns, row, strict=True)) for row in chunk])
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            else:
-                table = table.cast(writer.schema)
-            writer.write_table(table)
-            count += len(chunk)
-        if writer is None:
-            pq.write_table(pa.table({c: pa.array([], pa.string()) for c in columns}), tmp)
-    except (pa.ArrowException, OSError) as exc:
-        if writer is not None:
-            writer.close()
-            writer = None
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                count += batch.num_rows
+    except QueryError:
         tmp.unlink(missing_ok=True)
-        raise QueryError(
-            f"cannot write {path} after {count} rows: {exc}; give the column a type in the SQL "
-            "(e.g. CAST(col AS VARCHAR)) or export with --format csv"
-        ) from exc
-    finally:
-        if writer is not None:
-            writer.close()
+        raise
+    except (pa.ArrowException, duckdb.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise QueryError(f"cannot write {path} after {count} rows: {reason}") from exc
     tmp.replace(path)
     return count

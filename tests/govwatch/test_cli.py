@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
@@ -115,17 +116,36 @@ def test_query_to_parquet(settings: Settings, tmp_path: Path) -> None:
     assert pq.read_table(out).num_rows == 3
 
 
-def test_a_parquet_export_that_fails_is_one_error_line_and_leaves_no_temporary_file(
+def test_parquet_keeps_duckdb_types_even_for_a_column_null_in_its_first_rows(
     settings: Settings, tmp_path: Path
 ) -> None:
     _fill(settings)
-    out = tmp_path / "nulls.parquet"
-    # NULL throughout the first batch of 10,000 rows, text afterwards.
-    sql = "select case when range >= 10000 then 'x' end as late from range(10001)"
+    out = tmp_path / "typed.parquet"
+    sql = (
+        "select range::INTEGER as n, TIMESTAMPTZ '2025-07-21 10:00:00+00' + to_seconds(range) as at, "
+        "case when range >= 10000 then 'late' end as late from range(10001)"
+    )
+    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path), "--parquet", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    assert table.num_rows == 10001
+    assert table.schema.field("n").type == pa.int32()
+    assert pa.types.is_timestamp(table.schema.field("at").type)
+    assert table.schema.field("late").type == pa.string()
+    assert table.column("late").to_pylist()[-1] == "late"
+
+
+def test_a_parquet_export_that_fails_is_one_error_line_and_leaves_no_file(
+    settings: Settings, tmp_path: Path
+) -> None:
+    _fill(settings)
+    out = tmp_path / "failed.parquet"
+    sql = "select case when range < 50000 then range else error('boom') end as n from range(100000)"
     result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path), "--parquet", str(out)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: cannot write") and len(result.stderr.strip().splitlines()) == 1
-    assert sorted(p.name for p in tmp_path.iterdir() if "nulls" in p.name) == []
+    assert result.stderr.startswith("error: ") and "boom" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir() if "failed" in p.name] == []
 
 
 def test_write_statement_exits_1_with_one_error_line(settings: Settings) -> None:

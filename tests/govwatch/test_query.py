@@ -119,6 +119,24 @@ def test_query_endpoint_streams_large_results(
     assert total == 50000
 
 
+def test_parquet_through_the_endpoint_keeps_duckdb_types(
+    settings: Settings, running_writer: subprocess.Popen[str], tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from govwatch.export import write_parquet
+
+    out = tmp_path / "through-endpoint.parquet"
+    sql = "select id, version, published_at, case when version > 1 then 'x' end as later from announcements"
+    with open_query(settings, sql) as result:
+        assert write_parquet(result.schema, result.batches, out) == 3
+    schema = pq.read_schema(out)
+    assert schema.field("version").type == pa.int32()
+    assert pa.types.is_timestamp(schema.field("published_at").type)
+    assert schema.field("later").type == pa.string()
+
+
 def test_endpoint_file_is_removed_when_the_writer_stops(
     settings: Settings, running_writer: subprocess.Popen[str]
 ) -> None:
