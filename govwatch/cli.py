@@ -411,6 +411,48 @@ def demo(
     print_summary(result)
 
 
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; beyond loopback a token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    token: Annotated[
+        str,
+        typer.Option(
+            "--token",
+            envvar="GOVWATCH_SERVE_TOKEN",
+            help="Readers must give this token (open /?token=...); required with a non-loopback --host.",
+            show_default=False,
+        ),
+    ] = "",
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Serve a read-only web page on the database: announcements, partnerships, money, alerts, SQL.
+
+    Reads the DuckDB file (directly, or through the running `govwatch run` that owns it) and the
+    subscriptions; writes nothing. Pages: / (filters, search, Atom feed), /announcement?id=ID (evidence
+    highlighted), /partnerships, /money, /subscriptions (with a preview of a new one), /sql. Binds to
+    127.0.0.1 unless --host says otherwise; any other address needs --token or GOVWATCH_SERVE_TOKEN.
+    Ctrl-C stops it.
+
+    Example: govwatch serve --port 8080 --db govwatch.duckdb
+    """
+    from govwatch.serve.app import check_bind
+    from govwatch.serve.server import serve_forever
+
+    check_bind(host, token)
+    settings = settings_from(config, db)
+    if not settings.db_path.exists():
+        raise GovwatchError(
+            f"no database at {settings.db_path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
+        )
+    stderr.print(f"serving {settings.db_path} on http://{host}:{port}/ (read-only); Ctrl-C stops it")
+    serve_forever(settings, host=host, port=port, token=token)
+
+
 def _mount_alert_commands() -> None:
     from govwatch.alerts.commands import register
 
