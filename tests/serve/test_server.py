@@ -8,7 +8,9 @@ from typer.testing import CliRunner
 
 from govwatch.cli import app
 from govwatch.config import Settings
+from govwatch.db import connect_writer
 from govwatch.errors import GovwatchError
+from govwatch.query_endpoint import QueryServer
 from govwatch.serve.server import BackgroundServer
 
 
@@ -38,3 +40,21 @@ def test_serve_command_without_a_database_says_what_to_do(settings: Settings) ->
     result = CliRunner().invoke(app, ["serve", "--db", str(settings.db_path)], env={})
     assert result.exit_code == 1
     assert "govwatch demo" in result.output
+
+
+def test_pages_are_served_from_the_writing_process(filled: Settings) -> None:
+    """`govwatch run --serve`: the process holding the database for writing serves the page too."""
+    endpoint = QueryServer(filled.db_path).start()
+    conn = connect_writer(filled.db_path)
+    endpoint.attach(conn)
+    try:
+        with BackgroundServer(filled, host="127.0.0.1", port=0) as server:
+            response = httpx.get(f"http://127.0.0.1:{server.port}/?kind=grant", timeout=30)
+            assert response.status_code == 200, response.text
+            assert "Grants for quantum skills in Wales" in response.text
+            one = httpx.get(f"http://127.0.0.1:{server.port}/announcement?id=doc-mou", timeout=30)
+            assert one.status_code == 200 and "<mark>£2 billion</mark>" in one.text
+    finally:
+        endpoint.detach()
+        conn.close()
+        endpoint.stop()
