@@ -15,6 +15,7 @@ import ipaddress
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_ENV = "GOVWATCH_SERVE_TOKEN"
 TOKEN_COOKIE = "govwatch_token"
+CHOICES_TTL_S = 60.0
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
@@ -166,6 +168,14 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         token: when set, every request must carry it (`?token=`, then a cookie, or a Bearer header).
     """
     env = _environment()
+    choices_cache: list[tuple[float, dict[str, list[str]]]] = []
+
+    def filter_choices() -> dict[str, list[str]]:
+        """The filter form's suggestions, read at most once a minute (they change slowly, and reading
+        every organisation of 100k announcements costs more than the page itself)."""
+        if not choices_cache or time.monotonic() - choices_cache[0][0] > CHOICES_TTL_S:
+            choices_cache[:] = [(time.monotonic(), pages.filter_choices(settings))]
+        return choices_cache[0][1]
 
     def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         template = env.get_template(name)
@@ -204,7 +214,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
             next_link=next_link,
             first_link=("/?" + filters.query_string()) if filters.after is not None else "",
             feed_link="/feed.atom?" + filters.query_string(),
-            choices=pages.filter_choices(settings),
+            choices=filter_choices(),
         )
 
     @guarded

@@ -184,6 +184,8 @@ def list_sql(filters: ListFilters, limit: int = PAGE_SIZE) -> tuple[str, list[An
                 f"OR {LATEST_AT} IS NULL)"
             )
             params.extend([at.isoformat(), at.isoformat(), ident])
+    # The page's rows first (top-N on the list's order), then their agreements and money, read for those
+    # rows only: correlated subqueries would make DuckDB aggregate the whole tables for every page.
     sql = f"""
 WITH page AS (
     SELECT a.id, a.title, a.url, a.organisations, {LATEST_AT} AS latest_at
@@ -191,15 +193,20 @@ WITH page AS (
     {"WHERE " + " AND ".join(where) if where else ""}
     ORDER BY latest_at DESC NULLS LAST, a.id DESC
     LIMIT {int(limit) + 1}
+),
+agreements AS (
+    SELECT p.announcement_id AS id, list(DISTINCT p.kind ORDER BY p.kind) AS kinds,
+           list_sort(list_distinct(flatten(list(p.parties)))) AS parties
+    FROM partnerships p WHERE p.announcement_id IN (SELECT id FROM page) GROUP BY p.announcement_id
+),
+money AS (
+    SELECT f.announcement_id AS id, max(coalesce(f.value_max, f.value) * r.gbp_per_unit) AS largest_gbp
+    FROM figures f JOIN gbp_rates r ON r.currency = f.currency
+    WHERE f.kind = 'money' AND f.announcement_id IN (SELECT id FROM page) GROUP BY f.announcement_id
 )
-SELECT page.id, page.title, page.url, page.organisations, page.latest_at,
-       (SELECT list(DISTINCT p.kind ORDER BY p.kind) FROM partnerships p WHERE p.announcement_id = page.id) AS kinds,
-       (SELECT list(DISTINCT u.party ORDER BY u.party) FROM partnerships p, unnest(p.parties) AS u(party)
-        WHERE p.announcement_id = page.id) AS parties,
-       (SELECT max(coalesce(f.value_max, f.value) * r.gbp_per_unit) FROM figures f
-        JOIN gbp_rates r ON r.currency = f.currency
-        WHERE f.announcement_id = page.id AND f.kind = 'money') AS largest_gbp
-FROM page
+SELECT page.id, page.title, page.url, page.organisations, page.latest_at, agreements.kinds,
+       agreements.parties, money.largest_gbp
+FROM page LEFT JOIN agreements USING (id) LEFT JOIN money USING (id)
 ORDER BY page.latest_at DESC NULLS LAST, page.id DESC
 """
     return sql, params

@@ -169,45 +169,43 @@ def _evidence_spans(
     notes.append(Note(number=number, category=category, label=label, sentence=sentence))
 
 
+# One statement per page: every read opens the file afresh (a reader must never keep a writer out), so a
+# page costs one connection, not one per table.
+ANNOUNCEMENT_SQL = """
+SELECT a.id, a.version, a.url, a.canonical_url, a.title, a.document_type, a.published_at, a.updated_at,
+       a.organisations, a.summary, a.body_text, a.language, a.repairs, a.source, a.withdrawn,
+       a.extraction_status,
+       (SELECT list({'kind': kind, 'parties': parties, 'status': status, 'legal_nature': legal_nature,
+                     'date': date, 'evidence': evidence})
+        FROM partnerships WHERE announcement_id = $1) AS partnerships,
+       (SELECT list({'kind': f.kind, 'value': f.value, 'value_max': f.value_max, 'currency': f.currency,
+                     'text': f.text, 'evidence': f.evidence,
+                     'gbp': coalesce(f.value_max, f.value) * r.gbp_per_unit})
+        FROM figures f LEFT JOIN gbp_rates r ON r.currency = f.currency WHERE f.announcement_id = $1) AS figures,
+       (SELECT list({'kind': kind, 'name': name, 'role': role, 'evidence': evidence})
+        FROM entities WHERE announcement_id = $1) AS entities,
+       (SELECT list(DISTINCT topic ORDER BY topic) FROM topics WHERE announcement_id = $1) AS topics,
+       (SELECT list({'version': version, 'title': title, 'loaded_at': loaded_at} ORDER BY version)
+        FROM announcement_history WHERE id = $1) AS history,
+       (SELECT list({'version': version, 'kind': kind, 'parties': parties, 'status': status})
+        FROM partnership_rows WHERE announcement_id = $1) AS agreements_by_version,
+       (SELECT list({'version': version, 'text': text})
+        FROM figure_rows WHERE announcement_id = $1 AND kind = 'money') AS money_by_version
+FROM announcements a WHERE a.id = $1
+"""
+
+
 def read_announcement(settings: Settings, announcement_id: str) -> AnnouncementView | None:
     """Everything the announcement page shows, or None when no such announcement is stored."""
-    found = _dicts(
-        settings,
-        "SELECT id, version, url, canonical_url, title, document_type, published_at, updated_at, organisations, "
-        "summary, body_text, language, repairs, source, withdrawn, extraction_status "
-        "FROM announcements WHERE id = ?",
-        [announcement_id],
-    )
+    found = _dicts(settings, ANNOUNCEMENT_SQL, [announcement_id])
     if not found:
         return None
     row = found[0]
     body = str(row["body_text"] or "")
-    partnerships = _dicts(
-        settings,
-        "SELECT kind, parties, status, legal_nature, date, signatories, evidence FROM partnerships "
-        "WHERE announcement_id = ?",
-        [announcement_id],
-    )
-    figures = _dicts(
-        settings,
-        "SELECT f.kind, f.value, f.value_max, f.currency, f.unit, f.qualifier, f.text, f.purpose, f.evidence, "
-        "coalesce(f.value_max, f.value) * r.gbp_per_unit AS gbp "
-        "FROM figures f LEFT JOIN gbp_rates r ON r.currency = f.currency WHERE f.announcement_id = ?",
-        [announcement_id],
-    )
-    entities = _dicts(
-        settings,
-        "SELECT kind, name, role, evidence FROM entities WHERE announcement_id = ?",
-        [announcement_id],
-    )
-    topics = [
-        str(r[0])
-        for r in read_rows(
-            settings,
-            "SELECT DISTINCT topic FROM topics WHERE announcement_id = ? ORDER BY 1",
-            [announcement_id],
-        )[1]
-    ]
+    partnerships: list[dict[str, Any]] = row.pop("partnerships") or []
+    figures: list[dict[str, Any]] = row.pop("figures") or []
+    entities: list[dict[str, Any]] = row.pop("entities") or []
+    topics = [str(t) for t in row.pop("topics") or []]
     notes: list[Note] = []
     spans: list[Span] = []
     for p in partnerships:
@@ -246,40 +244,37 @@ def read_announcement(settings: Settings, announcement_id: str) -> AnnouncementV
         figures=figures,
         topics=topics,
         repairs=[r for r in _as_list(row["repairs"]) if isinstance(r, dict)],
-        versions=version_changes(_version_facts(settings, announcement_id)),
-    )
-
-
-def _version_facts(settings: Settings, announcement_id: str) -> list[VersionFacts]:
-    history = _dicts(
-        settings,
-        "SELECT version, title, loaded_at FROM announcement_history WHERE id = ? ORDER BY version",
-        [announcement_id],
-    )
-    agreements = read_rows(
-        settings,
-        "SELECT version, kind, parties, status FROM partnership_rows WHERE announcement_id = ?",
-        [announcement_id],
-    )[1]
-    money = read_rows(
-        settings,
-        "SELECT version, text FROM figure_rows WHERE announcement_id = ? AND kind = 'money'",
-        [announcement_id],
-    )[1]
-    facts = []
-    for h in history:
-        v = h["version"]
-        facts.append(
-            VersionFacts(
-                version=int(v),
-                title=str(h["title"]),
-                loaded_at=str(h["loaded_at"] or ""),
-                parties=frozenset(str(p) for a in agreements if a[0] == v for p in a[2] or []),
-                amounts=frozenset(str(m[1]) for m in money if m[0] == v),
-                statuses=frozenset(f"{a[1]}: {a[3]}" for a in agreements if a[0] == v),
+        versions=version_changes(
+            version_facts(
+                row.pop("history") or [],
+                row.pop("agreements_by_version") or [],
+                row.pop("money_by_version") or [],
             )
+        ),
+    )
+
+
+def version_facts(
+    history: Sequence[Mapping[str, Any]],
+    agreements: Sequence[Mapping[str, Any]],
+    money: Sequence[Mapping[str, Any]],
+) -> list[VersionFacts]:
+    """The facts of each stored version, from its history row, its agreements and its money figures."""
+    return [
+        VersionFacts(
+            version=int(h["version"]),
+            title=str(h["title"]),
+            loaded_at=str(h["loaded_at"] or ""),
+            parties=frozenset(
+                str(p) for a in agreements if a["version"] == h["version"] for p in a["parties"] or []
+            ),
+            amounts=frozenset(str(m["text"]) for m in money if m["version"] == h["version"]),
+            statuses=frozenset(
+                f"{a['kind']}: {a['status']}" for a in agreements if a["version"] == h["version"]
+            ),
         )
-    return facts
+        for h in history
+    ]
 
 
 # --- partnerships, money -------------------------------------------------------------------------------
