@@ -460,7 +460,7 @@ def serve(
 
     Example: govwatch serve --port 8080 --db govwatch.duckdb
     """
-    from govwatch.serve.app import check_bind
+    from govwatch.serve.security import check_bind
     from govwatch.serve.server import serve_forever
 
     check_bind(host, token)

@@ -9,14 +9,11 @@ while DuckDB reads.
 from __future__ import annotations
 
 import csv
-import hmac
 import io
-import ipaddress
 import json
 import logging
-import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -24,7 +21,6 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -33,59 +29,16 @@ from starlette.staticfiles import StaticFiles
 from govwatch.alerts.subscriptions import compile_subscription, load_subscriptions, parse_min_amount
 from govwatch.config import Settings, SubscriptionConfig
 from govwatch.errors import ConfigError, GovwatchError, QueryError
-from govwatch.serve import pages
+from govwatch.serve import pages, tables
 from govwatch.serve.chart import bar_chart, format_gbp
 from govwatch.serve.feeds import FeedEntry, atom_feed
-from govwatch.serve.filters import PARTNERSHIP_KINDS, FilterError, encode_cursor, read_filters
+from govwatch.serve.filters import PARTNERSHIP_KINDS, FilterError, read_filters
 from govwatch.serve.highlight import mark_up
+from govwatch.serve.security import Guard
 
 log = logging.getLogger(__name__)
 
-TOKEN_ENV = "GOVWATCH_SERVE_TOKEN"
-TOKEN_COOKIE = "govwatch_token"
 CHOICES_TTL_S = 60.0
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
-
-
-def is_loopback(host: str) -> bool:
-    """Whether binding to `host` keeps the page on this machine.
-
-    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("::1"), is_loopback("0.0.0.0")
-    (True, True, True, False)
-    """
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_bind(host: str, token: str) -> None:
-    """Refuse to serve beyond loopback without a token.
-
-    Raises:
-        GovwatchError: `host` is not a loopback address and no token was given.
-    """
-    if not is_loopback(host) and not token:
-        raise GovwatchError(
-            f"--host {host} would let other machines read the database; give a token with --token or "
-            f"{TOKEN_ENV} (readers then open /?token=...), or keep the default --host 127.0.0.1"
-        )
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def _environment() -> Environment:
@@ -123,41 +76,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
-
-
-class _Guard(BaseHTTPMiddleware):
-    """Security headers on every response, and the token check when one is set."""
-
-    def __init__(self, app: Any, token: str) -> None:
-        super().__init__(app)
-        self._token = token
-
-    def _allowed(self, request: Request) -> bool:
-        if not self._token:
-            return True
-        given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            given = header[7:].strip()
-        return hmac.compare_digest(given.encode(), self._token.encode())
-
-    async def dispatch(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.method not in ("GET", "HEAD"):
-            response: Response = PlainTextResponse("this page is read-only\n", status_code=405)
-        elif not self._allowed(request):
-            response = PlainTextResponse(
-                "a token is needed: open this page as /?token=... (ask whoever runs govwatch serve)\n",
-                status_code=401,
-            )
-        else:
-            response = await call_next(request)
-            if self._token and request.query_params.get("token"):
-                response.set_cookie(TOKEN_COOKIE, self._token, httponly=True, samesite="strict")
-        for name, value in SECURITY_HEADERS.items():
-            response.headers[name] = value
-        return response
 
 
 def create_app(settings: Settings, *, token: str = "") -> Starlette:
@@ -241,21 +159,21 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
             "partnerships.html",
             title="Partnerships",
             kind=kind,
-            rows=pages.partnership_rows(settings, kind),
-            partners=pages.frequent_partners(settings),
+            rows=tables.partnership_rows(settings, kind),
+            partners=tables.frequent_partners(settings),
         )
 
     @guarded
     def money(request: Request) -> Response:
-        bars = pages.money_bars(settings)
+        bars = tables.money_bars(settings)
         return render(
             request,
             "money.html",
             title="Money",
             chart=bar_chart(bars, "Money announced per department, in pounds"),
             bars=bars,
-            months=pages.money_months(settings),
-            rates=pages.gbp_rates(settings),
+            months=tables.money_months(settings),
+            rates=tables.gbp_rates(settings),
         )
 
     @guarded
@@ -268,7 +186,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
             title=f"Money: {organisation}",
             organisation=organisation,
             month=month,
-            rows=pages.money_figures(settings, organisation, month),
+            rows=tables.money_figures(settings, organisation, month),
         )
 
     def _subscriptions() -> tuple[list[Any], str]:
@@ -286,8 +204,8 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
             title="Subscriptions and alerts",
             subscriptions=subs,
             error=error,
-            counts=pages.alert_counts(settings),
-            alerts=pages.recent_alerts(settings),
+            counts=tables.alert_counts(settings),
+            alerts=tables.recent_alerts(settings),
         )
 
     @guarded
@@ -306,7 +224,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
             sub = compile_subscription(config, env={})
         except ConfigError as exc:
             return render(request, "preview.html", status=400, title="Preview", error=str(exc), config=config)
-        scanned, matches = pages.preview_matches(settings, sub)
+        scanned, matches = tables.preview_matches(settings, sub)
         return render(
             request,
             "preview.html",
@@ -324,7 +242,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         result, error = None, ""
         if sql:
             try:
-                result = pages.run_sql(settings, sql)
+                result = tables.run_sql(settings, sql)
             except QueryError as exc:
                 error = str(exc)
         links = {fmt: f"/sql.{fmt}?" + urlencode({"sql": sql}) for fmt in ("csv", "json")} if sql else {}
@@ -344,7 +262,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         if fmt not in ("csv", "json"):
             return PlainTextResponse("error: use /sql.csv or /sql.json\n", status_code=404)
         try:
-            result = pages.run_sql(settings, request.query_params.get("sql", ""))
+            result = tables.run_sql(settings, request.query_params.get("sql", ""))
         except QueryError as exc:
             return PlainTextResponse(f"error: {exc}\n", status_code=400)
         if fmt == "json":
@@ -398,7 +316,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
     def subscription_feed(request: Request) -> Response:
         name = request.path_params["name"]
         try:
-            rows = pages.recent_alerts(settings, name)
+            rows = tables.recent_alerts(settings, name)
         except GovwatchError as exc:
             return PlainTextResponse(f"error: {exc}\n", status_code=503)
         entries = [
@@ -437,7 +355,4 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(packages=[("govwatch.serve", "static")]), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(_Guard, token=token)])
-
-
-__all__ = ["check_bind", "create_app", "encode_cursor", "is_loopback", "new_token"]
+    return Starlette(routes=routes, middleware=[Middleware(Guard, token=token)])

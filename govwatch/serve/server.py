@@ -11,7 +11,8 @@ import uvicorn
 
 from govwatch.config import Settings
 from govwatch.errors import GovwatchError
-from govwatch.serve.app import check_bind, create_app
+from govwatch.serve.app import create_app
+from govwatch.serve.security import check_bind
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ from starlette.testclient import TestClient
 
 from govwatch.config import Settings
 from govwatch.errors import GovwatchError
-from govwatch.serve.app import CONTENT_SECURITY_POLICY, check_bind, create_app
+from govwatch.serve.app import create_app
 from govwatch.serve.filters import encode_cursor
+from govwatch.serve.security import CONTENT_SECURITY_POLICY, check_bind
 from tests.serve.conftest import HOSTILE_TITLE, store
 from tests.support.announcements import make_announcement
 
