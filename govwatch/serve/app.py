@@ -198,13 +198,16 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
     @guarded
     def subscriptions(request: Request) -> Response:
         subs, error = _subscriptions()
+        counts = tables.alert_counts(settings)
         return render(
             request,
             "subscriptions.html",
             title="Subscriptions and alerts",
             subscriptions=subs,
+            # Alerts of subscriptions this config no longer (or never) declared: still worth seeing.
+            elsewhere=sorted(set(counts) - {sub.name for sub in subs}),
             error=error,
-            counts=tables.alert_counts(settings),
+            counts=counts,
             alerts=tables.recent_alerts(settings),
         )
 

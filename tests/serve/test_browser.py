@@ -185,6 +185,17 @@ def test_money_chart_is_drawn_and_each_bar_leads_to_its_figures(site: str, brows
     assert browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
 
 
+def test_subscriptions_page_shows_the_demo_alerts_and_their_feed(
+    site: str, browser: webdriver.Chrome
+) -> None:
+    _open(browser, site + "/subscriptions", "subscriptions-demo")
+    row = browser.find_element(By.XPATH, "//table[1]/tbody/tr[td[1]='new-mous']")
+    delivered = int(row.find_elements(By.TAG_NAME, "td")[3].text)
+    assert delivered > 0
+    feed = str(row.find_element(By.LINK_TEXT, "Atom").get_attribute("href"))
+    assert feed.endswith("/subscriptions/new-mous/feed.atom")
+
+
 def test_hostile_text_shows_as_text_and_nothing_runs(site: str, browser: webdriver.Chrome) -> None:
     _open(browser, site + "/announcement?id=hostile-1", "hostile-announcement")
     assert "<script>window.__pwned=1</script>" in browser.find_element(By.TAG_NAME, "h1").text
