@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -50,6 +50,7 @@ def _environment() -> Environment:
     )
     env.filters["gbp"] = format_gbp
     env.filters["day"] = format_day
+    env.filters["stamp"] = format_stamp
     env.filters["month"] = lambda v: str(v or "")[:7]
     env.filters["cell"] = _cell
     env.globals["kinds"] = PARTNERSHIP_KINDS
@@ -68,6 +69,23 @@ def format_day(value: Any) -> str:
         except ValueError:
             return str(value)
     return value.strftime("%d %b %Y") if isinstance(value, datetime) else ""
+
+
+def format_stamp(value: Any) -> str:
+    """A timestamp (or its ISO text) to the minute, in UTC.
+
+    >>> format_stamp("2026-12-06T05:26:29.395+01:00")
+    '06 Dec 2026 04:26 UTC'
+    """
+    if isinstance(value, str) and value:
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return str(value)
+    if not isinstance(value, datetime):
+        return ""
+    moment: datetime = value.astimezone(UTC) if value.tzinfo is not None else value
+    return moment.strftime("%d %b %Y %H:%M UTC")
 
 
 def _cell(value: Any) -> str:
