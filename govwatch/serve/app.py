@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -51,6 +51,7 @@ def _environment() -> Environment:
     env.filters["gbp"] = format_gbp
     env.filters["day"] = format_day
     env.filters["stamp"] = format_stamp
+    env.filters["web_link"] = web_link
     env.filters["month"] = lambda v: str(v or "")[:7]
     env.filters["cell"] = _cell
     env.globals["kinds"] = PARTNERSHIP_KINDS
@@ -69,6 +70,16 @@ def format_day(value: Any) -> str:
         except ValueError:
             return str(value)
     return value.strftime("%d %b %Y") if isinstance(value, datetime) else ""
+
+
+def web_link(url: Any) -> str:
+    """A source URL fit for a link: http(s) only, so a feed cannot plant a `javascript:` link.
+
+    >>> web_link("https://www.gov.uk/x"), web_link(" JavaScript:alert(1)"), web_link(None)
+    ('https://www.gov.uk/x', '', '')
+    """
+    text = str(url or "").strip()
+    return text if urlsplit(text).scheme.lower() in ("http", "https") else ""
 
 
 def format_stamp(value: Any) -> str:

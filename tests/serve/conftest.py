@@ -38,6 +38,8 @@ def hostile_announcement() -> dict[str, Any]:
     start = body.index("memorandum")
     return make_announcement(
         "hostile-1",
+        url="javascript:window.__pwned=8",
+        canonical_url="jAvAscript:window.__pwned=9",
         title=HOSTILE_TITLE,
         body_text=body,
         summary="<script>window.__pwned=5</script>",

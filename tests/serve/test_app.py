@@ -153,6 +153,8 @@ def test_hostile_feed_text_is_escaped_everywhere(client: TestClient, path: str) 
 
 def test_hostile_title_reads_back_as_text(client: TestClient) -> None:
     html = client.get("/announcement?id=hostile-1").text
+    assert 'href="javascript' not in html.lower()
+    assert "Source: javascript:window.__pwned=8" in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
     assert "<mark>Evil Corp&lt;/mark&gt;</mark>" in html
 
