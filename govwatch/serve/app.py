@@ -195,11 +195,13 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
     @guarded
     def money(request: Request) -> Response:
         bars = tables.money_bars(settings)
+        month_bars = tables.money_month_bars(settings)
         return render(
             request,
             "money.html",
             title="Money",
-            chart=bar_chart(bars, "Money announced per department, in pounds"),
+            chart=bar_chart(bars, "Money announced per department, in pounds", "by-department"),
+            month_chart=bar_chart(month_bars, "Money announced per month, in pounds", "by-month"),
             bars=bars,
             months=tables.money_months(settings),
             rates=tables.gbp_rates(settings),
@@ -212,7 +214,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         return render(
             request,
             "money_figures.html",
-            title=f"Money: {organisation}",
+            title="Money: " + " · ".join(part for part in (organisation, month) if part),
             organisation=organisation,
             month=month,
             rows=tables.money_figures(settings, organisation, month),

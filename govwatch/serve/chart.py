@@ -39,15 +39,18 @@ def format_gbp(value: float | None) -> str:
     return f"£{value:,.0f}"
 
 
-def bar_chart(bars: Sequence[Bar], title: str) -> Markup:
-    """A horizontal bar chart as inline SVG with an accessible title; empty input gives an empty chart."""
+def bar_chart(bars: Sequence[Bar], title: str, chart_id: str = "chart") -> Markup:
+    """A horizontal bar chart as inline SVG with an accessible title; empty input gives an empty chart.
+
+    `chart_id` keeps the title's id unique when a page shows more than one chart.
+    """
     top = max((bar.value for bar in bars), default=0.0) or 1.0
     width = LABEL_WIDTH_PX + BAR_AREA_PX + VALUE_WIDTH_PX
     height = max(1, len(bars)) * (BAR_HEIGHT_PX + GAP_PX) + GAP_PX
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {width} {height}" '
+        f'<svg class="chart" id="{escape(chart_id)}" role="img" aria-labelledby="{escape(chart_id)}-title" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
     for index, bar in enumerate(bars):
         y = GAP_PX + index * (BAR_HEIGHT_PX + GAP_PX)

@@ -70,6 +70,28 @@ def money_bars(settings: Settings) -> list[Bar]:
     ]
 
 
+def money_month_bars(settings: Settings) -> list[Bar]:
+    """Money announced per month (all departments), in pounds, newest month first.
+
+    Each figure counts once however many departments published it (unlike the per-department sums).
+    """
+    rows = read_rows(
+        settings,
+        "SELECT strftime(date_trunc('month', coalesce(a.published_at, a.updated_at)), '%Y-%m') AS month, "
+        "sum(f.value * r.gbp_per_unit) FROM figures f JOIN announcements a ON a.id = f.announcement_id "
+        "JOIN gbp_rates r ON r.currency = f.currency WHERE f.kind = 'money' "
+        "GROUP BY month ORDER BY month DESC NULLS LAST LIMIT 24",
+    )[1]
+    return [
+        Bar(
+            label=str(r[0] or "undated"),
+            value=float(r[1] or 0),
+            href="/money/figures?" + urlencode({"month": r[0] or ""}),
+        )
+        for r in rows
+    ]
+
+
 def money_months(settings: Settings) -> list[dict[str, Any]]:
     return dicts(
         settings,
@@ -82,16 +104,19 @@ def gbp_rates(settings: Settings) -> list[tuple[str, float]]:
     return [(str(r[0]), float(r[1])) for r in read_rows(settings, "SELECT * FROM gbp_rates ORDER BY 1")[1]]
 
 
-def money_figures(settings: Settings, organisation: str, month: str = "") -> list[dict[str, Any]]:
-    """The money figures behind one bar (a department, optionally one month)."""
+def money_figures(settings: Settings, organisation: str = "", month: str = "") -> list[dict[str, Any]]:
+    """The money figures behind one bar: a department's, a month's (YYYY-MM), or both."""
     sql = (
         "SELECT a.id, a.title, f.text, f.currency, f.value * r.gbp_per_unit AS gbp, "
         "date_trunc('month', coalesce(a.published_at, a.updated_at)) AS month "
         "FROM figures f JOIN announcements a ON a.id = f.announcement_id "
         "JOIN gbp_rates r ON r.currency = f.currency "
-        "WHERE f.kind = 'money' AND list_contains(a.organisations, ?)"
+        "WHERE f.kind = 'money'"
     )
-    params: list[Any] = [organisation]
+    params: list[Any] = []
+    if organisation:
+        sql += " AND list_contains(a.organisations, ?)"
+        params.append(organisation)
     if month:
         sql += " AND strftime(date_trunc('month', coalesce(a.published_at, a.updated_at)), '%Y-%m') = ?"
         params.append(month)

@@ -200,6 +200,19 @@ def test_money_chart_is_svg_in_pounds_with_a_link_per_bar(client: TestClient) ->
     assert "£2 billion" in figures
 
 
+def test_money_month_chart_sums_each_month_and_links_to_its_figures(client: TestClient) -> None:
+    html = client.get("/money").text
+    svg = html.split('<svg class="chart" id="by-month"', 1)[1].split("</svg>", 1)[0]
+    assert re.findall(r'<a href="/money/figures\?month=([0-9-]+)" class="bar">', svg) == [
+        "2025-07",
+        "2025-03",
+    ]
+    assert "<title>2025-07: £2bn</title>" in svg  # £2 billion + £5 million
+    assert "<title>2025-03: £2.55m</title>" in svg  # €3 million at 0.85
+    march = client.get("/money/figures?month=2025-03").text
+    assert "€3 million" in march and "£2 billion" not in march
+
+
 def test_subscriptions_page_and_preview(filled: Settings) -> None:
     with TestClient(create_app(filled)) as client:
         assert "No subscription yet" in client.get("/subscriptions").text

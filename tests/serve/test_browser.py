@@ -175,12 +175,13 @@ def test_search_finds_by_words(site: str, browser: webdriver.Chrome) -> None:
 
 def test_money_chart_is_drawn_and_each_bar_leads_to_its_figures(site: str, browser: webdriver.Chrome) -> None:
     _open(browser, site + "/money", "money-chart")
-    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart rect")
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg#by-department rect")
     assert len(bars) >= 3
     widths = [float(str(bar.get_attribute("width"))) for bar in bars]
     assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]
     assert bars[0].size["width"] > 0
-    browser.find_element(By.CSS_SELECTOR, "svg.chart a").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "svg#by-month rect")
+    browser.find_element(By.CSS_SELECTOR, "svg#by-department a").click()
     _wait_for_url(browser, "/money/figures?organisation=")
     assert browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
 
