@@ -26,13 +26,14 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from govwatch.alerts.data import PARTNERSHIP_KINDS
 from govwatch.alerts.subscriptions import compile_subscription, load_subscriptions, parse_min_amount
 from govwatch.config import Settings, SubscriptionConfig
 from govwatch.errors import ConfigError, GovwatchError, QueryError
 from govwatch.serve import pages, tables
 from govwatch.serve.chart import bar_chart, format_gbp
 from govwatch.serve.feeds import FeedEntry, atom_feed
-from govwatch.serve.filters import PARTNERSHIP_KINDS, FilterError, read_filters
+from govwatch.serve.filters import FilterError, read_filters
 from govwatch.serve.highlight import mark_up
 from govwatch.serve.security import Guard
 

@@ -14,19 +14,10 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from govwatch.alerts.data import PARTNERSHIP_KINDS
 from govwatch.errors import GovwatchError
 
 PAGE_SIZE = 50
-PARTNERSHIP_KINDS = (
-    "memorandum_of_understanding",
-    "strategic_partnership",
-    "contract",
-    "investment",
-    "grant",
-    "framework_agreement",
-    "collaboration",
-    "other",
-)
 
 
 class FilterError(ValueError):
