@@ -5,7 +5,8 @@ stores them through the real loader, serves the page on a real uvicorn on 127.0.
 (p50/p95 over repeated requests) of: the first list page, a list page deep in the list (keyset cursor),
 a filtered list, a full-text search, and one announcement. Beside each: the bare DuckDB query for the same
 page's rows on an already open read-only connection (the floor: no HTTP, templates or connection opening).
-Target: p95 < 150 ms for the list and one announcement.
+Target: p95 < 150 ms for the list and one announcement. Also printed: what the read path costs a page
+before its statement runs (opening the file afresh and a trivial query).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from govwatch.config import load_settings
 from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
 from govwatch.loader import AnnouncementLoader
+from govwatch.query import read_rows
 from govwatch.serve.filters import ListFilters, encode_cursor, list_sql
 from govwatch.serve.pages import ANNOUNCEMENT_SQL
 from govwatch.serve.server import BackgroundServer
@@ -183,11 +185,11 @@ def main() -> None:
             f"stored {ANNOUNCEMENTS:,} announcements through the loader in {time.perf_counter() - started:.1f}s"
         )
         settings = load_settings(None, env={}, db_path=db)
-        bare = duckdb.connect(str(db), read_only=True)
-        deep_row = bare.execute(
-            "SELECT coalesce(updated_at, published_at), id FROM announcements "
-            "ORDER BY 1 DESC NULLS LAST, id DESC LIMIT 1 OFFSET 50000"
-        ).fetchone()
+        with duckdb.connect(str(db), read_only=True) as first:
+            deep_row = first.execute(
+                "SELECT coalesce(updated_at, published_at), id FROM announcements "
+                "ORDER BY 1 DESC NULLS LAST, id DESC LIMIT 1 OFFSET 50000"
+            ).fetchone()
         assert deep_row is not None
         deep = ListFilters(after=(deep_row[0], deep_row[1]))
         one_id = "bench-050000"
@@ -203,25 +205,35 @@ def main() -> None:
             ("search 'quantum cyber'", "/?q=quantum+cyber", ListFilters(q="quantum cyber")),
             ("one announcement", "/announcement?id=" + one_id, None),
         ]
+        # HTTP first, with no other connection open in this process: DuckDB would otherwise share that
+        # connection's warm database instance with the page's reads, and the page would look faster than
+        # it is when served on its own.
+        http: dict[str, tuple[float, float]] = {}
         with (
             BackgroundServer(settings, host="127.0.0.1", port=0) as server,
             httpx.Client(timeout=120) as client,
         ):
             base = f"http://127.0.0.1:{server.port}"
-            print(
-                f"{'page':30} {'HTTP p50':>9} {'HTTP p95':>9} {'bare p50':>9} {'bare p95':>9}  target p95 < {TARGET_P95_MS:.0f} ms"
-            )
-            for name, path, filters in pages:
+            for name, path, _filters in pages:
 
                 def get(path: str = path) -> None:
                     response = client.get(base + path)
                     response.raise_for_status()
 
+                http[name] = _times_ms(get, SEARCH_REPEATS if name.startswith("search") else REPEATS)
+        # What every page pays before its statement: the read path opens the file afresh for each read
+        # (a reader that kept it open would keep a writer out).
+        open_p50, open_p95 = _times_ms(lambda: read_rows(settings, "SELECT 1"), 20)
+        print(
+            f"{'page':30} {'HTTP p50':>9} {'HTTP p95':>9} {'bare p50':>9} {'bare p95':>9}  target p95 < {TARGET_P95_MS:.0f} ms"
+        )
+        with duckdb.connect(str(db), read_only=True) as bare:
+            for name, _path, filters in pages:
                 repeats = SEARCH_REPEATS if name.startswith("search") else REPEATS
-                http_p50, http_p95 = _times_ms(get, repeats)
                 bare_p50, bare_p95 = _times_ms(_bare_query(bare, filters, one_id), repeats)
+                http_p50, http_p95 = http[name]
                 verdict = (
                     "" if name.startswith("search") else ("ok" if http_p95 < TARGET_P95_MS else "MISSED")
                 )
                 print(f"{name:30} {http_p50:9.1f} {http_p95:9.1f} {bare_p50:9.1f} {bare_p95:9.1f}  {verdict}")
-        bare.close()
+        print(f"{'read path: open + SELECT 1':30} {open_p50:9.1f} {open_p95:9.1f}")
