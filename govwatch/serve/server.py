@@ -40,7 +40,14 @@ def serve_forever(settings: Settings, *, host: str, port: int, token: str = "") 
         GovwatchError: a non-loopback host without a token, or the port cannot be bound.
     """
     server = _server(settings, host, port, token)
-    server.run()
+    try:
+        server.run()
+    except SystemExit as exc:  # uvicorn exits when it cannot bind; the CLI's contract is one error line
+        if server.started:
+            raise
+        raise GovwatchError(
+            f"cannot listen on {host}:{port}; is the port in use? try another --port"
+        ) from exc
     if not server.started:
         raise GovwatchError(f"cannot listen on {host}:{port}; is the port in use? try another --port")
 

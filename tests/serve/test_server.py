@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 from typer.testing import CliRunner
@@ -58,3 +60,13 @@ def test_pages_are_served_from_the_writing_process(filled: Settings) -> None:
         endpoint.detach()
         conn.close()
         endpoint.stop()
+
+
+def test_serve_command_on_a_busy_port_is_a_runtime_error(filled: Settings) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port), "--db", str(filled.db_path)], env={})
+    assert result.exit_code == 1
+    assert f"error: cannot listen on 127.0.0.1:{port}" in result.output
