@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.govwatch-installed
 
-.PHONY: venv demo test lint typecheck unit bench clean
+.PHONY: venv browser demo test lint typecheck unit bench clean
 
 venv: $(STAMP)
 
@@ -26,7 +26,11 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
-unit: venv
+# The web page's tests drive Debian's headless Chromium; installed here when missing (needs root, as CI is).
+browser:
+	@bash .ci/install-browser
+
+unit: venv browser
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit

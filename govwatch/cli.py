@@ -146,6 +146,14 @@ def run(
     runner: Annotated[
         str | None, typer.Option("--runner", help="Beam runner (default DirectRunner).")
     ] = None,
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Also serve the read-only web page (see `govwatch serve`).")
+    ] = False,
+    serve_host: Annotated[
+        str,
+        typer.Option("--serve-host", help="Web page address; beyond loopback needs GOVWATCH_SERVE_TOKEN."),
+    ] = "127.0.0.1",
+    serve_port: Annotated[int, typer.Option("--serve-port", help="Web page port.")] = 8080,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -154,10 +162,13 @@ def run(
     Reads the config's sources and subscriptions; writes the DuckDB file, the connector checkpoint beside
     it, and alert deliveries. Without --once it runs until Ctrl-C / SIGTERM. Extra arguments are passed
     to Beam (e.g. --direct_num_workers=2). With no [kafka] bootstrap_servers an embedded broker is started
-    on 127.0.0.1 and stopped on exit.
+    on 127.0.0.1 and stopped on exit. --serve also serves the web page of `govwatch serve` from this
+    process (no other process can open the database while it writes).
 
-    Example: govwatch run --once --config govwatch.toml
+    Example: govwatch run --serve --config govwatch.toml
     """
+    from contextlib import ExitStack
+
     from govwatch.broker import sigterm_as_keyboard_interrupt
     from govwatch.runner import run_forever, run_once
 
@@ -167,7 +178,16 @@ def run(
             "no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`"
         )
     beam_args = list(ctx.args) + ([f"--runner={runner}"] if runner else [])
-    with sigterm_as_keyboard_interrupt():
+    with ExitStack() as running:
+        if serve:
+            from govwatch.serve.server import BackgroundServer
+
+            token = os.environ.get("GOVWATCH_SERVE_TOKEN", "")
+            page = running.enter_context(
+                BackgroundServer(settings, host=serve_host, port=serve_port, token=token)
+            )
+            _progress(f"web page on http://{serve_host}:{page.port}/ (read-only)")
+        running.enter_context(sigterm_as_keyboard_interrupt())
         if once:
             summary = run_once(settings, beam_args=beam_args, progress=_progress)
         else:
@@ -409,6 +429,48 @@ def demo(
     with sigterm_as_keyboard_interrupt():
         result = run_demo(db or Path("govwatch.duckdb"), progress=_progress)
     print_summary(result)
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; beyond loopback a token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
+    token: Annotated[
+        str,
+        typer.Option(
+            "--token",
+            envvar="GOVWATCH_SERVE_TOKEN",
+            help="Readers must give this token (open /?token=...); required with a non-loopback --host.",
+            show_default=False,
+        ),
+    ] = "",
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Serve a read-only web page on the database: announcements, partnerships, money, alerts, SQL.
+
+    Reads the DuckDB file (directly, or through the running `govwatch run` that owns it) and the
+    subscriptions; writes nothing. Pages: / (filters, search, Atom feed), /announcement?id=ID (evidence
+    highlighted), /partnerships, /money, /subscriptions (with a preview of a new one), /sql. Binds to
+    127.0.0.1 unless --host says otherwise; any other address needs --token or GOVWATCH_SERVE_TOKEN.
+    Ctrl-C stops it.
+
+    Example: govwatch serve --port 8080 --db govwatch.duckdb
+    """
+    from govwatch.serve.security import check_bind
+    from govwatch.serve.server import serve_forever
+
+    check_bind(host, token)
+    settings = settings_from(config, db)
+    if not settings.db_path.exists():
+        raise GovwatchError(
+            f"no database at {settings.db_path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
+        )
+    stderr.print(f"serving {settings.db_path} on http://{host}:{port}/ (read-only); Ctrl-C stops it")
+    serve_forever(settings, host=host, port=port, token=token)
 
 
 def _mount_alert_commands() -> None:

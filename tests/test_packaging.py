@@ -56,6 +56,10 @@ def test_wheel_has_one_namespace_and_ships_its_data(tmp_path: Path) -> None:
         "govwatch/sql/migrations/001_core.sql",
         "govwatch/sql/queries/search.sql",
         "govwatch/demo/sample/organisations.toml",
+        "govwatch/serve/templates/base.html",
+        "govwatch/serve/templates/announcement.html",
+        "govwatch/serve/static/style.css",
+        "govwatch/serve/static/favicon.svg",
     ]
     for name in expected:
         assert name in names, name

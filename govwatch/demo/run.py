@@ -201,3 +201,10 @@ def print_summary(result: DemoResult, console: Console | None = None) -> None:
         console.print(
             f"  govwatch query {json.dumps(sql)}{db}", soft_wrap=True, highlight=False, markup=False
         )
+    console.print("\nOr look at it in a browser (highlighted evidence, money chart, SQL box):")
+    console.print(
+        f"  govwatch serve{db}    # then open http://127.0.0.1:8080/",
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )
