@@ -58,7 +58,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except GovwatchError as exc:
             if debug_state["debug"]:
                 stderr.print_exception()
-            typer.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                typer.echo(f"error: {line}", err=True)
             raise typer.Exit(1) from exc
         except KeyboardInterrupt:
             typer.echo("interrupted; stopped cleanly", err=True)

@@ -10,7 +10,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
+from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig, SourceKind
 from govwatch.connectors.checkpoint import Checkpoint
 from govwatch.connectors.feeds import ENTRIES_PER_PARSE
 from govwatch.connectors.http import HttpClient
@@ -43,7 +43,12 @@ class World:
     """The loopback server dressed as GOV.UK, plus settings, client and checkpoint for one test."""
 
     def __init__(
-        self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom", http: HttpSettings = HTTP
+        self,
+        server: Any,
+        reply: Any,
+        tmp_path: Path,
+        kind: SourceKind = "govuk_atom",
+        http: HttpSettings = HTTP,
     ) -> None:
         self.server, self.reply = server, reply
         self.source = SourceConfig(name="dsit", kind=kind, url=server.url(FEED_PATH), interval_s=60)

@@ -156,12 +156,22 @@ def test_run_without_sources_says_what_to_do(settings: Settings, tmp_path: Path)
     assert "no [[sources]]" in result.stderr
 
 
+def test_every_config_mistake_is_an_error_line_without_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "govwatch.toml"
+    config.write_text("[sources]\nname = 'a'\n[http]\nmax_retries = 'many'\n")
+    result = runner.invoke(app, ["run", "--once", "--config", str(config)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"error: {config}: ") for line in lines)
+    assert "Traceback" not in result.output
+
+
 def test_bad_config_key_is_reported(tmp_path: Path) -> None:
     config = tmp_path / "govwatch.toml"
     config.write_text("[kafka]\nbootstrap = 'x'\n")
     result = runner.invoke(app, ["run", "--once", "--config", str(config)])
     assert result.exit_code == 1
-    assert "unknown key [kafka] bootstrap" in result.stderr
+    assert "[kafka] bootstrap: unknown key; did you mean 'bootstrap_servers'?" in result.stderr
 
 
 def test_every_command_has_help_with_an_example() -> None:
