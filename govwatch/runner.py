@@ -56,6 +56,8 @@ SETTLE_PAUSE_S = 2.0
 #: How long a stopping run waits for its background threads together (a webhook being delivered, a batch
 #: being stored); each step they take has a deadline of its own shorter than this.
 WORKER_STOP_TIMEOUT_S = 30.0
+TICK_MIN_S = 0.5
+TICK_MAX_S = 30.0
 Progress = Callable[[str], None]
 
 
@@ -425,17 +427,12 @@ def run_forever(
         ]
         for worker in workers:
             worker.start()
-        interval = min((s.interval_s for s in ready.sources), default=60.0)
         if progress:
-            progress(
-                f"polling {len(ready.sources)} source(s) as they fall due (every {interval:.0f}s at most); "
-                "Ctrl-C stops"
-            )
+            progress(f"polling {len(ready.sources)} source(s), each at its own interval; Ctrl-C stops")
         try:
             run_streaming(
                 ready,
-                [s.name for s in ready.sources],
-                interval_s=interval,
+                tick_s=scheduler_tick_s(ready),
                 beam_args=beam_args,
                 on_published=publication_callback(settings),
                 stop_timestamp=stop_timestamp,
@@ -471,6 +468,18 @@ def _broker_death(broker: EmbeddedBroker | None) -> list[BaseException]:
     except SinkError as died:
         return [died]
     return []
+
+
+def scheduler_tick_s(settings: Settings) -> float:
+    """How often the streaming run asks which sources are due: a quarter of the shortest interval, so a
+    source is polled within a quarter interval of falling due, between `TICK_MIN_S` and `TICK_MAX_S`.
+
+    >>> from govwatch.config import SourceConfig
+    >>> scheduler_tick_s(Settings(sources=(SourceConfig(name="a", kind="rss", url="http://x", interval_s=60),)))
+    15.0
+    """
+    shortest = min((s.interval_s for s in settings.sources), default=TICK_MAX_S * 4)
+    return max(TICK_MIN_S, min(TICK_MAX_S, shortest / 4))
 
 
 def _interrupt_main_thread() -> None:
