@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -32,6 +33,7 @@ from govwatch.errors import GovwatchError
 from govwatch.redact import MaskSecrets, mask_library_logs
 
 BROKER_CHECK_S = 0.5
+PIPED_TABLE_WIDTH = 400
 
 app = typer.Typer(
     name="govwatch",
@@ -160,6 +162,7 @@ def run(
     """
     from govwatch.broker import sigterm_as_keyboard_interrupt
     from govwatch.runner import run_forever, run_once
+    from govwatch.status import RUN_COLUMNS, UNHEALTHY, run_rows
 
     settings = settings_from(config, db)
     if not settings.sources:
@@ -179,11 +182,68 @@ def run(
                 if debug_state["debug"]:
                     stderr.print_exception()
                 _exit_after_streaming(1, f"error: {exc}")
+    if summary.sources:
+        _print_table(RUN_COLUMNS, run_rows(summary.sources))
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",
         err=True,
     )
+    unhealthy = [s.name for s in summary.sources if s.status in UNHEALTHY]
+    if unhealthy:
+        raise GovwatchError(
+            f"{len(unhealthy)} of {len(summary.sources)} sources failed or are backing off "
+            f"({', '.join(unhealthy)}); see the table above and `govwatch status`"
+        )
+
+
+def _print_table(columns: list[str], rows: list[list[str]], *, out: Any = None) -> None:
+    """A table for people, on stderr unless `out` says otherwise (stdout carries data only)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = out or stderr
+    if not console.is_terminal:  # a log file or a pipe: whole cells beat fitting 80 columns
+        console = Console(file=console.file, width=PIPED_TABLE_WIDTH)
+    table = Table(*columns, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table, soft_wrap=False)
+
+
+class StatusFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+@handle_errors
+def status(
+    fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="table or json.")] = StatusFormat.table,
+    config: ConfigOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show how govwatch is doing: each source, the running loader's lag, alerts and recent dead letters.
+
+    Reads the connector checkpoint (per source: last poll, last success, last error, items seen, next due,
+    backing off until), the `<db>.run.json` a running `govwatch run` keeps up to date (consumer lag per
+    partition), and the database (alerts pending and failed, dead letters of the last day by stage), also
+    while a run is writing it. Writes the report to stdout.
+
+    Example: govwatch status --format json
+    """
+    from rich.console import Console
+
+    from govwatch.status import STATUS_COLUMNS, status_lines, status_report, status_rows
+
+    report = status_report(settings_from(config, db))
+    if fmt is StatusFormat.json:
+        _print_json(report)
+        return
+    out = Console()
+    _print_table(STATUS_COLUMNS, status_rows(report), out=out)
+    for line in status_lines(report):
+        out.print(line, markup=False, highlight=False)
 
 
 def _exit_after_streaming(code: int, message: str) -> NoReturn:

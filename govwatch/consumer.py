@@ -298,6 +298,10 @@ class DuckdbOffsetConsumer:
         Raises:
             SinkError: the broker did not say where the topic ends within `LAG_TIMEOUT_MS`.
         """
+        return sum(self.partition_lag().values())
+
+    def partition_lag(self) -> dict[int, int]:
+        """Messages not yet consumed, per partition (raises like `lag`)."""
         from kafka.errors import KafkaError
 
         try:
@@ -307,7 +311,7 @@ class DuckdbOffsetConsumer:
                 f"{self.consumer_name}: Kafka did not tell where {self.topic} ends ({exc}); "
                 "check the broker, then run the command again"
             ) from exc
-        return sum(max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions)
+        return {tp.partition: max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions}
 
     def store_offsets(self, conn: duckdb.DuckDBPyConnection, batch: Sequence[ConsumedMessage]) -> None:
         """Inside the caller's transaction: remember the offset after the last message of each partition."""

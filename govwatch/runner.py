@@ -10,10 +10,12 @@ until the file is released). The connectors' checkpoints advance once documents 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -45,6 +47,7 @@ from govwatch.messages import encode
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
+from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
 from govwatch.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,7 @@ SETTLE_PAUSE_S = 2.0
 #: How long a stopping run waits for its background threads together (a webhook being delivered, a batch
 #: being stored); each step they take has a deadline of its own shorter than this.
 WORKER_STOP_TIMEOUT_S = 30.0
+RUN_STATE_EVERY_S = 2.0
 TICK_MIN_S = 0.5
 TICK_MAX_S = 30.0
 Progress = Callable[[str], None]
@@ -72,6 +76,7 @@ class RunSummary:
     delivered: int = 0
     settled: int = 0
     cycles: int = 0
+    sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
 
 
 class DeadletterKeeper:
@@ -184,6 +189,9 @@ class Stack:
         self.read_conn = self.conn.cursor()
         self.writer = BatchWriter(self.conn)
         self._lock = threading.Lock()
+        self._started_at = time.time()
+        self._next_run_state = 0.0
+        self.lag: dict[str, dict[int, int]] = {}
 
     def _deadletter(self, record: dict[str, Any]) -> None:
         self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
@@ -218,6 +226,15 @@ class Stack:
                 on_dead = self._deadletter if name != "deadletters" else None
                 self.writer.submit(handler, decoded, on_deadletter=on_dead, done=self._committed(name))
                 handled += len(batch)
+            if time.monotonic() >= self._next_run_state:
+                self._next_run_state = time.monotonic() + RUN_STATE_EVERY_S
+                self.lag = {c.consumer_name: c.partition_lag() for c, _h in self.pairs}
+                write_run_state(
+                    self.settings.db_path,
+                    RunState(
+                        pid=os.getpid(), started_at=self._started_at, updated_at=time.time(), lag=self.lag
+                    ),
+                )
         return handled
 
     def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
@@ -277,6 +294,7 @@ class Stack:
         under way finish), the file is released, and only then does the endpoint tell queries to read it
         directly and go away. Each part stops within its own deadline, so a dead broker never holds up
         the exit."""
+        clear_run_state(self.settings.db_path)
         self.query_server.detach()
         try:
             self.writer.close()
@@ -358,6 +376,7 @@ def run_once(
     given, is an endpoint the caller published already (see `Stack`).
     """
     warn_if_checkpoint_outlives_database(settings, progress)
+    started = datetime.now(UTC).replace(microsecond=0)  # the checkpoint keeps whole seconds
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, with_alerts=with_alerts, broker=broker, query_server=query_server)
         try:
@@ -368,6 +387,7 @@ def run_once(
                 cycle += 1
                 if between is None or not between(cycle):
                     break
+            stack.summary.sources = read_source_statuses(settings, since=started)
             return stack.summary
         except Exception as exc:
             for died in _broker_death(broker):
