@@ -471,6 +471,48 @@ def demo(
     print_summary(result)
 
 
+config_app = typer.Typer(
+    help="Check the configuration, or print the reference of every key and variable.",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("check")
+@handle_errors
+def config_check(config: ConfigOption = None, db: DbOption = None) -> None:
+    """Validate the config and print it resolved (file, then GOVWATCH_* variables), secrets masked.
+
+    Reads the config file and the environment, and checks the subscriptions as `govwatch run` would
+    (channels, filters, webhook secrets); writes the resolved config as TOML to stdout. Exit 1 with one
+    line per mistake when something is wrong.
+
+    Example: govwatch config check --config /etc/govwatch/govwatch.toml
+    """
+    from govwatch.alerts.subscriptions import load_subscriptions
+    from govwatch.config_reference import masked_config, to_toml
+
+    settings = settings_from(config, db)
+    subscriptions = load_subscriptions(settings)
+    sys.stdout.write(to_toml(masked_config(settings)))
+    typer.echo(
+        f"config OK: {settings.config_path or 'no config file'}, {len(settings.sources)} sources, "
+        f"{len(subscriptions)} subscriptions",
+        err=True,
+    )
+
+
+@config_app.command("reference")
+def config_reference() -> None:
+    """Print the reference of every config key and environment variable (Markdown, as in the README).
+
+    Example: govwatch config reference
+    """
+    from govwatch.config_reference import config_reference_markdown
+
+    sys.stdout.write(config_reference_markdown())
+
+
 def _mount_alert_commands() -> None:
     from govwatch.alerts.commands import register
 
