@@ -164,12 +164,12 @@ def run(
     from govwatch.runner import run_forever, run_once
     from govwatch.status import RUN_COLUMNS, UNHEALTHY, run_rows
 
+    beam_args = _beam_args(ctx, runner)
     settings = settings_from(config, db)
     if not settings.sources:
         raise GovwatchError(
             "no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`"
         )
-    beam_args = list(ctx.args) + ([f"--runner={runner}"] if runner else [])
     with sigterm_as_keyboard_interrupt():
         if once:
             summary = run_once(settings, beam_args=beam_args, progress=_progress)
@@ -244,6 +244,18 @@ def status(
     _print_table(STATUS_COLUMNS, status_rows(report), out=out)
     for line in status_lines(report):
         out.print(line, markup=False, highlight=False)
+
+
+def _beam_args(ctx: typer.Context, runner: str | None = None) -> list[str]:
+    """The arguments left for Beam, checked: a typo is a usage error (exit 2) naming the nearest option."""
+    from govwatch.beam_options import UsageError, check_beam_args
+
+    own = [opt for param in ctx.command.params for opt in param.opts if opt.startswith("--")]
+    try:
+        return check_beam_args(list(ctx.args) + ([f"--runner={runner}"] if runner else []), own)
+    except UsageError as exc:
+        typer.echo(f"error: {exc} (see `govwatch {ctx.command.name} --help`)", err=True)
+        raise typer.Exit(2) from exc
 
 
 def _exit_after_streaming(code: int, message: str) -> NoReturn:
@@ -432,6 +444,7 @@ def backfill(
         end = date.fromisoformat(until) if until else None
     except ValueError as exc:
         raise typer.BadParameter(f"dates are YYYY-MM-DD ({exc})") from exc
+    beam_args = _beam_args(ctx)
     settings = settings_from(config, db)
     with sigterm_as_keyboard_interrupt():
         summary = run_backfill(
@@ -440,7 +453,7 @@ def backfill(
             until=end,
             organisations=tuple(organisation or ()),
             document_types=tuple(document_type or ()),
-            beam_args=list(ctx.args),
+            beam_args=beam_args,
         )
     typer.echo(
         f"backfill done: {summary.stored} new announcement versions stored, "
