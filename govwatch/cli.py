@@ -20,6 +20,7 @@ import typer
 
 from govwatch import __version__
 from govwatch.cli_support import (
+    PIPED_TABLE_WIDTH,
     ConfigOption,
     DbOption,
     OutputFormat,
@@ -33,7 +34,6 @@ from govwatch.errors import GovwatchError
 from govwatch.redact import MaskSecrets, mask_library_logs
 
 BROKER_CHECK_S = 0.5
-PIPED_TABLE_WIDTH = 400
 
 app = typer.Typer(
     name="govwatch",
@@ -41,6 +41,8 @@ app = typer.Typer(
     'and query them with SQL.\n\nStart with `govwatch demo`, then `govwatch query "select * from partnerships"`.',
     no_args_is_help=True,
     add_completion=False,
+    # Plain text: help and docstrings name TOML tables such as [[sources]], which rich markup would eat.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -88,8 +90,17 @@ def main_options(
 @handle_errors
 def query(
     sql: Annotated[
-        str, typer.Argument(help="One read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW).")
-    ],
+        str | None,
+        typer.Argument(
+            help="One read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW), or - to read it from stdin."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Read the statement from this .sql file (- for stdin), e.g. sql/queries/*.sql."
+        ),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     parquet: Annotated[
         Path | None, typer.Option("--parquet", help="Write the result to this Parquet file instead.")
@@ -107,32 +118,56 @@ def query(
 ) -> None:
     """Run read-only SQL over the govwatch database, even while `govwatch run` is loading it.
 
-    Reads the DuckDB file (directly, or through the running govwatch that owns it, waiting up to --wait
-    seconds for one that is starting or stopping); writes the result to stdout. Write statements, files,
-    URLs, extensions and settings are refused; a query is stopped after query.time_limit_s (300s) and
-    bounded by query.memory_limit (2GB), both set in the config file's query table.
+    Reads the statement (argument, --file or stdin) and the DuckDB file (directly, or through the running
+    govwatch that owns it, waiting up to --wait seconds for one that is starting or stopping); writes the
+    result to stdout. Write statements, files, URLs, extensions and settings are refused; a query is
+    stopped after query.time_limit_s (300s) and bounded by query.memory_limit (2GB), both set in the
+    config file's query table.
 
     Views: announcements, partnerships, figures, entities, topics, alerts, deadletters,
     announcement_history, latest_announcements, partnerships_by_organisation, money_by_department_month,
     frequent_partners; table macro search_announcements('words').
 
     Example: govwatch query "select kind, parties from partnerships" --format json
+
+    Example: govwatch query --file sql/queries/frequent_partners.sql
     """
     from dataclasses import replace
 
     from govwatch.query import open_query
 
+    statement = _statement(sql, file)
     settings = settings_from(config, db)
     if wait is not None:
         settings = replace(settings, query=replace(settings.query, wait_s=wait))
-    with open_query(settings, sql) as result:
+    if parquet is not None and not parquet.parent.is_dir():
+        raise GovwatchError(
+            f"cannot write {parquet}: folder {parquet.parent} does not exist; create it first"
+        )
+    with open_query(settings, statement) as result:
         if parquet is not None:
             from govwatch.export import write_parquet
 
-            count = write_parquet(result.columns, result.rows, parquet)
+            try:
+                count = write_parquet(result.columns, result.rows, parquet)
+            except OSError as exc:
+                raise GovwatchError(f"cannot write {parquet}: {exc}") from exc
             typer.echo(f"wrote {count} rows to {parquet}", err=True)
             return
         write_rows(result.columns, result.rows, fmt)
+
+
+def _statement(sql: str | None, file: Path | None) -> str:
+    """The SQL of `govwatch query`: the argument, a file, or stdin (`-`); exactly one of them."""
+    if (sql is None) == (file is None):
+        raise typer.BadParameter("give one SQL statement, or --file F (- reads stdin), not both or neither")
+    if file is not None and str(file) != "-":
+        if not file.is_file():
+            raise GovwatchError(f"no such SQL file: {file}")
+        return file.read_text(encoding="utf-8")
+    if sql is not None and sql != "-":
+        return sql
+    return sys.stdin.read()
 
 
 # --- run, backfill, broker, demo ------------------------------------------------------------------------
@@ -486,6 +521,7 @@ def demo(
 
 config_app = typer.Typer(
     help="Check the configuration, or print the reference of every key and variable.",
+    rich_markup_mode=None,
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")

@@ -26,6 +26,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 stderr = Console(stderr=True)
+PIPED_TABLE_WIDTH = 400
+MIN_COLUMN_WIDTH = 12
 debug_state: dict[str, bool] = {"debug": False}
 
 ConfigOption = Annotated[
@@ -85,7 +87,7 @@ def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFor
     out = sys.stdout
     count = 0
     if fmt is OutputFormat.csv:
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")  # Unix lines, as every other format writes
         writer.writerow(columns)
         for row in rows:
             writer.writerow(
@@ -106,10 +108,15 @@ def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFor
             )
             count += 1
     else:
-        table = Table(*columns)
+        table = Table()
+        for column in columns:  # a cell too wide for the terminal wraps: it is never cut short
+            table.add_column(column, overflow="fold", min_width=min(len(column), MIN_COLUMN_WIDTH))
         for row in rows:
             table.add_row(*(_cell(v) for v in row))
             count += 1
-        Console(soft_wrap=False).print(table)
+        console = Console()
+        if not console.is_terminal:  # a file or a pipe: one line per row, however wide
+            console = Console(width=PIPED_TABLE_WIDTH)
+        console.print(table, soft_wrap=False)
     out.flush()
     return count
