@@ -153,8 +153,12 @@ class DuckdbOffsetConsumer:
         topic: str,
         topic_id: str | None,
         message_type: str = "announcement",
+        memory_only_broker: bool = False,
     ) -> None:
         self.kafka = kafka
+        # A memory-only (embedded) broker starts every run with new topics: finding a new incarnation
+        # at start is then the normal case, said at INFO; on a durable broker it is worth a WARNING.
+        self.start_level = logging.INFO if memory_only_broker else logging.WARNING
         self.conn = conn
         self.consumer_name = consumer_name
         self.topic = topic
@@ -217,7 +221,8 @@ class DuckdbOffsetConsumer:
                 end=end[tp],
             )
             if position.reason != "resume" and stored_offset is not None:
-                log.warning(
+                log.log(
+                    self.start_level,
                     "%s: %s partition %d: %s; reading from offset %d",
                     self.consumer_name,
                     self.topic,

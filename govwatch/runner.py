@@ -161,6 +161,7 @@ class Stack:
                 topic=topic,
                 topic_id=info[topic].topic_id,
                 message_type=message_type,
+                memory_only_broker=broker is not None,
             )
 
         self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
