@@ -501,19 +501,50 @@ def backfill(
 @handle_errors
 def demo(
     db: DbOption = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Only serve the bundled sample (until Ctrl-C) and print a config that points `govwatch run` at it.",
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", help="With --serve: the port on 127.0.0.1 (0: a free one).")
+    ] = 0,
+    phase: Annotated[
+        int, typer.Option("--phase", min=1, max=2, help="With --serve: 1, or 2 for the updated articles.")
+    ] = 1,
 ) -> None:
     """Run the whole stack offline on the bundled GOV.UK-format sample, then print a summary.
 
     Serves the sample (Atom feeds, Content API JSON, article pages, an RSS newsroom) on 127.0.0.1,
     runs it through the embedded broker, the Beam pipeline, DuckDB and alerts (two phases: the second
-    brings updated versions), and leaves ./govwatch.duckdb (or --db) to query. The demo database is
-    recreated each time; a database holding non-demo data is never touched.
+    brings updated versions), and leaves ./govwatch.duckdb (or --db) to query, with the subscription
+    'new-mous' it alerted on. The demo database is recreated each time; a database holding non-demo data
+    is never touched. With --serve it only serves the sample and prints a govwatch.toml for it on stdout.
 
     Example: govwatch demo && govwatch query "select * from partnerships"
+
+    Example: govwatch demo --serve --port 8800 > sample.toml   # then, elsewhere: govwatch run --config sample.toml
     """
     from govwatch.broker import sigterm_as_keyboard_interrupt
-    from govwatch.demo.run import print_summary, run_demo
+    from govwatch.demo.run import print_summary, run_demo, serve_sample
 
+    if serve:
+
+        def ready(base_url: str, config_toml: str) -> None:
+            sys.stdout.write(config_toml)
+            sys.stdout.flush()
+            _progress(
+                f"serving the sample on {base_url} (phase {phase}); the config above points at it; Ctrl-C stops"
+            )
+
+        with sigterm_as_keyboard_interrupt():
+            try:
+                serve_sample(port=port, phase=phase, db_path=db or Path("sample.duckdb"), ready=ready)
+            except KeyboardInterrupt:
+                _progress("sample server stopped")
+        return
     with sigterm_as_keyboard_interrupt():
         result = run_demo(db or Path("govwatch.duckdb"), progress=_progress)
     print_summary(result)

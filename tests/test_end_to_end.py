@@ -10,9 +10,11 @@ from typing import Any
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from govwatch.cli import app
 from govwatch.config import Settings
-from govwatch.demo.run import demo_settings
+from govwatch.demo.run import demo_settings, subscribe_demo
 from govwatch.demo.server import SampleServer, expected_counts, sample_sources
 from govwatch.kafka import kafka_stack
 from govwatch.pipeline.transforms import run_bounded
@@ -27,7 +29,9 @@ def sample() -> Iterator[SampleServer]:
 
 
 def _settings(server: SampleServer, tmp_path: Path) -> Settings:
-    return demo_settings(server.base_url, tmp_path / "govwatch.duckdb", sample_sources(server.base_url))
+    settings = demo_settings(server.base_url, tmp_path / "govwatch.duckdb", sample_sources(server.base_url))
+    subscribe_demo(settings)
+    return settings
 
 
 def _one(db: Path, sql: str) -> Any:
@@ -67,7 +71,11 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
         >= expected["mangled"]
     )
     # Alerts for new MoUs went to the file channel, one per matching document.
-    alerts_path = Path(settings.subscriptions[0].channel.removeprefix("file:"))
+    listed = CliRunner().invoke(
+        app, ["subscriptions", "list", "--db", str(settings.db_path), "--format", "json"]
+    )
+    assert [row["name"] for row in json.loads(listed.stdout)] == ["new-mous"]
+    alerts_path = Path(str(settings.db_path) + ".alerts.jsonl")
     lines = [json.loads(line) for line in alerts_path.read_text().splitlines()]
     assert len(lines) == _one(
         db,
