@@ -35,6 +35,7 @@ from govwatch.connectors.http_errors import FetchError
 from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.connectors.urls import url_host
+from govwatch.metrics import record_poll
 
 __all__ = [
     "BackfillProgress",
@@ -181,6 +182,7 @@ def poll_source(
             state.failures,
             state.last_error,
         )
+        record_poll(source.name, "skipped")
         return
     checkpoint.record_poll_started(
         key,
@@ -201,6 +203,7 @@ def poll_source(
     if response.not_modified:
         log.info("poll %s: not modified", source.name)
         checkpoint.record_source_success(key, at=moment)
+        record_poll(source.name, "not_modified")
         return
     try:
         listing = _read_listing(source, response, settings)
@@ -221,6 +224,7 @@ def poll_source(
         counts=counts,
     )
     checkpoint.record_source_success(key, at=moment, **counts)
+    record_poll(source.name, "ok", counts)
     log.info(
         "poll %s: %d new, %d updated, %d unchanged, %d failed",
         source.name,
@@ -353,6 +357,7 @@ def _source_failed(
         key, reason=reason, backoff_s=source_backoff_s(source), now=now
     )
     state = checkpoint.source_state(key)
+    record_poll(source.name, "failed")
     log.warning(
         "source %s failed (%d in a row, next try %s): %s", source.name, failures, state.next_due, reason
     )

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -23,11 +24,14 @@ from govwatch.cli_support import (
     PIPED_TABLE_WIDTH,
     ConfigOption,
     DbOption,
+    LogFormat,
+    LogFormatOption,
     OutputFormat,
     debug_state,
     handle_errors,
     settings_from,
     stderr,
+    use_log_format,
     write_rows,
 )
 from govwatch.errors import GovwatchError
@@ -183,6 +187,13 @@ def run(
     runner: Annotated[
         str | None, typer.Option("--runner", help="Beam runner (default DirectRunner).")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port", help="Serve /metrics, /healthz and /readyz on this port (else [metrics] port)."
+        ),
+    ] = None,
+    log_format: LogFormatOption = LogFormat.text,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -193,14 +204,22 @@ def run(
     to Beam (e.g. --direct_num_workers=2). With no [kafka] bootstrap_servers an embedded broker is started
     on 127.0.0.1 and stopped on exit.
 
+    With --metrics-port (or [metrics] port) it serves Prometheus metrics on /metrics, and /healthz and
+    /readyz for probes. With --log-format json every log line is one JSON object (for log shippers).
+
     Example: govwatch run --once --config govwatch.toml
+
+    Example: govwatch run --metrics-port 9464 --log-format json
     """
     from govwatch.broker import sigterm_as_keyboard_interrupt
     from govwatch.runner import run_forever, run_once
     from govwatch.status import RUN_COLUMNS, UNHEALTHY, run_rows
 
     beam_args = _beam_args(ctx, runner)
+    use_log_format(log_format)
     settings = settings_from(config, db)
+    if metrics_port is not None:
+        settings = replace(settings, metrics=replace(settings.metrics, port=metrics_port))
     if not settings.sources:
         raise GovwatchError(
             "no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`"
@@ -305,6 +324,9 @@ def _exit_after_streaming(code: int, message: str) -> NoReturn:
 
 
 def _progress(message: str) -> None:
+    if debug_state["json_logs"]:
+        logging.getLogger("govwatch.run").info("%s", message)
+        return
     stderr.print(f"[dim]govwatch:[/dim] {message}")
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -28,7 +30,7 @@ R = TypeVar("R")
 stderr = Console(stderr=True)
 PIPED_TABLE_WIDTH = 400
 MIN_COLUMN_WIDTH = 12
-debug_state: dict[str, bool] = {"debug": False}
+debug_state: dict[str, bool] = {"debug": False, "json_logs": False}
 
 ConfigOption = Annotated[
     Path | None,
@@ -38,6 +40,44 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB file (default: $GOVWATCH_DB, [duckdb] path, ./govwatch.duckdb)."),
 ]
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option("--log-format", help="text, or json: one JSON object per log line (logs at INFO and up)."),
+]
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per record: time (UTC, ISO 8601), level, logger, message (and error, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def use_log_format(fmt: LogFormat) -> None:
+    """Switch every log handler to JSON lines (progress messages then become log records too)."""
+    if fmt is not LogFormat.json:
+        return
+    debug_state["json_logs"] = True
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setFormatter(JsonLogFormatter())
+    if root.level > logging.INFO:
+        logging.getLogger("govwatch").setLevel(logging.INFO)
 
 
 class OutputFormat(StrEnum):

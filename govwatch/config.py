@@ -227,6 +227,18 @@ class AlertSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MetricsSettings:
+    """The optional HTTP endpoint of `govwatch run`: /metrics (Prometheus), /healthz, /readyz."""
+
+    __pydantic_config__ = _STRICT
+    port: int = field(default=0, metadata=doc("Port of /metrics, /healthz and /readyz; 0 serves none."))
+    host: str = field(default="127.0.0.1", metadata=doc("Address to serve them on (0.0.0.0 in a container)."))
+    ready_failed_intervals: int = field(
+        default=3, metadata=doc("/readyz fails once a source has failed for this many of its intervals.")
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceConfig:
     """One `[[sources]]` table: a feed or search to poll.
 
@@ -296,6 +308,7 @@ class Settings:
     http: HttpSettings = field(default_factory=HttpSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     sources: tuple[SourceConfig, ...] = ()
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     config_path: str | None = None
@@ -331,6 +344,7 @@ SECTIONS: dict[str, type] = {
     "http": HttpSettings,
     "smtp": SmtpSettings,
     "alerts": AlertSettings,
+    "metrics": MetricsSettings,
 }
 TABLE_ARRAYS: dict[str, type] = {"sources": SourceConfig, "subscriptions": SubscriptionConfig}
 _RENAMED_KEYS = {"sources": {"interval": "interval_s"}}

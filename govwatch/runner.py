@@ -30,7 +30,8 @@ from govwatch.consumer import (
 )
 from govwatch.db import connect_writer, keep_files_private
 from govwatch.deadletters import store_deadletter
-from govwatch.errors import SinkError
+from govwatch.errors import GovwatchError, SinkError
+from govwatch.health import HealthServer
 from govwatch.kafka import (
     ALERTS,
     ANNOUNCEMENTS,
@@ -44,6 +45,13 @@ from govwatch.kafka import (
 )
 from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
+from govwatch.metrics import (
+    ALERT_DELIVERIES,
+    BATCH_SECONDS,
+    CONSUMER_LAG,
+    LOADED,
+    observe_latency,
+)
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
@@ -161,7 +169,7 @@ class Stack:
                 topic=topic,
                 topic_id=info[topic].topic_id,
                 message_type=message_type,
-                memory_only_broker=broker is not None,
+                memory_only_broker=self.broker is not None,
             )
 
         self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
@@ -189,16 +197,36 @@ class Stack:
         self.delivery_conn = self.conn.cursor()
         self.read_conn = self.conn.cursor()
         self.writer = BatchWriter(self.conn)
+        self.health: HealthServer | None = None
+        if settings.metrics.port:
+            self.health = HealthServer(settings, self.conn, extra_checks=self._broker_problems).start()
         self._lock = threading.Lock()
         self._started_at = time.time()
         self._next_run_state = 0.0
         self.lag: dict[str, dict[int, int]] = {}
 
+    def _broker_problems(self) -> list[str]:
+        if self.broker is None:
+            return []
+        try:
+            self.broker.check_alive()
+        except GovwatchError as exc:
+            return [f"embedded broker: {exc}"]
+        return []
+
     def _deadletter(self, record: dict[str, Any]) -> None:
         self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
 
-    def _committed(self, consumer_name: str) -> Callable[[int, int], None]:
+    def _committed(
+        self, consumer_name: str, polled_at: float, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> Callable[[int, int], None]:
         def count(handled: int, new_dead: int) -> None:  # runs on the writer thread after the commit
+            BATCH_SECONDS.labels(consumer_name).observe(time.monotonic() - polled_at)
+            LOADED.labels(consumer_name).inc(len(items))
+            if consumer_name in ("loader", "alerts"):
+                stage = "duckdb" if consumer_name == "loader" else "alert"
+                for _message, announcement in items:
+                    observe_latency(stage, announcement.get("updated_at"))
             # Every dead letter is counted once, when its row is stored: the keeper counts those from
             # the dead-letter topic, the other consumers their own.
             self.summary.deadlettered += new_dead
@@ -222,14 +250,23 @@ class Stack:
                 if not batch:
                     continue
                 name = kafka_consumer.consumer_name
+                polled_at = time.monotonic()
                 # The loader and the alerts read the same topic: the loader alone records its poison.
                 decoded = decode_batch(kafka_consumer, batch, keep_dead=name != "alerts")
                 on_dead = self._deadletter if name != "deadletters" else None
-                self.writer.submit(handler, decoded, on_deadletter=on_dead, done=self._committed(name))
+                self.writer.submit(
+                    handler,
+                    decoded,
+                    on_deadletter=on_dead,
+                    done=self._committed(name, polled_at, decoded.good),
+                )
                 handled += len(batch)
             if time.monotonic() >= self._next_run_state:
                 self._next_run_state = time.monotonic() + RUN_STATE_EVERY_S
                 self.lag = {c.consumer_name: c.partition_lag() for c, _h in self.pairs}
+                for consumer_name, parts in self.lag.items():
+                    for partition, behind in parts.items():
+                        CONSUMER_LAG.labels(consumer_name, str(partition)).set(behind)
                 write_run_state(
                     self.settings.db_path,
                     RunState(
@@ -286,6 +323,7 @@ class Stack:
         if self.dispatcher is None:
             return 0
         delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
+        ALERT_DELIVERIES.inc(delivered)
         flush_producer(self.producer, self.settings.kafka)
         self.summary.delivered += delivered
         return delivered
@@ -296,6 +334,8 @@ class Stack:
         directly and go away. Each part stops within its own deadline, so a dead broker never holds up
         the exit."""
         clear_run_state(self.settings.db_path)
+        if self.health is not None:
+            self.health.stop()
         self.query_server.detach()
         try:
             self.writer.close()

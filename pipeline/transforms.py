@@ -28,6 +28,7 @@ from govwatch.kafka import (
     topic_name,
 )
 from govwatch.messages import deadletter_record, encode
+from govwatch.metrics import PROCESS_FAILURES, observe_latency
 from govwatch.pipeline.process import process_document
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class ProcessDocumentFn(beam.DoFn):
             value = encode("announcement", process_document(doc))
         except Exception as exc:  # a poison document must not stop the others; it is dead-lettered
             self.failed.inc()
+            PROCESS_FAILURES.labels("validate" if isinstance(exc, GovwatchError) else "process").inc()
             log.warning("dead-letter %s v%d: %s: %s", doc.url, doc.version, type(exc).__name__, exc)
             stage = "validate" if isinstance(exc, GovwatchError) else "process"
             record = deadletter_record(
@@ -186,6 +188,8 @@ class PublishFn(beam.DoFn):
                 raise SinkError(f"Kafka did not acknowledge a message on {self.topic}: {exc}") from exc
             if doc is not None:
                 published.append(doc)
+                if self.topic.endswith(ANNOUNCEMENTS):
+                    observe_latency("kafka", doc.feed_updated_at)
         self.sent.inc(len(self.pending))
         self.pending = []
         if published and self.on_published is not None:
