@@ -21,6 +21,7 @@ import typer
 
 from govwatch import __version__
 from govwatch.cli_support import (
+    INTERRUPTED_EXIT_CODE,
     PIPED_TABLE_WIDTH,
     ConfigOption,
     DbOption,
@@ -204,8 +205,8 @@ def run(
     to Beam (e.g. --direct_num_workers=2). With no [kafka] bootstrap_servers an embedded broker is started
     on 127.0.0.1 and stopped on exit.
 
-    With --metrics-port (or [metrics] port) it serves Prometheus metrics on /metrics, and /healthz and
-    /readyz for probes. With --log-format json every log line is one JSON object (for log shippers).
+    With --metrics-port (or, without --once, [metrics] port) it serves Prometheus metrics on /metrics,
+    and /healthz and /readyz for probes. With --log-format json every log line is one JSON object (for log shippers).
 
     Example: govwatch run --once --config govwatch.toml
 
@@ -218,8 +219,8 @@ def run(
     beam_args = _beam_args(ctx, runner)
     use_log_format(log_format)
     settings = settings_from(config, db)
-    if metrics_port is not None:
-        settings = replace(settings, metrics=replace(settings.metrics, port=metrics_port))
+    if metrics_port is not None or once:  # a one-shot run serves metrics only when asked on the command line
+        settings = replace(settings, metrics=replace(settings.metrics, port=metrics_port or 0))
     if not settings.sources:
         raise GovwatchError(
             "no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`"
@@ -231,7 +232,7 @@ def run(
             try:
                 summary = run_forever(settings, beam_args=beam_args, progress=_progress)
             except KeyboardInterrupt:
-                _exit_after_streaming(130, "interrupted; stopped cleanly")
+                _exit_after_streaming(INTERRUPTED_EXIT_CODE, "interrupted; stopped cleanly")
             except GovwatchError as exc:
                 if debug_state["debug"]:
                     stderr.print_exception()

@@ -29,6 +29,7 @@ R = TypeVar("R")
 
 stderr = Console(stderr=True)
 PIPED_TABLE_WIDTH = 400
+INTERRUPTED_EXIT_CODE = 130  # Ctrl-C or SIGTERM: stopped cleanly (systemd: SuccessExitStatus=130)
 MIN_COLUMN_WIDTH = 12
 debug_state: dict[str, bool] = {"debug": False, "json_logs": False}
 
@@ -105,7 +106,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from exc
         except KeyboardInterrupt:
             typer.echo("interrupted; stopped cleanly", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
 
     return wrapper
 
