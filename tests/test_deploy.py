@@ -4,6 +4,7 @@ tags are pinned, and the shipped config starts `run --once` as shipped and exits
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -24,6 +25,7 @@ from govwatch.cli_support import INTERRUPTED_EXIT_CODE
 from govwatch.config import ENV_ALIASES, SECTIONS, env_name, load_settings
 from govwatch.config_reference import OTHER_VARIABLES
 from govwatch.demo.server import SampleServer
+from govwatch.query import read_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -139,8 +141,6 @@ def test_dockerfile_is_pinned_and_agrees_with_the_code() -> None:
     env = _docker_env()
     _check_variables(env)
     assert docker["ENTRYPOINT"] == ['["govwatch"]']
-    import json
-
     _command_exists(json.loads(docker["CMD"][0]))
     assert docker["EXPOSE"] == [env["GOVWATCH_METRICS_PORT"]]
     assert f":{env['GOVWATCH_METRICS_PORT']}/healthz" in docker["HEALTHCHECK"][0]
@@ -273,7 +273,27 @@ def test_the_shipped_config_starts_run_once_and_exits_1_when_sources_fail(tmp_pa
             },
         )
     assert result.returncode == 1, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
     rows = {line.split()[0]: line for line in result.stderr.splitlines() if line.split()}
     assert " ok " in rows["dsit"] and " ok " in rows["ai-news"]
-    assert "failed" in rows["welsh-government"] and "404" in rows["welsh-government"]
+    assert "failed (1 in a row)" in rows["welsh-government"] and "404" in rows["welsh-government"]
     assert result.stderr.splitlines()[-1].startswith("error: 1 of 3 sources failed")
+    # The closing line counts the dead letters the run stored; `govwatch status` says what failed.
+    settings = load_settings(config, env={}, db_path=tmp_path / "govwatch.duckdb")
+    stored_dead = read_rows(settings, "select count(*) from deadletters")[1][0][0]
+    assert f"{stored_dead} dead-lettered" in rows["done:"] and stored_dead >= 1
+    status = CliRunner().invoke(
+        app, ["status", "--config", str(config), "--db", str(settings.db_path), "--format", "json"]
+    )
+    assert status.exit_code == 0, status.output
+    report = json.loads(status.stdout)
+    by_name = {s["name"]: s for s in report["sources"]}
+    assert (
+        by_name["welsh-government"]["status"] == "failed" and by_name["welsh-government"]["backing_off_until"]
+    )
+    assert all(by_name[n]["status"] == "ok" and by_name[n]["next_due"] for n in ("dsit", "ai-news"))
+    assert by_name["dsit"]["items_seen"] > 0
+    assert report["run"] is None and report["deadletters_last_day"].get("source") == 1
+    table = CliRunner().invoke(app, ["status", "--config", str(config), "--db", str(settings.db_path)])
+    assert table.exit_code == 0 and "welsh-government" in table.stdout
+    assert "dead letters in the last day: 1 at source" in table.stdout
