@@ -25,7 +25,6 @@ from govwatch.query import read_rows
 from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
-RUN_TIMEOUT_S = 300
 WAIT_S = 90.0
 
 
