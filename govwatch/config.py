@@ -15,6 +15,7 @@ msgspec stops at the first.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -28,12 +29,16 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, TypeAdapter, V
 
 from govwatch.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 DEFAULT_CONFIG_NAME = "govwatch.toml"
 SourceKind = Literal["govuk_atom", "govuk_search", "rss"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("govuk_atom", "govuk_search", "rss")
 MAX_ARTICLES_PER_POLL = 100
 ENV_PREFIX = "GOVWATCH_"
 ENV_ALIASES = {"GOVWATCH_DB": ("duckdb", "path")}
+# Variables govwatch reads that are not config keys (described in govwatch.config_reference).
+NON_KEY_VARIABLES = ("GOVWATCH_CONFIG", "GOVWATCH_WEBHOOK_SECRET", "GOVWATCH_LEXICON_DIR")
 _STRICT = ConfigDict(extra="forbid")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _DURATION_UNITS_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
@@ -394,6 +399,27 @@ def _with_environment(
     return merged, origins
 
 
+def known_variables() -> set[str]:
+    """Every `GOVWATCH_*` variable govwatch reads."""
+    keys = {env_name(section, f.name) for section, cls in SECTIONS.items() for f in fields(cls)}
+    return keys | set(ENV_ALIASES) | set(NON_KEY_VARIABLES)
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """A line for each `GOVWATCH_*` variable govwatch does not read (a typo would otherwise be ignored).
+
+    >>> unknown_variables({"GOVWATCH_KAFKA_BOOTSTRAP_SERVER": "b:9092", "GOVWATCH_DB": "x", "HOME": "/"})
+    ['GOVWATCH_KAFKA_BOOTSTRAP_SERVER is not a govwatch variable and is ignored; did you mean GOVWATCH_KAFKA_BOOTSTRAP_SERVERS?']
+    """
+    known = known_variables()
+    lines = []
+    for name in sorted(n for n in env if n.startswith(ENV_PREFIX) and n not in known):
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else " (see `govwatch config reference`)"
+        lines.append(f"{name} is not a govwatch variable and is ignored{hint}")
+    return lines
+
+
 def _renamed(raw: dict[str, Any]) -> dict[str, Any]:
     """Keys a table array spells for people (`interval`) under their field names (`interval_s`)."""
     out = dict(raw)
@@ -531,6 +557,8 @@ def load_settings(
             the file (or variable) and the key.
     """
     env = os.environ if env is None else env
+    for line in unknown_variables(env):
+        log.warning("%s", line)
     path = config_file(config_path, env)
     raw = _read_file(path) if path is not None else {}
     where = str(path) if path is not None else "(no config file)"

@@ -11,7 +11,6 @@ import shlex
 import subprocess
 import sys
 from collections import defaultdict
-from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,8 +21,7 @@ from typer.testing import CliRunner
 from govwatch import __version__
 from govwatch.cli import app
 from govwatch.cli_support import INTERRUPTED_EXIT_CODE
-from govwatch.config import ENV_ALIASES, SECTIONS, env_name, load_settings
-from govwatch.config_reference import OTHER_VARIABLES
+from govwatch.config import known_variables, load_settings
 from govwatch.demo.server import SampleServer
 from govwatch.query import read_rows
 
@@ -40,12 +38,7 @@ CHECKED = {
     "kubernetes/deployment.yaml",
     "kubernetes/cronjob.yaml",
 }
-KNOWN_VARIABLES = (
-    {env_name(section, f.name) for section, cls in SECTIONS.items() for f in fields(cls)}
-    | set(ENV_ALIASES)
-    | set(OTHER_VARIABLES)
-    | {"HOME"}  # where the embedded broker's binary and Beam's caches go
-)
+KNOWN_VARIABLES = known_variables() | {"HOME"}  # HOME: where the broker binary and Beam caches go
 IMAGE = f"govwatch:{__version__}"
 RUN_TIMEOUT_S = 300
 

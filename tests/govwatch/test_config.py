@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -161,6 +162,14 @@ def test_every_mistake_of_a_file_is_reported_on_its_own_line(tmp_path: Path) -> 
 def test_a_bad_environment_variable_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^GOVWATCH_KAFKA_PARTITIONS: .*integer"):
         load_settings(None, env={"GOVWATCH_KAFKA_PARTITIONS": "three"})
+
+
+def test_a_mistyped_variable_is_named_with_the_nearest_one(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="govwatch.config"):
+        settings = load_settings(None, env={"GOVWATCH_KAFKA_BOOTSTRAP_SERVER": "broker:9092"})
+    assert settings.embedded_broker
+    [record] = caplog.records
+    assert "did you mean GOVWATCH_KAFKA_BOOTSTRAP_SERVERS?" in record.getMessage()
 
 
 def test_duplicate_source_names_are_refused(tmp_path: Path) -> None:

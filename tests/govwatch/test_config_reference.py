@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from govwatch.cli import app
-from govwatch.config import load_settings
+from govwatch.config import NON_KEY_VARIABLES, load_settings
 from govwatch.config_reference import (
     MASK,
+    OTHER_VARIABLES,
     REFERENCE_END,
     REFERENCE_START,
     config_reference_markdown,
@@ -28,6 +29,10 @@ def test_the_readme_reference_is_the_generated_one() -> None:
     assert block.strip() == config_reference_markdown().strip(), (
         "README's config reference is stale: replace it with the output of `govwatch config reference`"
     )
+
+
+def test_the_reference_describes_exactly_the_variables_the_loader_knows() -> None:
+    assert set(OTHER_VARIABLES) == set(NON_KEY_VARIABLES)
 
 
 def test_the_reference_names_every_key_and_variable() -> None:
