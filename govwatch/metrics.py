@@ -3,7 +3,8 @@
 Counters are incremented where things happen (a poll, a dead letter, a committed batch, a delivery); what
 lives in a file shared by processes (each source's last success, in the connectors' checkpoint) is read
 when Prometheus scrapes. Latency is measured from a document's `updated_at` (GOV.UK's
-`public_updated_at`) to the moment it is acknowledged by Kafka, stored in DuckDB, and alerted.
+`public_updated_at`) to the moment it is acknowledged by Kafka, stored in DuckDB, checked against the
+subscriptions, and an alert about it is delivered.
 
 Beam's DirectRunner runs the pipeline's steps in this process, so their counters show here; on a remote
 runner (Flink, Dataflow) those steps count in the workers, and only what this process does is exported.
@@ -44,10 +45,12 @@ CONSUMER_LAG = Gauge(
 ALERT_DELIVERIES = Counter("govwatch_alert_deliveries_total", "Alerts delivered by this process.")
 LATENCY = Histogram(
     "govwatch_document_latency_seconds",
-    "From a document's updated_at to: kafka (acknowledged), duckdb (stored), alert (alert recorded).",
+    "From a document's updated_at to: kafka (acknowledged), duckdb (stored), matched (checked against "
+    "subscriptions), alert (an alert about it delivered).",
     ["stage"],
     buckets=LATENCY_BUCKETS_S,
 )
+DELIVERY_LATENCY = LATENCY.labels("alert")
 
 
 def record_poll(source: str, outcome: str, counts: dict[str, int] | None = None) -> None:

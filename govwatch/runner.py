@@ -49,6 +49,7 @@ from govwatch.metrics import (
     ALERT_DELIVERIES,
     BATCH_SECONDS,
     CONSUMER_LAG,
+    DELIVERY_LATENCY,
     LOADED,
     observe_latency,
 )
@@ -203,6 +204,7 @@ class Stack:
         self._lock = threading.Lock()
         self._started_at = time.time()
         self._next_run_state = 0.0
+        self._delivered_since = datetime.now(UTC)
         self.lag: dict[str, dict[int, int]] = {}
 
     def _broker_problems(self) -> list[str]:
@@ -224,7 +226,7 @@ class Stack:
             BATCH_SECONDS.labels(consumer_name).observe(time.monotonic() - polled_at)
             LOADED.labels(consumer_name).inc(len(items))
             if consumer_name in ("loader", "alerts"):
-                stage = "duckdb" if consumer_name == "loader" else "alert"
+                stage = "duckdb" if consumer_name == "loader" else "matched"
                 for _message, announcement in items:
                     observe_latency(stage, announcement.get("updated_at"))
             # Every dead letter is counted once, when its row is stored: the keeper counts those from
@@ -324,9 +326,23 @@ class Stack:
             return 0
         delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
         ALERT_DELIVERIES.inc(delivered)
+        if delivered:
+            self._observe_delivery_latency()
         flush_producer(self.producer, self.settings.kafka)
         self.summary.delivered += delivered
         return delivered
+
+    def _observe_delivery_latency(self) -> None:
+        """Latency to delivery of the alerts delivered since the last look (read back from DuckDB)."""
+        rows = self.delivery_conn.execute(
+            "SELECT a.delivered_at, epoch(a.delivered_at) - epoch(v.updated_at) FROM alerts a "
+            "JOIN announcement_versions v ON v.id = a.announcement_id AND v.version = a.version "
+            "WHERE a.status = 'delivered' AND a.delivered_at > ? AND v.updated_at IS NOT NULL",
+            [self._delivered_since],
+        ).fetchall()
+        for delivered_at, seconds in rows:
+            DELIVERY_LATENCY.observe(max(0.0, float(seconds)))
+            self._delivered_since = max(self._delivered_since, delivered_at)
 
     def close(self) -> None:
         """Stop, in the order that leaves no query unanswered: the endpoint stops taking queries (those

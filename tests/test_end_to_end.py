@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from prometheus_client import REGISTRY
 from typer.testing import CliRunner
 
 from govwatch.cli import app
@@ -34,6 +35,12 @@ def _settings(server: SampleServer, tmp_path: Path) -> Settings:
     return settings
 
 
+def _latencies(stage: str) -> float:
+    """How many document latencies this process has observed for `stage` (Prometheus registry)."""
+    value = REGISTRY.get_sample_value("govwatch_document_latency_seconds_count", {"stage": stage})
+    return value or 0.0
+
+
 def _one(db: Path, sql: str) -> Any:
     conn = duckdb.connect(str(db), read_only=True)
     try:
@@ -45,6 +52,7 @@ def _one(db: Path, sql: str) -> Any:
 
 def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleServer, tmp_path: Path) -> None:
     settings = _settings(sample, tmp_path)
+    before = {stage: _latencies(stage) for stage in ("kafka", "duckdb", "alert")}
     summary = run_once(settings)
     expected = expected_counts(1)
     assert summary.stored == expected["announcements"]
@@ -82,6 +90,12 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
         "select count(distinct announcement_id) from partnerships where kind = 'memorandum_of_understanding'",
     )
     assert _one(db, "select count(*) from alerts where status = 'delivered'") == len(lines)
+    # Latency from updated_at was measured on the way: to Kafka, into DuckDB, and to each delivery.
+    assert (
+        _latencies("kafka") - before["kafka"] >= expected["announcements"]
+    )  # a document in two feeds: twice
+    assert _latencies("duckdb") - before["duckdb"] >= expected["announcements"]
+    assert _latencies("alert") - before["alert"] == len(lines)
     # Everything the run wrote (database, WAL, checkpoint, spool, alerts file) is its owner's only.
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert db in written and settings.checkpoint_path in written
