@@ -13,7 +13,6 @@ import sys
 import time
 from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -22,7 +21,6 @@ import typer
 from govwatch import __version__
 from govwatch.cli_support import (
     INTERRUPTED_EXIT_CODE,
-    PIPED_TABLE_WIDTH,
     ConfigOption,
     DbOption,
     LogFormat,
@@ -30,6 +28,7 @@ from govwatch.cli_support import (
     OutputFormat,
     debug_state,
     handle_errors,
+    print_table,
     settings_from,
     stderr,
     use_log_format,
@@ -238,7 +237,7 @@ def run(
                     stderr.print_exception()
                 _exit_after_streaming(1, f"error: {exc}")
     if summary.sources:
-        _print_table(RUN_COLUMNS, run_rows(summary.sources))
+        print_table(RUN_COLUMNS, run_rows(summary.sources))
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",
@@ -250,55 +249,6 @@ def run(
             f"{len(unhealthy)} of {len(summary.sources)} sources failed or are backing off "
             f"({', '.join(unhealthy)}); see the table above and `govwatch status`"
         )
-
-
-def _print_table(columns: list[str], rows: list[list[str]], *, out: Any = None) -> None:
-    """A table for people, on stderr unless `out` says otherwise (stdout carries data only)."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = out or stderr
-    if not console.is_terminal:  # a log file or a pipe: whole cells beat fitting 80 columns
-        console = Console(file=console.file, width=PIPED_TABLE_WIDTH)
-    table = Table(*columns, box=None, pad_edge=False)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table, soft_wrap=False)
-
-
-class StatusFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-@app.command()
-@handle_errors
-def status(
-    fmt: Annotated[StatusFormat, typer.Option("--format", "-f", help="table or json.")] = StatusFormat.table,
-    config: ConfigOption = None,
-    db: DbOption = None,
-) -> None:
-    """Show how govwatch is doing: each source, the running loader's lag, alerts and recent dead letters.
-
-    Reads the connector checkpoint (per source: last poll, last success, last error, items seen, next due,
-    backing off until), the `<db>.run.json` a running `govwatch run` keeps up to date (consumer lag per
-    partition), and the database (alerts pending and failed, dead letters of the last day by stage), also
-    while a run is writing it. Writes the report to stdout.
-
-    Example: govwatch status --format json
-    """
-    from rich.console import Console
-
-    from govwatch.status import STATUS_COLUMNS, status_lines, status_report, status_rows
-
-    report = status_report(settings_from(config, db))
-    if fmt is StatusFormat.json:
-        _print_json(report)
-        return
-    out = Console()
-    _print_table(STATUS_COLUMNS, status_rows(report), out=out)
-    for line in status_lines(report):
-        out.print(line, markup=False, highlight=False)
 
 
 def _beam_args(ctx: typer.Context, runner: str | None = None) -> list[str]:
@@ -573,56 +523,15 @@ def demo(
     print_summary(result)
 
 
-config_app = typer.Typer(
-    help="Check the configuration, or print the reference of every key and variable.",
-    rich_markup_mode=None,
-    no_args_is_help=True,
-)
-app.add_typer(config_app, name="config")
-
-
-@config_app.command("check")
-@handle_errors
-def config_check(config: ConfigOption = None, db: DbOption = None) -> None:
-    """Validate the config and print it resolved (file, then GOVWATCH_* variables), secrets masked.
-
-    Reads the config file and the environment, and checks the subscriptions as `govwatch run` would
-    (channels, filters, webhook secrets); writes the resolved config as TOML to stdout. Exit 1 with one
-    line per mistake when something is wrong.
-
-    Example: govwatch config check --config /etc/govwatch/govwatch.toml
-    """
-    from govwatch.alerts.subscriptions import load_subscriptions
-    from govwatch.config_reference import masked_config, to_toml
-
-    settings = settings_from(config, db)
-    subscriptions = load_subscriptions(settings)
-    sys.stdout.write(to_toml(masked_config(settings)))
-    typer.echo(
-        f"config OK: {settings.config_path or 'no config file'}, {len(settings.sources)} sources, "
-        f"{len(subscriptions)} subscriptions",
-        err=True,
-    )
-
-
-@config_app.command("reference")
-def config_reference() -> None:
-    """Print the reference of every config key and environment variable (Markdown, as in the README).
-
-    Example: govwatch config reference
-    """
-    from govwatch.config_reference import config_reference_markdown
-
-    sys.stdout.write(config_reference_markdown())
-
-
-def _mount_alert_commands() -> None:
+def _mount_commands() -> None:
     from govwatch.alerts.commands import register
+    from govwatch.cli_ops import register as register_ops
 
     register(app)
+    register_ops(app)
 
 
-_mount_alert_commands()
+_mount_commands()
 
 
 def main() -> None:

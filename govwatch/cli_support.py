@@ -161,3 +161,14 @@ def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFor
         console.print(table, soft_wrap=False)
     out.flush()
     return count
+
+
+def print_table(columns: list[str], rows: list[list[str]], *, out: Any = None) -> None:
+    """A table for people, on stderr unless `out` says otherwise (stdout carries data only)."""
+    console = out or stderr
+    if not console.is_terminal:  # a log file or a pipe: whole cells beat fitting 80 columns
+        console = Console(file=console.file, width=PIPED_TABLE_WIDTH)
+    table = Table(*columns, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table, soft_wrap=False)
