@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, TypeAdapter, ValidationError
 
+from govwatch.config_errors import ConfigLayout
 from govwatch.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -353,6 +354,7 @@ SECTIONS: dict[str, type] = {
 }
 TABLE_ARRAYS: dict[str, type] = {"sources": SourceConfig, "subscriptions": SubscriptionConfig}
 _RENAMED_KEYS = {"sources": {"interval": "interval_s"}}
+_LAYOUT = ConfigLayout(sections=SECTIONS, arrays=TABLE_ARRAYS, renamed=_RENAMED_KEYS)
 _SETTINGS = TypeAdapter(Settings)
 _SUBSCRIPTION = TypeAdapter(SubscriptionConfig)
 
@@ -433,75 +435,6 @@ def _renamed(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _known_keys(loc: Sequence[int | str]) -> list[str]:
-    """The keys allowed where an unknown one was found, for "did you mean"."""
-    if len(loc) == 1:
-        return [*SECTIONS, *TABLE_ARRAYS]
-    cls = SECTIONS.get(str(loc[0])) or TABLE_ARRAYS.get(str(loc[0]))
-    if cls is None:
-        return []
-    renames = {v: k for k, v in _RENAMED_KEYS.get(str(loc[0]), {}).items()}
-    return [renames.get(f.name, f.name) for f in fields(cls)]
-
-
-def _doc_of(loc: Sequence[int | str]) -> str:
-    cls = SECTIONS.get(str(loc[0])) or TABLE_ARRAYS.get(str(loc[0]))
-    found = [f.metadata.get("doc", "") for f in fields(cls) if f.name == str(loc[-1])] if cls else []
-    return str(found[0]) if found else ""
-
-
-def _where(loc: Sequence[int | str], raw: Mapping[str, Any]) -> str:
-    """A location as a person finds it in the file: `[kafka] partitions`, `[[sources]] #2 (dsit) url`."""
-    if not loc:
-        return "(top level)"
-    head = str(loc[0])
-    if head in TABLE_ARRAYS and len(loc) > 1 and isinstance(loc[1], int):
-        items = raw.get(head)
-        name = ""
-        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
-            name = f" ({items[loc[1]].get('name')})" if items[loc[1]].get("name") else ""
-        renames = {v: k for k, v in _RENAMED_KEYS.get(head, {}).items()}
-        rest = " ".join(renames.get(str(part), str(part)) for part in loc[2:])
-        return f"[[{head}]] #{loc[1] + 1}{name}" + (f" {rest}" if rest else "")
-    if len(loc) == 1:
-        return f"[[{head}]]" if head in TABLE_ARRAYS else f"[{head}]"
-    return f"[{head}] " + " ".join(str(part) for part in loc[1:])
-
-
-def _message(loc: tuple[int | str, ...], error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        unknown = str(loc[-1])
-        close = difflib.get_close_matches(unknown, _known_keys(loc), n=1, cutoff=0.6)
-        what = "section" if len(loc) == 1 else "key"
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(_known_keys(loc))}"
-        return f"unknown {what}{hint}"
-    if kind == "missing":
-        return f"is required: {_doc_of(loc)}"
-    if kind == "literal_error":
-        return f"must be one of {error['ctx']['expected']}, not {error.get('input')!r}"
-    if kind == "tuple_type" and len(loc) == 1 and loc[0] in TABLE_ARRAYS:
-        return f"write each entry as [[{loc[0]}]] (double brackets), one table per entry"
-    if kind in ("tuple_type", "list_type"):
-        return f'must be a list, like ["a", "b"], not {error.get("input")!r}'
-    if kind == "dataclass_type" and len(loc) == 1:
-        return f"must be a table: write [{loc[0]}] on its own line, then its keys"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ")
-
-
-def _error_lines(
-    exc: ValidationError, raw: Mapping[str, Any], origins: Mapping[tuple[str, str], str], path: str
-) -> list[str]:
-    lines = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        variable = origins.get((str(loc[0]), str(loc[1]))) if len(loc) >= 2 else None
-        where = variable if variable else f"{path}: {_where(loc, raw)}"
-        lines.append(f"{where}: {_message(loc, error)}")
-    return lines
-
-
 def build_subscription(raw: Mapping[str, Any]) -> SubscriptionConfig:
     """Build a subscription from a TOML table or a JSON object, refusing unknown keys and wrong shapes."""
     name = raw.get("name") or "(no name)"
@@ -511,7 +444,7 @@ def build_subscription(raw: Mapping[str, Any]) -> SubscriptionConfig:
         problems = []
         for error in exc.errors():
             field_name = " ".join(str(p) for p in error["loc"]) or "subscription"
-            problems.append(f"{field_name}: {_message(('subscriptions', 0, *error['loc']), error)}")
+            problems.append(f"{field_name}: {_LAYOUT.message(('subscriptions', 0, *error['loc']), error)}")
         raise ConfigError(f"subscription {name}: " + "; ".join(problems)) from exc
 
 
@@ -569,7 +502,7 @@ def load_settings(
     try:
         settings = _SETTINGS.validate_python({**merged, "config_path": str(path) if path else None})
     except ValidationError as exc:
-        raise ConfigError("\n".join(_error_lines(exc, raw, origins, where))) from exc
+        raise ConfigError("\n".join(_LAYOUT.error_lines(exc, raw, origins, where))) from exc
     problems = [
         f"{where}: [[{array}]] names must be unique; {name!r} is used twice"
         for array, items in (("sources", settings.sources), ("subscriptions", settings.subscriptions))
