@@ -287,6 +287,7 @@ def broker(
     port: Annotated[
         int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Run the embedded Kafka-protocol broker (tansu, memory only) in the foreground until Ctrl-C.
 
@@ -296,7 +297,8 @@ def broker(
     """
     from govwatch.broker import EmbeddedBroker, sigterm_as_keyboard_interrupt
 
-    with sigterm_as_keyboard_interrupt(), EmbeddedBroker(port=port) as embedded:
+    binary_dir = settings_from(config, None).broker_binary_dir
+    with sigterm_as_keyboard_interrupt(), EmbeddedBroker(port=port, binary_dir=binary_dir) as embedded:
         typer.echo(embedded.bootstrap_servers)
         stderr.print(f"broker ready on {embedded.bootstrap_servers} (memory only); Ctrl-C stops it")
         try:

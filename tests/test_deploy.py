@@ -103,7 +103,7 @@ def test_systemd_unit_runs_a_real_command_in_its_state_directory_and_counts_sigt
     [state] = unit["StateDirectory"]
     state_dir = PurePosixPath("/var/lib") / state
     assert PurePosixPath(unit["WorkingDirectory"][0]) == state_dir
-    assert PurePosixPath(env["HOME"]) == state_dir
+    assert PurePosixPath(env["HOME"]) == PurePosixPath(env["GOVWATCH_STATE_DIR"]) == state_dir
     assert PurePosixPath(env["GOVWATCH_DB"]).parent == state_dir
     shipped = load_settings(DEPLOY / "govwatch.toml", env={})
     assert PurePosixPath(shipped.duckdb.path).parent == state_dir
@@ -139,6 +139,7 @@ def test_dockerfile_is_pinned_and_agrees_with_the_code() -> None:
     assert f":{env['GOVWATCH_METRICS_PORT']}/healthz" in docker["HEALTHCHECK"][0]
     [volume] = json.loads(docker["VOLUME"][0])
     assert PurePosixPath(env["GOVWATCH_DB"]).parent == PurePosixPath(volume) == PurePosixPath(env["HOME"])
+    assert PurePosixPath(env["GOVWATCH_STATE_DIR"]) == PurePosixPath(volume)
     assert any("constraints.txt" in run for run in docker["RUN"])
 
 
