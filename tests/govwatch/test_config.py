@@ -99,6 +99,21 @@ def test_per_poll_article_cap_is_read_per_source(tmp_path: Path) -> None:
     assert (first.max_articles_per_poll, big.max_articles_per_poll) == (100, 25)
 
 
+def test_query_and_retry_budget_keys_are_read_as_durations(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(
+        "[query]\nwait_s = 0\ntime_limit_s = '5m'\nmemory_limit = '1GB'\n[http]\npoll_retry_budget_s = '2m'\n"
+    )
+    settings = load_settings(path, env={"GOVWATCH_QUERY_WAIT_S": "3s"})
+    assert (settings.query.wait_s, settings.query.time_limit_s, settings.query.memory_limit) == (
+        3,
+        300,
+        "1GB",
+    )
+    assert settings.http.poll_retry_budget_s == 120
+    assert load_settings(None, env={}).query.wait_s == 10
+
+
 @pytest.mark.parametrize(
     ("text", "line"),
     [
@@ -128,6 +143,13 @@ def test_per_poll_article_cap_is_read_per_source(tmp_path: Path) -> None:
         ),
         ("[kafak]\na = 1", "[kafak]: unknown section; did you mean 'kafka'?"),
         ("kafka = 3", "[kafka]: must be a table"),
+        ("[query]\nwait_s = -1", "[query] wait_s: must be 0 or more"),
+        ("[query]\ntime_limit_s = 'soon'", "[query] time_limit_s: cannot read duration"),
+        ("[http]\npoll_retry_budget_s = 0", "[http] poll_retry_budget_s: must be greater than 0"),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\nmax_articles_per_poll = 0",
+            "[[sources]] #1 (a) max_articles_per_poll: must be a whole number of at least 1",
+        ),
         ("[govuk]\nbase_url = 'www.gov.uk'", "[govuk] base_url: 'www.gov.uk' is not an http"),
         (
             "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\ninterval = '0s'",
