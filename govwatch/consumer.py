@@ -153,8 +153,12 @@ class DuckdbOffsetConsumer:
         topic: str,
         topic_id: str | None,
         message_type: str = "announcement",
+        memory_only_broker: bool = False,
     ) -> None:
         self.kafka = kafka
+        # A memory-only (embedded) broker starts every run with new topics: finding a new incarnation
+        # at start is then the normal case, said at INFO; on a durable broker it is worth a WARNING.
+        self.start_level = logging.INFO if memory_only_broker else logging.WARNING
         self.conn = conn
         self.consumer_name = consumer_name
         self.topic = topic
@@ -217,7 +221,8 @@ class DuckdbOffsetConsumer:
                 end=end[tp],
             )
             if position.reason != "resume" and stored_offset is not None:
-                log.warning(
+                log.log(
+                    self.start_level,
                     "%s: %s partition %d: %s; reading from offset %d",
                     self.consumer_name,
                     self.topic,
@@ -298,6 +303,10 @@ class DuckdbOffsetConsumer:
         Raises:
             SinkError: the broker did not say where the topic ends within `LAG_TIMEOUT_MS`.
         """
+        return sum(self.partition_lag().values())
+
+    def partition_lag(self) -> dict[int, int]:
+        """Messages not yet consumed, per partition (raises like `lag`)."""
         from kafka.errors import KafkaError
 
         try:
@@ -307,7 +316,7 @@ class DuckdbOffsetConsumer:
                 f"{self.consumer_name}: Kafka did not tell where {self.topic} ends ({exc}); "
                 "check the broker, then run the command again"
             ) from exc
-        return sum(max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions)
+        return {tp.partition: max(0, end[tp] - self._consumer.position(tp)) for tp in self._partitions}
 
     def store_offsets(self, conn: duckdb.DuckDBPyConnection, batch: Sequence[ConsumedMessage]) -> None:
         """Inside the caller's transaction: remember the offset after the last message of each partition."""

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from govwatch.db import rfc3339_sql
+from govwatch.metrics import DEADLETTERS
 
 
 def deadletter_fingerprint(record: dict[str, Any]) -> str:
@@ -69,4 +70,6 @@ def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) ->
             record.get("last_offset"),
         ],
     ).fetchall()
+    if inserted:
+        DEADLETTERS.labels(str(record.get("stage") or "unknown")).inc()
     return bool(inserted)

@@ -257,7 +257,7 @@ def kafka_stack(settings: Settings) -> Iterator[tuple[Settings, EmbeddedBroker |
         ensure_topics(settings.kafka)
         yield settings, None
         return
-    with EmbeddedBroker() as broker:
+    with EmbeddedBroker(binary_dir=settings.broker_binary_dir) as broker:
         ready = replace(settings, kafka=replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers))
         ensure_topics(ready.kafka)
         yield ready, broker

@@ -10,10 +10,12 @@ until the file is released). The connectors' checkpoints advance once documents 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -28,7 +30,8 @@ from govwatch.consumer import (
 )
 from govwatch.db import connect_writer, keep_files_private
 from govwatch.deadletters import store_deadletter
-from govwatch.errors import SinkError
+from govwatch.errors import GovwatchError, SinkError
+from govwatch.health import HealthServer
 from govwatch.kafka import (
     ALERTS,
     ANNOUNCEMENTS,
@@ -42,9 +45,18 @@ from govwatch.kafka import (
 )
 from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
+from govwatch.metrics import (
+    ALERT_DELIVERIES,
+    BATCH_SECONDS,
+    CONSUMER_LAG,
+    DELIVERY_LATENCY,
+    LOADED,
+    observe_latency,
+)
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
+from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
 from govwatch.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -56,6 +68,9 @@ SETTLE_PAUSE_S = 2.0
 #: How long a stopping run waits for its background threads together (a webhook being delivered, a batch
 #: being stored); each step they take has a deadline of its own shorter than this.
 WORKER_STOP_TIMEOUT_S = 30.0
+RUN_STATE_EVERY_S = 2.0
+TICK_MIN_S = 0.5
+TICK_MAX_S = 30.0
 Progress = Callable[[str], None]
 
 
@@ -70,6 +85,7 @@ class RunSummary:
     delivered: int = 0
     settled: int = 0
     cycles: int = 0
+    sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
 
 
 class DeadletterKeeper:
@@ -154,6 +170,7 @@ class Stack:
                 topic=topic,
                 topic_id=info[topic].topic_id,
                 message_type=message_type,
+                memory_only_broker=self.broker is not None,
             )
 
         self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
@@ -181,13 +198,37 @@ class Stack:
         self.delivery_conn = self.conn.cursor()
         self.read_conn = self.conn.cursor()
         self.writer = BatchWriter(self.conn)
+        self.health: HealthServer | None = None
+        if settings.metrics.port:
+            self.health = HealthServer(settings, self.conn, extra_checks=self._broker_problems).start()
         self._lock = threading.Lock()
+        self._started_at = time.time()
+        self._next_run_state = 0.0
+        self._delivered_since = datetime.now(UTC)
+        self.lag: dict[str, dict[int, int]] = {}
+
+    def _broker_problems(self) -> list[str]:
+        if self.broker is None:
+            return []
+        try:
+            self.broker.check_alive()
+        except GovwatchError as exc:
+            return [f"embedded broker: {exc}"]
+        return []
 
     def _deadletter(self, record: dict[str, Any]) -> None:
         self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
 
-    def _committed(self, consumer_name: str) -> Callable[[int, int], None]:
+    def _committed(
+        self, consumer_name: str, polled_at: float, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> Callable[[int, int], None]:
         def count(handled: int, new_dead: int) -> None:  # runs on the writer thread after the commit
+            BATCH_SECONDS.labels(consumer_name).observe(time.monotonic() - polled_at)
+            LOADED.labels(consumer_name).inc(len(items))
+            if consumer_name in ("loader", "alerts"):
+                stage = "duckdb" if consumer_name == "loader" else "matched"
+                for _message, announcement in items:
+                    observe_latency(stage, announcement.get("updated_at"))
             # Every dead letter is counted once, when its row is stored: the keeper counts those from
             # the dead-letter topic, the other consumers their own.
             self.summary.deadlettered += new_dead
@@ -211,11 +252,29 @@ class Stack:
                 if not batch:
                     continue
                 name = kafka_consumer.consumer_name
+                polled_at = time.monotonic()
                 # The loader and the alerts read the same topic: the loader alone records its poison.
                 decoded = decode_batch(kafka_consumer, batch, keep_dead=name != "alerts")
                 on_dead = self._deadletter if name != "deadletters" else None
-                self.writer.submit(handler, decoded, on_deadletter=on_dead, done=self._committed(name))
+                self.writer.submit(
+                    handler,
+                    decoded,
+                    on_deadletter=on_dead,
+                    done=self._committed(name, polled_at, decoded.good),
+                )
                 handled += len(batch)
+            if time.monotonic() >= self._next_run_state:
+                self._next_run_state = time.monotonic() + RUN_STATE_EVERY_S
+                self.lag = {c.consumer_name: c.partition_lag() for c, _h in self.pairs}
+                for consumer_name, parts in self.lag.items():
+                    for partition, behind in parts.items():
+                        CONSUMER_LAG.labels(consumer_name, str(partition)).set(behind)
+                write_run_state(
+                    self.settings.db_path,
+                    RunState(
+                        pid=os.getpid(), started_at=self._started_at, updated_at=time.time(), lag=self.lag
+                    ),
+                )
         return handled
 
     def drain(self, timeout_s: float = DRAIN_TIMEOUT_S) -> None:
@@ -266,15 +325,33 @@ class Stack:
         if self.dispatcher is None:
             return 0
         delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
+        ALERT_DELIVERIES.inc(delivered)
+        if delivered:
+            self._observe_delivery_latency()
         flush_producer(self.producer, self.settings.kafka)
         self.summary.delivered += delivered
         return delivered
+
+    def _observe_delivery_latency(self) -> None:
+        """Latency to delivery of the alerts delivered since the last look (read back from DuckDB)."""
+        rows = self.delivery_conn.execute(
+            "SELECT a.delivered_at, epoch(a.delivered_at) - epoch(v.updated_at) FROM alerts a "
+            "JOIN announcement_versions v ON v.id = a.announcement_id AND v.version = a.version "
+            "WHERE a.status = 'delivered' AND a.delivered_at > ? AND v.updated_at IS NOT NULL",
+            [self._delivered_since],
+        ).fetchall()
+        for delivered_at, seconds in rows:
+            DELIVERY_LATENCY.observe(max(0.0, float(seconds)))
+            self._delivered_since = max(self._delivered_since, delivered_at)
 
     def close(self) -> None:
         """Stop, in the order that leaves no query unanswered: the endpoint stops taking queries (those
         under way finish), the file is released, and only then does the endpoint tell queries to read it
         directly and go away. Each part stops within its own deadline, so a dead broker never holds up
         the exit."""
+        clear_run_state(self.settings.db_path)
+        if self.health is not None:
+            self.health.stop()
         self.query_server.detach()
         try:
             self.writer.close()
@@ -356,6 +433,7 @@ def run_once(
     given, is an endpoint the caller published already (see `Stack`).
     """
     warn_if_checkpoint_outlives_database(settings, progress)
+    started = datetime.now(UTC).replace(microsecond=0)  # the checkpoint keeps whole seconds
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, with_alerts=with_alerts, broker=broker, query_server=query_server)
         try:
@@ -366,6 +444,7 @@ def run_once(
                 cycle += 1
                 if between is None or not between(cycle):
                     break
+            stack.summary.sources = read_source_statuses(settings, since=started)
             return stack.summary
         except Exception as exc:
             for died in _broker_death(broker):
@@ -425,17 +504,12 @@ def run_forever(
         ]
         for worker in workers:
             worker.start()
-        interval = min((s.interval_s for s in ready.sources), default=60.0)
         if progress:
-            progress(
-                f"polling {len(ready.sources)} source(s) as they fall due (every {interval:.0f}s at most); "
-                "Ctrl-C stops"
-            )
+            progress(f"polling {len(ready.sources)} source(s), each at its own interval; Ctrl-C stops")
         try:
             run_streaming(
                 ready,
-                [s.name for s in ready.sources],
-                interval_s=interval,
+                tick_s=scheduler_tick_s(ready),
                 beam_args=beam_args,
                 on_published=publication_callback(settings),
                 stop_timestamp=stop_timestamp,
@@ -471,6 +545,18 @@ def _broker_death(broker: EmbeddedBroker | None) -> list[BaseException]:
     except SinkError as died:
         return [died]
     return []
+
+
+def scheduler_tick_s(settings: Settings) -> float:
+    """How often the streaming run asks which sources are due: a quarter of the shortest interval, so a
+    source is polled within a quarter interval of falling due, between `TICK_MIN_S` and `TICK_MAX_S`.
+
+    >>> from govwatch.config import SourceConfig
+    >>> scheduler_tick_s(Settings(sources=(SourceConfig(name="a", kind="rss", url="http://x", interval_s=60),)))
+    15.0
+    """
+    shortest = min((s.interval_s for s in settings.sources), default=TICK_MAX_S * 4)
+    return max(TICK_MIN_S, min(TICK_MAX_S, shortest / 4))
 
 
 def _interrupt_main_thread() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import apache_beam as beam
@@ -27,6 +28,7 @@ from govwatch.kafka import (
     topic_name,
 )
 from govwatch.messages import deadletter_record, encode
+from govwatch.metrics import PROCESS_FAILURES, observe_latency
 from govwatch.pipeline.process import process_document
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,31 @@ class PollSourcesFn(beam.DoFn):
         self.checkpoint.close()
 
 
+class DueSourcesFn(beam.DoFn):
+    """On each tick, the names of the sources whose own interval (with jitter) has come round and that
+    are not backing off; the schedule lives in the connectors' checkpoint."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def setup(self) -> None:
+        from govwatch.connectors.checkpoint import Checkpoint
+
+        self.checkpoint = Checkpoint(self.settings.checkpoint_path)
+        self.queued: dict[str, datetime] = {}
+
+    def process(self, _tick: object) -> Iterator[str]:
+        from govwatch.connectors.poll import due_sources
+
+        now = datetime.now(UTC)
+        for name in due_sources(self.settings, self.checkpoint.source_states(), now, self.queued):
+            self.queued[name] = now
+            yield name
+
+    def teardown(self) -> None:
+        self.checkpoint.close()
+
+
 class ProcessDocumentFn(beam.DoFn):
     """Extract, repair, tag and validate one document into an encoded announcement message."""
 
@@ -105,6 +132,7 @@ class ProcessDocumentFn(beam.DoFn):
             value = encode("announcement", process_document(doc))
         except Exception as exc:  # a poison document must not stop the others; it is dead-lettered
             self.failed.inc()
+            PROCESS_FAILURES.labels("validate" if isinstance(exc, GovwatchError) else "process").inc()
             log.warning("dead-letter %s v%d: %s: %s", doc.url, doc.version, type(exc).__name__, exc)
             stage = "validate" if isinstance(exc, GovwatchError) else "process"
             record = deadletter_record(
@@ -160,6 +188,8 @@ class PublishFn(beam.DoFn):
                 raise SinkError(f"Kafka did not acknowledge a message on {self.topic}: {exc}") from exc
             if doc is not None:
                 published.append(doc)
+                if self.topic.endswith(ANNOUNCEMENTS):
+                    observe_latency("kafka", doc.feed_updated_at)
         self.sent.inc(len(self.pending))
         self.pending = []
         if published and self.on_published is not None:
@@ -231,14 +261,14 @@ def run_bounded(
 
 def run_streaming(
     settings: Settings,
-    source_names: Sequence[str],
     *,
-    interval_s: float,
+    tick_s: float,
     beam_args: Sequence[str] = (),
     on_published: PublishedCallback | None = None,
     stop_timestamp: float | None = None,
 ) -> None:
-    """Run the streaming pipeline: every `interval_s` a PeriodicImpulse polls the sources that are due.
+    """Run the streaming pipeline: every `tick_s` a PeriodicImpulse polls the sources that are due, each
+    by its own interval.
 
     Blocks until `stop_timestamp` (Unix seconds; None runs until the process is interrupted).
     """
@@ -248,18 +278,17 @@ def run_streaming(
     from apache_beam.transforms.periodicsequence import PeriodicImpulse
     from apache_beam.utils.timestamp import MAX_TIMESTAMP
 
-    names = sorted(source_names)
     options = PipelineOptions([*(list(beam_args) or ["--runner=DirectRunner"]), "--streaming"])
     impulse = PeriodicImpulse(
         start_timestamp=time.time(),
         stop_timestamp=stop_timestamp if stop_timestamp is not None else MAX_TIMESTAMP,
-        fire_interval=interval_s,
+        fire_interval=tick_s,
         apply_windowing=False,
     )
     with beam.Pipeline(options=options) as pipeline:
         (
             pipeline
-            | "EveryInterval" >> impulse
-            | "DueSources" >> beam.FlatMap(lambda _tick: names)
+            | "EveryTick" >> impulse
+            | "DueSources" >> beam.ParDo(DueSourcesFn(settings))
             | "PollAndPublish" >> PollAndPublish(settings, on_published=on_published)
         )

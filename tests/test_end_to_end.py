@@ -10,9 +10,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from prometheus_client import REGISTRY
+from typer.testing import CliRunner
 
+from govwatch.cli import app
 from govwatch.config import Settings
-from govwatch.demo.run import demo_settings
+from govwatch.demo.run import demo_settings, subscribe_demo
 from govwatch.demo.server import SampleServer, expected_counts, sample_sources
 from govwatch.kafka import kafka_stack
 from govwatch.pipeline.transforms import run_bounded
@@ -27,7 +30,15 @@ def sample() -> Iterator[SampleServer]:
 
 
 def _settings(server: SampleServer, tmp_path: Path) -> Settings:
-    return demo_settings(server.base_url, tmp_path / "govwatch.duckdb", sample_sources(server.base_url))
+    settings = demo_settings(server.base_url, tmp_path / "govwatch.duckdb", sample_sources(server.base_url))
+    subscribe_demo(settings)
+    return settings
+
+
+def _latencies(stage: str) -> float:
+    """How many document latencies this process has observed for `stage` (Prometheus registry)."""
+    value = REGISTRY.get_sample_value("govwatch_document_latency_seconds_count", {"stage": stage})
+    return value or 0.0
 
 
 def _one(db: Path, sql: str) -> Any:
@@ -41,6 +52,7 @@ def _one(db: Path, sql: str) -> Any:
 
 def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleServer, tmp_path: Path) -> None:
     settings = _settings(sample, tmp_path)
+    before = {stage: _latencies(stage) for stage in ("kafka", "duckdb", "alert")}
     summary = run_once(settings)
     expected = expected_counts(1)
     assert summary.stored == expected["announcements"]
@@ -67,13 +79,23 @@ def test_one_shot_run_stores_every_announcement_once_and_alerts(sample: SampleSe
         >= expected["mangled"]
     )
     # Alerts for new MoUs went to the file channel, one per matching document.
-    alerts_path = Path(settings.subscriptions[0].channel.removeprefix("file:"))
+    listed = CliRunner().invoke(
+        app, ["subscriptions", "list", "--db", str(settings.db_path), "--format", "json"]
+    )
+    assert [row["name"] for row in json.loads(listed.stdout)] == ["new-mous"]
+    alerts_path = Path(str(settings.db_path) + ".alerts.jsonl")
     lines = [json.loads(line) for line in alerts_path.read_text().splitlines()]
     assert len(lines) == _one(
         db,
         "select count(distinct announcement_id) from partnerships where kind = 'memorandum_of_understanding'",
     )
     assert _one(db, "select count(*) from alerts where status = 'delivered'") == len(lines)
+    # Latency from updated_at was measured on the way: to Kafka, into DuckDB, and to each delivery.
+    assert (
+        _latencies("kafka") - before["kafka"] >= expected["announcements"]
+    )  # a document in two feeds: twice
+    assert _latencies("duckdb") - before["duckdb"] >= expected["announcements"]
+    assert _latencies("alert") - before["alert"] == len(lines)
     # Everything the run wrote (database, WAL, checkpoint, spool, alerts file) is its owner's only.
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert db in written and settings.checkpoint_path in written

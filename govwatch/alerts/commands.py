@@ -34,6 +34,8 @@ ALERT_COLUMNS = (
     "id, subscription, announcement_id, version, channel, status, attempts, delivered_at, created_at, "
     "change, last_error, title"
 )
+# What a person reads in a terminal; every column is in --format csv/json/jsonl.
+ALERT_TABLE_COLUMNS = 'created_at AS "when", subscription, status, title, last_error'
 
 
 class AlertStatus(StrEnum):
@@ -131,7 +133,10 @@ def subscribe(
 
 
 subscriptions_app = typer.Typer(
-    help="List or remove alert subscriptions.", no_args_is_help=True, add_completion=False
+    help="List or remove alert subscriptions.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -202,8 +207,10 @@ def alerts(
 ) -> None:
     """Show recorded alerts and their delivery status, newest first (works while `govwatch run` runs).
 
-    Reads the `alerts` view of the database; writes rows to stdout. Failed alerts carry the reason in
-    last_error; they are also in the `deadletters` view.
+    Reads the `alerts` view of the database; writes rows to stdout. The table shows when, subscription,
+    status, title and last error; --format csv/json/jsonl give every column (id, announcement_id,
+    version, channel, attempts, delivered_at, change, ...). Failed alerts carry the reason in last_error;
+    they are also in the `deadletters` view.
 
     Example: govwatch alerts --since 2025-07-01 --status failed --format csv
     """
@@ -222,7 +229,8 @@ def alerts(
         conditions.append("subscription = ?")
         params.append(subscription)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    sql = f"SELECT {ALERT_COLUMNS} FROM alerts{where} ORDER BY created_at DESC, id"
+    chosen = ALERT_TABLE_COLUMNS if fmt is OutputFormat.table else ALERT_COLUMNS
+    sql = f"SELECT {chosen} FROM alerts{where} ORDER BY created_at DESC, id"
     columns, rows = read_rows(settings_from(config, db), sql, params)
     # Alerts recorded by an earlier govwatch may hold a webhook URL with its token: never show it.
     masked = {columns.index(c) for c in ("channel", "last_error") if c in columns}

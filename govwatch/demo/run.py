@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,6 +25,7 @@ from govwatch.errors import GovwatchError
 log = logging.getLogger(__name__)
 
 DEMO_SOURCE_PREFIXES = ("govuk-", "newsroom-")
+DEMO_SUBSCRIPTION = "new-mous"
 EXAMPLE_QUERIES = (
     "select kind, parties, status from partnerships order by kind",
     "select organisation, month, total_gbp from money_by_department_month order by total_gbp desc limit 10",
@@ -52,6 +55,15 @@ def _demo_paths(db_path: Path) -> list[Path]:
         Path(str(checkpoint) + "-journal"),
         Path(str(db_path) + ".alerts.jsonl"),
     ]
+
+
+def _reset_subscriptions(settings: Settings) -> None:
+    """Forget the previous demo's subscription; subscriptions a user added beside the database stay."""
+    from govwatch.alerts.subscriptions import read_subscription_file, remove_subscription
+
+    names = {raw.get("name") for raw in read_subscription_file(settings.subscriptions_path)}
+    if DEMO_SUBSCRIPTION in names:
+        remove_subscription(settings, DEMO_SUBSCRIPTION)
 
 
 def _reset(db_path: Path) -> None:
@@ -86,23 +98,30 @@ def _reset(db_path: Path) -> None:
         path.unlink(missing_ok=True)
     settings = load_settings(None, env={}, db_path=db_path)
     shutil.rmtree(Path(str(settings.checkpoint_path) + ".spool"), ignore_errors=True)
+    _reset_subscriptions(settings)
 
 
 def demo_settings(base_url: str, db_path: Path, sources: Any) -> Settings:
-    """Settings for the demo: sample server as GOV.UK, embedded broker, an alert file for new MoUs."""
+    """Settings for the demo: sample server as GOV.UK, embedded broker."""
     base = load_settings(None, env={}, db_path=db_path)
-    alerts_file = Path(str(db_path) + ".alerts.jsonl")
     return replace(
         base,
         govuk=GovukSettings(base_url=base_url),
         http=HttpSettings(requests_per_second_per_host=200.0, max_concurrency=8, max_retries=2),
         sources=tuple(sources),
-        subscriptions=(
-            SubscriptionConfig(
-                name="new-mous", kinds=("memorandum_of_understanding",), channel=f"file:{alerts_file}"
-            ),
-        ),
     )
+
+
+def subscribe_demo(settings: Settings) -> None:
+    """Subscribe to new MoUs (alerts to a file beside the database) the way `govwatch subscribe` does, so
+    `govwatch subscriptions list --db ...` shows what the demo alerted on."""
+    from govwatch.alerts.subscriptions import add_subscription
+
+    alerts_file = Path(str(settings.db_path) + ".alerts.jsonl").resolve()
+    config = SubscriptionConfig(
+        name=DEMO_SUBSCRIPTION, kinds=("memorandum_of_understanding",), channel=f"file:{alerts_file}"
+    )
+    add_subscription(settings, config, env={})
 
 
 def run_demo(db_path: Path, *, progress: Callable[[str], None] | None = None) -> DemoResult:
@@ -121,6 +140,7 @@ def run_demo(db_path: Path, *, progress: Callable[[str], None] | None = None) ->
     with QueryServer(db_path, query_limits(defaults)) as query_server, SampleServer() as server:
         _reset(db_path)
         settings = demo_settings(server.base_url, db_path, sample_sources(server.base_url))
+        subscribe_demo(settings)
         if progress:
             progress(f"sample GOV.UK served on {server.base_url}; {len(settings.sources)} feeds")
 
@@ -194,17 +214,74 @@ def print_summary(result: DemoResult, console: Console | None = None) -> None:
         console.print(table)
     if result.alerts_file and result.alerts_file.exists():
         lines = result.alerts_file.read_text("utf-8").splitlines()
-        console.print(f"{len(lines)} alert(s) for subscription 'new-mous' written to {result.alerts_file}")
-    db = "" if str(result.db_path) == "govwatch.duckdb" else f" --db {result.db_path}"
-    console.print("\nTry:")
-    for sql in EXAMPLE_QUERIES:
         console.print(
-            f"  govwatch query {json.dumps(sql)}{db}", soft_wrap=True, highlight=False, markup=False
+            f"{len(lines)} alert(s) for subscription '{DEMO_SUBSCRIPTION}' written to {result.alerts_file}"
         )
+    db = "" if str(result.db_path) == "govwatch.duckdb" else f" --db {result.db_path}"
+    command = invocation(sys.argv[0], shutil.which("govwatch"))
+    console.print("\nTry:")
+    for hint in [*(f"query {json.dumps(sql)}{db}" for sql in EXAMPLE_QUERIES), f"subscriptions list{db}"]:
+        console.print(f"  {command} {hint}", soft_wrap=True, highlight=False, markup=False)
     console.print("\nOr look at it in a browser (highlighted evidence, money chart, SQL box):")
     console.print(
-        f"  govwatch serve{db}    # then open http://127.0.0.1:8080/",
+        f"  {command} serve{db}    # then open http://127.0.0.1:8080/",
         soft_wrap=True,
         highlight=False,
         markup=False,
     )
+
+
+def sample_config_toml(base_url: str, db_path: Path) -> str:
+    """A govwatch.toml that points `govwatch run` at a sample server serving on `base_url`."""
+    from govwatch.config_reference import to_toml
+    from govwatch.demo.server import sample_sources
+
+    return to_toml(
+        {
+            "govuk": {"base_url": base_url},
+            "duckdb": {"path": str(db_path)},
+            "http": {"requests_per_second_per_host": 200.0},
+            "sources": [
+                {"name": s.name, "kind": s.kind, "url": s.url, "interval": f"{s.interval_s:g}s"}
+                for s in sample_sources(base_url)
+            ],
+        }
+    )
+
+
+def serve_sample(
+    *, port: int, phase: int, db_path: Path, ready: Callable[[str, str], None], stop_check_s: float = 0.5
+) -> None:
+    """Serve the bundled sample on 127.0.0.1 until interrupted; `ready(base_url, config_toml)` is called
+    once it answers."""
+    from govwatch.demo.server import SampleServer
+
+    try:
+        server = SampleServer(phase=phase, port=port).start()
+    except OSError as exc:
+        raise GovwatchError(f"cannot serve on 127.0.0.1:{port}: {exc}; pick another --port") from exc
+    try:
+        ready(server.base_url, sample_config_toml(server.base_url, db_path))
+        while True:
+            time.sleep(stop_check_s)
+    finally:
+        server.stop()
+
+
+def invocation(argv0: str, on_path: str | None) -> str:
+    """How the user can type govwatch again: `govwatch` when that name on PATH is this program, else the
+    path they ran (`.venv/bin/govwatch` after `make demo`), else `python -m govwatch`.
+
+    >>> invocation(".venv/bin/govwatch", None)
+    '.venv/bin/govwatch'
+    >>> invocation("/usr/bin/govwatch", "/usr/bin/govwatch")
+    'govwatch'
+    >>> invocation("/x/govwatch/__main__.py", None)
+    'python -m govwatch'
+    """
+    program = Path(argv0)
+    if program.name != "govwatch":
+        return "python -m govwatch"
+    if on_path and Path(on_path).resolve() == program.resolve():
+        return "govwatch"
+    return argv0

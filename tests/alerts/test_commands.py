@@ -147,7 +147,10 @@ def test_alerts_lists_and_filters_recorded_alerts(db_path: Path) -> None:
     recent = invoke("alerts", "--since", "2025-07-21", "--format", "json", "--db", str(db_path))
     assert [row["id"] for row in json.loads(recent.stdout)] == ["a2"]
     table = invoke("alerts", "--db", str(db_path))
-    assert table.exit_code == 0 and "a1" in table.stdout
+    assert table.exit_code == 0
+    header = table.stdout.splitlines()[1]
+    assert header.replace("┃", " ").split() == ["when", "subscription", "status", "title", "last_error"]
+    assert "delivered" in table.stdout and "failed" in table.stdout and "…" not in table.stdout
 
 
 def test_alerts_with_a_bad_date_is_a_usage_error(db_path: Path) -> None:

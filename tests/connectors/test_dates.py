@@ -18,7 +18,10 @@ STAMP = re.compile(r"^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 def _feedparser_date(text: str) -> time.struct_time | None:
     """The struct_time feedparser makes of an RSS `pubDate`, as the feed connector receives it."""
     body = f'<rss version="2.0"><channel><item><link>http://x.example/a</link><pubDate>{text}</pubDate>'
-    entry = feedparser.parse(body + "</item></channel></rss>").entries[0]
+    # A feed reaches feedparser as bytes; text no encoder accepts (a lone surrogate) arrives as the bytes
+    # a careless encoder would write, not as an encoding error of the test's own making.
+    data = (body + "</item></channel></rss>").encode("utf-8", "surrogatepass")
+    entry = feedparser.parse(data).entries[0]
     parsed: time.struct_time | None = entry.get("published_parsed")
     return parsed
 

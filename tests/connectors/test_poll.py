@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,11 +11,11 @@ from typing import Any
 import feedparser
 import pytest
 
-from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig
-from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.config import GovukSettings, HttpSettings, Settings, SourceConfig, SourceKind
+from govwatch.connectors.checkpoint import Checkpoint, SourceState
 from govwatch.connectors.feeds import ENTRIES_PER_PARSE
 from govwatch.connectors.http import HttpClient
-from govwatch.connectors.poll import poll_source, trusted_hosts
+from govwatch.connectors.poll import due_sources, poll_source, source_key, trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from tests.support import newsroom
 
@@ -43,7 +44,12 @@ class World:
     """The loopback server dressed as GOV.UK, plus settings, client and checkpoint for one test."""
 
     def __init__(
-        self, server: Any, reply: Any, tmp_path: Path, kind: str = "govuk_atom", http: HttpSettings = HTTP
+        self,
+        server: Any,
+        reply: Any,
+        tmp_path: Path,
+        kind: SourceKind = "govuk_atom",
+        http: HttpSettings = HTTP,
     ) -> None:
         self.server, self.reply = server, reply
         self.source = SourceConfig(name="dsit", kind=kind, url=server.url(FEED_PATH), interval_s=60)
@@ -66,6 +72,9 @@ class World:
         self.content(OPENAI, "openai_v1.json")
         self.content(CANADA, "uk_canada_mou.json")
         self.content(ZONE, "growth_zone.json")
+
+    def state(self, source: SourceConfig | None = None) -> SourceState:
+        return self.checkpoint.source_state(source_key(source or self.source, self.settings))
 
     def poll(
         self, source: SourceConfig | None = None, **kwargs: Any
@@ -257,10 +266,84 @@ def test_failing_source_backs_off_until_due_unless_forced(world: Any) -> None:
     assert world.poll(now=now + timedelta(seconds=30)) == []
     assert world.server.count(FEED_PATH) == requests
     assert failures(world.poll(now=now + timedelta(seconds=30), force=True))
-    assert world.checkpoint.source_state("dsit").failures == 2
+    assert world.state().failures == 2
     world.standard()
     assert docs(world.poll(now=now + timedelta(hours=1)))
-    assert world.checkpoint.source_state("dsit").failures == 0
+    assert world.state().failures == 0
+
+
+def test_a_fixed_url_is_polled_at_once_though_the_broken_one_backs_off(world: Any) -> None:
+    broken = replace(world.source, url=world.server.url("/no-such-feed.atom"))
+    world.server.route("/no-such-feed.atom", world.reply(status=404))
+    now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
+    assert failures(world.poll(broken, now=now))
+    assert world.poll(broken, now=now + timedelta(seconds=30)) == []  # the broken URL backs off
+    world.standard()
+    assert docs(world.poll(now=now + timedelta(seconds=30)))  # the fixed URL is another source
+
+
+def test_a_skipped_source_is_said_at_info_with_when_it_is_due(world: Any, caplog: Any) -> None:
+    world.server.route(FEED_PATH, world.reply(status=503))
+    now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
+    world.poll(now=now)
+    with caplog.at_level(logging.INFO, logger="govwatch.connectors.poll"):
+        assert world.poll(now=now + timedelta(seconds=30)) == []
+    [line] = [r for r in caplog.records if r.levelno == logging.INFO and "skip" in r.getMessage()]
+    assert "skip dsit: backing off until 2025-07-22T12:01:00+00:00 after 1 failures" in line.getMessage()
+
+
+def test_each_source_is_due_by_its_own_interval_with_jitter(world: Any) -> None:
+    world.standard()
+    hourly = replace(world.source, name="hourly", interval_s=3600)
+    minutely = replace(world.source, name="minutely", url=world.server.url(FEED_PATH) + "?m=1", interval_s=60)
+    world.server.route(FEED_PATH + "?m=1", world.reply(body=b"<feed xmlns='http://www.w3.org/2005/Atom'/>"))
+    settings = replace(world.settings, sources=(hourly, minutely))
+    now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
+    assert due_sources(settings, world.checkpoint.source_states(), now) == ["hourly", "minutely"]
+    for source in (hourly, minutely):
+        world.poll(source, now=now)
+    next_poll = world.checkpoint.source_state(source_key(minutely, settings)).next_poll
+    assert next_poll is not None and timedelta(seconds=54) <= next_poll - now <= timedelta(seconds=66)
+
+    def due(after: timedelta) -> list[str]:
+        return due_sources(settings, world.checkpoint.source_states(), now + after)
+
+    assert due(timedelta(seconds=30)) == []
+    assert due(timedelta(minutes=2)) == ["minutely"]
+    assert due(timedelta(minutes=30)) == ["minutely"]
+    assert due(timedelta(minutes=67)) == ["hourly", "minutely"]
+
+
+def test_a_source_handed_to_a_poll_is_not_queued_again_before_the_poll_starts(world: Any) -> None:
+    now = datetime(2025, 7, 22, 12, 0, tzinfo=UTC)
+    states = world.checkpoint.source_states()
+    queued = {"dsit": now}
+    assert due_sources(world.settings, states, now + timedelta(seconds=5), queued) == []
+    assert due_sources(world.settings, states, now + timedelta(seconds=61), queued) == ["dsit"]
+    world.standard()
+    world.poll(now=now + timedelta(seconds=1))  # the poll started after it was queued
+    states = world.checkpoint.source_states()
+    assert due_sources(world.settings, states, now + timedelta(seconds=70), queued) == ["dsit"]
+
+
+def test_a_poll_records_what_it_found(world: Any) -> None:
+    world.standard()
+    found = docs(world.poll())
+    world.checkpoint.mark_published(found)
+    state = world.state()
+    assert len(found) >= 2
+    assert (state.name, state.last_new, state.last_updated, state.items_seen) == (
+        "dsit",
+        len(found),
+        0,
+        len(found),
+    )
+    assert state.last_success is not None and state.last_error == ""
+    world.feed("dsit_organisation.atom", '"feed-2"')  # a new ETag: read in full, nothing changed
+    assert docs(world.poll()) == []
+    state = world.state()
+    assert (state.last_new, state.last_unchanged, state.items_seen) == (0, state.last_unchanged, len(found))
+    assert state.last_unchanged >= len(found)
 
 
 def test_naive_now_is_taken_as_utc(world: Any) -> None:
@@ -396,7 +479,7 @@ def test_wrong_charset_feed_still_yields_its_entries(world: Any) -> None:
 def test_empty_feed_yields_nothing_and_is_not_a_failure(world: Any) -> None:
     source = _newsroom(world, "empty.atom")
     assert world.poll(source) == []
-    assert world.checkpoint.source_state("newsroom").failures == 0
+    assert world.state(source).failures == 0
 
 
 def test_duplicate_entries_in_one_feed_are_fetched_once(world: Any) -> None:

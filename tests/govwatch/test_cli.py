@@ -89,6 +89,55 @@ def test_query_csv_has_a_header_and_rows(settings: Settings) -> None:
     ]
 
 
+def test_query_csv_lines_end_in_newline_not_crlf(settings: Settings) -> None:
+    _fill(settings)
+    result = runner.invoke(
+        app, ["query", "select id from announcements", "--db", str(settings.db_path), "--format", "csv"]
+    )
+    assert result.exit_code == 0
+    assert "\r" not in result.stdout and result.stdout.count("\n") == 4
+
+
+def test_wide_query_tables_keep_whole_cells(settings: Settings) -> None:
+    _fill(settings)
+    sql = "select id, title, url, organisations, summary, document_type, source from announcements"
+    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    ids = ("doc-0", "doc-1", "doc-2")
+    assert all(i in result.stdout for i in ids)
+
+
+def test_query_reads_a_bundled_sql_file_and_stdin(settings: Settings) -> None:
+    _fill(settings)
+    bundled = Path(__file__).resolve().parents[2] / "sql" / "queries" / "latest_announcements.sql"
+    assert bundled.read_text().startswith("--")
+    args = ["--db", str(settings.db_path), "--format", "json"]
+    from_file = runner.invoke(app, ["query", "--file", str(bundled), *args])
+    assert from_file.exit_code == 0, from_file.output
+    assert len(json.loads(from_file.stdout)) == 3
+    from_stdin = runner.invoke(app, ["query", "-", *args], input=bundled.read_text())
+    assert from_stdin.exit_code == 0 and json.loads(from_stdin.stdout) == json.loads(from_file.stdout)
+    both = runner.invoke(app, ["query", "select 1", "--file", str(bundled), *args])
+    assert both.exit_code == 2
+
+
+def test_parquet_into_a_missing_folder_is_one_error_line(settings: Settings, tmp_path: Path) -> None:
+    _fill(settings)
+    out = tmp_path / "no" / "such" / "a.parquet"
+    result = runner.invoke(app, ["query", "select 1", "--db", str(settings.db_path), "--parquet", str(out)])
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: cannot write") and "does not exist" in line
+
+
+def test_help_keeps_bracketed_words_and_shows_flags_without_a_type() -> None:
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "[[sources]]" in result.stdout and "[kafka] bootstrap_servers" in result.stdout
+    assert "<bool>" not in result.stdout
+
+
 def test_query_table_prints_rows(settings: Settings) -> None:
     _fill(settings)
     result = runner.invoke(
@@ -176,16 +225,26 @@ def test_run_without_sources_says_what_to_do(settings: Settings, tmp_path: Path)
     assert "no [[sources]]" in result.stderr
 
 
+def test_every_config_mistake_is_an_error_line_without_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "govwatch.toml"
+    config.write_text("[sources]\nname = 'a'\n[http]\nmax_retries = 'many'\n")
+    result = runner.invoke(app, ["run", "--once", "--config", str(config)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"error: {config}: ") for line in lines)
+    assert "Traceback" not in result.output
+
+
 def test_bad_config_key_is_reported(tmp_path: Path) -> None:
     config = tmp_path / "govwatch.toml"
     config.write_text("[kafka]\nbootstrap = 'x'\n")
     result = runner.invoke(app, ["run", "--once", "--config", str(config)])
     assert result.exit_code == 1
-    assert "unknown key [kafka] bootstrap" in result.stderr
+    assert "[kafka] bootstrap: unknown key; did you mean 'bootstrap_servers'?" in result.stderr
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for command in ("query", "run", "backfill", "broker", "extract", "repair", "tag", "demo"):
+    for command in ("query", "run", "backfill", "broker", "extract", "repair", "tag", "demo", "status"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "Example" in result.stdout, command

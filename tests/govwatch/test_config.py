@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -70,14 +71,14 @@ def test_config_from_environment_variable(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[kafka]\nbootstrap = 'x'", "unknown key"),
-        ("[nope]\na = 1", "unknown sections"),
-        ("[[sources]]\nname = 'a'\nkind = 'ftp'\nurl = 'x'", "kind must be one of"),
+        ("[nope]\na = 1", "unknown section"),
+        ("[[sources]]\nname = 'a'\nkind = 'ftp'\nurl = 'x'", "kind: must be one of"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'", "needs a url"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\ninterval = 'soon'", "duration"),
         ("[http]\nmax_retries = 'many'", "max_retries"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 0", "at least 1"),
         ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 'lots'", "max_articles"),
-        ("[[subscriptions]]\nname = 's'", "channel is required"),
+        ("[[subscriptions]]\nname = 's'", "channel: is required"),
         ("not toml at all [", "not valid TOML"),
     ],
 )
@@ -91,10 +92,114 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
 def test_per_poll_article_cap_is_read_per_source(tmp_path: Path) -> None:
     path = tmp_path / "govwatch.toml"
     path.write_text(
-        EXAMPLE + "\n[[sources]]\nname = 'big'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 25\n"
+        EXAMPLE
+        + "\n[[sources]]\nname = 'big'\nkind = 'rss'\nurl = 'https://x.org'\nmax_articles_per_poll = 25\n"
     )
     first, big = load_settings(path, env={}).sources
     assert (first.max_articles_per_poll, big.max_articles_per_poll) == (100, 25)
+
+
+def test_query_and_retry_budget_keys_are_read_as_durations(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(
+        "[query]\nwait_s = 0\ntime_limit_s = '5m'\nmemory_limit = '1GB'\n[http]\npoll_retry_budget_s = '2m'\n"
+    )
+    settings = load_settings(path, env={"GOVWATCH_QUERY_WAIT_S": "3s"})
+    assert (settings.query.wait_s, settings.query.time_limit_s, settings.query.memory_limit) == (
+        3,
+        300,
+        "1GB",
+    )
+    assert settings.http.poll_retry_budget_s == 120
+    assert load_settings(None, env={}).query.wait_s == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        (
+            "[[sources]]\nname = 'a'\nkind = 'govuk_search'\norganisations = 'dsit'",
+            "[[sources]] #1 (a) organisations: must be a list",
+        ),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'not a url'",
+            "[[sources]] #1 (a) url: 'not a url' is not",
+        ),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'ftp://x.org/f'",
+            "url: 'ftp://x.org/f' is not an http",
+        ),
+        (
+            "[sources]\nname = 'a'\nkind = 'rss'",
+            "[[sources]]: write each entry as [[sources]] (double brackets)",
+        ),
+        (
+            "[kafka]\nbootstrap_server = 'x'",
+            "[kafka] bootstrap_server: unknown key; did you mean 'bootstrap_servers'?",
+        ),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\nintreval = '5m'",
+            "did you mean 'interval'?",
+        ),
+        ("[kafak]\na = 1", "[kafak]: unknown section; did you mean 'kafka'?"),
+        ("kafka = 3", "[kafka]: must be a table"),
+        ("[query]\nwait_s = -1", "[query] wait_s: must be 0 or more"),
+        ("[query]\ntime_limit_s = 'soon'", "[query] time_limit_s: cannot read duration"),
+        ("[http]\npoll_retry_budget_s = 0", "[http] poll_retry_budget_s: must be greater than 0"),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\nmax_articles_per_poll = 0",
+            "[[sources]] #1 (a) max_articles_per_poll: must be a whole number of at least 1",
+        ),
+        ("[govuk]\nbase_url = 'www.gov.uk'", "[govuk] base_url: 'www.gov.uk' is not an http"),
+        (
+            "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\ninterval = '0s'",
+            "interval: must be greater than 0",
+        ),
+    ],
+)
+def test_config_mistakes_are_one_line_naming_file_and_key(tmp_path: Path, text: str, line: str) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    assert str(caught.value).startswith(f"{path}: ")
+    assert line in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_every_mistake_of_a_file_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(
+        "[http]\nmax_retries = 'many'\n[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'nope'\n"
+        "[[sources]]\nname = 'b'\nkind = 'atom'\nurl = 'https://x.org'\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(f"{path}: ") for line in lines)
+    assert any("[[sources]] #2 (b) kind: must be one of" in line for line in lines)
+
+
+def test_a_bad_environment_variable_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^GOVWATCH_KAFKA_PARTITIONS: .*integer"):
+        load_settings(None, env={"GOVWATCH_KAFKA_PARTITIONS": "three"})
+
+
+def test_a_mistyped_variable_is_named_with_the_nearest_one(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="govwatch.config"):
+        settings = load_settings(None, env={"GOVWATCH_KAFKA_BOOTSTRAP_SERVER": "broker:9092"})
+    assert settings.embedded_broker
+    [record] = caplog.records
+    assert "did you mean GOVWATCH_KAFKA_BOOTSTRAP_SERVERS?" in record.getMessage()
+
+
+def test_duplicate_source_names_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    source = "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\n"
+    path.write_text(source + source)
+    with pytest.raises(ConfigError, match="'a' is used twice"):
+        load_settings(path, env={})
 
 
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -129,6 +130,31 @@ def test_a_batch_of_several_messages_is_not_read_again_on_restart(kafka_settings
     second.close()
     assert [p.reason for p in positions if p.partition == 0] == ["resume"]
     assert (again.stored, again.duplicates) == (0, 0)
+
+
+@pytest.mark.parametrize(("memory_only", "level"), [(True, logging.INFO), (False, logging.WARNING)])
+def test_a_new_incarnation_at_start_is_info_on_a_memory_only_broker(
+    kafka_settings: Settings, caplog: pytest.LogCaptureFixture, memory_only: bool, level: int
+) -> None:
+    info = ensure_topics(kafka_settings.kafka)
+    conn = connect_writer(kafka_settings.db_path)
+    topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
+    conn.execute(
+        "insert into consumer_offsets values ('loader', ?, 0, 7, 'old-broker-topic-id', now())", [topic]
+    )
+    consumer = DuckdbOffsetConsumer(
+        kafka_settings.kafka,
+        conn,
+        consumer_name="loader",
+        topic=topic,
+        topic_id=info[topic].topic_id,
+        memory_only_broker=memory_only,
+    )
+    with caplog.at_level(logging.INFO, logger="govwatch.consumer"):
+        consumer.start()
+    consumer.close()
+    said = [r for r in caplog.records if "reading from offset" in r.getMessage()]
+    assert said and {r.levelno for r in said} == {level}
 
 
 def test_offsets_beyond_the_end_without_topic_id_mean_a_new_incarnation(kafka_settings: Settings) -> None:
