@@ -23,12 +23,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from govwatch.connectors.records import FetchedDocument
+from govwatch.messages import SCHEMA_VERSION
 from govwatch.pipeline.extract import extract_content_item, extract_html
 from govwatch.pipeline.records import Annotations, ExtractedDocument, Repair, RepairResult
 from govwatch.pipeline.repair import repair_text
 from govwatch.pipeline.tag import tag_text
 
-SCHEMA_VERSION = "1.0"
 CONTENT_HASH_CHARS = 32
 
 

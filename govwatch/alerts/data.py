@@ -31,13 +31,17 @@ KIND_ALIASES: Final = {
 FREQUENCIES: Final = ("immediate", "daily", "weekly")
 
 #: Fixed reference rates used to compare money figures with `--min-amount` (GBP per unit of currency).
-#: They are deliberately fixed, and the same as the `gbp_rates` table of the analyst views, so that a
-#: subscription decides the same way on every replay and agrees with SQL over `figures`; a threshold is a
-#: rough cut, not an accounting figure. Money in other currencies never passes a `--min-amount`.
+#: They are deliberately fixed, and exactly the rows the `gbp_rates` table of the analyst views is seeded
+#: with (a test holds the two equal), so that a subscription decides the same way on every replay and
+#: agrees with SQL over `figures`; a threshold is a rough cut, not an accounting figure. Money in other
+#: currencies never passes a `--min-amount`.
 GBP_PER_UNIT: Final = {
     "GBP": 1.0,
     "USD": 0.79,
     "EUR": 0.85,
+    "JPY": 0.0052,
+    "CAD": 0.57,
+    "AUD": 0.52,
 }
 
 #: Well-known acronyms of GOV.UK organisation slugs, so `--organisation dsit` finds the department.

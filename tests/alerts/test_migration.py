@@ -64,4 +64,4 @@ def test_min_amount_rates_agree_with_the_gbp_rates_table(tmp_path: Path) -> None
         table = dict(conn.execute("SELECT currency, gbp_per_unit FROM gbp_rates").fetchall())
     finally:
         conn.close()
-    assert {currency: table[currency] for currency in GBP_PER_UNIT} == GBP_PER_UNIT
+    assert table == GBP_PER_UNIT

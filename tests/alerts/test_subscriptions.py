@@ -60,7 +60,7 @@ def test_fallback_money_reader_agrees_with_the_tagger_when_present(text: str) ->
         ({"channel": "file:"}, "needs a path"),
         ({"kinds": ["memorandum_of_understandin"]}, "did you mean memorandum_of_understanding"),
         ({"min_amount": "lots"}, "cannot read --min-amount"),
-        ({"min_amount": "¥5bn"}, "cannot read --min-amount|no fixed rate"),
+        ({"min_amount": "₹5bn"}, "cannot read --min-amount|no fixed rate"),
         ({"frequency": "hourly"}, "frequency must be one of"),
         ({"where": "max_pounds > 1"}, "--where cannot be used"),
         ({"kinds": []}, "has no filter"),
