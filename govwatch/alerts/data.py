@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from typing import Final
 
-#: Partnership kinds a `--kind` filter may name (the `partnerships.kind` values of the DuckDB view).
-PARTNERSHIP_KINDS: Final = (
-    "memorandum_of_understanding",
-    "strategic_partnership",
-    "contract",
-    "investment",
-    "grant",
-    "framework_agreement",
-    "collaboration",
-    "other",
+from govwatch.messages import load_schema
+
+#: Partnership kinds a `--kind` filter may name (the `partnerships.kind` values of the DuckDB view): the
+#: announcement schema's list, the one definition the tagger's lexicon and kind groups are tested against.
+PARTNERSHIP_KINDS: Final[tuple[str, ...]] = tuple(
+    load_schema("announcement")["$defs"]["partnership"]["properties"]["kind"]["enum"]
 )
 
 #: Everyday names people type for a kind; `mou` is what most users write.
