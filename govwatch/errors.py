@@ -13,10 +13,6 @@ class SourceError(GovwatchError):
     """A source (feed, API, page) could not be fetched or parsed."""
 
 
-class ExtractionError(GovwatchError):
-    """A page could not be turned into an article."""
-
-
 class SchemaError(GovwatchError):
     """A message does not match its JSON Schema."""
 

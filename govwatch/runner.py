@@ -84,7 +84,6 @@ class RunSummary:
     alerts: int = 0
     delivered: int = 0
     settled: int = 0
-    cycles: int = 0
     sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
 
 
@@ -413,7 +412,6 @@ def run_cycle(
     if progress:
         progress("delivering alerts")
     stack.deliver()
-    stack.summary.cycles += 1
 
 
 def run_once(

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from govwatch.alerts.records import Channel
 from govwatch.errors import ConfigError
 
-CHANNEL_KINDS = ("webhook", "email", "file", "stdout")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+$")
 _CHANNEL_HINT = (
     "write it as webhook:https://host/path, email:someone@example.org, file:alerts.jsonl or stdout"

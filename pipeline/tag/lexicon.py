@@ -57,9 +57,6 @@ class Lexicon:
     # Every word naming a country (name, alias, adjective) -> the country's name, and the same words sorted.
     country_words: Mapping[str, str]
     country_word_list: tuple[str, ...]
-    organisation_pattern: re.Pattern[str]
-    place_pattern: re.Pattern[str]
-    programme_pattern: re.Pattern[str]
     programme_suffixes: tuple[str, ...]
     organisation_suffixes: tuple[str, ...]
     organisation_heads: tuple[str, ...]
@@ -187,9 +184,6 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         governments=government_names(places, demonyms),
         country_words=country_words,
         country_word_list=tuple(sorted(country_words)),
-        organisation_pattern=organisation_words.pattern,
-        place_pattern=place_words.pattern,
-        programme_pattern=programme_words.pattern,
         programme_suffixes=tuple(_strings(data.get("programme_suffixes", []))),
         organisation_suffixes=tuple(_strings(data.get("organisation_suffixes", []))),
         organisation_heads=tuple(_strings(data.get("organisation_heads", []))),

@@ -15,7 +15,6 @@ ROLE_HEADS = (
 )
 # A capitalised word of a name, never crossing a line break.
 CAPWORD = rf"(?!{ROLE_HEADS})[A-Z][\w&’'-]*"
-SPACE = r"[ \t\u00a0]"
 # Nouns that describe the name after them ("US tech giant Microsoft", "Canadian AI company Cohere").
 DESCRIPTOR_NOUN = (
     r"(?:company|firm|start-up|startup|scale-up|group|giant|lab|developer|designer|maker|provider|"
