@@ -138,6 +138,7 @@ def test_unknown_announcement_is_404(client: TestClient) -> None:
         "/partnerships",
         "/money",
         "/subscriptions",
+        "/sources",
         "/feed.atom",
         "/sql?sql=select+title,+organisations+from+announcements",
     ],
@@ -168,7 +169,15 @@ def test_every_response_carries_a_strict_policy(client: TestClient) -> None:
 
 
 def test_pages_use_no_inline_script_or_style(client: TestClient) -> None:
-    for path in ("/", "/announcement?id=doc-mou", "/partnerships", "/money", "/subscriptions", "/sql"):
+    for path in (
+        "/",
+        "/announcement?id=doc-mou",
+        "/partnerships",
+        "/money",
+        "/subscriptions",
+        "/sources",
+        "/sql",
+    ):
         html = client.get(path).text
         assert "<script" not in html and "style=" not in html and "<style" not in html
 
