@@ -566,11 +566,12 @@ def serve(
     config: ConfigOption = None,
     db: DbOption = None,
 ) -> None:
-    """Serve a read-only web page on the database: announcements, partnerships, money, alerts, SQL.
+    """Serve a read-only web page on the database: announcements, partnerships, money, alerts, sources, SQL.
 
-    Reads the DuckDB file (directly, or through the running `govwatch run` that owns it) and the
-    subscriptions; writes nothing. Pages: / (filters, search, Atom feed), /announcement?id=ID (evidence
-    highlighted), /partnerships, /money, /subscriptions (with a preview of a new one), /sql. Binds to
+    Reads the DuckDB file (directly, or through the running `govwatch run` that owns it), the
+    subscriptions and the sources' checkpoint; writes nothing. Pages: / (filters, search, Atom feed),
+    /announcement?id=ID (evidence highlighted), /partnerships, /money, /subscriptions (with a preview of a
+    new one), /sources (what `govwatch status` shows, for the sources of --config), /sql. Binds to
     127.0.0.1 unless --host says otherwise; any other address needs --token or GOVWATCH_SERVE_TOKEN.
     Ctrl-C stops it.
 

@@ -1,16 +1,20 @@
-"""`govwatch run` (streaming) in its own process: queries never fail across its whole life (start, batches,
-settled checkpoints, SIGTERM), hostile queries change nothing, and SIGTERM stops it cleanly."""
+"""`govwatch run` (streaming) in its own process: queries, and the pages of a `govwatch serve` beside it,
+never fail across its whole life (start, batches, settled checkpoints, SIGTERM), hostile queries change
+nothing, and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
+import httpx
 import pytest
 
 from govwatch.config import load_settings
@@ -18,7 +22,7 @@ from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.errors import QueryError
 from govwatch.query import read_rows
 from tests.support.announcements import fill_database
-from tests.support.hammer import Hammer
+from tests.support.hammer import Hammer, PageHammer
 from tests.support.processes import children, wait_gone
 from tests.support.sample_config import write_sample_config
 
@@ -45,22 +49,65 @@ def _wait_for(predicate: Callable[[], bool], what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(args: list[str], cwd: Path, log_path: Path) -> tuple[subprocess.Popen[str], IO[str]]:
+    """A govwatch command in its own process, its stderr in a file (a full pipe would block it)."""
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govwatch", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=log_file,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return process, log_file
+
+
+def _stop(process: subprocess.Popen[str], log_file: IO[str]) -> None:
+    """SIGTERM, and never leave the process behind, even when the test fails."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    finally:
+        log_file.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=10).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigterm(tmp_path: Path) -> None:
     with SampleServer() as server:
         config = write_sample_config(server, tmp_path, interval="1s")
         settings = load_settings(config, env={})
         fill_database(settings.db_path, PREFILLED)
-        hammer = Hammer(settings).__enter__()  # queries from before the start until after the stop
-        log_path = tmp_path / "run.log"  # a file, not a pipe: a full pipe would block the run
-        log_file = log_path.open("w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "govwatch", "run", "--config", str(config)],
-            cwd=tmp_path,
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # The web page in a process of its own, reading through the same path as `govwatch query`.
+        port = _free_port()
+        page_url = f"http://127.0.0.1:{port}"
+        serve, serve_log = _start(
+            ["serve", "--port", str(port), "--config", str(config)], tmp_path, tmp_path / "serve.log"
         )
+        try:
+            _wait_for(lambda: _answers(page_url + "/sources"), "govwatch serve to answer")
+        except AssertionError:
+            _stop(serve, serve_log)
+            raise
+        hammer = Hammer(settings).__enter__()  # queries from before the start until after the stop
+        pages = PageHammer(settings, page_url).__enter__()  # and pages, the same way
+        log_path = tmp_path / "run.log"
+        process, log_file = _start(["run", "--config", str(config)], tmp_path, log_path)
         try:
 
             def count(sql: str) -> int:
@@ -96,16 +143,15 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
             kids = children(process.pid)
             assert kids, "the embedded broker runs as a child"
         finally:
-            process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=60)
+                _stop(process, log_file)
+                time.sleep(0.5)  # a few queries after the stop too
+                last = expected_counts(2)["announcements"] + PREFILLED
+                _wait_for(lambda: max(pages.tally.counts, default=0) == last, "a page to read the last rows")
             finally:
-                log_file.close()
-                if process.poll() is None:  # never leave a run behind, even when the test fails
-                    process.kill()
-                    process.wait(timeout=10)
-            time.sleep(0.5)  # a few queries after the stop too
-            hammer.__exit__(None, None, None)
+                hammer.__exit__(None, None, None)
+                pages.__exit__(None, None, None)
+                _stop(serve, serve_log)
         err = log_path.read_text()
         assert process.returncode in (0, 130), err[-3000:]
         assert wait_gone(kids)
@@ -115,3 +161,7 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
         tally = hammer.tally
         assert tally.failures == [], f"{len(tally.failures)} of {tally.answered + len(tally.failures)} failed"
         assert tally.answered > 0 and min(tally.counts) >= PREFILLED and max(tally.counts) == final
+        seen = pages.tally
+        assert seen.failures == [], f"{len(seen.failures)} pages failed: {seen.failures[:5]}"
+        assert seen.busy == [], f"the read path's bound ran out: {seen.busy[:5]}"
+        assert seen.answered > 0 and min(seen.counts) >= PREFILLED and max(seen.counts) == final

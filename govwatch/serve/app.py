@@ -36,6 +36,7 @@ from govwatch.serve.feeds import FeedEntry, atom_feed
 from govwatch.serve.filters import FilterError, read_filters
 from govwatch.serve.highlight import mark_up
 from govwatch.serve.security import Guard
+from govwatch.status import status_report
 
 log = logging.getLogger(__name__)
 
@@ -244,6 +245,11 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         )
 
     @guarded
+    def sources(request: Request) -> Response:
+        """What `govwatch status` shows, from the same `status_report` (no second way to read it)."""
+        return render(request, "sources.html", title="Sources", report=status_report(settings))
+
+    @guarded
     def preview(request: Request) -> Response:
         params = request.query_params
         config = SubscriptionConfig(
@@ -384,6 +390,7 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         Route("/subscriptions", subscriptions, name="subscriptions"),
         Route("/subscriptions/preview", preview, name="preview"),
         Route("/subscriptions/{name}/feed.atom", subscription_feed, name="subscription_feed"),
+        Route("/sources", sources, name="sources"),
         Route("/sql", sql_page, name="sql"),
         Route("/sql.{fmt:str}", sql_export, name="sql_export"),
         Route("/feed.atom", list_feed, name="feed"),

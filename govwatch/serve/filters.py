@@ -176,10 +176,12 @@ def list_sql(filters: ListFilters, limit: int = PAGE_SIZE) -> tuple[str, list[An
             )
             params.extend([at.isoformat(), at.isoformat(), ident])
     # The page's rows first (top-N on the list's order), then their agreements and money, read for those
-    # rows only: correlated subqueries would make DuckDB aggregate the whole tables for every page.
+    # rows only: correlated subqueries would make DuckDB aggregate the whole tables for every page. The
+    # page knows each row's current version, so its agreements and money come from the version tables
+    # directly: the public views would find every document's current version again, twice per page.
     sql = f"""
 WITH page AS (
-    SELECT a.id, a.title, a.url, a.organisations, {LATEST_AT} AS latest_at
+    SELECT a.id, a.version, a.title, a.url, a.organisations, {LATEST_AT} AS latest_at
     FROM announcements a
     {"WHERE " + " AND ".join(where) if where else ""}
     ORDER BY latest_at DESC NULLS LAST, a.id DESC
@@ -188,12 +190,14 @@ WITH page AS (
 agreements AS (
     SELECT p.announcement_id AS id, list(DISTINCT p.kind ORDER BY p.kind) AS kinds,
            list_sort(list_distinct(flatten(list(p.parties)))) AS parties
-    FROM partnerships p WHERE p.announcement_id IN (SELECT id FROM page) GROUP BY p.announcement_id
+    FROM partnership_rows p WHERE (p.announcement_id, p.version) IN (SELECT (id, version) FROM page)
+    GROUP BY p.announcement_id
 ),
 money AS (
     SELECT f.announcement_id AS id, max(coalesce(f.value_max, f.value) * r.gbp_per_unit) AS largest_gbp
-    FROM figures f JOIN gbp_rates r ON r.currency = f.currency
-    WHERE f.kind = 'money' AND f.announcement_id IN (SELECT id FROM page) GROUP BY f.announcement_id
+    FROM figure_rows f JOIN gbp_rates r ON r.currency = f.currency
+    WHERE f.kind = 'money' AND (f.announcement_id, f.version) IN (SELECT (id, version) FROM page)
+    GROUP BY f.announcement_id
 )
 SELECT page.id, page.title, page.url, page.organisations, page.latest_at, agreements.kinds,
        agreements.parties, money.largest_gbp

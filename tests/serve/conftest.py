@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from govwatch.config import Settings
+from govwatch.config import Settings, SourceConfig
+from govwatch.connectors.checkpoint import Checkpoint
+from govwatch.connectors.poll import source_key
 from govwatch.db import connect_writer
+from govwatch.deadletters import store_deadletter
 from govwatch.loader import AnnouncementLoader
+from govwatch.messages import deadletter_record
 from govwatch.serve.app import create_app
+from govwatch.status import RunState, write_run_state
 from tests.support.announcements import as_consumed, make_announcement
 
 HOSTILE_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "\'><b>bold</b>'
@@ -179,3 +188,38 @@ def filled(settings: Settings) -> Settings:
 def client(filled: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(filled)) as test_client:
         yield test_client
+
+
+HOSTILE_ERROR = "HTTP 500 <script>window.__pwned=10</script>"
+BROKEN = SourceConfig(name="broken<b>feed</b>", kind="rss", url="https://news.example/feed.xml")
+HEALTHY = SourceConfig(name="dsit", kind="rss", url="https://www.gov.uk/dsit.atom")
+UNTOUCHED = SourceConfig(name="later", kind="rss", url="https://later.example/feed.xml")
+
+
+def watch_sources(filled: Settings) -> Settings:
+    """A filled store with three sources: one healthy, one failing and backing off, one never polled;
+    a dead letter of today, and a live run that published its lag."""
+    settings = replace(filled, sources=(HEALTHY, BROKEN, UNTOUCHED))
+    now = datetime.now(UTC)
+    with Checkpoint(settings.checkpoint_path) as checkpoint:
+        key = source_key(HEALTHY, settings)
+        checkpoint.record_poll_started(key, name="dsit", at=now, next_poll=now + timedelta(seconds=60))
+        checkpoint.record_source_success(key, at=now, new=4, updated=1, unchanged=15)
+        key = source_key(BROKEN, settings)
+        checkpoint.record_poll_started(key, name=BROKEN.name, at=now, next_poll=now + timedelta(seconds=60))
+        checkpoint.record_source_failure(key, reason=HOSTILE_ERROR, backoff_s=[3600], now=now)
+    conn = connect_writer(settings.db_path)
+    try:
+        store_deadletter(conn, deadletter_record(stage="extract", reason="no body", payload=b"<html>"))
+    finally:
+        conn.close()
+    write_run_state(
+        settings.db_path,
+        RunState(
+            pid=os.getpid(),  # alive: a run file whose process is gone is ignored
+            started_at=time.time() - 60,
+            updated_at=time.time(),
+            lag={"loader": {0: 7, 1: 0}},
+        ),
+    )
+    return settings

@@ -39,6 +39,21 @@ def test_list_shows_newest_first_with_kinds_parties_and_largest_sum(client: Test
     assert "£2bn" in row
 
 
+def test_list_row_shows_only_the_current_versions_agreements_and_money(settings: Settings) -> None:
+    first = make_announcement("doc-v", version=3)
+    first["partnerships"][0]["parties"] = ["Old Partner Ltd"]
+    first["figures"][0]["value"] = 9e9
+    newest = make_announcement("doc-v", version=4)
+    newest["partnerships"][0]["parties"] = ["New Partner Ltd"]
+    newest["partnerships"][0]["kind"] = "grant"
+    newest["figures"][0]["value"] = 1e6
+    store(settings, [first, newest])
+    with TestClient(create_app(settings)) as client:
+        row = client.get("/").text.split('class="title"', 1)[1].split("</tr>", 1)[0]
+    assert "New Partner Ltd" in row and "grant" in row and "£1m" in row
+    assert "Old Partner Ltd" not in row and "memorandum" not in row and "£9bn" not in row
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -138,6 +153,7 @@ def test_unknown_announcement_is_404(client: TestClient) -> None:
         "/partnerships",
         "/money",
         "/subscriptions",
+        "/sources",
         "/feed.atom",
         "/sql?sql=select+title,+organisations+from+announcements",
     ],
@@ -168,7 +184,15 @@ def test_every_response_carries_a_strict_policy(client: TestClient) -> None:
 
 
 def test_pages_use_no_inline_script_or_style(client: TestClient) -> None:
-    for path in ("/", "/announcement?id=doc-mou", "/partnerships", "/money", "/subscriptions", "/sql"):
+    for path in (
+        "/",
+        "/announcement?id=doc-mou",
+        "/partnerships",
+        "/money",
+        "/subscriptions",
+        "/sources",
+        "/sql",
+    ):
         html = client.get(path).text
         assert "<script" not in html and "style=" not in html and "<style" not in html
 

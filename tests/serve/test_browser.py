@@ -28,7 +28,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from govwatch.config import Settings, load_settings
 from govwatch.demo.run import run_demo
 from govwatch.serve.server import BackgroundServer
-from tests.serve.conftest import hostile_announcement, store
+from tests.serve.conftest import hostile_announcement, store, watch_sources
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -39,11 +39,13 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The demo database with a hostile announcement added, served on a free loopback port."""
+    """The demo database with a hostile announcement added and sources in every state (one failing with
+    markup in its error), served on a free loopback port."""
     db = tmp_path_factory.mktemp("browser") / "govwatch.duckdb"
     run_demo(db)
     settings: Settings = load_settings(None, env={}, db_path=db)
     store(settings, [hostile_announcement()])
+    settings = watch_sources(settings)
     with BackgroundServer(settings, host="127.0.0.1", port=0) as server:
         yield f"http://127.0.0.1:{server.port}"
 
@@ -115,6 +117,7 @@ PAGES = {
     "partnerships": "/partnerships",
     "money": "/money",
     "subscriptions": "/subscriptions",
+    "sources": "/sources",
     "preview": "/subscriptions/preview?kind=memorandum_of_understanding",
     "sql": "/sql?sql=" + quote("select kind, parties from partnerships order by kind limit 5"),
     "hostile": "/announcement?id=hostile-1",
@@ -207,7 +210,7 @@ def test_hostile_text_shows_as_text_and_nothing_runs(site: str, browser: webdriv
     assert browser.execute_script("return window.__pwned === undefined")
 
 
-@pytest.mark.parametrize("name", ["list", "hostile", "money", "sql"])
+@pytest.mark.parametrize("name", ["list", "hostile", "money", "sources", "sql"])
 def test_pages_fit_a_320_pixel_screen(site: str, browser: webdriver.Chrome, name: str) -> None:
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
@@ -222,6 +225,18 @@ def test_pages_fit_a_320_pixel_screen(site: str, browser: webdriver.Chrome, name
         assert _serious_violations(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_sources_page_shows_each_source_and_its_error_as_text(site: str, browser: webdriver.Chrome) -> None:
+    _open(browser, site + "/sources", "sources-states")
+    rows = browser.find_elements(By.CSS_SELECTOR, "table#sources tbody tr")
+    assert [row.find_element(By.TAG_NAME, "td").text.split("\n")[0] for row in rows] == [
+        "dsit",
+        "broken<b>feed</b>",
+        "later",
+    ]
+    assert "<script>window.__pwned=10</script>" in rows[1].text
+    assert browser.find_element(By.CSS_SELECTOR, 'nav a[aria-current="page"]').text == "Sources"
 
 
 def test_the_accessibility_check_can_fail(browser: webdriver.Chrome) -> None:
