@@ -48,7 +48,7 @@ def to_gbp(value: float, currency: str | None) -> float | None:
 
     >>> to_gbp(2e9, "USD")
     1580000000.0
-    >>> to_gbp(5.0, "JPY") is None
+    >>> to_gbp(5.0, "INR") is None  # no fixed rate
     True
     """
     rate = GBP_PER_UNIT.get((currency or "").upper())
