@@ -157,7 +157,11 @@ def run(articles: int = ARTICLES, soak_s: float = SOAK_S) -> None:
                 if count is not None and count > stored:
                     stored, last_progress = count, now
                 if now - last_progress > STALL_TIMEOUT_S:
-                    print(f"stopped: nothing stored for {STALL_TIMEOUT_S:.0f} s at {stored} articles")
+                    log_tail = (folder / "run.log").read_text(errors="replace").splitlines()[-15:]
+                    print(
+                        f"stopped: nothing stored for {STALL_TIMEOUT_S:.0f} s at {stored} articles; the run's log ends:"
+                    )
+                    print("\n".join(log_tail))
                     break
                 broker = sum(_proc_mb(pid, "VmRSS") for pid in _children(process.pid))
                 samples.append((now - started, stored, _proc_mb(process.pid, "VmRSS"), broker))
