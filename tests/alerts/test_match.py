@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, reject, settings
 from hypothesis import strategies as st
 
+from govwatch.alerts.index import build_index, match_announcement
 from govwatch.alerts.match import diff_facts, extract_facts, match_subscription
+from govwatch.alerts.message import alert_payload
 from govwatch.alerts.records import Subscription
 from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.config import build_subscription
+from tests.support.announcements import make_announcement
+from tests.support.fuzz import announcement_overrides
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = json.loads((FIXTURES / "match_cases.json").read_text(encoding="utf-8"))
@@ -154,3 +159,60 @@ def test_the_sample_announcement_is_a_valid_message_with_true_offsets() -> None:
     spans += [f["evidence"] for f in ANNOUNCEMENT["figures"] if f["evidence"]]
     for span in spans:
         assert body[span["start"] : span["end"]] in span["sentence"]
+
+
+_ANY_FILTER_TEXT = st.text(max_size=30)
+
+
+@st.composite
+def any_subscription_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """Filters with any text a user may type (those the config refuses are dropped by the test)."""
+    spec: dict[str, Any] = {}
+    for field_name in draw(st.sets(st.sampled_from(sorted(FILTER_VALUES)), min_size=1)):
+        if field_name == "min_amount":
+            spec[field_name] = draw(st.one_of(st.sampled_from(FILTER_VALUES[field_name]), _ANY_FILTER_TEXT))
+        else:
+            spec[field_name] = draw(
+                st.lists(
+                    st.one_of(st.sampled_from(FILTER_VALUES[field_name]), _ANY_FILTER_TEXT),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+    return spec
+
+
+@settings(max_examples=150, deadline=None)
+@given(any_subscription_specs(), announcement_overrides(), announcement_overrides())
+def test_any_valid_announcement_is_matched_against_any_accepted_subscription_without_raising(
+    spec: dict[str, Any], overrides: dict[str, Any], earlier: dict[str, Any]
+) -> None:
+    from govwatch.errors import GovwatchError
+    from govwatch.messages import check_message
+
+    try:
+        sub = subscription(**spec)
+    except GovwatchError:
+        reject()  # the config refuses it with its own message: never reaches matching
+    announcement = make_announcement("doc-1", **overrides)
+    before = make_announcement("doc-1", **earlier)
+    for message in (announcement, before):
+        try:
+            check_message("announcement", message)
+        except GovwatchError:
+            reject()  # dead-lettered by the consumer before any matching
+    facts = extract_facts(announcement)
+    found = match_subscription(sub, facts, where_ok=True)
+    event("matched" if found is not None else "not matched")
+    indexed = match_announcement(build_index([sub]), facts, {sub.name})
+    assert [m.subscription for m in indexed] == ([sub.name] if found is not None else [])
+    earlier_match = match_subscription(sub, extract_facts(before), where_ok=True)
+    changes: list[dict[str, Any]] = []
+    if found is not None and earlier_match is not None:
+        as_stored = json.loads(json.dumps(earlier_match.facts()))
+        changes = diff_facts(as_stored, json.loads(json.dumps(found.facts())))
+    if found is not None:
+        payload = alert_payload(
+            found, announcement, alert_id="a-1", created_at=datetime(2025, 7, 22, tzinfo=UTC), changes=changes
+        )
+        json.dumps(payload)  # what the file, webhook and email channels send

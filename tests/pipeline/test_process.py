@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from govwatch.cli import app
+from govwatch.messages import check_message
 from govwatch.pipeline.process import local_document, payload_kind_of, process_document
 
 runner = CliRunner()
@@ -74,3 +77,53 @@ def test_an_empty_text_is_a_document_without_a_body() -> None:
     message = process_document(local_document("   "))
     assert message["extraction_status"] == "empty"
     assert message["partnerships"] == []
+
+
+_WORDS = st.sampled_from(
+    [
+        "memorandum of understanding", "signed", "£2 billion", "$3m", "50%", "three years", "Acme Ltd",
+        "the Department for Science, Innovation and Technology", "partnership", "with", "and", "OpenAI",
+        "â€™", "Â£", "\u00a0", "\u200b", "<", "&amp;", "&#0;", "\ud800", "\x00", "Notes to editors", "\n",
+    ]
+)  # fmt: skip
+_FRAGMENT = st.one_of(_WORDS, st.text(max_size=20))
+_TAG = st.sampled_from(["p", "h1", "h2", "li", "div", "article", "main", "table", "td", "script", "title"])
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> str:
+    """HTML of any shape: known words, any text, nested and unclosed tags."""
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        tag, text = draw(_TAG), " ".join(draw(st.lists(_FRAGMENT, max_size=6)))
+        parts.append(f"<{tag}>{text}" + (f"</{tag}>" if draw(st.booleans()) else ""))
+    return "<html><body>" + "".join(parts)
+
+
+@st.composite
+def _content_items(draw: st.DrawFn) -> str:
+    """Content API JSON with any values in the members extraction reads (or missing)."""
+    value = st.one_of(
+        st.none(), st.text(max_size=30), st.integers(), st.lists(st.text(max_size=10), max_size=2)
+    )
+    item: dict[str, Any] = draw(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "title": value, "description": value, "document_type": value, "public_updated_at": value,
+                "first_published_at": value, "base_path": value, "locale": value, "content_id": value,
+            },
+        )
+    )  # fmt: skip
+    if draw(st.booleans()):
+        item["details"] = {"body": draw(_pages()), "change_history": draw(value)}
+    if draw(st.booleans()):
+        item["links"] = {"organisations": [{"title": draw(value)}]}
+    return json.dumps(item)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_pages(), _content_items()))
+def test_any_page_or_content_item_becomes_a_valid_message_without_raising(payload: str) -> None:
+    message = process_document(local_document(payload, url="https://www.gov.uk/government/news/x"))
+    check_message("announcement", message)
