@@ -21,44 +21,25 @@ from pathlib import Path
 from typing import Any
 
 from govwatch.alerts.channels import parse_channel
-from govwatch.alerts.data import FREQUENCIES, KIND_ALIASES, PARTNERSHIP_KINDS, WEBHOOK_SECRET_ENV
+from govwatch.alerts.data import (
+    FREQUENCIES,
+    GBP_PER_UNIT,
+    KIND_ALIASES,
+    PARTNERSHIP_KINDS,
+    WEBHOOK_SECRET_ENV,
+)
 from govwatch.alerts.match import to_gbp
 from govwatch.alerts.records import Subscription
 from govwatch.alerts.text import organisation_keys
 from govwatch.alerts.where import WhereEvaluator
 from govwatch.config import Settings, SubscriptionConfig, build_subscription
 from govwatch.errors import ConfigError
+from govwatch.pipeline.tag.figures import normalise_money
 
 log = logging.getLogger(__name__)
 
 FILE_FORMAT_VERSION = 1
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_MONEY = re.compile(
-    r"^\s*(?P<sym>[£$€])?\s*(?P<num>\d[\d,]*(?:\.\d+)?)\s*"
-    r"(?P<scale>k|m|mn|bn|b|tn|thousand|million|billion|trillion)?\s*(?P<code>GBP|USD|EUR)?\s*$",
-    re.IGNORECASE,
-)
-_SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR"}
-_SCALES = {
-    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6,
-    "b": 1e9, "bn": 1e9, "billion": 1e9, "tn": 1e12, "trillion": 1e12,
-}  # fmt: skip
-
-
-def _parse_money_fallback(text: str) -> tuple[float, str] | None:
-    """Read "£100m", "$2 billion" or "1,500,000 EUR" when the tagger's parser is not installed.
-
-    >>> _parse_money_fallback("£1.5bn")
-    (1500000000.0, 'GBP')
-    >>> _parse_money_fallback("a lot") is None
-    True
-    """
-    found = _MONEY.match(text)
-    if not found or not (found["sym"] or found["code"]) or (found["sym"] and found["code"]):
-        return None
-    currency = _SYMBOLS[found["sym"]] if found["sym"] else found["code"].upper()
-    scale = _SCALES[found["scale"].lower()] if found["scale"] else 1.0
-    return float(found["num"].replace(",", "")) * scale, currency
 
 
 def parse_min_amount(text: str) -> float:
@@ -70,13 +51,12 @@ def parse_min_amount(text: str) -> float:
     Raises:
         ConfigError: not an amount, or a currency without a fixed rate.
     """
-    try:
-        from govwatch.pipeline.tag import normalise_money  # type: ignore[attr-defined,unused-ignore]
-
-        parsed = normalise_money(text)
-    except ImportError:
-        parsed = _parse_money_fallback(text)
-    hint = "write it like '£100m', '£1.5bn' or '$2 billion' (GBP, USD or EUR)"
+    parsed = normalise_money(text)
+    hint = (
+        "write it like '£100m', '£1.5bn' or '$2 billion' (currencies with a fixed rate: "
+        + ", ".join(GBP_PER_UNIT)
+        + ")"
+    )
     if parsed is None:
         raise ConfigError(f"cannot read --min-amount {text!r} as an amount of money; {hint}")
     value, currency = parsed

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from govwatch.alerts.subscriptions import (
-    _parse_money_fallback,
     add_subscription,
     compile_subscription,
     load_subscriptions,
@@ -38,15 +37,6 @@ def config(**raw: Any) -> SubscriptionConfig:
 )
 def test_min_amount_is_read_in_pounds(text: str, pounds: float) -> None:
     assert parse_min_amount(text) == pytest.approx(pounds)
-
-
-@pytest.mark.parametrize("text", ["£100m", "£1.5bn", "$2 billion", "€3bn", "£250,000"])
-def test_fallback_money_reader_agrees_with_the_tagger_when_present(text: str) -> None:
-    try:
-        from govwatch.pipeline.tag import normalise_money  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        pytest.skip("the tagger's normalise_money is not installed")
-    assert _parse_money_fallback(text) == normalise_money(text)
 
 
 @pytest.mark.parametrize(
