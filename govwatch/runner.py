@@ -466,13 +466,32 @@ def run_forever(
     the consumers, alert delivery and the settling of published documents, so alerts go out within a
     second of a message reaching Kafka.
     """
-    from govwatch.pipeline.transforms import run_streaming
 
     stop = threading.Event()
     warn_if_checkpoint_outlives_database(settings, progress)
+    worker_error: list[BaseException] = []
+    try:
+        return _run_forever(settings, stop, worker_error, beam_args, progress, stop_timestamp)
+    except KeyboardInterrupt:
+        # A background failure interrupts the main thread; the interrupt may land after the pipeline had
+        # already stopped for the same cause: the failure, not an interruption, is what to report.
+        if worker_error:
+            raise worker_error[0] from None
+        raise
+
+
+def _run_forever(
+    settings: Settings,
+    stop: threading.Event,
+    worker_error: list[BaseException],
+    beam_args: Sequence[str],
+    progress: Progress | None,
+    stop_timestamp: float | None,
+) -> RunSummary:
+    from govwatch.pipeline.transforms import run_streaming
+
     with kafka_stack(settings) as (ready, broker):
         stack = Stack(ready, broker=broker)
-        worker_error: list[BaseException] = []
 
         def keep_running(step: Callable[[], object], pause_s: float) -> Callable[[], None]:
             def loop() -> None:
@@ -482,8 +501,11 @@ def run_forever(
                         stop.wait(pause_s)
                 except BaseException as exc:  # reported by the main thread, which then stops the run
                     worker_error.append(exc)
-                    stop.set()
-                    _interrupt_main_thread()
+                    if (
+                        not stop.is_set()
+                    ):  # once the run is stopping, an interrupt would only cut its clean-up
+                        stop.set()
+                        _interrupt_main_thread()
 
             return loop
 
