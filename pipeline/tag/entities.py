@@ -282,6 +282,8 @@ def find_mentions(
         mentions.append(mention)
         return True
 
+    for mention in _missions(text, lexicon):
+        add(mention)
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()):
@@ -383,6 +385,35 @@ def find_mentions(
             add(bare)
     mentions.sort(key=lambda m: m.start)
     return tuple(_with_country_subsidiaries(text, mentions))
+
+
+# "the British Embassy in Luanda", "the Japanese Embassy in London", "British High Commission Nairobi": a
+# country's mission abroad acts for its government, whatever city the text adds.
+_MISSION_NAME = re.compile(
+    r"(?P<who>British|UK|[A-Z][a-z]+)[ \u00a0](?:Embassy|High[ \u00a0]Commission|Consulate(?:-General|[ ]General)?"
+    r"|Deputy[ \u00a0]High[ \u00a0]Commission)(?:[ \u00a0](?:in|to)[ \u00a0][A-Z][\w’'-]+(?:[ \u00a0][A-Z][\w’'-]+)?"
+    r"|[ \u00a0][A-Z][a-z]+(?![\w’'-]))?"
+)
+
+
+def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
+    """Yield a country's embassies, High Commissions and consulates as organisations of its government.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> [(m.name, m.party) for m in _missions("the British Embassy in Luanda and BP", load_lexicon())]
+    [('British Embassy in Luanda', 'UK Government')]
+    >>> [m.party for m in _missions("The Japanese Embassy in London said", load_lexicon())]
+    ['Japanese Government']
+    """
+    for match in find_words(_MISSION_NAME, text):
+        who = match["who"]
+        country = "UK" if who in ("British", "UK") else lexicon.demonyms.get(who)
+        government = lexicon.governments.get(country) if country else None
+        if government is None:
+            continue  # "the Apple Embassy": no country's mission
+        yield Mention(
+            kind="organisation", name=match.group(), start=match.start(), end=match.end(), party=government
+        )
 
 
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")

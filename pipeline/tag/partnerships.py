@@ -13,6 +13,7 @@ publishing government (government spending is a figure, not an agreement).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -231,6 +232,7 @@ def find_partnerships(
     self_party: str,
     folded: str | None = None,
     found: AgreementWords | None = None,
+    publishers: Sequence[str] = (),
 ) -> tuple[Partnership, ...]:
     """Return one `Partnership` per agreement the text reports, in order of first mention.
 
@@ -265,6 +267,7 @@ def find_partnerships(
                 text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
             ),
             countries=countries if len(countries) == 2 else _nearby_governments(mentions, starts, sentence),
+            publishers=publishers,
         )
         before = len(agreements)
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
@@ -274,8 +277,9 @@ def find_partnerships(
             and (len(agreements) > before or agreements[-1].evidence)
         ):
             _read_list(text, sentence, mentions, starts, agreements, self_party)
+    _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     for agreement in agreements:
-        _with_publisher(agreement, self_party)
+        _with_publisher(agreement, self_party, publishers)
     # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
     kept = [
         a
@@ -284,6 +288,64 @@ def find_partnerships(
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     return tuple(_finish(agreement) for agreement in kept)
+
+
+# "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
+_SIGNED_BY_PRONOUN = re.compile(
+    r"(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
+    r"[ \t]+(?:jointly[ \t]+|formally[ \t]+)?(?:signed|endorsed|concluded)[^.;:]{0,80}?[ \t]by[ \t]+(?:the[ \t]+)?"
+)
+
+
+def lists_signatories(sentence: str) -> bool:
+    """Tell whether a sentence lists who signed an agreement named before it ("It was signed by ...")."""
+    return _SIGNED_BY_PRONOUN.match(sentence.lstrip()) is not None
+
+
+def _read_signed_by(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+    words: Sequence[re.Match[str]],
+    lexicon: Lexicon,
+) -> None:
+    """Read the signatories a pronoun sentence lists for the agreement the sentence before it reported.
+
+    A list of two or more signatories is the agreement's parties: it says who signed more plainly than
+    the sentences that named the agreement ("ministers of the Nordic and Baltic countries have signed").
+    When the sentence before named an agreement but no parties, the list makes it.
+    """
+    by_evidence = {e.sentence: a for a in agreements for e in a.evidence}
+    word_starts = [w.start() for w in words]
+    for previous, sentence in itertools.pairwise(sentences):
+        match = _SIGNED_BY_PRONOUN.match(text, _first_word(text, sentence), sentence.end)
+        if match is None:
+            continue
+        low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        by_start = {m.start: m for m in mentions[low:high] if m.kind in PARTY_KINDS}
+        listed = list(dict.fromkeys(_list_from(text, by_start, match.end(), sentence.end, PARTY_KINDS_TUPLE)))
+        agreement = by_evidence.get(previous.text)
+        if agreement is None:
+            in_words = _between(list(words), word_starts, previous)
+            if not in_words or len(listed) < 2:
+                continue
+            kind, anchor, generic = _sentence_kind(text, previous, in_words, lexicon)
+            if kind is None:
+                continue
+            agreement = _Agreement(kind=kind, parties=[], generic=generic, statuses={"signed"})
+            agreement.evidence.append(
+                Evidence(sentence=previous.text, start=anchor.start(), end=anchor.end())
+            )
+            agreements.append(agreement)
+        if len(listed) >= 2:
+            agreement.parties = listed
+        elif listed and listed[0] not in agreement.parties and len(agreement.parties) < 2:
+            agreement.parties.append(listed[0])
+        else:
+            continue
+        agreement.evidence.append(Evidence(sentence=sentence.text, start=match.start(), end=match.end()))
 
 
 def _read_transfers(
@@ -437,6 +499,7 @@ class _Reading:
     legal: set[str]
     status: str | None
     countries: tuple[str, ...] = ()
+    publishers: Sequence[str] = ()  # the page's own organisations
 
 
 # How far back "the two leaders" may look for the two governments when the text names more than two.
@@ -535,7 +598,7 @@ def _read_sentence(
     )
     if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list or owns)):
         parties = []  # government spending on its own is a figure, not an agreement
-    elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] != self_party:
+    elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] not in (self_party, *reading.publishers):
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     target = _matching(agreements, kind, generic, parties)
@@ -1097,13 +1160,20 @@ def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership])
     return tuple(merged)
 
 
-def _with_publisher(agreement: _Agreement, self_party: str) -> None:
+def _with_publisher(agreement: _Agreement, self_party: str, publishers: Sequence[str] = ()) -> None:
     """An agreement the publisher reports with one other party is usually the publisher's own.
 
     "The council has terminated its contract with BT" names BT alone; the council publishing it is the
-    other party. A company's investment is its own, and a publisher already named stays as it is.
+    other party. A company's investment is its own, and a publisher already named stays as it is, under
+    its own name too: Building Digital UK's contracts on a page it publishes with its department are not
+    also the government's.
     """
-    if len(agreement.parties) == 1 and agreement.parties[0] != self_party and agreement.kind != "investment":
+    if (
+        len(agreement.parties) == 1
+        and agreement.parties[0] != self_party
+        and agreement.parties[0] not in publishers
+        and agreement.kind != "investment"
+    ):
         agreement.parties.append(self_party)
 
 

@@ -136,7 +136,11 @@ def _person_patterns(
     roles: tuple[str, ...], titles: tuple[str, ...]
 ) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Compile the role-first and name-first patterns, and the comma-and-role part of the latter."""
-    role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}})?"
+    # "for Science, Innovation and Technology": a comma joins words of the role only in a list that
+    # ends with "and"; "Minister of State for Transport, Chee Hong Tat" names the person after the comma.
+    words = rf"{CAPWORD}(?:[ \t\u00a0]+{CAPWORD}){{0,3}}"
+    portfolio = rf"{words}(?:(?:,[ \t\u00a0]+{words})*[ \t\u00a0]+and[ \t\u00a0]+{words})?"
+    role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{portfolio})?"
     name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?:{org_role})"

@@ -31,7 +31,12 @@ from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
-from govwatch.pipeline.tag.partnerships import find_agreement_words, find_partnerships, merge_headline
+from govwatch.pipeline.tag.partnerships import (
+    find_agreement_words,
+    find_partnerships,
+    lists_signatories,
+    merge_headline,
+)
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
@@ -74,15 +79,22 @@ def _read_agreements(
     words = find_agreement_words(text, folded, lexicon)
     if not words.words and not for_entities:
         return _Read(sentences, folded, (), ())
-    # Sentences with an agreement word, and those stating money: a sum may pass between two names.
+    # Sentences with an agreement word, those stating money (a sum may pass between two names), and
+    # those listing who signed the agreement the sentence before named.
     with_words = set(words.sentence_indices(sentences))
-    read = [s for i, s in enumerate(sentences) if i in with_words or states_money(s.text)]
+    read = [
+        s
+        for i, s in enumerate(sentences)
+        if i in with_words or states_money(s.text) or (i - 1 in with_words and lists_signatories(s.text))
+    ]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
         | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
     )
     mentions = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
-    partnerships = find_partnerships(text, sentences, mentions, lexicon, self_party, folded, words)
+    partnerships = find_partnerships(
+        text, sentences, mentions, lexicon, self_party, folded, words, publishers=organisations
+    )
     return _Read(sentences, folded, mentions, partnerships)
 
 
