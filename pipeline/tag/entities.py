@@ -337,7 +337,7 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
-            if " " in name:
+            if " " in name and _GOVERNING_BODY.fullmatch(name) is None:
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)
@@ -415,6 +415,11 @@ def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
             kind="organisation", name=match.group(), start=match.start(), end=match.end(), party=government
         )
 
+
+# "The Board of Directors of the African Development Bank Group approved": the body's board acts for it.
+_GOVERNING_BODY = re.compile(
+    r"(?:Executive[ ])?Board(?:[ ]of[ ](?:Directors|Trustees|Governors|Management))?"
+)
 
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 

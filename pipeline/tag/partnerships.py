@@ -376,7 +376,8 @@ def _read_transfers(
             )
             continue
         for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high]):
-            kind = "investment" if _INVESTOR_NAME.search(transfer.funder) else "grant"
+            lends = _LENDS.search(text, transfer.start, transfer.end) is not None
+            kind = "investment" if lends or _INVESTOR_NAME.search(transfer.funder) else "grant"
             parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
             if len(parties) < 2:
                 continue  # a department's money to its own government
@@ -388,6 +389,9 @@ def _read_transfers(
                 agreements.append(target)
             target.evidence.append(Evidence(sentence=sentence.text, start=transfer.start, end=transfer.end))
 
+
+# A loan or a stake is an investment whoever makes it ("approved a $170 million loan to Nigeria").
+_LENDS = re.compile(r"\b(?:loans?|lend(?:s|ing)?|lent|equity|stakes?)\b")
 
 # A sum shared out among the items of the list a sentence opens.
 _SHARED_MONEY = re.compile(

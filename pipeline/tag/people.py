@@ -62,8 +62,7 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
         party = organisation.party if organisation is not None else None
         if party is None and any(word in role for word in lexicon.government_roles):
             start = match.start(role_group)
-            party = government_before(text, start, lexicon) if role_group == "role" else None
-            party = party or self_party
+            party = government_before(text, start, lexicon) or self_party  # "Japan’s Minister of ..."
         if role_group == "role" and organisation is not None:
             role = text[organisation.start : match.end("role")]
         yield Mention(
@@ -143,11 +142,14 @@ def _person_patterns(
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{portfolio})?"
     name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
-    comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?:{org_role})"
+    # "Julie Inman Grant, Australia’s eSafety Commissioner,": a possessive and up to two capitalised
+    # words may stand between the comma and the role.
+    qualifier = r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
+    comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?:{org_role})"
     return (
         re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),
         re.compile(
-            rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?(?P<role2>{org_role})"
+            rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?P<role2>{org_role})"
         ),
         re.compile(comma_role),
     )

@@ -19,6 +19,20 @@ from govwatch.pipeline.tag.lexicon import load_lexicon
             "Chief Executive",
             "Met Office",
         ),
+        # A comma after the portfolio starts the name; "Transport, Chee" is no list of portfolios.
+        (
+            "Chile's Minister of State for Transport, Ana Rojas Vidal, signed it.",
+            "Ana Rojas Vidal",
+            "Minister of State for Transport",
+            "Chilean Government",
+        ),
+        # A country's possessive between the comma and the role says whose minister the person is.
+        (
+            "Mr Taro Sato, Japan’s Minister of Economy, signed it.",
+            "Mr Taro Sato",
+            "Minister",
+            "Japanese Government",
+        ),
     ],
 )
 def test_people_get_role_and_party(text: str, name: str, title: str, party: str) -> None:
@@ -29,3 +43,9 @@ def test_people_get_role_and_party(text: str, name: str, title: str, party: str)
 def test_a_role_without_a_name_is_no_person() -> None:
     text = "The Technology Secretary said the Chief Executive agreed."
     assert [m for m in find_mentions(text, load_lexicon()) if m.kind == "person"] == []
+
+
+def test_a_surname_that_is_an_agreement_word_is_part_of_a_person() -> None:
+    text = "Mary Ellen Grant, Ireland’s Online Safety Commissioner, said: “We are delighted.”"
+    people = [m for m in find_mentions(text, load_lexicon()) if m.kind == "person"]
+    assert [(p.name, p.title) for p in people] == [("Mary Ellen Grant", "Commissioner")]
