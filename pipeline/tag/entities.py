@@ -294,6 +294,13 @@ def find_mentions(
             add(Mention(kind="organisation", name=name, start=foreign, end=match.end(), party=name))
             continue
         start, name = match.start(), entry.name
+        of_place = _OF_PLACE.match(text, match.end()) if entry.party is None else None
+        abroad = lexicon.places.get(of_place["place"]) if of_place is not None else None
+        if of_place is not None and abroad is not None and abroad.country and abroad.name != "UK":
+            # "Intellectual Property Office of Singapore": another country's body of the same name
+            name = text[start : of_place.end()]
+            add(Mention(kind="organisation", name=name, start=start, end=of_place.end(), party=name))
+            continue
         legal = _LEGAL_TAIL.match(text, match.end()) if entry.party is None else None
         if legal is not None:
             name = text[start : legal.end()].rstrip(".")  # "Capgemini UK Ltd": the legal entity as written
@@ -381,6 +388,8 @@ def find_mentions(
             if index < 0 or match.start() >= name_spans[index][1]:
                 continue  # outside every sentence an agreement is read from
         bare = _bare_name(text, taken, match, lexicon.demonyms)
+        if bare is not None and _AREA_AFTER.match(text, bare.end):
+            bare = Mention(kind="place", name=bare.name, start=bare.start, end=bare.end)  # "the X region"
         if bare is not None:
             add(bare)
     mentions.sort(key=lambda m: m.start)
@@ -419,6 +428,11 @@ def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
 # "The Board of Directors of the African Development Bank Group approved": the body's board acts for it.
 _GOVERNING_BODY = re.compile(
     r"(?:Executive[ ])?Board(?:[ ]of[ ](?:Directors|Trustees|Governors|Management))?"
+)
+
+# A name an area word follows is a place: "the Brainport Eindhoven region", "the Thames Valley corridor".
+_AREA_AFTER = re.compile(
+    r"[ \u00a0](?:region|regions|area|corridor|cluster|valley|county|district|metropolitan area)\b"
 )
 
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
@@ -519,8 +533,8 @@ def _bare_name(
         start, name, words = start + skip, name[skip:], words[1:]
     if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
-    if demonyms and words[0] in demonyms and len(words) <= 2:
-        return None  # "British AI", "Canadian researchers": a description, not a name
+    if demonyms and (words[0] in demonyms or " ".join(words[:2]) in demonyms) and len(words) <= 2:
+        return None  # "British AI", "Canadian researchers", "South Korean": a description, not a name
     if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:

@@ -87,6 +87,8 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
+_IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
     r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
@@ -744,6 +746,10 @@ def _sentence_kind(
             "in ", max(sentence.start, match.start() - 3), match.start()
         ):
             continue  # "work in partnership with": a way of working, not a deal
+        if word.lower() in ("contracts", "grants", "agreements") and _IN_GENERAL.search(
+            text, max(sentence.start, match.start() - 20), match.start()
+        ):
+            continue  # "the full lifecycle of public contracts", "all future grants": none in particular
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
             continue  # "there was no contract to sign", "without a formal agreement"
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
@@ -801,6 +807,8 @@ def _parties(
         word = opener[1].lower()
         if word == "in" and (kind != "investment" or opener.start() < anchor.start()):
             continue
+        if word == "in" and _PURPOSE.search(text, anchor.end(), opener.start()):
+            continue  # "invests €2.5bn to strengthen the business climate in Brainport": where, not whom
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
         recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
