@@ -35,12 +35,17 @@ SCHEMA_FOR_TYPE = {
     "html_publication": "html_publication",
     "case_study": "case_study",
     "corporate_information_page": "corporate_information_page",
+    **{
+        kind: "publication"
+        for kind in ("policy_paper", "guidance", "corporate_report", "independent_report", "notice", "research")
+    },
 }
 PATH_FOR_SCHEMA = {
     "speech": "/government/speeches/",
     "html_publication": "/government/publications/x/",
     "case_study": "/government/case-studies/",
     "corporate_information_page": "/government/organisations/x/about/",
+    "publication": "/government/publications/",
 }
 # Kinds whose false discovery in a hard negative would send a misleading alert.
 BINDING_KINDS = frozenset({"memorandum_of_understanding", "contract", "framework_agreement"})
