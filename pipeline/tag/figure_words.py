@@ -114,6 +114,33 @@ CURRENCY_WORDS = {
     "kronor": "SEK",
     "zloty": "PLN",
     "rand": "ZAR",
+    "baht": "THB",
+    "ringgit": "MYR",
+    "rupiah": "IDR",
+    "naira": "NGN",
+    "reais": "BRL",
+    "lira": "TRY",
+    "forint": "HUF",
+    "riyals": "SAR",
+    # Several countries' words: the default here, the publisher's own in `COUNTRY_CURRENCY_WORDS`.
+    "dirhams": "AED",
+    "pesos": "MXN",
+    "shillings": "KES",
+}
+# What a word several currencies share means in a text from (or about) one of their countries.
+COUNTRY_CURRENCY_WORDS = {
+    "Morocco": {"dirhams": "MAD"},
+    "United Arab Emirates": {"dirhams": "AED"},
+    "Mexico": {"pesos": "MXN"},
+    "Colombia": {"pesos": "COP"},
+    "Argentina": {"pesos": "ARS"},
+    "Chile": {"pesos": "CLP"},
+    "Philippines": {"pesos": "PHP"},
+    "Kenya": {"shillings": "KES"},
+    "Uganda": {"shillings": "UGX"},
+    "Tanzania": {"shillings": "TZS"},
+    "Qatar": {"riyals": "QAR"},
+    "Oman": {"riyals": "OMR"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").
@@ -200,6 +227,11 @@ QUALIFIERS = {
     "valued at around": "around",
     "worth around": "around",
     "worth an estimated": "around",
+    "not exceed": "up to",  # "the cost will not exceed €3 billion"
+    "not to exceed": "up to",
+    "no more than": "up to",
+    "a maximum of": "up to",
+    "capped at": "up to",
     "at least": "at least",
     "a minimum of": "at least",
     "almost": "almost",

@@ -9,7 +9,7 @@ precedes them, so a megabyte of digits or of pound signs costs one pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from govwatch.pipeline.records import Evidence, Figure
 from govwatch.pipeline.tag.figure_words import (
@@ -70,6 +70,8 @@ _MONEY_SPELLED = re.compile(
 )
 # Says whether `_MONEY_SPELLED` may match in a sentence without digits.
 _SPELLED_HINT = re.compile(rf"illion\s(?:{_CURRENCY_WORD_LIST})\b", re.IGNORECASE)
+# An exchange-rate note: "($1 = 0.8559 euros)", "(£1 = $1.27)".
+_RATE_NOTE = re.compile(r"\((?:[A-Z]{1,3})?[$£€¥₹]?[ ]?1(?:\.0+)?[ ]?(?:[A-Z]{3}[ ]?)?=[^()]{1,40}\)")
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
 _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
@@ -151,7 +153,12 @@ def normalise_money(text: str) -> tuple[float, str] | None:
     return None
 
 
-def find_figures(text: str, sentences: Iterable[Sentence], dollar: str = "USD") -> tuple[Figure, ...]:
+def find_figures(
+    text: str,
+    sentences: Iterable[Sentence],
+    dollar: str = "USD",
+    local: Mapping[str, str] | None = None,
+) -> tuple[Figure, ...]:
     """Return the figures of `text`, one per distinct amount and meaning, in order of first mention.
 
     >>> from govwatch.pipeline.tag.sentences import split_sentences
@@ -169,7 +176,7 @@ def find_figures(text: str, sentences: Iterable[Sentence], dollar: str = "USD") 
             searched_from, digit = sentence.start, found.start() if found is not None else len(text)
         if digit >= sentence.end and not _SPELLED_HINT.search(text, sentence.start, sentence.end):
             continue  # no digit and no "two billion pounds", so no figure
-        for figure in _sentence_figures(text, sentence, dollar):
+        for figure in _sentence_figures(text, sentence, dollar, local):
             key = (
                 figure.kind,
                 figure.value,
@@ -185,11 +192,13 @@ def find_figures(text: str, sentences: Iterable[Sentence], dollar: str = "USD") 
     return tuple(figures)
 
 
-def _sentence_figures(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[Figure]:
+def _sentence_figures(
+    text: str, sentence: Sentence, dollar: str = "USD", local: Mapping[str, str] | None = None
+) -> Iterator[Figure]:
     """Yield money first (remembering its spans), then the other figures outside those spans."""
     found: list[tuple[int, Figure]] = []
-    taken: list[tuple[int, int]] = []
-    for figure, start, end in _money_in(text, sentence, dollar):
+    taken = [m.span() for m in _RATE_NOTE.finditer(text, sentence.start, sentence.end)]
+    for figure, start, end in _money_in(text, sentence, dollar, local):
         found.append((start, figure))
         taken.append((start, end))
     for match in _BARE_NUMBER.finditer(text, sentence.start, sentence.end):
@@ -230,14 +239,19 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     return matches
 
 
-def _money_in(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[tuple[Figure, int, int]]:
+def _money_in(
+    text: str, sentence: Sentence, dollar: str = "USD", local: Mapping[str, str] | None = None
+) -> Iterator[tuple[Figure, int, int]]:
     """Yield money figures of one sentence with the span each covers."""
     position = sentence.start
     previous: tuple[int, str] | None = None  # where the last amount ended, and its currency
+    rates = [m.span() for m in _RATE_NOTE.finditer(text, sentence.start, sentence.end)]
     for match in _money_matches(text, sentence.start, sentence.end):
         if match.start() < position:
             continue  # inside the range just read
-        value, currency = _money_value(match, dollar)
+        if any(start <= match.start() < end for start, end in rates):
+            continue  # "($1 = 0.8559 euros)": the exchange rate a wire story used, not a sum
+        value, currency = _money_value(match, dollar, local)
         if (
             previous is not None
             and previous[1] != currency
@@ -284,22 +298,26 @@ def _money_in(text: str, sentence: Sentence, dollar: str = "USD") -> Iterator[tu
         )
 
 
-def _money_value(match: re.Match[str], dollar: str = "USD") -> tuple[float | None, str]:
+def _money_value(
+    match: re.Match[str], dollar: str = "USD", local: Mapping[str, str] | None = None
+) -> tuple[float | None, str]:
     """Turn a money match into (value, ISO code); value None when the number is not usable.
 
     A bare "$" is `dollar`: the publisher's own dollar (a Canadian newsroom's "$2.4 billion" is CAD).
+    `local` maps currency words several countries share to the publisher's own ("pesos" in Colombia).
     """
+    words = {**CURRENCY_WORDS, **(local or {})}
     if _group(match, "snum") is not None:
         number_word = match["snum"].lower()
         return (
             NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()],
-            CURRENCY_WORDS[match["sword"].lower()],
+            words[match["sword"].lower()],
         )
     if _group(match, "mark") is not None:
         mark = match["mark"].strip().rstrip(".")
         number, mult, currency = match["num"], match["mult"], dollar if mark == "$" else CURRENCY_MARKS[mark]
     else:
-        number, mult, currency = match["wnum"], match["wmult"], CURRENCY_WORDS[match["word"].lower()]
+        number, mult, currency = match["wnum"], match["wmult"], words[match["word"].lower()]
         if mult in ("m", "b", "k"):
             return None, currency
     return _number(number) * MULTIPLIERS.get(mult or "", 1.0), currency

@@ -15,7 +15,7 @@ import functools
 import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from govwatch.pipeline.records import Annotations, Evidence, Partnership
@@ -27,7 +27,7 @@ from govwatch.pipeline.tag.entities import (
     resolve_self_party,
     url_country,
 )
-from govwatch.pipeline.tag.figure_words import COUNTRY_DOLLARS
+from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
@@ -129,6 +129,34 @@ def publisher_dollar(
     return COUNTRY_DOLLARS.get(country or "", "USD")
 
 
+def local_currency_words(
+    text: str, organisations: Sequence[str], lexicon: Lexicon, url: str | None = None
+) -> Mapping[str, str]:
+    """What currency words several countries share ("pesos", "dirhams") mean in this text: those of the
+    publisher's country, or of the one such country the text names most.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> local_currency_words("Colombia's plan: 479,273 million pesos. Colombia will ...", ["DNP"], load_lexicon())
+    {'pesos': 'COP'}
+    >>> local_currency_words("5 million pesos", ["Acme"], load_lexicon())
+    {}
+    """
+    country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
+    if country not in COUNTRY_CURRENCY_WORDS and lexicon.country_words:
+        counts = Counter(
+            lexicon.country_words[match["word"]]
+            for match in _local_currency_country_pattern(lexicon).finditer(text)
+        ).most_common(2)
+        if counts and (len(counts) == 1 or counts[1][1] < counts[0][1]):
+            country = counts[0][0]
+    return COUNTRY_CURRENCY_WORDS.get(country or "", {})
+
+
+def _local_currency_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    words = (w for w, country in lexicon.country_words.items() if country in COUNTRY_CURRENCY_WORDS)
+    return _words_then_plural(tuple(sorted(words)))
+
+
 def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     words = (
         w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
@@ -140,6 +168,8 @@ def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
 def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
 
+
+_SHARED_CURRENCY = re.compile(r"\b(?:pesos|dirhams|shillings|riyals)\b")
 
 PROSE_SAMPLE_CHARS = 4000
 MIN_PROSE_CHAR_SHARE = 0.85  # letters, digits, spaces and ordinary punctuation
@@ -257,7 +287,12 @@ def tag_text(
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(
-            text, body.sentences, dollar=publisher_dollar(text, organisations, lexicon, url)
+            text,
+            body.sentences,
+            dollar=publisher_dollar(text, organisations, lexicon, url),
+            local=local_currency_words(text, organisations, lexicon, url)
+            if _SHARED_CURRENCY.search(text)
+            else None,
         ),
         entities=mentions_to_entities(text, body.mentions, body.sentences, parties=_parties_of(partnerships)),
         topics=find_topics(text, lexicon, title=title, folded=body.folded),

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from govwatch.pipeline.tag import tag_text
 from govwatch.pipeline.tag.figure_words import CURRENCY_MARKS, CURRENCY_WORDS
 from govwatch.pipeline.tag.figures import find_figures, normalise_money
 from govwatch.pipeline.tag.sentences import split_sentences
@@ -84,3 +85,23 @@ def test_normalise_money_agrees_with_find_figures(amount: str) -> None:
     text = f"The fund is worth {amount} in total."
     (figure,) = find_figures(text, split_sentences(text))
     assert normalise_money(amount) == (figure.value, figure.currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations", "currency"),
+    [
+        (
+            "Colombia will invest 400,000 million pesos in the policy.",
+            ["National Planning Department"],
+            "COP",
+        ),
+        ("The Philippines will spend 2 billion pesos; the Philippines said so.", ["DICT"], "PHP"),
+        ("Morocco is committing 11 billion dirhams to the strategy.", ["MAP"], "MAD"),
+        ("The hub will cost 3 billion dirhams.", ["Acme"], "AED"),
+    ],
+)
+def test_a_currency_word_several_countries_share_is_the_texts_countrys(
+    text: str, organisations: list[str], currency: str
+) -> None:
+    (money,) = [f for f in tag_text(text, organisations=organisations).figures if f.kind == "money"]
+    assert money.currency == currency
