@@ -380,6 +380,9 @@ def find_mentions(
             )
         )
     span_starts = [start for start, _end in name_spans] if name_spans is not None else []
+    # "Nadella said": a person the text introduced, called by the surname later, is no organisation.
+    people = {m.name for m in mentions if m.kind == "person"}
+    people |= {name.split()[-1] for name in people}
     for match in _PROPER_RUN.finditer(text):
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
             continue  # claimed already, or a sentence opener ("The", "Today")
@@ -388,6 +391,8 @@ def find_mentions(
             if index < 0 or match.start() >= name_spans[index][1]:
                 continue  # outside every sentence an agreement is read from
         bare = _bare_name(text, taken, match, lexicon.demonyms)
+        if bare is not None and bare.name in people:
+            continue
         if bare is not None and _AREA_AFTER.match(text, bare.end):
             bare = Mention(kind="place", name=bare.name, start=bare.start, end=bare.end)  # "the X region"
         if bare is not None:

@@ -88,6 +88,10 @@ _AWARDED_BEFORE = re.compile(
 )
 _BETWEEN = re.compile(r"\bbetween\b")
 _PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
+_DESCRIBED_BY_COUNTRY = re.compile(
+    r"(?:’s|'s)[ ](?:(?:largest|biggest|leading|first|only|oldest|top|most|best|fastest|main|national)\b|"
+    r"(?!government|deal|agreement|partnership|memorandum|contract)[a-z]+[ ][a-z]+s\b)"
+)
 _IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
@@ -903,6 +907,8 @@ def _sentence_parties(
             continue
         if mention.kind == "place" and not mention.country:
             continue
+        if mention.kind == "place" and _DESCRIBED_BY_COUNTRY.match(text, mention.end):
+            continue  # "one of the UK’s leading research universities": a description, not a party
         if (
             mention.kind == "name"
             and mention.start != _first_word(text, sentence)

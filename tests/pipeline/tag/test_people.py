@@ -49,3 +49,12 @@ def test_a_surname_that_is_an_agreement_word_is_part_of_a_person() -> None:
     text = "Mary Ellen Grant, Ireland’s Online Safety Commissioner, said: “We are delighted.”"
     people = [m for m in find_mentions(text, load_lexicon()) if m.kind == "person"]
     assert [(p.name, p.title) for p in people] == [("Mary Ellen Grant", "Commissioner")]
+
+
+def test_a_person_called_by_the_surname_later_is_no_organisation() -> None:
+    text = (
+        "Acme Robotics Ltd Chief Executive Jane Marlow welcomed the deal. "
+        "In Kuala Lumpur, Marlow signed a memorandum of understanding with the Malaysian Government."
+    )
+    names = [m.name for m in find_mentions(text, load_lexicon()) if m.kind in ("name", "organisation")]
+    assert "Marlow" not in names
