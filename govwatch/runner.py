@@ -23,13 +23,7 @@ import pyarrow as pa
 
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
-from govwatch.consumer import (
-    ConsumedMessage,
-    DuckdbOffsetConsumer,
-    decode_batch,
-)
 from govwatch.db import connect_writer, keep_files_private
-from govwatch.deadletters import store_deadletter
 from govwatch.errors import GovwatchError, SinkError
 from govwatch.health import HealthServer
 from govwatch.kafka import (
@@ -43,7 +37,6 @@ from govwatch.kafka import (
     new_producer,
     topic_name,
 )
-from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
 from govwatch.metrics import (
     ALERT_DELIVERIES,
@@ -57,7 +50,14 @@ from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, sp
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
-from govwatch.writer import BatchWriter
+from govwatch.store.consumer import (
+    ConsumedMessage,
+    DuckdbOffsetConsumer,
+    decode_batch,
+)
+from govwatch.store.deadletters import store_deadletter
+from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 The stages compose in a fixed order (each a pure function of its own module):
 
-1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract.py`);
-2. repair: title, summary and body through `repair_text` (`pipeline/repair.py`), the "Notes to editors"
+1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract/`);
+2. repair: title, summary and body through `repair_text` (`pipeline/repair/`), the "Notes to editors"
    offset kept in step with the repaired body;
 3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`);
 4. assemble the message of `schemas/announcement.schema.json`, with a content hash that identifies the
@@ -24,9 +24,9 @@ from typing import Any
 
 from govwatch.connectors.records import FetchedDocument
 from govwatch.messages import SCHEMA_VERSION
-from govwatch.pipeline.extract import extract_content_item, extract_html
+from govwatch.pipeline.extract.document import extract_content_item, extract_html
 from govwatch.pipeline.records import Annotations, ExtractedDocument, Repair, RepairResult
-from govwatch.pipeline.repair import repair_text
+from govwatch.pipeline.repair.text import repair_text
 from govwatch.pipeline.tag import tag_text
 
 CONTENT_HASH_CHARS = 32
