@@ -92,37 +92,3 @@ LOST_BYTE_CANDIDATES: Final[dict[bytes, str]] = {
     b"\xe3\x80": "。、」「』『》《",
     b"\xef\xbc": "，：；（）！？",
 }
-
-#: Spaces that should match an ordinary space.
-SPACE_LIKE: Final = (
-    "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-)
-
-#: Characters that are invisible in rendered text and only get in the way of matching.
-INVISIBLE: Final = "\u00ad\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
-
-#: Typographic characters folded to their ASCII forms for matching (stored text keeps them).
-MATCHING_FOLDS: Final[dict[str, str]] = {
-    "‘": "'",
-    "’": "'",
-    "‚": "'",
-    "‛": "'",
-    "′": "'",
-    "“": '"',
-    "”": '"',
-    "„": '"',
-    "‟": '"',
-    "″": '"',
-    "‐": "-",
-    "‑": "-",
-    "‒": "-",
-    "–": "-",
-    "—": "-",
-    "―": "-",
-    "−": "-",
-    "ﬀ": "ff",
-    "ﬁ": "fi",
-    "ﬂ": "fl",
-    "ﬃ": "ffi",
-    "ﬄ": "ffl",
-}

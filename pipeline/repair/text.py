@@ -1,4 +1,4 @@
-"""Repair text whose encoding was mangled on the way to us, and normalise text for matching.
+"""Repair text whose encoding was mangled on the way to us.
 
 `repair_text` runs these stages and reports each kind of repair it applied:
 
@@ -13,8 +13,7 @@
 4. Words that syndicated copy glued together are split (`govwatch.pipeline.repair.glued_words`):
    "legallybinding" → "legally binding", "Kyle,andOpenAICEO" → "Kyle, and OpenAI CEO".
 
-Stored text keeps its typographic quotes and dashes; `normalise_for_matching` is the separate, lossy
-view for matching words and patterns.
+Stored text keeps its typographic quotes and dashes.
 """
 
 from __future__ import annotations
@@ -31,10 +30,7 @@ from govwatch.pipeline.records import Repair, RepairResult
 from govwatch.pipeline.repair.code_pages import char_class
 from govwatch.pipeline.repair.data import (
     CLASS_CJK,
-    INVISIBLE,
     LOST_BYTE_CANDIDATES,
-    MATCHING_FOLDS,
-    SPACE_LIKE,
 )
 from govwatch.pipeline.repair.glued_words import split_glued_words
 from govwatch.pipeline.repair.lost_byte_context import (
@@ -83,16 +79,6 @@ FTFY_CONFIG: Final = ftfy.TextFixerConfig(
     remove_control_chars=False,
     normalization=None,
     explain=True,
-)
-
-_FULLWIDTH_ASCII: Final = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_MATCHING_TABLE: Final = str.maketrans(
-    {
-        **{ch: " " for ch in SPACE_LIKE},
-        **{ch: None for ch in INVISIBLE},
-        **MATCHING_FOLDS,
-        **{chr(code): chr(ascii_code) for code, ascii_code in _FULLWIDTH_ASCII.items()},
-    }
 )
 
 
@@ -149,20 +135,6 @@ def repair_text(text: str) -> RepairResult:
     except Exception:  # the last line of defence for a pipeline step that must not fail
         log.exception("repair failed on a %d-character text; leaving it unchanged", len(text))
         return RepairResult(text=text, repairs=(Repair(kind="repair_error", count=1, suspect=True),))
-
-
-def normalise_for_matching(text: str) -> str:
-    """Fold characters that look alike or are invisible, so patterns match however the text was typed.
-
-    No-break and other space characters become spaces; zero-width characters, soft hyphens and byte
-    order marks are removed; curly quotes become straight ones, dashes become hyphen-minus, Latin
-    ligatures and fullwidth ASCII become plain letters. The result is for matching only: it is not
-    stored, and offsets into it do not line up with the original text once invisibles were removed.
-
-    >>> normalise_for_matching("£2\\u00a0billion for the ‘Memo\\u00adrandum’ – signed\\u200b today")
-    "£2 billion for the 'Memorandum' - signed today"
-    """
-    return text.translate(_MATCHING_TABLE)
 
 
 def _repair(text: str) -> RepairResult:

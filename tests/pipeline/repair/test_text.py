@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from govwatch.pipeline.records import RepairResult
 from govwatch.pipeline.repair.code_pages import char_class, mangle
 from govwatch.pipeline.repair.data import CLASS_CJK
-from govwatch.pipeline.repair.text import normalise_for_matching, repair_text
+from govwatch.pipeline.repair.text import repair_text
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "repair"
 SEEDS = Path(__file__).parents[3] / ".." / "shared" / "seeds"
@@ -25,7 +25,6 @@ def _load(name: str) -> Any:
 
 
 CASES = _load("cases.json")
-NORMALISE_CASES = _load("normalise.json")
 CORPUS = _load("corpus.json")
 SEED_CASE = _load("seed.json")
 LATIN_DOCS = [doc for doc in CORPUS if not any(char_class(ch) >= CLASS_CJK for ch in doc["text"])]
@@ -50,11 +49,6 @@ def test_repair_case(case: dict[str, str]) -> None:
 def test_known_failures_still_fail(case: dict[str, str]) -> None:
     """A known failure that starts passing should move to "pass" in the case file."""
     assert repair_text(case["input"]).text != case["expected"]
-
-
-@pytest.mark.parametrize("case", NORMALISE_CASES, ids=_case_id)
-def test_normalise_for_matching_case(case: dict[str, str]) -> None:
-    assert normalise_for_matching(case["input"]) == case["expected"]
 
 
 @pytest.mark.parametrize("doc", CORPUS, ids=lambda doc: doc["id"])
@@ -183,13 +177,6 @@ def test_adversarial_megabyte_inputs_complete(text: str) -> None:
     result = repair_text(text)
     assert "repair_error" not in [r.kind for r in result.repairs]
     assert len(result.text) <= 2 * len(text)
-
-
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
-@settings(max_examples=200, deadline=None)
-def test_normalise_for_matching_is_idempotent(text: str) -> None:
-    once = normalise_for_matching(text)
-    assert normalise_for_matching(once) == once
 
 
 def test_an_internal_failure_leaves_the_text_unchanged_and_is_reported(
