@@ -23,7 +23,8 @@ from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings, load_settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, consumer_options, ensure_topics, producer_options, topic_name
-from govwatch.store.consumer import DuckdbOffsetConsumer, commit_batch, decode_batch, process_batch
+from govwatch.store.batches import commit_batch, decode_batch, process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.loader import AnnouncementLoader
 from govwatch.store.writer import BatchWriter
 from tests.support.announcements import make_announcement

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from govwatch.config import Settings
 from govwatch.db import connect_writer, keep_files_private
@@ -52,13 +51,11 @@ from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, sp
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
-from govwatch.store.consumer import (
-    ConsumedMessage,
-    DuckdbOffsetConsumer,
-    decode_batch,
-)
-from govwatch.store.deadletters import store_deadletter
-from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.batches import decode_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.deadletters import DeadletterKeeper
+from govwatch.store.loader import AnnouncementLoader, done_versions
+from govwatch.store.records import ConsumedMessage
 from govwatch.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
@@ -87,19 +84,6 @@ class RunSummary:
     delivered: int = 0
     settled: int = 0
     sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
-
-
-class DeadletterKeeper:
-    """Stores dead-letter records from the topic in DuckDB, so `deadletters` shows every failure."""
-
-    consumer_name = "deadletters"
-
-    def handle(
-        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
-    ) -> int:
-        """Store the batch's records; returns how many were new (a consumer's own dead letters, which it
-        stored itself before publishing them, and replays are not)."""
-        return sum(store_deadletter(conn, record) for _message, record in items)
 
 
 class DispatcherAdapter:
@@ -289,28 +273,11 @@ class Stack:
             "kept: run the command again (run it with -v to see what is slow)"
         )
 
-    def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
-        if not keys:
-            return set()
-        table = pa.Table.from_pylist(
-            [{"id": i, "version": v} for i, v in keys],
-            schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
-        )
-        # Stored, or dead-lettered while processing (its dead letter is kept in DuckDB): either way done.
-        self.read_conn.register("wanted", table)
-        try:
-            rows = self.read_conn.execute(
-                "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) "
-                "UNION SELECT w.id, w.version FROM wanted w SEMI JOIN deadletter_rows d ON d.key = w.id "
-                "AND d.stage IN ('process', 'validate')"
-            ).fetchall()
-        finally:
-            self.read_conn.unregister("wanted")
-        return {(str(i), int(v)) for i, v in rows}
-
     def settle(self) -> int:
         settled = settle_spool(
-            spool_dir_for(self.settings.checkpoint_path), self.settings.checkpoint_path, self.stored_keys
+            spool_dir_for(self.settings.checkpoint_path),
+            self.settings.checkpoint_path,
+            lambda keys: done_versions(self.read_conn, keys),
         )
         self.summary.settled += settled
         return settled

@@ -9,6 +9,7 @@ stored here, by the consumer that refused it or by the keeper of the dead-letter
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ import duckdb
 
 from govwatch.db import rfc3339_sql
 from govwatch.metrics import DEADLETTERS
+from govwatch.store.records import ConsumedMessage
 
 
 def deadletter_fingerprint(record: dict[str, Any]) -> str:
@@ -73,3 +75,16 @@ def store_deadletter(conn: duckdb.DuckDBPyConnection, record: dict[str, Any]) ->
     if inserted:
         DEADLETTERS.labels(str(record.get("stage") or "unknown")).inc()
     return bool(inserted)
+
+
+class DeadletterKeeper:
+    """Stores dead-letter records from the topic in DuckDB, so `deadletters` shows every failure."""
+
+    consumer_name = "deadletters"
+
+    def handle(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int:
+        """Store the batch's records; returns how many were new (a consumer's own dead letters, which it
+        stored itself before publishing them, and replays are not)."""
+        return sum(store_deadletter(conn, record) for _message, record in items)

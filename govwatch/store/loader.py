@@ -20,7 +20,7 @@ import orjson
 import pyarrow as pa
 
 from govwatch.db import rfc3339_sql
-from govwatch.store.consumer import ConsumedMessage
+from govwatch.store.records import ConsumedMessage
 
 log = logging.getLogger(__name__)
 
@@ -259,3 +259,24 @@ class AnnouncementLoader:
         self.stored += new
         self.duplicates += len(items) - new
         return new
+
+
+def done_versions(conn: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """The (id, version)s among `keys` that are done: stored, or dead-lettered while being processed (the
+    dead letter is kept in DuckDB). Published documents are settled in the checkpoint once done."""
+    if not keys:
+        return set()
+    table = pa.Table.from_pylist(
+        [{"id": i, "version": v} for i, v in keys],
+        schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
+    )
+    conn.register("wanted", table)
+    try:
+        rows = conn.execute(
+            "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) "
+            "UNION SELECT w.id, w.version FROM wanted w SEMI JOIN deadletter_rows d ON d.key = w.id "
+            "AND d.stage IN ('process', 'validate')"
+        ).fetchall()
+    finally:
+        conn.unregister("wanted")
+    return {(str(i), int(v)) for i, v in rows}

@@ -10,7 +10,8 @@ from typing import Any
 
 import duckdb
 
-from govwatch.store.consumer import BatchHandler, DecodedBatch, commit_batch
+from govwatch.store.batches import DecodedBatch, commit_batch
+from govwatch.store.records import BatchHandler
 
 WRITER_QUEUE_DEPTH = 2
 #: Python's thread switch interval while a `BatchWriter` runs (the default is 5 ms). DuckDB's Python API

@@ -13,7 +13,8 @@ from kafka import KafkaProducer
 from govwatch.config import Settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
-from govwatch.store.consumer import DuckdbOffsetConsumer, choose_start_offset, process_batch
+from govwatch.store.batches import process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer, choose_start_offset
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import make_announcement
 
@@ -342,7 +343,7 @@ def test_dead_letter_records_the_database_could_not_store_are_kept_not_a_crash_l
     kafka_settings: Settings,
 ) -> None:
     from govwatch.kafka import DEADLETTER
-    from govwatch.runner import DeadletterKeeper
+    from govwatch.store.deadletters import DeadletterKeeper
 
     ensure_topics(kafka_settings.kafka)
     base = {"schema_version": "1.0", "stage": "loader", "reason": "bad", "payload_base64": "eA=="}

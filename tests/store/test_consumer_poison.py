@@ -16,7 +16,8 @@ from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, MAX_MESSAGE_BYTES, ensure_topics, producer_options, topic_name
 from govwatch.messages import DEADLETTER_PAYLOAD_MAX_BYTES, deadletter_record
 from govwatch.runner import Stack
-from govwatch.store.consumer import DuckdbOffsetConsumer, process_batch
+from govwatch.store.batches import process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import make_announcement
 

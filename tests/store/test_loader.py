@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from govwatch.db import connect_writer
 from govwatch.errors import SchemaError
 from govwatch.messages import decode
-from govwatch.store.consumer import ConsumedMessage
 from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.records import ConsumedMessage
 from tests.support.announcements import as_consumed, make_announcement
 from tests.support.fuzz import announcement_overrides
 

@@ -14,7 +14,8 @@ from kafka import KafkaProducer
 from govwatch.config import Settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
-from govwatch.store.consumer import DuckdbOffsetConsumer, process_batch
+from govwatch.store.batches import process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import make_announcement
 

@@ -75,7 +75,7 @@ def as_consumed(
     """Pair each message with a ConsumedMessage carrying its JSON text, as the consumer loop does."""
     import json
 
-    from govwatch.store.consumer import ConsumedMessage
+    from govwatch.store.records import ConsumedMessage
 
     return [
         (

@@ -13,7 +13,8 @@ from dataclasses import replace
 from govwatch.config import load_settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, topic_name
-from govwatch.store.consumer import DuckdbOffsetConsumer, process_batch
+from govwatch.store.batches import process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.loader import AnnouncementLoader
 
 BATCH_RECORDS = 7
