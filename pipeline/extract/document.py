@@ -75,15 +75,19 @@ from govwatch.pipeline.records import ExtractedDocument
 
 log = logging.getLogger(__name__)
 
-ACCEPTED_LANGUAGES = frozenset({"en"})
+#: The languages whose pages are tagged (the tagger reads English); others are "wrong_language".
+ENGLISH: frozenset[str] = frozenset({"en"})
 
 
-def extract_html(html_input: str | bytes, *, url: str | None = None) -> ExtractedDocument:
+def extract_html(
+    html_input: str | bytes, *, url: str | None = None, languages: frozenset[str] = ENGLISH
+) -> ExtractedDocument:
     """Extract the article of one HTML page (GOV.UK frontend markup or any newsroom).
 
     Args:
         html_input: the page as bytes (decoded here: BOM, UTF-8, declared charset) or text.
         url: where the page came from; used for logging and as the canonical URL of last resort.
+        languages: the primary language codes accepted; a page in another is "wrong_language".
 
     Returns:
         An `ExtractedDocument`; `extraction_status` is "ok" or why there is no usable body.
@@ -96,7 +100,7 @@ def extract_html(html_input: str | bytes, *, url: str | None = None) -> Extracte
     'binary'
     """
     try:
-        return _extract_html(html_input, url)
+        return _extract_html(html_input, url, languages)
     except (ValueError, TypeError, etree.LxmlError, RecursionError, MemoryError) as error:
         # Last line of defence: the stages above return reasons, but lxml and trafilatura may still
         # refuse something odd; a crawler must get a record, not a crash.
@@ -104,7 +108,7 @@ def extract_html(html_input: str | bytes, *, url: str | None = None) -> Extracte
         return ExtractedDocument(canonical_url=url, extraction_status="unparseable")
 
 
-def _extract_html(html_input: str | bytes, url: str | None) -> ExtractedDocument:
+def _extract_html(html_input: str | bytes, url: str | None, languages: frozenset[str]) -> ExtractedDocument:
     if isinstance(html_input, bytes | bytearray):
         reason = check_bytes(bytes(html_input))
         if reason:
@@ -122,11 +126,13 @@ def _extract_html(html_input: str | bytes, url: str | None) -> ExtractedDocument
     parser = html.HTMLParser(remove_comments=True, remove_pis=True)
     tree = html.document_fromstring(strip_xml_declaration(text), parser=parser)
     if tree.xpath(GOVUK_MARKERS):
-        return _extract_govuk_page(tree, url)
-    return _extract_other_page(tree, url)
+        return _extract_govuk_page(tree, url, languages)
+    return _extract_other_page(tree, url, languages)
 
 
-def _extract_govuk_page(tree: html.HtmlElement, url: str | None) -> ExtractedDocument:
+def _extract_govuk_page(
+    tree: html.HtmlElement, url: str | None, languages: frozenset[str]
+) -> ExtractedDocument:
     """GOV.UK frontend page: components for metadata, govspeak for the body."""
     meta = meta_values(tree)
     fields = read_govuk_fields(tree)
@@ -153,10 +159,12 @@ def _extract_govuk_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
         _remove_chrome(tree)
         main = tree.xpath(GOVUK_MAIN)
         lines = _trafilatura_lines(main[0] if main else tree, url)
-    return _finish(document, lines, url)
+    return _finish(document, lines, url, languages)
 
 
-def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDocument:
+def _extract_other_page(
+    tree: html.HtmlElement, url: str | None, languages: frozenset[str]
+) -> ExtractedDocument:
     """Any other newsroom: meta tags for metadata, trafilatura for the body."""
     meta = meta_values(tree)
     ld = jsonld_dates(tree)
@@ -181,10 +189,12 @@ def _extract_other_page(tree: html.HtmlElement, url: str | None) -> ExtractedDoc
         canonical_url=canonical_url(tree, meta, url),
     )
     _remove_chrome(tree)
-    return _finish(document, _trafilatura_lines(tree, url), url)
+    return _finish(document, _trafilatura_lines(tree, url), url, languages)
 
 
-def _finish(document: ExtractedDocument, lines: list[str], url: str | None) -> ExtractedDocument:
+def _finish(
+    document: ExtractedDocument, lines: list[str], url: str | None, languages: frozenset[str]
+) -> ExtractedDocument:
     """Clean the body lines, set the notes offset, and decide the status (no article, language)."""
     lines = _drop_title(clean_lines(lines), document.title)
     if lines and document.summary and lines[0] == document.summary:
@@ -194,7 +204,7 @@ def _finish(document: ExtractedDocument, lines: list[str], url: str | None) -> E
     status = "ok"
     if not body:
         status = "no_article"
-    elif language is not None and language not in ACCEPTED_LANGUAGES:
+    elif language is not None and language not in languages:
         status = "wrong_language"
     if status != "ok":
         log.info("skip %s: %s", url or document.canonical_url or "<html>", status)
@@ -302,7 +312,9 @@ def _htmldate(tree: html.HtmlElement) -> str | None:
     return normalise_date(found) if isinstance(found, str) else None
 
 
-def extract_content_item(item: Mapping[str, Any]) -> ExtractedDocument:
+def extract_content_item(
+    item: Mapping[str, Any], *, languages: frozenset[str] = ENGLISH
+) -> ExtractedDocument:
     """Extract a GOV.UK Content API item (parsed JSON of `/api/content/<path>`).
 
     Dates come from `first_published_at` (else `details.first_public_at`) and `public_updated_at`,
@@ -310,6 +322,7 @@ def extract_content_item(item: Mapping[str, Any]) -> ExtractedDocument:
 
     Args:
         item: the parsed JSON object.
+        languages: the primary language codes accepted; an item in another is "wrong_language".
 
     Returns:
         An `ExtractedDocument`; "invalid_item" when `item` is not a JSON object, "empty" when it has no
@@ -336,7 +349,7 @@ def extract_content_item(item: Mapping[str, Any]) -> ExtractedDocument:
     lines = element_lines(root)
     if not clean_lines(lines):
         return _replace(document, extraction_status=_logged("empty", document.canonical_url))
-    return _finish(document, lines, document.canonical_url)
+    return _finish(document, lines, document.canonical_url, languages)
 
 
 def _logged(reason: str, url: str | None) -> str:

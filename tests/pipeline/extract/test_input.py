@@ -132,3 +132,11 @@ def test_a_page_declaring_a_charset_that_cannot_decode_it_is_still_read(charset:
     document = extract_html(page.encode("cp1252"))
     assert document.extraction_status == "ok"
     assert document.body_text == "Caf\u00e9 society signs an agreement."
+
+
+def test_the_accepted_languages_are_the_callers_to_choose() -> None:
+    page = "<html lang='fr'><body><article><h1>Accord</h1><p>Le gouvernement a signé un accord.</p></article></body></html>"
+    item = {"title": "T", "locale": "cy", "details": {"body": "<p>Mae'r llywodraeth wedi llofnodi.</p>"}}
+    assert extract_html(page).extraction_status == "wrong_language"
+    assert extract_html(page, languages=frozenset({"en", "fr"})).extraction_status == "ok"
+    assert extract_content_item(item, languages=frozenset({"cy"})).extraction_status == "ok"
