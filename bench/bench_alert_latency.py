@@ -13,12 +13,11 @@ import tempfile
 import threading
 import time
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from kafka import KafkaProducer
 
+from bench.local_run import hook_url, webhook_receiver
 from govwatch.config import SubscriptionConfig, load_settings
 from govwatch.kafka import ANNOUNCEMENTS, kafka_stack, producer_options, topic_name
 from govwatch.runner import Stack
@@ -28,31 +27,12 @@ ANNOUNCEMENTS_SENT = 200
 GAP_S = 0.02
 
 
-def _receiver(arrivals: dict[str, float]) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            now = time.perf_counter()
-            for item in body.get("items", [body]):
-                announcement = item.get("announcement", item)
-                arrivals.setdefault(str(announcement.get("id")), now)
-            self.send_response(204)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 def main() -> None:
     arrivals: dict[str, float] = {}
-    receiver = _receiver(arrivals)
+    receiver = webhook_receiver(arrivals.setdefault)
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(None, env={}, db_path=Path(tmp) / "bench.duckdb")
-        hook = f"webhook:http://127.0.0.1:{receiver.server_address[1]}/hook"
+        hook = f"webhook:{hook_url(receiver)}"
         settings = replace(
             settings,
             subscriptions=(

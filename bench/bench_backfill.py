@@ -32,8 +32,8 @@ from govwatch.broker import EmbeddedBroker
 from govwatch.config import load_settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
-from govwatch.loader import AnnouncementLoader
 from govwatch.pipeline.process import local_document, process_document
+from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed
 
 ROOT = Path(__file__).parents[1]

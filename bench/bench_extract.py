@@ -21,8 +21,8 @@ from typing import Any
 import trafilatura
 from lxml import html
 
-from govwatch.pipeline.extract import extract_html
-from govwatch.pipeline.xpaths import GOVSPEAK_BODY
+from govwatch.pipeline.extract.document import extract_html
+from govwatch.pipeline.extract.xpaths import GOVSPEAK_BODY
 
 FIXTURES = Path(__file__).parents[1] / "tests" / "fixtures" / "extract"
 ROUNDS = 5
@@ -103,7 +103,7 @@ def main() -> None:
     print(f"speed on {len(every_page)} pages x {ROUNDS} rounds:")
     print(f"  bare trafilatura.extract   {floor:8.1f} docs/s")
     print(f"  extract_html               {ours:8.1f} docs/s  overhead {100 * (floor / ours - 1):+.1f}%")
-    repair = getattr(importlib.import_module("govwatch.pipeline.repair"), "repair_text", None)
+    repair = getattr(importlib.import_module("govwatch.pipeline.repair.text"), "repair_text", None)
     if callable(repair):
         both = _rate(lambda page: repair(extract_html(page).body_text), every_page)
         print(f"  extract_html + repair_text {both:8.1f} docs/s  overhead {100 * (floor / both - 1):+.1f}%")

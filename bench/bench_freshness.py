@@ -16,82 +16,27 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
-import os
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from bench.govuk_site import GovukSite
+from bench.local_run import govwatch_run, hook_url, run_config, webhook_receiver
 from govwatch.config import load_settings
 from govwatch.errors import GovwatchError
 from govwatch.query import read_rows
 
-ROOT = Path(__file__).parents[1]
 ARTICLES = 100
 GAP_S = 2.0
 INTERVAL_S = 5.0
 LOOK_EVERY_S = 0.2
-START_TIMEOUT_S = 120.0
 SETTLE_TIMEOUT_S = 120.0
 
 
 def _index(announcement_id: str) -> int:
     return int(announcement_id.rsplit("-", 1)[-1])
-
-
-def _receiver(arrivals: dict[int, float]) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            now = time.perf_counter()
-            for item in body.get("items", [body]):
-                announcement = item.get("announcement", item)
-                arrivals.setdefault(_index(str(announcement.get("id"))), now)
-            self.send_response(204)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def _config(site: GovukSite, folder: Path, hook: str, interval_s: float) -> Path:
-    path = folder / "govwatch.toml"
-    path.write_text(
-        f"""[govuk]
-base_url = "{site.base_url}"
-
-[duckdb]
-path = "{folder / "govwatch.duckdb"}"
-
-[http]
-requests_per_second_per_host = 0.0
-
-[[sources]]
-name = "dsit"
-kind = "govuk_atom"
-url = "{site.feed_url}"
-interval = "{interval_s:g}s"
-
-[[subscriptions]]
-name = "mous"
-kinds = ["memorandum_of_understanding"]
-channel = "webhook:{hook}"
-secret = "bench"
-"""
-    )
-    return path
 
 
 def _percentiles(values: Sequence[float]) -> str:
@@ -116,28 +61,14 @@ def _look(settings: Any, seen: dict[int, float]) -> None:
 def run(articles: int = ARTICLES, gap_s: float = GAP_S, interval_s: float = INTERVAL_S) -> None:
     arrivals: dict[int, float] = {}
     stored: dict[int, float] = {}
-    receiver = _receiver(arrivals)
-    hook = f"http://127.0.0.1:{receiver.server_address[1]}/hook"
+    receiver = webhook_receiver(lambda announcement_id, at: arrivals.setdefault(_index(announcement_id), at))
     with tempfile.TemporaryDirectory() as tmp, GovukSite() as site:
         folder = Path(tmp)
-        config = _config(site, folder, hook, interval_s)
+        config = run_config(site, folder, hook_url(receiver), interval_s=interval_s)
         settings = load_settings(config, env={})
-        process = subprocess.Popen(
-            [sys.executable, "-m", "govwatch", "run", "--config", str(config)],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "run.log").open("w"),
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        try:
-            deadline = time.perf_counter() + START_TIMEOUT_S
-            while not site.feed_requests:  # warm-up: the run is up and has polled once
-                if process.poll() is not None or time.perf_counter() > deadline:
-                    raise SystemExit(
-                        "govwatch run did not start:\n" + (folder / "run.log").read_text()[-2000:]
-                    )
-                time.sleep(0.1)
+        with govwatch_run(site, config, folder) as process:
             next_at = time.perf_counter()
+            deadline = next_at + SETTLE_TIMEOUT_S
             while len(site.published_at) < articles or len(stored) < articles or len(arrivals) < articles:
                 now = time.perf_counter()
                 if len(site.published_at) < articles and now >= next_at:
@@ -149,13 +80,6 @@ def run(articles: int = ARTICLES, gap_s: float = GAP_S, interval_s: float = INTE
                     break
                 _look(settings, stored)
                 time.sleep(LOOK_EVERY_S)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         receiver.shutdown()
         published, polls = site.published_at, sorted(site.feed_requests)
 

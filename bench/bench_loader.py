@@ -21,11 +21,12 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings, load_settings
-from govwatch.consumer import DuckdbOffsetConsumer, commit_batch, decode_batch, process_batch
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, consumer_options, ensure_topics, producer_options, topic_name
-from govwatch.loader import AnnouncementLoader
-from govwatch.writer import BatchWriter
+from govwatch.store.batches import commit_batch, decode_batch, process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.writer import BatchWriter
 from tests.support.announcements import make_announcement
 
 MESSAGES = 20000  # enough batches for polling and storing to overlap in a steady state

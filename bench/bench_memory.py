@@ -17,29 +17,25 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from bench.govuk_site import GovukSite
+from bench.local_run import ROOT, govwatch_run, hook_url, run_config, webhook_receiver
 from govwatch.config import load_settings
 from govwatch.errors import GovwatchError
 from govwatch.query import read_rows
 
-ROOT = Path(__file__).parents[1]
 ARTICLES = 10_000
 STEP = 100
 BACKLOG = 300
 SOAK_S = 600.0 if os.environ.get("GOVWATCH_SOAK") else 60.0
 SOAK_RATE = 5
 TARGET_MB = 400
-START_TIMEOUT_S = 120.0
 STALL_TIMEOUT_S = 120.0
 _BASELINE = (
     "import apache_beam, duckdb, kafka, trafilatura, govwatch.runner, govwatch.cli, govwatch.pipeline.transforms, "
@@ -66,50 +62,6 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in out]
 
 
-def _sink() -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(204)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-def _config(site: GovukSite, folder: Path, hook: str) -> Path:
-    path = folder / "govwatch.toml"
-    path.write_text(
-        f"""[govuk]
-base_url = "{site.base_url}"
-
-[duckdb]
-path = "{folder / "govwatch.duckdb"}"
-
-[http]
-requests_per_second_per_host = 0.0
-
-[[sources]]
-name = "dsit"
-kind = "govuk_atom"
-url = "{site.feed_url}"
-interval = "1s"
-max_articles_per_poll = {BACKLOG}
-
-[[subscriptions]]
-name = "mous"
-kinds = ["memorandum_of_understanding"]
-channel = "webhook:{hook}"
-secret = "bench"
-"""
-    )
-    return path
-
-
 def _stored(settings: Any) -> int | None:
     try:
         _columns, rows = read_rows(settings, "select count(*) from announcement_versions")
@@ -126,29 +78,16 @@ def _baseline_mb() -> float:
 
 
 def run(articles: int = ARTICLES, soak_s: float = SOAK_S) -> None:
-    sink = _sink()
-    hook = f"http://127.0.0.1:{sink.server_address[1]}/hook"
+    sink = webhook_receiver()
     samples: list[tuple[float, int, float, float]] = []  # (time, stored, run RSS MB, broker RSS MB)
     with tempfile.TemporaryDirectory() as tmp, GovukSite(feed_entries=BACKLOG + STEP) as site:
         folder = Path(tmp)
-        config = _config(site, folder, hook)
-        settings = load_settings(config, env={})
-        process = subprocess.Popen(
-            [sys.executable, "-m", "govwatch", "run", "--config", str(config)],
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=(folder / "run.log").open("w"),
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        config = run_config(
+            site, folder, hook_url(sink), interval_s=1.0, source_extra=f"max_articles_per_poll = {BACKLOG}\n"
         )
+        settings = load_settings(config, env={})
         peak_after_load = float("nan")
-        try:
-            deadline = time.perf_counter() + START_TIMEOUT_S
-            while not site.feed_requests:
-                if process.poll() is not None or time.perf_counter() > deadline:
-                    raise SystemExit(
-                        "govwatch run did not start:\n" + (folder / "run.log").read_text()[-2000:]
-                    )
-                time.sleep(0.2)
+        with govwatch_run(site, config, folder) as process:
             started = time.perf_counter()
             stored, last_progress, soak_from = 0, started, None
             while process.poll() is None:
@@ -177,13 +116,6 @@ def run(articles: int = ARTICLES, soak_s: float = SOAK_S) -> None:
                     site.publish(SOAK_RATE)
                 time.sleep(1.0)
             load_s = (soak_from or time.perf_counter()) - started
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         sink.shutdown()
     baseline = _baseline_mb()
     load = [s for s in samples if s[1] < articles]

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import ftfy
 
-from govwatch.pipeline.code_pages import char_class, mangle
-from govwatch.pipeline.repair import repair_text
-from govwatch.pipeline.repair_data import CLASS_CJK
+from govwatch.pipeline.repair.code_pages import char_class, mangle
+from govwatch.pipeline.repair.data import CLASS_CJK
+from govwatch.pipeline.repair.text import repair_text
 
 FIXTURES = Path(__file__).parents[1] / "tests" / "fixtures" / "repair"
 SEED = Path(__file__).parents[1] / ".." / "shared" / "seeds" / "000_4ebad22dac5f82a2.txt"

@@ -24,13 +24,13 @@ import duckdb
 import httpx
 
 from govwatch.config import load_settings
-from govwatch.consumer import ConsumedMessage
 from govwatch.db import connect_writer
-from govwatch.loader import AnnouncementLoader
 from govwatch.query import read_rows
 from govwatch.serve.filters import ListFilters, encode_cursor, list_sql
 from govwatch.serve.pages import ANNOUNCEMENT_SQL
 from govwatch.serve.server import BackgroundServer
+from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.records import ConsumedMessage
 
 ANNOUNCEMENTS = 100_000
 BATCH = 5_000

@@ -18,42 +18,26 @@ sources with equal intervals spread out); the streaming run asks `due_sources` w
 
 from __future__ import annotations
 
-import itertools
 import logging
 import random
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 
 from govwatch.config import Settings, SourceConfig
-from govwatch.connectors.articles import ArticleRef, fetch_article, is_known, search_result_ref
-from govwatch.connectors.backfill import BackfillProgress, BackfillQuery, search_backfill
+from govwatch.connectors.articles import ArticleRef, fetch_article, is_known
 from govwatch.connectors.checkpoint import MARK_VALIDATORS, Checkpoint, SourceState
-from govwatch.connectors.feeds import FeedEntry, FeedProblem, NotAFeedError, iter_feed
-from govwatch.connectors.govuk import MalformedPayloadError, parse_search_page, search_api_url
+from govwatch.connectors.feeds import FeedProblem, NotAFeedError
+from govwatch.connectors.govuk import MalformedPayloadError
 from govwatch.connectors.http import HttpClient, HttpResult
 from govwatch.connectors.http_errors import FetchError
 from govwatch.connectors.politeness import RetryBudget
 from govwatch.connectors.records import FetchedDocument, SourceFailure
+from govwatch.connectors.sources import source_kind
 from govwatch.connectors.urls import url_host
 from govwatch.metrics import record_poll
 
-__all__ = [
-    "BackfillProgress",
-    "BackfillQuery",
-    "due_sources",
-    "is_due",
-    "next_poll_at",
-    "poll_source",
-    "search_backfill",
-    "source_backoff_s",
-    "source_key",
-    "trusted_hosts",
-]
-
 log = logging.getLogger(__name__)
 
-FEED_ACCEPT = "application/atom+xml, application/rss+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
-SEARCH_POLL_COUNT = 50
 SOURCE_BACKOFF_MAX_S = 6 * 3600.0
 SOURCE_BACKOFF_STEPS = 12
 SOURCE_JITTER_FRACTION = 0.1
@@ -84,16 +68,8 @@ def source_backoff_s(source: SourceConfig) -> tuple[float, ...]:
 
 
 def poll_request(source: SourceConfig, settings: Settings) -> tuple[str, str]:
-    """The URL a poll of `source` fetches, and its Accept header."""
-    if source.kind == "govuk_search":
-        url = search_api_url(
-            settings.govuk.base_url,
-            organisations=source.organisations,
-            document_types=source.document_types,
-            count=SEARCH_POLL_COUNT,
-        )
-        return url, "application/json"
-    return source.url, FEED_ACCEPT
+    """The URL a poll of `source` fetches, and its Accept header (as its kind makes them)."""
+    return source_kind(source.kind).request(source, settings)
 
 
 def source_key(source: SourceConfig, settings: Settings) -> str:
@@ -206,7 +182,7 @@ def poll_source(
         record_poll(source.name, "not_modified")
         return
     try:
-        listing = _read_listing(source, response, settings)
+        listing = source_kind(source.kind).read_listing(source, response, settings)
     except (MalformedPayloadError, NotAFeedError) as exc:
         yield _source_failed(
             source, checkpoint, moment, settings=settings, url=url, reason=str(exc), retryable=True
@@ -233,46 +209,6 @@ def poll_source(
         counts["unchanged"],
         counts["failed"],
     )
-
-
-def _read_listing(
-    source: SourceConfig, response: HttpResult, settings: Settings
-) -> Iterator[ArticleRef | FeedProblem]:
-    """Entries of a feed or search listing as article references, with the problems met on the way.
-
-    A feed is read lazily, entry by entry, as the poll asks for more (see `feeds.iter_feed`); its first
-    entry is read here, so a body that is no feed at all fails the source before anything is fetched.
-
-    Raises:
-        MalformedPayloadError, NotAFeedError: the listing is unusable.
-    """
-    if source.kind == "govuk_search":
-        page = parse_search_page(response.text(), url=response.url)
-        return iter([search_result_ref(r, settings.govuk.base_url) for r in page.results])
-    if response.content_type == "text/html":
-        log.info("%s: feed served as text/html; parsing it as a feed anyway", source.name)
-    entries = iter_feed(response.content, url=response.url, charset=response.charset)
-    first = next(entries, None)
-    return _as_refs(itertools.chain([first] if first else [], entries))
-
-
-def _as_refs(entries: Iterator[FeedEntry | FeedProblem]) -> Iterator[ArticleRef | FeedProblem]:
-    """Feed entries as article references; a parser failure ends the listing as a problem, not the run."""
-    try:
-        for item in entries:
-            if isinstance(item, FeedProblem):
-                yield item
-                continue
-            yield ArticleRef(
-                link=item.link,
-                title=item.title,
-                summary=item.summary,
-                updated_at=item.updated_at,
-                published_at=item.published_at,
-            )
-    except Exception as exc:  # untrusted bytes met a parser bug: what came before stands, the rest waits
-        log.exception("feed reading stopped")
-        yield FeedProblem(reason=f"the feed could not be read past this point ({type(exc).__name__}: {exc})")
 
 
 def _fetch_and_stage(
@@ -312,7 +248,7 @@ def _fetch_and_stage(
             ref,
             source=source.name,
             base_url=settings.govuk.base_url,
-            prefer_content_api=source.kind in ("govuk_atom", "govuk_search"),
+            prefer_content_api=source_kind(source.kind).prefers_content_api,
             http=http,
             checkpoint=checkpoint,
             budget=budget,

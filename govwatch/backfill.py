@@ -181,7 +181,7 @@ def run_backfill(
                     query,
                     progress_path,
                     beam_args,
-                    CountPublished(publication_callback(settings), progress_path),
+                    CountPublished(publication_callback(broker, ready.checkpoint_path), progress_path),
                 )
                 stack.drain()
                 stack.settle()

@@ -2,7 +2,7 @@
 
 It is started by govwatch when no bootstrap servers are configured and stopped on exit, Ctrl-C or
 SIGTERM. Its topics live in memory only, so every start is a new topic incarnation: consumers recognise
-that by topic id (see `govwatch.consumer`) and never skip the new broker's messages.
+that by topic id (see `govwatch.store.consumer`) and never skip the new broker's messages.
 """
 
 from __future__ import annotations

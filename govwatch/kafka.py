@@ -246,18 +246,52 @@ def ensure_topics(settings: KafkaSettings) -> dict[str, TopicInfo]:
     return info
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Broker:
+    """The Kafka a run talks to, described once when the run starts.
+
+    `durable` says whether an acknowledged message survives the broker: True for a configured cluster,
+    False for the embedded broker, which keeps messages in memory only. A run that is not on a durable
+    broker treats DuckDB as its durability boundary (`govwatch.publication`), and its consumers expect a
+    new broker incarnation at every start. `embedded` is the broker process govwatch started, if any.
+    """
+
+    bootstrap_servers: str
+    durable: bool
+    embedded: EmbeddedBroker | None = None
+
+    def check_alive(self) -> None:
+        """Raise SinkError when the embedded broker died (a configured broker is not ours to watch)."""
+        if self.embedded is not None:
+            self.embedded.check_alive()
+
+    def death(self) -> list[BaseException]:
+        """The embedded broker's death, when it died, as the error to report instead of the one at hand
+        (which is then only a consequence: a timeout, a refused connection, an interrupted pipeline)."""
+        try:
+            self.check_alive()
+        except SinkError as died:
+            return [died]
+        return []
+
+
+def configured_broker(settings: KafkaSettings) -> Broker:
+    """The configured (external, durable) cluster."""
+    return Broker(bootstrap_servers=settings.bootstrap_servers, durable=True)
+
+
 @contextmanager
-def kafka_stack(settings: Settings) -> Iterator[tuple[Settings, EmbeddedBroker | None]]:
-    """Yield settings pointing at a ready broker, and the embedded broker when one was started.
+def kafka_stack(settings: Settings) -> Iterator[tuple[Settings, Broker]]:
+    """Yield settings pointing at a ready broker, and that broker's description.
 
     The configured broker is used when there is one; else an embedded broker runs for the duration and is
     stopped on exit, whatever the exit. Topics are created on entry.
     """
     if not settings.embedded_broker:
         ensure_topics(settings.kafka)
-        yield settings, None
+        yield settings, configured_broker(settings.kafka)
         return
-    with EmbeddedBroker(binary_dir=settings.broker_binary_dir) as broker:
-        ready = replace(settings, kafka=replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers))
+    with EmbeddedBroker(binary_dir=settings.broker_binary_dir) as process:
+        ready = replace(settings, kafka=replace(settings.kafka, bootstrap_servers=process.bootstrap_servers))
         ensure_topics(ready.kafka)
-        yield ready, broker
+        yield ready, Broker(bootstrap_servers=process.bootstrap_servers, durable=False, embedded=process)

@@ -16,34 +16,28 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from govwatch.broker import EmbeddedBroker
 from govwatch.config import Settings
-from govwatch.consumer import (
-    ConsumedMessage,
-    DuckdbOffsetConsumer,
-    decode_batch,
-)
 from govwatch.db import connect_writer, keep_files_private
-from govwatch.deadletters import store_deadletter
-from govwatch.errors import GovwatchError, SinkError
+from govwatch.errors import SinkError
 from govwatch.health import HealthServer
 from govwatch.kafka import (
     ALERTS,
     ANNOUNCEMENTS,
     DEADLETTER,
+    Broker,
     close_producer,
+    configured_broker,
     ensure_topics,
     flush_producer,
     kafka_stack,
     new_producer,
     topic_name,
 )
-from govwatch.loader import AnnouncementLoader
 from govwatch.messages import encode
 from govwatch.metrics import (
     ALERT_DELIVERIES,
@@ -57,7 +51,12 @@ from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, sp
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
-from govwatch.writer import BatchWriter
+from govwatch.store.batches import decode_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.deadletters import DeadletterKeeper
+from govwatch.store.loader import AnnouncementLoader, done_versions
+from govwatch.store.records import ConsumedMessage
+from govwatch.store.writer import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +86,6 @@ class RunSummary:
     sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
 
 
-class DeadletterKeeper:
-    """Stores dead-letter records from the topic in DuckDB, so `deadletters` shows every failure."""
-
-    consumer_name = "deadletters"
-
-    def handle(
-        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
-    ) -> int:
-        """Store the batch's records; returns how many were new (a consumer's own dead letters, which it
-        stored itself before publishing them, and replays are not)."""
-        return sum(store_deadletter(conn, record) for _message, record in items)
-
-
 class DispatcherAdapter:
     """Hands the alert dispatcher the announcement dicts of a batch."""
 
@@ -120,7 +106,8 @@ class Stack:
     The endpoint is published before the file is locked (queries then wait for this writer instead of
     opening the file, or meeting a lock nobody answers for) and serves as soon as the connection is
     open; `close()` releases the file before the endpoint goes. A caller that owns the database for
-    longer (the demo, across its reset) passes its own `query_server`.
+    longer (the demo, across its reset) passes its own `query_server`. `broker` describes the Kafka the
+    settings point at (from `kafka_stack`); without one it is the configured, durable cluster.
     """
 
     def __init__(
@@ -128,11 +115,11 @@ class Stack:
         settings: Settings,
         *,
         with_alerts: bool = True,
-        broker: EmbeddedBroker | None = None,
+        broker: Broker | None = None,
         query_server: QueryServer | None = None,
     ) -> None:
         self.settings = settings
-        self.broker = broker
+        self.broker = broker or configured_broker(settings.kafka)
         keep_files_private(settings.checkpoint_path)
         self._owns_query_server = query_server is None
         self.query_server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
@@ -169,7 +156,7 @@ class Stack:
                 topic=topic,
                 topic_id=info[topic].topic_id,
                 message_type=message_type,
-                memory_only_broker=self.broker is not None,
+                memory_only_broker=not self.broker.durable,
             )
 
         self.pairs: list[tuple[DuckdbOffsetConsumer, Any]] = [
@@ -207,13 +194,7 @@ class Stack:
         self.lag: dict[str, dict[int, int]] = {}
 
     def _broker_problems(self) -> list[str]:
-        if self.broker is None:
-            return []
-        try:
-            self.broker.check_alive()
-        except GovwatchError as exc:
-            return [f"embedded broker: {exc}"]
-        return []
+        return [f"embedded broker: {died}" for died in self.broker.death()]
 
     def _deadletter(self, record: dict[str, Any]) -> None:
         self.producer.send(topic_name(self.settings.kafka, DEADLETTER), value=encode("deadletter", record))
@@ -243,8 +224,7 @@ class Stack:
     def poll_once(self, timeout_ms: int = 100) -> int:
         """One poll of every consumer; decoded batches go to the writer. Returns messages polled."""
         handled = 0
-        if self.broker is not None:
-            self.broker.check_alive()
+        self.broker.check_alive()
         with self._lock:
             for kafka_consumer, handler in self.pairs:
                 batch = kafka_consumer.poll(timeout_ms=timeout_ms)
@@ -293,28 +273,11 @@ class Stack:
             "kept: run the command again (run it with -v to see what is slow)"
         )
 
-    def stored_keys(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
-        if not keys:
-            return set()
-        table = pa.Table.from_pylist(
-            [{"id": i, "version": v} for i, v in keys],
-            schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
-        )
-        # Stored, or dead-lettered while processing (its dead letter is kept in DuckDB): either way done.
-        self.read_conn.register("wanted", table)
-        try:
-            rows = self.read_conn.execute(
-                "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) "
-                "UNION SELECT w.id, w.version FROM wanted w SEMI JOIN deadletter_rows d ON d.key = w.id "
-                "AND d.stage IN ('process', 'validate')"
-            ).fetchall()
-        finally:
-            self.read_conn.unregister("wanted")
-        return {(str(i), int(v)) for i, v in rows}
-
     def settle(self) -> int:
         settled = settle_spool(
-            spool_dir_for(self.settings.checkpoint_path), self.settings.checkpoint_path, self.stored_keys
+            spool_dir_for(self.settings.checkpoint_path),
+            self.settings.checkpoint_path,
+            lambda keys: done_versions(self.read_conn, keys),
         )
         self.summary.settled += settled
         return settled
@@ -379,16 +342,16 @@ def warn_if_checkpoint_outlives_database(settings: Settings, progress: Progress 
         progress(message)
 
 
-def publication_callback(settings: Settings) -> MarkPublished | SpoolPublished:
-    """Where acknowledged documents go: straight to the checkpoint, or (embedded broker) to the spool."""
-    if settings.embedded_broker:
-        return SpoolPublished(spool_dir_for(settings.checkpoint_path))
-    return MarkPublished(settings.checkpoint_path)
+def publication_callback(broker: Broker, checkpoint_path: Path) -> MarkPublished | SpoolPublished:
+    """Where acknowledged documents go: straight to the checkpoint on a durable broker, else to the
+    spool until DuckDB holds them."""
+    if broker.durable:
+        return MarkPublished(checkpoint_path)
+    return SpoolPublished(spool_dir_for(checkpoint_path))
 
 
 def run_cycle(
     stack: Stack,
-    settings: Settings,
     ready: Settings,
     *,
     beam_args: Sequence[str] = (),
@@ -403,7 +366,11 @@ def run_cycle(
         if progress:
             progress(f"polling {len(names)} source(s) through the pipeline")
         run_bounded(
-            ready, names, beam_args=beam_args, on_published=publication_callback(settings), force=force
+            ready,
+            names,
+            beam_args=beam_args,
+            on_published=publication_callback(stack.broker, ready.checkpoint_path),
+            force=force,
         )
     if progress:
         progress("loading into DuckDB")
@@ -438,14 +405,14 @@ def run_once(
             stack.settle()  # documents a crashed run left stored but unsettled
             cycle = 0
             while True:
-                run_cycle(stack, settings, ready, beam_args=beam_args, force=force, progress=progress)
+                run_cycle(stack, ready, beam_args=beam_args, force=force, progress=progress)
                 cycle += 1
                 if between is None or not between(cycle):
                     break
             stack.summary.sources = read_source_statuses(settings, since=started)
             return stack.summary
         except Exception as exc:
-            for died in _broker_death(broker):
+            for died in broker.death():
                 raise died from exc
             raise
         finally:
@@ -531,13 +498,13 @@ def _run_forever(
                 ready,
                 tick_s=scheduler_tick_s(ready),
                 beam_args=beam_args,
-                on_published=publication_callback(settings),
+                on_published=publication_callback(broker, ready.checkpoint_path),
                 stop_timestamp=stop_timestamp,
             )
         except BaseException:
             # A background failure interrupts the pipeline, which Beam may report as an error of its own;
             # the failure is what to report. So is a dead embedded broker behind any error.
-            worker_error.extend(_broker_death(broker))
+            worker_error.extend(broker.death())
             if not worker_error:
                 raise
         finally:
@@ -553,18 +520,6 @@ def _run_forever(
         if worker_error:
             raise worker_error[0]
         return stack.summary
-
-
-def _broker_death(broker: EmbeddedBroker | None) -> list[BaseException]:
-    """The embedded broker's death, when it died, as the error to report instead of the one at hand
-    (which is then only a consequence: a timeout, a refused connection, an interrupted pipeline)."""
-    if broker is None:
-        return []
-    try:
-        broker.check_alive()
-    except SinkError as died:
-        return [died]
-    return []
 
 
 def scheduler_tick_s(settings: Settings) -> float:

@@ -78,7 +78,7 @@ def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]
 
 def repair_bytes(data: bytes) -> tuple[str, list[dict[str, Any]]]:
     """Repair a text; returns the text and the list of repairs."""
-    from govwatch.pipeline.repair import repair_text
+    from govwatch.pipeline.repair.text import repair_text
 
     text, notes = decode_text(data)
     result = repair_text(text)

@@ -2,8 +2,8 @@
 
 The stages compose in a fixed order (each a pure function of its own module):
 
-1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract.py`);
-2. repair: title, summary and body through `repair_text` (`pipeline/repair.py`), the "Notes to editors"
+1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract/`);
+2. repair: title, summary and body through `repair_text` (`pipeline/repair/`), the "Notes to editors"
    offset kept in step with the repaired body;
 3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`);
 4. assemble the message of `schemas/announcement.schema.json`, with a content hash that identifies the
@@ -24,9 +24,9 @@ from typing import Any
 
 from govwatch.connectors.records import FetchedDocument
 from govwatch.messages import SCHEMA_VERSION
-from govwatch.pipeline.extract import extract_content_item, extract_html
-from govwatch.pipeline.records import Annotations, ExtractedDocument, Repair, RepairResult
-from govwatch.pipeline.repair import repair_text
+from govwatch.pipeline.extract.document import extract_content_item, extract_html
+from govwatch.pipeline.records import Annotations, Announcement, ExtractedDocument, Repair, RepairResult
+from govwatch.pipeline.repair.text import repair_text
 from govwatch.pipeline.tag import tag_text
 
 CONTENT_HASH_CHARS = 32
@@ -137,10 +137,21 @@ def _plain(value: Any) -> Any:
 
 
 def process_document(doc: FetchedDocument) -> dict[str, Any]:
-    """Build the announcement message of one fetched document (never raises on bad content).
+    """The announcement message of one fetched document, ready to encode (see `assemble_announcement`)."""
+    return announcement_message(assemble_announcement(doc))
 
-    A document without a usable body still becomes a message, with its `extraction_status` saying why
-    and no annotations, so the analyst sees it was seen.
+
+def announcement_message(announcement: Announcement) -> dict[str, Any]:
+    """An announcement as the JSON-ready message of `schemas/announcement.schema.json`."""
+    message: dict[str, Any] = _plain(announcement)
+    return message
+
+
+def assemble_announcement(doc: FetchedDocument) -> Announcement:
+    """Build the announcement of one fetched document (never raises on bad content).
+
+    A document without a usable body still becomes an announcement, with its `extraction_status` saying
+    why and no annotations, so the analyst sees it was seen.
     """
     extracted = extract_document(doc)
     title = repair_text(extracted.title or doc.feed_title)
@@ -158,29 +169,29 @@ def process_document(doc: FetchedDocument) -> dict[str, Any]:
         )
     else:
         annotations = Annotations()
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "id": doc.id,
-        "version": doc.version,
-        "url": doc.url,
-        "canonical_url": extracted.canonical_url,
-        "title": title.text,
-        "document_type": extracted.document_type,
-        "published_at": extracted.published_at or doc.feed_published_at,
-        "updated_at": extracted.updated_at or doc.feed_updated_at,
-        "organisations": list(organisations),
-        "summary": summary.text,
-        "body_text": body.text,
-        "language": extracted.language,
-        "source": doc.source,
-        "fetched_at": doc.fetched_at,
-        "content_hash": content_hash(title.text, summary.text, body.text),
-        "withdrawn": doc.withdrawn,
-        "extraction_status": extracted.extraction_status,
-        "notes_offset": notes_offset,
-        "repairs": _plain(merge_repairs([title, summary, body])),
-        "partnerships": _plain(annotations.partnerships),
-        "figures": _plain(annotations.figures),
-        "entities": _plain(annotations.entities),
-        "topics": list(annotations.topics),
-    }
+    return Announcement(
+        schema_version=SCHEMA_VERSION,
+        id=doc.id,
+        version=doc.version,
+        url=doc.url,
+        canonical_url=extracted.canonical_url,
+        title=title.text,
+        document_type=extracted.document_type,
+        published_at=extracted.published_at or doc.feed_published_at,
+        updated_at=extracted.updated_at or doc.feed_updated_at,
+        organisations=organisations,
+        summary=summary.text,
+        body_text=body.text,
+        language=extracted.language,
+        source=doc.source,
+        fetched_at=doc.fetched_at,
+        content_hash=content_hash(title.text, summary.text, body.text),
+        withdrawn=doc.withdrawn,
+        extraction_status=extracted.extraction_status,
+        notes_offset=notes_offset,
+        repairs=merge_repairs([title, summary, body]),
+        partnerships=annotations.partnerships,
+        figures=annotations.figures,
+        entities=annotations.entities,
+        topics=annotations.topics,
+    )

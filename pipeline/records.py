@@ -124,3 +124,38 @@ class Annotations:
     figures: tuple[Figure, ...] = ()
     entities: tuple[Entity, ...] = ()
     topics: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Announcement:
+    """One version of one document, extracted, repaired and tagged: the message on
+    `govwatch.announcements` (`schemas/announcement.schema.json`) and a row of `announcement_versions`.
+
+    The one definition of the announcement's fields: the schema, the DDL and the loader are held to it
+    by `tests/test_vocabularies.py`. Fields without a default are the schema's required members.
+    """
+
+    schema_version: str
+    id: str
+    version: int
+    url: str
+    canonical_url: str | None = None
+    title: str
+    document_type: str | None = None
+    published_at: str | None = None
+    updated_at: str | None = None
+    organisations: tuple[str, ...]
+    summary: str
+    body_text: str
+    language: str | None = None
+    source: str
+    fetched_at: str
+    content_hash: str
+    withdrawn: bool
+    extraction_status: str
+    notes_offset: int | None = None
+    repairs: tuple[Repair, ...]
+    partnerships: tuple[Partnership, ...]
+    figures: tuple[Figure, ...]
+    entities: tuple[Entity, ...]
+    topics: tuple[str, ...]

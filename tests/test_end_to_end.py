@@ -155,8 +155,12 @@ def test_published_but_unstored_documents_are_fetched_again_after_a_crash(
     """Embedded broker: acknowledged is not durable. Kafka loses the messages with the broker; the
     checkpoint must not have advanced, so the next run publishes and stores them."""
     settings = _settings(sample, tmp_path)
-    with kafka_stack(settings) as (ready, _broker):
-        run_bounded(ready, [s.name for s in ready.sources], on_published=publication_callback(settings))
+    with kafka_stack(settings) as (ready, broker):
+        run_bounded(
+            ready,
+            [s.name for s in ready.sources],
+            on_published=publication_callback(broker, ready.checkpoint_path),
+        )
     # the broker is gone with its messages, and nothing was loaded
     assert any(spool_dir_for(settings.checkpoint_path).glob("*.jsonl"))
     summary = run_once(settings)

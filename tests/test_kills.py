@@ -7,26 +7,28 @@ Seeded: the kill points are the same on every run of the suite. `GOVWATCH_SOAK=1
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
 import subprocess
-import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 import duckdb
 
 from govwatch.config import load_settings
-from govwatch.demo.server import SampleServer, expected_counts
+from govwatch.demo.server import SampleServer
 from govwatch.runner import run_once
 from tests.alerts.conftest import Receiver
+from tests.support.kills import (
+    alert_subscriptions,
+    assert_alerts_sent_once,
+    assert_sample_stored_once,
+    start_module,
+)
 from tests.support.processes import children
 from tests.support.sample_config import write_sample_config
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 16
 KILLS = 12 if os.environ.get("GOVWATCH_SOAK") else 3
 #: Far beyond what a run needs to stop after its broker died (a few seconds); before every wait had a
@@ -49,20 +51,7 @@ def _broker_child(pid: int, timeout_s: float = 30.0) -> int:
 
 def _subscribe(config: Path, receiver: Receiver, alerts_file: Path) -> None:
     with config.open("a") as handle:
-        handle.write(
-            f"""
-[[subscriptions]]
-name = "hook"
-kinds = ["memorandum_of_understanding"]
-channel = "webhook:{receiver.url}"
-secret = "kill-test-secret"
-
-[[subscriptions]]
-name = "file"
-kinds = ["memorandum_of_understanding"]
-channel = "file:{alerts_file}"
-"""
-        )
+        handle.write(alert_subscriptions(receiver, alerts_file))
 
 
 def _kill_once(config: Path, tmp_path: Path, kill: int, rng: random.Random) -> None:
@@ -70,12 +59,11 @@ def _kill_once(config: Path, tmp_path: Path, kill: int, rng: random.Random) -> N
     once = (kill // 2) % 2 == 1
     log_path = tmp_path / f"run-{kill}.log"
     with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "govwatch", "run", "--config", str(config)] + (["--once"] if once else []),
+        process = start_module(
+            ["govwatch", "run", "--config", str(config)] + (["--once"] if once else []),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
             stderr=log_file,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
             broker = _broker_child(process.pid)
@@ -113,15 +101,9 @@ def test_kills_of_the_run_or_its_broker_lose_and_double_nothing(tmp_path: Path) 
             run_once(settings)
     finally:
         receiver.stop()
+    assert_sample_stored_once(settings.db_path)
     conn = duckdb.connect(str(settings.db_path), read_only=True)
     try:
-        assert conn.execute("select count(*) from announcements").fetchone() == (
-            expected_counts(1)["announcements"],
-        )
-        doubled = conn.execute(
-            "select count(*) from (select id, version from announcement_versions group by all having count(*) > 1)"
-        ).fetchone()
-        assert doubled == (0,)
         alerts = dict(
             conn.execute("select subscription, list(id order by id) from alerts group by all").fetchall()
         )
@@ -129,8 +111,4 @@ def test_kills_of_the_run_or_its_broker_lose_and_double_nothing(tmp_path: Path) 
     finally:
         conn.close()
     assert alerts["hook"] and statuses == [("delivered",)]
-    # The file holds each alert once; the webhook got each alert, some maybe twice, always with the same id.
-    lines = [json.loads(line)["alert_id"] for line in alerts_file.read_text().splitlines()]
-    assert sorted(lines) == sorted(alerts["file"])
-    posted = Counter(r.headers["X-Govwatch-Alert-Id"] for r in receiver.received)
-    assert set(posted) == set(alerts["hook"])
+    assert_alerts_sent_once(alerts, alerts_file, receiver)

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.source_tree import ROOT, source_modules
 
 
 def _build_wheel(tmp_path: Path) -> Path:
@@ -48,7 +48,7 @@ def test_wheel_has_one_namespace_and_ships_its_data(tmp_path: Path) -> None:
     top_level = {name.split("/", 1)[0] for name in names}
     assert top_level == {"govwatch", next(t for t in top_level if t.endswith(".dist-info"))}
     expected = [
-        "govwatch/pipeline/extract.py",
+        "govwatch/pipeline/extract/document.py",
         "govwatch/connectors/poll.py",
         "govwatch/schemas/announcement.schema.json",
         "govwatch/schemas/alert.schema.json",
@@ -63,6 +63,10 @@ def test_wheel_has_one_namespace_and_ships_its_data(tmp_path: Path) -> None:
     ]
     for name in expected:
         assert name in names, name
+    # Every module of the source tree, in every folder, is shipped under the name it is imported by.
+    for name, path in source_modules().items():
+        shipped = name.replace(".", "/") + ("/__init__.py" if path.name == "__init__.py" else ".py")
+        assert shipped in names, f"{path.relative_to(ROOT)} is not in the wheel (pyproject's packages list)"
     assert any(n.startswith("govwatch/pipeline/tag/lexicons/") and n.endswith(".toml") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "govwatch = govwatch.cli:main" in wheel.read(entry_points).decode()

@@ -15,7 +15,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -29,8 +28,8 @@ from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic
 from govwatch.runner import Stack
 from tests.alerts.conftest import Answer, Receiver
 from tests.support.announcements import make_announcement
+from tests.support.kills import ROOT, alert_subscriptions, assert_alerts_sent_once, start_module
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = 1616
 KILLS = 40 if os.environ.get("GOVWATCH_SOAK") else 10
 NEW_PER_ROUND = 40
@@ -49,18 +48,7 @@ path = "{folder / "govwatch.duckdb"}"
 bootstrap_servers = "{kafka.bootstrap_servers}"
 topic_prefix = "{kafka.topic_prefix}"
 partitions = 2
-
-[[subscriptions]]
-name = "hook"
-kinds = ["memorandum_of_understanding"]
-channel = "webhook:{receiver.url}"
-secret = "kill-test-secret"
-
-[[subscriptions]]
-name = "file"
-kinds = ["memorandum_of_understanding"]
-channel = "file:{alerts_file}"
-"""
+{alert_subscriptions(receiver, alerts_file)}"""
     )
     return path
 
@@ -87,13 +75,12 @@ def _start_and_kill(config: Path, log_path: Path, receiver: Receiver, rng: rando
     """Start the store and kill it: mid-load (a seeded moment after it is ready) on even rounds, mid-delivery
     (as the webhook receives the round's n-th alert, before it answers) on odd ones."""
     with log_path.open("w") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.stack_process", str(config)],
+        process = start_module(
+            ["tests.support.stack_process", str(config)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log_file,
             text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         try:
             if kill % 2:
@@ -151,10 +138,7 @@ def _check(
     for name in ("hook", "file"):
         assert len(alerts[name]) == len(published), name
     assert statuses == [("delivered",)]
-    lines = [json.loads(line)["alert_id"] for line in alerts_file.read_text().splitlines()]
-    assert sorted(lines) == sorted(alerts["file"])  # once each
-    posted = Counter(r.headers["X-Govwatch-Alert-Id"] for r in receiver.received)
-    assert set(posted) == set(alerts["hook"])  # at least once each, always under its own id
+    assert_alerts_sent_once(alerts, alerts_file, receiver)
 
 
 def test_seeded_kills_of_the_store_lose_and_double_nothing(kafka_settings: Settings, tmp_path: Path) -> None:

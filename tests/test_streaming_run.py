@@ -4,15 +4,8 @@ nothing, and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
@@ -21,64 +14,14 @@ from govwatch.config import load_settings
 from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.errors import QueryError
 from govwatch.query import read_rows
+from tests.alerts.conftest import free_port
 from tests.support.announcements import fill_database
+from tests.support.database import HOSTILE_QUERIES
 from tests.support.hammer import Hammer, PageHammer
-from tests.support.processes import children, wait_gone
+from tests.support.processes import children, start_govwatch, stop_govwatch, wait_for, wait_gone
 from tests.support.sample_config import write_sample_config
 
-ROOT = Path(__file__).resolve().parents[1]
-WAIT_S = 90.0
 PREFILLED = 3  # the run starts on a database that already holds these, as a scheduled run would
-HOSTILE_QUERIES = (
-    "EXPLAIN ANALYZE COPY (select * from read_text('/etc/passwd')) TO 'x.txt'",
-    "EXPLAIN ANALYZE SET memory_limit='2MB'",
-    "EXPLAIN ANALYZE INSTALL httpfs",
-    "select * from read_text('/etc/passwd')",
-    "select * from read_csv('/etc/passwd')",
-    "select * from glob('/*')",
-    "select length(repeat('x', 3000000000))",
-)
-
-
-def _wait_for(predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(args: list[str], cwd: Path, log_path: Path) -> tuple[subprocess.Popen[str], IO[str]]:
-    """A govwatch command in its own process, its stderr in a file (a full pipe would block it)."""
-    log_file = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "govwatch", *args],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    return process, log_file
-
-
-def _stop(process: subprocess.Popen[str], log_file: IO[str]) -> None:
-    """SIGTERM, and never leave the process behind, even when the test fails."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=60)
-    finally:
-        log_file.close()
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _answers(url: str) -> bool:
@@ -94,20 +37,20 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
         settings = load_settings(config, env={})
         fill_database(settings.db_path, PREFILLED)
         # The web page in a process of its own, reading through the same path as `govwatch query`.
-        port = _free_port()
+        port = free_port()
         page_url = f"http://127.0.0.1:{port}"
-        serve, serve_log = _start(
+        serve, serve_log = start_govwatch(
             ["serve", "--port", str(port), "--config", str(config)], tmp_path, tmp_path / "serve.log"
         )
         try:
-            _wait_for(lambda: _answers(page_url + "/sources"), "govwatch serve to answer")
+            wait_for(lambda: _answers(page_url + "/sources"), "govwatch serve to answer")
         except AssertionError:
-            _stop(serve, serve_log)
+            stop_govwatch(serve, serve_log)
             raise
         hammer = Hammer(settings).__enter__()  # queries from before the start until after the stop
         pages = PageHammer(settings, page_url).__enter__()  # and pages, the same way
         log_path = tmp_path / "run.log"
-        process, log_file = _start(["run", "--config", str(config)], tmp_path, log_path)
+        process, log_file = start_govwatch(["run", "--config", str(config)], tmp_path, log_path)
         try:
 
             def count(sql: str) -> int:
@@ -118,7 +61,7 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                 except Exception:
                     return -1
 
-            _wait_for(
+            wait_for(
                 lambda: (
                     count("select count(*) from announcements")
                     == expected_counts(1)["announcements"] + PREFILLED
@@ -133,7 +76,7 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                     read_rows(settings, sql)
             assert not (tmp_path / "x.txt").exists()
             server.set_phase(2)
-            _wait_for(
+            wait_for(
                 lambda: (
                     count("select count(*) from announcement_history")
                     == expected_counts(2)["versions"] + PREFILLED
@@ -144,14 +87,14 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
             assert kids, "the embedded broker runs as a child"
         finally:
             try:
-                _stop(process, log_file)
+                stop_govwatch(process, log_file)
                 time.sleep(0.5)  # a few queries after the stop too
                 last = expected_counts(2)["announcements"] + PREFILLED
-                _wait_for(lambda: max(pages.tally.counts, default=0) == last, "a page to read the last rows")
+                wait_for(lambda: max(pages.tally.counts, default=0) == last, "a page to read the last rows")
             finally:
                 hammer.__exit__(None, None, None)
                 pages.__exit__(None, None, None)
-                _stop(serve, serve_log)
+                stop_govwatch(serve, serve_log)
         err = log_path.read_text()
         assert process.returncode in (0, 130), err[-3000:]
         assert wait_gone(kids)

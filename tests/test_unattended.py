@@ -10,8 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -22,10 +20,10 @@ from govwatch.cli import app
 from govwatch.config import load_settings
 from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.query import read_rows
+from tests.support.processes import wait_for
 from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
-WAIT_S = 90.0
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -34,15 +32,6 @@ def _get(url: str) -> tuple[int, str]:
     except httpx.HTTPError:
         return -1, ""
     return response.status_code, response.text
-
-
-def _wait_for(predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_streaming_run_serves_metrics_health_readiness_status_and_json_logs(tmp_path: Path) -> None:
@@ -67,7 +56,7 @@ def test_streaming_run_serves_metrics_health_readiness_status_and_json_logs(tmp_
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             try:
-                _wait_for(lambda: _get(f"{base}/healthz") == (200, "ok\n"), "/healthz")
+                wait_for(lambda: _get(f"{base}/healthz") == (200, "ok\n"), "/healthz")
                 expected = expected_counts(1)["announcements"]
 
                 def stored() -> int:
@@ -76,8 +65,8 @@ def test_streaming_run_serves_metrics_health_readiness_status_and_json_logs(tmp_
                     except Exception:
                         return -1
 
-                _wait_for(lambda: stored() == expected, "the sample to be loaded")
-                _wait_for(lambda: _get(f"{base}/readyz")[0] == 503, "/readyz to see the broken source")
+                wait_for(lambda: stored() == expected, "the sample to be loaded")
+                wait_for(lambda: _get(f"{base}/readyz")[0] == 503, "/readyz to see the broken source")
                 problems = _get(f"{base}/readyz")[1].splitlines()
                 assert problems and all(p.startswith("source broken: failing") for p in problems), problems
                 needles = (
@@ -97,7 +86,7 @@ def test_streaming_run_serves_metrics_health_readiness_status_and_json_logs(tmp_
 
                 # A bundle's Kafka latency is observed just after its messages are acknowledged, which
                 # may be a moment after the loader stored them: wait for every metric to be there.
-                _wait_for(lambda: not missing(), "every metric")
+                wait_for(lambda: not missing(), "every metric")
                 report = CliRunner().invoke(app, ["status", "--config", str(config), "--format", "json"])
                 run = json.loads(report.stdout)["run"]
                 assert run is not None and run["pid"] == process.pid and "loader" in run["lag"]

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from govwatch.redact import mask_url
 
-if TYPE_CHECKING:
-    from govwatch.alerts.text import WordLookup
+
+class Words(Protocol):
+    """The lower-case words of an announcement's texts, looked up lazily (`alerts.text.WordLookup`)."""
+
+    @property
+    def tokens(self) -> frozenset[str]: ...
+
+    def __contains__(self, word: object) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,7 +137,7 @@ class AnnouncementFacts:
     texts: tuple[tuple[str, str, str | None], ...] = ()
     name_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
     partnership_evidence: tuple[tuple[Excerpt, ...], ...] = ()
-    words: WordLookup | None = field(default=None, compare=False)
+    words: Words | None = field(default=None, compare=False)
 
     @property
     def tokens(self) -> frozenset[str]:

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 
-from govwatch.pipeline.glued_words import is_common_word
 from govwatch.pipeline.records import Entity, Evidence
+from govwatch.pipeline.repair.glued_words import is_common_word
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
 from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at

@@ -11,7 +11,7 @@ from pathlib import Path
 from govwatch.config import load_settings
 from govwatch.db import connect_writer
 from govwatch.demo.server import expected_counts
-from govwatch.loader import AnnouncementLoader
+from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed, make_announcement
 from tests.support.hammer import Hammer
 

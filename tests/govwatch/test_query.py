@@ -17,6 +17,7 @@ from govwatch.config import Settings
 from govwatch.errors import QueryError
 from govwatch.query import check_read_only, endpoint_path, open_query, read_rows
 from tests.support.announcements import fill_database
+from tests.support.database import HOSTILE_QUERIES, held_by_another_program
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,15 +147,7 @@ def test_endpoint_file_is_removed_when_the_writer_stops(
     assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
 
 
-HOSTILE = (
-    "EXPLAIN ANALYZE COPY (select * from read_text('/etc/passwd')) TO 'x.txt'",
-    "EXPLAIN ANALYZE SET memory_limit='2MB'",
-    "EXPLAIN ANALYZE INSTALL httpfs",
-    "select * from read_text('/etc/passwd')",
-    "select * from read_csv('/etc/passwd')",
-    "select * from glob('/*')",
-    "select length(repeat('x', 3000000000))",
-)
+HOSTILE = HOSTILE_QUERIES
 
 
 @pytest.mark.parametrize("sql", HOSTILE)
@@ -237,18 +230,8 @@ def test_stale_endpoint_of_a_dead_writer_is_ignored_when_the_file_is_free(settin
 def foreign_lock(settings: Settings) -> Iterator[None]:
     """Another program (not govwatch) holding the database open for writing."""
     _fill(settings)
-    code = (
-        "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()"
-    )
-    holder = subprocess.Popen(
-        [sys.executable, "-c", code, str(settings.db_path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    yield
-    _stop_writer(holder)
+    with held_by_another_program(settings.db_path):
+        yield
 
 
 def test_locked_file_whose_writer_is_gone_says_so(settings: Settings, foreign_lock: None) -> None:

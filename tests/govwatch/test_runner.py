@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import replace
 
 import pytest
 
 from govwatch.config import Settings
 from govwatch.errors import SinkError
-from govwatch.kafka import kafka_stack
-from govwatch.runner import Stack
+from govwatch.kafka import configured_broker, kafka_stack
+from govwatch.publication import MarkPublished, SpoolPublished
+from govwatch.runner import Stack, publication_callback
 
 
 def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> None:
-    with kafka_stack(settings) as (ready, broker):
+    with kafka_stack(settings) as (ready, described):
+        broker = described.embedded
         assert broker is not None and broker.pid is not None
-        stack = Stack(ready, with_alerts=False, broker=broker)
+        stack = Stack(ready, with_alerts=False, broker=described)
         try:
             stack.poll_once()
             os.kill(broker.pid, signal.SIGKILL)
@@ -29,7 +32,8 @@ def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> N
 
 def test_settings_point_at_the_embedded_broker_only_inside_the_stack(settings: Settings) -> None:
     assert settings.embedded_broker
-    with kafka_stack(settings) as (ready, broker):
+    with kafka_stack(settings) as (ready, described):
+        broker = described.embedded
         assert broker is not None
         assert ready.kafka.bootstrap_servers == broker.bootstrap_servers
         pid = broker.pid
@@ -56,3 +60,13 @@ def test_consumers_that_cannot_catch_up_in_time_are_a_clear_error(kafka_settings
             stack.drain(timeout_s=0)
     finally:
         stack.close()
+
+
+def test_the_embedded_broker_stays_memory_only_once_its_address_is_filled_in(settings: Settings) -> None:
+    with kafka_stack(settings) as (ready, broker):
+        assert ready.kafka.bootstrap_servers == broker.bootstrap_servers != ""
+        assert not broker.durable
+        assert isinstance(publication_callback(broker, ready.checkpoint_path), SpoolPublished)
+    external = configured_broker(replace(settings.kafka, bootstrap_servers="kafka.example:9092"))
+    assert external.durable and external.embedded is None and external.death() == []
+    assert isinstance(publication_callback(external, settings.checkpoint_path), MarkPublished)

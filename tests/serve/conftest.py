@@ -16,11 +16,11 @@ from govwatch.config import Settings, SourceConfig
 from govwatch.connectors.checkpoint import Checkpoint
 from govwatch.connectors.poll import source_key
 from govwatch.db import connect_writer
-from govwatch.deadletters import store_deadletter
-from govwatch.loader import AnnouncementLoader
 from govwatch.messages import deadletter_record
 from govwatch.serve.app import create_app
 from govwatch.status import RunState, write_run_state
+from govwatch.store.deadletters import store_deadletter
+from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed, make_announcement
 
 HOSTILE_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "\'><b>bold</b>'

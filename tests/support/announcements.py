@@ -75,7 +75,7 @@ def as_consumed(
     """Pair each message with a ConsumedMessage carrying its JSON text, as the consumer loop does."""
     import json
 
-    from govwatch.consumer import ConsumedMessage
+    from govwatch.store.records import ConsumedMessage
 
     return [
         (
@@ -91,7 +91,7 @@ def as_consumed(
 def fill_database(db_path: Any, n: int = 3) -> None:
     """A database holding announcements doc-0 .. doc-{n-1}, stored through the real loader."""
     from govwatch.db import connect_writer
-    from govwatch.loader import AnnouncementLoader
+    from govwatch.store.loader import AnnouncementLoader
 
     conn = connect_writer(db_path)
     conn.execute("BEGIN TRANSACTION")

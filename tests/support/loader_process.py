@@ -11,10 +11,11 @@ import time
 from dataclasses import replace
 
 from govwatch.config import load_settings
-from govwatch.consumer import DuckdbOffsetConsumer, process_batch
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, topic_name
-from govwatch.loader import AnnouncementLoader
+from govwatch.store.batches import process_batch
+from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.loader import AnnouncementLoader
 
 BATCH_RECORDS = 7
 

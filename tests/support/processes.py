@@ -1,9 +1,17 @@
-"""Process checks for tests that must leave no broker behind."""
+"""Processes in tests: govwatch commands started and stopped, and checks that nothing is left behind."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def alive(pid: int) -> bool:
@@ -27,3 +35,42 @@ def wait_gone(pids: list[int], timeout_s: float = 10.0) -> bool:
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
     return not any(alive(p) for p in pids)
+
+
+WAIT_S = 90.0
+
+
+def wait_for(predicate: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
+    """Poll `predicate` every half second until it holds; fail naming `what` after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_govwatch(args: list[str], cwd: Path, log_path: Path) -> tuple[subprocess.Popen[str], IO[str]]:
+    """A govwatch command in its own process, its stderr in a file (a full pipe would block it)."""
+    log_file = log_path.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "govwatch", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=log_file,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return process, log_file
+
+
+def stop_govwatch(process: subprocess.Popen[str], log_file: IO[str]) -> None:
+    """SIGTERM, and never leave the process behind, even when the test fails."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    finally:
+        log_file.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)

@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 
 from govwatch.db import connect_writer
-from govwatch.loader import AnnouncementLoader
 from govwatch.query_endpoint import QueryServer
 from govwatch.sandbox import QueryLimits
+from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed, make_announcement
 
 
