@@ -37,7 +37,14 @@ SCHEMA_FOR_TYPE = {
     "corporate_information_page": "corporate_information_page",
     **{
         kind: "publication"
-        for kind in ("policy_paper", "guidance", "corporate_report", "independent_report", "notice", "research")
+        for kind in (
+            "policy_paper",
+            "guidance",
+            "corporate_report",
+            "independent_report",
+            "notice",
+            "research",
+        )
     },
 }
 PATH_FOR_SCHEMA = {
