@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from govwatch.pipeline.tag.figure_words import ISO_CODES
 from govwatch.pipeline.tag.mentions import Mention
 
 # Mentions that can give or get money in these frames (people and places cannot).
@@ -22,7 +23,9 @@ _PARTY_MENTIONS = frozenset({"organisation", "government", "name", "self"})
 
 # A sum as the frames need it: a currency sign or code and a number, or a number and a currency word.
 _MONEY = (
-    r"(?:(?:US|A|C|S|NZ|HK|R)?[$£€¥₹][ ]?\d[\d,.]*(?:[ ]?(?:[kKmM]|bn|tn|million|billion|trillion|crore|lakh)\b)?"
+    r"(?:(?:(?:US|A|C|S|NZ|HK|R)?[$£€¥₹]|(?:"
+    + "|".join(ISO_CODES)
+    + r")[ ])[ ]?\d[\d,.]*(?:[ ]?(?:[kKmM]|bn|tn|million|billion|trillion|crore|lakh)\b)?"
     r"|\d[\d,.]*(?:[ ](?:million|billion|trillion|crore|lakh))?[ ](?:yen|euros?|pounds|dollars|won|rupees|"
     r"francs|kroner|kronor|krona|zloty|rand|ringgit|dirhams?|riyals?)\b)"
 )
