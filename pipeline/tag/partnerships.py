@@ -293,7 +293,7 @@ def find_partnerships(
         if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
-    return tuple(_finish(agreement) for agreement in kept)
+    return tuple(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
 
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
@@ -352,6 +352,22 @@ def _read_signed_by(
         else:
             continue
         agreement.evidence.append(Evidence(sentence=sentence.text, start=match.start(), end=match.end()))
+
+
+def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) -> list[_Agreement]:
+    """A contract or grant from one public buyer or funder (or the publisher) to several named recipients
+    is one agreement per recipient: "contracts went to Sakura Internet, AWS, Google Cloud and Oracle"."""
+    split: list[_Agreement] = []
+    for agreement in agreements:
+        parties = consolidate_parties(agreement.parties, agreement.kind)
+        public = [p for p in parties if is_public(p)] or [p for p in parties if p in publishers]
+        others = [p for p in parties if p not in public]
+        if agreement.kind not in FUNDED_KINDS or len(public) != 1 or len(others) < 2:
+            split.append(agreement)
+            continue
+        for other in others:
+            split.append(replace(agreement, parties=[public[0], other]))
+    return split
 
 
 def _read_transfers(
@@ -1107,6 +1123,22 @@ def _date(sentence: str) -> str | None:
 _NEWS_AGENCIES = frozenset(
     {"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"}
 )
+# The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
+_MEDIA_ENDINGS = (
+    "News Agency",
+    "Press Agency",
+    "Newswire",
+    " News",
+    " Review",
+    " Times",
+    " Journal",
+    " Gazette",
+    " Herald",
+    " Tribune",
+    " Magazine",
+    " Weekly",
+    " Daily",
+)
 _LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
@@ -1132,7 +1164,7 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         name = party[4:] if party.startswith("The ") else party
         if _MISSION.match(name):
             name = "UK Government"
-        if name in _NEWS_AGENCIES or name.endswith(("News Agency", "Press Agency", "Newswire")):
+        if name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS):
             continue
         if _LEGAL_SUFFIX.sub("", name) in {_LEGAL_SUFFIX.sub("", t) for t in tidy}:
             continue  # "Microsoft" and "Microsoft Corp" are one party
