@@ -293,6 +293,7 @@ def find_partnerships(
         if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
+    _bought(kept)
     return tuple(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
 
 
@@ -352,6 +353,24 @@ def _read_signed_by(
         else:
             continue
         agreement.evidence.append(Evidence(sentence=sentence.text, start=match.start(), end=match.end()))
+
+
+# Buyers: money a defence ministry or a procurement body awards pays for work, it is no grant.
+_BUYER = re.compile(
+    r"\b(?:Ministry of Defen[cs]e|Department of Defen[cs]e|Defence Equipment and Support|Procurement|Armament|"
+    r"Commercial Service|DE&S)\b"
+)
+
+
+def _bought(agreements: list[_Agreement]) -> None:
+    """Turn grants from buyers ("BAE Systems has been awarded £3.95 billion by the Ministry of Defence")
+    into contracts."""
+    for agreement in agreements:
+        if agreement.kind == "grant" and any(
+            _BUYER.search(text)
+            for text in (*agreement.parties, *(e.sentence for e in agreement.evidence[:1]))
+        ):
+            agreement.kind = "contract"
 
 
 def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) -> list[_Agreement]:
