@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
@@ -78,11 +78,12 @@ _SUBJECT_VERB = re.compile(
     r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
     r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached|raise|raises|raised|close|closes|closed|complete|"
     r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated|pledge|pledges|"
-    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed|notify|notifies|notified)\b"
+    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed|notify|notifies|notified|"
+    r"guarantee|guarantees|guaranteed|buy|buys|bought|set out)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
-    r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|"
+    r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|loan|"
     r"agreement|notified|"
     r"million|billion|bn|m|k)|\d)\s+$"
 )
@@ -91,6 +92,11 @@ _PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
 _DESCRIBED_BY_COUNTRY = re.compile(
     r"(?:’s|'s)[ ](?:(?:largest|biggest|leading|first|only|oldest|top|most|best|fastest|main|national)\b|"
     r"(?!government|deal|agreement|partnership|memorandum|contract)[a-z]+[ ][a-z]+s\b)"
+)
+_BUY_VERBS = frozenset({"buy", "buys", "bought", "buying"})
+# "to buy British chip designer Alphawave", "buys Darktrace": a company, not goods, is bought.
+_BUYS_A_COMPANY = re.compile(
+    r"[ ](?:a[ ]|the[ ])?(?:(?:[A-Z][a-z]+|[a-z-]+)[ ]){0,3}?[A-Z][\w&-]*(?![\w-])(?![ ](?:aircraft|jets|tanks|missiles|drones|ships|vehicles|systems)\b)"
 )
 _IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
@@ -105,6 +111,10 @@ OBJECT_PARTY_VERBS = frozenset(
         "acquires",
         "acquired",
         "acquiring",
+        "buy",
+        "buys",
+        "bought",
+        "buying",
         "back",
         "backs",
         "backed",
@@ -128,6 +138,10 @@ _OWNERSHIP_WORDS = frozenset(
         "equity investment",
         "acquisition",
         "takeover",
+        "buy",
+        "buys",
+        "bought",
+        "buying",
         "acquire",
         "acquires",
         "acquired",
@@ -294,7 +308,7 @@ def find_partnerships(
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
-    return tuple(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
+    return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
 
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
@@ -371,6 +385,19 @@ def _bought(agreements: list[_Agreement]) -> None:
             for text in (*agreement.parties, *(e.sentence for e in agreement.evidence[:1]))
         ):
             agreement.kind = "contract"
+
+
+def _distinct(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
+    """One agreement per kind and parties: "Microsoft" and "Microsoft Corp" investing are one investment."""
+    kept: dict[tuple[str, frozenset[str]], Partnership] = {}
+    for partnership in partnerships:
+        key = (partnership.kind, frozenset(_LEGAL_SUFFIX.sub("", p) for p in partnership.parties))
+        first = kept.get(key)
+        if first is None:
+            kept[key] = partnership
+        else:
+            kept[key] = replace(first, evidence=(*first.evidence, *partnership.evidence))
+    return tuple(kept.values())
 
 
 def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) -> list[_Agreement]:
@@ -688,12 +715,18 @@ def _opening_investor(
     if not _INVESTS.search(sentence.text):
         return []  # "has raised £100m to date", "a funding round": a company raising money invests nothing
     opening = _first_word(text, sentence)
+    dateline = _DATELINE.match(text, opening, sentence.end)
+    opening = dateline.end() if dateline is not None else opening
     for mention in mentions:
         if mention.start == opening and mention.kind in ("organisation", "name") and mention.party:
             return [] if is_public(mention.party) else [mention.party]
     return []
 
 
+# "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ": where and when, before the sentence proper.
+_DATELINE = re.compile(
+    r"[A-Z][\w .,’'-]{0,40}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
+)
 _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
 
@@ -775,6 +808,12 @@ def _sentence_kind(
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
             continue  # "pledged to invest £2bn": the investment verb says what it is
+        if (
+            is_verb
+            and word.lower() in _BUY_VERBS
+            and _BUYS_A_COMPANY.match(text, match.end(), sentence.end) is None
+        ):
+            continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
         if kind in FUNDED_KINDS and _BID_FOR.search(
