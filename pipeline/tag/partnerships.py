@@ -1197,6 +1197,7 @@ _MEDIA_ENDINGS = (
     " Weekly",
     " Daily",
 )
+_COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
 _LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
@@ -1216,6 +1217,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['UK Government', 'Japanese Government']
     >>> consolidate_parties(["The University of Manchester", "Reuters", "NNL"], "collaboration")
     ['University of Manchester', 'NNL']
+    >>> consolidate_parties(["U.S. National Science Foundation", "National Science Foundation", "Acme"], "grant")
+    ['National Science Foundation', 'Acme']
     """
     tidy: list[str] = []
     for party in parties:
@@ -1227,6 +1230,14 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         if _LEGAL_SUFFIX.sub("", name) in {_LEGAL_SUFFIX.sub("", t) for t in tidy}:
             continue  # "Microsoft" and "Microsoft Corp" are one party
         tidy.append(name)
+    # "U.S. National Science Foundation" and "National Science Foundation" are one party.
+    tidy = [
+        p
+        for p in tidy
+        if not any(
+            q != p and p.endswith(" " + q) and _COUNTRY_PREFIX.fullmatch(p[: -len(q) - 1]) for q in tidy
+        )
+    ]
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
     if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
         return governments
@@ -1249,6 +1260,8 @@ def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership])
     """
     merged = list(body)
     for found in headline:
+        if not found.parties:
+            continue  # "Defence Minister signs the contract": nobody the headline names is bound by it
         same = next(
             (
                 i

@@ -51,3 +51,14 @@ def test_two_agreements_with_different_parties_stay_apart() -> None:
         ("contract", {"UK Government", "Medisight Ltd"}),
         ("memorandum_of_understanding", {"NHS England", "Alan Turing Institute"}),
     ]
+
+
+def test_a_headline_agreement_without_parties_is_not_reported() -> None:
+    found = tag_text(  # a wire story: no home government, so "Defense Minister" names nobody
+        "The aircraft will be delivered from 2026.\n",
+        title="Argentina buys F-16s",
+        summary="Defense Minister Luis Petri signs the contract in Denmark.",
+        organisations=["Reuters"],
+        url="https://www.reuters.com/world/argentina-f16",
+    ).partnerships
+    assert found == ()
