@@ -100,7 +100,8 @@ NAME_WORD_ZIPF = 3.0
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
     "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership "
-    "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter"
+    "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter "
+    "Centres Centers Hubs Zones Projects Schemes Programmes"
 )
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
@@ -440,6 +441,11 @@ _AREA_AFTER = re.compile(
     r"[ \u00a0](?:region|regions|area|corridor|cluster|valley|county|district|metropolitan area)\b"
 )
 
+_GENERIC_BODY_WORDS = word_set(
+    "University Trust Council Agency Department Company Bank Fund Government Ministry Authority Board "
+    "Commission Group Foundation Institute Centre Partners Partner Parties Party and the of"
+)
+
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 
 
@@ -544,6 +550,8 @@ def _bare_name(
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
         return None  # "Care Award", "ESN Lot": a thing, not who takes part
+    if all(w in _GENERIC_BODY_WORDS for w in words):
+        return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (name.isupper() and (len(words) > 1 or is_common_word(name))):
         return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON")
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
