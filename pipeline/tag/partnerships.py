@@ -298,6 +298,7 @@ def find_partnerships(
         ):
             _read_list(text, sentence, mentions, starts, agreements, self_party)
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
+    _read_joint_actions(text, sentences, mentions, starts, agreements)
     for agreement in agreements:
         _with_publisher(agreement, self_party, publishers)
     # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
@@ -316,6 +317,70 @@ _SIGNED_BY_PRONOUN = re.compile(
     r"(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
     r"[ \t]+(?:jointly[ \t]+|formally[ \t]+)?(?:signed|endorsed|concluded)[^.;:]{0,80}?[ \t]by[ \t]+(?:the[ \t]+)?"
 )
+
+
+# "Deutsche Telekom and NVIDIA launch an industrial AI cloud", "BBC and Met Office reunite to deliver":
+# two or more bodies named as the subject of one thing they do together.
+_JOINT_ACTION = re.compile(
+    r"[ ](?:(?:have|has|will|are|today|now|also|jointly)[ ])*(?P<verb>launch|launches|launched|launching|"
+    r"unveil|unveils|unveiled|reunite|reunites|reunited|(?:agree|agreed|agrees)[ ]to[ ](?:work[ ]together|"
+    r"cooperate|co-operate|collaborate|consider[ ]cooperation|develop|build|jointly)|work[ ]together|"
+    r"(?:to[ ])?(?:build|form|establish|set[ ]up|create|co-develop|develop)[ ](?:a|an|the)?[ ]?(?:new[ ]|joint[ ])?"
+    r"|plan|plans|planned)\b"
+)
+_TOGETHER_WITH = re.compile(r"\b(?:together|jointly)[ ]with[ ](?:the[ ])?")
+_PLANNED_JOINT = frozenset({"plan", "plans", "planned"})
+
+
+def reports_joint_action(sentence: str) -> bool:
+    """Tell whether a sentence may report bodies doing something together ("X and Y launch ...")."""
+    return " and " in sentence[:120] and _JOINT_ACTION.search(sentence, 0, 200) is not None
+
+
+def _read_joint_actions(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+) -> None:
+    """Read a collaboration from two or more organisations that open a sentence and act together."""
+    anchors = {e.sentence for a in agreements for e in a.evidence}
+    for sentence in sentences:
+        if sentence.text in anchors or not reports_joint_action(sentence.text):
+            continue
+        opening = _first_word(text, sentence)
+        dateline = _DATELINE.match(text, opening, sentence.end)
+        opening = dateline.end() if dateline is not None else opening
+        low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        by_start = {m.start: m for m in mentions[low:high] if m.kind in ("organisation", "name")}
+        first = by_start.get(opening)
+        if first is None:
+            continue
+        listed = _list_from(text, by_start, opening, sentence.end, ("organisation", "name"))
+        parties = list(dict.fromkeys(listed))
+        kinds = [m.kind for m in by_start.values() if m.party in parties]
+        if len(parties) < 2 or kinds.count("name") > 1 or "organisation" not in kinds:
+            continue  # "Peter Kyle and Sam Altman launched": names nothing else knows may be people
+        last = max(m.end for m in by_start.values() if m.party in parties)
+        verb = _JOINT_ACTION.match(text, last, sentence.end)
+        if verb is None:
+            continue
+        joined = _TOGETHER_WITH.search(text, verb.end(), sentence.end)
+        if joined is not None:  # "... are launching the Swiss AI Initiative together with CSCS"
+            parties += [
+                p
+                for p in _list_from(text, by_start, joined.end(), sentence.end, ("organisation", "name"))
+                if p not in parties
+            ]
+        status = (
+            "planned" if verb["verb"] in _PLANNED_JOINT or verb["verb"].startswith("to ") else "announced"
+        )
+        agreement = _Agreement(kind="collaboration", parties=parties, statuses={status})
+        agreement.evidence.append(
+            Evidence(sentence=sentence.text, start=verb.start("verb"), end=verb.end("verb"))
+        )
+        agreements.append(agreement)
 
 
 def lists_signatories(sentence: str) -> bool:

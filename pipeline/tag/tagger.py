@@ -36,6 +36,7 @@ from govwatch.pipeline.tag.partnerships import (
     find_partnerships,
     lists_signatories,
     merge_headline,
+    reports_joint_action,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
 from govwatch.pipeline.tag.sentence_checks import states_money
@@ -85,7 +86,10 @@ def _read_agreements(
     read = [
         s
         for i, s in enumerate(sentences)
-        if i in with_words or states_money(s.text) or (i - 1 in with_words and lists_signatories(s.text))
+        if i in with_words
+        or states_money(s.text)
+        or (i - 1 in with_words and lists_signatories(s.text))
+        or reports_joint_action(s.text)
     ]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
