@@ -286,7 +286,14 @@ def find_partnerships(
             status=_status(
                 text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
             ),
-            countries=countries if len(countries) == 2 else _nearby_governments(mentions, starts, sentence),
+            # only "the two sides" / "both governments" read them: found only for such a sentence
+            countries=(
+                ()
+                if not _BOTH_SIDES.search(sentence.text)
+                else countries
+                if len(countries) == 2
+                else _nearby_governments(mentions, starts, sentence)
+            ),
             publishers=publishers,
         )
         before = len(agreements)

@@ -194,12 +194,17 @@ def looks_like_prose(text: str) -> bool:
     sample = text[:PROSE_SAMPLE_CHARS]
     if not sample.strip():
         return False
-    ordinary = sum(1 for c in sample if c.isalnum() or c.isspace() or c in ".,;:!?'’‘“”\"()-–—£$€%/&")
-    if ordinary / len(sample) < MIN_PROSE_CHAR_SHARE:
+    unusual = len(_ORDINARY_CHARS.sub("", sample))  # regular expressions: far cheaper than a loop per char
+    if (len(sample) - unusual) / len(sample) < MIN_PROSE_CHAR_SHARE:
         return False
     tokens = sample.split()
-    words = sum(1 for t in tokens if sum(c.isalpha() for c in t) >= max(1, len(t) // 2))
+    words = sum(1 for t in tokens if len(_NOT_LETTERS.sub("", t)) >= max(1, len(t) // 2))
     return words / len(tokens) >= MIN_WORD_SHARE
+
+
+# Letters and digits (not "_"), white space and ordinary punctuation.
+_ORDINARY_CHARS = re.compile(r"[^\W_]|\s|[.,;:!?'’‘“”\"()\-–—£$€%/&]")
+_NOT_LETTERS = re.compile(r"[\W\d_]")
 
 
 def restore_evidence(annotations: Annotations, body: str, headline: str) -> Annotations:
