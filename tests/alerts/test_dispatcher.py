@@ -401,6 +401,22 @@ def test_a_hanging_receiver_times_out_without_holding_up_other_alerts(
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
 
 
+def _mail_alert(
+    make: Make,
+    db: duckdb.DuckDBPyConnection,
+    smtp_server: tuple[Inbox, int],
+    address: str,
+    announcement: dict[str, Any],
+) -> int:
+    """Alert `address` by email of `announcement` through the local SMTP server; how many were delivered."""
+    dispatcher = make(
+        {"name": "mail", "kinds": ["mou"], "channel": f"email:{address}"},
+        smtp={"host": "127.0.0.1", "port": smtp_server[1], "security": "none"},
+    )
+    handle(dispatcher, db, [announcement])
+    return int(dispatcher.deliver_pending(db))
+
+
 def test_an_smtp_server_refusing_the_recipient_fails_the_alert(
     make: Make,
     db: duckdb.DuckDBPyConnection,
@@ -408,13 +424,7 @@ def test_an_smtp_server_refusing_the_recipient_fails_the_alert(
     settings: Settings,
     announcement: dict[str, Any],
 ) -> None:
-    _inbox, port = smtp_server
-    dispatcher = make(
-        {"name": "mail", "kinds": ["mou"], "channel": f"email:{REFUSED}"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
-    )
-    handle(dispatcher, db, [announcement])
-    dispatcher.deliver_pending(db)
+    _mail_alert(make, db, smtp_server, REFUSED, announcement)
     status, error = one(db, "SELECT status, last_error FROM alerts")
     assert status == "failed" and "550" in error
 
@@ -426,13 +436,8 @@ def test_email_alert_carries_text_and_html(
     settings: Settings,
     announcement: dict[str, Any],
 ) -> None:
-    inbox, port = smtp_server
-    dispatcher = make(
-        {"name": "mail", "kinds": ["mou"], "channel": "email:team@example.org"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
-    )
-    handle(dispatcher, db, [announcement])
-    assert dispatcher.deliver_pending(db) == 1
+    inbox, _port = smtp_server
+    assert _mail_alert(make, db, smtp_server, "team@example.org", announcement) == 1
     [message] = inbox.messages
     assert message["X-Govwatch-Alert-Id"] == one(db, "SELECT id FROM alerts")[0]
     parts = {
