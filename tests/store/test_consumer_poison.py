@@ -38,7 +38,7 @@ def _send(settings: Settings, messages: list[tuple[bytes | None, bytes | None]],
 @pytest.fixture
 def stack(kafka_settings: Settings) -> Iterator[Stack]:
     ensure_topics(kafka_settings.kafka)
-    stack = Stack(kafka_settings, with_alerts=True)
+    stack = Stack.open(kafka_settings, with_alerts=True)
     try:
         yield stack
     finally:
