@@ -42,7 +42,7 @@ def main() -> None:
             ),
         )
         with kafka_stack(settings) as (ready, broker):
-            stack = Stack(ready, broker=broker)
+            stack = Stack.open(ready, broker=broker)
             stop = threading.Event()
 
             def consume() -> None:

@@ -172,7 +172,7 @@ def run_backfill(
     progress_path.parent.mkdir(parents=True, exist_ok=True)
     ProgressFile(progress_path).flush()
     with kafka_stack(settings) as (ready, broker):
-        stack = Stack(ready, broker=broker)
+        stack = Stack.open(ready, broker=broker)
         try:
             stack.settle()
             with BackfillProgressBar(progress_path, enabled=show_progress):

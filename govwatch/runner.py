@@ -107,41 +107,71 @@ class Stack:
     opening the file, or meeting a lock nobody answers for) and serves as soon as the connection is
     open; `close()` releases the file before the endpoint goes. A caller that owns the database for
     longer (the demo, across its reset) passes its own `query_server`. `broker` describes the Kafka the
-    settings point at (from `kafka_stack`); without one it is the configured, durable cluster.
+    settings point at (from `kafka_stack`); without one it is the configured, durable cluster. Open one
+    with `Stack.open`.
     """
 
     def __init__(
         self,
         settings: Settings,
         *,
+        broker: Broker,
+        conn: duckdb.DuckDBPyConnection,
+        query_server: QueryServer,
+        owns_query_server: bool,
+    ) -> None:
+        """Hold what `Stack.open` opened; nothing is opened here."""
+        self.settings = settings
+        self.broker = broker
+        self.conn = conn
+        self.query_server = query_server
+        self._owns_query_server = owns_query_server
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings,
+        *,
         with_alerts: bool = True,
         broker: Broker | None = None,
         query_server: QueryServer | None = None,
-    ) -> None:
-        self.settings = settings
-        self.broker = broker or configured_broker(settings.kafka)
+    ) -> Stack:
+        """Publish the query endpoint, take the database, then start the Kafka side (`_start`).
+
+        Whatever fails on the way is closed again, so a stack either opens whole or leaves nothing behind
+        but the endpoint a caller passed in.
+        """
         keep_files_private(settings.checkpoint_path)
-        self._owns_query_server = query_server is None
-        self.query_server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
+        owns_query_server = query_server is None
+        server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
         try:
             # Queries that opened the file before the endpoint appeared finish within their time limit.
-            self.conn = connect_writer(settings.db_path, wait_s=settings.query.time_limit_s)
+            conn = connect_writer(settings.db_path, wait_s=settings.query.time_limit_s)
         except BaseException:
-            if self._owns_query_server:
-                self.query_server.stop()
+            if owns_query_server:
+                server.stop()
             raise
+        stack = cls(
+            settings,
+            broker=broker or configured_broker(settings.kafka),
+            conn=conn,
+            query_server=server,
+            owns_query_server=owns_query_server,
+        )
         try:
-            self.query_server.attach(self.conn)
-            self._start(settings, with_alerts)
+            server.attach(conn)
+            stack._start(settings, with_alerts)
         except BaseException:
-            self.query_server.detach()
-            self.conn.close()
-            self.query_server.released()
-            if self._owns_query_server:
-                self.query_server.stop()
+            server.detach()
+            conn.close()
+            server.released()
+            if owns_query_server:
+                server.stop()
             raise
+        return stack
 
     def _start(self, settings: Settings, with_alerts: bool) -> None:
+        """Topics, the producer, the consumers and their handlers, the writer thread, health."""
         info = ensure_topics(settings.kafka)
         self.producer = new_producer(settings.kafka)
         self.loader = AnnouncementLoader()
@@ -400,7 +430,7 @@ def run_once(
     warn_if_checkpoint_outlives_database(settings, progress)
     started = datetime.now(UTC).replace(microsecond=0)  # the checkpoint keeps whole seconds
     with kafka_stack(settings) as (ready, broker):
-        stack = Stack(ready, with_alerts=with_alerts, broker=broker, query_server=query_server)
+        stack = Stack.open(ready, with_alerts=with_alerts, broker=broker, query_server=query_server)
         try:
             stack.settle()  # documents a crashed run left stored but unsettled
             cycle = 0
@@ -458,7 +488,7 @@ def _run_forever(
     from govwatch.pipeline.transforms import run_streaming
 
     with kafka_stack(settings) as (ready, broker):
-        stack = Stack(ready, broker=broker)
+        stack = Stack.open(ready, broker=broker)
 
         def keep_running(step: Callable[[], object], pause_s: float) -> Callable[[], None]:
             def loop() -> None:

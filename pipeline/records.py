@@ -131,8 +131,9 @@ class Announcement:
     """One version of one document, extracted, repaired and tagged: the message on
     `govwatch.announcements` (`schemas/announcement.schema.json`) and a row of `announcement_versions`.
 
-    The one definition of the announcement's fields: the schema, the DDL and the loader are held to it
-    by `tests/test_vocabularies.py`. Fields without a default are the schema's required members.
+    The one definition of the announcement's fields: the loader reads its DuckDB struct off it, and the
+    schema and the DDL are held to it by `tests/test_vocabularies.py`. Fields without a default are the
+    schema's required members.
     """
 
     schema_version: str

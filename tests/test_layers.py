@@ -1,4 +1,5 @@
-"""Imports run one way: core ← connectors ← pipeline ← store ← application, and never round in a cycle.
+"""Imports run one way: core ← connectors ← pipeline ← store ← application, and never round in a cycle;
+ARCHITECTURE.md draws every folder and every module of govwatch/ itself.
 
 Every import counts, wherever it stands: at module level, inside a function, under `TYPE_CHECKING`. The
 modules are found on disk through pyproject's `package-dir`, so a module that the wheel would not ship,
@@ -196,3 +197,18 @@ def test_the_checker_sees_imports_inside_functions_and_type_checking_blocks(tmp_
     )
     found = {target for target, _ in _imports("govwatch.pipeline.example", path)}
     assert {"govwatch.runner", "govwatch.store.loader", "govwatch.cli"} <= found
+
+
+def test_the_architecture_diagram_names_every_folder_and_top_level_module() -> None:
+    diagram = (ROOT / "ARCHITECTURE.md").read_text("utf-8").split("```")[1]
+    missing = []
+    for name, path in MODULES.items():
+        if path.name == "__init__.py":
+            shown = path.parent.name + "/"  # a package: its folder
+        elif name.count(".") == 1 and not path.name.startswith("__"):
+            shown = path.name  # a module of govwatch/ itself
+        else:
+            continue
+        if shown not in diagram:
+            missing.append(f"{path.relative_to(ROOT)} ({shown})")
+    assert missing == [], "ARCHITECTURE.md's diagram does not show: " + ", ".join(missing)

@@ -110,7 +110,7 @@ def _start_and_kill(config: Path, log_path: Path, receiver: Receiver, rng: rando
 
 def _catch_up(config: Path) -> None:
     """Restart the store in-process and let it consume, store and deliver everything published."""
-    stack = Stack(load_settings(config, env={}))
+    stack = Stack.open(load_settings(config, env={}))
     try:
         stack.drain()
         stack.deliver()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from govwatch.cli import app
 from govwatch.config import load_settings
 from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.query import read_rows
-from tests.support.processes import wait_for
+from tests.support.processes import terminate, wait_for
 from tests.support.sample_config import write_sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,13 +90,7 @@ def test_streaming_run_serves_metrics_health_readiness_status_and_json_logs(tmp_
                 run = json.loads(report.stdout)["run"]
                 assert run is not None and run["pid"] == process.pid and "loader" in run["lag"]
             finally:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=60)
-                finally:
-                    if process.poll() is None:
-                        process.kill()
-                        process.wait(timeout=10)
+                terminate(process)
     assert process.returncode in (0, 130)
     records = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
     polls = [r for r in records if r["level"] == "INFO" and r["message"].startswith("poll govuk-dsit: ")]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -24,6 +23,13 @@ import duckdb
 from govwatch.config import KafkaSettings
 from govwatch.errors import SinkError
 from govwatch.kafka import client_options, consumer_options
+from govwatch.store.offsets import (
+    StartPosition,
+    choose_start_offset,
+    next_offsets,
+    save_offsets,
+    stored_offsets,
+)
 from govwatch.store.records import ConsumedMessage
 
 log = logging.getLogger(__name__)
@@ -66,54 +72,6 @@ def undecodable_batch(exc: BaseException, topic: str) -> ConsumedMessage | None:
             )
         tb = tb.tb_next
     return None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StartPosition:
-    partition: int
-    offset: int
-    reason: str
-
-
-def choose_start_offset(
-    *,
-    partition: int,
-    stored_offset: int | None,
-    stored_topic_id: str | None,
-    topic_id: str | None,
-    beginning: int,
-    end: int,
-) -> StartPosition:
-    """Decide where to resume one partition, never skipping a new incarnation's messages.
-
-    >>> choose_start_offset(partition=0, stored_offset=40, stored_topic_id="a", topic_id="b",
-    ...                     beginning=0, end=12).reason
-    'new topic incarnation (topic id changed)'
-    >>> choose_start_offset(partition=0, stored_offset=7, stored_topic_id="a", topic_id="a",
-    ...                     beginning=0, end=12).offset
-    7
-    >>> choose_start_offset(partition=0, stored_offset=40, stored_topic_id="a", topic_id="a",
-    ...                     beginning=0, end=12).reason
-    'resume'
-    """
-    if stored_offset is None:
-        return StartPosition(partition=partition, offset=beginning, reason="no stored offset")
-    if topic_id and stored_topic_id and topic_id != stored_topic_id:
-        return StartPosition(
-            partition=partition, offset=beginning, reason="new topic incarnation (topic id changed)"
-        )
-    # With both topic ids known and equal, this is the same log whatever end the broker reports: the
-    # bundled broker reports the last batch's base offset + 1, short of the real end after a batch of
-    # several messages. (Were the log truly shorter, the client would reset to the earliest offset.)
-    if stored_offset > end and not (topic_id and stored_topic_id):
-        return StartPosition(
-            partition=partition, offset=beginning, reason="stored offset beyond the end: new incarnation"
-        )
-    if stored_offset < beginning:
-        return StartPosition(
-            partition=partition, offset=beginning, reason="stored offset before the log start (retention)"
-        )
-    return StartPosition(partition=partition, offset=stored_offset, reason="resume")
 
 
 class DuckdbOffsetConsumer:
@@ -177,13 +135,7 @@ class DuckdbOffsetConsumer:
         self._consumer.assign(self._partitions)
         beginning = self._consumer.beginning_offsets(self._partitions)
         end = self._consumer.end_offsets(self._partitions)
-        stored = {
-            row[0]: (row[1], row[2])
-            for row in self.conn.execute(
-                'SELECT "partition", next_offset, topic_id FROM consumer_offsets WHERE consumer = ? AND topic = ?',
-                [self.consumer_name, self.topic],
-            ).fetchall()
-        }
+        stored = stored_offsets(self.conn, self.consumer_name, self.topic)
         positions = []
         for tp in self._partitions:
             stored_offset, stored_topic_id = stored.get(tp.partition, (None, None))
@@ -295,17 +247,7 @@ class DuckdbOffsetConsumer:
 
     def store_offsets(self, conn: duckdb.DuckDBPyConnection, batch: Sequence[ConsumedMessage]) -> None:
         """Inside the caller's transaction: remember the offset after the last message of each partition."""
-        last: dict[int, int] = {}
-        for message in batch:
-            end = message.offset if message.last_offset is None else message.last_offset
-            last[message.partition] = max(last.get(message.partition, -1), end)
-        for partition, offset in last.items():
-            conn.execute(
-                "INSERT INTO consumer_offsets VALUES (?, ?, ?, ?, ?, now()) "
-                'ON CONFLICT (consumer, topic, "partition") DO UPDATE SET next_offset = excluded.next_offset, '
-                "topic_id = excluded.topic_id, updated_at = excluded.updated_at",
-                [self.consumer_name, self.topic, partition, offset + 1, self.topic_id],
-            )
+        save_offsets(conn, self.consumer_name, self.topic, self.topic_id, next_offsets(batch))
 
     def close(self) -> None:
         if self._consumer is not None:

@@ -10,8 +10,11 @@ version arriving late lands in history without hiding the newer one (views pick 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import types
+import typing
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +23,7 @@ import orjson
 import pyarrow as pa
 
 from govwatch.db import rfc3339_sql
+from govwatch.pipeline.records import Announcement
 from govwatch.store.records import ConsumedMessage
 
 log = logging.getLogger(__name__)
@@ -36,61 +40,47 @@ _BATCH_SCHEMA = pa.schema(
     ]
 )
 
+#: Members kept as JSON text in their columns rather than split into typed columns.
+_STORED_AS_JSON = frozenset({"repairs", "signatories", "evidence"})
+_DUCKDB_SCALARS: dict[Any, str] = {str: "VARCHAR", int: "INTEGER", float: "DOUBLE", bool: "BOOLEAN"}
+
+
+def _duckdb_type(name: str, hint: Any) -> Any:
+    """The `from_json` structure of one field of the announcement record (see `message_structure`)."""
+    if name in _STORED_AS_JSON:
+        return "JSON"
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):  # X | None: NULL reads as NULL
+        (hint,) = [a for a in args if a is not type(None)]
+        return _duckdb_type(name, hint)
+    if typing.get_origin(hint) is tuple:
+        return [_duckdb_type(name, args[0])]
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        return {f.name: _duckdb_type(f.name, hints[f.name]) for f in dataclasses.fields(hint)}
+    return _DUCKDB_SCALARS[hint]
+
+
+def message_structure() -> dict[str, Any]:
+    """The DuckDB `from_json` structure of an announcement message, read off the `Announcement` record.
+
+    `id` and `version` come with the batch (they key it); everything else is parsed in one pass.
+
+    >>> structure = message_structure()
+    >>> structure["notes_offset"], structure["organisations"], structure["figures"][0]["value"]
+    ('INTEGER', ['VARCHAR'], 'DOUBLE')
+    """
+    hints = typing.get_type_hints(Announcement)
+    return {
+        f.name: _duckdb_type(f.name, hints[f.name])
+        for f in dataclasses.fields(Announcement)
+        if f.name not in ("id", "version")
+    }
+
+
 # One parse per message: DuckDB's from_json turns the text into this typed struct in a single pass
 # (extracting field by field with ->> re-parsed the whole 5 KB document for every field).
-_STRUCTURE = json.dumps(
-    {
-        **{
-            name: "VARCHAR"
-            for name in (
-                "url",
-                "canonical_url",
-                "title",
-                "document_type",
-                "published_at",
-                "updated_at",
-                "summary",
-                "body_text",
-                "language",
-                "source",
-                "fetched_at",
-                "content_hash",
-                "extraction_status",
-                "schema_version",
-            )
-        },
-        "organisations": ["VARCHAR"],
-        "repairs": "JSON",
-        "withdrawn": "BOOLEAN",
-        "notes_offset": "INTEGER",
-        "partnerships": [
-            {
-                "kind": "VARCHAR",
-                "parties": ["VARCHAR"],
-                "status": "VARCHAR",
-                "signatories": "JSON",
-                "legal_nature": "VARCHAR",
-                "date": "VARCHAR",
-                "evidence": "JSON",
-            }
-        ],
-        "figures": [
-            {
-                "kind": "VARCHAR",
-                "value": "DOUBLE",
-                "value_max": "DOUBLE",
-                "currency": "VARCHAR",
-                "unit": "VARCHAR",
-                "qualifier": "VARCHAR",
-                "text": "VARCHAR",
-                "purpose": "VARCHAR",
-                "evidence": "JSON",
-            }
-        ],
-        "entities": [{"kind": "VARCHAR", "name": "VARCHAR", "role": "VARCHAR", "evidence": "JSON"}],
-        "topics": ["VARCHAR"],
-    }
-)
+_STRUCTURE = json.dumps(message_structure())
 
 _SELECT_NEW = f"""
 CREATE OR REPLACE TEMP TABLE loading AS

@@ -401,38 +401,37 @@ def test_a_hanging_receiver_times_out_without_holding_up_other_alerts(
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
 
 
+@pytest.fixture
+def mail_alert(
+    make: Make, db: duckdb.DuckDBPyConnection, smtp_server: tuple[Inbox, int], announcement: dict[str, Any]
+) -> Callable[[str], int]:
+    """Alert an address by email of the announcement through the local SMTP server; returns how many
+    alerts were delivered."""
+
+    def send(address: str) -> int:
+        dispatcher = make(
+            {"name": "mail", "kinds": ["mou"], "channel": f"email:{address}"},
+            smtp={"host": "127.0.0.1", "port": smtp_server[1], "security": "none"},
+        )
+        handle(dispatcher, db, [announcement])
+        return int(dispatcher.deliver_pending(db))
+
+    return send
+
+
 def test_an_smtp_server_refusing_the_recipient_fails_the_alert(
-    make: Make,
-    db: duckdb.DuckDBPyConnection,
-    smtp_server: tuple[Inbox, int],
-    settings: Settings,
-    announcement: dict[str, Any],
+    db: duckdb.DuckDBPyConnection, mail_alert: Callable[[str], int]
 ) -> None:
-    _inbox, port = smtp_server
-    dispatcher = make(
-        {"name": "mail", "kinds": ["mou"], "channel": f"email:{REFUSED}"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
-    )
-    handle(dispatcher, db, [announcement])
-    dispatcher.deliver_pending(db)
+    mail_alert(REFUSED)
     status, error = one(db, "SELECT status, last_error FROM alerts")
     assert status == "failed" and "550" in error
 
 
 def test_email_alert_carries_text_and_html(
-    make: Make,
-    db: duckdb.DuckDBPyConnection,
-    smtp_server: tuple[Inbox, int],
-    settings: Settings,
-    announcement: dict[str, Any],
+    db: duckdb.DuckDBPyConnection, smtp_server: tuple[Inbox, int], mail_alert: Callable[[str], int]
 ) -> None:
-    inbox, port = smtp_server
-    dispatcher = make(
-        {"name": "mail", "kinds": ["mou"], "channel": "email:team@example.org"},
-        smtp={"host": "127.0.0.1", "port": port, "security": "none"},
-    )
-    handle(dispatcher, db, [announcement])
-    assert dispatcher.deliver_pending(db) == 1
+    inbox, _port = smtp_server
+    assert mail_alert("team@example.org") == 1
     [message] = inbox.messages
     assert message["X-Govwatch-Alert-Id"] == one(db, "SELECT id FROM alerts")[0]
     parts = {

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from govwatch.config import HttpSettings
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.http_errors import (
     BlockedUrlError,
@@ -18,18 +17,9 @@ from govwatch.connectors.http_errors import (
     TooManyRedirectsError,
 )
 from govwatch.connectors.politeness import RetryBudget
+from tests.support.http_server import fast_http
 
-FAST = HttpSettings(
-    connect_timeout_s=1.0,
-    read_timeout_s=0.3,
-    total_timeout_s=3.0,
-    max_retries=2,
-    backoff_base_s=0.001,
-    backoff_max_s=0.01,
-    requests_per_second_per_host=0.0,
-    max_bytes=4096,
-    contact="ops@example.org",
-)
+FAST = fast_http(max_retries=2, max_bytes=4096, contact="ops@example.org")
 
 
 def test_get_returns_body_and_validators(server: Any, reply: Any) -> None:

@@ -18,6 +18,7 @@ from govwatch.connectors.http import HttpClient
 from govwatch.connectors.poll import due_sources, poll_source, source_key, trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
 from tests.support import newsroom
+from tests.support.http_server import fast_http
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "connectors"
 GOVUK = FIXTURES / "govuk"
@@ -28,16 +29,7 @@ CANADA = "uk-and-canada-sign-memorandum-of-understanding-on-ai-compute"
 ZONE = "new-ai-growth-zone-announced-in-the-north-east"
 ATOM = "application/atom+xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"
-HTTP = HttpSettings(
-    connect_timeout_s=1.0,
-    read_timeout_s=0.3,
-    total_timeout_s=3.0,
-    max_retries=1,
-    backoff_base_s=0.001,
-    backoff_max_s=0.01,
-    requests_per_second_per_host=0.0,
-    max_bytes=64 * 1024,
-)
+HTTP = fast_http(max_retries=1, max_bytes=64 * 1024)
 
 
 class World:

@@ -4,7 +4,6 @@ the demo's closing hints name the program as the user can type it."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from govwatch.config import load_settings
 from govwatch.demo.run import DemoResult, print_summary
 from govwatch.demo.server import expected_counts
 from govwatch.query import read_rows
+from tests.support.processes import terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 60.0
@@ -65,13 +65,7 @@ def test_demo_serve_prints_a_config_that_run_once_loads_in_full(tmp_path: Path) 
         stored = read_rows(settings, "select count(*) from announcements")[1][0][0]
         assert stored == expected_counts(1)["announcements"]
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        finally:
-            if server.poll() is None:
-                server.kill()
-                server.wait(timeout=10)
+        terminate(server, timeout_s=30)
     assert server.returncode == 0
 
 

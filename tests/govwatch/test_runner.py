@@ -19,7 +19,7 @@ def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> N
     with kafka_stack(settings) as (ready, described):
         broker = described.embedded
         assert broker is not None and broker.pid is not None
-        stack = Stack(ready, with_alerts=False, broker=described)
+        stack = Stack.open(ready, with_alerts=False, broker=described)
         try:
             stack.poll_once()
             os.kill(broker.pid, signal.SIGKILL)
@@ -54,7 +54,7 @@ def test_a_new_database_beside_an_old_checkpoint_is_reported(settings: Settings)
 
 
 def test_consumers_that_cannot_catch_up_in_time_are_a_clear_error(kafka_settings: Settings) -> None:
-    stack = Stack(kafka_settings, with_alerts=False)
+    stack = Stack.open(kafka_settings, with_alerts=False)
     try:
         with pytest.raises(SinkError, match="did not catch up with Kafka within 0s"):
             stack.drain(timeout_s=0)

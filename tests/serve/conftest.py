@@ -21,7 +21,7 @@ from govwatch.serve.app import create_app
 from govwatch.status import RunState, write_run_state
 from govwatch.store.deadletters import store_deadletter
 from govwatch.store.loader import AnnouncementLoader
-from tests.support.announcements import as_consumed, make_announcement
+from tests.support.announcements import as_consumed, make_announcement, money_figure
 
 HOSTILE_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> "\'><b>bold</b>'
 HOSTILE_BODY = (
@@ -111,19 +111,7 @@ def sample_messages() -> list[dict[str, Any]]:
                 "evidence": [{"sentence": body, "start": mou, "end": mou + 27}],
             }
         ],
-        figures=[
-            {
-                "kind": "money",
-                "value": 2e9,
-                "value_max": None,
-                "currency": "GBP",
-                "unit": None,
-                "qualifier": None,
-                "text": "£2 billion",
-                "purpose": None,
-                "evidence": {"sentence": body, "start": figure, "end": figure + 10},
-            }
-        ],
+        figures=[money_figure(2e9, {"sentence": body, "start": figure, "end": figure + 10})],
         entities=[
             {
                 "kind": "organisation",

@@ -14,8 +14,9 @@ from govwatch.config import Settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
 from govwatch.store.batches import process_batch
-from govwatch.store.consumer import DuckdbOffsetConsumer, choose_start_offset
+from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.offsets import choose_start_offset
 from tests.support.announcements import make_announcement
 
 

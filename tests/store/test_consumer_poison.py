@@ -38,7 +38,7 @@ def _send(settings: Settings, messages: list[tuple[bytes | None, bytes | None]],
 @pytest.fixture
 def stack(kafka_settings: Settings) -> Iterator[Stack]:
     ensure_topics(kafka_settings.kafka)
-    stack = Stack(kafka_settings, with_alerts=True)
+    stack = Stack.open(kafka_settings, with_alerts=True)
     try:
         yield stack
     finally:
@@ -121,12 +121,8 @@ def test_messages_compressed_by_another_producer_are_stored(kafka_settings: Sett
         [(f"doc-{i}".encode(), _encoded(f"doc-{i}")) for i in range(3)],
         compression_type=codec,
     )
-    conn = connect_writer(kafka_settings.db_path)
-    consumer = _consumer(kafka_settings, conn)
-    try:
-        assert _drain(consumer, conn) == 0
-    finally:
-        consumer.close()
+    conn, dead = _consume_all(kafka_settings)
+    assert dead == 0
     assert conn.execute("select count(*) from announcements").fetchone() == (3,)
 
 
@@ -148,12 +144,8 @@ def test_a_batch_that_cannot_be_decoded_is_one_dead_letter_naming_its_offsets(
             enable_idempotence=False,
         )
     _send(kafka_settings, [(b"doc-after", _encoded("doc-after"))])
-    conn = connect_writer(kafka_settings.db_path)
-    consumer = _consumer(kafka_settings, conn)
-    try:
-        assert _drain(consumer, conn) == 1
-    finally:
-        consumer.close()
+    conn, dead = _consume_all(kafka_settings)
+    assert dead == 1
     ids = {row[0] for row in conn.execute("select id from announcements").fetchall()}
     assert ids == {"doc-before", "doc-after"}
     [(reason, first, last)] = conn.execute('select reason, "offset", last_offset from deadletters').fetchall()
@@ -165,14 +157,20 @@ def test_a_batch_that_cannot_be_decoded_is_one_dead_letter_naming_its_offsets(
 def test_a_tombstone_on_the_compacted_topic_is_not_a_dead_letter(kafka_settings: Settings) -> None:
     ensure_topics(kafka_settings.kafka)
     _send(kafka_settings, [(b"doc-1", _encoded("doc-1")), (b"doc-gone", None), (b"doc-2", _encoded("doc-2"))])
-    conn = connect_writer(kafka_settings.db_path)
-    consumer = _consumer(kafka_settings, conn)
-    try:
-        assert _drain(consumer, conn) == 0
-    finally:
-        consumer.close()
+    conn, dead = _consume_all(kafka_settings)
+    assert dead == 0
     assert conn.execute("select count(*) from announcements").fetchone() == (2,)
     assert conn.execute("select next_offset from consumer_offsets").fetchall() == [(3,)]
+
+
+def _consume_all(settings: Settings) -> tuple[Any, int]:
+    """Consume the announcements topic to its end into a new writer; the connection and dead letters."""
+    conn = connect_writer(settings.db_path)
+    consumer = _consumer(settings, conn)
+    try:
+        return conn, _drain(consumer, conn)
+    finally:
+        consumer.close()
 
 
 def _consumer(settings: Settings, conn: Any) -> DuckdbOffsetConsumer:

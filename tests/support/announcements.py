@@ -6,6 +6,21 @@ import hashlib
 from typing import Any
 
 
+def money_figure(value: float, evidence: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A money figure of an announcement, in pounds, as the text "£2 billion" states it."""
+    return {
+        "kind": "money",
+        "value": value,
+        "value_max": None,
+        "currency": "GBP",
+        "unit": None,
+        "qualifier": None,
+        "text": "£2 billion",
+        "purpose": None,
+        "evidence": evidence,
+    }
+
+
 def make_announcement(
     doc_id: str = "5f3c1d2e-0000-4000-8000-000000000001", version: int = 1, **overrides: Any
 ) -> dict[str, Any]:
@@ -49,19 +64,7 @@ def make_announcement(
                 "evidence": [{"sentence": body[:200], "start": 0, "end": 40}],
             }
         ],
-        "figures": [
-            {
-                "kind": "money",
-                "value": 2e9 * version,
-                "value_max": None,
-                "currency": "GBP",
-                "unit": None,
-                "qualifier": None,
-                "text": "£2 billion",
-                "purpose": None,
-                "evidence": None,
-            }
-        ],
+        "figures": [money_figure(2e9 * version)],
         "entities": [{"kind": "organisation", "name": "Example AI", "role": None, "evidence": None}],
         "topics": ["ai"],
     }

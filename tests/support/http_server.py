@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from typing import Any
+
+from govwatch.config import HttpSettings
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -231,3 +234,16 @@ def _not_modified(reply: Reply, headers: Mapping[str, str]) -> bool:
     if reply.etag and headers.get("if-none-match") == reply.etag:
         return True
     return bool(reply.last_modified and headers.get("if-modified-since") == reply.last_modified)
+
+
+def fast_http(**changes: Any) -> HttpSettings:
+    """HTTP settings for a loopback server: short timeouts, near-instant retries, no politeness delay."""
+    base: dict[str, Any] = {
+        "connect_timeout_s": 1.0,
+        "read_timeout_s": 0.3,
+        "total_timeout_s": 3.0,
+        "backoff_base_s": 0.001,
+        "backoff_max_s": 0.01,
+        "requests_per_second_per_host": 0.0,
+    }
+    return HttpSettings(**{**base, **changes})

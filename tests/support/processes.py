@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,13 +64,20 @@ def start_govwatch(args: list[str], cwd: Path, log_path: Path) -> tuple[subproce
     return process, log_file
 
 
-def stop_govwatch(process: subprocess.Popen[str], log_file: IO[str]) -> None:
-    """SIGTERM, and never leave the process behind, even when the test fails."""
+def terminate(process: subprocess.Popen[Any], timeout_s: float = 60.0) -> None:
+    """SIGTERM and wait, and never leave the process behind, even when the wait fails the test."""
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=60)
+        process.wait(timeout=timeout_s)
     finally:
-        log_file.close()
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+def stop_govwatch(process: subprocess.Popen[str], log_file: IO[str]) -> None:
+    """`terminate` the command, then close its log."""
+    try:
+        terminate(process)
+    finally:
+        log_file.close()

@@ -16,7 +16,7 @@ from govwatch.runner import Stack
 
 def main() -> None:
     settings = load_settings(Path(sys.argv[1]), env={})
-    stack = Stack(settings)
+    stack = Stack.open(settings)
     print("ready", flush=True)
     shown = (0, 0)
     while True:
