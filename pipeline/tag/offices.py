@@ -150,17 +150,22 @@ def _coordinated_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+# The devolved governments are joined with the UK's the same way: "the UK and Scottish governments".
+DEVOLVED_GOVERNMENTS = {"Scottish": "Scottish Government", "Welsh": "Welsh Government"}
+
+
 def coordinated_governments(text: str, lexicon: Lexicon) -> Iterable[Mention]:
-    """Yield each country of "the British and Japanese governments" / "UK and Indian ministers"."""
+    """Yield each government of "the British and Japanese governments" / "UK and Indian ministers" /
+    "the Scottish and UK governments"."""
     words = lexicon.country_words
-    for match in _coordinated_pattern(lexicon.country_word_list).finditer(text):
+    for match in _coordinated_pattern((*lexicon.country_word_list, *DEVOLVED_GOVERNMENTS)).finditer(text):
         group = "list" if match["list"] is not None else "of_list"
         for part in re.finditer(r"[^,]+?(?=,|[ \t]+and[ \t]+|$)", match[group]):
             word = part.group().strip()
             word = word[4:] if word.startswith("and ") else word
             word = word[4:] if word.startswith("the ") else word
-            if word in words:
-                government = lexicon.governments.get(words[word])
+            if word in words or word in DEVOLVED_GOVERNMENTS:
+                government = DEVOLVED_GOVERNMENTS.get(word) or lexicon.governments.get(words[word])
                 if government is not None:
                     start = match.start(group) + part.start() + part.group().index(word)
                     yield Mention(
