@@ -46,6 +46,9 @@ _GOVERNMENT_BEFORE = re.compile(
 _GOVERNMENT_OF = re.compile(
     r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?)?[A-Z]\w+){0,4})"
 )
+_LEADER_NAMED = re.compile(r"[A-Z][a-z]+[ ]Government")
+# A word before "Government" that English uses this often is no leader's surname ("Local", "Open").
+LEADER_NAME_ZIPF = 4.0
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
 ROLE_WORDS = word_set(
@@ -141,8 +144,9 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str 
         if name is not None:
             return name.party or name.name
         foreign = _foreign_publisher(organisation, lexicon)
-        if foreign is None and organisation.startswith(
-            ("Department for", "Department of", "Ministry of", "HM ")
+        if foreign is None and (
+            organisation.startswith(("Department for", "Department of", "Ministry of", "HM "))
+            or _MINISTER_PUBLISHER.match(organisation)
         ):
             country = url_country(url, lexicon) if url else None
             if country is not None:
@@ -152,6 +156,8 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str 
     return DEFAULT_SELF_PARTY
 
 
+# "Minister for Defence Industry", "Prime Minister", "Office of the Minister for ...": a minister's office.
+_MINISTER_PUBLISHER = re.compile(r"(?:Office of the )?(?:Prime )?Minister\b")
 _GOVERNMENT_PUBLISHER = re.compile(
     r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|President|Embassy|High Commission)\b"
 )
@@ -652,6 +658,15 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
                 country = "UK"
             else:
                 country = lexicon.demonyms.get(adjective) or _country_place(lexicon, adjective)
+                if (
+                    country is None
+                    and home is not None
+                    and _LEADER_NAMED.fullmatch(text, word.start() - len(adjective) - 1, word.end())
+                    and not is_common_word(adjective, LEADER_NAME_ZIPF)
+                ):
+                    # "the Albanese Government", "the Morrison Government": the home government by its leader
+                    yield Mention(kind="government", name=home, start=start, end=word.end(), party=home)
+                    continue
                 if country is None:
                     continue
         if country is None:

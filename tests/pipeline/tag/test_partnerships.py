@@ -10,7 +10,7 @@ from tests.pipeline.tag.tag_cases import load_cases
 
 @pytest.mark.parametrize("case", load_cases("partnerships.json"))
 def test_partnerships_match_case_table(case: dict[str, Any]) -> None:
-    found = tag_text(case["input"], organisations=case["organisations"]).partnerships
+    found = tag_text(case["input"], organisations=case["organisations"], url=case.get("url")).partnerships
     assert [[p.kind, sorted(p.parties), p.status] for p in found] == [
         [kind, sorted(parties), status] for kind, parties, status in case["expected"]
     ]
