@@ -114,7 +114,7 @@ _OFFICE_ENDINGS = word_set(
 )
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
-    "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Ambassador Commissioner Reuters Bloomberg "
+    "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Honorable Ambassador Commissioner Reuters Bloomberg "
     "AFP AP PA Cabinet Secretary Minister Ministers Chancellor President Premier Director Chief Company "
     "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme Series Phase Tranche"
 )

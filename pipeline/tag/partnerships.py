@@ -98,6 +98,11 @@ _BUY_VERBS = frozenset({"buy", "buys", "bought", "buying"})
 _BUYS_A_COMPANY = re.compile(
     r"[ ](?:a[ ]|the[ ])?(?:(?:[A-Z][a-z]+|[a-z-]+)[ ]){0,3}?[A-Z][\w&-]*(?![\w-])(?![ ](?:aircraft|jets|tanks|missiles|drones|ships|vehicles|systems)\b)"
 )
+# "awarded Acme a £5m contract", "has given the university a grant": the recipient before the noun.
+_GIVEN_TO = re.compile(
+    r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
+    r"(?=[^.;:]{1,70}?[ ](?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}$)"
+)
 _IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
@@ -121,6 +126,8 @@ OBJECT_PARTY_VERBS = frozenset(
         "backing",
         "selected",
         "selects",
+        "picks",
+        "picked",
         "chosen",
         "chose",
         "appointed",
@@ -180,7 +187,7 @@ _WORK = re.compile(
     r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture)\b"
 )
 SUPPLIER_CHOICE_VERBS = frozenset(
-    {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints"}
+    {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
 )
 _BOTH_SIDES = re.compile(
     r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
@@ -980,6 +987,9 @@ def _parties(
         if described is not None and described.end() in by_start:
             position = described.end()
         parties += _list_from(text, by_start, position, sentence.end, PARTY_KINDS_TUPLE)
+    given = _GIVEN_TO.search(text, max(sentence.start, anchor.start() - 80), anchor.start())
+    if given is not None:  # "The NCSC has awarded the IASME Consortium a contract": the first object gets it
+        parties += _list_from(text, by_start, given.end(), anchor.start(), PARTY_KINDS_TUPLE)
     parties += _subject(text, sentence, mentions, anchor)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()):
         parties.append(self_party)
@@ -998,10 +1008,15 @@ def _list_from(
     people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
         mention = by_start.get(position) or _titled_person_at(text, people, position)
-        if mention is not None and mention.kind == "place" and mention.party is None:
-            # "the UK Ministry of Defence": the country describes the body that follows it
+        if mention is not None and mention.kind == "place":
+            # "the UK Ministry of Defence", "South Korea's Hyundai Rotem": the country describes the body
             after = _MODIFIER_GAP.match(text, mention.end, limit)
-            mention = by_start.get(after.end()) if after is not None else None
+            body = by_start.get(after.end()) if after is not None else None
+            possessive = text.startswith(("’s", "'s"), mention.end)
+            if mention.party is None or (
+                possessive and body is not None and body.kind in ("organisation", "name")
+            ):
+                mention = body
         if mention is None or mention.party is None or mention.kind not in kinds:
             break
         parties.append(mention.party)
