@@ -509,7 +509,18 @@ def _read_transfers(
     Only sentences no agreement was read from: "awarded a £2m contract to Acme" is a contract already.
     """
     anchors = sorted(e.start for a in agreements for e in a.evidence)
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
+        if opens_award_list(sentence.text) and any(
+            states_money(before.text) for before in sentences[max(0, index - 3) : index]
+        ):
+            # "Among those funded:" after the sum the award shares out: each item is a recipient
+            low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+            named = _FUNDED_LIST.search(sentence.text)
+            if named is not None:
+                _read_award_list(
+                    text, sentence, mentions, starts, agreements, self_party, mentions[low:high], named
+                )
+            continue
         if not states_money(sentence.text):
             continue
         first = bisect.bisect_left(anchors, sentence.start)
@@ -574,6 +585,18 @@ def _read_award_list(
     _read_list(text, sentence, mentions, starts, agreements, self_party)
     if agreements[-1].parties == [funder]:
         agreements.pop()  # no item named a recipient
+
+
+# A list of who got money, announced without a sum in its own sentence: "Among those funded:", "The
+# successful projects are:", "The first winners include:".
+_FUNDED_LIST = re.compile(
+    r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported)\b", re.I
+)
+
+
+def opens_award_list(sentence: str) -> bool:
+    """Tell whether a sentence opens a list of recipients of money named before it."""
+    return introduces_list(sentence) and _FUNDED_LIST.search(sentence) is not None
 
 
 def introduces_list(sentence: str) -> bool:

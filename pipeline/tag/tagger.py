@@ -36,6 +36,7 @@ from govwatch.pipeline.tag.partnerships import (
     find_partnerships,
     lists_signatories,
     merge_headline,
+    opens_award_list,
     reports_joint_action,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
@@ -90,6 +91,7 @@ def _read_agreements(
         or states_money(s.text)
         or (i - 1 in with_words and lists_signatories(s.text))
         or reports_joint_action(s.text)
+        or opens_award_list(s.text)
     ]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
