@@ -313,6 +313,7 @@ def find_partnerships(
             _read_list(text, sentence, mentions, starts, agreements, self_party)
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     _read_joint_actions(text, sentences, mentions, starts, agreements)
+    _read_memberships(text, sentences, mentions, starts, agreements)
     for agreement in agreements:
         _with_publisher(agreement, self_party, publishers)
     # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
@@ -391,6 +392,63 @@ def _read_joint_actions(
             "planned" if verb["verb"] in _PLANNED_JOINT or verb["verb"].startswith("to ") else "announced"
         )
         agreement = _Agreement(kind="collaboration", parties=parties, statuses={status})
+        agreement.evidence.append(
+            Evidence(sentence=sentence.text, start=verb.start("verb"), end=verb.end("verb"))
+        )
+        agreements.append(agreement)
+
+
+# "The FCA has become a full member of the Digital Regulation Cooperation Forum", "Wales has joined the
+# European Semiconductor Regional Alliance": a body joining another is a collaboration between them.
+_JOINS = re.compile(
+    r"[ ](?:has[ ]|have[ ]|had[ ]|will[ ]|(?:agreed|decided|is[ ]set|plans)[ ]to[ ])?(?P<verb>joins|joined|join|"
+    r"become[ ](?:a|an|the)[ ](?:\w+[ ]){0,2}?(?:member|signatory|partner)[ ](?:of|to)|"
+    r"becomes[ ](?:a|an|the)[ ](?:\w+[ ]){0,2}?(?:member|signatory|partner)[ ](?:of|to))[ ](?:the[ ])?"
+    r"(?:[\w’'-]+(?:’s|'s)[ ])?(?:new[ ])?"
+)
+
+
+def _joinable(mention: Mention) -> bool:
+    """A body one may join: an organisation, or a name of several words nothing else knows."""
+    return mention.kind == "organisation" or (mention.kind == "name" and " " in mention.name)
+
+
+def _read_memberships(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+) -> None:
+    """Read "X has joined Y" / "X has become a member of Y" (Y an organisation) as a collaboration."""
+    anchors = {e.sentence for a in agreements for e in a.evidence}
+    for sentence in sentences:
+        if sentence.text in anchors or ("join" not in sentence.text and "become" not in sentence.text):
+            continue
+        opening = _first_word(text, sentence)
+        dateline = _DATELINE.match(text, opening, sentence.end)
+        opening = dateline.end() if dateline is not None else opening
+        low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+        in_sentence = [
+            m
+            for m in mentions[low:high]
+            if m.party and m.kind in ("organisation", "government", "self", "place", "name")
+        ]
+        subject = next(
+            (m for m in in_sentence if m.start == opening or text[opening : m.start] in ("The ", "the ")),
+            None,
+        )
+        if subject is None or subject.party is None:
+            continue
+        verb = _JOINS.search(text, subject.end, min(sentence.end, subject.end + 60))
+        if verb is not None and _SUBJECT_GAP.fullmatch(text, subject.end, verb.start()) is None:
+            verb = None  # other words between the subject and "joined": not its verb
+        if verb is None:
+            continue
+        body = next((m for m in in_sentence if m.start == verb.end() and _joinable(m)), None)
+        if body is None or body.party is None or body.party == subject.party:
+            continue
+        agreement = _Agreement(kind="collaboration", parties=[subject.party, body.party], statuses={"signed"})
         agreement.evidence.append(
             Evidence(sentence=sentence.text, start=verb.start("verb"), end=verb.end("verb"))
         )
