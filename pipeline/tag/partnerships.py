@@ -103,6 +103,7 @@ _GIVEN_TO = re.compile(
     r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
     r"(?=[^.;:]{1,70}?[ ](?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}$)"
 )
+_NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 _IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
@@ -545,7 +546,7 @@ def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) 
         parties = consolidate_parties(agreement.parties, agreement.kind)
         public = [p for p in parties if is_public(p)] or [p for p in parties if p in publishers]
         others = [p for p in parties if p not in public]
-        if agreement.kind not in FUNDED_KINDS or len(public) != 1 or len(others) < 2:
+        if agreement.kind not in ("contract", "grant") or len(public) != 1 or len(others) < 2:
             split.append(agreement)
             continue
         for other in others:
@@ -1027,6 +1028,8 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money
             continue
         if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
+        if word == "to buy" and not _NAME_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+            continue  # "Nokia to buy Infinera" plans a purchase; "easier for buyers to buy" does not
         if status is not None:
             found.add(status)
     return next((s for s in STATUS_PRECEDENCE if s in found), None)
