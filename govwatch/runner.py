@@ -47,6 +47,7 @@ from govwatch.metrics import (
     LOADED,
     observe_latency,
 )
+from govwatch.pipeline.records import read_announcement
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
@@ -87,7 +88,7 @@ class RunSummary:
 
 
 class DispatcherAdapter:
-    """Hands the alert dispatcher the announcement dicts of a batch."""
+    """Hands the alert dispatcher the announcements of a batch, each read once into its typed record."""
 
     consumer_name = "alerts"
 
@@ -97,7 +98,7 @@ class DispatcherAdapter:
     def handle(
         self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
     ) -> int:
-        return int(self.dispatcher.handle(conn, [announcement for _m, announcement in items]))
+        return int(self.dispatcher.handle(conn, [read_announcement(message) for _m, message in items]))
 
 
 class Stack:

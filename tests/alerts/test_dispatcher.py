@@ -26,6 +26,7 @@ from govwatch.config import Settings, build_subscription
 from govwatch.errors import SchemaError
 from govwatch.messages import check_message, decode
 from tests.alerts.conftest import REFUSED, Answer, Clock, Inbox, Receiver, free_port
+from tests.support.announcements import as_record
 from tests.support.fuzz import announcement_overrides
 
 SECRET = "whsec-TOPSECRET-42"
@@ -139,7 +140,7 @@ def handle(
 ) -> int:
     """What the run loop does: handle inside a transaction that it then commits."""
     db.execute("BEGIN TRANSACTION")
-    count = dispatcher.handle(db, announcements)
+    count = dispatcher.handle(db, [as_record(a) for a in announcements])
     db.execute("COMMIT")
     return count
 
@@ -187,7 +188,7 @@ def test_a_rolled_back_batch_leaves_nothing_behind(
 ) -> None:
     dispatcher = make({"name": "mous", "kinds": ["mou"]})
     db.execute("BEGIN TRANSACTION")
-    assert dispatcher.handle(db, [announcement]) == 1
+    assert dispatcher.handle(db, [as_record(announcement)]) == 1
     db.execute("ROLLBACK")
     assert rows(db) == []
     assert handle(dispatcher, db, [announcement]) == 1
