@@ -38,6 +38,7 @@ from govwatch.alerts.store import apply_migration
 from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import build_subscription, load_settings
+from govwatch.pipeline.records import read_announcement
 
 FIXTURE = Path(__file__).parents[1] / "tests" / "alerts" / "fixtures" / "announcement_openai_mou.json"
 SUBSCRIPTIONS = 1000
@@ -128,7 +129,7 @@ def bench_matching(mix: str) -> None:
             "organisations": ORGANISATIONS + [f"organisation-{i}" for i in range(150)],
             "keywords": KEYWORDS + [f"term{i}" for i in range(100)],
         }
-    announcements = _variants(rng, pools["organisations"])
+    announcements = [read_announcement(a) for a in _variants(rng, pools["organisations"])]
     subs = _subscriptions(rng, pools, always="organisations" if mix == "selective" else "")
     index = build_index(subs)
     facts = [extract_facts(a) for a in announcements]
@@ -227,7 +228,7 @@ def bench_delivery() -> None:
         for i in range(ALERTS):
             item = dict(announcement, id=f"one-{i}")
             conn.execute("BEGIN TRANSACTION")
-            dispatcher.handle(conn, [item])
+            dispatcher.handle(conn, [read_announcement(item)])
             conn.execute("COMMIT")
             started = time.perf_counter()
             dispatcher.deliver_pending(conn)
@@ -240,7 +241,9 @@ def bench_delivery() -> None:
                 client.post(receiver.url, content=body)
                 floor.append(receiver.arrivals[-1] - started)
         conn.execute("BEGIN TRANSACTION")
-        dispatcher.handle(conn, [dict(announcement, id=f"batch-{i}") for i in range(ALERTS)])
+        dispatcher.handle(
+            conn, [read_announcement(dict(announcement, id=f"batch-{i}")) for i in range(ALERTS)]
+        )
         conn.execute("COMMIT")
         started = time.perf_counter()
         delivered = dispatcher.deliver_pending(conn)
@@ -291,7 +294,7 @@ def bench_handle() -> None:
                 item["id"] = f"{item['id']}-{number}"
             started = time.perf_counter()
             conn.execute("BEGIN TRANSACTION")
-            alerts += dispatcher.handle(conn, batch)
+            alerts += dispatcher.handle(conn, [read_announcement(item) for item in batch])
             conn.execute("COMMIT")
             spent += time.perf_counter() - started
         dispatcher.close()

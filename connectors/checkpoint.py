@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from govwatch.closing import Closing
 from govwatch.connectors.dates import format_utc, parse_utc
 from govwatch.connectors.feeds import entry_marker
 from govwatch.connectors.records import FetchedDocument
@@ -100,7 +101,7 @@ class SourceState:
     last_failed: int = 0
 
 
-class Checkpoint:
+class Checkpoint(Closing):
     """Durable connector state in one SQLite file; safe to share between threads and processes.
 
     Args:
@@ -135,12 +136,6 @@ class Checkpoint:
         """Close the database; everything was already committed."""
         with self._lock:
             self._db.close()
-
-    def __enter__(self) -> Checkpoint:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -20,11 +20,11 @@ import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from types import TracebackType
 from urllib.parse import urljoin
 
 import httpx
 
+from govwatch.closing import Closing
 from govwatch.config import HttpSettings
 from govwatch.connectors.deadline import deadline_transport, fetch_deadline
 from govwatch.connectors.decoding import (
@@ -91,7 +91,7 @@ class HttpResult:
             return self.content.decode("utf-8", errors="replace")
 
 
-class HttpClient:
+class HttpClient(Closing):
     """Fetch URLs politely and safely; one instance is shared by every source and thread.
 
     Args:
@@ -129,14 +129,6 @@ class HttpClient:
             ),
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
         )
-
-    def __enter__(self) -> HttpClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Close pooled connections."""

@@ -23,7 +23,7 @@ import duckdb
 
 from govwatch.config import Settings
 from govwatch.db import connect_writer, keep_files_private
-from govwatch.errors import SinkError
+from govwatch.errors import SchemaError, SinkError
 from govwatch.health import HealthServer
 from govwatch.kafka import (
     ALERTS,
@@ -38,7 +38,7 @@ from govwatch.kafka import (
     new_producer,
     topic_name,
 )
-from govwatch.messages import encode
+from govwatch.messages import deadletter_record, encode
 from govwatch.metrics import (
     ALERT_DELIVERIES,
     BATCH_SECONDS,
@@ -47,13 +47,14 @@ from govwatch.metrics import (
     LOADED,
     observe_latency,
 )
+from govwatch.pipeline.records import read_announcement
 from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, spool_dir_for
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
 from govwatch.store.batches import decode_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
-from govwatch.store.deadletters import DeadletterKeeper
+from govwatch.store.deadletters import DeadletterKeeper, store_deadletter
 from govwatch.store.loader import AnnouncementLoader, done_versions
 from govwatch.store.records import ConsumedMessage
 from govwatch.store.writer import BatchWriter
@@ -87,7 +88,7 @@ class RunSummary:
 
 
 class DispatcherAdapter:
-    """Hands the alert dispatcher the announcement dicts of a batch."""
+    """Hands the alert dispatcher the announcements of a batch, each read once into its typed record."""
 
     consumer_name = "alerts"
 
@@ -97,7 +98,34 @@ class DispatcherAdapter:
     def handle(
         self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
     ) -> int:
-        return int(self.dispatcher.handle(conn, [announcement for _m, announcement in items]))
+        records = []
+        for consumed, message in items:
+            try:
+                records.append(read_announcement(message))
+            except SchemaError as exc:
+                # The schema let it through but the record does not: dead-lettered here, once, in the
+                # batch's own transaction, so one odd message never stops the alerts (nor loops them).
+                store_deadletter(
+                    conn,
+                    deadletter_record(
+                        stage=self.consumer_name,
+                        reason=str(exc),
+                        payload=consumed.value or b"",
+                        topic=consumed.topic,
+                        partition=consumed.partition,
+                        offset=consumed.offset,
+                        last_offset=consumed.last_offset,
+                        key=consumed.key,
+                    ),
+                )
+                log.warning(
+                    "alerts: dead-lettered %s[%s]@%s: %s",
+                    consumed.topic,
+                    consumed.partition,
+                    consumed.offset,
+                    exc,
+                )
+        return int(self.dispatcher.handle(conn, records)) if records else 0
 
 
 class Stack:

@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "govwatch",
             "govwatch.errors",
+            "govwatch.closing",
             "govwatch.config",
             "govwatch.config_errors",
             "govwatch.messages",

@@ -50,6 +50,7 @@ from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import Settings
 from govwatch.errors import GovwatchError
 from govwatch.messages import deadletter_record, encode
+from govwatch.pipeline.records import Announcement
 from govwatch.redact import mask_text, secret_forms
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,12 @@ def _evaluate(
     sub: Subscription,
     match: Match | None,
     state: MatchState | None,
-    announcement: Mapping[str, Any],
+    announcement: Announcement,
     now: datetime,
 ) -> tuple[dict[str, Any] | None, MatchState]:
     """The subscription's new state for this document version, and the alert row when one is due."""
-    version = int(announcement.get("version", 1))
-    document = str(announcement["id"])
+    version = announcement.version
+    document = announcement.id
     if match is None:
         return None, MatchState(version=version, matched=False, rule=sub.rule)
     after = _json_value(match.facts())
@@ -102,7 +103,7 @@ def _evaluate(
     alert = {
         "id": ident, "subscription": sub.name, "announcement_id": document, "version": version,
         "channel": sub.channel.shown(), "change": payload["change"], "frequency": sub.frequency, "created_at": now,
-        "due_at": due, "title": announcement.get("title"), "payload": json.dumps(payload, ensure_ascii=False),
+        "due_at": due, "title": announcement.title, "payload": json.dumps(payload, ensure_ascii=False),
     }  # fmt: skip
     return alert, new_state
 
@@ -192,7 +193,7 @@ class AlertDispatcher:
 
     # -- matching, inside the caller's transaction ------------------------------------------------------
 
-    def handle(self, conn: duckdb.DuckDBPyConnection, announcements: Sequence[Mapping[str, Any]]) -> int:
+    def handle(self, conn: duckdb.DuckDBPyConnection, announcements: Sequence[Announcement]) -> int:
         """Record alerts for new matches in the caller's transaction; returns how many were inserted.
 
         A version alerts a subscription when it newly matches (the previous version did not, or there

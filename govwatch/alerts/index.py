@@ -113,16 +113,14 @@ def _passing(index: MatchIndex, facts: AnnouncementFacts) -> set[int]:
     """
     found: set[int] = set()
     for partnership in facts.partnerships:
-        kind = partnership.get("kind")
-        if isinstance(kind, str):
-            found.update(index.filters_by_kind.get(kind, ()))
+        found.update(index.filters_by_kind.get(partnership.kind, ()))
     for topic in facts.topics:
         found.update(index.filters_by_topic.get(topic, ()))
     table, names = index.filters_by_organisation, facts.name_keys
     for key in frozenset().union(*(names.get(o, _NO_WORDS) for o in facts.organisations)):
         found.update(table.get(key, ()))
     if facts.party_keys:
-        parties = (str(p) for partnership in facts.partnerships for p in partnership.get("parties") or ())
+        parties = (p for partnership in facts.partnerships for p in partnership.parties)
         by_party_keys: set[int] = set()
         for key in facts.party_keys:
             by_party_keys.update(table.get(key, ()))

@@ -1,6 +1,6 @@
 """Match announcements against subscriptions: pure functions that say whether, and why, one matched.
 
-1. `extract_facts` reads an announcement message once into `AnnouncementFacts` (slugs, money in pounds,
+1. `extract_facts` reads an `Announcement` record once into `AnnouncementFacts` (slugs, money in pounds,
    a lazy word lookup), so each subscription costs a few set operations, not a scan of the text.
 2. `match_subscription` applies one subscription: AND across filters, OR within a filter, and returns a
    `Match` whose reasons quote the rule and show the fact (agreement, figure, sentence and offsets).
@@ -37,6 +37,7 @@ from govwatch.alerts.text import (
     lowered,
     organisation_keys,
 )
+from govwatch.pipeline.records import Announcement, Evidence, Figure, Partnership
 
 _PATTERN_CACHE_SIZE = 8192
 #: What a reason says about the facts it selected: (fact, value, evidence), shared by equal selections.
@@ -55,80 +56,75 @@ def to_gbp(value: float, currency: str | None) -> float | None:
     return None if rate is None else value * rate
 
 
-def _excerpt(raw: Mapping[str, Any] | None) -> Excerpt | None:
-    if not raw or "sentence" not in raw:
+def _excerpt(evidence: Evidence | None) -> Excerpt | None:
+    if evidence is None:
         return None
-    return Excerpt(sentence=str(raw["sentence"]), start=int(raw.get("start", 0)), end=int(raw.get("end", 0)))
+    return Excerpt(sentence=evidence.sentence, start=evidence.start, end=evidence.end)
 
 
-def _money_facts(figures: Iterable[Mapping[str, Any]]) -> tuple[MoneyFact, ...]:
+def _money_facts(figures: Iterable[Figure]) -> tuple[MoneyFact, ...]:
     facts: list[MoneyFact] = []
     for figure in figures:
-        if figure.get("kind") != "money" or figure.get("value") is None:
+        if figure.kind != "money" or figure.value is None:
             continue
-        amount = float(figure["value"])
-        if figure.get("value_max") is not None:
-            amount = max(amount, float(figure["value_max"]))
-        gbp = to_gbp(amount, figure.get("currency"))
+        amount = float(figure.value)
+        if figure.value_max is not None:
+            amount = max(amount, float(figure.value_max))
+        gbp = to_gbp(amount, figure.currency)
         if gbp is None:
             continue
         facts.append(
             MoneyFact(
                 gbp=gbp,
-                text=str(figure.get("text", "")),
-                currency=str(figure.get("currency")),
-                evidence=_excerpt(figure.get("evidence")),
+                text=figure.text,
+                currency=str(figure.currency),
+                evidence=_excerpt(figure.evidence),
             )
         )
     return tuple(facts)
 
 
-def extract_facts(announcement: Mapping[str, Any]) -> AnnouncementFacts:
-    """Read what matching needs from an announcement message (a dict shaped like the schema).
+def extract_facts(announcement: Announcement) -> AnnouncementFacts:
+    """Read what matching needs from an announcement record (see `read_announcement`).
 
     Money figures count at their upper bound (`value_max` of a range) converted to pounds; figures in
     currencies without a fixed rate are left out. The body is not split into words here: `words` looks
     words up when a keyword filter asks (see `WordLookup`).
     """
-    partnerships = tuple(announcement.get("partnerships") or ())
-    title = str(announcement.get("title") or "")
-    body = str(announcement.get("body_text") or "")
+    partnerships = announcement.partnerships
+    title, body = announcement.title, announcement.body_text
     title_low, body_low = title.lower(), body.lower()
-    organisations = tuple(str(o) for o in announcement.get("organisations") or ())
-    parties = [str(party) for p in partnerships for party in p.get("parties") or ()]
+    organisations = announcement.organisations
+    parties = [party for p in partnerships for party in p.parties]
     return AnnouncementFacts(
-        id=str(announcement["id"]),
-        version=int(announcement.get("version", 1)),
+        id=announcement.id,
+        version=announcement.version,
         title=title,
         body_text=body,
         organisations=organisations,
         organisation_keys=organisation_keys(organisations),
         party_keys=organisation_keys(parties),
         name_keys={name: organisation_keys([name]) for name in (*organisations, *parties)},
-        kinds=frozenset(str(p.get("kind")) for p in partnerships),
-        topics=frozenset(str(t).lower() for t in announcement.get("topics") or ()),
+        kinds=frozenset(p.kind for p in partnerships),
+        topics=frozenset(t.lower() for t in announcement.topics),
         partnerships=partnerships,
-        money=_money_facts(announcement.get("figures") or ()),
+        money=_money_facts(announcement.figures),
         partnership_evidence=tuple(_partnership_excerpts(p) for p in partnerships),
         texts=(("title", title, lowered(title, title_low)), ("body_text", body, lowered(body, body_low))),
         words=WordLookup((title_low, body_low)),
     )
 
 
-def _describe_partnership(partnership: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": partnership.get("kind"),
-        "parties": sorted(str(p) for p in partnership.get("parties") or ()),
-        "status": partnership.get("status"),
-    }
+def _describe_partnership(partnership: Partnership) -> dict[str, Any]:
+    return {"kind": partnership.kind, "parties": sorted(partnership.parties), "status": partnership.status}
 
 
 def _partnership_order(value: Mapping[str, Any]) -> tuple[str, list[str], str]:
     return str(value["kind"]), value["parties"], str(value["status"])
 
 
-def _partnership_excerpts(partnership: Mapping[str, Any]) -> tuple[Excerpt, ...]:
-    found = (_excerpt(e) for e in partnership.get("evidence") or ())
+def _partnership_excerpts(partnership: Partnership) -> tuple[Excerpt, ...]:
+    found = (_excerpt(e) for e in partnership.evidence)
     return tuple(e for e in found if e is not None)
 
 
@@ -167,7 +163,7 @@ def _shared(memo: dict[Any, Any], key: tuple[Any, ...], build: Callable[[], _Sai
 def _match_kinds(
     sub: Subscription, facts: AnnouncementFacts, memo: dict[Any, Any], rule: str
 ) -> Reason | None:
-    chosen = tuple(i for i, p in enumerate(facts.partnerships) if p.get("kind") in sub.kinds)
+    chosen = tuple(i for i, p in enumerate(facts.partnerships) if p.kind in sub.kinds)
     if not chosen:
         return None
 
@@ -199,9 +195,9 @@ def _match_organisations(
     chosen: list[int] = []
     if facts.party_keys & wanted:
         for i, partnership in enumerate(facts.partnerships):
-            named = [p for p in partnership.get("parties") or () if names.get(str(p), _NO_WORDS) & wanted]
+            named = [p for p in partnership.parties if names.get(p, _NO_WORDS) & wanted]
             if named:
-                parties.extend(str(p) for p in named)
+                parties.extend(named)
                 chosen.append(i)
     if not publishers and not parties:
         return None

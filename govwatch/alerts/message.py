@@ -22,6 +22,7 @@ from typing import Any
 
 from govwatch.alerts.records import Match, Reason
 from govwatch.messages import SCHEMA_VERSION
+from govwatch.pipeline.records import Announcement
 
 _ID_HEX_CHARS = 32
 _DAY = timedelta(days=1)
@@ -85,7 +86,7 @@ def reason_json(reason: Reason) -> dict[str, Any]:
 
 def alert_payload(
     match: Match,
-    announcement: Mapping[str, Any],
+    announcement: Announcement,
     *,
     alert_id: str,
     created_at: datetime,
@@ -101,11 +102,11 @@ def alert_payload(
         "announcement": {
             "id": match.announcement_id,
             "version": match.version,
-            "url": announcement.get("url"),
-            "title": announcement.get("title"),
-            "document_type": announcement.get("document_type"),
-            "published_at": announcement.get("published_at"),
-            "organisations": list(announcement.get("organisations") or ()),
+            "url": announcement.url,
+            "title": announcement.title,
+            "document_type": announcement.document_type,
+            "published_at": announcement.published_at,
+            "organisations": list(announcement.organisations),
         },
         "matched": [reason_json(reason) for reason in match.reasons],
         "changes": [dict(change) for change in changes],

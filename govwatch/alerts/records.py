@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from govwatch.pipeline.records import Partnership
 from govwatch.redact import mask_url
 
 
@@ -116,8 +117,8 @@ class AnnouncementFacts:
     `organisation_keys` are slugs (and acronyms) of the publishing organisations, `party_keys` slugs of
     the partnership parties, `words` answers whether a lower-case word occurs in the title or body (so
     most keyword filters are a lookup; the body is split into words only when many words are asked
-    about), and `tokens` is the set of those words. `partnerships` are the message's partnership
-    objects, unchanged. `texts` holds `(field, text, lower-cased text or None)` for the title and body,
+    about), and `tokens` is the set of those words. `partnerships` are the announcement's partnership
+    records, unchanged. `texts` holds `(field, text, lower-cased text or None)` for the title and body,
     the order keywords are looked for; `name_keys` the keys of each publishing organisation and party,
     by name as written; `partnership_evidence` the excerpts of each partnership, in the same order as
     `partnerships`.
@@ -132,7 +133,7 @@ class AnnouncementFacts:
     party_keys: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
-    partnerships: tuple[Mapping[str, Any], ...] = ()
+    partnerships: tuple[Partnership, ...] = ()
     money: tuple[MoneyFact, ...] = ()
     texts: tuple[tuple[str, str, str | None], ...] = ()
     name_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)

@@ -49,6 +49,7 @@ import duckdb
 
 from govwatch.alerts.records import AnnouncementFacts
 from govwatch.errors import ConfigError, QueryError
+from govwatch.pipeline.records import Announcement
 from govwatch.sandbox import QueryLimits, check_value_builders, connect_in_memory, time_limit
 
 log = logging.getLogger(__name__)
@@ -92,33 +93,33 @@ def _timestamp(value: object) -> datetime | None:
         return None
 
 
-def announcement_record(announcement: Mapping[str, Any], facts: AnnouncementFacts) -> dict[str, Any]:
-    """The `announcement` row a `--where` predicate sees, built from a message and its facts."""
+def announcement_record(announcement: Announcement, facts: AnnouncementFacts) -> dict[str, Any]:
+    """The `announcement` row a `--where` predicate sees, built from an announcement and its facts."""
     partnerships = facts.partnerships
     money = [m.gbp for m in facts.money]
     return {
         "id": facts.id,
         "version": facts.version,
-        "url": announcement.get("url"),
+        "url": announcement.url,
         "title": facts.title,
-        "summary": announcement.get("summary"),
+        "summary": announcement.summary,
         "body_text": facts.body_text,
-        "document_type": announcement.get("document_type"),
-        "published_at": _timestamp(announcement.get("published_at")),
-        "updated_at": _timestamp(announcement.get("updated_at")),
-        "language": announcement.get("language"),
-        "source": announcement.get("source"),
-        "withdrawn": bool(announcement.get("withdrawn", False)),
+        "document_type": announcement.document_type,
+        "published_at": _timestamp(announcement.published_at),
+        "updated_at": _timestamp(announcement.updated_at),
+        "language": announcement.language,
+        "source": announcement.source,
+        "withdrawn": announcement.withdrawn,
         "organisations": sorted(facts.organisation_keys),
         "kinds": sorted(facts.kinds),
-        "parties": [str(party) for p in partnerships for party in p.get("parties") or ()],
-        "statuses": [str(p.get("status")) for p in partnerships],
+        "parties": [party for p in partnerships for party in p.parties],
+        "statuses": [p.status for p in partnerships],
         "topics": sorted(facts.topics),
-        "entities": [str(e.get("name")) for e in announcement.get("entities") or ()],
+        "entities": [e.name for e in announcement.entities],
         "money_gbp": money,
         "max_gbp": max(money) if money else None,
         "partnership_count": len(partnerships),
-        "figure_count": len(announcement.get("figures") or ()),
+        "figure_count": len(announcement.figures),
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -10,9 +9,10 @@ from urllib.parse import urlencode
 from govwatch.alerts.match import extract_facts, match_subscription
 from govwatch.alerts.records import Subscription
 from govwatch.config import Settings
+from govwatch.pipeline.records import Announcement, read_announcement
 from govwatch.query import open_query, read_rows
 from govwatch.serve.chart import Bar
-from govwatch.serve.reading import dicts, json_list
+from govwatch.serve.reading import as_time, dicts, json_list
 
 PREVIEW_SCAN_LIMIT = 5000
 PREVIEW_SHOW_LIMIT = 100
@@ -146,39 +146,53 @@ def recent_alerts(settings: Settings, subscription: str = "", limit: int = 100) 
     )
 
 
-def _announcement_messages(settings: Settings, limit: int) -> Iterator[dict[str, Any]]:
-    """The newest stored announcements shaped like announcement messages, for matching."""
+def _stored_announcements(settings: Settings, limit: int) -> list[Announcement]:
+    """The newest stored announcements as records, for matching.
+
+    Everything matching reads is stored; the sentences behind agreements and figures (`evidence`) and
+    the signatories are left out, since the preview shows the rule and the fact, not the sentence.
+    """
     rows = dicts(
         settings,
         f"""
 WITH recent AS (
-    SELECT id, version, title, body_text, organisations FROM announcements
-    ORDER BY coalesce(updated_at, published_at) DESC NULLS LAST LIMIT {int(limit)}
+    SELECT a.* EXCLUDE (loaded_at, kafka_topic, kafka_partition, kafka_offset)
+    FROM announcement_versions a JOIN current_versions c USING (id, version)
+    ORDER BY coalesce(a.updated_at, a.published_at) DESC NULLS LAST LIMIT {int(limit)}
 )
 SELECT r.*,
-    (SELECT list({{'kind': kind, 'parties': parties, 'status': status}}) FROM partnerships p
-     WHERE p.announcement_id = r.id) AS partnerships,
-    (SELECT list({{'kind': kind, 'value': value, 'value_max': value_max, 'currency': currency, 'text': text}})
-     FROM figures f WHERE f.announcement_id = r.id) AS figures,
-    (SELECT list(topic) FROM topics t WHERE t.announcement_id = r.id) AS topics
+    coalesce((SELECT list({{'kind': kind, 'parties': parties, 'status': status,
+                            'legal_nature': legal_nature, 'date': date}})
+              FROM partnerships p WHERE p.announcement_id = r.id), []) AS partnerships,
+    coalesce((SELECT list({{'kind': kind, 'value': value, 'value_max': value_max, 'currency': currency,
+                            'unit': unit, 'qualifier': qualifier, 'text': text, 'purpose': purpose}})
+              FROM figures f WHERE f.announcement_id = r.id), []) AS figures,
+    coalesce((SELECT list({{'kind': kind, 'name': name, 'role': role}})
+              FROM entities e WHERE e.announcement_id = r.id), []) AS entities,
+    coalesce((SELECT list(topic) FROM topics t WHERE t.announcement_id = r.id), []) AS topics
 FROM recent r
 """,
     )
-    yield from rows
+    for row in rows:
+        row["repairs"] = json_list(row["repairs"])
+        for name in ("published_at", "updated_at", "fetched_at"):
+            moment = as_time(row[name])
+            row[name] = None if moment is None else moment.isoformat()
+    return [read_announcement(row) for row in rows]
 
 
 def preview_matches(settings: Settings, sub: Subscription) -> tuple[int, list[dict[str, Any]]]:
     """What `sub` would have matched among the newest stored announcements: (scanned, matches)."""
     scanned = 0
     matches: list[dict[str, Any]] = []
-    for message in _announcement_messages(settings, PREVIEW_SCAN_LIMIT):
+    for announcement in _stored_announcements(settings, PREVIEW_SCAN_LIMIT):
         scanned += 1
-        match = match_subscription(sub, extract_facts(message))
+        match = match_subscription(sub, extract_facts(announcement))
         if match is not None and len(matches) < PREVIEW_SHOW_LIMIT:
             matches.append(
                 {
-                    "id": message["id"],
-                    "title": message["title"],
+                    "id": announcement.id,
+                    "title": announcement.title,
                     "reasons": [f"{r.rule}: {r.fact}" for r in match.reasons],
                 }
             )

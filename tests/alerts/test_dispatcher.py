@@ -9,7 +9,7 @@ import io
 import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from govwatch.config import Settings, build_subscription
 from govwatch.errors import SchemaError
 from govwatch.messages import check_message, decode
 from tests.alerts.conftest import REFUSED, Answer, Clock, Inbox, Receiver, free_port
+from tests.support.announcements import as_record
 from tests.support.fuzz import announcement_overrides
 
 SECRET = "whsec-TOPSECRET-42"
@@ -96,12 +97,50 @@ def make(settings: Settings, clock: Clock, alerts_topic: Topic, deadletter_topic
         dispatcher.close()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SignedHook:
+    """The `mous` subscription sending signed webhooks to a local receiver, and where the outcome shows."""
+
+    make: Make
+    db: duckdb.DuckDBPyConnection
+    receiver: Receiver
+    clock: Clock
+    alerts_topic: Topic
+    deadletter_topic: Topic
+
+    def dispatcher(self, **alert_settings: Any) -> AlertDispatcher:
+        """A dispatcher whose one subscription sends memoranda to the receiver, signed with SECRET."""
+        return self.make(
+            {"name": "mous", "kinds": ["mou"], "channel": f"webhook:{self.receiver.url}", "secret": SECRET},
+            **alert_settings,
+        )
+
+
+@pytest.fixture
+def hook(
+    make: Make,
+    db: duckdb.DuckDBPyConnection,
+    receiver: Receiver,
+    clock: Clock,
+    alerts_topic: Topic,
+    deadletter_topic: Topic,
+) -> SignedHook:
+    return SignedHook(
+        make=make,
+        db=db,
+        receiver=receiver,
+        clock=clock,
+        alerts_topic=alerts_topic,
+        deadletter_topic=deadletter_topic,
+    )
+
+
 def handle(
     dispatcher: AlertDispatcher, db: duckdb.DuckDBPyConnection, announcements: Sequence[dict[str, Any]]
 ) -> int:
     """What the run loop does: handle inside a transaction that it then commits."""
     db.execute("BEGIN TRANSACTION")
-    count = dispatcher.handle(db, announcements)
+    count = dispatcher.handle(db, [as_record(a) for a in announcements])
     db.execute("COMMIT")
     return count
 
@@ -149,7 +188,7 @@ def test_a_rolled_back_batch_leaves_nothing_behind(
 ) -> None:
     dispatcher = make({"name": "mous", "kinds": ["mou"]})
     db.execute("BEGIN TRANSACTION")
-    assert dispatcher.handle(db, [announcement]) == 1
+    assert dispatcher.handle(db, [as_record(announcement)]) == 1
     db.execute("ROLLBACK")
     assert rows(db) == []
     assert handle(dispatcher, db, [announcement]) == 1
@@ -243,16 +282,10 @@ def test_subscriptions_added_while_running_are_used(
 
 
 def test_webhook_delivery_is_signed_and_explains_the_match(
-    make: Make,
-    db: duckdb.DuckDBPyConnection,
-    receiver: Receiver,
-    announcement: dict[str, Any],
-    clock: Clock,
-    alerts_topic: Topic,
+    hook: SignedHook, announcement: dict[str, Any]
 ) -> None:
-    dispatcher = make(
-        {"name": "mous", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET}
-    )
+    db, receiver, clock, alerts_topic = hook.db, hook.receiver, hook.clock, hook.alerts_topic
+    dispatcher = hook.dispatcher()
     handle(dispatcher, db, [announcement])
     assert dispatcher.deliver_pending(db) == 1
     request = receiver.received[0]
@@ -314,57 +347,38 @@ def test_a_receiver_down_for_a_while_gets_the_alert_once_after_recovery(
 
 
 def test_a_receiver_failing_forever_ends_failed_after_bounded_retries(
-    make: Make,
-    db: duckdb.DuckDBPyConnection,
-    receiver: Receiver,
-    announcement: dict[str, Any],
-    clock: Clock,
-    alerts_topic: Topic,
-    deadletter_topic: Topic,
+    hook: SignedHook, announcement: dict[str, Any]
 ) -> None:
+    db, receiver = hook.db, hook.receiver
     receiver.answer = lambda _n: Answer(status=500)
-    dispatcher = make(
-        {"name": "mous", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET},
-        retry_for_s=30.0,
-    )
+    dispatcher = hook.dispatcher(retry_for_s=30.0)
     handle(dispatcher, db, [announcement])
     for _ in range(30):
         dispatcher.deliver_pending(db)
-        clock.advance(5)
+        hook.clock.advance(5)
     status, attempts, error = one(db, "SELECT status, attempts, last_error FROM alerts")
     assert status == "failed"
     assert attempts == len(receiver.received) and attempts <= 8
     assert "500" in error and "gave up" in error
-    [dead] = deadletter_topic.values()
+    [dead] = hook.deadletter_topic.values()
     check_message("deadletter", dead)
     assert dead["stage"] == "alerts" and "500" in dead["reason"]
-    assert [e["status"] for e in alerts_topic.values()] == ["failed"]
+    assert [e["status"] for e in hook.alerts_topic.values()] == ["failed"]
 
 
-def test_a_4xx_answer_fails_at_once(
-    make: Make,
-    db: duckdb.DuckDBPyConnection,
-    receiver: Receiver,
-    announcement: dict[str, Any],
-    deadletter_topic: Topic,
-) -> None:
-    receiver.answer = lambda _n: Answer(status=410)
-    dispatcher = make(
-        {"name": "mous", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET}
-    )
-    handle(dispatcher, db, [announcement])
-    dispatcher.deliver_pending(db)
-    assert rows(db, "status, attempts") == [("failed", 1)]
-    assert len(deadletter_topic.sent) == 1
+def test_a_4xx_answer_fails_at_once(hook: SignedHook, announcement: dict[str, Any]) -> None:
+    hook.receiver.answer = lambda _n: Answer(status=410)
+    dispatcher = hook.dispatcher()
+    handle(dispatcher, hook.db, [announcement])
+    dispatcher.deliver_pending(hook.db)
+    assert rows(hook.db, "status, attempts") == [("failed", 1)]
+    assert len(hook.deadletter_topic.sent) == 1
 
 
-def test_retry_after_sets_the_next_attempt(
-    make: Make, db: duckdb.DuckDBPyConnection, receiver: Receiver, announcement: dict[str, Any], clock: Clock
-) -> None:
-    receiver.answer = lambda n: Answer(status=429, headers={"Retry-After": "20"}) if n == 1 else Answer()
-    dispatcher = make(
-        {"name": "mous", "kinds": ["mou"], "channel": f"webhook:{receiver.url}", "secret": SECRET}
-    )
+def test_retry_after_sets_the_next_attempt(hook: SignedHook, announcement: dict[str, Any]) -> None:
+    db, clock = hook.db, hook.clock
+    hook.receiver.answer = lambda n: Answer(status=429, headers={"Retry-After": "20"}) if n == 1 else Answer()
+    dispatcher = hook.dispatcher()
     handle(dispatcher, db, [announcement])
     dispatcher.deliver_pending(db)
     next_at = one(db, "SELECT next_attempt_at FROM alerts")[0]

@@ -12,10 +12,11 @@ from govwatch.alerts.index import build_index, match_announcement
 from govwatch.alerts.match import extract_facts, match_subscription
 from govwatch.alerts.records import Subscription
 from tests.alerts.test_match import FIXTURES, random_subscription_specs, subscription
+from tests.support.announcements import as_record
 
 
 def _brute_force(subs: list[Subscription], announcement: dict[str, Any]) -> list[str]:
-    facts = extract_facts(announcement)
+    facts = extract_facts(as_record(announcement))
     return [s.name for s in subs if match_subscription(s, facts) is not None]
 
 
@@ -24,14 +25,16 @@ def _brute_force(subs: list[Subscription], announcement: dict[str, Any]) -> list
 def test_index_finds_exactly_what_checking_every_subscription_finds(specs: list[dict[str, Any]]) -> None:
     announcement = json.loads((FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8"))
     subs = [subscription(f"s{i}", **spec) for i, spec in enumerate(specs)]
-    indexed = [m.subscription for m in match_announcement(build_index(subs), extract_facts(announcement))]
+    indexed = [
+        m.subscription for m in match_announcement(build_index(subs), extract_facts(as_record(announcement)))
+    ]
     assert indexed == _brute_force(subs, announcement)
 
 
 def test_index_passes_where_results_through(announcement: dict[str, Any]) -> None:
     subs = [subscription("w", where="true"), subscription("k", kinds=["mou"], where="true")]
     index = build_index(subs)
-    facts = extract_facts(announcement)
+    facts = extract_facts(as_record(announcement))
     assert [m.subscription for m in match_announcement(index, facts, {"k"})] == ["k"]
     assert [m.subscription for m in match_announcement(index, facts, set())] == []
 
@@ -44,7 +47,8 @@ def varied_announcements(draw: st.DrawFn) -> dict[str, Any]:
     names = ["DSIT", "OpenAI", "Ministry of Defence", "HM Treasury", "UK Government", "Acme"]
     announcement["organisations"] = draw(st.lists(st.sampled_from(names), max_size=2))
     partnership = announcement["partnerships"][0]
-    partnership["kind"] = draw(st.sampled_from(["memorandum_of_understanding", "contract", "grant", None]))
+    # "other": a kind no filter below names
+    partnership["kind"] = draw(st.sampled_from(["memorandum_of_understanding", "contract", "grant", "other"]))
     partnership["parties"] = draw(st.lists(st.sampled_from(names), max_size=3))
     announcement["partnerships"] = [partnership] * draw(st.integers(0, 2))
     announcement["topics"] = draw(st.lists(st.sampled_from(["ai", "AI", "defence", "quantum"]), max_size=2))
@@ -67,7 +71,7 @@ def test_index_gives_the_same_matches_and_reasons_as_checking_each_subscription(
         for i, spec in enumerate(specs)
     ]
     hits = {f"s{i}" for i in where_held}
-    facts = extract_facts(announcement)
+    facts = extract_facts(as_record(announcement))
     one_by_one = [match_subscription(s, facts, where_ok=s.name in hits) for s in subs]
-    indexed = match_announcement(build_index(subs), extract_facts(announcement), hits)
+    indexed = match_announcement(build_index(subs), extract_facts(as_record(announcement)), hits)
     assert list(indexed) == [m for m in one_by_one if m is not None]

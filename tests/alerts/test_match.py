@@ -17,7 +17,7 @@ from govwatch.alerts.message import alert_payload
 from govwatch.alerts.records import Subscription
 from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.config import build_subscription
-from tests.support.announcements import make_announcement
+from tests.support.announcements import as_record, make_announcement
 from tests.support.fuzz import announcement_overrides
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,7 +41,7 @@ def test_match_cases(case: dict[str, Any], announcement: dict[str, Any]) -> None
     announcement.update(case["input"].get("announcement", {}))
     sub = subscription(**case["input"]["subscription"])
     found = match_subscription(
-        sub, extract_facts(announcement), where_ok=case["input"].get("where_ok", False)
+        sub, extract_facts(as_record(announcement)), where_ok=case["input"].get("where_ok", False)
     )
     expected = case["expected"]
     assert (found is not None) == expected["matched"]
@@ -52,7 +52,7 @@ def test_match_cases(case: dict[str, Any], announcement: dict[str, Any]) -> None
 
 
 def test_match_quotes_agreement_sentence_and_offsets(announcement: dict[str, Any]) -> None:
-    found = match_subscription(subscription(kinds=["mou"]), extract_facts(announcement))
+    found = match_subscription(subscription(kinds=["mou"]), extract_facts(as_record(announcement)))
     assert found is not None
     reason = found.reasons[0]
     assert reason.value == [
@@ -65,7 +65,7 @@ def test_match_quotes_agreement_sentence_and_offsets(announcement: dict[str, Any
 
 
 def test_amount_reason_shows_figure_and_its_sentence(announcement: dict[str, Any]) -> None:
-    found = match_subscription(subscription(min_amount="£1bn"), extract_facts(announcement))
+    found = match_subscription(subscription(min_amount="£1bn"), extract_facts(as_record(announcement)))
     assert found is not None
     reason = found.reasons[0]
     assert reason.value == [2e9]
@@ -75,7 +75,7 @@ def test_amount_reason_shows_figure_and_its_sentence(announcement: dict[str, Any
 
 
 def test_keyword_evidence_points_at_the_word(announcement: dict[str, Any]) -> None:
-    found = match_subscription(subscription(keywords=["humphrey"]), extract_facts(announcement))
+    found = match_subscription(subscription(keywords=["humphrey"]), extract_facts(as_record(announcement)))
     assert found is not None
     excerpt = found.reasons[0].evidence[0]
     assert announcement["body_text"][excerpt.start : excerpt.end] == "Humphrey"
@@ -83,7 +83,7 @@ def test_keyword_evidence_points_at_the_word(announcement: dict[str, Any]) -> No
 
 
 def test_party_match_names_the_party_and_quotes_the_agreement(announcement: dict[str, Any]) -> None:
-    found = match_subscription(subscription(organisations=["OPENAI"]), extract_facts(announcement))
+    found = match_subscription(subscription(organisations=["OPENAI"]), extract_facts(as_record(announcement)))
     assert found is not None
     assert found.reasons[0].value == ["OpenAI"]
     assert "party to an agreement: OpenAI" in found.reasons[0].fact
@@ -93,7 +93,7 @@ def test_party_match_names_the_party_and_quotes_the_agreement(announcement: dict
 def test_announcement_without_annotations_matches_no_fact_filter(announcement: dict[str, Any]) -> None:
     bare = {"id": "x", "version": 1, "title": "", "body_text": ""}
     for raw in ({"kinds": ["mou"]}, {"organisations": ["dsit"]}, {"min_amount": "£1"}, {"keywords": ["ai"]}):
-        assert match_subscription(subscription(**raw), extract_facts(bare)) is None
+        assert match_subscription(subscription(**raw), extract_facts(as_record(bare))) is None
 
 
 FILTER_VALUES = {
@@ -124,7 +124,7 @@ def test_diff_facts_reports_changed_amount_with_before_and_after() -> None:
 
 
 ANNOUNCEMENT = json.loads((FIXTURES / "announcement_openai_mou.json").read_text(encoding="utf-8"))
-FACTS = extract_facts(ANNOUNCEMENT)
+FACTS = extract_facts(as_record(ANNOUNCEMENT))
 
 
 def _matches(**spec: Any) -> bool:
@@ -201,18 +201,22 @@ def test_any_valid_announcement_is_matched_against_any_accepted_subscription_wit
             check_message("announcement", message)
         except GovwatchError:
             reject()  # dead-lettered by the consumer before any matching
-    facts = extract_facts(announcement)
+    facts = extract_facts(as_record(announcement))
     found = match_subscription(sub, facts, where_ok=True)
     event("matched" if found is not None else "not matched")
     indexed = match_announcement(build_index([sub]), facts, {sub.name})
     assert [m.subscription for m in indexed] == ([sub.name] if found is not None else [])
-    earlier_match = match_subscription(sub, extract_facts(before), where_ok=True)
+    earlier_match = match_subscription(sub, extract_facts(as_record(before)), where_ok=True)
     changes: list[dict[str, Any]] = []
     if found is not None and earlier_match is not None:
         as_stored = json.loads(json.dumps(earlier_match.facts()))
         changes = diff_facts(as_stored, json.loads(json.dumps(found.facts())))
     if found is not None:
         payload = alert_payload(
-            found, announcement, alert_id="a-1", created_at=datetime(2025, 7, 22, tzinfo=UTC), changes=changes
+            found,
+            as_record(announcement),
+            alert_id="a-1",
+            created_at=datetime(2025, 7, 22, tzinfo=UTC),
+            changes=changes,
         )
         json.dumps(payload)  # what the file, webhook and email channels send

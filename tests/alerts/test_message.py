@@ -13,16 +13,17 @@ from govwatch.alerts.message import alert_event, alert_id, alert_payload, period
 from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.config import build_subscription
 from govwatch.messages import check_message
+from tests.support.announcements import as_record
 
 AT = datetime(2025, 7, 22, 9, 0, tzinfo=UTC)
 
 
 def payload_for(announcement: dict[str, Any], **raw: Any) -> dict[str, Any]:
     sub = compile_subscription(build_subscription({"name": "s", "channel": "stdout", **raw}), env={})
-    found = match_subscription(sub, extract_facts(announcement))
+    found = match_subscription(sub, extract_facts(as_record(announcement)))
     assert found is not None
     ident = alert_id("s", announcement["id"], announcement["version"])
-    return alert_payload(found, announcement, alert_id=ident, created_at=AT)
+    return alert_payload(found, as_record(announcement), alert_id=ident, created_at=AT)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +82,7 @@ def test_reason_json_reads_like_asdict_in_json(announcement: dict[str, Any]) -> 
         build_subscription({"name": "s", "channel": "stdout", "kinds": ["mou"], "keywords": ["Humphrey"]}),
         env={},
     )
-    found = match_subscription(sub, extract_facts(announcement))
+    found = match_subscription(sub, extract_facts(as_record(announcement)))
     assert found is not None
     as_json = json.dumps([reason_json(r) for r in found.reasons])
     assert json.loads(as_json) == json.loads(json.dumps([asdict(r) for r in found.reasons]))

@@ -12,6 +12,13 @@ from govwatch.alerts.match import extract_facts
 from govwatch.alerts.where import RECORD_COLUMNS, WhereEvaluator, announcement_record
 from govwatch.errors import ConfigError
 from govwatch.sandbox import QueryLimits
+from tests.support.announcements import as_record
+
+
+def where_row(message: dict[str, Any]) -> dict[str, Any]:
+    """The `announcement` row a predicate sees for an announcement message."""
+    record = as_record(message)
+    return announcement_record(record, extract_facts(record))
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def test_every_record_column_is_documented() -> None:
 
 
 def test_record_holds_what_the_docs_promise(announcement: dict[str, Any]) -> None:
-    record = announcement_record(announcement, extract_facts(announcement))
+    record = where_row(announcement)
     assert set(record) == {name for name, _ in RECORD_COLUMNS}
     assert "dsit" in record["organisations"]
     assert record["kinds"] == ["memorandum_of_understanding"]
@@ -54,14 +61,14 @@ def test_predicates_evaluate_over_the_record(
     evaluator: WhereEvaluator, announcement: dict[str, Any], predicate: str, holds: bool
 ) -> None:
     evaluator.validate(predicate)
-    record = announcement_record(announcement, extract_facts(announcement))
+    record = where_row(announcement)
     hits = evaluator.evaluate({"sub": predicate}, [record])
     assert hits == {"sub": {0} if holds else set()}
 
 
 def test_evaluate_tells_records_apart(evaluator: WhereEvaluator, announcement: dict[str, Any]) -> None:
     poorer = dict(announcement, id="other", figures=[])
-    records = [announcement_record(a, extract_facts(a)) for a in (announcement, poorer)]
+    records = [where_row(a) for a in (announcement, poorer)]
     assert evaluator.evaluate({"rich": "max_gbp > 1e9", "any": "true"}, records) == {
         "rich": {0},
         "any": {0, 1},
@@ -95,7 +102,7 @@ def test_predicate_failing_at_run_time_holds_for_nothing(
 ) -> None:
     predicate = "cast(title as integer) > 1"
     evaluator.validate(predicate)
-    record = announcement_record(announcement, extract_facts(announcement))
+    record = where_row(announcement)
     assert evaluator.evaluate({"cast": predicate, "ok": "true"}, [record]) == {"cast": set(), "ok": {0}}
     assert "skip --where of subscription cast" in caplog.text
 
@@ -118,7 +125,7 @@ def test_hostile_predicate_that_skipped_validation_holds_for_nothing_within_boun
     announcement: dict[str, Any], caplog: pytest.LogCaptureFixture, predicate: str
 ) -> None:
     checker = WhereEvaluator(QueryLimits(memory_limit="256MB", time_limit_s=0.5))
-    record = announcement_record(announcement, extract_facts(announcement))
+    record = where_row(announcement)
     try:
         assert checker.evaluate({"hostile": predicate, "ok": "true"}, [record]) == {
             "hostile": set(),

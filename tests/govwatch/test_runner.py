@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +73,42 @@ def test_the_embedded_broker_stays_memory_only_once_its_address_is_filled_in(set
     external = configured_broker(replace(settings.kafka, bootstrap_servers="kafka.example:9092"))
     assert external.durable and external.embedded is None and external.death() == []
     assert isinstance(publication_callback(external, settings.checkpoint_path), MarkPublished)
+
+
+def test_an_announcement_the_record_refuses_is_dead_lettered_and_the_rest_alerted(tmp_path: Path) -> None:
+    """A message the schema let through but the typed record does not fit costs that message only."""
+    from govwatch.db import connect_writer
+    from govwatch.runner import DispatcherAdapter
+    from govwatch.store.records import ConsumedMessage
+    from tests.support.announcements import _EMPTY_MEMBERS
+
+    good = {**_EMPTY_MEMBERS, "id": "good", "version": 1, "title": "Fine"}
+    bad = {**good, "id": "bad", "partnerships": [{"kind": "mou"}]}  # a partnership with no parties
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def handle(self, conn: object, records: list[Any]) -> int:
+            self.seen += [record.id for record in records]
+            return len(records)
+
+    recorder = Recorder()
+    conn = connect_writer(tmp_path / "g.duckdb")
+    items = [
+        (
+            ConsumedMessage(
+                topic="govwatch.announcements",
+                partition=0,
+                offset=offset,
+                key=None,
+                value=json.dumps(message).encode(),
+            ),
+            message,
+        )
+        for offset, message in enumerate((bad, good))
+    ]
+    assert DispatcherAdapter(recorder).handle(conn, items) == 1
+    assert recorder.seen == ["good"]
+    rows = conn.execute('SELECT stage, "offset" FROM deadletter_rows').fetchall()
+    assert rows == [("alerts", 0)]

@@ -3,7 +3,36 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
+
+from govwatch.pipeline.records import Announcement, read_announcement
+
+#: Empty values for the required members a partial test message leaves out (see `as_record`).
+_EMPTY_MEMBERS: dict[str, Any] = {
+    "schema_version": "1.0",
+    "url": "",
+    "title": "",
+    "organisations": [],
+    "summary": "",
+    "body_text": "",
+    "source": "",
+    "fetched_at": "",
+    "content_hash": "",
+    "withdrawn": False,
+    "extraction_status": "ok",
+    "repairs": [],
+    "partnerships": [],
+    "figures": [],
+    "entities": [],
+    "topics": [],
+}
+
+
+def as_record(message: Mapping[str, Any]) -> Announcement:
+    """The typed record of an announcement message, as a consumer reads it; required members a partial
+    message (a table case's few fields) leaves out read as empty."""
+    return read_announcement({**_EMPTY_MEMBERS, **message})
 
 
 def money_figure(value: float, evidence: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
+from govwatch.closing import Closing
 from govwatch.config import HttpSettings
 
 
@@ -61,7 +61,7 @@ class SeenRequest:
         return "if-none-match" in self.headers or "if-modified-since" in self.headers
 
 
-class LoopbackServer:
+class LoopbackServer(Closing):
     """A threaded HTTP server on 127.0.0.1 (free port) serving scripted `Reply`s per path."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -114,14 +114,9 @@ class LoopbackServer:
     def conditional_count(self, path: str | None = None) -> int:
         return sum(1 for r in self.requests(path) if r.conditional)
 
-    def __enter__(self) -> LoopbackServer:
+    def __enter__(self) -> Self:
         self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
+        return super().__enter__()
 
     def close(self) -> None:
         self._stop.set()
