@@ -393,16 +393,18 @@ def repair(
 @handle_errors
 def tag(
     source: Annotated[str, typer.Argument(help="A text or HTML file, or - for stdin.")],
+    config: ConfigOption = None,
 ) -> None:
     """Tag one document: print its partnerships, figures, entities and topics as JSON, with evidence.
 
-    HTML is extracted and repaired first; text is repaired first.
+    HTML is extracted and repaired first; text is repaired first. Tagging reads the bundled lexicons and
+    the folders of [tagging] lexicon_dirs (or GOVWATCH_LEXICON_DIR), as a run does.
 
     Example: govwatch tag press-release.html
     """
     from govwatch.tools import tag_bytes
 
-    _print_json(tag_bytes(_read_input(source)))
+    _print_json(tag_bytes(_read_input(source), settings_from(config, None)))
 
 
 @app.command()
