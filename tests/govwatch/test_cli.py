@@ -309,6 +309,28 @@ def test_tag_reads_the_lexicon_folders_of_the_config_file_and_of_the_variable(
     assert _parties(runner.invoke(app, ["tag", str(text)], env={LEXICON_DIR_ENV: str(folder)})) == expected
 
 
+@pytest.mark.parametrize(
+    "command", [["tag", "a.txt"], ["run", "--once"], ["backfill", "--since", "2025-01-01"]]
+)
+def test_a_missing_lexicon_folder_stops_a_command_with_one_line_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(ZQS_TEXT)
+    config = tmp_path / "govwatch.toml"
+    config.write_text(
+        "[duckdb]\npath = 'x.duckdb'\n[tagging]\nlexicon_dirs = ['nowhere']\n"
+        "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'http://127.0.0.1:9/feed.xml'\n"
+    )
+    result = runner.invoke(app, [*command, "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: lexicon folder nowhere does not exist; create it, or fix [tagging] lexicon_dirs "
+        f"or {LEXICON_DIR_ENV}"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "govwatch.toml"]
+
+
 def test_extract_command_reads_a_content_api_item(tmp_path: Path) -> None:
     item = {
         "content_id": "5e9a3c2b-1111-4a4a-9b9b-123456789abc",
