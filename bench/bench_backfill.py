@@ -33,6 +33,7 @@ from govwatch.config import load_settings
 from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
 from govwatch.pipeline.process import local_document, process_document
+from govwatch.pipeline.tag import load_lexicon
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed
 
@@ -89,7 +90,7 @@ def _bare_stages(site: GovukSite, folder: Path, articles: int) -> dict[str, floa
         )
         for i, text in enumerate(payloads)
     ]
-    process_s, messages = _timed(lambda: [process_document(doc) for doc in documents])
+    process_s, messages = _timed(lambda: [process_document(doc, lexicon=load_lexicon()) for doc in documents])
     with EmbeddedBroker() as broker:
         settings = load_settings(None, env={}, db_path=folder / "bare.duckdb")
         kafka = replace(settings.kafka, bootstrap_servers=broker.bootstrap_servers, topic_prefix="bare")

@@ -23,6 +23,7 @@ from typing import Any
 
 from govwatch.connectors.records import FetchedDocument
 from govwatch.pipeline.process import process_document
+from govwatch.pipeline.tag import load_lexicon
 from govwatch.pipeline.tag.evaluate import Score
 
 WORLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "tag" / "world"
@@ -211,8 +212,8 @@ def fetched_document(case: WorldCase) -> FetchedDocument:
 
 
 def run_case(case: WorldCase) -> dict[str, Any]:
-    """The announcement message `process_document` makes of the case."""
-    return process_document(fetched_document(case))
+    """The announcement message `process_document` makes of the case, with the bundled lexicon."""
+    return process_document(fetched_document(case), lexicon=load_lexicon())
 
 
 def party_key(name: str) -> str:

@@ -157,13 +157,15 @@ def run_backfill(
     """Backfill through the pipeline into DuckDB, with a progress bar on stderr.
 
     Raises:
-        GovwatchError: the dates are reversed.
+        GovwatchError: the dates are reversed, or a lexicon folder is missing (a `ConfigError`).
     """
     from govwatch.connectors.backfill import BackfillQuery
     from govwatch.kafka import kafka_stack
+    from govwatch.pipeline.process import configured_lexicon
 
     if until is not None and until < since:
         raise GovwatchError(f"--until {until} is before --since {since}; swap them")
+    configured_lexicon(settings)  # a missing lexicon folder stops the backfill before anything starts
     query = BackfillQuery(
         since=since, until=until, organisations=organisations, document_types=document_types
     )

@@ -393,16 +393,18 @@ def repair(
 @handle_errors
 def tag(
     source: Annotated[str, typer.Argument(help="A text or HTML file, or - for stdin.")],
+    config: ConfigOption = None,
 ) -> None:
     """Tag one document: print its partnerships, figures, entities and topics as JSON, with evidence.
 
-    HTML is extracted and repaired first; text is repaired first.
+    HTML is extracted and repaired first; text is repaired first. Tagging reads the bundled lexicons and
+    the folders of [tagging] lexicon_dirs (or GOVWATCH_LEXICON_DIR), as a run does.
 
     Example: govwatch tag press-release.html
     """
     from govwatch.tools import tag_bytes
 
-    _print_json(tag_bytes(_read_input(source)))
+    _print_json(tag_bytes(_read_input(source), settings_from(config, None)))
 
 
 @app.command()
@@ -412,7 +414,8 @@ def registers(
         Path | None,
         typer.Option(
             "--dir",
-            help="Folder for the lexicon files (default: the first GOVWATCH_LEXICON_DIR folder, else ./govwatch-lexicon).",
+            help="Folder for the lexicon files (default: the first folder of [tagging] lexicon_dirs "
+            "or GOVWATCH_LEXICON_DIR, else ./govwatch-lexicon).",
         ),
     ] = None,
     config: ConfigOption = None,
@@ -421,26 +424,32 @@ def registers(
 
     Reads GOV.UK's Organisations API and World Locations API (at the configured GOV.UK base URL, with
     conditional GET, so an unchanged page costs a 304), keeps what the bundled lexicon does not know,
-    and writes two lexicon files into the folder. Tagging reads them when GOVWATCH_LEXICON_DIR names the
-    folder. Run it again now and then (weekly is plenty): new bodies appear, others close.
+    and writes two lexicon files into the folder. Tagging reads them when [tagging] lexicon_dirs (or
+    GOVWATCH_LEXICON_DIR) names the folder. Run it again now and then (weekly is plenty): new bodies
+    appear, others close.
 
     Example: govwatch registers --dir ./govwatch-lexicon && export GOVWATCH_LEXICON_DIR=$PWD/govwatch-lexicon
     """
-    from govwatch.pipeline.tag.lexicon import LEXICON_DIR_ENV
+    from govwatch.config import LEXICON_DIR_ENV
     from govwatch.registers import refresh_registers
 
+    settings = settings_from(config, None)
+    configured = settings.tagging.lexicon_dirs
     if directory is None:
-        configured = [part for part in os.environ.get(LEXICON_DIR_ENV, "").split(os.pathsep) if part]
         directory = Path(configured[0]) if configured else Path("govwatch-lexicon")
-    report = refresh_registers(settings_from(config, None), directory)
+    report = refresh_registers(settings, directory)
     typer.echo(
         f"{report.organisations} organisations and {report.countries} countries the bundled lexicon lacks "
         f"written to {report.directory} ({report.pages_fetched} pages fetched, {report.pages_unchanged} unchanged)",
         err=True,
     )
-    folder = str(report.directory.resolve())
-    if folder not in os.environ.get(LEXICON_DIR_ENV, "").split(os.pathsep):
-        typer.echo(f"tagging reads them once you set {LEXICON_DIR_ENV}={folder}", err=True)
+    folder = report.directory.resolve()
+    if folder not in {Path(d).resolve() for d in configured}:
+        typer.echo(
+            f"tagging reads them once you add {folder} to [tagging] lexicon_dirs "
+            f"or set {LEXICON_DIR_ENV}={folder}",
+            err=True,
+        )
 
 
 # --- backfill -----------------------------------------------------------------------------------------

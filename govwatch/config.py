@@ -37,9 +37,10 @@ SourceKind = Literal["govuk_atom", "govuk_search", "rss"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("govuk_atom", "govuk_search", "rss")
 MAX_ARTICLES_PER_POLL = 100
 ENV_PREFIX = "GOVWATCH_"
-ENV_ALIASES = {"GOVWATCH_DB": ("duckdb", "path")}
+LEXICON_DIR_ENV = "GOVWATCH_LEXICON_DIR"
+ENV_ALIASES = {"GOVWATCH_DB": ("duckdb", "path"), LEXICON_DIR_ENV: ("tagging", "lexicon_dirs")}
 # Variables govwatch reads that are not config keys (described in govwatch.config_reference).
-NON_KEY_VARIABLES = ("GOVWATCH_CONFIG", "GOVWATCH_WEBHOOK_SECRET", "GOVWATCH_LEXICON_DIR")
+NON_KEY_VARIABLES = ("GOVWATCH_CONFIG", "GOVWATCH_WEBHOOK_SECRET")
 _STRICT = ConfigDict(extra="forbid")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _DURATION_UNITS_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, None: 1.0}
@@ -98,10 +99,11 @@ Wait = Annotated[float, BeforeValidator(_duration), AfterValidator(_not_negative
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 
 
-def doc(text: str, *, secret: bool = False) -> dict[str, object]:
-    """A config key's metadata: the one-line description the reference is generated from, and whether
-    its value is a secret (masked by `govwatch config check`)."""
-    return {"doc": text, "secret": secret}
+def doc(text: str, *, secret: bool = False, separator: str = ",") -> dict[str, object]:
+    """A config key's metadata: the one-line description the reference is generated from, whether its
+    value is a secret (masked by `govwatch config check`), and what separates a list's items in an
+    environment variable (a comma, or the path separator for a list of folders, as in `PATH`)."""
+    return {"doc": text, "secret": secret, "separator": separator}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +254,26 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TaggingSettings:
+    """What tagging reads besides the bundled lexicons.
+
+    `lexicon_dirs`: folders of lexicon TOML files (the shape of `pipeline/tag/lexicons/`), merged after the
+    bundled ones in this order; a relative folder is taken from the working directory. Every command that
+    tags (run, backfill, demo, extract, tag) reads them, and a folder that does not exist stops it.
+    """
+
+    __pydantic_config__ = _STRICT
+    lexicon_dirs: tuple[str, ...] = field(
+        default=(),
+        metadata=doc(
+            "Folders of extra lexicon TOML files, merged after the bundled ones (a list; as a variable, "
+            "separated by the path separator, `:` on Linux and macOS).",
+            separator=os.pathsep,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceConfig:
     """One `[[sources]]` table: a feed or search to poll.
 
@@ -322,6 +344,7 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     metrics: MetricsSettings = field(default_factory=MetricsSettings)
+    tagging: TaggingSettings = field(default_factory=TaggingSettings)
     sources: tuple[SourceConfig, ...] = ()
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     config_path: str | None = None
@@ -363,6 +386,7 @@ SECTIONS: dict[str, type] = {
     "smtp": SmtpSettings,
     "alerts": AlertSettings,
     "metrics": MetricsSettings,
+    "tagging": TaggingSettings,
 }
 TABLE_ARRAYS: dict[str, type] = {"sources": SourceConfig, "subscriptions": SubscriptionConfig}
 _RENAMED_KEYS = {"sources": {"interval": "interval_s"}}
@@ -381,10 +405,17 @@ def env_name(section: str, name: str) -> str:
 
 
 def _env_value(cls: type, name: str, text: str) -> object:
-    """A variable's text as the key's type expects it: lists are comma-separated."""
-    default = next(f.default for f in fields(cls) if f.name == name)
-    if isinstance(default, tuple):
-        return [part.strip() for part in text.split(",") if part.strip()]
+    """A variable's text as the key's type expects it: lists are comma-separated, lists of folders
+    separated by the path separator.
+
+    >>> _env_value(HttpSettings, "allow_private_hosts", "a.local, b.local")
+    ['a.local', 'b.local']
+    >>> _env_value(TaggingSettings, "lexicon_dirs", os.pathsep.join(["/srv/lexicon", "", "more"]))
+    ['/srv/lexicon', 'more']
+    """
+    key = next(f for f in fields(cls) if f.name == name)
+    if isinstance(key.default, tuple):
+        return [part.strip() for part in text.split(str(key.metadata["separator"])) if part.strip()]
     return text
 
 
@@ -411,6 +442,17 @@ def _with_environment(
         if table:
             merged[section] = table
     return merged, origins
+
+
+def section_variables(env: Mapping[str, str], section: str) -> dict[str, str]:
+    """The variables of `env` that set keys of `[section]`, short names included.
+
+    >>> section_variables({"GOVWATCH_LEXICON_DIR": "/srv/lexicon", "GOVWATCH_DB": "x.duckdb"}, "tagging")
+    {'GOVWATCH_LEXICON_DIR': '/srv/lexicon'}
+    """
+    names = {env_name(section, f.name) for f in fields(SECTIONS[section])}
+    names |= {alias for alias, (target, _key) in ENV_ALIASES.items() if target == section}
+    return {name: value for name, value in env.items() if name in names}
 
 
 def known_variables() -> set[str]:

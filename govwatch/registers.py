@@ -3,9 +3,9 @@
 Reads GOV.UK's Organisations API and World Locations API through the connectors (conditional GET, pages
 cached), keeps what the bundled lexicon does not know already (so its careful names, aliases and
 government names are never overridden), and writes two lexicon files into a folder that tagging reads
-when `GOVWATCH_LEXICON_DIR` names it. Ministerial departments and executive offices sign for the UK
-Government; every other body signs in its own name; a world location is a country whose government is
-named by its adjective when the lexicon knows one, else "Government of X".
+when `[tagging] lexicon_dirs` (or `GOVWATCH_LEXICON_DIR`) names it. Ministerial departments and executive
+offices sign for the UK Government; every other body signs in its own name; a world location is a
+country whose government is named by its adjective when the lexicon knows one, else "Government of X".
 """
 
 from __future__ import annotations

@@ -455,6 +455,9 @@ def run_once(
     broker and database (the demo uses it to publish a second phase of its sample). `query_server`, when
     given, is an endpoint the caller published already (see `Stack`).
     """
+    from govwatch.pipeline.process import configured_lexicon
+
+    configured_lexicon(settings)  # a missing lexicon folder stops the run before anything starts
     warn_if_checkpoint_outlives_database(settings, progress)
     started = datetime.now(UTC).replace(microsecond=0)  # the checkpoint keeps whole seconds
     with kafka_stack(settings) as (ready, broker):
@@ -491,7 +494,9 @@ def run_forever(
     the consumers, alert delivery and the settling of published documents, so alerts go out within a
     second of a message reaching Kafka.
     """
+    from govwatch.pipeline.process import configured_lexicon
 
+    configured_lexicon(settings)  # a missing lexicon folder stops the run before anything starts
     stop = threading.Event()
     warn_if_checkpoint_outlives_database(settings, progress)
     worker_error: list[BaseException] = []

@@ -51,11 +51,13 @@ EXTRACT_FIELDS = (
 )
 
 
-def _process(text: str, notes: list[dict[str, Any]], url: str | None = None) -> dict[str, Any]:
-    """Run one document through the pipeline's own path (`process_document`)."""
-    from govwatch.pipeline.process import local_document, process_document
+def _process(
+    text: str, notes: list[dict[str, Any]], settings: Settings, url: str | None = None
+) -> dict[str, Any]:
+    """Run one document through the pipeline's own path (`process_document`), with the settings' lexicon."""
+    from govwatch.pipeline.process import configured_lexicon, local_document, process_document
 
-    message = process_document(local_document(text, url=url))
+    message = process_document(local_document(text, url=url), lexicon=configured_lexicon(settings))
     message["repairs"] = notes + list(message["repairs"])
     return message
 
@@ -72,7 +74,7 @@ def extract_source(source: str, settings: Settings, read: Callable[[str], bytes]
     else:
         data = read(source)
     text, notes = decode_text(data)
-    message = _process(text, notes, url)
+    message = _process(text, notes, settings, url)
     return {name: message[name] for name in EXTRACT_FIELDS}
 
 
@@ -85,10 +87,11 @@ def repair_bytes(data: bytes) -> tuple[str, list[dict[str, Any]]]:
     return result.text, notes + [_record(r) for r in result.repairs]
 
 
-def tag_bytes(data: bytes) -> dict[str, Any]:
-    """Tag a text, HTML page or Content API item (extracted and repaired first, as the pipeline does)."""
+def tag_bytes(data: bytes, settings: Settings) -> dict[str, Any]:
+    """Tag a text, HTML page or Content API item (extracted and repaired first, as the pipeline does,
+    with the lexicon folders of `settings`)."""
     text, notes = decode_text(data)
-    message = _process(text, notes)
+    message = _process(text, notes, settings)
     if message["extraction_status"] != "ok":
         raise SourceError(f"no article text in the document ({message['extraction_status']})")
     return {name: message[name] for name in ("title", "partnerships", "figures", "entities", "topics")}

@@ -5,7 +5,8 @@ The stages compose in a fixed order (each a pure function of its own module):
 1. extract: Content API JSON, HTML page or plain text → `ExtractedDocument` (`pipeline/extract/`);
 2. repair: title, summary and body through `repair_text` (`pipeline/repair/`), the "Notes to editors"
    offset kept in step with the repaired body;
-3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`);
+3. tag: partnerships, figures, entities and topics of the repaired body (`pipeline/tag/`), with the
+   lexicon the caller gives (the bundled one merged with the folders of `[tagging] lexicon_dirs`);
 4. assemble the message of `schemas/announcement.schema.json`, with a content hash that identifies the
    version's text.
 
@@ -22,12 +23,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from govwatch.config import Settings
 from govwatch.connectors.records import FetchedDocument
 from govwatch.messages import SCHEMA_VERSION
 from govwatch.pipeline.extract.document import extract_content_item, extract_html
 from govwatch.pipeline.records import Annotations, Announcement, ExtractedDocument, Repair, RepairResult
 from govwatch.pipeline.repair.text import repair_text
-from govwatch.pipeline.tag import tag_text
+from govwatch.pipeline.tag import Lexicon, load_lexicon, tag_text
 
 CONTENT_HASH_CHARS = 32
 
@@ -136,9 +138,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def process_document(doc: FetchedDocument) -> dict[str, Any]:
+def configured_lexicon(settings: Settings) -> Lexicon:
+    """The lexicon tagging uses under `settings`: the bundled one merged with `[tagging] lexicon_dirs`.
+
+    Commands that tag call it before they start anything, so a missing folder stops them with one line.
+
+    Raises:
+        ConfigError: a folder does not exist, or a lexicon file in it cannot be read.
+    """
+    return load_lexicon(*settings.tagging.lexicon_dirs)
+
+
+def process_document(doc: FetchedDocument, *, lexicon: Lexicon) -> dict[str, Any]:
     """The announcement message of one fetched document, ready to encode (see `assemble_announcement`)."""
-    return announcement_message(assemble_announcement(doc))
+    return announcement_message(assemble_announcement(doc, lexicon=lexicon))
 
 
 def announcement_message(announcement: Announcement) -> dict[str, Any]:
@@ -147,11 +160,15 @@ def announcement_message(announcement: Announcement) -> dict[str, Any]:
     return message
 
 
-def assemble_announcement(doc: FetchedDocument) -> Announcement:
+def assemble_announcement(doc: FetchedDocument, *, lexicon: Lexicon) -> Announcement:
     """Build the announcement of one fetched document (never raises on bad content).
 
     A document without a usable body still becomes an announcement, with its `extraction_status` saying
     why and no annotations, so the analyst sees it was seen.
+
+    Args:
+        doc: the payload a connector fetched (or `local_document` read).
+        lexicon: what tagging knows: `load_lexicon(*settings.tagging.lexicon_dirs)`.
     """
     extracted = extract_document(doc)
     title = repair_text(extracted.title or doc.feed_title)
@@ -166,6 +183,7 @@ def assemble_announcement(doc: FetchedDocument) -> Announcement:
             summary=summary.text,
             organisations=organisations,
             url=extracted.canonical_url or doc.url,
+            lexicon=lexicon,
         )
     else:
         annotations = Annotations()

@@ -30,6 +30,7 @@ from govwatch.kafka import (
 from govwatch.messages import deadletter_record, encode
 from govwatch.metrics import PROCESS_FAILURES, observe_latency
 from govwatch.pipeline.process import process_document
+from govwatch.pipeline.tag import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -121,15 +122,22 @@ class DueSourcesFn(beam.DoFn):
 
 
 class ProcessDocumentFn(beam.DoFn):
-    """Extract, repair, tag and validate one document into an encoded announcement message."""
+    """Extract, repair, tag and validate one document into an encoded announcement message.
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    It is given the lexicon folders (`[tagging] lexicon_dirs`), not the lexicon: plain strings travel to
+    any runner's workers, and each worker loads the lexicon once, in `setup`.
+    """
+
+    def __init__(self, lexicon_dirs: Sequence[str]) -> None:
+        self.lexicon_dirs = tuple(lexicon_dirs)
         self.failed = Metrics.counter("pipeline", "process-failures")
+
+    def setup(self) -> None:
+        self.lexicon: Lexicon = load_lexicon(*self.lexicon_dirs)
 
     def process(self, doc: FetchedDocument) -> Iterator[Any]:
         try:
-            value = encode("announcement", process_document(doc))
+            value = encode("announcement", process_document(doc, lexicon=self.lexicon))
         except Exception as exc:  # a poison document must not stop the others; it is dead-lettered
             self.failed.inc()
             PROCESS_FAILURES.labels("validate" if isinstance(exc, GovwatchError) else "process").inc()
@@ -209,7 +217,7 @@ class PublishDocuments(beam.PTransform):
 
     def expand(self, documents: Any) -> Any:
         processed = documents | "ExtractRepairTag" >> beam.ParDo(
-            ProcessDocumentFn(self.settings)
+            ProcessDocumentFn(self.settings.tagging.lexicon_dirs)
         ).with_outputs(DEADLETTER_TAG, main="messages")
         processed.messages | "PublishAnnouncements" >> beam.ParDo(
             PublishFn(self.settings, ANNOUNCEMENTS, self.on_published)

@@ -233,6 +233,28 @@ def test_a_document_that_fails_validation_is_dead_lettered_and_not_fetched_again
         assert server.conditional_count("/feed.xml") >= 1
 
 
+def test_the_lexicon_variable_reaches_tagging_in_a_run(tmp_path: Path) -> None:
+    """`GOVWATCH_LEXICON_DIR`, read once by the config loader, tags what the pipeline stores."""
+    from govwatch.config import LEXICON_DIR_ENV, HttpSettings, load_settings
+    from tests.support.http_server import LoopbackServer, Reply
+    from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
+
+    page = f"<html lang='en'><head><title>MoU</title></head><body><article><h1>MoU</h1><p>{ZQS_TEXT}</p>"
+    with LoopbackServer() as server:
+        item = f"<item><title>MoU</title><link>{server.url('/news/zqs')}</link></item>"
+        feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>N</title>{item}</channel></rss>"
+        server.route("/feed.xml", Reply(body=feed.encode(), content_type="application/rss+xml"))
+        server.route("/news/zqs", Reply(body=(page + "</article></body></html>").encode()))
+        config = tmp_path / "govwatch.toml"
+        config.write_text(
+            f"[[sources]]\nname = 'newsroom'\nkind = 'rss'\nurl = '{server.url('/feed.xml')}'\n"
+        )
+        env = {LEXICON_DIR_ENV: str(zqs_lexicon_folder(tmp_path))}
+        settings = load_settings(config, env=env, db_path=tmp_path / "govwatch.duckdb")
+        assert run_once(replace(settings, http=HttpSettings(requests_per_second_per_host=100.0))).stored == 1
+    assert _one(settings.db_path, "select parties from partnerships") == list(ZQS_PARTIES)
+
+
 def _settings_for_sources(tmp_path: Path, sources: list[Any]) -> Settings:
     from govwatch.config import HttpSettings, load_settings
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -19,7 +20,14 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from govwatch.config import GovukSettings, HttpSettings, Settings, SubscriptionConfig, load_settings
+from govwatch.config import (
+    GovukSettings,
+    HttpSettings,
+    Settings,
+    SubscriptionConfig,
+    load_settings,
+    section_variables,
+)
 from govwatch.errors import GovwatchError
 
 log = logging.getLogger(__name__)
@@ -102,8 +110,9 @@ def _reset(db_path: Path) -> None:
 
 
 def demo_settings(base_url: str, db_path: Path, sources: Any) -> Settings:
-    """Settings for the demo: sample server as GOV.UK, embedded broker."""
-    base = load_settings(None, env={}, db_path=db_path)
+    """Settings for the demo: sample server as GOV.UK, embedded broker; of the environment only the
+    tagging variables count, so the user's lexicon folders (`GOVWATCH_LEXICON_DIR`) tag the sample too."""
+    base = load_settings(None, env=section_variables(os.environ, "tagging"), db_path=db_path)
     return replace(
         base,
         govuk=GovukSettings(base_url=base_url),

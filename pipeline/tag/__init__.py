@@ -2,7 +2,8 @@
 
 `tag_text` is the one entry point the pipeline calls; `normalise_money` turns "£100m" into
 (100000000.0, "GBP") for the alert filters. The rules are deterministic and read word lists from
-`lexicons/*.toml`; set `GOVWATCH_LEXICON_DIR` (or pass `lexicon=load_lexicon(extra_dir)`) to add your own.
+`lexicons/*.toml`; pass `lexicon=load_lexicon(*folders)` to add your own (the commands take the folders
+from `[tagging] lexicon_dirs` or `GOVWATCH_LEXICON_DIR`).
 """
 
 from __future__ import annotations

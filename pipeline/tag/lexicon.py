@@ -2,17 +2,16 @@
 
 The word lists that drive tagging (organisations, places, roles, programmes, agreement words, topics)
 live in `pipeline/tag/lexicons/*.toml` so that users can extend them without touching code: put more
-TOML files with the same tables in a directory and pass it as `extra_dir`, or set the environment
-variable `GOVWATCH_LEXICON_DIR` (several directories separated by `os.pathsep`). Extra files are merged
-after the bundled ones: lists are appended, tables are merged key by key, and a topic's `min_score` is
-replaced.
+TOML files with the same tables in a folder and name it in `[tagging] lexicon_dirs` (or
+`GOVWATCH_LEXICON_DIR`); the config loader reads that once, and callers pass the folders to
+`load_lexicon`. Extra files are merged after the bundled ones: lists are appended, tables are merged key
+by key, and a topic's `min_score` is replaced.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govwatch.config import LEXICON_DIR_ENV
 from govwatch.errors import ConfigError
 from govwatch.pipeline.tag.wordlists import WordList, word_list
 from govwatch.pipeline.tag.wordlists import trie_regex as trie_regex
@@ -29,7 +29,6 @@ from govwatch.pipeline.tag.wordlists import words_in as words_in
 log = logging.getLogger(__name__)
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
-LEXICON_DIR_ENV = "GOVWATCH_LEXICON_DIR"
 DEFAULT_TOPIC_MIN_SCORE = 3
 WORD_JOINERS = "_.@/-"  # a lexicon word right after one of these is part of a longer token
 
@@ -88,24 +87,20 @@ class Lexicon:
     topic_words_exact: WordList
 
 
-def load_lexicon(extra_dir: str | Path | None = None) -> Lexicon:
-    """Return the bundled lexicon merged with `extra_dir` (or `GOVWATCH_LEXICON_DIR` when None).
+def load_lexicon(*extra_dirs: str | Path) -> Lexicon:
+    """Return the bundled lexicon merged with the files of `extra_dirs`, in order; none: the bundled one.
 
-    Results are cached per set of directories, so calling this for every document is cheap.
+    The folders are the caller's to give (`settings.tagging.lexicon_dirs`); nothing here reads the
+    environment. Results are cached per list of folders, so calling this for every document is cheap.
 
     Raises:
-        ConfigError: a lexicon file cannot be read or parsed, or an extra directory does not exist.
+        ConfigError: a lexicon file cannot be read or parsed, or an extra folder does not exist.
     """
-    if extra_dir is None:
-        env = os.environ.get(LEXICON_DIR_ENV, "")
-        extra = tuple(part for part in env.split(os.pathsep) if part)
-    else:
-        extra = (str(extra_dir),)
-    return _load_cached(extra)
+    return _load_cached(tuple(str(d) for d in extra_dirs))
 
 
 def bundled_lexicon() -> Lexicon:
-    """The lexicon govwatch ships, without any `GOVWATCH_LEXICON_DIR` folder."""
+    """The lexicon govwatch ships, without any folder of the user's."""
     return _load_cached(())
 
 
@@ -115,7 +110,8 @@ def _load_cached(extra_dirs: tuple[str, ...]) -> Lexicon:
     for directory in (LEXICON_DIR, *(Path(d) for d in extra_dirs)):
         if not directory.is_dir():
             raise ConfigError(
-                f"lexicon directory {directory} does not exist; fix {LEXICON_DIR_ENV} or the path"
+                f"lexicon folder {directory} does not exist; create it, or fix [tagging] lexicon_dirs "
+                f"or {LEXICON_DIR_ENV}"
             )
         for path in sorted(directory.glob("*.toml")):
             try:

@@ -256,8 +256,7 @@ def tag_text(
         summary: the announcement's summary (standfirst).
         organisations: publishing organisations; they say who "the government" and "we" are
             (a UK department -> "UK Government").
-        lexicon: a lexicon from `load_lexicon(extra_dir)`; default: bundled lexicons plus
-            `GOVWATCH_LEXICON_DIR`.
+        lexicon: a lexicon from `load_lexicon(*folders)`; default: the bundled one.
         url: the page's address; with the organisations it says whose government "the government"
             and "the Minister" are (`home_government`).
 

@@ -135,3 +135,24 @@ def test_govwatch_registers_command_writes_the_files_and_says_how_to_use_them(tm
     assert "3 organisations and 1 countries the bundled lexicon lacks" in result.stderr
     assert "GOVWATCH_LEXICON_DIR=" in result.stderr
     assert (tmp_path / "lexicon" / ORGANISATIONS_FILE).exists()
+
+
+def test_govwatch_registers_writes_into_the_first_lexicon_folder_of_the_settings(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from govwatch.cli import app
+
+    first, second = tmp_path / "lexicon", tmp_path / "more"
+    with LoopbackServer() as server:
+        _serve(server)
+        config = tmp_path / "govwatch.toml"
+        config.write_text(
+            f'[govuk]\nbase_url = "{server.base_url}"\n[tagging]\nlexicon_dirs = ["{first}", "{second}"]\n',
+            encoding="utf-8",
+        )
+        result = CliRunner().invoke(
+            app, ["registers", "--config", str(config)], env={"GOVWATCH_LEXICON_DIR": None}
+        )
+    assert result.exit_code == 0, result.output
+    assert (first / ORGANISATIONS_FILE).exists() and not second.exists()
+    assert "GOVWATCH_LEXICON_DIR=" not in result.stderr  # tagging reads the folder already

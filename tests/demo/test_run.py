@@ -8,8 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from govwatch.config import load_settings
+import pytest
+
+from govwatch.config import LEXICON_DIR_ENV, load_settings
 from govwatch.db import connect_writer
+from govwatch.demo.run import demo_settings
 from govwatch.demo.server import expected_counts
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed, make_announcement
@@ -58,3 +61,14 @@ def test_queries_never_fail_while_the_demo_resets_and_runs_both_phases(tmp_path:
     tally = hammer.tally
     assert tally.failures == [], f"{len(tally.failures)} of {tally.answered + len(tally.failures)} failed"
     assert tally.answered > 0 and tally.counts[0] == 2 and tally.counts[-1] == final
+
+
+def test_the_demo_tags_with_the_users_lexicon_folders_and_ignores_other_variables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./govwatch.toml
+    monkeypatch.setenv(LEXICON_DIR_ENV, str(tmp_path / "lexicon"))
+    monkeypatch.setenv("GOVWATCH_KAFKA_BOOTSTRAP_SERVERS", "elsewhere:9092")
+    settings = demo_settings("http://127.0.0.1:9", tmp_path / "demo.duckdb", [])
+    assert settings.tagging.lexicon_dirs == (str(tmp_path / "lexicon"),)
+    assert settings.embedded_broker

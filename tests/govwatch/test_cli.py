@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from typer.testing import CliRunner
+import pytest
+from typer.testing import CliRunner, Result
 
 from govwatch import __version__
 from govwatch.cli import app
-from govwatch.config import Settings
+from govwatch.config import LEXICON_DIR_ENV, Settings
 from tests.support.announcements import fill_database
 from tests.support.database import held_by_another_program
+from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
 
 runner = CliRunner()
 
@@ -283,6 +285,50 @@ def test_tag_command_finds_the_mou_in_text(tmp_path: Path) -> None:
     tags = json.loads(result.stdout)
     assert tags["partnerships"][0]["kind"] == "memorandum_of_understanding"
     assert any(f["kind"] == "money" and f["value"] == 2e9 and f["currency"] == "GBP" for f in tags["figures"])
+
+
+def _parties(result: Result) -> list[list[str]]:
+    assert result.exit_code == 0, result.output
+    return [p["parties"] for p in json.loads(result.stdout)["partnerships"]]
+
+
+def test_tag_reads_the_lexicon_folders_of_the_config_file_and_of_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./govwatch.toml
+    for variable in (LEXICON_DIR_ENV, "GOVWATCH_TAGGING_LEXICON_DIRS", "GOVWATCH_CONFIG"):
+        monkeypatch.delenv(variable, raising=False)
+    folder = zqs_lexicon_folder(tmp_path)
+    text = tmp_path / "a.txt"
+    text.write_text(ZQS_TEXT)
+    config = tmp_path / "with-lexicon.toml"
+    config.write_text(f"[tagging]\nlexicon_dirs = [{json.dumps(str(folder))}]\n")
+    expected = [list(ZQS_PARTIES)]
+    assert _parties(runner.invoke(app, ["tag", str(text)])) == []
+    assert _parties(runner.invoke(app, ["tag", str(text), "--config", str(config)])) == expected
+    assert _parties(runner.invoke(app, ["tag", str(text)], env={LEXICON_DIR_ENV: str(folder)})) == expected
+
+
+@pytest.mark.parametrize(
+    "command", [["tag", "a.txt"], ["run", "--once"], ["backfill", "--since", "2025-01-01"]]
+)
+def test_a_missing_lexicon_folder_stops_a_command_with_one_line_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(ZQS_TEXT)
+    config = tmp_path / "govwatch.toml"
+    config.write_text(
+        "[duckdb]\npath = 'x.duckdb'\n[tagging]\nlexicon_dirs = ['nowhere']\n"
+        "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'http://127.0.0.1:9/feed.xml'\n"
+    )
+    result = runner.invoke(app, [*command, "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: lexicon folder nowhere does not exist; create it, or fix [tagging] lexicon_dirs "
+        f"or {LEXICON_DIR_ENV}"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "govwatch.toml"]
 
 
 def test_extract_command_reads_a_content_api_item(tmp_path: Path) -> None:

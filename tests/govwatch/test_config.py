@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
 
-from govwatch.config import load_settings, parse_duration_s
+from govwatch.config import load_settings, parse_duration_s, unknown_variables
 from govwatch.errors import ConfigError
 
 EXAMPLE = """
@@ -59,6 +60,17 @@ def test_environment_overrides_the_file_and_db_flag_overrides_both(tmp_path: Pat
     assert settings.http.max_retries == 7
     assert settings.http.allow_private_hosts == ("a.local", "b.local")
     assert load_settings(path, env=env, db_path="flag.duckdb").duckdb.path == "flag.duckdb"
+
+
+def test_lexicon_folders_come_from_the_file_and_either_variable_replaces_them(tmp_path: Path) -> None:
+    path = tmp_path / "govwatch.toml"
+    path.write_text("[tagging]\nlexicon_dirs = ['/srv/lexicon', 'local']\n")
+    assert load_settings(path, env={}).tagging.lexicon_dirs == ("/srv/lexicon", "local")
+    assert load_settings(None, env={}).tagging.lexicon_dirs == ()
+    folders = os.pathsep.join(["/a", "/b,c"])  # a folder list is split like PATH, never at commas
+    for variable in ("GOVWATCH_LEXICON_DIR", "GOVWATCH_TAGGING_LEXICON_DIRS"):
+        assert load_settings(path, env={variable: folders}).tagging.lexicon_dirs == ("/a", "/b,c")
+    assert "GOVWATCH_LEXICON_DIR" not in " ".join(unknown_variables({"GOVWATCH_LEXICON_DIR": "/a"}))
 
 
 def test_config_from_environment_variable(tmp_path: Path) -> None:
@@ -151,6 +163,7 @@ def test_query_and_retry_budget_keys_are_read_as_durations(tmp_path: Path) -> No
             "[[sources]] #1 (a) max_articles_per_poll: must be a whole number of at least 1",
         ),
         ("[govuk]\nbase_url = 'www.gov.uk'", "[govuk] base_url: 'www.gov.uk' is not an http"),
+        ("[tagging]\nlexicon_dirs = 'lexicon'", "[tagging] lexicon_dirs: must be a list"),
         (
             "[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'https://x.org'\ninterval = '0s'",
             "interval: must be greater than 0",

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from govwatch.cli import app
 from govwatch.messages import check_message
 from govwatch.pipeline.process import local_document, payload_kind_of, process_document
+from govwatch.pipeline.tag import load_lexicon
 
 runner = CliRunner()
 
@@ -29,7 +30,7 @@ MANGLED_PAGE = (
 
 
 def test_a_mangled_page_is_repaired_before_its_notes_offset_is_taken() -> None:
-    message = process_document(local_document(MANGLED_PAGE))
+    message = process_document(local_document(MANGLED_PAGE), lexicon=load_lexicon())
     assert "department’s new deal" in message["body_text"]
     assert message["body_text"][message["notes_offset"] :].startswith("Notes to editors")
 
@@ -46,14 +47,14 @@ def _command_on_page(tmp_path: Path, command: str) -> dict[str, Any]:
 
 def test_govwatch_extract_and_the_pipeline_agree(tmp_path: Path) -> None:
     record = _command_on_page(tmp_path, "extract")
-    message = process_document(local_document(MANGLED_PAGE))
+    message = process_document(local_document(MANGLED_PAGE), lexicon=load_lexicon())
     assert (record["body_text"], record["notes_offset"]) == (message["body_text"], message["notes_offset"])
     assert record["body_text"][record["notes_offset"] :].startswith("Notes to editors")
 
 
 def test_govwatch_tag_reads_a_page_as_the_pipeline_does(tmp_path: Path) -> None:
     tagged = _command_on_page(tmp_path, "tag")
-    message = process_document(local_document(MANGLED_PAGE))
+    message = process_document(local_document(MANGLED_PAGE), lexicon=load_lexicon())
     assert tagged["partnerships"] == message["partnerships"]
     assert tagged["figures"] == message["figures"]
     assert [f["value"] for f in tagged["figures"] if f["kind"] == "money"] == [2_000_000]
@@ -74,7 +75,7 @@ def test_payload_kinds_are_sniffed(text: str, kind: str) -> None:
 
 
 def test_an_empty_text_is_a_document_without_a_body() -> None:
-    message = process_document(local_document("   "))
+    message = process_document(local_document("   "), lexicon=load_lexicon())
     assert message["extraction_status"] == "empty"
     assert message["partnerships"] == []
 
@@ -125,5 +126,7 @@ def _content_items(draw: st.DrawFn) -> str:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(_pages(), _content_items()))
 def test_any_page_or_content_item_becomes_a_valid_message_without_raising(payload: str) -> None:
-    message = process_document(local_document(payload, url="https://www.gov.uk/government/news/x"))
+    message = process_document(
+        local_document(payload, url="https://www.gov.uk/government/news/x"), lexicon=load_lexicon()
+    )
     check_message("announcement", message)

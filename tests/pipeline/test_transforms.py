@@ -12,12 +12,14 @@ import apache_beam as beam
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from govwatch.config import Settings, SourceConfig
+from govwatch.config import Settings, SourceConfig, load_settings
 from govwatch.connectors.checkpoint import Checkpoint
 from govwatch.connectors.poll import source_key
 from govwatch.messages import decode
 from govwatch.pipeline.process import local_document, process_document
+from govwatch.pipeline.tag import load_lexicon
 from govwatch.pipeline.transforms import DEADLETTER_TAG, DueSourcesFn, ProcessDocumentFn
+from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
 
 PAGE = (
     "<!DOCTYPE html><html lang='en'><head><title>MoU signed</title></head><body><main><article>"
@@ -44,12 +46,14 @@ def test_documents_become_announcements_and_a_refused_one_a_dead_letter(settings
     good = local_document(PAGE, url="https://www.gov.uk/government/news/mou-signed")
     # Version 0 breaks the announcement schema (versions start at 1): refused at validation.
     refused = dataclasses.replace(good, id="refused", version=0)
-    expected = process_document(good)
+    expected = process_document(good, lexicon=load_lexicon())
     with test_pipeline.TestPipeline() as pipeline:
         out = (
             pipeline
             | beam.Create([good, refused])
-            | beam.ParDo(ProcessDocumentFn(settings)).with_outputs(DEADLETTER_TAG, main="messages")
+            | beam.ParDo(ProcessDocumentFn(settings.tagging.lexicon_dirs)).with_outputs(
+                DEADLETTER_TAG, main="messages"
+            )
         )
         assert_that(
             out.messages | "Read" >> beam.Map(_announcement),
@@ -61,6 +65,26 @@ def test_documents_become_announcements_and_a_refused_one_a_dead_letter(settings
             equal_to([("refused", "validate", PAGE, True)]),
             label="DeadLetters",
         )
+
+
+def _parties(element: tuple[Any, bytes, bytes]) -> list[tuple[str, ...]]:
+    return [tuple(p["parties"]) for p in decode("announcement", element[2])["partnerships"]]
+
+
+def test_the_settings_lexicon_folders_reach_tagging_in_the_workers(tmp_path: Path) -> None:
+    config = tmp_path / "govwatch.toml"
+    config.write_text(f"[tagging]\nlexicon_dirs = ['{zqs_lexicon_folder(tmp_path)}']\n")
+    settings = load_settings(config, env={}, db_path=tmp_path / "govwatch.duckdb")
+    doc = local_document(ZQS_TEXT, url="https://www.gov.uk/government/news/zqs")
+    with test_pipeline.TestPipeline() as pipeline:
+        out = (
+            pipeline
+            | beam.Create([doc])
+            | beam.ParDo(ProcessDocumentFn(settings.tagging.lexicon_dirs)).with_outputs(
+                DEADLETTER_TAG, main="messages"
+            )
+        )
+        assert_that(out.messages | beam.Map(_parties), equal_to([[ZQS_PARTIES]]))
 
 
 def test_only_sources_that_are_due_are_emitted_on_a_tick(tmp_path: Path, settings: Settings) -> None:

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govwatch.config import LEXICON_DIR_ENV
 from govwatch.errors import ConfigError
 from govwatch.pipeline.tag import tag_text
 from govwatch.pipeline.tag.evaluate import load_gold
 from govwatch.pipeline.tag.lexicon import (
-    LEXICON_DIR_ENV,
     build_lexicon,
     find_words,
     fold_case,
@@ -18,6 +18,7 @@ from govwatch.pipeline.tag.lexicon import (
     scan_words,
 )
 from govwatch.pipeline.tag.wordlists import word_list, word_pattern, words_in
+from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
 
 
 def test_bundled_lexicon_knows_departments_and_their_party() -> None:
@@ -35,14 +36,26 @@ def test_extra_directory_adds_organisations(tmp_path: Path) -> None:
     assert ("organisation", "Zephyrion") in [(e.kind, e.name) for e in entities]
 
 
-def test_environment_variable_names_the_extra_directory(
+def test_load_lexicon_and_tag_text_ignore_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "places.toml").write_text('[[place]]\nname = "Atlantis"\n')
-    monkeypatch.setenv(LEXICON_DIR_ENV, str(tmp_path))
-    assert "Atlantis" in load_lexicon().places
-    monkeypatch.delenv(LEXICON_DIR_ENV)
-    assert "Atlantis" not in load_lexicon().places
+    # The folders come from the settings, passed in; the variables are the config loader's to read.
+    folder = zqs_lexicon_folder(tmp_path)
+    monkeypatch.setenv(LEXICON_DIR_ENV, str(folder))
+    monkeypatch.setenv("GOVWATCH_TAGGING_LEXICON_DIRS", str(folder))
+    assert "ZQS" not in load_lexicon().organisations
+    assert tag_text(ZQS_TEXT).partnerships == ()
+    (mou,) = tag_text(ZQS_TEXT, lexicon=load_lexicon(folder)).partnerships
+    assert mou.parties == ZQS_PARTIES
+
+
+def test_folders_are_merged_in_the_order_given(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, score in ((first, 5), (second, 9)):
+        folder.mkdir()
+        (folder / "topics.toml").write_text(f"[topics.ai]\nmin_score = {score}\n")
+    assert load_lexicon(first, second).topic_min_scores["ai"] == 9
+    assert load_lexicon(second, first).topic_min_scores["ai"] == 5
 
 
 def test_missing_directory_is_a_config_error(tmp_path: Path) -> None:

@@ -1,0 +1,21 @@
+"""A user's lexicon folder that adds one organisation, and a sentence only that folder lets the tagger read.
+
+The bundled lexicon does not know "ZQS", so without the folder the sentence names one party and holds no
+partnership; with it, the memorandum is between the UK Government and Zephyrion Quantum Systems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ZQS_TEXT = "The UK government and ZQS today signed a memorandum of understanding on quantum computing."
+ZQS_PARTIES = ("UK Government", "Zephyrion Quantum Systems")
+_ORGANISATION = '[[organisation]]\nname = "Zephyrion Quantum Systems"\naliases = ["ZQS"]\n'
+
+
+def zqs_lexicon_folder(parent: Path) -> Path:
+    """Write the folder (one `organisations.toml`) under `parent` and return it."""
+    folder = parent / "lexicon"
+    folder.mkdir()
+    (folder / "organisations.toml").write_text(_ORGANISATION, encoding="utf-8")
+    return folder
