@@ -192,6 +192,10 @@ class EmbeddedBroker:
             if self._process.poll() is not None:
                 code = self._process.returncode
                 self._process = None
+                if code < 0:  # killed (by a signal), not refused: the port is no suspect
+                    raise SinkError(
+                        f"the embedded broker was killed (signal {-code}) while starting; run the command again"
+                    )
                 raise SinkError(
                     f"embedded broker exited with code {code} on port {self.port}; "
                     "is the port in use? try `govwatch broker --port N` with another port"
