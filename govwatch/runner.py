@@ -193,12 +193,16 @@ class Stack:
         try:
             server.attach(conn)
             stack._start(settings, with_alerts)
-        except BaseException:
+        except BaseException as exc:
             server.detach()
             conn.close()
             server.released()
             if owns_query_server:
                 server.stop()
+            if isinstance(exc, Exception):
+                # A consumer that cannot bootstrap is only the consequence of an embedded broker that died.
+                for died in stack.broker.death():
+                    raise died from exc
             raise
         return stack
 
