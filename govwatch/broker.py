@@ -89,13 +89,28 @@ def _copy_executable(source: resources.abc.Traversable, target: Path) -> str:
     return str(target)
 
 
+_PROBE_TIMEOUT_MS = 2000
+
+
 def _answers_kafka(host: str, port: int) -> bool:
-    """True once the broker answers a Kafka ApiVersions request, not merely accepts TCP."""
+    """True once the broker answers a Kafka ApiVersions request, not merely accepts TCP.
+
+    A port that refuses connections is a no at once: kafka-python would retry it for 30 s, and a broker
+    that died while starting was then reported as not answering, half a minute later.
+    """
     from kafka import KafkaAdminClient
     from kafka.errors import KafkaError
 
     try:
-        admin = KafkaAdminClient(bootstrap_servers=f"{host}:{port}", request_timeout_ms=2000)
+        socket.create_connection((host, port), timeout=_PROBE_TIMEOUT_MS / 1000).close()
+    except OSError:
+        return False
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=f"{host}:{port}",
+            request_timeout_ms=_PROBE_TIMEOUT_MS,
+            bootstrap_timeout_ms=_PROBE_TIMEOUT_MS,
+        )
     except (KafkaError, OSError, ValueError):
         return False
     admin.close()
@@ -177,6 +192,10 @@ class EmbeddedBroker:
             if self._process.poll() is not None:
                 code = self._process.returncode
                 self._process = None
+                if code < 0:  # killed (by a signal), not refused: the port is no suspect
+                    raise SinkError(
+                        f"the embedded broker was killed (signal {-code}) while starting; run the command again"
+                    )
                 raise SinkError(
                     f"embedded broker exited with code {code} on port {self.port}; "
                     "is the port in use? try `govwatch broker --port N` with another port"

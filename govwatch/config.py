@@ -94,7 +94,18 @@ def _at_least_one(value: int) -> int:
     return value
 
 
+_DUCKDB_SIZE = re.compile(r"^\s*\d+(?:\.\d+)?\s*(?:[KMGT]i?B)\s*$", re.IGNORECASE)
+
+
+def _duckdb_size(value: str) -> str:
+    """A memory size as DuckDB reads it ("64MB", "1.5GiB")."""
+    if not _DUCKDB_SIZE.match(value):
+        raise ValueError(f"cannot read memory size {value!r}: write it like '64MB' or '2GB'")
+    return value.strip()
+
+
 Duration = Annotated[float, BeforeValidator(_duration), AfterValidator(_positive)]
+DuckdbSize = Annotated[str, AfterValidator(_duckdb_size)]
 Wait = Annotated[float, BeforeValidator(_duration), AfterValidator(_not_negative)]
 WebUrl = Annotated[str, AfterValidator(_web_url)]
 
@@ -142,8 +153,15 @@ class KafkaSettings:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DuckdbSettings:
+    """`memory_limit` bounds the DuckDB of a running `govwatch run` (its cache of the file, the rows it
+    loads, the queries it serves): beyond it DuckDB writes to temporary files beside the database."""
+
     __pydantic_config__ = _STRICT
     path: str = field(default="govwatch.duckdb", metadata=doc("The DuckDB file (also GOVWATCH_DB, --db)."))
+    memory_limit: DuckdbSize = field(
+        default="64MB",
+        metadata=doc("DuckDB memory of a running `govwatch run`, queries it serves included, e.g. '64MB'."),
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

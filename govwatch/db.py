@@ -83,12 +83,17 @@ LOCK_RETRY_S = 0.05
 LOCK_WARN_AFTER_S = 1.0  # a query finishing its read is a moment's wait: say so only when it lasts
 
 
-def connect_writer(path: str | Path, *, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+def connect_writer(
+    path: str | Path, *, wait_s: float = 0.0, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """Open the database for writing (creating it) and apply pending migrations.
 
     Args:
         wait_s: how long to wait for queries that read the file directly to finish (they hold a shared
             lock, and a writer that has published its query endpoint sees no new ones start).
+        memory_limit: DuckDB's memory for this database (`[duckdb] memory_limit`); None keeps DuckDB's
+            default, 80% of the machine's memory. A long run needs the bound: DuckDB keeps rows loaded
+            since the last checkpoint, and every block it read, in memory until it reaches its limit.
 
     Raises:
         SinkError: the file is still locked by another process after `wait_s`, or cannot be created.
@@ -122,6 +127,15 @@ def connect_writer(path: str | Path, *, wait_s: float = 0.0) -> duckdb.DuckDBPyC
     # Checkpoint (fold the WAL into the file) every 256 MB instead of DuckDB's 16 MB: a loader commits a
     # batch of ~5 KB messages every few hundred milliseconds, and frequent checkpoints cost it ~15%.
     conn.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+    if memory_limit is not None:
+        try:
+            conn.execute(f"SET memory_limit = '{memory_limit}'")
+        except duckdb.Error as exc:
+            conn.close()
+            raise SinkError(
+                f"DuckDB does not take memory_limit {memory_limit!r} ({exc}); set [duckdb] memory_limit "
+                "to a size such as '64MB'"
+            ) from exc
     apply_migrations(conn)
     return conn
 

@@ -174,7 +174,11 @@ class Stack:
         server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
         try:
             # Queries that opened the file before the endpoint appeared finish within their time limit.
-            conn = connect_writer(settings.db_path, wait_s=settings.query.time_limit_s)
+            conn = connect_writer(
+                settings.db_path,
+                wait_s=settings.query.time_limit_s,
+                memory_limit=settings.duckdb.memory_limit,
+            )
         except BaseException:
             if owns_query_server:
                 server.stop()
@@ -189,12 +193,16 @@ class Stack:
         try:
             server.attach(conn)
             stack._start(settings, with_alerts)
-        except BaseException:
+        except BaseException as exc:
             server.detach()
             conn.close()
             server.released()
             if owns_query_server:
                 server.stop()
+            if isinstance(exc, Exception):
+                # A consumer that cannot bootstrap is only the consequence of an embedded broker that died.
+                for died in stack.broker.death():
+                    raise died from exc
             raise
         return stack
 

@@ -14,13 +14,10 @@ import json
 import os
 import random
 import signal
-import subprocess
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from kafka import KafkaProducer
 
 from govwatch.config import Settings, load_settings
@@ -28,7 +25,7 @@ from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic
 from govwatch.runner import Stack
 from tests.alerts.conftest import Answer, Receiver
 from tests.support.announcements import make_announcement
-from tests.support.kills import ROOT, alert_subscriptions, assert_alerts_sent_once, start_module
+from tests.support.kills import check_store, kill, reap, start, subscriptions_toml
 
 SEED = 1616
 KILLS = 40 if os.environ.get("GOVWATCH_SOAK") else 10
@@ -48,7 +45,7 @@ path = "{folder / "govwatch.duckdb"}"
 bootstrap_servers = "{kafka.bootstrap_servers}"
 topic_prefix = "{kafka.topic_prefix}"
 partitions = 2
-{alert_subscriptions(receiver, alerts_file)}"""
+{subscriptions_toml(receiver, alerts_file)}"""
     )
     return path
 
@@ -71,40 +68,33 @@ def _publish_round(
     producer.flush(timeout=30)
 
 
-def _start_and_kill(config: Path, log_path: Path, receiver: Receiver, rng: random.Random, kill: int) -> None:
+def _start_and_kill(
+    config: Path, log_path: Path, receiver: Receiver, rng: random.Random, kill_no: int
+) -> None:
     """Start the store and kill it: mid-load (a seeded moment after it is ready) on even rounds, mid-delivery
     (as the webhook receives the round's n-th alert, before it answers) on odd ones."""
-    with log_path.open("w") as log_file:
-        process = start_module(
-            ["tests.support.stack_process", str(config)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=log_file,
-            text=True,
-        )
-        try:
-            if kill % 2:
-                target = len(receiver.received) + rng.randint(1, NEW_PER_ROUND)
+    process = start(["tests.support.stack_process", str(config)], log_path, piped=True)
+    try:
+        if kill_no % 2:
+            target = len(receiver.received) + rng.randint(1, NEW_PER_ROUND)
 
-                def answer(count: int) -> Answer:
-                    if count == target:
-                        os.kill(process.pid, signal.SIGKILL)
-                    return Answer()
+            def answer(count: int) -> Answer:
+                if count == target:
+                    kill(process.pid)
+                return Answer()
 
-                receiver.answer = answer
-            assert process.stdout is not None
-            line = process.stdout.readline()
-            assert line.strip() == "ready", log_path.read_text()[-2000:]
-            if kill % 2:
-                process.wait(timeout=KILL_WAIT_S)  # killed by the receiver
-            else:
-                time.sleep(rng.uniform(0.0, 0.8))
-                os.kill(process.pid, signal.SIGKILL)
-        finally:
-            receiver.answer = lambda _n: Answer()
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=10)
+            receiver.answer = answer
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.strip() == "ready", log_path.read_text()[-2000:]
+        if kill_no % 2:
+            process.wait(timeout=KILL_WAIT_S)  # killed by the receiver
+        else:
+            time.sleep(rng.uniform(0.0, 0.8))
+            kill(process.pid)
+    finally:
+        receiver.answer = lambda _n: Answer()
+        reap(process)
     assert process.returncode == -signal.SIGKILL, log_path.read_text()[-2000:]
 
 
@@ -118,29 +108,6 @@ def _catch_up(config: Path) -> None:
         stack.close()
 
 
-def _check(
-    db: Path, published: dict[str, int], versions: set[tuple[str, int]], alerts_file: Path, receiver: Receiver
-) -> None:
-    conn = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = conn.execute("select id, version from announcement_versions").fetchall()
-        alerts = dict(conn.execute("select subscription, list(id) from alerts group by all").fetchall())
-        statuses = conn.execute("select distinct status from alerts").fetchall()
-        per_version = conn.execute(
-            "select count(*) from (select subscription, announcement_id from alerts group by all "
-            "having count(*) > 1)"
-        ).fetchone()
-    finally:
-        conn.close()
-    assert Counter(rows) == Counter(versions)  # each published version once, nothing else
-    # Every document matches both subscriptions on its first version; later versions match no new kind.
-    assert per_version == (0,)
-    for name in ("hook", "file"):
-        assert len(alerts[name]) == len(published), name
-    assert statuses == [("delivered",)]
-    assert_alerts_sent_once(alerts, alerts_file, receiver)
-
-
 def test_seeded_kills_of_the_store_lose_and_double_nothing(kafka_settings: Settings, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     receiver = Receiver()
@@ -151,13 +118,15 @@ def test_seeded_kills_of_the_store_lose_and_double_nothing(kafka_settings: Setti
     topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
     published: dict[str, int] = {}
     versions: set[tuple[str, int]] = set()
+    db = tmp_path / "govwatch.duckdb"
     try:
-        for kill in range(KILLS):
-            _publish_round(producer, topic, rng, kill, published)
+        for kill_no in range(KILLS):
+            _publish_round(producer, topic, rng, kill_no, published)
             versions |= {(doc, v) for doc, last in published.items() for v in range(1, last + 1)}
-            _start_and_kill(config, tmp_path / f"store-{kill}.log", receiver, rng, kill)
+            _start_and_kill(config, tmp_path / f"store-{kill_no}.log", receiver, rng, kill_no)
+            check_store(db, alerts_file, receiver, complete=False, published=versions)
             _catch_up(config)
-            _check(tmp_path / "govwatch.duckdb", published, versions, alerts_file, receiver)
+            check_store(db, alerts_file, receiver, complete=True, published=versions)
     finally:
         producer.close(timeout=10)
         receiver.stop()

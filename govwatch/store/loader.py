@@ -6,6 +6,10 @@ statements. Building rows in Python first cost more than everything else in the 
 does it in C++ and releases the GIL while it does. Each (id, version) is stored once: a replay, a
 duplicate message or a new broker incarnation re-delivering old messages changes nothing, and an older
 version arriving late lands in history without hiding the newer one (views pick the highest version).
+
+A batch goes in pieces of at most `LOAD_CHUNK_BYTES` of message text (one transaction still): DuckDB
+holds each piece, parsed, in memory, and the writer's database has a memory limit (`[duckdb]
+memory_limit`) that a whole batch of 2,000 messages could exceed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from govwatch.pipeline.records import Announcement
 from govwatch.store.records import ConsumedMessage
 
 log = logging.getLogger(__name__)
+
+#: Message text stored per round of statements (a bigger message goes alone): ~300 GOV.UK announcements.
+LOAD_CHUNK_BYTES = 2 * 1024 * 1024
 
 _BATCH_SCHEMA = pa.schema(
     [
@@ -226,6 +233,14 @@ class AnnouncementLoader:
 
         `items` pairs each consumed message (whose value is the validated JSON text) with its decoded form.
         """
+        new = sum(self._store(conn, chunk) for chunk in load_chunks(items))
+        self.stored += new
+        self.duplicates += len(items) - new
+        return new
+
+    def _store(
+        self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
+    ) -> int:
         batch = batch_table(items)
         conn.register("batch_raw", batch)
         try:
@@ -246,8 +261,6 @@ class AnnouncementLoader:
             conn.execute("DROP TABLE loading")
         finally:
             conn.unregister("batch_raw")
-        self.stored += new
-        self.duplicates += len(items) - new
         return new
 
 
@@ -270,3 +283,26 @@ def done_versions(conn: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]]) 
     finally:
         conn.unregister("wanted")
     return {(str(i), int(v)) for i, v in rows}
+
+
+def load_chunks(
+    items: Sequence[tuple[ConsumedMessage, dict[str, Any]]], max_bytes: int = LOAD_CHUNK_BYTES
+) -> list[Sequence[tuple[ConsumedMessage, dict[str, Any]]]]:
+    """The batch cut, in order, into runs of at most `max_bytes` of message text (at least one message each).
+
+    >>> from govwatch.store.records import ConsumedMessage
+    >>> item = lambda size: (ConsumedMessage(topic="t", partition=0, offset=0, key=None, value=b"x" * size), {})
+    >>> [len(chunk) for chunk in load_chunks([item(4), item(4), item(4), item(9), item(1)], max_bytes=8)]
+    [2, 1, 1, 1]
+    """
+    chunks: list[Sequence[tuple[ConsumedMessage, dict[str, Any]]]] = []
+    start, size = 0, 0
+    for index, (message, _announcement) in enumerate(items):
+        length = len(message.value or b"")
+        if index > start and size + length > max_bytes:
+            chunks.append(items[start:index])
+            start, size = index, 0
+        size += length
+    if start < len(items):
+        chunks.append(items[start:])
+    return chunks

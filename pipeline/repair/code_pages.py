@@ -42,14 +42,15 @@ def char_class(ch: str) -> int:
     return CLASS_OTHER
 
 
-@lru_cache(maxsize=131072)
-def encode_char(ch: str, family: str) -> bytes | None:
+def _encode_char(ch: str, family: str) -> bytes | None:
     """Bytes of `ch` in the code-page family, or None when `ch` cannot be mojibake of that family.
 
     Mojibake is made of multi-byte characters (and, for Shift-JIS, half-width katakana); a lone
     surrogate from Python's `surrogateescape` stands for one byte the decoder could not place.
+    Uncached: the patterns below ask once about every character of the Basic Multilingual Plane, which
+    through `encode_char`'s cache would keep ~130,000 answers (~35 MB) that nothing asks for again.
 
-    >>> encode_char("鈥", "gbk"), encode_char("a", "gbk"), encode_char("\\udc9d", "big5")
+    >>> _encode_char("鈥", "gbk"), _encode_char("a", "gbk"), _encode_char("\\udc9d", "big5")
     (b'\\xe2\\x80', None, b'\\x9d')
     """
     code = ord(ch)
@@ -67,13 +68,17 @@ def encode_char(ch: str, family: str) -> bytes | None:
     return None
 
 
+#: `_encode_char` cached, for the repairs, which ask about the same few characters again and again.
+encode_char: Final = lru_cache(maxsize=131072)(_encode_char)
+
+
 @cache
 def _material_pattern(family: str) -> re.Pattern[str]:
     """A pattern for maximal runs of characters that could be mojibake of `family` (built once)."""
     ranges: list[str] = []
     start = -1
     for code in range(0x80, 0x10000):
-        is_material = encode_char(chr(code), family) is not None
+        is_material = _encode_char(chr(code), family) is not None
         if is_material and start < 0:
             start = code
         elif not is_material and start >= 0:
@@ -102,7 +107,7 @@ def _lead_pattern() -> re.Pattern[str]:
         code
         for code in range(0x80, 0x10000)
         if any(
-            (data := encode_char(chr(code), family)) is not None and 0xC2 <= data[0] <= 0xF4
+            (data := _encode_char(chr(code), family)) is not None and 0xC2 <= data[0] <= 0xF4
             for family in CODE_PAGE_FAMILIES
         )
     ]

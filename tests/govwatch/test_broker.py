@@ -53,6 +53,32 @@ def test_broker_on_a_busy_port_fails_with_a_clear_message() -> None:
         EmbeddedBroker(port=first.port).start()
 
 
+def test_a_broker_killed_while_it_starts_is_reported_as_dead_not_as_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broker that dies before it listens: each probe of its refused port took kafka-python 30 s, so
+    the death went unseen until the start timeout, which then blamed a broker that did not answer."""
+    import threading
+
+    never_listens = tmp_path / "tansu"
+    never_listens.write_text("#!/bin/sh\nexec sleep 60\n")
+    never_listens.chmod(0o755)
+    monkeypatch.setenv("CALF_TANSU_BIN", str(never_listens))
+    broker = EmbeddedBroker()
+
+    def kill_it() -> None:
+        while broker.pid is None:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        subprocess.run(["kill", "-9", str(broker.pid)], check=True)
+
+    killer = threading.Thread(target=kill_it)
+    killer.start()
+    with pytest.raises(SinkError, match=r"^the embedded broker was killed \(signal 9\) while starting"):
+        broker.start()
+    killer.join()
+
+
 @contextmanager
 def broker_command(port: int) -> Iterator[subprocess.Popen[str]]:
     """`govwatch broker --port N` as a child process; killed at the end whatever the test did."""

@@ -92,6 +92,7 @@ def test_config_from_environment_variable(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'a'\nkind = 'rss'\nurl = 'x'\nmax_articles_per_poll = 'lots'", "max_articles"),
         ("[[subscriptions]]\nname = 's'", "channel: is required"),
         ("not toml at all [", "not valid TOML"),
+        ("[duckdb]\nmemory_limit = 'lots'", "memory size 'lots'.*'64MB'"),
     ],
 )
 def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:

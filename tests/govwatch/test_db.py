@@ -91,3 +91,33 @@ def test_writer_gives_up_after_its_wait_and_says_why(
     with pytest.raises(SinkError, match=r"cannot open .* for writing"):
         connect_writer(tmp_path / "db.duckdb", wait_s=1.5)
     assert "waiting up to 2s for" in caplog.text and "lock" in caplog.text
+
+
+def test_a_writer_keeps_its_memory_within_its_limit_while_it_loads_more(tmp_path: Path) -> None:
+    """Rows loaded since the last checkpoint stayed in memory (~10 MB per 1,000 announcements, up to the
+    256 MB checkpoint threshold); with a limit, DuckDB moves them to temporary files instead."""
+    from govwatch.store.loader import AnnouncementLoader
+    from tests.support.announcements import as_consumed, make_announcement
+
+    limit_mb = 24
+    conn = connect_writer(tmp_path / "govwatch.duckdb", memory_limit=f"{limit_mb}MiB")
+    try:
+        loader = AnnouncementLoader()
+        words = " ".join(f"w{i:05d}" for i in range(1000))  # ~7 KB of text that compresses poorly
+        for batch in range(8):
+            conn.execute("BEGIN TRANSACTION")
+            loader.handle(
+                conn,
+                as_consumed([make_announcement(f"d{batch}-{i}", body_text=words) for i in range(500)]),
+            )
+            conn.execute("COMMIT")
+        row = conn.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+        assert loader.stored == 4000  # ~28 MB of body text alone
+        assert row is not None and row[0] <= limit_mb * 2**20
+    finally:
+        conn.close()
+
+
+def test_a_memory_limit_duckdb_cannot_read_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SinkError, match=r"set \[duckdb\] memory_limit to a size such as '64MB'"):
+        connect_writer(tmp_path / "govwatch.duckdb", memory_limit="0")

@@ -16,6 +16,7 @@ from govwatch.errors import SinkError
 from govwatch.kafka import configured_broker, kafka_stack
 from govwatch.publication import MarkPublished, SpoolPublished
 from govwatch.runner import Stack, publication_callback
+from tests.support.processes import wait_gone
 
 
 def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> None:
@@ -31,6 +32,18 @@ def test_embedded_broker_dying_mid_run_is_a_clear_error(settings: Settings) -> N
                     stack.poll_once(timeout_ms=50)
         finally:
             stack.close()
+
+
+def test_embedded_broker_dying_while_the_stack_opens_is_reported_as_such(settings: Settings) -> None:
+    """Killed before the consumers start, the broker was reported as a consumer that could not
+    bootstrap (or a topic that could not be set up), not as the dead broker it was."""
+    with kafka_stack(settings) as (ready, described):
+        broker = described.embedded
+        assert broker is not None and broker.pid is not None
+        os.kill(broker.pid, signal.SIGKILL)
+        assert wait_gone([broker.pid])
+        with pytest.raises(SinkError, match=r"^the embedded broker exited unexpectedly \(code -9\)"):
+            Stack.open(ready, with_alerts=False, broker=described)
 
 
 def test_settings_point_at_the_embedded_broker_only_inside_the_stack(settings: Settings) -> None:

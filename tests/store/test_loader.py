@@ -42,6 +42,21 @@ def test_replayed_batch_changes_nothing(tmp_path: Path) -> None:
     assert loader.duplicates == 2
 
 
+def test_a_batch_bigger_than_the_writers_memory_limit_is_stored(tmp_path: Path) -> None:
+    """2,000 messages of ~7 KB parsed at once needed more than a 24 MiB DuckDB (Out of Memory, and the
+    same batch again at every restart); in pieces they fit, one transaction still."""
+    conn = connect_writer(tmp_path / "db.duckdb", memory_limit="24MiB")
+    words = " ".join(f"w{i:05d}" for i in range(1000))
+    batch = [make_announcement(f"d{i}", body_text=words) for i in range(2000)]
+    batch.append(make_announcement("d7", 1))  # a duplicate in a later piece is still stored once
+    assert _store(conn, AnnouncementLoader(), *batch) == 2000
+    assert conn.execute("select count(*), count(distinct id) from announcement_versions").fetchone() == (
+        2000,
+        2000,
+    )
+    assert conn.execute("select count(*) from partnership_rows").fetchone() == (2000,)
+
+
 def test_duplicate_within_one_batch_is_stored_once(tmp_path: Path) -> None:
     conn = connect_writer(tmp_path / "db.duckdb")
     assert _store(conn, AnnouncementLoader(), make_announcement("a", 1), make_announcement("a", 1)) == 1

@@ -58,3 +58,16 @@ def test_any_mangled_character_may_hold_mojibake(codec: str, text: str) -> None:
 
 def test_clean_typographic_and_accented_text_cannot_hold_mojibake() -> None:
     assert not may_hold_mojibake("Zoë’s café — “fine” at £5, €3 and ½ ™ → • … Łukasz")
+
+
+def test_building_the_patterns_leaves_the_per_character_cache_alone() -> None:
+    """The patterns look at every character once; cached, those answers held ~35 MB for good."""
+    from govwatch.pipeline.repair import code_pages
+
+    code_pages._material_pattern.cache_clear()
+    code_pages._lead_pattern.cache_clear()
+    encode_char.cache_clear()
+    assert material_runs("the world鈥檚", "gbk") == [(9, 11)]
+    assert material_runs("é", "big5") == [] and material_runs("é", "shift_jis") == []
+    assert may_hold_mojibake("the world鈥檚")
+    assert encode_char.cache_info().currsize < 100
