@@ -582,7 +582,8 @@ def serve(
     /announcement?id=ID (evidence highlighted), /partnerships, /money, /subscriptions (with a preview of a
     new one), /sources (what `govwatch status` shows, for the sources of --config), /sql. Binds to
     127.0.0.1 unless --host says otherwise; any other address needs --token or GOVWATCH_SERVE_TOKEN.
-    Ctrl-C stops it.
+    Between requests it keeps the file open (read-only), and lets go of it as soon as a `govwatch run`
+    wants it, or 2 s after the last request. Ctrl-C stops it.
 
     Example: govwatch serve --port 8080 --db govwatch.duckdb
     """

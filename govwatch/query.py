@@ -5,7 +5,8 @@ read-only when no writer owns it, and otherwise asks the writer's query endpoint
 A writer that is starting, handing over or stopping is waited for, up to `[query] wait_s`: the answer
 comes from whichever state follows. Only a writer that is gone (its pid no longer runs) or a wait that runs
 out ends in an error, which says which. Every query runs behind the guards of `govwatch.sandbox`, on either
-path.
+path. A long-lived reader (the web page) keeps its direct connection open between reads while no writer
+wants the file (`govwatch.query_reader`); every other read opens the file and closes it again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 from govwatch.config import Settings
 from govwatch.errors import QueryError
 from govwatch.query_endpoint import RELEASED, Endpoint, endpoint_path, pid_alive, read_endpoint
+from govwatch.query_reader import current_reader
 from govwatch.query_result import ARROW_STREAM, BATCH_ROWS, QueryResult, read_arrow_answer
 from govwatch.sandbox import QueryLimits, check_read_only, connect_read_only, time_limit
 
@@ -93,8 +95,13 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
             f"no database at {path}; run `govwatch demo` or `govwatch run --once` first, or pass --db"
         )
     limits = query_limits(settings)
+    shared = current_reader()
     try:
-        conn = connect_read_only(path, limits)
+        if shared is not None and shared.path.resolve() == path.resolve():
+            conn = stack.enter_context(shared.cursor(limits))
+        else:
+            conn = connect_read_only(path, limits)
+            stack.callback(conn.close)
     except duckdb.Error as exc:
         if not _is_lock_conflict(exc):
             raise QueryError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
@@ -110,7 +117,6 @@ def _attempt(stack: ExitStack, settings: Settings, sql: str, params: Sequence[An
         raise _Transition(
             f"it is locked by a process that publishes no query endpoint ({str(exc).splitlines()[0]})"
         ) from exc
-    stack.callback(conn.close)
     stack.enter_context(time_limit(conn, limits.time_limit_s))  # also turns DuckDB's errors into QueryError
     reader = conn.sql(sql, params=list(params) or None).to_arrow_reader(BATCH_ROWS)
     return QueryResult(reader.schema, iter(reader))

@@ -28,6 +28,7 @@ import queue
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,6 +51,16 @@ QUERY_CURSORS: Final = 4
 #: How long a stopping writer lets queries under way finish (at most their time limit) before it
 #: interrupts them: a service manager kills a process that takes much longer to stop.
 STOP_GRACE_S: Final = 30.0
+
+
+_writer_starting: list[Callable[[Path, float], None]] = []
+
+
+def on_writer_starting(callback: Callable[[Path, float], None]) -> None:
+    """Have `callback(db_path, wait_s)` called once this process has published its endpoint, before it
+    opens the file for writing: `govwatch.query_reader` lets go of the file there (DuckDB refuses a
+    writer in a process that has the file open read-only)."""
+    _writer_starting.append(callback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +143,8 @@ class QueryServer:
             self._shutdown_http()
             raise
         log.info("query endpoint on 127.0.0.1:%d (%s)", self._httpd.server_address[1], self._state)
+        for callback in _writer_starting:
+            callback(self._db_path, self._limits.time_limit_s)
         return self
 
     def _publish(self, port: int) -> None:

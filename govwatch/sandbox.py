@@ -10,6 +10,7 @@ bounded and a timer interrupts the query when its time is up (DuckDB has no stat
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -24,6 +25,9 @@ import pyarrow as pa
 
 from govwatch.errors import QueryError
 
+#: Accepted statements whose check is remembered (by their exact text), and the longest remembered.
+CHECKED_STATEMENTS: Final = 512
+CHECKED_MAX_CHARS: Final = 20_000
 #: The largest value (characters or list elements) a query may build with the functions below.
 MAX_BUILT_VALUE: Final = 1_000_000
 #: Functions whose result size is set by an argument, as {name: indexes of the arguments that set it}.
@@ -109,6 +113,9 @@ def lock_down(conn: duckdb.DuckDBPyConnection) -> None:
 def check_read_only(sql: str) -> str:
     """Return the single statement in `sql`, refusing anything that is not a query.
 
+    The verdict depends on the text alone, so accepted statements are remembered (a page asks the same
+    few statements again and again; parsing one costs a few milliseconds under a process-wide lock).
+
     >>> check_read_only("select 1;")
     'select 1'
     >>> check_read_only("delete from announcements")
@@ -120,6 +127,10 @@ def check_read_only(sql: str) -> str:
     ...
     govwatch.errors.QueryError: refused: EXPLAIN runs the statement it explains, and SET statements change data; govwatch query runs read-only queries (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE)
     """
+    return _check_remembered(sql) if len(sql) <= CHECKED_MAX_CHARS else _check(sql)
+
+
+def _check(sql: str) -> str:
     statement = _one_statement(sql)
     body = sql.strip().rstrip(";").strip()
     if statement.type == duckdb.StatementType.EXPLAIN:
@@ -136,6 +147,10 @@ def check_read_only(sql: str) -> str:
     else:
         raise QueryError(f"refused: {_kind(statement)} statements change data; {_HELP}")
     return body
+
+
+#: `_check` remembering what it accepted (a refusal raises, and is not remembered).
+_check_remembered = functools.lru_cache(maxsize=CHECKED_STATEMENTS)(_check)
 
 
 def check_value_builders(sql: str) -> None:

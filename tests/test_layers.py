@@ -48,6 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "govwatch.publication",
             "govwatch.query",
             "govwatch.query_endpoint",
+            "govwatch.query_reader",
             "govwatch.query_result",
             "govwatch.export",
         ),

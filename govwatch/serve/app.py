@@ -3,7 +3,8 @@
 Starlette with Jinja2 because both are small, well kept and enough: routing, a test client, static files
 and templates that escape every value by default; the pages need nothing a larger framework adds. Every
 route is a GET (nothing here changes data); handlers are sync, so Starlette runs them in its thread pool
-while DuckDB reads.
+while DuckDB reads. Between requests the app keeps the file open while no writer wants it
+(`govwatch.query_reader`): a page then reads a warm database instead of opening the file for each read.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from govwatch.alerts.data import PARTNERSHIP_KINDS
 from govwatch.alerts.subscriptions import compile_subscription, load_subscriptions, parse_min_amount
 from govwatch.config import Settings, SubscriptionConfig
 from govwatch.errors import ConfigError, GovwatchError, QueryError
+from govwatch.query_reader import IDLE_RELEASE_S, SharedReader
 from govwatch.serve import pages, tables
 from govwatch.serve.chart import bar_chart, format_gbp
 from govwatch.serve.feeds import FeedEntry, atom_feed
 from govwatch.serve.filters import FilterError, read_filters
 from govwatch.serve.highlight import mark_up
+from govwatch.serve.reading import ReadThrough
 from govwatch.serve.security import Guard
 from govwatch.status import status_report
 
@@ -109,12 +112,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def create_app(settings: Settings, *, token: str = "") -> Starlette:
+def create_app(settings: Settings, *, token: str = "", keep_open_s: float = IDLE_RELEASE_S) -> Starlette:
     """The web application over the database named by `settings`.
 
     Args:
         settings: the database path (and subscriptions) to read.
         token: when set, every request must carry it (`?token=`, then a cookie, or a Bearer header).
+        keep_open_s: keep the file open this long after the last read, while no writer wants it
+            (`govwatch.query_reader`); 0 opens it for every read. `app.state.reader` lets go of it.
     """
     env = _environment()
     choices_cache: list[tuple[float, dict[str, list[str]]]] = []
@@ -397,4 +402,9 @@ def create_app(settings: Settings, *, token: str = "") -> Starlette:
         Route("/favicon.ico", favicon),
         Mount("/static", StaticFiles(packages=[("govwatch.serve", "static")]), name="static"),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(Guard, token=token)])
+    reader = SharedReader(settings.db_path, idle_s=keep_open_s)
+    app = Starlette(
+        routes=routes, middleware=[Middleware(Guard, token=token), Middleware(ReadThrough, reader=reader)]
+    )
+    app.state.reader = reader
+    return app

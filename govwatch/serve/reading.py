@@ -7,8 +7,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from govwatch.config import Settings
 from govwatch.query import read_rows
+from govwatch.query_reader import SharedReader, reading_through
+
+
+class ReadThrough:
+    """ASGI middleware: every request's direct reads go through the app's SharedReader, which keeps the
+    file open between requests while no writer wants it (see `govwatch.query_reader`)."""
+
+    def __init__(self, app: ASGIApp, reader: SharedReader) -> None:
+        self.app = app
+        self.reader = reader
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with reading_through(self.reader):
+            await self.app(scope, receive, send)
 
 
 def dicts(settings: Settings, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import pytest
 from govwatch.errors import QueryError
 from govwatch.sandbox import (
     QueryLimits,
+    _check_remembered,
     check_read_only,
     check_value_builders,
     connect_read_only,
@@ -103,3 +104,14 @@ def test_time_limit_interrupts_a_long_query() -> None:
 
 def test_value_builders_with_small_constant_sizes_pass() -> None:
     check_value_builders("select bar(3, 0, 10, 20), rpad('x', 5, '.')")
+
+
+def test_an_accepted_statement_is_checked_once_and_a_refused_one_every_time() -> None:
+    sql = "select id from announcements where id = ? -- checked once"
+    before = _check_remembered.cache_info()
+    assert check_read_only(sql) == check_read_only(sql) == sql
+    after = _check_remembered.cache_info()
+    assert after.misses == before.misses + 1 and after.hits == before.hits + 1
+    for _ in range(2):
+        with pytest.raises(QueryError, match="refused"):
+            check_read_only("delete from announcements")

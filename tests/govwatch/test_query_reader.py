@@ -1,0 +1,169 @@
+"""A kept read connection speeds reads up but never keeps a writer out, and never serves a replaced file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from govwatch.config import Settings
+from govwatch.db import connect_writer
+from govwatch.errors import QueryError
+from govwatch.query import open_query, read_rows
+from govwatch.query_endpoint import QueryServer
+from govwatch.query_reader import SharedReader, reading_through
+from tests.support.announcements import fill_database
+
+ROOT = Path(__file__).resolve().parents[2]
+GENEROUS_S = 30.0
+COUNT = "select count(*) from announcements"
+
+
+@pytest.fixture
+def reader(settings: Settings) -> Iterator[SharedReader]:
+    fill_database(settings.db_path, 3)
+    shared = SharedReader(settings.db_path, idle_s=600)  # only a writer (or a test) makes it let go
+    yield shared
+    shared.close()
+
+
+def _count(settings: Settings, reader: SharedReader | None) -> int:
+    with reading_through(reader):
+        return int(read_rows(settings, COUNT)[1][0][0])
+
+
+def _writer(settings: Settings) -> subprocess.Popen[str]:
+    """A govwatch writer in another process: it publishes its endpoint, then takes the file (waiting up to
+    30 s for readers to let go), stores 3 announcements and says "ready"."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return process
+
+
+def _tell(process: subprocess.Popen[str], command: str, answer: str) -> None:
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(command + "\n")
+    process.stdin.flush()
+    assert process.stdout.readline().strip() == answer
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    assert process.stdin is not None
+    if not process.stdin.closed:
+        process.stdin.close()
+    process.wait(timeout=GENEROUS_S)
+
+
+def test_reads_share_one_connection_while_no_writer_wants_the_file(
+    settings: Settings, reader: SharedReader
+) -> None:
+    assert [_count(settings, reader) for _ in range(5)] == [3] * 5
+    assert reader.opened == 1 and reader.holding
+
+
+def test_reads_without_a_reader_keep_nothing_open(settings: Settings, reader: SharedReader) -> None:
+    assert _count(settings, None) == 3
+    assert reader.opened == 0 and not reader.holding
+
+
+def test_a_writer_that_announces_itself_gets_the_file_and_later_reads_see_its_rows(
+    settings: Settings, reader: SharedReader
+) -> None:
+    assert _count(settings, reader) == 3  # the reader now holds the file
+    writer = _writer(settings)
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "ready"  # it took the file from the kept reader
+        assert _count(settings, reader) == 6  # answered by the writer, through its endpoint
+        _tell(writer, "store 2", "stored")
+        assert _count(settings, reader) == 8
+    finally:
+        _stop(writer)
+    assert _count(settings, reader) == 8  # the file again, opened afresh
+    assert reader.opened == 2
+
+
+def test_a_writer_in_the_same_process_gets_the_file(settings: Settings, reader: SharedReader) -> None:
+    """`govwatch run --serve`: DuckDB refuses a writer in a process that has the file open read-only."""
+    assert _count(settings, reader) == 3
+    endpoint = QueryServer(settings.db_path).start()  # lets the process's readers go
+    try:
+        assert not reader.holding
+        conn = connect_writer(settings.db_path)
+        endpoint.attach(conn)
+        assert _count(settings, reader) == 3  # through the endpoint
+        endpoint.detach()
+        conn.close()
+        endpoint.released()
+    finally:
+        endpoint.stop()
+    assert _count(settings, reader) == 3 and reader.opened == 2
+
+
+def test_an_idle_reader_lets_a_program_that_announces_nothing_write(settings: Settings) -> None:
+    fill_database(settings.db_path, 3)
+    reader = SharedReader(settings.db_path, idle_s=0.2)
+    assert _count(settings, reader) == 3
+    # DuckDB's own client, say: it opens the file for writing, retrying while a reader holds it.
+    code = (
+        "import duckdb, sys, time\n"
+        "deadline = time.monotonic() + float(sys.argv[2])\n"
+        "while True:\n"
+        "    try:\n"
+        "        duckdb.connect(sys.argv[1]).execute('create table other (a int)').close(); break\n"
+        "    except duckdb.IOException:\n"
+        "        if time.monotonic() > deadline: sys.exit('still locked')\n"
+        "        time.sleep(0.05)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(settings.db_path), str(GENEROUS_S)],
+        capture_output=True,
+        text=True,
+        timeout=GENEROUS_S * 2,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not reader.holding
+
+
+def test_a_reader_that_lets_go_after_every_read_keeps_nothing_open(settings: Settings) -> None:
+    fill_database(settings.db_path, 3)
+    reader = SharedReader(settings.db_path, idle_s=0)
+    assert [_count(settings, reader) for _ in range(3)] == [3] * 3
+    assert reader.opened == 3 and not reader.holding
+
+
+def test_a_replaced_file_is_opened_afresh(settings: Settings, reader: SharedReader, tmp_path: Path) -> None:
+    assert _count(settings, reader) == 3
+    other = tmp_path / "other.duckdb"
+    fill_database(other, 5)
+    replacement = settings.db_path.with_name("replacement.duckdb")
+    shutil.copy(other, replacement)
+    os.replace(replacement, settings.db_path)
+    assert _count(settings, reader) == 5 and reader.opened == 2
+
+
+def test_a_read_past_its_time_limit_stops_only_itself(settings: Settings, reader: SharedReader) -> None:
+    quick = replace(settings, query=replace(settings.query, time_limit_s=0.3))
+    with reading_through(reader), pytest.raises(QueryError, match="time limit"):
+        read_rows(quick, "select count(*) from range(1000000000000) where range % 7 = 3")
+    assert _count(settings, reader) == 3 and reader.opened == 1
+
+
+def test_reads_under_way_finish_before_the_file_is_let_go(settings: Settings, reader: SharedReader) -> None:
+    with reading_through(reader), open_query(settings, "select range from range(100000)") as result:
+        rows = iter(result.rows)
+        next(rows)
+        assert not reader.release(wait_s=0.0)  # the read under way keeps the file open ...
+        assert sum(1 for _ in rows) == 99_999  # ... and ends whole
+    assert not reader.holding  # the last read on it closed it
