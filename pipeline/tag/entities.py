@@ -426,6 +426,8 @@ def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
     >>> [m.party for m in _missions("The Japanese Embassy in London said", load_lexicon())]
     ['Japanese Government']
     """
+    if "Embassy" not in text and "Commission" not in text and "Consulate" not in text:
+        return  # most texts name no mission: skip the search that tries every capitalised word
     for match in find_words(_MISSION_NAME, text):
         who = match["who"]
         country = "UK" if who in ("British", "UK") else lexicon.demonyms.get(who)

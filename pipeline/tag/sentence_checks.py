@@ -7,6 +7,7 @@ character; `has_word` then checks that the match starts a word, which is what th
 
 from __future__ import annotations
 
+import functools
 import re
 
 from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS, ISO_CODES
@@ -45,6 +46,7 @@ def has_word(pattern: re.Pattern[str], text: str, start: int = 0, end: int | Non
         start = first + 1
 
 
+@functools.lru_cache(maxsize=4096)  # asked of the same sentence by several readers in one document
 def states_money(sentence: str) -> bool:
     """Tell whether a sentence states money: a currency mark, or a currency word straight after a number.
 
