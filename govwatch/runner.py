@@ -56,6 +56,7 @@ from govwatch.store.batches import decode_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.deadletters import DeadletterKeeper, store_deadletter
 from govwatch.store.loader import AnnouncementLoader, done_versions
+from govwatch.store.offsets import stored_offsets
 from govwatch.store.records import ConsumedMessage
 from govwatch.store.writer import BatchWriter
 
@@ -85,6 +86,24 @@ class RunSummary:
     delivered: int = 0
     settled: int = 0
     sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
+
+
+def alerts_caught_up(
+    loader: dict[int, tuple[int, str | None]], alerts: dict[int, tuple[int, str | None]]
+) -> bool:
+    """Tell whether the alert consumer has read every partition as far as the loader, in the same topic
+    incarnation (each is {partition: (next offset, topic id)}).
+
+    >>> alerts_caught_up({0: (5, "t1")}, {0: (5, "t1")}), alerts_caught_up({0: (5, "t1")}, {0: (4, "t1")})
+    (True, False)
+    >>> alerts_caught_up({0: (5, "t2")}, {0: (9, "t1")}), alerts_caught_up({0: (5, "t1")}, {})
+    (False, False)
+    """
+    for partition, (offset, topic_id) in loader.items():
+        read = alerts.get(partition)
+        if read is None or read[1] != topic_id or read[0] < offset:
+            return False
+    return True
 
 
 class DispatcherAdapter:
@@ -343,10 +362,26 @@ class Stack:
         settled = settle_spool(
             spool_dir_for(self.settings.checkpoint_path),
             self.settings.checkpoint_path,
-            lambda keys: done_versions(self.read_conn, keys),
+            self._done_everywhere,
         )
         self.summary.settled += settled
         return settled
+
+    def _done_everywhere(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+        """The versions among `keys` that are stored and, when alerts are on, past the alert consumer too.
+
+        A spooled document settles only once nothing more can happen to it: on a memory-only broker a
+        version the loader stored but the alert consumer had not read yet would otherwise be settled, and
+        a kill then would lose its alert with the broker's memory. Stored versions are read first; if the
+        alert consumer's committed offsets have since reached the loader's, each of them was alerted.
+        """
+        done = done_versions(self.read_conn, keys)
+        if self.dispatcher is None or not done:
+            return done
+        topic = topic_name(self.settings.kafka, ANNOUNCEMENTS)
+        loader = stored_offsets(self.read_conn, "loader", topic)
+        alerts = stored_offsets(self.read_conn, "alerts", topic)
+        return done if alerts_caught_up(loader, alerts) else set()
 
     def deliver(self) -> int:
         """Deliver due alerts on a connection of its own, so a slow receiver never holds up loading."""
