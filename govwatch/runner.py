@@ -38,7 +38,7 @@ from govwatch.kafka import (
     new_producer,
     topic_name,
 )
-from govwatch.messages import deadletter_record, encode
+from govwatch.messages import encode
 from govwatch.metrics import (
     ALERT_DELIVERIES,
     BATCH_SECONDS,
@@ -52,7 +52,7 @@ from govwatch.publication import MarkPublished, SpoolPublished, settle_spool, sp
 from govwatch.query import query_limits
 from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
-from govwatch.store.batches import decode_batch
+from govwatch.store.batches import consumed_deadletter, decode_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.deadletters import DeadletterKeeper, store_deadletter
 from govwatch.store.loader import AnnouncementLoader, done_versions
@@ -124,19 +124,7 @@ class DispatcherAdapter:
             except SchemaError as exc:
                 # The schema let it through but the record does not: dead-lettered here, once, in the
                 # batch's own transaction, so one odd message never stops the alerts (nor loops them).
-                store_deadletter(
-                    conn,
-                    deadletter_record(
-                        stage=self.consumer_name,
-                        reason=str(exc),
-                        payload=consumed.value or b"",
-                        topic=consumed.topic,
-                        partition=consumed.partition,
-                        offset=consumed.offset,
-                        last_offset=consumed.last_offset,
-                        key=consumed.key,
-                    ),
-                )
+                store_deadletter(conn, consumed_deadletter(self.consumer_name, consumed, str(exc)))
                 log.warning(
                     "alerts: dead-lettered %s[%s]@%s: %s",
                     consumed.topic,

@@ -59,19 +59,22 @@ def decode_batch(
             except SchemaError as exc:
                 reason = str(exc)
         if keep_dead:
-            dead.append(
-                deadletter_record(
-                    stage=consumer.consumer_name,
-                    reason=reason,
-                    payload=message.value or b"",
-                    topic=message.topic,
-                    partition=message.partition,
-                    offset=message.offset,
-                    last_offset=message.last_offset,
-                    key=message.key,
-                )
-            )
+            dead.append(consumed_deadletter(consumer.consumer_name, message, reason))
     return DecodedBatch(consumer, batch, good, dead)
+
+
+def consumed_deadletter(stage: str, message: ConsumedMessage, reason: str) -> dict[str, Any]:
+    """The dead-letter record of a consumed message (or undecodable range) that `stage` refused."""
+    return deadletter_record(
+        stage=stage,
+        reason=reason,
+        payload=message.value or b"",
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        last_offset=message.last_offset,
+        key=message.key,
+    )
 
 
 def commit_batch(
