@@ -99,6 +99,7 @@ _LEGAL_TAIL = re.compile(
 # "Landmark", "Suffolk" (zipf 3.0 and up). Well-known one-word companies this common ("Siemens", 3.3)
 # must be in the organisation lexicon; measured on the world corpus, 4.0 let in more junk than names.
 NAME_WORD_ZIPF = 3.0
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]*")
 # Last words of names of things rather than of parties.
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
@@ -390,6 +391,7 @@ def find_mentions(
     # "Nadella said": a person the text introduced, called by the surname later, is no organisation.
     people = {m.name for m in mentions if m.kind == "person"}
     people |= {name.split()[-1] for name in people}
+    lower_words: frozenset[str] | None = None  # the words the text writes in lower case, read once
     for match in _PROPER_RUN.finditer(text):
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
             continue  # claimed already, or a sentence opener ("The", "Today")
@@ -397,15 +399,52 @@ def find_mentions(
             index = bisect.bisect_right(span_starts, match.start()) - 1
             if index < 0 or match.start() >= name_spans[index][1]:
                 continue  # outside every sentence an agreement is read from
-        bare = _bare_name(text, taken, match, lexicon.demonyms)
+        if lower_words is None:
+            lower_words = frozenset(_LOWER_WORD.findall(text))
+        bare = _bare_name(text, taken, match, lexicon.demonyms, lower_words)
         if bare is not None and bare.name in people:
             continue
         if bare is not None and _AREA_AFTER.match(text, bare.end):
             bare = Mention(kind="place", name=bare.name, start=bare.start, end=bare.end)  # "the X region"
         if bare is not None:
             add(bare)
+    for mention in _paired_acronyms(text, mentions):
+        add(mention)
     mentions.sort(key=lambda m: m.start)
     return tuple(_with_country_subsidiaries(text, mentions))
+
+
+# A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
+# joined by "and" to an organisation the text names it is one too: "The EIB and TIM have signed a loan".
+_SHORT_CAPITALS = re.compile(r"(?<![\w&.-])[A-Z][A-Z0-9]{1,2}(?![\w&-]|\.\w)")
+_AND_GAP = re.compile(r"(?:[ ]\([^()]{1,40}\))?[ ](?:and|&)[ ]")
+_NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US EU UN PM VAT NHS")
+
+
+def _paired_acronyms(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
+    """Yield short capital names joined by "and" to an organisation mention, before or after."""
+    ends = {m.end: m for m in mentions if m.kind in ("organisation", "name")}
+    starts = {m.start: m for m in mentions if m.kind in ("organisation", "name")}
+    for match in _SHORT_CAPITALS.finditer(text):
+        if match.group() in _NOT_SHORT_NAMES or f"({match.group()})" in text:
+            continue  # a short name the text defined for a longer one ("(ASD)") stands for that one
+        before = text.rfind(" and ", max(0, match.start() - 50), match.start())
+        after = _AND_GAP.match(text, match.end())
+        paired = (after is not None and after.end() in starts) or (
+            before != -1
+            and before + 5 == match.start()
+            and any(
+                gap.end() == before + 5
+                for end in range(max(0, before - 42), before + 1)
+                if end in ends
+                for gap in [_AND_GAP.match(text, end)]
+                if gap is not None
+            )
+        )
+        if paired:
+            yield Mention(
+                kind="name", name=match.group(), start=match.start(), end=match.end(), party=match.group()
+            )
 
 
 # "the British Embassy in Luanda", "the Japanese Embassy in London", "British High Commission Nairobi": a
@@ -524,7 +563,11 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _bare_name(
-    text: str, taken: bytearray, match: re.Match[str], demonyms: Mapping[str, str] | None = None
+    text: str,
+    taken: bytearray,
+    match: re.Match[str],
+    demonyms: Mapping[str, str] | None = None,
+    lower_words: frozenset[str] = frozenset(),
 ) -> Mention | None:
     """Make a "name" mention of a capitalised run that nothing else claimed ("Openreach", "SoftBank").
 
@@ -554,20 +597,26 @@ def _bare_name(
         return None  # "Prime Minister", "Reuters", "Cambridge-based"
     if demonyms and (words[0] in demonyms or " ".join(words[:2]) in demonyms) and len(words) <= 2:
         return None  # "British AI", "Canadian researchers", "South Korean": a description, not a name
-    if len(words) == 1 and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part):
+    before = text[max(0, start - 3) : start].strip()
+    opens_sentence = before == "" or before[-1] in ".!?:;“\"‘'(-–"
+    if (
+        len(words) == 1
+        and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
+        and not (name.isupper() and not opens_sentence and name.lower() not in lower_words)
+    ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
         return None  # "Care Award", "ESN Lot": a thing, not who takes part
     if all(w in _GENERIC_BODY_WORDS for w in words):
         return None  # "the University and the Trust": the bodies named before, not a name
-    if words[-1] in _OFFICE_ENDINGS or (name.isupper() and (len(words) > 1 or is_common_word(name))):
+    if words[-1] in _OFFICE_ENDINGS or (
+        name.isupper() and (len(words) > 1 or (opens_sentence and is_common_word(name)))
+    ):
         return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON")
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
         return None
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
         return None  # "French AI company Mistral AI": a description of the name that follows
-    before = text[max(0, start - 3) : start].strip()
-    opens_sentence = before == "" or before[-1] in ".!?:;“\"‘'(-–"
     inner_capital = any(c.isupper() for c in words[0][1:])
     if opens_sentence and len(words) == 1 and not inner_capital and name.endswith("s"):
         return None

@@ -54,7 +54,7 @@ _SUBJECT_GAP = re.compile(
 )
 # Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
 _LIST_GAP = re.compile(
-    r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:the\s+)?"
+    r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
@@ -65,7 +65,7 @@ _DESCRIPTION = re.compile(
 # engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
 _LIST_OPENERS = re.compile(
     r"([BbWwTtFfIi](?<!\w.)(?:(?<=[Bb])etween|(?<=[Ww])ith|(?<=[Bb])y|(?<=[Tt])o|(?<=[Ff])rom|(?<=[Ii])n))"
-    r"\s+(?:the\s+)?"
+    r"\s+(?:[Tt]he\s+)?"  # "with The Royal Wolverhampton NHS Trust": some names keep a capital "The"
 )
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...").
 _SUBJECT_VERB = re.compile(
@@ -103,6 +103,9 @@ _GIVEN_TO = re.compile(
     r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
     r"(?=[^.;:]{1,70}?[ ](?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}$)"
 )
+# "Our partnership with Cisco", "our new agreement": the publisher's own agreement.
+_OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
+_WITH = re.compile(r"[ ]with[ ]")
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 _IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
 _BID_FOR = re.compile(
@@ -899,6 +902,10 @@ def _names_a_pair(
     Only organisations count after a general word: "the partnership between the UK and Estonia" and
     "between U.S. and U.K. scientists" describe relations, not a deal; quoted words are figures of speech.
     """
+    if _OUR_AGREEMENT.search(text, max(sentence.start, anchor.start() - 30), anchor.start()) and _WITH.match(
+        text, anchor.end()
+    ):
+        return True  # "our partnership with Cisco": the publisher's own agreement, its partner named
     between = _BETWEEN.search(text, anchor.end(), min(sentence.end, anchor.end() + 12))
     if between is None or any(start <= anchor.start() < end for start, end in _quoted_spans(text, sentence)):
         return False
@@ -1075,7 +1082,9 @@ def _parties(
     if given is not None:  # "The NCSC has awarded the IASME Consortium a contract": the first object gets it
         parties += _list_from(text, by_start, given.end(), anchor.start(), PARTY_KINDS_TUPLE)
     parties += _subject(text, sentence, mentions, anchor)
-    if has_word(SELF_WORD, text, sentence.start, anchor.start()):
+    if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
+        text, max(sentence.start, anchor.start() - 30), anchor.start()
+    ):
         parties.append(self_party)
     unique: list[str] = []
     for party in parties:

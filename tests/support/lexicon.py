@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-ZQS_TEXT = "The UK government and ZQS today signed a memorandum of understanding on quantum computing."
+ZQS_TEXT = "ZQS today signed a memorandum of understanding with the UK government on quantum computing."
 ZQS_PARTIES = ("UK Government", "Zephyrion Quantum Systems")
 _ORGANISATION = '[[organisation]]\nname = "Zephyrion Quantum Systems"\naliases = ["ZQS"]\n'
 
