@@ -1082,6 +1082,7 @@ def _parties(
     if given is not None:  # "The NCSC has awarded the IASME Consortium a contract": the first object gets it
         parties += _list_from(text, by_start, given.end(), anchor.start(), PARTY_KINDS_TUPLE)
     parties += _subject(text, sentence, mentions, anchor)
+    parties += _opening_subject(text, sentence, mentions, anchor)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
         text, max(sentence.start, anchor.start() - 30), anchor.start()
     ):
@@ -1248,6 +1249,42 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             break
         chosen.append(mention)
     return [m.party for m in reversed(chosen) if m.party is not None]
+
+
+_SENTENCE_OPENER = re.compile(
+    r"[\s“\"‘'(–-]*(?:(?:Today|Now|Yesterday|Earlier|Meanwhile|In addition|Separately),?[ ]+)?(?:[Tt]he[ ]+)?"
+)
+_REPORTED = re.compile(r"\b(?:that|as)\b")
+
+
+def _opening_subject(
+    text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]
+) -> list[str]:
+    """Read the list that opens the sentence when a verb follows it before the agreement word.
+
+    "Acme Ltd has won a place on the Home Office’s framework": the nearest name before the agreement
+    word owns it; the winner is the sentence's subject.
+    """
+    opener = _SENTENCE_OPENER.match(text, sentence.start, anchor.start())
+    start = opener.end() if opener is not None else sentence.start
+    by_start = {m.start: m for m in mentions}
+    chosen: list[Mention] = []
+    position = start
+    while (mention := by_start.get(position)) is not None and mention.end <= anchor.start():
+        chosen.append(mention)
+        link = _LIST_GAP.match(text, mention.end, anchor.start())
+        if link is None or link.end() == mention.end:
+            break
+        position = link.end()
+    if not chosen:
+        return []
+    verb = _SUBJECT_VERB.search(text, chosen[-1].end, anchor.start() + 1)
+    if verb is None or _REPORTED.search(text, verb.end(), anchor.start()):
+        return []  # "The Administration announced that Intel and ... signed": the reporter is no party
+    gap = _SUBJECT_GAP.match(text, chosen[-1].end, verb.start())
+    if gap is None or gap.end() != verb.start():
+        return []
+    return [m.party for m in chosen if m.party is not None]
 
 
 def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
