@@ -105,7 +105,7 @@ NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
     "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership "
     "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter "
-    "Centres Centers Hubs Zones Projects Schemes Programmes"
+    "Centres Centers Hubs Zones Projects Schemes Programmes Affairs"
 )
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
@@ -352,7 +352,11 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
-            if " " in name and _GOVERNING_BODY.fullmatch(name) is None:
+            if (
+                " " in name
+                and _GOVERNING_BODY.fullmatch(name) is None
+                and name.split()[-1] not in _OFFICE_ENDINGS
+            ):
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)

@@ -13,6 +13,9 @@ ROLE_HEADS = (
     r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|"
     r"Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
 )
+# Letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("Geoană", "Władysław", "Ramírez").
+LATIN_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
+LATIN_LOWER = "a-z" + "".join(c for c in map(chr, range(0xDF, 0x180)) if c.islower())
 # A capitalised word of a name, never crossing a line break.
 CAPWORD = rf"(?!{ROLE_HEADS})[A-Z][\w&’'-]*"
 # Nouns that describe the name after them ("US tech giant Microsoft", "Canadian AI company Cohere").

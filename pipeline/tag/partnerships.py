@@ -1111,6 +1111,16 @@ def _list_from(
                 possessive and body is not None and body.kind in ("organisation", "name")
             ):
                 mention = body
+        elif (
+            mention is not None
+            and mention.kind in ("name", "person")
+            and text.startswith(("’s", "'s"), mention.end)
+        ):
+            # "Elon Musk's SpaceX", "Alphabet's Google": the owner describes the body that follows
+            after = _MODIFIER_GAP.match(text, mention.end, limit)
+            body = by_start.get(after.end()) if after is not None else None
+            if body is not None and body.kind in ("organisation", "name"):
+                mention = body
         if mention is None or mention.party is None or mention.kind not in kinds:
             break
         parties.append(mention.party)
@@ -1414,6 +1424,8 @@ _MEDIA_ENDINGS = (
     " Weekly",
     " Daily",
 )
+# Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
+_WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$")
 _COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
 _LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
 _MISSION = re.compile(
@@ -1442,7 +1454,7 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         name = party[4:] if party.startswith("The ") else party
         if _MISSION.match(name):
             name = "UK Government"
-        if name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS):
+        if name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name):
             continue
         if _LEGAL_SUFFIX.sub("", name) in {_LEGAL_SUFFIX.sub("", t) for t in tidy}:
             continue  # "Microsoft" and "Microsoft Corp" are one party

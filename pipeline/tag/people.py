@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import WORD_JOINERS, Lexicon, find_words, trie_regex, words_in
-from govwatch.pipeline.tag.mentions import CAPWORD, Mention
+from govwatch.pipeline.tag.mentions import CAPWORD, LATIN_LOWER, LATIN_UPPER, Mention
 from govwatch.pipeline.tag.offices import government_before
 
 NAME_STOPWORDS = word_set(
@@ -27,13 +27,15 @@ NAME_STOPWORDS = word_set(
 )
 
 # Every character a name (below) may hold: a name never crosses a comma, digit or line break.
-_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz’'.- \t\u00a0")
-# A name is two to four capitalised words; titles ("Dr", "Professor", "Lord") are words of the name.
-_NAME_TOKEN = r"(?:Mc|Mac|O’|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
-# The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
-_FIRST_NAME_TOKEN = (
-    r"[A-Z](?<![\w-].)(?:[a-z]+(?:-[A-Z][a-z]+)?|c[A-Z][a-z]+|ac[A-Z][a-z]+|[’'][A-Z][a-z]+|(?:r|rof|rs|s)\.)"
+_NAME_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz’'.- \t\u00a0"
+    + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isalpha())
 )
+# A name is two to four capitalised words; titles ("Dr", "Professor", "Lord") are words of the name.
+_UP, _LOW = f"[{LATIN_UPPER}]", f"[{LATIN_LOWER}]"
+_NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}{_LOW}+)?"
+# The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
+_FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
 
 
 def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:

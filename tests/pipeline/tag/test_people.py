@@ -33,6 +33,13 @@ from govwatch.pipeline.tag.lexicon import load_lexicon
             "Minister",
             "Japanese Government",
         ),
+        # Names keep their letters beyond ASCII ("Ż", "ă", "í").
+        (
+            "Poland's Minister of Digital Affairs, Żaneta Mălină-Ruíz, signed it.",
+            "Żaneta Mălină-Ruíz",
+            "Minister of Digital Affairs",
+            "Polish Government",
+        ),
     ],
 )
 def test_people_get_role_and_party(text: str, name: str, title: str, party: str) -> None:
