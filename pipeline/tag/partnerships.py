@@ -1083,6 +1083,7 @@ def _parties(
         parties += _list_from(text, by_start, given.end(), anchor.start(), PARTY_KINDS_TUPLE)
     parties += _subject(text, sentence, mentions, anchor)
     parties += _opening_subject(text, sentence, mentions, anchor)
+    parties += _reporter_as_it(text, sentence, mentions, anchor)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
         text, max(sentence.start, anchor.start() - 30), anchor.start()
     ):
@@ -1295,6 +1296,33 @@ def _opening_subject(
     if gap is None or gap.end() != verb.start():
         return []
     return [m.party for m in chosen if m.party is not None]
+
+
+# "Rapidus said on Tuesday it had signed a partnership with IBM": "it" is whoever said so.
+_SAID_IT = re.compile(
+    r"\b(?:said|says|announced|announces|confirmed|confirms|revealed|reveals)"
+    r"(?:[ ]+(?:on|last|this)[ ]+[A-Z]?[a-z]+)?(?:[ ]+(?:today|yesterday))?(?:[ ]+that)?[ ]+(?:it|they)[ ]"
+)
+
+
+def _reporter_as_it(
+    text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]
+) -> list[str]:
+    """The subject of "X said it has signed ...", read through the pronoun."""
+    said = _SAID_IT.search(text, sentence.start, anchor.start())
+    if said is None:
+        return []
+    before = [
+        m
+        for m in mentions
+        if m.end <= said.start() and m.kind in ("organisation", "name", "self", "government")
+    ]
+    if not before:
+        return []
+    gap = _SUBJECT_GAP.match(text, before[-1].end, said.start())
+    if gap is None or gap.end() != said.start() or before[-1].party is None:
+        return []
+    return [before[-1].party]
 
 
 def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
