@@ -1454,6 +1454,19 @@ _MEDIA_ENDINGS = (
 )
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
 _WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$")
+
+
+def is_press(name: str) -> bool:
+    """Tell whether a name is a news agency, wire service or newspaper ("Reuters", "Wire", "The Times").
+
+    >>> is_press("Reuters"), is_press("Syndicated wire service"), is_press("Computer Business Review")
+    (True, True, True)
+    >>> is_press("Reuters Foundation Trust"), is_press("Ministry of Defence")
+    (False, False)
+    """
+    return name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name) is not None
+
+
 _COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
 _LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
 _MISSION = re.compile(
@@ -1482,7 +1495,7 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         name = party[4:] if party.startswith("The ") else party
         if _MISSION.match(name):
             name = "UK Government"
-        if name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name):
+        if is_press(name):
             continue
         if _LEGAL_SUFFIX.sub("", name) in {_LEGAL_SUFFIX.sub("", t) for t in tidy}:
             continue  # "Microsoft" and "Microsoft Corp" are one party

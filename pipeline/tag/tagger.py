@@ -34,6 +34,7 @@ from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import (
     find_agreement_words,
     find_partnerships,
+    is_press,
     lists_signatories,
     merge_headline,
     opens_award_list,
@@ -120,7 +121,11 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("Canada, Canada and the US, the US: $5m.", ["Acme"], load_lexicon())
     'USD'
+    >>> publisher_dollar("Australia's Telstra, Australia's government: $1.6 billion.", ["Reuters"], load_lexicon())
+    'USD'
     """
+    if organisations and is_press(organisations[0]):
+        return "USD"  # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"
     country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
     if country is None and lexicon.country_words:
         counts = Counter(
