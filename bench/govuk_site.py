@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govwatch.demo.search import SearchQueryError, run_search
+from tests.support.http_server import KeepAliveHandler
 
 ROOT = Path(__file__).parents[1]
 FEED_PATH = "/government/organisations/department-for-science-innovation-and-technology.atom"
@@ -167,15 +168,7 @@ class GovukSite:
 
 
 def _handler(site: GovukSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes: with Nagle's algorithm on, delayed ACKs hold every
-        # kept-alive response ~40 ms.
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
+    class Handler(KeepAliveHandler):
         def do_GET(self) -> None:
             status, content_type, body = site.answer(self.path)
             self.send_response(status)

@@ -25,6 +25,18 @@ from govwatch.closing import Closing
 from govwatch.config import HttpSettings
 
 
+class KeepAliveHandler(BaseHTTPRequestHandler):
+    """A quiet HTTP/1.1 handler for servers on 127.0.0.1: connections kept alive, responses sent at once."""
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm on, delayed ACKs hold every kept-alive
+    # response ~40 ms.
+    disable_nagle_algorithm = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Reply:
     """One scripted response.
@@ -136,15 +148,7 @@ class LoopbackServer(Closing):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # Headers and body go out in two writes: with Nagle's algorithm on, delayed ACKs hold every
-            # kept-alive response ~40 ms.
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
+        class Handler(KeepAliveHandler):
             def do_GET(self) -> None:
                 with server._lock:
                     server._in_flight += 1
