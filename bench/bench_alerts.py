@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from govwatch.alerts.subscriptions import compile_subscription
 from govwatch.alerts.where import WhereEvaluator, announcement_record
 from govwatch.config import build_subscription, load_settings
 from govwatch.pipeline.records import read_announcement
+from tests.support.http_server import KeepAliveHandler
 
 FIXTURE = Path(__file__).parents[1] / "tests" / "alerts" / "fixtures" / "announcement_openai_mou.json"
 SUBSCRIPTIONS = 1000
@@ -174,12 +175,7 @@ class _Receiver:
         self.arrivals: list[float] = []
         owner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
+        class Handler(KeepAliveHandler):
             def do_POST(self) -> None:
                 owner.arrivals.append(time.perf_counter())
                 self.rfile.read(int(self.headers.get("Content-Length", "0")))

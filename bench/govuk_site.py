@@ -10,7 +10,6 @@ latency into the wait for the next poll and the work after it.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govwatch.demo.search import SearchQueryError, run_search
+from tests.support.http_server import KeepAliveHandler
 
 ROOT = Path(__file__).parents[1]
 FEED_PATH = "/government/organisations/department-for-science-innovation-and-technology.atom"
@@ -168,18 +168,7 @@ class GovukSite:
 
 
 def _handler(site: GovukSite) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in two writes: without this, Nagle's algorithm and delayed ACKs
-            # hold every kept-alive response ~40 ms.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
+    class Handler(KeepAliveHandler):
         def do_GET(self) -> None:
             status, content_type, body = site.answer(self.path)
             self.send_response(status)

@@ -72,6 +72,23 @@ class BackfillQuery:
         digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
         return f"backfill:{self.since.isoformat()}:{until.isoformat()}:{digest}"
 
+    def page_url(self, base_url: str, *, until: date, start: int) -> str:
+        """The Search API request for the page of this query's results that begins at result `start`.
+
+        >>> query = BackfillQuery(since=date(2025, 7, 1), page_size=2)
+        >>> query.page_url("", until=date(2025, 7, 31), start=4).split("&fields")[0]
+        '/api/search.json?order=-public_timestamp&count=2&start=4'
+        """
+        return search_api_url(
+            base_url,
+            organisations=self.organisations,
+            document_types=self.document_types,
+            since=self.since,
+            until=until,
+            start=start,
+            count=self.page_size,
+        )
+
 
 class BackfillProgress(Protocol):
     """Counters the CLI shows (e.g. with rich); connectors never print.
@@ -164,15 +181,7 @@ def _search_page(
     query: BackfillQuery, settings: Settings, http: HttpClient, until: date, start: int
 ) -> SearchPage | SourceFailure:
     """One Search API page of `query`, or a retryable failure saying why there is none."""
-    url = search_api_url(
-        settings.govuk.base_url,
-        organisations=query.organisations,
-        document_types=query.document_types,
-        since=query.since,
-        until=until,
-        start=start,
-        count=query.page_size,
-    )
+    url = query.page_url(settings.govuk.base_url, until=until, start=start)
     try:
         response = http.get(url, accept="application/json")
         return parse_search_page(response.text(), url=url)

@@ -1,7 +1,8 @@
-"""Which characters a feed's bytes are: byte-order marks, UTF-16/32 without one, declared charsets.
+"""Which characters fetched bytes are: byte-order marks, UTF-16/32 without one, declared charsets.
 
 A feed is decoded here once, and handed to the parser as UTF-8, so a wrong declared charset does not turn
-every `£` into mojibake and a charset that is no text encoding at all does not stop the poll.
+every `£` into mojibake and a charset that is no text encoding at all does not stop the poll. Pages are
+decoded by the pipeline (`pipeline/extract/input.py`), which reads byte-order marks with `bom_encoding`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _EXPLICIT_WIDE = {
     "utf32le": "utf-32-le",
     "utf32be": "utf-32-be",
 }
+#: Byte-order marks and the codec that reads the text after one (and drops the mark). UTF-32's come
+#: first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -23,6 +26,22 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def bom_encoding(content: bytes) -> str | None:
+    """The codec that the byte-order mark `content` starts with announces, or None without one.
+
+    Decoding with it drops the mark. Feeds and pages alike: a mark outranks any declared charset.
+
+    >>> bom_encoding("<rss>".encode("utf-16")), bom_encoding(codecs.BOM_UTF8 + b"<p>"), bom_encoding(b"<p>")
+    ('utf-16', 'utf-8-sig', None)
+    >>> bom_encoding(codecs.BOM_UTF32_LE + "<".encode("utf-32-le"))
+    'utf-32'
+    """
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            return encoding
+    return None
 
 
 def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
@@ -40,9 +59,9 @@ def decode_feed_bytes(content: bytes, *, charset: str | None) -> str:
     >>> decode_feed_bytes("<rss>£5m".encode("utf-16-le"), charset="utf-16")
     '<rss>£5m'
     """
-    for bom, encoding in _BOMS:
-        if content.startswith(bom):
-            return content.decode(encoding, errors="replace")
+    marked = bom_encoding(content)
+    if marked is not None:
+        return content.decode(marked, errors="replace")
     wide = wide_encoding(content, charset=charset)
     if wide is not None:
         return content.decode(wide, errors="replace")

@@ -8,8 +8,6 @@ import json
 import os
 import re
 import shlex
-import subprocess
-import sys
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,6 +22,7 @@ from govwatch.cli_support import INTERRUPTED_EXIT_CODE
 from govwatch.config import known_variables, load_settings
 from govwatch.demo.server import SampleServer
 from govwatch.query import read_rows
+from tests.support.processes import run_govwatch
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -223,20 +222,12 @@ def test_kubernetes_manifests_agree_with_each_other_and_the_code(tmp_path: Path)
 def test_the_shipped_config_needs_its_secret_and_checks_clean_with_it() -> None:
     config = str(DEPLOY / "govwatch.toml")
     bare = {k: v for k, v in os.environ.items() if not k.startswith("GOVWATCH_")}
-    without = subprocess.run(
-        [sys.executable, "-m", "govwatch", "config", "check", "--config", config],
-        capture_output=True,
-        text=True,
-        env={**bare, "PYTHONPATH": str(ROOT)},
-        timeout=RUN_TIMEOUT_S,
-    )
+    without = run_govwatch(["config", "check", "--config", config], env=bare, timeout_s=RUN_TIMEOUT_S)
     assert without.returncode == 1 and "GOVWATCH_WEBHOOK_SECRET" in without.stderr
-    with_secret = subprocess.run(
-        [sys.executable, "-m", "govwatch", "config", "check", "--config", config],
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT_S,
-        env={**bare, "PYTHONPATH": str(ROOT), "GOVWATCH_WEBHOOK_SECRET": "s3cret"},
+    with_secret = run_govwatch(
+        ["config", "check", "--config", config],
+        env={**bare, "GOVWATCH_WEBHOOK_SECRET": "s3cret"},
+        timeout_s=RUN_TIMEOUT_S,
     )
     assert with_secret.returncode == 0, with_secret.stderr
     assert "s3cret" not in with_secret.stdout
@@ -253,18 +244,15 @@ def test_the_shipped_config_starts_run_once_and_exits_1_when_sources_fail(tmp_pa
         config = tmp_path / "govwatch.toml"
         config.write_text(text)
         bare = {k: v for k, v in os.environ.items() if not k.startswith("GOVWATCH_")}
-        result = subprocess.run(
-            [sys.executable, "-m", "govwatch", "run", "--once", "--config", str(config)],
+        result = run_govwatch(
+            ["run", "--once", "--config", str(config)],
             cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT_S,
             env={
                 **bare,
-                "PYTHONPATH": str(ROOT),
                 "GOVWATCH_WEBHOOK_SECRET": "s3cret",
                 "GOVWATCH_DB": str(tmp_path / "govwatch.duckdb"),
             },
+            timeout_s=RUN_TIMEOUT_S,
         )
     assert result.returncode == 1, result.stderr[-3000:]
     assert "Traceback" not in result.stderr

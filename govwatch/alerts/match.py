@@ -149,15 +149,20 @@ def _rule(name: str, sub: Subscription) -> str:
     return f"{name.removesuffix('s')} in (" + ", ".join(shown) + ")"
 
 
-def _shared(memo: dict[Any, Any], key: tuple[Any, ...], build: Callable[[], _Said]) -> _Said:
-    """What a reason says about a selection of facts, built once per announcement and selection.
+def _shared_reason(
+    memo: dict[Any, Any], field: str, rule: str, selection: tuple[Any, ...], build: Callable[[], _Said]
+) -> Reason:
+    """The reason of filter `field` for a selection of facts; what it says is built once per announcement
+    and selection, however many subscriptions select the same facts.
 
     Keys start with "said", apart from the filter keys (`(name, values)`) and keyword keys in `memo`.
     """
+    key = ("said", field, *selection)
     said: _Said | None = memo.get(key)
     if said is None:
         said = memo[key] = build()
-    return said
+    fact, value, evidence = said
+    return Reason(field=field, rule=rule, fact=fact, value=value, evidence=evidence)
 
 
 def _match_kinds(
@@ -175,14 +180,7 @@ def _match_kinds(
             tuple(e for i in chosen for e in facts.partnership_evidence[i]),
         )
 
-    fact, value, evidence = _shared(memo, ("said", "kinds", chosen), build)
-    return Reason(
-        field="kinds",
-        rule=rule,
-        fact=fact,
-        value=value,
-        evidence=evidence,
-    )
+    return _shared_reason(memo, "kinds", rule, (chosen,), build)
 
 
 def _match_organisations(
@@ -211,16 +209,7 @@ def _match_organisations(
         evidence = tuple(e for i in chosen for e in facts.partnership_evidence[i])
         return "; ".join(said), sorted(set(publishers) | set(parties)), evidence
 
-    fact, value, evidence = _shared(
-        memo, ("said", "organisations", publishers, tuple(parties), tuple(chosen)), build
-    )
-    return Reason(
-        field="organisations",
-        rule=rule,
-        fact=fact,
-        value=value,
-        evidence=evidence,
-    )
+    return _shared_reason(memo, "organisations", rule, (publishers, tuple(parties), tuple(chosen)), build)
 
 
 def _match_topics(
@@ -291,14 +280,7 @@ def _match_amount(
             tuple(m.evidence for m in money if m.evidence is not None),
         )
 
-    fact, value, evidence = _shared(memo, ("said", "min_amount", hits), build)
-    return Reason(
-        field="min_amount",
-        rule=rule,
-        fact=fact,
-        value=value,
-        evidence=evidence,
-    )
+    return _shared_reason(memo, "min_amount", rule, (hits,), build)
 
 
 def _match_where(sub: Subscription, facts: AnnouncementFacts) -> Reason:

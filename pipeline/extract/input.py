@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from govwatch.connectors.charsets import bom_encoding
+
 MAX_HTML_BYTES = 8 * 1024 * 1024
 SNIFF_BYTES = 8192
 MAX_CONTROL_SHARE = 0.05
@@ -26,13 +28,6 @@ BINARY_MAGIC = (
     b"\x00\x00\x00",
     b"7z\xbc\xaf",
     b"Rar!",
-)
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -54,7 +49,7 @@ def check_bytes(data: bytes) -> str | None:
         return "empty"
     if len(data) > MAX_HTML_BYTES:
         return "too_large"
-    if any(data.startswith(bom) for bom, _ in BOMS):
+    if bom_encoding(data) is not None:
         return None
     head = data[:SNIFF_BYTES].lstrip()
     if head.startswith(BINARY_MAGIC) or b"\x00" in data[:SNIFF_BYTES]:
@@ -94,9 +89,9 @@ def decode_bytes(data: bytes) -> tuple[str, bool]:
     >>> decode_bytes(b'<meta charset="iso-8859-1"><p>caf\\xe9</p>')
     ('<meta charset="iso-8859-1"><p>café</p>', False)
     """
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace").lstrip("\ufeff"), False
+    marked = bom_encoding(data)
+    if marked is not None:
+        return data.decode(marked, errors="replace").lstrip("\ufeff"), False
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:

@@ -13,7 +13,6 @@ import pytest
 from govwatch.config import GovukSettings, HttpSettings, Settings
 from govwatch.connectors.backfill import BackfillQuery, search_backfill
 from govwatch.connectors.checkpoint import Checkpoint
-from govwatch.connectors.govuk import search_api_url
 from govwatch.connectors.http import HttpClient
 from govwatch.connectors.poll import trusted_hosts
 from govwatch.connectors.records import FetchedDocument, SourceFailure
@@ -28,9 +27,10 @@ ITEMS = {
     ),
     "uk-and-canada-sign-memorandum-of-understanding-on-ai-compute": "uk_canada_mou.json",
 }
+UNTIL = date(2025, 7, 31)
 QUERY = BackfillQuery(
     since=date(2025, 6, 1),
-    until=date(2025, 7, 31),
+    until=UNTIL,
     organisations=("department-for-science-innovation-and-technology",),
     document_types=("press_release", "news_story"),
     page_size=2,
@@ -66,16 +66,8 @@ class Counters:
         self.published_n += count
 
 
-def _search_path(start: int, until: date | None = QUERY.until) -> str:
-    return search_api_url(
-        "",
-        organisations=QUERY.organisations,
-        document_types=QUERY.document_types,
-        since=QUERY.since,
-        until=until,
-        start=start,
-        count=QUERY.page_size,
-    )
+def _search_path(start: int, until: date = UNTIL) -> str:
+    return QUERY.page_url("", until=until, start=start)
 
 
 class Env:

@@ -16,7 +16,7 @@ from govwatch.config import load_settings
 from govwatch.demo.run import DemoResult, print_summary
 from govwatch.demo.server import expected_counts
 from govwatch.query import read_rows
-from tests.support.processes import terminate
+from tests.support.processes import run_govwatch, terminate
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 60.0
@@ -38,28 +38,20 @@ def _read_config(process: subprocess.Popen[str]) -> str:
 
 
 def test_demo_serve_prints_a_config_that_run_once_loads_in_full(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     server = subprocess.Popen(
         [sys.executable, "-m", "govwatch", "demo", "--serve", "--db", str(tmp_path / "sample.duckdb")],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         text = _read_config(server)
         assert tomllib.loads(text)["sources"]
         config = tmp_path / "sample.toml"
         config.write_text(text)
-        run = subprocess.run(
-            [sys.executable, "-m", "govwatch", "run", "--once", "--config", str(config)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT_S,
-            env=env,
-        )
+        run = run_govwatch(["run", "--once", "--config", str(config)], cwd=tmp_path, timeout_s=RUN_TIMEOUT_S)
         assert run.returncode == 0, run.stderr[-3000:]
         settings = load_settings(config, env={})
         stored = read_rows(settings, "select count(*) from announcements")[1][0][0]

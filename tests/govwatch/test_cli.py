@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,6 +27,11 @@ def _fill(settings: Settings, n: int = 3) -> None:
     fill_database(settings.db_path, n)
 
 
+def _query(settings: Settings, sql: str, *options: str, **invoke: Any) -> Result:
+    """`govwatch query SQL --db <the test database> OPTIONS...`, in-process."""
+    return runner.invoke(app, ["query", sql, "--db", str(settings.db_path), *options], **invoke)
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
@@ -34,17 +40,7 @@ def test_version() -> None:
 
 def test_query_json_is_valid_json(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app,
-        [
-            "query",
-            "select id, organisations from announcements order by id",
-            "--db",
-            str(settings.db_path),
-            "--format",
-            "json",
-        ],
-    )
+    result = _query(settings, "select id, organisations from announcements order by id", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["id"] for r in rows] == ["doc-0", "doc-1", "doc-2"]
@@ -53,34 +49,14 @@ def test_query_json_is_valid_json(settings: Settings) -> None:
 
 def test_query_json_of_empty_result_is_an_empty_list(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app,
-        [
-            "query",
-            "select * from announcements where false",
-            "--db",
-            str(settings.db_path),
-            "--format",
-            "json",
-        ],
-    )
+    result = _query(settings, "select * from announcements where false", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
 
 
 def test_query_csv_has_a_header_and_rows(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app,
-        [
-            "query",
-            "select id, version from announcements order by id",
-            "--db",
-            str(settings.db_path),
-            "--format",
-            "csv",
-        ],
-    )
+    result = _query(settings, "select id, version from announcements order by id", "--format", "csv")
     assert result.exit_code == 0
     assert list(csv.reader(io.StringIO(result.stdout))) == [
         ["id", "version"],
@@ -92,9 +68,7 @@ def test_query_csv_has_a_header_and_rows(settings: Settings) -> None:
 
 def test_query_csv_lines_end_in_newline_not_crlf(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app, ["query", "select id from announcements", "--db", str(settings.db_path), "--format", "csv"]
-    )
+    result = _query(settings, "select id from announcements", "--format", "csv")
     assert result.exit_code == 0
     assert "\r" not in result.stdout and result.stdout.count("\n") == 4
 
@@ -102,7 +76,7 @@ def test_query_csv_lines_end_in_newline_not_crlf(settings: Settings) -> None:
 def test_wide_query_tables_keep_whole_cells(settings: Settings) -> None:
     _fill(settings)
     sql = "select id, title, url, organisations, summary, document_type, source from announcements"
-    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path)], env={"COLUMNS": "120"})
+    result = _query(settings, sql, env={"COLUMNS": "120"})
     assert result.exit_code == 0
     assert "…" not in result.stdout
     ids = ("doc-0", "doc-1", "doc-2")
@@ -126,7 +100,7 @@ def test_query_reads_a_bundled_sql_file_and_stdin(settings: Settings) -> None:
 def test_parquet_into_a_missing_folder_is_one_error_line(settings: Settings, tmp_path: Path) -> None:
     _fill(settings)
     out = tmp_path / "no" / "such" / "a.parquet"
-    result = runner.invoke(app, ["query", "select 1", "--db", str(settings.db_path), "--parquet", str(out)])
+    result = _query(settings, "select 1", "--parquet", str(out))
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
     assert line.startswith("error: cannot write") and "does not exist" in line
@@ -141,9 +115,7 @@ def test_help_keeps_bracketed_words_and_shows_flags_without_a_type() -> None:
 
 def test_query_table_prints_rows(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app, ["query", "select count(*) as n from announcements", "--db", str(settings.db_path)]
-    )
+    result = _query(settings, "select count(*) as n from announcements")
     assert result.exit_code == 0
     assert "3" in result.stdout
 
@@ -151,17 +123,7 @@ def test_query_table_prints_rows(settings: Settings) -> None:
 def test_query_to_parquet(settings: Settings, tmp_path: Path) -> None:
     _fill(settings)
     out = tmp_path / "a.parquet"
-    result = runner.invoke(
-        app,
-        [
-            "query",
-            "select id, version from announcements",
-            "--db",
-            str(settings.db_path),
-            "--parquet",
-            str(out),
-        ],
-    )
+    result = _query(settings, "select id, version from announcements", "--parquet", str(out))
     assert result.exit_code == 0, result.output
     assert pq.read_table(out).num_rows == 3
 
@@ -175,7 +137,7 @@ def test_parquet_keeps_duckdb_types_even_for_a_column_null_in_its_first_rows(
         "select range::INTEGER as n, TIMESTAMPTZ '2025-07-21 10:00:00+00' + to_seconds(range) as at, "
         "case when range >= 10000 then 'late' end as late from range(10001)"
     )
-    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path), "--parquet", str(out)])
+    result = _query(settings, sql, "--parquet", str(out))
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
     assert table.num_rows == 10001
@@ -191,7 +153,7 @@ def test_a_parquet_export_that_fails_is_one_error_line_and_leaves_no_file(
     _fill(settings)
     out = tmp_path / "failed.parquet"
     sql = "select case when range < 50000 then range else error('boom') end as n from range(100000)"
-    result = runner.invoke(app, ["query", sql, "--db", str(settings.db_path), "--parquet", str(out)])
+    result = _query(settings, sql, "--parquet", str(out))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "boom" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -200,7 +162,7 @@ def test_a_parquet_export_that_fails_is_one_error_line_and_leaves_no_file(
 
 def test_write_statement_exits_1_with_one_error_line(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(app, ["query", "delete from announcement_versions", "--db", str(settings.db_path)])
+    result = _query(settings, "delete from announcement_versions")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: refused")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -208,7 +170,7 @@ def test_write_statement_exits_1_with_one_error_line(settings: Settings) -> None
 
 def test_bad_sql_exits_1(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(app, ["query", "selec oops", "--db", str(settings.db_path)])
+    result = _query(settings, "selec oops")
     assert result.exit_code == 1
     assert result.stderr.startswith("error:")
 
@@ -364,7 +326,7 @@ def test_extract_of_a_missing_file_exits_1() -> None:
 def test_query_wait_option_bounds_the_wait_for_a_locked_database(settings: Settings) -> None:
     _fill(settings)
     with held_by_another_program(settings.db_path):
-        result = runner.invoke(app, ["query", "select 1", "--db", str(settings.db_path), "--wait", "0.3"])
+        result = _query(settings, "select 1", "--wait", "0.3")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and "within 0.3s" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -372,8 +334,6 @@ def test_query_wait_option_bounds_the_wait_for_a_locked_database(settings: Setti
 
 def test_query_reading_a_file_is_one_line_refusal(settings: Settings) -> None:
     _fill(settings)
-    result = runner.invoke(
-        app, ["query", "select * from read_text('/etc/passwd')", "--db", str(settings.db_path)]
-    )
+    result = _query(settings, "select * from read_text('/etc/passwd')")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: refused") and len(result.stderr.strip().splitlines()) == 1

@@ -18,6 +18,7 @@ from govwatch.errors import QueryError
 from govwatch.query import check_read_only, endpoint_path, open_query, read_rows
 from tests.support.announcements import fill_database
 from tests.support.database import HOSTILE_QUERIES, held_by_another_program
+from tests.support.writer_process import start_writer, stop_writer, tell
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,38 +65,13 @@ def test_missing_database_says_what_to_do(settings: Settings) -> None:
         read_rows(settings, "select 1")
 
 
-def _start_writer(settings: Settings, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path), *args],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _tell(process: subprocess.Popen[str], command: str, answer: str) -> None:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(command + "\n")
-    process.stdin.flush()
-    assert process.stdout.readline().strip() == answer
-
-
 @pytest.fixture
 def running_writer(settings: Settings) -> Iterator[subprocess.Popen[str]]:
-    process = _start_writer(settings)
+    process = start_writer(settings.db_path)
     assert process.stdout is not None
     assert process.stdout.readline().strip() == "ready"
     yield process
-    _stop_writer(process)
-
-
-def _stop_writer(process: subprocess.Popen[str]) -> None:
-    """The writer exits when its stdin closes (safe to call twice)."""
-    assert process.stdin is not None
-    if not process.stdin.closed:
-        process.stdin.close()
-    process.wait(timeout=30)
+    stop_writer(process)
 
 
 def test_query_while_another_process_writes_goes_through_its_endpoint(
@@ -142,7 +118,7 @@ def test_endpoint_file_is_removed_when_the_writer_stops(
     settings: Settings, running_writer: subprocess.Popen[str]
 ) -> None:
     assert endpoint_path(settings.db_path).exists()
-    _stop_writer(running_writer)
+    stop_writer(running_writer)
     assert not endpoint_path(settings.db_path).exists()
     assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
 
@@ -165,7 +141,7 @@ def test_hostile_queries_through_the_endpoint_leave_the_writer_storing(
     for number, sql in enumerate(HOSTILE, start=1):
         with pytest.raises(QueryError, match="refused"):
             read_rows(settings, sql)
-        _tell(running_writer, "store 1", "stored")  # the writer's own connection still works
+        tell(running_writer, "store 1", "stored")  # the writer's own connection still works
         assert read_rows(settings, "select count(*) from announcements")[1] == [(3 + number,)]
     assert read_rows(settings, setting)[1] == before == [(before[0][0], False)]
     per_query = read_rows(settings, "select current_setting('operator_memory_limit')")[1]
@@ -174,14 +150,14 @@ def test_hostile_queries_through_the_endpoint_leave_the_writer_storing(
 
 
 def test_endpoint_interrupts_a_query_past_its_time_limit_and_answers_the_next(settings: Settings) -> None:
-    process = _start_writer(settings, "--time-limit", "0.3")
+    process = start_writer(settings.db_path, "--time-limit", "0.3")
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "ready"
         with pytest.raises(QueryError, match="time limit"):
             read_rows(settings, "select count(*) from range(1000000000000) where range % 7 = 3")
         assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
     finally:
-        _stop_writer(process)
+        stop_writer(process)
 
 
 def test_direct_query_past_its_time_limit_is_interrupted(settings: Settings) -> None:
@@ -193,7 +169,7 @@ def test_direct_query_past_its_time_limit_is_interrupted(settings: Settings) -> 
 
 def test_query_meeting_a_starting_writer_waits_for_it_instead_of_reading_under_it(settings: Settings) -> None:
     _fill(settings, 1)
-    process = _start_writer(settings, "--hold")  # published its endpoint, has not taken the file yet
+    process = start_writer(settings.db_path, "--hold")  # published its endpoint, has not taken the file yet
     try:
         assert process.stdout is not None and process.stdout.readline().strip() == "published"
         answers: list[object] = []
@@ -203,11 +179,11 @@ def test_query_meeting_a_starting_writer_waits_for_it_instead_of_reading_under_i
         client.start()
         client.join(timeout=0.5)
         assert client.is_alive(), "the query did not read the file the writer is about to take"
-        _tell(process, "open", "ready")
+        tell(process, "open", "ready")
         client.join(timeout=30)
         assert answers == [[(4,)]]  # answered by the writer, after it stored its 3
     finally:
-        _stop_writer(process)
+        stop_writer(process)
 
 
 def _dead_pid() -> int:
@@ -258,4 +234,4 @@ def test_endpoint_that_no_longer_answers_does_not_hide_a_free_file(settings: Set
         )
         assert read_rows(settings, "select count(*) from announcements")[1] == [(3,)]
     finally:
-        _stop_writer(bystander)  # type: ignore[arg-type]
+        stop_writer(bystander)

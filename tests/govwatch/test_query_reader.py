@@ -19,8 +19,8 @@ from govwatch.query import open_query, read_rows
 from govwatch.query_endpoint import QueryServer
 from govwatch.query_reader import SharedReader, reading_through
 from tests.support.announcements import fill_database
+from tests.support.writer_process import start_writer, stop_writer, tell
 
-ROOT = Path(__file__).resolve().parents[2]
 GENEROUS_S = 30.0
 COUNT = "select count(*) from announcements"
 
@@ -36,33 +36,6 @@ def reader(settings: Settings) -> Iterator[SharedReader]:
 def _count(settings: Settings, reader: SharedReader | None) -> int:
     with reading_through(reader):
         return int(read_rows(settings, COUNT)[1][0][0])
-
-
-def _writer(settings: Settings) -> subprocess.Popen[str]:
-    """A govwatch writer in another process: it publishes its endpoint, then takes the file (waiting up to
-    30 s for readers to let go), stores 3 announcements and says "ready"."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.support.writer_process", str(settings.db_path)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return process
-
-
-def _tell(process: subprocess.Popen[str], command: str, answer: str) -> None:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(command + "\n")
-    process.stdin.flush()
-    assert process.stdout.readline().strip() == answer
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    assert process.stdin is not None
-    if not process.stdin.closed:
-        process.stdin.close()
-    process.wait(timeout=GENEROUS_S)
 
 
 def test_reads_share_one_connection_while_no_writer_wants_the_file(
@@ -81,15 +54,15 @@ def test_a_writer_that_announces_itself_gets_the_file_and_later_reads_see_its_ro
     settings: Settings, reader: SharedReader
 ) -> None:
     assert _count(settings, reader) == 3  # the reader now holds the file
-    writer = _writer(settings)
+    writer = start_writer(settings.db_path)
     try:
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "ready"  # it took the file from the kept reader
         assert _count(settings, reader) == 6  # answered by the writer, through its endpoint
-        _tell(writer, "store 2", "stored")
+        tell(writer, "store 2", "stored")
         assert _count(settings, reader) == 8
     finally:
-        _stop(writer)
+        stop_writer(writer)
     assert _count(settings, reader) == 8  # the file again, opened afresh
     assert reader.opened == 2
 

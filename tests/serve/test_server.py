@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,6 +14,7 @@ from govwatch.db import connect_writer
 from govwatch.errors import GovwatchError
 from govwatch.query_endpoint import QueryServer
 from govwatch.serve.server import BackgroundServer
+from tests.support.writer_process import start_writer, stop_writer, tell
 
 
 def test_background_server_answers_on_loopback(filled: Settings) -> None:
@@ -78,31 +76,19 @@ def test_serve_command_on_a_busy_port_is_a_runtime_error(filled: Settings) -> No
 def test_page_lets_a_writer_in_and_shows_what_it_stored(filled: Settings) -> None:
     """The page keeps the file open between requests, yet a `govwatch run` starting meanwhile takes it,
     and the next request shows the rows it stored (then, once it stops, reads the file again)."""
-    root = Path(__file__).resolve().parents[2]
     with BackgroundServer(filled, host="127.0.0.1", port=0) as server:
         url = f"http://127.0.0.1:{server.port}/"
         assert "Example announcement doc-4 v1" not in httpx.get(url, timeout=30).text
         assert server.reader.holding  # kept open after the request
-        writer = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.writer_process", str(filled.db_path)],
-            cwd=root,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        writer = start_writer(filled.db_path)
         try:
             assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
             page = httpx.get(url, timeout=30).text  # through the writer's endpoint
             assert "Example announcement doc-6 v1" in page and "doc-7" not in page
-            assert writer.stdin is not None
-            writer.stdin.write("store 1\n")
-            writer.stdin.flush()
-            assert writer.stdout.readline().strip() == "stored"
+            tell(writer, "store 1", "stored")
             assert "Example announcement doc-7 v1" in httpx.get(url, timeout=30).text
         finally:
-            assert writer.stdin is not None
-            writer.stdin.close()
-            writer.wait(timeout=30)
+            stop_writer(writer)
         assert writer.returncode == 0
         assert "Example announcement doc-7 v1" in httpx.get(url, timeout=30).text  # the file again
         assert server.reader.opened == 2

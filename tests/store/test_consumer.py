@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import duckdb
 import pytest
 from kafka import KafkaProducer
 
@@ -57,6 +58,22 @@ def _drain(consumer: DuckdbOffsetConsumer, conn, handler, rounds: int = 40) -> t
     return handled, dead
 
 
+def _with_old_offsets(
+    settings: Settings, *, next_offset: int, topic_id: str | None
+) -> duckdb.DuckDBPyConnection:
+    """The topics, and a database holding the loader's offsets of every partition as an earlier broker
+    left them: `next_offset` under `topic_id`."""
+    ensure_topics(settings.kafka)
+    conn = connect_writer(settings.db_path)
+    topic = topic_name(settings.kafka, ANNOUNCEMENTS)
+    for partition in range(settings.kafka.partitions):
+        conn.execute(
+            "insert into consumer_offsets values ('loader', ?, ?, ?, ?, now())",
+            [topic, partition, next_offset, topic_id],
+        )
+    return conn
+
+
 def _encoded(doc_id: str, version: int = 1) -> bytes:
     return json.dumps(make_announcement(doc_id, version)).encode()
 
@@ -98,14 +115,7 @@ def test_failed_batch_rolls_back_rows_and_offsets_together(kafka_settings: Setti
 
 def test_new_topic_incarnation_is_read_from_the_start(kafka_settings: Settings) -> None:
     """Offsets stored for an earlier broker (other topic id, offsets far beyond the end) never skip."""
-    ensure_topics(kafka_settings.kafka)
-    conn = connect_writer(kafka_settings.db_path)
-    topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
-    for partition in range(kafka_settings.kafka.partitions):
-        conn.execute(
-            "insert into consumer_offsets values ('loader', ?, ?, 500, 'old-broker-topic-id', now())",
-            [topic, partition],
-        )
+    conn = _with_old_offsets(kafka_settings, next_offset=500, topic_id="old-broker-topic-id")
     _produce(kafka_settings, [_encoded(f"doc-{i}") for i in range(3)])
     consumer = _consumer(kafka_settings, conn)
     assert _drain(consumer, conn, AnnouncementLoader()) == (3, 0)
@@ -160,13 +170,7 @@ def test_a_new_incarnation_at_start_is_info_on_a_memory_only_broker(
 
 
 def test_offsets_beyond_the_end_without_topic_id_mean_a_new_incarnation(kafka_settings: Settings) -> None:
-    ensure_topics(kafka_settings.kafka)
-    conn = connect_writer(kafka_settings.db_path)
-    topic = topic_name(kafka_settings.kafka, ANNOUNCEMENTS)
-    for partition in range(kafka_settings.kafka.partitions):
-        conn.execute(
-            "insert into consumer_offsets values ('loader', ?, ?, 500, NULL, now())", [topic, partition]
-        )
+    conn = _with_old_offsets(kafka_settings, next_offset=500, topic_id=None)
     _produce(kafka_settings, [_encoded("doc-x")])
     consumer = _consumer(kafka_settings, conn, topic_id=None)
     assert _drain(consumer, conn, AnnouncementLoader()) == (1, 0)

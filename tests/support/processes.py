@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,6 +62,21 @@ def start_govwatch(args: list[str], cwd: Path, log_path: Path) -> tuple[subproce
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return process, log_file
+
+
+def run_govwatch(
+    args: list[str], *, timeout_s: float, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A govwatch command run to its end in its own process (`env`, default this one's, with this
+    checkout importable), its stdout and stderr captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "govwatch", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)},
+    )
 
 
 def terminate(process: subprocess.Popen[Any], timeout_s: float = 60.0) -> None:

@@ -5,12 +5,16 @@ It publishes its endpoint, then (with --hold: once it reads "open" on stdin, pri
 takes the file, stores 3 announcements and prints "ready" once it serves queries. Then it obeys one command
 per stdin line: "store N" stores N more announcements (and prints "stored"), "quit" (or the end of stdin)
 stops it in the order a run stops.
+
+Tests start it with `start_writer`, talk to it with `tell` and stop it with `stop_writer`.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -19,6 +23,36 @@ from govwatch.query_endpoint import QueryServer
 from govwatch.sandbox import QueryLimits
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import as_consumed, make_announcement
+
+ROOT = Path(__file__).resolve().parents[2]
+STOP_TIMEOUT_S = 30.0
+
+
+def start_writer(db_path: Path, *args: str) -> subprocess.Popen[str]:
+    """This module as a writer process on `db_path` (`args`: --hold, --time-limit S), spoken to by lines."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.support.writer_process", str(db_path), *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def tell(process: subprocess.Popen[str], command: str, answer: str) -> None:
+    """Send the writer one command and check the line it answers."""
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write(command + "\n")
+    process.stdin.flush()
+    assert process.stdout.readline().strip() == answer
+
+
+def stop_writer(process: subprocess.Popen[Any]) -> None:
+    """The writer (or any process reading stdin to its end) exits when its stdin closes; safe twice."""
+    assert process.stdin is not None
+    if not process.stdin.closed:
+        process.stdin.close()
+    process.wait(timeout=STOP_TIMEOUT_S)
 
 
 def _store(conn: duckdb.DuckDBPyConnection, loader: AnnouncementLoader, first: int, count: int) -> None:
