@@ -336,8 +336,15 @@ def find_mentions(
         lexicon.tool_nouns,
     )
     shaped_organisations = _find_shaped(patterns.organisation, patterns.organisation_suffix, text)
-    for match in (*find_words(patterns.organisation_of, text), *shaped_organisations):
-        for first, last in _split_at_suffixes(text, match.start(), match.end(), patterns.suffix_then_link):
+    spans = [
+        *(
+            _before_next_name(text, m.start(), m.end(), patterns.organisation_suffix)
+            for m in find_words(patterns.organisation_of, text)
+        ),
+        *(m.span() for m in shaped_organisations),
+    ]
+    for span_start, span_end in spans:
+        for first, last in _split_at_suffixes(text, span_start, span_end, patterns.suffix_then_link):
             cut = taken.find(1, first, last)
             if (
                 cut > first
@@ -843,6 +850,20 @@ def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:
         before = patterns.tool_before.search(text, max(0, match.start() - 40), match.start())
         if match["after"] is not None or before is not None:
             yield match.start("name"), match.end("name")
+
+
+def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] | None) -> tuple[int, int]:
+    """Cut "University of Edinburgh, Heriot-Watt University" before the comma that starts another name.
+
+    A name with "of" may go on after a comma ("University of California, Berkeley"; "Department for
+    Science, Innovation and Technology"), but not into a second name with a suffix of its own.
+    """
+    comma = text.find(", ", start, end)
+    while comma != -1 and suffix is not None:
+        if suffix.search(text, comma, end):
+            return start, comma
+        comma = text.find(", ", comma + 2, end)
+    return start, end
 
 
 def _split_at_suffixes(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:

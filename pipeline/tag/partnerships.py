@@ -66,6 +66,8 @@ _DESCRIPTION = re.compile(
 _LIST_OPENERS = re.compile(
     r"([BbWwTtFfIi](?<!\w.)(?:(?<=[Bb])etween|(?<=[Ww])ith|(?<=[Bb])y|(?<=[Tt])o|(?<=[Ff])rom|(?<=[Ii])n))"
     r"\s+(?:[Tt]he\s+)?"  # "with The Royal Wolverhampton NHS Trust": some names keep a capital "The"
+    # "signed by representatives of the UK Government, ...": those who sign for the parties
+    r"(?:(?:representatives|leaders|ministers|officials|delegations|heads)\s+(?:of|from)\s+(?:the\s+)?)?"
 )
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...").
 _SUBJECT_VERB = re.compile(
@@ -850,7 +852,7 @@ def _read_sentence(
             if target is None:
                 return
             parties = []
-    _merge(target, kind, generic, parties, lexicon)
+    _merge(target, kind, generic, parties, lexicon, signing=has_word(SIGN_WORD, sentence.text))
     if status is not None:
         target.statuses.add(status)
     target.legal.update(reading.legal)
@@ -1390,14 +1392,18 @@ def _latest(agreements: list[_Agreement], kind: str) -> _Agreement | None:
     return None
 
 
-def _merge(target: _Agreement, kind: str, generic: bool, parties: list[str], lexicon: Lexicon) -> None:
+def _merge(
+    target: _Agreement, kind: str, generic: bool, parties: list[str], lexicon: Lexicon, signing: bool = False
+) -> None:
     """Add a mention's kind and parties to an agreement.
 
     A specific word ("treaty", "contract") beats a general one ("partnership") whatever their order;
     between words of the same sort the higher-priority kind wins. Once an agreement has two parties,
     later mentions add none: an announcement names the sides where it first reports the deal, and the
     sentences that come back to it ("the partnership will help ...", a minister's quote) bring in
-    bystanders, not signatories.
+    bystanders, not signatories. The exception is a sentence saying who signed it that names every side
+    found so far and more ("signed by representatives of the UK Government, the Scottish Government, the
+    City of Edinburgh Council, ...").
     """
     priority = lexicon.kind_priority
     higher = (
@@ -1406,7 +1412,7 @@ def _merge(target: _Agreement, kind: str, generic: bool, parties: list[str], lex
     if not target.parties or (target.generic and not generic) or (higher and generic == target.generic):
         target.kind = kind
         target.generic = target.generic and generic
-    if len(target.parties) >= 2:
+    if len(target.parties) >= 2 and not (signing and set(target.parties) < set(parties)):
         return
     for party in parties:
         if party not in target.parties:
@@ -1472,6 +1478,11 @@ _LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corpora
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
 )
+_SIGNS_FOR_ITSELF = re.compile(
+    r"\b(?:University|College)\b"
+    r"|^(?:City of |Royal Borough of )?(?!(?:[A-Z][a-z]+[ ])*(?:Trade|Technology|Research|Security|Cooperation|"
+    r"Advisory|European|Science|Economic)[ ])(?:[A-Z][a-z]+[ ]){1,3}(?:City[ ]|County[ ]|Borough[ ]|District[ ])?Council$"
+)
 _GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federal Ministry|Office of the)\b")
 NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
 
@@ -1510,7 +1521,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ]
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
     if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
-        return governments
+        # Councils and universities signing beside governments (a city deal) sign for themselves.
+        return [p for p in tidy if p in governments or _SIGNS_FOR_ITSELF.search(p)]
     if governments:
         return [p for p in tidy if p in governments or not _GOVERNMENT_UNIT.match(p)]
     return tidy
