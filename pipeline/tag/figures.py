@@ -59,7 +59,8 @@ _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
 _MONEY_WORDED = re.compile(
-    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<word>{_WORD_CURRENCY})"
+    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<us>(?:US|U\.S\.)\s)?"
+    rf"(?P<word>{_WORD_CURRENCY})"
 )
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
 _MONEY_SPELLED = re.compile(
@@ -318,6 +319,8 @@ def _money_value(
         number, mult, currency = match["num"], match["mult"], dollar if mark == "$" else CURRENCY_MARKS[mark]
     else:
         number, mult, currency = match["wnum"], match["wmult"], words[match["word"].lower()]
+        if match["us"] is not None:
+            currency = "USD"  # "1.2 billion US dollars", whoever publishes it
         if mult in ("m", "b", "k"):
             return None, currency
     return _number(number) * MULTIPLIERS.get(mult or "", 1.0), currency
