@@ -100,9 +100,13 @@ _COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
 _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
 _QUALIFIER = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+$",
+    r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+"
+    r"(?:(?:a[ ]further|an[ ]additional|another|a[ ]total[ ]of|a[ ]combined)\s+)?$",  # "at least a further £1bn"
     re.IGNORECASE,
 )
+# After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
+_QUALIFIER_AFTER = re.compile(r"(?:[ ]or[ ]more|-plus|\+)(?![\w-])")
+_EXCEED_BEFORE = re.compile(r"\b(?<!not )(?<!not to )exceed(?:s|ed|ing)?\s+$", re.IGNORECASE)
 _PER_YEAR = re.compile(r"[\s-]?(?:" + "|".join(re.escape(w) for w in PER_YEAR_WORDS) + r")\b")
 _PURPOSE = re.compile(
     r"\s*(?:(?:of|in)\s+(?:new\s+|additional\s+|government\s+|public\s+|private\s+)?"
@@ -289,7 +293,7 @@ def _money_in(
                 text=text[match.start() : end],
                 currency=currency,
                 unit=unit,
-                qualifier=_qualifier(text, sentence.start, match.start()),
+                qualifier=_qualifier(text, sentence.start, match.start(), match.end()),
                 value_max=value_max,
                 purpose=_purpose(text, sentence, match.start(), end),
                 evidence=_evidence(text, sentence, match.start(), end),
@@ -457,10 +461,14 @@ def _previous_word(text: str, sentence_start: int, position: int) -> str:
     return match[1].lower() if match else ""
 
 
-def _qualifier(text: str, sentence_start: int, position: int) -> str | None:
-    window = text[max(sentence_start, position - 24) : position]
+def _qualifier(text: str, sentence_start: int, position: int, end: int | None = None) -> str | None:
+    window = text[max(sentence_start, position - 40) : position]
     match = _QUALIFIER.search(window)
-    return QUALIFIERS[match[1].lower()] if match else None
+    if match:
+        return QUALIFIERS[match[1].lower()]
+    if end is not None and _QUALIFIER_AFTER.match(text, end):
+        return "at least" if text.startswith(" or more", end) else "more than"
+    return "more than" if _EXCEED_BEFORE.search(window) else None
 
 
 def _purpose(text: str, sentence: Sentence, start: int, end: int) -> str | None:
