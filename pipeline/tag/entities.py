@@ -434,25 +434,19 @@ _NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US 
 
 def _paired_acronyms(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
     """Yield short capital names joined by "and" to an organisation mention, before or after."""
-    ends = {m.end: m for m in mentions if m.kind in ("organisation", "name")}
-    starts = {m.start: m for m in mentions if m.kind in ("organisation", "name")}
+    ends = {m.end for m in mentions if m.kind in ("organisation", "name")}
+    starts = {m.start for m in mentions if m.kind in ("organisation", "name")}
     for match in _SHORT_CAPITALS.finditer(text):
-        if match.group() in _NOT_SHORT_NAMES or f"({match.group()})" in text:
-            continue  # a short name the text defined for a longer one ("(ASD)") stands for that one
-        before = text.rfind(" and ", max(0, match.start() - 50), match.start())
         after = _AND_GAP.match(text, match.end())
-        paired = (after is not None and after.end() in starts) or (
-            before != -1
-            and before + 5 == match.start()
-            and any(
-                gap.end() == before + 5
-                for end in range(max(0, before - 42), before + 1)
-                if end in ends
-                for gap in [_AND_GAP.match(text, end)]
-                if gap is not None
+        paired = after is not None and after.end() in starts
+        if not paired and text.endswith(" and ", 0, match.start()):
+            # "The EIB (European Investment Bank) and TIM": an organisation ends before the gap
+            paired = any(
+                end in ends and (gap := _AND_GAP.match(text, end)) is not None and gap.end() == match.start()
+                for end in range(max(0, match.start() - 47), match.start() - 4)
             )
-        )
-        if paired:
+        if paired and match.group() not in _NOT_SHORT_NAMES and f"({match.group()})" not in text:
+            # a short name the text defined for a longer one ("(ASD)") stands for that one
             yield Mention(
                 kind="name", name=match.group(), start=match.start(), end=match.end(), party=match.group()
             )
