@@ -60,6 +60,7 @@ UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
 _PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&’'.-]*(?:[ \u00a0][{UPPER}][\w&’'-]*){{0,3}}")
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
+_DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")
 _DESCRIBES_NEXT_NAME = re.compile(rf"[ \u00a0]{DESCRIPTOR_NOUN}[ \u00a0][A-Z]")
 # Capitalised words that open sentences and headings but never name a party.
 COMMON_CAPITALS = word_set(
@@ -608,6 +609,7 @@ def _bare_name(
         len(words) == 1
         and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
         and not (name.isupper() and not opens_sentence and name.lower() not in lower_words)
+        and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:

@@ -358,6 +358,9 @@ def reports_joint_action(sentence: str) -> bool:
     return " and " in sentence[:120] and _JOINT_ACTION.search(sentence, 0, 200) is not None
 
 
+_JOINT_KINDS = ("organisation", "name", "government", "place")
+
+
 def _read_joint_actions(
     text: str,
     sentences: Sequence[Sentence],
@@ -373,12 +376,18 @@ def _read_joint_actions(
         opening = _first_word(text, sentence)
         dateline = _DATELINE.match(text, opening, sentence.end)
         opening = dateline.end() if dateline is not None else opening
+        if text.startswith("The ", opening):
+            opening += 4  # "The World Health Organization and Germany will establish ..."
         low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
-        by_start = {m.start: m for m in mentions[low:high] if m.kind in ("organisation", "name")}
+        by_start = {
+            m.start: m
+            for m in mentions[low:high]
+            if m.kind in ("organisation", "name", "government") or (m.kind == "place" and m.party)
+        }
         first = by_start.get(opening)
         if first is None:
             continue
-        listed = _list_from(text, by_start, opening, sentence.end, ("organisation", "name"))
+        listed = _list_from(text, by_start, opening, sentence.end, _JOINT_KINDS)
         parties = list(dict.fromkeys(listed))
         kinds = [m.kind for m in by_start.values() if m.party in parties]
         if len(parties) < 2 or kinds.count("name") > 1 or "organisation" not in kinds:
@@ -391,7 +400,7 @@ def _read_joint_actions(
         if joined is not None:  # "... are launching the Swiss AI Initiative together with CSCS"
             parties += [
                 p
-                for p in _list_from(text, by_start, joined.end(), sentence.end, ("organisation", "name"))
+                for p in _list_from(text, by_start, joined.end(), sentence.end, _JOINT_KINDS)
                 if p not in parties
             ]
         status = (
