@@ -90,6 +90,7 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_INVESTS_BEFORE = re.compile(r"\binvest(?:s|ed|ing)?\b[^;,]{0,30}$")
 _PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
 _DESCRIBED_BY_COUNTRY = re.compile(
     r"(?:’s|'s)[ ](?:(?:largest|biggest|leading|first|only|oldest|top|most|best|fastest|main|national)\b|"
@@ -1064,8 +1065,14 @@ def _parties(
     window_end = min(sentence.end, anchor.end() + PARTY_WINDOW_CHARS)
     for opener in _LIST_OPENERS.finditer(text, window_start, window_end):
         word = opener[1].lower()
-        if word == "in" and (kind != "investment" or opener.start() < anchor.start()):
-            continue
+        if word == "in" and (
+            kind != "investment"
+            or (
+                opener.start() < anchor.start()
+                and not _INVESTS_BEFORE.search(text, max(sentence.start, opener.start() - 40), opener.start())
+            )
+        ):
+            continue  # "invest £1.3bn in Sizewell C, taking a 15% stake": the verb's "in" names the company
         if word == "in" and _PURPOSE.search(text, anchor.end(), opener.start()):
             continue  # "invests €2.5bn to strengthen the business climate in Brainport": where, not whom
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
@@ -1326,7 +1333,9 @@ def _reporter_as_it(
     before = [
         m
         for m in mentions
-        if m.end <= said.start() and m.kind in ("organisation", "name", "self", "government")
+        if m.end <= said.start()
+        and m.kind in ("organisation", "name", "self", "government")
+        and not _in_brackets(text, sentence, m.start)  # "Centrica plc (“Centrica”) confirms that it ..."
     ]
     if not before:
         return []
