@@ -90,6 +90,10 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d)\s+$"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+_AGREED_WITH = re.compile(
+    r"\b(?:signed|agreed|finalised|finalized|concluded|struck|sealed|reached|renewed|extended|terminated)"
+    r"[ ]with[ ](?:the[ ])?"
+)
 _INVESTS_BEFORE = re.compile(r"\binvest(?:s|ed|ing)?\b[^;,]{0,30}$")
 _PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
 _DESCRIBED_BY_COUNTRY = re.compile(
@@ -1089,6 +1093,10 @@ def _parties(
         if described is not None and described.end() in by_start:
             position = described.end()  # "with US tech giant Palantir": the name after its description
         parties += _list_from(text, by_start, position, sentence.end, kinds)
+    # "the contract for the North lot of the R100 programme has been finalised with BT": a verb of agreeing
+    # and "with" name the counterpart however far the sentence has come from the noun
+    for late in _AGREED_WITH.finditer(text, anchor.end(), sentence.end):
+        parties += _list_from(text, by_start, late.end(), sentence.end, PARTY_KINDS_TUPLE)
     if anchor.group().lower() in OBJECT_PARTY_VERBS:  # "to acquire Oxford Ionics", "has selected HPE"
         after = _OBJECT_GAP.match(text, anchor.end(), sentence.end)
         position = after.end() if after is not None else anchor.end()
