@@ -434,12 +434,16 @@ _NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US 
 
 
 def _paired_acronyms(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
-    """Yield short capital names joined by "and" to an organisation mention, before or after."""
+    """Yield short capital names joined by "and" to an organisation mention, or followed by a country."""
     ends = {m.end for m in mentions if m.kind in ("organisation", "name")}
     starts = {m.start for m in mentions if m.kind in ("organisation", "name")}
+    countries = {m.start for m in mentions if m.kind == "place" and m.country}
     for match in _SHORT_CAPITALS.finditer(text):
         after = _AND_GAP.match(text, match.end())
-        paired = after is not None and after.end() in starts
+        # "RFA UK": a company's national subsidiary, joined to its country below
+        paired = (after is not None and after.end() in starts) or (
+            text.startswith(" ", match.end()) and match.end() + 1 in countries
+        )
         if not paired and text.endswith(" and ", 0, match.start()):
             # "The EIB (European Investment Bank) and TIM": an organisation ends before the gap
             paired = any(

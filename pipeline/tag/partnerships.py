@@ -94,6 +94,13 @@ _AGREED_WITH = re.compile(
     r"\b(?:signed|agreed|finalised|finalized|concluded|struck|sealed|reached|renewed|extended|terminated)"
     r"[ ]with[ ](?:the[ ])?"
 )
+_FROM_FUNDER = re.compile(
+    r"(?:\b(?:funding|support|backing|grant|grants|investment|loan|money|finance|financing|contribution|"
+    r"and|received|receives|receive|raised|million|billion|bn|m|k)|\d)\s+$"
+)
+_BOUGHT_FROM = re.compile(
+    r"\b(?:buy|buys|bought|buying|purchase[sd]?|procure[sd]?|order(?:s|ed)?)\b[^;]{0,40}$"
+)
 _INVESTS_BEFORE = re.compile(r"\binvest(?:s|ed|ing)?\b[^;,]{0,30}$")
 _PURPOSE = re.compile(r"\bto[ ]+(?!the\b|a\b|an\b)[a-z]+\b")
 _DESCRIBED_BY_COUNTRY = re.compile(
@@ -1084,6 +1091,13 @@ def _parties(
         recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
         if word == "to" and recipient is None:
             continue  # "a contract to BT", "awarded to BT"; not "drones to the British Army"
+        if (
+            word == "from"
+            and opener.start() > anchor.end()
+            and not _FROM_FUNDER.search(text, max(sentence.start, opener.start() - 20), opener.start())
+            and not _BOUGHT_FROM.search(text, max(sentence.start, opener.start() - 40), opener.start())
+        ):
+            continue  # "£3.5m from the UK Space Agency"; not "to prepare for launches from SaxaVord"
         if word == "with" and opener.start() < anchor.start() - 40:
             continue
         # "invest in" takes organisations and names, never places ("invest £2bn in the UK").
