@@ -506,6 +506,11 @@ _GENERIC_BODY_WORDS = word_set(
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 
 
+# Public bodies have no national subsidiaries, but some are named with their country last ("Science
+# Foundation Ireland", "Innovation Fund Denmark").
+_NAMED_FOR_COUNTRY = re.compile(r"\b(?:Foundation|Fund)$")
+
+
 def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Mention]:
     """Join a company and the country right after it: "MBDA UK", "BAE Systems Australia", "Rigetti UK";
     and read a programme's initials in brackets as the programme ("... Programme (NSIP)").
@@ -521,7 +526,7 @@ def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Menti
             and mention.kind == "place"
             and mention.country
             and before.kind in ("organisation", "name")
-            and not is_public_name(before.name)
+            and (not is_public_name(before.name) or _NAMED_FOR_COUNTRY.search(before.name))
             and text[before.end : mention.start] == " "
             and _NAME_GOES_ON.match(text, mention.end) is None
         ):
