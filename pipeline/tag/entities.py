@@ -507,8 +507,8 @@ _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 
 
 # Public bodies have no national subsidiaries, but some are named with their country last ("Science
-# Foundation Ireland", "Innovation Fund Denmark").
-_NAMED_FOR_COUNTRY = re.compile(r"\b(?:Foundation|Fund)$")
+# Foundation Ireland", "National Research Foundation Singapore").
+_NAMED_FOR_COUNTRY = re.compile(r"\bFoundation$")
 
 
 def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Mention]:
