@@ -62,6 +62,15 @@ ISO_CODES = tuple(
         "EGP",
         "QAR",
         "KWD",
+        "OMR",
+        "BHD",
+        "JOD",
+        "PKR",
+        "BDT",
+        "LKR",
+        "PEN",
+        "ARS",
+        "UAH",
     ]
 )
 CURRENCY_MARKS = {

@@ -48,12 +48,12 @@ _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|NIS[ \u00a0]|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
-    rf"(?:{'|'.join(ISO_CODES)})\s?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
+    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
 # Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
 # the patterns below, `CURRENCY_WORDS`.
 _CURRENCY_WORD_LIST = "|".join(
-    sorted((w for w in CURRENCY_WORDS if w not in ("sterling", "euro", "us dollars")), key=len, reverse=True)
+    sorted((w for w in CURRENCY_WORDS if w not in ("sterling", "us dollars")), key=len, reverse=True)
 )
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
@@ -320,6 +320,8 @@ def _money_value(
         )
     if _group(match, "mark") is not None:
         mark = match["mark"].strip().rstrip(".")
+        if mark.endswith("$") and mark[:-1] in ISO_CODES:
+            mark = mark[:-1]  # "AUD$2.3 million": the code says which dollar
         number, mult, currency = match["num"], match["mult"], dollar if mark == "$" else CURRENCY_MARKS[mark]
     else:
         number, mult, currency = match["wnum"], match["wmult"], words[match["word"].lower()]
