@@ -339,18 +339,21 @@ def find_mentions(
     shaped_organisations = _find_shaped(patterns.organisation, patterns.organisation_suffix, text)
     spans = [
         *(
-            _before_next_name(text, m.start(), m.end(), patterns.organisation_suffix)
+            (*_before_next_name(text, m.start(), m.end(), patterns.organisation_suffix), False)
             for m in find_words(patterns.organisation_of, text)
         ),
-        *(m.span() for m in shaped_organisations),
+        *((*m.span(), True) for m in shaped_organisations),
     ]
-    for span_start, span_end in spans:
+    for span_start, span_end, by_suffix in spans:
         for first, last in _split_at_suffixes(text, span_start, span_end, patterns.suffix_then_link):
             cut = taken.find(1, first, last)
             if (
                 cut > first
             ):  # "National School of Government and Microsoft": the shape ends before a known name
                 last = first + len(_TRAILING_LINK.sub("", text[first:cut]))
+                head = text[first:last].split(" ", 1)[0]
+                if by_suffix and (head in _OFFICE_ENDINGS or head in ROLE_WORDS):
+                    continue  # "Executive Paul Bate and Canadian Space Agency": a person before a known name
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             of_place = _OF_PLACE.match(text, last)
             if (
@@ -906,7 +909,9 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
             or word.endswith(("-based", "-headquartered"))  # "Oxford-based Jenner Institute"
         )
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
-        if space == -1 or not (opener or owner):
+        # "Chief Executive Officer of the South African National Space Agency": the job, then the body
+        office = word in _OFFICE_ENDINGS and text.startswith("of ", space + 1)
+        if space == -1 or not (opener or owner or office):
             break
         start = space + 1
         while start < end and text[start] in " \u00a0":

@@ -93,3 +93,24 @@ def test_shaped_names_are_found_as_a_whole_text_scan_finds_them(words: list[str]
     ):
         expected = [m.span() for m in find_words(pattern, text)]
         assert [m.span() for m in _find_shaped(pattern, suffix, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        # A job before a known name is no organisation; the person holds it.
+        (
+            "It was signed by Northwind Space Agency Chief Executive Ana Lopes and Canadian Space Agency "
+            "President Lisa Campbell.",
+            ["Northwind Space Agency", "Canadian Space Agency"],
+        ),
+        # "<job> of the <body>": the body, without the job.
+        (
+            "It was signed by Dr Sipho Dlamini, Chief Executive Officer of the South African National Space Agency.",
+            ["South African National Space Agency"],
+        ),
+    ],
+)
+def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None:
+    found = [m.name for m in find_mentions(text, load_lexicon()) if m.kind == "organisation"]
+    assert found == organisations
