@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from govwatch.pipeline.tag.figure_words import ISO_CODES
 from govwatch.pipeline.tag.mentions import Mention
 
+# A lender and a loan, which together let a country receive money in the frames below.
+_LENDER = re.compile(
+    r"\b(?:Development Bank|Investment Bank|World Bank|Asian Infrastructure Investment Bank|"
+    r"International Development Association|International Finance Corporation|IDA|IFC|CAF)\b"
+)
+_LOAN = re.compile(r"\b(?:loans?|credit|lending|financing)\b")
 # Mentions that can give or get money in these frames (people and places cannot).
 _PARTY_MENTIONS = frozenset({"organisation", "government", "name", "self"})
 
@@ -75,12 +81,19 @@ def find_transfers(text: str, start: int, end: int, mentions: Sequence[Mention])
     [('UK Space Agency', 'Highlands and Islands Enterprise')]
     """
     parties = [m for m in mentions if m.kind in _PARTY_MENTIONS and m.party and start <= m.start < end]
-    if len(parties) < 2:
+    # A development bank lends to countries: "The IDB has approved an $8 million loan to support Uruguay's
+    # efforts" is a loan to Uruguay's government. Only then may a country receive money here.
+    lending = _LENDER.search(text, start, end) is not None and _LOAN.search(text, start, end) is not None
+    countries = [
+        m for m in mentions if m.kind == "place" and m.country and m.party and start <= m.start < end
+    ]
+    given_to = sorted([*parties, *countries], key=lambda m: m.start) if lending else parties
+    if len(given_to) < 2:
         return
     seen: set[tuple[str, str]] = set()
     for transfer in (
         *_received(text, start, end, parties),
-        *_given(text, start, end, parties),
+        *_given(text, start, end, given_to),
         *_funded_from(text, start, end, parties),
     ):
         key = (transfer.funder, transfer.recipient)
