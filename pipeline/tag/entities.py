@@ -106,7 +106,8 @@ NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
     "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership "
     "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter "
-    "Centres Centers Hubs Zones Projects Schemes Programmes Affairs"
+    "Centres Centers Hubs Zones Projects Schemes Programmes Affairs SMEs Businesses Companies Firms "
+    "Startups Start-ups MoU MoUs MOU MOUs MoC MoCs LoI"
 )
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
@@ -624,7 +625,7 @@ def _bare_name(
         and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
-    if len(words) > 1 and words[-1] in NOT_NAME_ENDINGS:
+    if words[-1] in NOT_NAME_ENDINGS:
         return None  # "Care Award", "ESN Lot": a thing, not who takes part
     if all(w in _GENERIC_BODY_WORDS for w in words):
         return None  # "the University and the Trust": the bodies named before, not a name
@@ -637,8 +638,8 @@ def _bare_name(
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
         return None  # "French AI company Mistral AI": a description of the name that follows
     inner_capital = any(c.isupper() for c in words[0][1:])
-    if opens_sentence and len(words) == 1 and not inner_capital and name.endswith("s"):
-        return None
+    if opens_sentence and len(words) == 1 and not inner_capital and name.endswith(("s", "ed", "ing")):
+        return None  # "Researchers", "Relaunched", "Building": a sentence's first word, not a name
     return Mention(kind="name", name=name, start=start, end=start + len(name), party=name)
 
 
