@@ -299,7 +299,11 @@ def find_partnerships(
             continue
         low = bisect.bisect_left(starts, sentence.start)
         high = bisect.bisect_left(starts, sentence.end)
-        in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS]
+        # "Victoria Falls, Zimbabwe – 27 April 2023 – The Smart Africa Secretariat ...": a dateline's
+        # place and country say where the news comes from, not who signed
+        dateline = _DATELINE.match(text, _first_word(text, sentence), sentence.end)
+        opening = dateline.end() if dateline is not None else sentence.start
+        in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS and m.start >= opening]
         reading = _Reading(
             words=[
                 w
@@ -912,7 +916,7 @@ def _opening_investor(
 
 # "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ": where and when, before the sentence proper.
 _DATELINE = re.compile(
-    r"[A-Z][\w .,’'-]{0,40}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
+    r"[A-Z][\w .,’'–—-]{0,50}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
 )
 _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
