@@ -100,7 +100,6 @@ _LEGAL_TAIL = re.compile(
 # "Landmark", "Suffolk" (zipf 3.0 and up). Well-known one-word companies this common ("Siemens", 3.3)
 # must be in the organisation lexicon; measured on the world corpus, 4.0 let in more junk than names.
 NAME_WORD_ZIPF = 3.0
-_LOWER_WORD = re.compile(r"(?<![\w-])[a-z][a-z-]*")
 # Last words of names of things rather than of parties.
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
@@ -407,7 +406,6 @@ def find_mentions(
     # "Nadella said": a person the text introduced, called by the surname later, is no organisation.
     people = {m.name for m in mentions if m.kind == "person"}
     people |= {name.split()[-1] for name in people}
-    lower_words: frozenset[str] | None = None  # the words the text writes in lower case, read once
     for match in _PROPER_RUN.finditer(text):
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
             continue  # claimed already, or a sentence opener ("The", "Today")
@@ -415,9 +413,7 @@ def find_mentions(
             index = bisect.bisect_right(span_starts, match.start()) - 1
             if index < 0 or match.start() >= name_spans[index][1]:
                 continue  # outside every sentence an agreement is read from
-        if lower_words is None:
-            lower_words = frozenset(_LOWER_WORD.findall(text))
-        bare = _bare_name(text, taken, match, lexicon.demonyms, lower_words)
+        bare = _bare_name(text, taken, match, lexicon.demonyms)
         if bare is not None and bare.name in people:
             continue
         if bare is not None and _AREA_AFTER.match(text, bare.end):
@@ -432,7 +428,9 @@ def find_mentions(
 
 # A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
 # joined by "and" to an organisation the text names it is one too: "The EIB and TIM have signed a loan".
-_SHORT_CAPITALS = re.compile(r"(?<![\w&.-])[A-Z][A-Z0-9]{1,2}(?![\w&-]|\.\w)")
+_SHORT_CAPITALS = re.compile(
+    r"(?<![\w&.-])[A-Z][A-Z0-9]{1,2}(?![\w&-]|\.\w)(?=[ ](?:and[ ]|&[ ]|\(|[A-Z])|(?<=[ ]and[ ][A-Z][A-Z0-9])|(?<=[ ]and[ ][A-Z][A-Z0-9][A-Z0-9]))"
+)
 _AND_GAP = re.compile(r"(?:[ ]\([^()]{1,40}\))?[ ](?:and|&)[ ]")
 _NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US EU UN PM VAT NHS")
 
@@ -581,12 +579,16 @@ def _name_pattern(name: str) -> re.Pattern[str]:
     return word_pattern([name])
 
 
+def _written_lower(text: str, name: str) -> bool:
+    """Tell whether the text also writes a capitalised word in lower case ("SHELL" and "shell")."""
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
+
+
 def _bare_name(
     text: str,
     taken: bytearray,
     match: re.Match[str],
     demonyms: Mapping[str, str] | None = None,
-    lower_words: frozenset[str] = frozenset(),
 ) -> Mention | None:
     """Make a "name" mention of a capitalised run that nothing else claimed ("Openreach", "SoftBank").
 
@@ -621,7 +623,7 @@ def _bare_name(
     if (
         len(words) == 1
         and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
-        and not (name.isupper() and not opens_sentence and name.lower() not in lower_words)
+        and not (name.isupper() and not opens_sentence and not _written_lower(text, name))
         and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name

@@ -1309,6 +1309,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
 _SENTENCE_OPENER = re.compile(
     r"[\s“\"‘'(–-]*(?:(?:Today|Now|Yesterday|Earlier|Meanwhile|In addition|Separately),?[ ]+)?(?:[Tt]he[ ]+)?"
 )
+_OPENER_CHARS = 30  # the longest opening ("“Today, the ") before a sentence's first name
 _REPORTED = re.compile(r"\b(?:that|as)\b")
 
 
@@ -1320,6 +1321,8 @@ def _opening_subject(
     "Acme Ltd has won a place on the Home Office’s framework": the nearest name before the agreement
     word owns it; the winner is the sentence's subject.
     """
+    if not mentions or mentions[0].start - sentence.start > _OPENER_CHARS:
+        return []  # no name opens the sentence
     opener = _SENTENCE_OPENER.match(text, sentence.start, anchor.start())
     start = opener.end() if opener is not None else sentence.start
     by_start = {m.start: m for m in mentions}
