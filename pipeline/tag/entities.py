@@ -428,35 +428,54 @@ def find_mentions(
 
 # A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
 # joined by "and" to an organisation the text names it is one too: "The EIB and TIM have signed a loan".
-_SHORT_CAPITALS = re.compile(
-    r"(?<![\w&.-])[A-Z][A-Z0-9]{1,2}(?![\w&-]|\.\w)(?=[ ](?:and[ ]|&[ ]|\(|[A-Z])|(?<=[ ]and[ ][A-Z][A-Z0-9])|(?<=[ ]and[ ][A-Z][A-Z0-9][A-Z0-9]))"
-)
+_SHORT_CAPITAL = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 _AND_GAP = re.compile(r"(?:[ ]\([^()]{1,40}\))?[ ](?:and|&)[ ]")
+_AND = re.compile(r"[ ](?:and|&)[ ]")
 _NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US EU UN PM VAT NHS")
 
 
+def _short_name_at(text: str, start: int, end: int) -> bool:
+    """Tell whether `text[start:end]` is a whole two- or three-letter capital word ("TIM", "BP")."""
+    return (
+        _SHORT_CAPITAL.fullmatch(text, start, end) is not None
+        and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "&.-"))
+        and (end == len(text) or not (text[end].isalnum() or text[end] in "&-"))
+    )
+
+
 def _paired_acronyms(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
-    """Yield short capital names joined by "and" to an organisation mention, or followed by a country."""
-    ends = {m.end for m in mentions if m.kind in ("organisation", "name")}
-    starts = {m.start for m in mentions if m.kind in ("organisation", "name")}
-    countries = {m.start for m in mentions if m.kind == "place" and m.country}
-    for match in _SHORT_CAPITALS.finditer(text):
-        after = _AND_GAP.match(text, match.end())
+    """Yield short capital names joined by "and" to an organisation mention, or followed by a country.
+
+    Only the words beside an "and" and before a country are looked at, so a text full of "UK" and "AI"
+    costs nothing.
+    """
+    names = [m for m in mentions if m.kind in ("organisation", "name")]
+    starts = {m.start for m in names}
+    ends = {m.end for m in names}
+    candidates: list[tuple[int, int]] = []
+    for link in _AND.finditer(text):
+        # "TIM and the EIB": the word before; "The EIB (European Investment Bank) and TIM": the word after
+        before = text.rfind(" ", 0, link.start()) + 1
+        before += text.startswith(("(", "“", '"'), before)
+        if _short_name_at(text, before, link.start()) and link.end() in starts:
+            candidates.append((before, link.start()))
+        after = link.end() + 3 if _short_name_at(text, link.end(), link.end() + 3) else link.end() + 2
+        if _short_name_at(text, link.end(), after) and any(
+            end in ends and (gap := _AND_GAP.match(text, end)) is not None and gap.end() == link.end()
+            for end in range(max(0, link.start() - 43), link.start() + 1)
+        ):
+            candidates.append((link.end(), after))
+    for country in (m for m in mentions if m.kind == "place" and m.country):
         # "RFA UK": a company's national subsidiary, joined to its country below
-        paired = (after is not None and after.end() in starts) or (
-            text.startswith(" ", match.end()) and match.end() + 1 in countries
-        )
-        if not paired and text.endswith(" and ", 0, match.start()):
-            # "The EIB (European Investment Bank) and TIM": an organisation ends before the gap
-            paired = any(
-                end in ends and (gap := _AND_GAP.match(text, end)) is not None and gap.end() == match.start()
-                for end in range(max(0, match.start() - 47), match.start() - 4)
-            )
-        if paired and match.group() not in _NOT_SHORT_NAMES and f"({match.group()})" not in text:
+        before = text.rfind(" ", 0, country.start - 1) + 1
+        before += text.startswith(("(", "“", '"'), before)  # "(NTU Singapore)"
+        if text.startswith(" ", country.start - 1) and _short_name_at(text, before, country.start - 1):
+            candidates.append((before, country.start - 1))
+    for start, end in sorted(set(candidates)):
+        name = text[start:end]
+        if name not in _NOT_SHORT_NAMES and f"({name})" not in text:
             # a short name the text defined for a longer one ("(ASD)") stands for that one
-            yield Mention(
-                kind="name", name=match.group(), start=match.start(), end=match.end(), party=match.group()
-            )
+            yield Mention(kind="name", name=name, start=start, end=end, party=name)
 
 
 # "the British Embassy in Luanda", "the Japanese Embassy in London", "British High Commission Nairobi": a
