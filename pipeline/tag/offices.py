@@ -108,9 +108,14 @@ def find_office_holders(text: str, lexicon: Lexicon, home: str | None) -> Iterab
             )
     if home is None:
         return
-    roles = tuple(r for r in lexicon.roles if any(g in r for g in lexicon.government_roles))
-    for match in _home_pattern(roles).finditer(text):
+    for match in _home_pattern(_government_roles(lexicon.roles, lexicon.government_roles)).finditer(text):
         yield Mention(kind="government", name=home, start=match.start(), end=match.end(), party=home)
+
+
+@functools.lru_cache(maxsize=8)
+def _government_roles(roles: tuple[str, ...], government_roles: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles that hold a government word ("Technology Secretary", "Minister for AI"), once per lexicon."""
+    return tuple(r for r in roles if any(g in r for g in government_roles))
 
 
 @functools.lru_cache(maxsize=8)
@@ -150,6 +155,9 @@ def _coordinated_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     )
 
 
+_PLURAL_GOVERNMENT_WORD = re.compile(
+    r"\b(?:governments|Governments|administrations|ministries|ministers|leaders|Ministers)\b"
+)
 # The devolved governments are joined with the UK's the same way: "the UK and Scottish governments".
 DEVOLVED_GOVERNMENTS = {"Scottish": "Scottish Government", "Welsh": "Welsh Government"}
 
@@ -158,6 +166,8 @@ def coordinated_governments(text: str, lexicon: Lexicon) -> Iterable[Mention]:
     """Yield each government of "the British and Japanese governments" / "UK and Indian ministers" /
     "the Scottish and UK governments"."""
     words = lexicon.country_words
+    if _PLURAL_GOVERNMENT_WORD.search(text) is None:
+        return  # every coordinated list ends with, or follows, one of these words: nothing to read
     for match in _coordinated_pattern((*lexicon.country_word_list, *DEVOLVED_GOVERNMENTS)).finditer(text):
         group = "list" if match["list"] is not None else "of_list"
         for part in re.finditer(r"[^,]+?(?=,|[ \t]+and[ \t]+|$)", match[group]):
