@@ -354,6 +354,9 @@ def find_mentions(
                 head = text[first:last].split(" ", 1)[0]
                 if by_suffix and (head in _OFFICE_ENDINGS or head in ROLE_WORDS):
                     continue  # "Executive Paul Bate and Canadian Space Agency": a person before a known name
+            listed = _ACRONYM_AND.match(text, first, last)
+            if by_suffix and listed is not None:
+                first = listed.end()  # "CSA and the Finnish Transport and Communications Agency": two bodies
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             of_place = _OF_PLACE.match(text, last)
             if (
@@ -880,6 +883,9 @@ def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:
         before = patterns.tool_before.search(text, max(0, match.start() - 40), match.start())
         if match["after"] is not None or before is not None:
             yield match.start("name"), match.end("name")
+
+
+_ACRONYM_AND = re.compile(r"[A-Z]{2,5}[ ](?:and|&)[ ](?:the[ ])?")
 
 
 def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] | None) -> tuple[int, int]:

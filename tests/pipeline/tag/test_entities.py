@@ -104,6 +104,11 @@ def test_shaped_names_are_found_as_a_whole_text_scan_finds_them(words: list[str]
             "President Lisa Campbell.",
             ["Northwind Space Agency", "Canadian Space Agency"],
         ),
+        # An acronym and "and" open a list, not a longer name.
+        (
+            "The memorandum between NCSA and the Finnish Transport and Communications Agency was signed.",
+            ["Finnish Transport and Communications Agency"],
+        ),
         # "<job> of the <body>": the body, without the job.
         (
             "It was signed by Dr Sipho Dlamini, Chief Executive Officer of the South African National Space Agency.",
