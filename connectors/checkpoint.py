@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 RECENT_DOCUMENTS_MAX = 256
+# ...and at most this many characters of payload between them: a page may be up to `[http] max_bytes`
+# (10 MiB), and 256 newsroom pages of ~200 KB would keep 50 MB for a reuse that is a convenience.
+RECENT_DOCUMENTS_MAX_CHARS = 8 * 1024 * 1024
 RECENT_DOCUMENTS_TTL_S = 600.0
 MARK_VALIDATORS = "validators"
 MARK_BACKFILL = "backfill"
@@ -116,6 +119,7 @@ class Checkpoint(Closing):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._recent: OrderedDict[tuple[str, str], tuple[float, FetchedDocument]] = OrderedDict()
+        self._recent_chars = 0
         try:
             self._db = sqlite3.connect(
                 str(self.path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -246,13 +250,28 @@ class Checkpoint(Closing):
     def remember(self, marker: str, doc: FetchedDocument) -> None:
         """Keep a just-fetched document for a while, so another feed listing the same entry reuses it.
 
-        Memory only, never persisted: after a restart everything unpublished is fetched again.
+        Memory only, never persisted: after a restart everything unpublished is fetched again. The
+        newest `RECENT_DOCUMENTS_MAX` documents are kept, within `RECENT_DOCUMENTS_MAX_CHARS` of
+        payload (a page bigger than that alone is not kept: it is fetched again if listed again).
         """
         with self._lock:
+            self._forget((doc.url, marker))
+            if len(doc.payload) > RECENT_DOCUMENTS_MAX_CHARS:
+                return
             self._recent[(doc.url, marker)] = (time.monotonic(), doc)
-            self._recent.move_to_end((doc.url, marker))
-            while len(self._recent) > RECENT_DOCUMENTS_MAX:
-                self._recent.popitem(last=False)
+            self._recent_chars += len(doc.payload)
+            while len(self._recent) > RECENT_DOCUMENTS_MAX or self._recent_chars > RECENT_DOCUMENTS_MAX_CHARS:
+                self._forget(next(iter(self._recent)))
+
+    def _forget(self, key: tuple[str, str]) -> None:
+        found = self._recent.pop(key, None)
+        if found is not None:
+            self._recent_chars -= len(found[1].payload)
+
+    def recent_documents(self) -> tuple[int, int]:
+        """How many fetched documents are kept for reuse, and their characters of payload."""
+        with self._lock:
+            return len(self._recent), self._recent_chars
 
     def recall(self, url: str, marker: str) -> FetchedDocument | None:
         """A document this process fetched for the same entry in the last few minutes, if any."""
@@ -261,7 +280,7 @@ class Checkpoint(Closing):
             if found is None:
                 return None
             if time.monotonic() - found[0] > RECENT_DOCUMENTS_TTL_S:
-                del self._recent[(url, marker)]
+                self._forget((url, marker))
                 return None
             return found[1]
 

@@ -14,7 +14,6 @@ from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
-from govwatch.alerts.subscriptions import add_subscription, load_subscriptions, remove_subscription
 from govwatch.cli_support import (
     ConfigOption,
     DbOption,
@@ -110,6 +109,8 @@ def subscribe(
     Example: govwatch subscribe new-mous --kind mou --organisation dsit --min-amount "£100m"
     --channel webhook:https://example.org/hook --secret "$HOOK_SECRET"
     """
+    from govwatch.alerts.subscriptions import add_subscription
+
     settings = settings_from(config, db)
     subscription = add_subscription(
         settings,
@@ -151,6 +152,8 @@ def list_subscriptions(
 
     Example: govwatch subscriptions list --format json
     """
+    from govwatch.alerts.subscriptions import load_subscriptions
+
     settings = settings_from(config, db)
     columns = ["name", "origin", "channel", "frequency", "on_change", "rule", "secret"]
     rows = [
@@ -174,6 +177,8 @@ def remove(
 
     Example: govwatch subscriptions remove new-mous
     """
+    from govwatch.alerts.subscriptions import remove_subscription
+
     remove_subscription(settings_from(config, db), name)
     typer.echo(f"removed {name}", err=True)
 

@@ -5,8 +5,8 @@ conjunction and a role run into one token and no pattern can read them. A token 
 is not a word and its parts are:
 
 - a lower-case token that English does not use at all, by wordfreq's frequency lists (a maintained
-  library whose word lists ship inside the package: nothing is downloaded), that splits into two or
-  three common words ("legallybinding"; never "transformative", "roundtable" or "ransomware", which
+  library whose word lists ship inside the package: nothing is downloaded; `english_words` keeps what
+  these questions need of them), that splits into two or three common words ("legallybinding"; never "transformative", "roundtable" or "ransomware", which
   are rarer words but words);
 - a function word glued to a capitalised word ("andOpenAI") or a name with a lower-case letter glued
   to a role acronym ("OpenAICEO"; "DCMS" is left alone);
@@ -19,9 +19,10 @@ the word lists are read only when a candidate occurs.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
+
+from govwatch.pipeline.repair.english_words import FLOOR_ZIPF, is_long_word, zipf
 
 MIN_GLUED_CHARS = 9  # shorter unknown tokens are more often names, jargon or typos than glued words
 MIN_PART_CHARS = 2
@@ -88,12 +89,11 @@ SHORT_WORDS = frozenset(
         "you",
     ]
 )
-# Zipf frequency (log10 of uses per billion words) a part must reach to count as a common word, and
-# a whole token must not exceed to count as unknown: "legallybinding" is 0, "hyperscale" 1.0.
+# Zipf frequency (log10 of uses per billion words) a word must reach to count as a common word, and a
+# part of a token: "legally" is 4.2. A whole token is unknown when wordfreq does not list it at all:
+# "legallybinding" is not listed, "hyperscale" is (Zipf 1.0).
 COMMON_ZIPF = 3.0
 PART_ZIPF = 3.5
-UNKNOWN_ZIPF = 0.0
-LANGUAGE = "en"
 
 _FUNCTION_WORDS = "and|the|of|with|to|in|for|on|by|at|from|between|said|its|their|our"
 _ROLE_ACRONYMS = "CEO|CTO|COO|CFO|CIO|MP|MEP|MSP|MS|MLA"
@@ -107,24 +107,19 @@ _CANDIDATES = re.compile(
 )
 
 
-@functools.cache
-def _zipf() -> Callable[[str, str], float]:
-    from wordfreq import zipf_frequency  # imported on first use: most texts have nothing glued
-
-    return zipf_frequency
-
-
-def zipf(word: str) -> float:
-    """How common an English word is, on wordfreq's Zipf scale (0: never seen; "the" is about 7.7)."""
-    return _zipf()(word, LANGUAGE)
-
-
 def is_common_word(word: str, threshold: float = COMMON_ZIPF) -> bool:
     """Tell whether a word, lower-cased, is a common English word ("Deal" yes, "Ofcom" no).
 
-    >>> is_common_word("Cabinet"), is_common_word("Openreach")
-    (True, False)
+    `threshold` is on wordfreq's Zipf scale ("the" is about 7.7), at least `english_words.FLOOR_ZIPF`.
+
+    >>> is_common_word("Cabinet"), is_common_word("Openreach"), is_common_word("Cabinet", 4.5)
+    (True, False, False)
+
+    Raises:
+        ValueError: the threshold is below the floor, under which frequencies are not kept.
     """
+    if threshold < FLOOR_ZIPF:
+        raise ValueError(f"word frequencies are kept from Zipf {FLOOR_ZIPF} up, not {threshold}")
     return zipf(word.lower()) >= threshold
 
 
@@ -136,7 +131,7 @@ def _split_lower(token: str) -> str | None:
     >>> _split_lower("transformative"), _split_lower("supercomputing"), _split_lower("nanosatellite")
     (None, None, None)
     """
-    if zipf(token) > UNKNOWN_ZIPF:
+    if is_long_word(token):
         return None
     best: tuple[float, list[str]] | None = None
     for cut in range(MIN_PART_CHARS, len(token) - MIN_PART_CHARS + 1):

@@ -6,12 +6,19 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from govwatch.connectors.checkpoint import MARK_BACKFILL, MARK_VALIDATORS, Checkpoint
+from govwatch.connectors.checkpoint import (
+    MARK_BACKFILL,
+    MARK_VALIDATORS,
+    RECENT_DOCUMENTS_MAX,
+    RECENT_DOCUMENTS_MAX_CHARS,
+    Checkpoint,
+)
 from govwatch.connectors.records import FetchedDocument
 from govwatch.errors import SourceError
 
@@ -209,3 +216,21 @@ def test_discarded_mark_is_never_applied(checkpoint: Checkpoint) -> None:
     checkpoint.discard_mark("validators:s")
     checkpoint.mark_published([doc("a", 1)])
     assert checkpoint.source_state("s").etag is None
+
+
+def test_documents_kept_for_reuse_are_bounded_in_number_and_size(checkpoint: Checkpoint) -> None:
+    """256 newsroom pages of 100,000 characters were all kept (25 MB) until they aged out."""
+    page = "x" * 100_000
+    for n in range(300):
+        checkpoint.remember(f"m{n}", replace(doc(f"d{n}", 1), payload=page))
+        count, chars = checkpoint.recent_documents()
+        assert count <= RECENT_DOCUMENTS_MAX and chars <= RECENT_DOCUMENTS_MAX_CHARS
+    assert chars == count * len(page) and count == RECENT_DOCUMENTS_MAX_CHARS // len(page)
+    newest = doc("d299", 1)
+    assert checkpoint.recall(newest.url, "m299") is not None  # the newest stay
+    assert checkpoint.recall(doc("d0", 1).url, "m0") is None  # the oldest went first
+    checkpoint.remember("m299", replace(newest, payload="{}"))  # the same entry again replaces it
+    assert checkpoint.recent_documents() == (count, chars - len(page) + 2)
+    checkpoint.remember("big", replace(doc("big", 1), payload="x" * (RECENT_DOCUMENTS_MAX_CHARS + 1)))
+    assert checkpoint.recall(doc("big", 1).url, "big") is None  # bigger than the bound alone: not kept
+    assert checkpoint.recent_documents() == (count, chars - len(page) + 2)

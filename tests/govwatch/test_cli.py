@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -337,3 +339,41 @@ def test_query_reading_a_file_is_one_line_refusal(settings: Settings) -> None:
     result = _query(settings, "select * from read_text('/etc/passwd')")
     assert result.exit_code == 1
     assert result.stderr.startswith("error: refused") and len(result.stderr.strip().splitlines()) == 1
+
+
+# Commands that read no database, no Kafka and no pipeline: they must not pay for loading them.
+LIGHT_COMMANDS = [
+    ["--version"],
+    ["config", "reference"],
+    ["repair", "-"],
+    ["broker", "--help"],
+    ["run", "--help"],
+    ["query", "--help"],
+    ["subscribe", "--help"],
+]
+HEAVY_MODULES = ("duckdb", "pyarrow", "apache_beam", "kafka", "trafilatura", "govwatch.pipeline.tag")
+
+
+@pytest.mark.parametrize("command", LIGHT_COMMANDS, ids=" ".join)
+def test_light_commands_do_not_import_the_database_or_the_pipeline(
+    command: list[str], tmp_path: Path
+) -> None:
+    script = (
+        "import sys, runpy\n"
+        f"sys.argv = ['govwatch', *{command!r}]\n"
+        "try:\n"
+        "    runpy.run_module('govwatch', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        f"print(sorted(m for m in {HEAVY_MODULES!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input="text\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 
 from govwatch.db import connect_writer
 from govwatch.errors import SchemaError
 from govwatch.messages import decode
-from govwatch.store.loader import AnnouncementLoader
+from govwatch.store.loader import AnnouncementLoader, batch_table
 from govwatch.store.records import ConsumedMessage
 from tests.support.announcements import as_consumed, make_announcement
 from tests.support.fuzz import announcement_overrides
@@ -192,3 +193,16 @@ def test_any_message_the_schema_accepts_is_stored(tmp_path: Path, overrides: dic
     after = conn.execute("select count(*) from announcement_versions").fetchone()
     assert before is not None and after == (before[0] + 1,)
     conn.close()
+
+
+def test_batches_are_built_with_the_system_allocator_not_arrows_own() -> None:
+    """Arrow's default allocator kept the pages of every dropped batch for the writer thread's next one."""
+    words = " ".join(f"w{i:05d}" for i in range(1000))
+    default_before = pa.default_memory_pool().bytes_allocated()
+    system_before = pa.system_memory_pool().bytes_allocated()
+    table = batch_table(_items(*(make_announcement(f"d{i}", body_text=words) for i in range(200))))
+    assert table.num_rows == 200
+    assert pa.default_memory_pool().bytes_allocated() == default_before
+    assert pa.system_memory_pool().bytes_allocated() - system_before >= table.nbytes > 200 * len(words)
+    del table
+    assert pa.system_memory_pool().bytes_allocated() == system_before
