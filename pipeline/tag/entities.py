@@ -423,7 +423,7 @@ def find_mentions(
             bare = Mention(kind="place", name=bare.name, start=bare.start, end=bare.end)  # "the X region"
         if bare is not None:
             add(bare)
-    for mention in _paired_acronyms(text, mentions):
+    for mention in _short_names(text, mentions):
         add(mention)
     mentions.sort(key=lambda m: m.start)
     return tuple(_with_country_subsidiaries(text, mentions))
@@ -446,7 +446,7 @@ def _short_name_at(text: str, start: int, end: int) -> bool:
     )
 
 
-def _paired_acronyms(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
+def _short_names(text: str, mentions: Sequence[Mention]) -> Iterable[Mention]:
     """Yield short capital names joined by "and" to an organisation mention, or followed by a country.
 
     Only the words beside an "and" and before a country are looked at, so a text full of "UK" and "AI"
