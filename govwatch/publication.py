@@ -3,9 +3,10 @@
 With a durable external Kafka, a message acknowledged with acks=all is safe: the checkpoint advances right
 after the acknowledgement. The embedded broker keeps messages in memory only, so there an acknowledged
 message is not yet safe; the durability boundary is DuckDB. Published documents are then spooled to a
-file, and the checkpoint advances only once the loader has stored them. A crash in between leaves the
-spool and the checkpoint behind, so the next run fetches and publishes those documents again with the same
-versions, and the loader stores each (id, version) once.
+file, and the checkpoint advances only once the loader has stored them and the alert consumer has matched
+them (`alert_evaluations`). A crash in between leaves the spool and the checkpoint behind, so the next run
+fetches and publishes those documents again with the same versions; the loader stores each (id, version)
+once and the alert dispatcher alerts it once.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from govwatch.alerts.store import record_evaluated
 from govwatch.config import Settings
 from govwatch.db import connect_writer, keep_files_private
 from govwatch.errors import SchemaError, SinkError
@@ -56,7 +57,6 @@ from govwatch.store.batches import consumed_deadletter, decode_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
 from govwatch.store.deadletters import DeadletterKeeper, store_deadletter
 from govwatch.store.loader import AnnouncementLoader, done_versions
-from govwatch.store.offsets import stored_offsets
 from govwatch.store.records import ConsumedMessage
 from govwatch.store.writer import BatchWriter
 
@@ -88,24 +88,6 @@ class RunSummary:
     sources: list[SourceStatus] = field(default_factory=list)  # `run --once`: what each source did
 
 
-def alerts_caught_up(
-    loader: dict[int, tuple[int, str | None]], alerts: dict[int, tuple[int, str | None]]
-) -> bool:
-    """Tell whether the alert consumer has read every partition as far as the loader, in the same topic
-    incarnation (each is {partition: (next offset, topic id)}).
-
-    >>> alerts_caught_up({0: (5, "t1")}, {0: (5, "t1")}), alerts_caught_up({0: (5, "t1")}, {0: (4, "t1")})
-    (True, False)
-    >>> alerts_caught_up({0: (5, "t2")}, {0: (9, "t1")}), alerts_caught_up({0: (5, "t1")}, {})
-    (False, False)
-    """
-    for partition, (offset, topic_id) in loader.items():
-        read = alerts.get(partition)
-        if read is None or read[1] != topic_id or read[0] < offset:
-            return False
-    return True
-
-
 class DispatcherAdapter:
     """Hands the alert dispatcher the announcements of a batch, each read once into its typed record."""
 
@@ -118,10 +100,14 @@ class DispatcherAdapter:
         self, conn: duckdb.DuckDBPyConnection, items: Sequence[tuple[ConsumedMessage, dict[str, Any]]]
     ) -> int:
         records = []
+        seen: list[tuple[str, int]] = []
         for consumed, message in items:
             try:
                 records.append(read_announcement(message))
             except SchemaError as exc:
+                document, version = message.get("id"), message.get("version")
+                if isinstance(document, str) and isinstance(version, int):
+                    seen.append((document, version))  # dead-lettered below: nothing more to match
                 # The schema let it through but the record does not: dead-lettered here, once, in the
                 # batch's own transaction, so one odd message never stops the alerts (nor loops them).
                 store_deadletter(conn, consumed_deadletter(self.consumer_name, consumed, str(exc)))
@@ -132,7 +118,9 @@ class DispatcherAdapter:
                     consumed.offset,
                     exc,
                 )
-        return int(self.dispatcher.handle(conn, records)) if records else 0
+        inserted = int(self.dispatcher.handle(conn, records)) if records else 0
+        record_evaluated(conn, [(record.id, record.version) for record in records] + seen)
+        return inserted
 
 
 class Stack:
@@ -356,20 +344,15 @@ class Stack:
         return settled
 
     def _done_everywhere(self, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
-        """The versions among `keys` that are stored and, when alerts are on, past the alert consumer too.
+        """The versions among `keys` that are stored and, when alerts are on, matched by the alert consumer.
 
         A spooled document settles only once nothing more can happen to it: on a memory-only broker a
         version the loader stored but the alert consumer had not read yet would otherwise be settled, and
-        a kill then would lose its alert with the broker's memory. Stored versions are read first; if the
-        alert consumer's committed offsets have since reached the loader's, each of them was alerted.
+        a kill then would lose its alert with the broker's memory. Each version the alert consumer has
+        matched is recorded with its offsets (`alert_evaluations`); consumer offsets cannot tell, since a
+        version stored by an earlier run is in this run's topics only once it has been fetched again.
         """
-        done = done_versions(self.read_conn, keys)
-        if self.dispatcher is None or not done:
-            return done
-        topic = topic_name(self.settings.kafka, ANNOUNCEMENTS)
-        loader = stored_offsets(self.read_conn, "loader", topic)
-        alerts = stored_offsets(self.read_conn, "alerts", topic)
-        return done if alerts_caught_up(loader, alerts) else set()
+        return done_versions(self.read_conn, keys, alerted=self.dispatcher is not None)
 
     def deliver(self) -> int:
         """Deliver due alerts on a connection of its own, so a slow receiver never holds up loading."""

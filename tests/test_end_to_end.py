@@ -17,10 +17,10 @@ from govwatch.cli import app
 from govwatch.config import Settings
 from govwatch.demo.run import demo_settings, subscribe_demo
 from govwatch.demo.server import SampleServer, expected_counts, sample_sources
-from govwatch.kafka import kafka_stack
+from govwatch.kafka import ANNOUNCEMENTS, flush_producer, kafka_stack, topic_name
 from govwatch.pipeline.transforms import run_bounded
 from govwatch.publication import spool_dir_for
-from govwatch.runner import publication_callback, run_once
+from govwatch.runner import Stack, publication_callback, run_once
 
 
 @pytest.fixture
@@ -166,6 +166,49 @@ def test_published_but_unstored_documents_are_fetched_again_after_a_crash(
     summary = run_once(settings)
     assert summary.stored == expected_counts(1)["announcements"]
     assert not any(spool_dir_for(settings.checkpoint_path).glob("*.jsonl"))
+
+
+def test_a_version_stored_by_a_killed_run_settles_only_once_its_alerts_are_matched(
+    sample: SampleServer, tmp_path: Path
+) -> None:
+    """A run killed after its loader stored documents, before its alert consumer read them, leaves them
+    stored and unsettled. The next run's embedded broker has new topics: its alert consumer catching up
+    with its loader there says nothing about those versions, which stay unsettled until they are fetched
+    and matched again, so their alerts are not lost."""
+    settings = _settings(sample, tmp_path)
+    with kafka_stack(settings) as (ready, broker):
+        run_bounded(
+            ready,
+            [s.name for s in ready.sources],
+            on_published=publication_callback(broker, ready.checkpoint_path),
+        )
+        stack = Stack.open(ready, with_alerts=False, broker=broker)
+        try:
+            stack.drain()  # stored by the loader alone, and never settled: the run was killed here
+        finally:
+            stack.close()
+    db = settings.db_path
+    assert _one(db, "select count(*) from announcement_versions") == expected_counts(1)["announcements"]
+    with kafka_stack(settings) as (ready, broker):
+        stack = Stack.open(ready, broker=broker)
+        try:
+            # Both consumers read a message in every partition of the new topics: their offsets are level.
+            topic = topic_name(ready.kafka, ANNOUNCEMENTS)
+            for partition in stack.producer.partitions_for(topic):
+                stack.producer.send(topic, value=b"not an announcement", partition=partition)
+            flush_producer(stack.producer, ready.kafka)
+            stack.drain()
+            assert stack.settle() == 0
+        finally:
+            stack.close()
+    run_once(settings)
+    assert not any(spool_dir_for(settings.checkpoint_path).glob("*.jsonl"))
+    with_mou = _one(
+        db,
+        "select count(distinct announcement_id) from partnership_rows where kind = 'memorandum_of_understanding'",
+    )
+    assert with_mou > 0
+    assert _one(db, "select count(distinct announcement_id) from alerts") == with_mou
 
 
 def test_a_failing_source_is_dead_lettered_and_the_others_go_on(sample: SampleServer, tmp_path: Path) -> None:

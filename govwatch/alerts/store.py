@@ -1,4 +1,5 @@
-"""The alert tables (sql/migrations/003_alerts.sql): matching state and alerts, and delivery status.
+"""The alert tables (sql/migrations/003_alerts.sql, 007): matching state, alerts and delivery status, and
+the versions matched.
 
 `handle` reads the state of a batch's documents with one query and writes the batch's states and alerts
 with one statement each, from Arrow tables (row-by-row inserts cost milliseconds each in DuckDB).
@@ -16,7 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-MIGRATION_NAME = "003_alerts.sql"
+MIGRATION_NAMES = ("003_alerts.sql", "007_alert_evaluations.sql")
 
 
 _STATES_VIEW = "govwatch_alert_states_batch"
@@ -98,10 +99,10 @@ class DueAlert:
 
 
 def apply_migration(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the alert tables and the `alerts` view (what the migration runner does with 003_alerts.sql)."""
-    conn.execute(
-        resources.files("govwatch.sql").joinpath("migrations", MIGRATION_NAME).read_text(encoding="utf-8")
-    )
+    """Create the alert tables and the `alerts` view (what the migration runner does with their migrations)."""
+    folder = resources.files("govwatch.sql").joinpath("migrations")
+    for name in MIGRATION_NAMES:
+        conn.execute(folder.joinpath(name).read_text(encoding="utf-8"))
 
 
 def read_states(
@@ -146,6 +147,30 @@ def write_batch(
         return len(conn.execute(_INSERT_ALERTS).fetchall())
     finally:
         conn.unregister(_ALERTS_VIEW)
+
+
+_EVALUATIONS_VIEW = "govwatch_alert_evaluations_batch"
+
+
+def record_evaluated(conn: duckdb.DuckDBPyConnection, versions: Sequence[tuple[str, int]]) -> None:
+    """Record (inside the caller's transaction) that these announcement versions were matched against the
+    subscriptions, so a spooled document is settled only after its alerts (sql/migrations/007)."""
+    if not versions:
+        return
+    table = pa.table(
+        {
+            "announcement_id": pa.array([key[0] for key in versions], pa.string()),
+            "version": pa.array([key[1] for key in versions], pa.int32()),
+        }
+    )
+    conn.register(_EVALUATIONS_VIEW, table)
+    try:
+        conn.execute(
+            f"INSERT INTO alert_evaluations SELECT DISTINCT announcement_id, version FROM {_EVALUATIONS_VIEW} "
+            "ON CONFLICT DO NOTHING"
+        )
+    finally:
+        conn.unregister(_EVALUATIONS_VIEW)
 
 
 def due_alerts(conn: duckdb.DuckDBPyConnection, now: datetime) -> list[DueAlert]:

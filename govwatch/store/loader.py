@@ -269,19 +269,27 @@ class AnnouncementLoader:
         return new
 
 
-def done_versions(conn: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
-    """The (id, version)s among `keys` that are done: stored, or dead-lettered while being processed (the
-    dead letter is kept in DuckDB). Published documents are settled in the checkpoint once done."""
+def done_versions(
+    conn: duckdb.DuckDBPyConnection, keys: list[tuple[str, int]], *, alerted: bool = False
+) -> set[tuple[str, int]]:
+    """The (id, version)s among `keys` that are done: stored (and, with `alerted`, matched by the alert
+    consumer too), or dead-lettered while being processed (the dead letter is kept in DuckDB). Published
+    documents are settled in the checkpoint once done."""
     if not keys:
         return set()
     table = pa.Table.from_pylist(
         [{"id": i, "version": v} for i, v in keys],
         schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
     )
+    matched = (
+        "SEMI JOIN alert_evaluations e ON e.announcement_id = w.id AND e.version = w.version "
+        if alerted
+        else ""
+    )
     conn.register("wanted", table)
     try:
         rows = conn.execute(
-            "SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) "
+            f"SELECT w.id, w.version FROM wanted w SEMI JOIN announcement_versions a USING (id, version) {matched}"
             "UNION SELECT w.id, w.version FROM wanted w SEMI JOIN deadletter_rows d ON d.key = w.id "
             "AND d.stage IN ('process', 'validate')"
         ).fetchall()

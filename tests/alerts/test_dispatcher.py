@@ -748,3 +748,7 @@ def test_any_announcement_the_schema_accepts_is_handled(
     alerted = one(db, f"SELECT count(*) FROM alerts WHERE announcement_id = '{decoded['id']}'")[0]
     assert alerted <= 4
     assert handled == alerted or one(db, dead_letters)[0] > before  # alerted, or dead-lettered
+    # either way it is done with: its version is recorded as matched, so its document can settle
+    assert (
+        one(db, f"SELECT count(*) FROM alert_evaluations WHERE announcement_id = '{decoded['id']}'")[0] == 1
+    )

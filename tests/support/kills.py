@@ -122,7 +122,11 @@ def check_store(
     if count is not None:
         assert len(stored) == count
     for name in (HOOK, FILE):
-        assert {a for s, a, _i, _st in alerts if s == name} == with_mou, name
+        alerted = {a for s, a, _i, _st in alerts if s == name}
+        assert alerted == with_mou, (
+            f"{name}: MoU announcements without an alert {sorted(with_mou - alerted)}, "
+            f"alerts for announcements without an MoU {sorted(alerted - with_mou)}"
+        )
     assert {status for _s, _a, _i, status in alerts} <= {"delivered"}
     assert set(written) == ids[FILE]  # each once (checked above)
     assert posted == ids[HOOK]  # at least once each, always under its own id
