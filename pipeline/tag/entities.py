@@ -923,6 +923,9 @@ def _free_start(taken: bytearray, start: int, end: int) -> int:
 _POSSESSIVE_NAME_HEADS = ("College", "University", "Hospital", "School")
 
 
+_BOARD_OF = re.compile(r"(?:(?:Executive|Supervisory|Management|Governing)[ ])?Board[ ]of[ ]the[ ]")
+
+
 def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
     while start < end and text[start] in " \u00a0,":
@@ -939,6 +942,10 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body
         office = word in _OFFICE_ENDINGS and text.startswith("of ", space + 1)
+        board = _BOARD_OF.match(text, start, end)  # "Executive Board of the German Aerospace Center"
+        if board is not None:
+            start = board.end()
+            continue
         if space == -1 or not (opener or owner or office):
             break
         start = space + 1

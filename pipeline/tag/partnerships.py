@@ -56,6 +56,19 @@ _SUBJECT_GAP = re.compile(
 _LIST_GAP = re.compile(
     r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )
+# A signatory's office before the body it acts for: "the Chief Executive of the UK Space Agency", "the Chair
+# of the Executive Board of the German Aerospace Center", "its President at". Government offices are read
+# elsewhere (`offices`); the body after this is the party.
+_ROLE_OF = re.compile(
+    r"(?:(?:[Tt]he|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)[ ]+)?(?:(?:Acting|Deputy|Interim|Executive|Senior|Managing|Vice)[ -])?"
+    r"(?:Chief[ ]Executive(?:[ ]Officer)?|CEO|Chair(?:man|woman|person)?|President|Vice-Chancellor|"
+    r"Director(?:[ -]General)?|Head|Secretary[ -]General|Provost|Principal|Rector|Governor|Administrator|"
+    r"Chief[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:Officer|Adviser|Advisor)|Chief[ ]Scientist|Founder|"
+    r"General[ ]Manager|Executive[ ]Director)"
+    r"(?:[ ]of[ ]the[ ](?:(?:Executive|Supervisory|Management|Governing)[ ])?Board)?[ ](?:of|at)[ ](?:the[ ])?"
+)
+# A list link that may carry the next signatory's office: ", and the President of the ".
+_ROLE_LINK = re.compile(_LIST_GAP.pattern + r"(?:" + _ROLE_OF.pattern + r")?")
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
     rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered))"
@@ -1147,6 +1160,8 @@ def _list_from(
     people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
         mention = by_start.get(position) or _titled_person_at(text, people, position)
+        if mention is None and (role := _ROLE_OF.match(text, position, limit)) is not None:
+            mention = by_start.get(role.end())  # "the Chief Executive of the UK Space Agency"
         if mention is not None and mention.kind == "place":
             # "the UK Ministry of Defence", "South Korea's Hyundai Rotem": the country describes the body
             after = _MODIFIER_GAP.match(text, mention.end, limit)
@@ -1286,7 +1301,14 @@ def _in_brackets(text: str, sentence: Sentence, position: int) -> bool:
 def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.Match[str]) -> list[str]:
     """Read the subject list just before the first verb or the agreement word."""
     # An aside in brackets ("IBM (NYSE: IBM)", "Council (STFC)") repeats a name; the list is outside it.
-    before = [m for m in mentions if m.end <= anchor.start() and not _in_brackets(text, sentence, m.start)]
+    offices = [role.span() for role in _ROLE_OF.finditer(text, sentence.start, anchor.start())]
+    before = [
+        m
+        for m in mentions
+        if m.end <= anchor.start()
+        and not _in_brackets(text, sentence, m.start)
+        and not any(start <= m.start and m.end <= end for start, end in offices)  # "Chair of the Board of"
+    ]
     if not before:
         return []
     last = before[-1]
@@ -1299,8 +1321,10 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         return []
     chosen = [last]
     for mention in reversed(before[:-1]):
-        link = _LIST_GAP.match(text, mention.end, chosen[-1].start)
-        if (link is None or link.end() != chosen[-1].start) and not _role_between(text, mention, chosen[-1]):
+        link = _LIST_GAP.fullmatch(text, mention.end, chosen[-1].start)
+        if link is None and mention.kind != "person":  # a body, then the next signatory's office
+            link = _ROLE_LINK.fullmatch(text, mention.end, chosen[-1].start)
+        if link is None and not _role_between(text, mention, chosen[-1]):
             break
         chosen.append(mention)
     return [m.party for m in reversed(chosen) if m.party is not None]
@@ -1321,19 +1345,24 @@ def _opening_subject(
     "Acme Ltd has won a place on the Home Office’s framework": the nearest name before the agreement
     word owns it; the winner is the sentence's subject.
     """
-    if not mentions or mentions[0].start - sentence.start > _OPENER_CHARS:
-        return []  # no name opens the sentence
+    if not mentions:
+        return []
     opener = _SENTENCE_OPENER.match(text, sentence.start, anchor.start())
     start = opener.end() if opener is not None else sentence.start
+    role = _ROLE_OF.match(text, start, anchor.start())
+    if mentions[0].start - sentence.start > _OPENER_CHARS and role is None:
+        return []  # no name opens the sentence
     by_start = {m.start: m for m in mentions}
     chosen: list[Mention] = []
-    position = start
+    position = role.end() if role is not None and start not in by_start else start
     while (mention := by_start.get(position)) is not None and mention.end <= anchor.start():
         chosen.append(mention)
         link = _LIST_GAP.match(text, mention.end, anchor.start())
         if link is None or link.end() == mention.end:
             break
         position = link.end()
+        if position not in by_start and (role := _ROLE_OF.match(text, position, anchor.start())) is not None:
+            position = role.end()  # "... and the Chair of the German Aerospace Center"
     if not chosen:
         return []
     verb = _SUBJECT_VERB.search(text, chosen[-1].end, anchor.start() + 1)
