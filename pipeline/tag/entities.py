@@ -112,7 +112,8 @@ _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-liste
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
 _OFFICE_ENDINGS = word_set(
     "Minister Ministers Secretary Chancellor President Commissioner Director Directors CEO CFO CTO COO "
-    "Chair Chairman Chairwoman Chairperson Officer Officers Executive Manager Founder Head Governor"
+    "Chair Chairman Chairwoman Chairperson Officer Officers Executive Manager Founder Head Governor "
+    "Vice-President Vice-Chancellor Secretary-General Director-General"
 )
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(

@@ -119,3 +119,18 @@ def test_shaped_names_are_found_as_a_whole_text_scan_finds_them(words: list[str]
 def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None:
     found = [m.name for m in find_mentions(text, load_lexicon()) if m.kind == "organisation"]
     assert found == organisations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The declaration was signed by MTU Secretary-General Ana Lopes.",
+        "The partnership was signed by Executive Vice-President Margrethe Vestager.",
+        "The charter was signed by the Northwind University Vice-Chancellor, Professor Ana Lopes.",
+    ],
+)
+def test_hyphenated_jobs_are_no_names(text: str) -> None:
+    named = [m.name for m in find_mentions(text, load_lexicon()) if m.kind in ("organisation", "name")]
+    assert not [
+        name for name in named if name.endswith(("Secretary-General", "Vice-President", "Vice-Chancellor"))
+    ]
