@@ -930,6 +930,8 @@ def _opening_investor(
 # "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ": where and when, before the sentence proper.
 _DATELINE = re.compile(
     r"[A-Z][\w .,’'–—-]{0,50}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
+    # wire copy: "ANKARA, Oct 27 (Reuters) - ", "BELGRADE (AFP) - "
+    r"|[A-Z][A-Z .]{2,30}(?:,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?[ ]\([A-Za-z ]{2,20}\)[ ]?[–—-][ ]+"
 )
 _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
@@ -1347,10 +1349,12 @@ def _opening_subject(
     """
     if not mentions:
         return []
-    opener = _SENTENCE_OPENER.match(text, sentence.start, anchor.start())
-    start = opener.end() if opener is not None else sentence.start
+    dateline = _DATELINE.match(text, _first_word(text, sentence), anchor.start())
+    begin = dateline.end() if dateline is not None else sentence.start  # "ANKARA, Oct 27 (Reuters) - Turkey"
+    opener = _SENTENCE_OPENER.match(text, begin, anchor.start())
+    start = opener.end() if opener is not None else begin
     role = _ROLE_OF.match(text, start, anchor.start())
-    if mentions[0].start - sentence.start > _OPENER_CHARS and role is None:
+    if mentions[0].start - begin > _OPENER_CHARS and role is None:
         return []  # no name opens the sentence
     by_start = {m.start: m for m in mentions}
     chosen: list[Mention] = []
