@@ -104,6 +104,22 @@ COUNTRY_DOLLARS = {
     "Singapore": "SGD",
     "Hong Kong": "HKD",
 }
+# Provinces, states and cities of the dollar countries, whose own newsrooms write a bare "$" ("Ontario
+# invests $14.9 million"): they say whose dollar it is like the country's name does.
+_CANADIAN_REGIONS = (
+    "Ontario|Quebec|Québec|Alberta|Manitoba|Saskatchewan|Yukon|Nunavut|Toronto|Ottawa|Montreal|Montréal|"
+    "Vancouver|Calgary|Edmonton|Winnipeg|British Columbia|Nova Scotia|New Brunswick|Newfoundland and Labrador|"
+    "Prince Edward Island"
+)
+_AUSTRALIAN_REGIONS = (
+    "Queensland|Tasmania|Sydney|Melbourne|Brisbane|Adelaide|Canberra|NSW|New South Wales|Western Australia|"
+    "South Australia|Northern Territory"
+)
+DOLLAR_REGIONS = {
+    **dict.fromkeys(_CANADIAN_REGIONS.split("|"), "Canada"),
+    **dict.fromkeys(_AUSTRALIAN_REGIONS.split("|"), "Australia"),
+    **dict.fromkeys(("Auckland", "Christchurch"), "New Zealand"),
+}
 CURRENCY_WORDS = {
     "yen": "JPY",
     "rupees": "INR",

@@ -27,7 +27,7 @@ from govwatch.pipeline.tag.entities import (
     resolve_self_party,
     url_country,
 )
-from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS
+from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS, DOLLAR_REGIONS
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
@@ -123,13 +123,29 @@ def publisher_dollar(
     'USD'
     >>> publisher_dollar("Australia's Telstra, Australia's government: $1.6 billion.", ["Reuters"], load_lexicon())
     'USD'
+    >>> publisher_dollar("Ontario invests $5m in Waterloo. Ontario's ...", ["Ministry of Economic Development"], load_lexicon())
+    'CAD'
+    >>> publisher_dollar("The project gets $5m.", ["NSW Government"], load_lexicon())
+    'AUD'
     """
     if organisations and is_press(organisations[0]):
         return "USD"  # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"
-    country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
+    country = (
+        publisher_country(organisations, lexicon)
+        or (url_country(url, lexicon) if url else None)
+        or next(
+            (
+                DOLLAR_REGIONS[match["word"]]
+                for name in organisations
+                for match in _words_then_plural(tuple(sorted(DOLLAR_REGIONS))).finditer(name)
+            ),
+            None,
+        )  # "Government of Ontario", "NSW Government"
+    )
     if country is None and lexicon.country_words:
+        words = {**lexicon.country_words, **DOLLAR_REGIONS}
         counts = Counter(
-            lexicon.country_words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text)
+            words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text)
         ).most_common(2)
         if (
             counts
@@ -169,10 +185,10 @@ def _local_currency_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
 
 
 def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
-    words = (
+    words = [
         w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
-    )
-    return _words_then_plural(tuple(sorted(words)))
+    ]
+    return _words_then_plural(tuple(sorted({*words, *DOLLAR_REGIONS})))
 
 
 @functools.lru_cache(maxsize=4)
