@@ -67,6 +67,11 @@ _ROLE_OF = re.compile(
     r"General[ ]Manager|Executive[ ]Director)"
     r"(?:[ ]of[ ]the[ ](?:(?:Executive|Supervisory|Management|Governing)[ ])?Board)?[ ](?:of|at)[ ](?:the[ ])?"
 )
+# A description right before a name, read backwards from it: "US company " in "Serbia and US company Amazon".
+_DESCRIBED_BEFORE = re.compile(
+    rf"(?<![\w’'.-])(?:(?:the|a|an)[ \u00a0])?(?:(?!and[ ]|&[ ])[\w’'.-]+[ \u00a0]){{0,3}}?"
+    rf"(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered))[ \u00a0]$"
+)
 # A list link that may carry the next signatory's office: ", and the President of the ".
 _ROLE_LINK = re.compile(_LIST_GAP.pattern + r"(?:" + _ROLE_OF.pattern + r")?")
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
@@ -1161,7 +1166,13 @@ def _list_from(
     parties: list[str] = []
     people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
+        described = _DESCRIPTION.match(text, position, limit)
+        if described is not None and described.end() in by_start:
+            position = described.end()  # "with Serbia and US company Amazon"
         mention = by_start.get(position) or _titled_person_at(text, people, position)
+        if mention is None and text.startswith(("the ", "The "), position - 4):
+            # a name that keeps its article: "with the government of Serbia"
+            mention = by_start.get(position - 4)
         if mention is None and (role := _ROLE_OF.match(text, position, limit)) is not None:
             mention = by_start.get(role.end())  # "the Chief Executive of the UK Space Agency"
         if mention is not None and mention.kind == "place":
@@ -1323,9 +1334,17 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         return []
     chosen = [last]
     for mention in reversed(before[:-1]):
-        link = _LIST_GAP.fullmatch(text, mention.end, chosen[-1].start)
+        # "the government of Serbia and US company Amazon": the link ends where the description starts, and
+        # a name inside the description ("US") is no list member
+        described = _DESCRIBED_BEFORE.search(
+            text, max(sentence.start, chosen[-1].start - 60), chosen[-1].start
+        )
+        head = described.start() if described is not None else chosen[-1].start
+        if mention.start >= head:
+            continue
+        link = _LIST_GAP.fullmatch(text, mention.end, head)
         if link is None and mention.kind != "person":  # a body, then the next signatory's office
-            link = _ROLE_LINK.fullmatch(text, mention.end, chosen[-1].start)
+            link = _ROLE_LINK.fullmatch(text, mention.end, head)
         if link is None and not _role_between(text, mention, chosen[-1]):
             break
         chosen.append(mention)
@@ -1367,6 +1386,9 @@ def _opening_subject(
         position = link.end()
         if position not in by_start and (role := _ROLE_OF.match(text, position, anchor.start())) is not None:
             position = role.end()  # "... and the Chair of the German Aerospace Center"
+        described = _DESCRIPTION.match(text, position, anchor.start())
+        if described is not None and described.end() in by_start:
+            position = described.end()  # "... and US company Amazon"
     if not chosen:
         return []
     verb = _SUBJECT_VERB.search(text, chosen[-1].end, anchor.start() + 1)
@@ -1520,8 +1542,12 @@ def _date(sentence: str) -> str | None:
 
 # News agencies appear in datelines ("LONDON (Reuters) -"), never as parties to what they report.
 _NEWS_AGENCIES = frozenset(
-    {"Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association"}
-)
+    {
+        "Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association", "Agenzia Nova", "ANSA",
+        "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
+        "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
+    }
+)  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
 _MEDIA_ENDINGS = (
     "News Agency",
