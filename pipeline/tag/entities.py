@@ -441,7 +441,8 @@ _NOT_SHORT_NAMES = word_set("CEO CFO CTO COO USD GBP EUR GDP MP MPs AI IT UK US 
 def _short_name_at(text: str, start: int, end: int) -> bool:
     """Tell whether `text[start:end]` is a whole two- or three-letter capital word ("TIM", "BP")."""
     return (
-        _SHORT_CAPITAL.fullmatch(text, start, end) is not None
+        end <= len(text)  # a match would be clamped to the text's end: "AA" is no three-letter word
+        and _SHORT_CAPITAL.fullmatch(text, start, end) is not None
         and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "&.-"))
         and (end == len(text) or not (text[end].isalnum() or text[end] in "&-"))
     )

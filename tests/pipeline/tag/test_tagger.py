@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from govwatch.pipeline.records import Annotations
@@ -102,6 +102,7 @@ _ALPHABET = st.sampled_from([*"abcAB £$€%0123456789.,;:-–’'“”\n\t()",
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ALPHABET, max_size=80).map("".join), st.text(max_size=40))
+@example(" and AA", "")  # a short capital word ending the text after "and"
 def test_any_text_is_tagged_without_crashing(text: str, title: str) -> None:
     annotations = tag_text(text, title=title)
     _check_offsets(text, annotations)
