@@ -1159,6 +1159,29 @@ def _parties(
     return unique
 
 
+def _owner(text: str, mention: Mention) -> bool:
+    """Tell whether a mention is a possessive owner ("Elon Musk's", "the US Department of Commerce’s")."""
+    return mention.kind in ("name", "person", "organisation") and (
+        text.startswith(("’s", "'s"), mention.end) or text.endswith(("’s", "'s"), mention.start, mention.end)
+    )
+
+
+def _without_owners(text: str, chosen: list[Mention]) -> list[Mention]:
+    """Drop owners that describe the next body in a list: "the US Department of Commerce’s NIST" is NIST."""
+    return [
+        mention
+        for mention, after in zip(chosen, [*chosen[1:], None], strict=True)
+        if not (
+            after is not None
+            and after.start > mention.start
+            and _owner(text, mention)
+            and after.kind in ("organisation", "name")
+            and (gap := _MODIFIER_GAP.match(text, mention.end)) is not None
+            and gap.end() == after.start
+        )
+    ]
+
+
 def _list_from(
     text: str, by_start: dict[int, Mention], position: int, limit: int, kinds: tuple[str, ...]
 ) -> list[str]:
@@ -1184,11 +1207,7 @@ def _list_from(
                 possessive and body is not None and body.kind in ("organisation", "name")
             ):
                 mention = body
-        elif (
-            mention is not None
-            and mention.kind in ("name", "person")
-            and text.startswith(("’s", "'s"), mention.end)
-        ):
+        elif mention is not None and _owner(text, mention):
             # "Elon Musk's SpaceX", "Alphabet's Google": the owner describes the body that follows
             after = _MODIFIER_GAP.match(text, mention.end, limit)
             body = by_start.get(after.end()) if after is not None else None
@@ -1348,7 +1367,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         if link is None and not _role_between(text, mention, chosen[-1]):
             break
         chosen.append(mention)
-    return [m.party for m in reversed(chosen) if m.party is not None]
+    return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
 
 
 _SENTENCE_OPENER = re.compile(
@@ -1397,7 +1416,7 @@ def _opening_subject(
     gap = _SUBJECT_GAP.match(text, chosen[-1].end, verb.start())
     if gap is None or gap.end() != verb.start():
         return []
-    return [m.party for m in chosen if m.party is not None]
+    return [m.party for m in _without_owners(text, chosen) if m.party is not None]
 
 
 # "Rapidus said on Tuesday it had signed a partnership with IBM": "it" is whoever said so.
