@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -608,6 +608,11 @@ def _written_lower(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
 
 
+# Jobs and titles that end a body's name when they follow it: "ITIDA CEO", "Acme Chairman", "Eng." (an
+# engineer's title).
+_JOBS_AFTER_NAME = word_set("CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof")
+
+
 def _bare_name(
     text: str,
     taken: bytearray,
@@ -632,6 +637,10 @@ def _bare_name(
     if name.endswith(("’s", "'s")):
         name = name[:-2]
     words = name.split()
+    spans = [word.span() for word in re.finditer(r"\S+", name)]
+    job = next((i for i, word in enumerate(words) if i and word.rstrip(".") in _JOBS_AFTER_NAME), None)
+    if job is not None:  # "ITIDA CEO Eng. Amr Mahfouz": the body, then its officer
+        words, name = words[:job], name[: spans[job - 1][1]]
     if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
         return None
     # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"
@@ -957,3 +966,45 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     if name.endswith(("’s", "'s")):
         name = name[:-2]
     return start, (name if " " in name or name[:1].isupper() else "")
+
+
+# "the Saudi Space Agency (SSA)": initials in brackets right after a name, introduced for later use.
+_INTRODUCED = re.compile(r"[ \u00a0]?\((?:the[ ])?(?P<short>[A-Z][A-Za-z&.-]{1,9})\)")
+
+
+def with_introduced_short_names(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Give a body introduced with its short name ("the Saudi Space Agency (SSA) ... signed by SSA CEO ...")
+    one party however the text goes on to name it: the full name when govwatch knows it, else the short name
+    (a run of capitals nothing knows may be cut short: "Förderbank Niedersachsen (NBank)").
+
+    >>> text = "The Saudi Space Agency (SSA) met Acme. SSA signed."
+    >>> m = [Mention(kind="organisation", name="Saudi Space Agency", start=4, end=22, party="Saudi Space Agency"),
+    ...      Mention(kind="name", name="SSA", start=39, end=42, party="SSA")]
+    >>> [x.party for x in with_introduced_short_names(text, m)]
+    ['Saudi Space Agency', 'Saudi Space Agency']
+    """
+    named: dict[str, str] = {}  # party -> the party it is known by
+    places = {mention.start for mention in mentions if mention.kind == "place"}  # "JAYWAN (UAE)": where
+    for mention in mentions:
+        if mention.party is None or mention.kind not in ("organisation", "government", "name"):
+            continue
+        short = _INTRODUCED.match(text, mention.end)
+        if (
+            short is None
+            or sum(c.isupper() for c in short["short"]) < 2
+            or short["short"] == mention.party
+            or short.start("short") in places
+        ):
+            continue
+        if mention.kind == "name":
+            named.setdefault(mention.party, short["short"])
+        else:
+            named.setdefault(short["short"], mention.party)
+    if not named:
+        return tuple(mentions)
+    return tuple(
+        replace(mention, party=named[mention.party])
+        if mention.kind in ("organisation", "name") and mention.party in named
+        else mention
+        for mention in mentions
+    )

@@ -43,6 +43,15 @@ ABBREVIATIONS = frozenset(
         "hon",
         "u.k",
         "u.s",
+        "eng",  # "Eng. Amr Talaat": an engineer's title in Egyptian and Gulf releases
+        "lt",
+        "capt",
+        "maj",
+        "adm",
+        "sen",
+        "rep",
+        "amb",
+        "h.e",  # "H.E. Dr Sultan Al Jaber"
     }
 )
 # Longer sentences are cut for the clause-level patterns so that no single pattern scans a huge run.
