@@ -13,10 +13,13 @@ publishing government (government spending is a figure, not an agreement).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+
+from babel import Locale
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
@@ -1344,6 +1347,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     if not before:
         return []
     last = before[-1]
+    if _REPRESENTED_BY.search(text, max(sentence.start, last.start - 20), last.start):
+        return []  # "The Government of Estonia, represented by the Ministry of ..., has signed": the subject
     limit = anchor.start()
     verb = _SUBJECT_VERB.search(text, last.end, limit)
     gap_end = verb.start() if verb else limit
@@ -1370,6 +1375,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
 
 
+_REPRESENTED_BY = re.compile(r"\b(?:represented|acting)[ ]by[ ](?:the[ ])?$")
 _SENTENCE_OPENER = re.compile(
     r"[\s“\"‘'(–-]*(?:(?:Today|Now|Yesterday|Earlier|Meanwhile|In addition|Separately),?[ ]+)?(?:[Tt]he[ ]+)?"
 )
@@ -1395,6 +1401,8 @@ def _opening_subject(
     if mentions[0].start - begin > _OPENER_CHARS and role is None:
         return []  # no name opens the sentence
     by_start = {m.start: m for m in mentions}
+    if start not in by_start and text.startswith(("the ", "The "), start - 4):
+        start -= 4  # a name that keeps its article: "The Government of Estonia"
     chosen: list[Mention] = []
     position = role.end() if role is not None and start not in by_start else start
     while (mention := by_start.get(position)) is not None and mention.end <= anchor.start():
@@ -1612,6 +1620,13 @@ _GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federa
 NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
 
 
+@functools.lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    # Babel's English territory names, the ISO 3166 list kept up to date upstream, and common short forms.
+    names = {name for code, name in Locale("en").territories.items() if len(code) == 2}
+    return frozenset(names | {"UK", "US", "USA", "UAE"})
+
+
 def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     """Tidy a party list: one name per party, governments for their missions, no news agencies.
 
@@ -1625,6 +1640,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['University of Manchester', 'NNL']
     >>> consolidate_parties(["U.S. National Science Foundation", "National Science Foundation", "Acme"], "grant")
     ['National Science Foundation', 'Acme']
+    >>> consolidate_parties(["Microsoft", "Microsoft Estonia", "Estonian Government"], "memorandum_of_understanding")
+    ['Microsoft', 'Estonian Government']
     """
     tidy: list[str] = []
     for party in parties:
@@ -1643,6 +1660,12 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         if not any(
             q != p and p.endswith(" " + q) and _COUNTRY_PREFIX.fullmatch(p[: -len(q) - 1]) for q in tidy
         )
+    ]
+    # "Microsoft" and "Microsoft Estonia": the company and its arm in a country are one party.
+    tidy = [
+        p
+        for p in tidy
+        if not any(p.startswith(q + " ") and p[len(q) + 1 :] in _country_names() for q in tidy)
     ]
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
     if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
