@@ -345,6 +345,11 @@ def find_partnerships(
                 else _nearby_governments(mentions, starts, sentence)
             ),
             publishers=publishers,
+            bodies=(
+                _nearby_bodies(mentions, starts, sentences[index - 1])
+                if index and _BOTH_BODIES.search(sentence.text)
+                else ()
+            ),
         )
         before = len(agreements)
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
@@ -784,6 +789,7 @@ class _Reading:
     status: str | None
     countries: tuple[str, ...] = ()
     publishers: Sequence[str] = ()  # the page's own organisations
+    bodies: tuple[str, ...] = ()  # for "the two organisations": the two bodies the sentences before named
 
 
 # How far back "the two leaders" may look for the two governments when the text names more than two.
@@ -798,6 +804,16 @@ def _nearby_governments(
     low = bisect.bisect_left(starts, sentence.start - NEARBY_GOVERNMENTS_CHARS)
     latest_first = _national_governments(mentions[low : bisect.bisect_left(starts, sentence.end)][::-1])
     return latest_first[:2][::-1]
+
+
+def _nearby_bodies(mentions: Sequence[Mention], starts: list[int], previous: Sentence) -> tuple[str, ...]:
+    """The two bodies the sentence before names ("The Met Office and Deltares have set out ... A Letter of
+    Intent was signed by the two organisations"), when it names exactly two."""
+    window = mentions[bisect.bisect_left(starts, previous.start) : bisect.bisect_left(starts, previous.end)]
+    named = [m for m in window if m.kind in ("organisation", "name") and m.party and not is_press(m.party)]
+    bodies = tuple(dict.fromkeys(m.party for m in named if m.party))
+    known = any(m.kind == "organisation" for m in named)  # two stray capitals are no evidence of two bodies
+    return bodies if len(bodies) == 2 and known else ()
 
 
 def _national_governments(mentions: Sequence[Mention]) -> tuple[str, ...]:
@@ -845,6 +861,8 @@ def _read_sentence(
         bodies = [m.party for m in mentions if m.kind == "organisation" and m.party]
         if len(set(bodies)) == 2:  # "JAXA ... and Toyota ... announced that the two organisations agreed"
             parties += [p for p in dict.fromkeys(bodies) if p not in parties]
+        elif not bodies:  # "... signed by the two organisations": those the sentences before named
+            parties += [p for p in reading.bodies if p not in parties]
     if (
         status is not None
         and kind != "investment"  # "the UK investing £500m ... partnering with companies like OpenAI"
