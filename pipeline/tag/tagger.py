@@ -156,7 +156,7 @@ def publisher_dollar(
             and (len(counts) == 1 or counts[1][1] < counts[0][1])
         ):
             country = counts[0][0]
-    return COUNTRY_DOLLARS.get(country or "", "USD")
+    return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
 
 
 def local_currency_words(
