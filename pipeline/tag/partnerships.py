@@ -258,6 +258,7 @@ class _Agreement:
     legal: set[str] = field(default_factory=set)
     date: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    several: bool = False  # named in the plural: "signed memoranda with Catalonia and the Basque Country"
 
 
 @dataclass(frozen=True, slots=True)
@@ -594,19 +595,33 @@ def _distinct(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
     return tuple(kept.values())
 
 
+def _plural(word: str) -> bool:
+    """Tell whether an agreement word names several agreements ("memoranda", "agreements", "MoUs"); a named
+    one in capitals ("the Artemis Accords") is one."""
+    first = word.split()[0]
+    return first in ("MoUs", "MOUs", "MoCs") or (
+        first[:1].islower() and (first.endswith("s") or first.startswith("memoranda"))
+    )
+
+
 def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) -> list[_Agreement]:
     """A contract or grant from one public buyer or funder (or the publisher) to several named recipients
-    is one agreement per recipient: "contracts went to Sakura Internet, AWS, Google Cloud and Oracle"."""
+    is one agreement per recipient: "contracts went to Sakura Internet, AWS, Google Cloud and Oracle".
+    So are agreements named in the plural between the publisher and several others: "the First Minister
+    signed memoranda with Catalonia and the Basque Country"."""
     split: list[_Agreement] = []
     for agreement in agreements:
         parties = consolidate_parties(agreement.parties, agreement.kind)
-        public = [p for p in parties if is_public(p)] or [p for p in parties if p in publishers]
-        others = [p for p in parties if p not in public]
-        if agreement.kind not in ("contract", "grant") or len(public) != 1 or len(others) < 2:
+        if agreement.kind in ("contract", "grant"):
+            home = [p for p in parties if is_public(p)] or [p for p in parties if p in publishers]
+        else:
+            home = [p for p in parties if p in publishers] if agreement.several else []
+        others = [p for p in parties if p not in home]
+        if len(home) != 1 or len(others) < 2:
             split.append(agreement)
             continue
         for other in others:
-            split.append(replace(agreement, parties=[public[0], other]))
+            split.append(replace(agreement, parties=[home[0], other]))
     return split
 
 
@@ -909,7 +924,7 @@ def _read_sentence(
         target, parties = agreements[-1], []
     if target is None:
         if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
-            target = _Agreement(kind=kind, parties=[], generic=generic)
+            target = _Agreement(kind=kind, parties=[], generic=generic, several=_plural(anchor.group()))
             agreements.append(target)
         else:
             target = _latest(agreements, kind)
