@@ -223,8 +223,10 @@ def party_key(name: str) -> str:
     'acme robotics'
     >>> party_key("OpenAI’s")
     'openai'
+    >>> party_key("HM Revenue & Customs") == party_key("HM Revenue and Customs")
+    True
     """
-    key = " ".join(name.replace("\u00a0", " ").split()).casefold()
+    key = " ".join(name.replace("\u00a0", " ").replace(" & ", " and ").split()).casefold()
     key = _POSSESSIVE.sub("", key)
     key = re.sub(r"^the\s+", "", key)
     return _SUFFIXES.sub("", key).strip(" ,.")
