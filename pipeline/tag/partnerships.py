@@ -27,7 +27,7 @@ from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_w
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after
-from govwatch.pipeline.tag.transfers import find_transfers
+from govwatch.pipeline.tag.transfers import INVESTOR_NAME, find_transfers
 
 STATUS_PRECEDENCE = ("extended", "ended", "signed", "planned", "announced")
 KIND_GROUPS = {
@@ -197,7 +197,6 @@ _OWNERSHIP_WORDS = frozenset(
 # A name right after one of these verbs is who was chosen or welcomed: "has appointed BAI Communications".
 _CHOSEN_BEFORE = re.compile(r"\b(?:appointed|selected|chosen|named|welcomed|hired|engaged|awarded)\s+$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
-_INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
 _NEGATED = re.compile(
     r"\b(?:[Nn]o|[Ww]ithout(?:[ ]an?)?|[Nn]ot[ ]an?|[Nn]ever[ ]an?|[Nn]either[ ]an?)[ ](?:[\w-]+[ ])?$"
 )
@@ -665,7 +664,7 @@ def _read_transfers(
             continue
         for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high]):
             lends = _LENDS.search(text, transfer.start, transfer.end) is not None
-            kind = "investment" if lends or _INVESTOR_NAME.search(transfer.funder) else "grant"
+            kind = "investment" if lends or INVESTOR_NAME.search(transfer.funder) else "grant"
             parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
             if len(parties) < 2:
                 continue  # a department's money to its own government
@@ -903,7 +902,7 @@ def _read_sentence(
     opens_list = introduces_list(sentence.text)  # "The fund has invested in:" and its items are the parties
     public_spending = all(p == self_party for p in parties) and is_public(self_party) and not opens_list
     if kind == "grant" and any(
-        _INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
+        INVESTOR_NAME.search(p) for p in parties if p != self_party or len(parties) == 1
     ):
         kind = "investment"  # a fund, bank or venture firm that provides money invests it
     # "Nvidia has acquired VinBrain": an investment between two companies, no sum needed (a public body

@@ -119,10 +119,11 @@ def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[
         if (
             recipient is not None
             and recipient.kind == "name"
-            and (match["to"] == "for" or not match["hands"])
+            and (match["to"] == "for" or not (match["hands"] or _investor(funder)))
         ):
             # "£500 million for Sovereign AI", "committed £600 million to R100": a programme, not someone.
-            # A name nothing else knows gets money only when handed it ("awarded £3m to Orbex").
+            # A name nothing else knows gets money only when handed it ("awarded £3m to Orbex") or when an
+            # investor commits it ("the National Wealth Fund has committed £225 million to Quickline").
             continue
         if funder is not None and recipient is not None:
             yield Transfer(
@@ -139,6 +140,14 @@ def _funded_from(text: str, start: int, end: int, parties: list[Mention]) -> Ite
                 yield Transfer(
                     funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
                 )
+
+
+# Names of those who invest: a fund, a bank, a venture arm.
+INVESTOR_NAME = re.compile(r"\b(?:Fund|Bank|Capital|Ventures|Investments?|Partners|Equity)\b")
+
+
+def _investor(mention: Mention | None) -> bool:
+    return mention is not None and INVESTOR_NAME.search(mention.party or mention.name) is not None
 
 
 # What may stand between a recipient or funder and the frame: words, commas, brackets; not a clause end.
