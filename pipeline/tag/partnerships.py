@@ -149,6 +149,8 @@ _BID_FOR = re.compile(
 )
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
+_TAKEOVERS = frozenset({"acquisition", "takeover"})
+_TAKEN_OVER = re.compile(r"[ ]of[ ](?:the[ ])?")
 OBJECT_PARTY_VERBS = frozenset(
     {
         "acquire",
@@ -1177,6 +1179,11 @@ def _parties(
         if described is not None and described.end() in by_start:
             position = described.end()
         parties += _list_from(text, by_start, position, sentence.end, PARTY_KINDS_TUPLE)
+    taken = (
+        _TAKEN_OVER.match(text, anchor.end(), sentence.end) if anchor.group().lower() in _TAKEOVERS else None
+    )
+    if taken is not None:  # "completed the acquisition of Sheffield Forgemasters": the company bought
+        parties += _list_from(text, by_start, taken.end(), sentence.end, ("organisation", "name"))
     given = _GIVEN_TO.search(text, max(sentence.start, anchor.start() - 80), anchor.start())
     if given is not None:  # "The NCSC has awarded the IASME Consortium a contract": the first object gets it
         parties += _list_from(text, by_start, given.end(), anchor.start(), PARTY_KINDS_TUPLE)
