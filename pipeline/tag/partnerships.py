@@ -225,6 +225,9 @@ _FRAMEWORK_PLACE = re.compile(
 )
 _WORK = re.compile(
     r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture)\b"
+    # "appointed as the infrastructure provider", "as transformation partner": a supplier's role
+    r"|\bas (?:the |its |our |a |an )?(?:[\w-]+ ){0,3}?(?:provider|supplier|contractor|operator|integrator|"
+    r"manufacturer|delivery partner|transformation partner|technology partner|strategic partner)\b"
 )
 SUPPLIER_CHOICE_VERBS = frozenset(
     {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
