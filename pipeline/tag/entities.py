@@ -1008,3 +1008,39 @@ def with_introduced_short_names(text: str, mentions: Sequence[Mention]) -> tuple
         else mention
         for mention in mentions
     )
+
+
+# "the Bank", "the Fund", "the Council": a body the text names in full elsewhere, by the head of its name.
+_DEFINITE_BODY = re.compile(
+    r"(?<![\w-])[Tt]he[ ](?P<head>Bank|Fund|Agency|Council|University|Company|Institute|Trust|Authority|"
+    r"Commission|Foundation|Centre|Center|Corporation|Board)(?![\w-])(?![ ](?:of|for)[ ])"
+)
+
+
+def with_definite_bodies(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Add "the Bank" (and "the Fund", "the Council", ...) as a mention of the one body the text names in
+    full with that head ("the Scottish National Investment Bank ... will receive £12.5 million from the
+    Bank"); when the text names none or several such bodies, "the Bank" stays no one.
+
+    >>> text = "The Scottish National Investment Bank opened. Acme got £5m from the Bank."
+    >>> m = [Mention(kind="organisation", name="Scottish National Investment Bank", start=4, end=37,
+    ...              party="Scottish National Investment Bank")]
+    >>> [(x.name, text[x.start:x.end]) for x in with_definite_bodies(text, m)][1]
+    ('Scottish National Investment Bank', 'Bank')
+    """
+    heads: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.kind == "organisation" and mention.party and " " in mention.name:
+            heads.setdefault(mention.name.rsplit(" ", 1)[1], set()).add(mention.party)
+    if not heads:
+        return tuple(mentions)
+    taken = [(m.start, m.end) for m in mentions]
+    added = []
+    for match in _DEFINITE_BODY.finditer(text):
+        bodies = heads.get(match["head"], set())
+        start, end = match.start("head"), match.end()
+        if len(bodies) != 1 or any(s < end and start < e for s, e in taken):
+            continue
+        party = next(iter(bodies))
+        added.append(Mention(kind="organisation", name=party, start=start, end=end, party=party))
+    return tuple(sorted((*mentions, *added), key=lambda m: m.start)) if added else tuple(mentions)

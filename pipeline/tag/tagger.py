@@ -26,6 +26,7 @@ from govwatch.pipeline.tag.entities import (
     publisher_country,
     resolve_self_party,
     url_country,
+    with_definite_bodies,
     with_introduced_short_names,
 )
 from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS, DOLLAR_REGIONS
@@ -99,8 +100,11 @@ def _read_agreements(
         {(s.start, s.end) for s in read}
         | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
     )
-    mentions = with_introduced_short_names(
-        text, find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
+    mentions = with_definite_bodies(
+        text,
+        with_introduced_short_names(
+            text, find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
+        ),
     )
     partnerships = find_partnerships(
         text, sentences, mentions, lexicon, self_party, folded, words, publishers=organisations

@@ -150,6 +150,7 @@ def _investor(mention: Mention | None) -> bool:
     return mention is not None and INVESTOR_NAME.search(mention.party or mention.name) is not None
 
 
+_RELATIVE_CLAUSE = re.compile(r",[ ](?:which|who)[ ][^,;:]{1,120},")
 # What may stand between a recipient or funder and the frame: words, commas, brackets; not a clause end.
 _MAX_SUBJECT_GAP = 160
 
@@ -168,7 +169,10 @@ def _subject_before(
     subject = before[0]
     if anywhere:
         return subject if not _CLAUSE_END.search(text, subject.end, position) else None
-    if position - subject.end > _MAX_SUBJECT_GAP or _CLAUSE_END.search(text, subject.end, position):
+    # "M Squared, which designs lasers, will receive £12.5 million": a relative clause closed by its comma
+    # stands between the subject and its verb
+    between = _RELATIVE_CLAUSE.sub(",", text[subject.end : position])
+    if position - subject.end > _MAX_SUBJECT_GAP or _CLAUSE_END.search(between):
         return None
     return subject
 
