@@ -217,7 +217,18 @@ _PROCUREMENT = re.compile(
 _SUPPLY = re.compile(
     r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|"
     r"to (?:supply|build|install|manufacture) (?:a|an|the)\b|"
-    r"(?:deal|agreement|contract)s?(?: [\w-]+){0,3}? (?:to|for) (?:buy|purchase|procure|acquire) (?:\d|a|an|the|[a-z]+ \d))"
+    r"(?:deal|agreement|contract)s?(?: [\w-]+){0,3}? (?:to|for) (?:buy|purchase|procure|acquire) (?:\d|a|an|the|[a-z]+ \d)|"
+    # "an agreement ... for 30 million doses", "a launch deal", "a £10m deal with Accenture to replace its system"
+    r"for (?:up to |a further |an additional )?\d[\d,.]*(?: million| billion)? (?:[\w-]+ )?(?:doses|units|vehicles|"
+    r"aircraft|jets|satellites|launches|helicopters|ships|vessels|missiles|tanks|drones|systems)\b|"
+    r"\blaunch (?:deal|agreement|contract)s?\b|"
+    r"(?:deal|agreement)s?(?: [\w£$€.-]+){0,5}? to replace (?:its|their|the)\b)"
+)
+# Words in a named agreement that make it a contract for goods or services ("the Supply Agreement", "the
+# Long Term Partnering Agreement", "a Whole of Government agreement" is not one).
+_SUPPLY_NAME = re.compile(
+    r"\b(?:Supply|Purchase|Procurement|Enterprise|Partnering|Licen[cs]e|Launch|Hosting|Outsourcing|"
+    r"Maintenance|Sales?)\b"
 )
 # A supplier's place on a procurement framework ("awarded a place on", "appointed as a supplier on").
 _FRAMEWORK_PLACE = re.compile(
@@ -1044,10 +1055,8 @@ def _sentence_kind(
             and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
         )
         if named:
-            kind, rank = (
-                "other",
-                lexicon.kind_priority.index("other") if "other" in lexicon.kind_priority else rank,
-            )
+            kind = "contract" if _SUPPLY_NAME.search(text, named.start(), match.end()) else "other"
+            rank = lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else rank
         elif named_partnership:  # "the UK-Viet Nam Green Finance Partnership": a partnership of its own
             rank = lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else rank
         elif is_verb:
