@@ -124,12 +124,15 @@ CURRENCY_WORDS = {
     "yen": "JPY",
     "rupees": "INR",
     "francs": "CHF",
+    "swiss francs": "CHF",
+    "Swiss francs": "CHF",  # as written; looked up in lower case
     "pounds": "GBP",
     "pound": "GBP",  # "a 1 billion pound project"
     "won": "KRW",  # only ever read after a number: "1 trillion won"
     "pounds sterling": "GBP",
     "sterling": "GBP",
     "dollars": "USD",
+    "dollar": "USD",  # "a one trillion dollar economy"
     "us dollars": "USD",
     "euros": "EUR",
     "euro": "EUR",

@@ -58,8 +58,9 @@ _CURRENCY_WORD_LIST = "|".join(
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
+# Hyphens join the words when the sum qualifies a noun: "its 250-million-euro investment programme".
 _MONEY_WORDED = re.compile(
-    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:\s(?P<wmult>{_MULT}))?\s(?P<us>(?:US|U\.S\.)\s)?"
+    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:[\s-](?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)\s)?"
     rf"(?P<word>{_WORD_CURRENCY})"
 )
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
@@ -88,7 +89,8 @@ _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w]
 _DIGIT = re.compile(r"\d")
 _CHANGE_WORD = re.compile(
     r"\b(?:increas\w*|ris\w*|rose|grow\w*|grew|up|down|cut\w*|reduc\w*|fall\w*|fell|boost\w*|rais\w*|doubl\w*|"
-    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:\w+\s+){0,3}from\s+$|\b(?:increase|rise|cut)\s+$"
+    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:[\w,]+\s+){0,6}from\s+(?:(?:an?|the|its|their)\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:of\s+)?$|\b(?:increase|rise|cut)\s+$"
 )
 SHARED_SCALE_BELOW = 1000  # "£2-3 million": a first number this small takes the second one's scale
 _NAME_BEFORE = re.compile(r"(?<![\w’'-])(?P<word>[A-Z][\w’'-]*[A-Za-z’'])[ -]$")
@@ -339,7 +341,7 @@ def _group(match: re.Match[str], name: str) -> str | None:
 
 def _is_range(text: str, sentence_start: int, money_start: int, tail: re.Match[str]) -> bool:
     """Tell whether the amount after a dash, "to" or "and" is the top of a range, not a second amount."""
-    before = text[max(sentence_start, money_start - 40) : money_start].lower()
+    before = text[max(sentence_start, money_start - 90) : money_start].lower()
     if tail["sep"] == "and":
         return before.rstrip().endswith("between")
     if tail["sep"] == "to":

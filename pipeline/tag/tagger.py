@@ -134,11 +134,14 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("The project gets $5m.", ["NSW Government"], load_lexicon())
     'AUD'
+    >>> publisher_dollar("Four firms share $3m.", ["Australian Associated Press"], load_lexicon())
+    'AUD'
     """
-    if organisations and is_press(organisations[0]):
+    country = publisher_country(organisations, lexicon)
+    if organisations and is_press(organisations[0]) and country is None:
         return "USD"  # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"
     country = (
-        publisher_country(organisations, lexicon)
+        country
         or (url_country(url, lexicon) if url else None)
         or next(
             (
