@@ -972,6 +972,84 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
 _INTRODUCED = re.compile(r"[ \u00a0]?\((?:the[ ])?(?P<short>[A-Z][A-Za-z&.-]{1,9})\)")
 
 
+# A name spelled out before its initials in brackets: "the China Meteorological Administration (CMA)".
+_SPELLED_OUT = re.compile(
+    r"(?P<full>(?:[A-Z][\w’'&-]*[ ](?:(?:of|and|for|the|on|de|des|du|&)[ ])*){1,8})\((?P<short>[A-Z][A-Za-z]{1,9})\)"
+)
+_INITIAL_LINKS = frozenset({"of", "and", "for", "the", "on", "de", "des", "du", "&"})
+# The last words of bodies' names.
+_BODY_HEADS = word_set(
+    "Administration Agency Authority Office Department Ministry Council Commission Institute Centre Center "
+    "Laboratory Board Bank Fund Foundation University Corporation Company Service Organisation Organization "
+    "Association Society Trust Bureau Directorate Executive Regulator Inspectorate Secretariat Academy"
+)
+
+
+def _initials(words: Sequence[str]) -> str:
+    """The initials of a name's words ("UK Research and Innovation" -> "UKRI"); capitals count whole."""
+    return "".join(w if w.isupper() else w[0] for w in words if w not in _INITIAL_LINKS).upper()
+
+
+def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Make a name the text spells out before its initials one organisation ("the China Meteorological
+    Administration (CMA)"), and its initials that organisation wherever the text uses them, even where the
+    lexicon knows other bodies by those initials (the UK's Competition and Markets Authority).
+
+    >>> text = "The Met Office and the China Meteorological Administration (CMA) met. The CMA said so."
+    >>> cma = text.rindex("CMA")
+    >>> m = [Mention(kind="place", name="China", start=23, end=28, party="Chinese Government"),
+    ...      Mention(kind="organisation", name="CMA", start=cma, end=cma + 3, party="Competition and Markets Authority")]
+    >>> [(x.kind, x.party) for x in with_spelled_out_names(text, m)]
+    [('organisation', 'China Meteorological Administration'), ('organisation', 'China Meteorological Administration')]
+    """
+    spelled: dict[str, tuple[int, int, str]] = {}
+    for match in _SPELLED_OUT.finditer(text):
+        words = match["full"].split()
+        short = match["short"]
+        if words[-1] not in _BODY_HEADS:
+            continue  # "the Long Term Partnering Agreement (LTPA)": a thing, not a body
+        for first in range(len(words)):
+            if words[first][:1].isupper() and _initials(words[first:]) == short.upper():
+                start = match.start("full") + len(" ".join(words[:first])) + (1 if first else 0)
+                spelled.setdefault(
+                    short, (start, start + len(" ".join(words[first:])), " ".join(words[first:]))
+                )
+                break
+    if not spelled:
+        return tuple(mentions)
+    bodies = [m for m in mentions if m.kind in ("organisation", "government", "name")]
+    for short, (start, end, name) in list(spelled.items()):
+        # A body already found there ("the Ministry of Digital Economy and Society (DES)") keeps its name,
+        # and the initials are that body; so are initials the lexicon knows only as initials ("ISRO").
+        known = next((m for m in bodies if m.start < end and start < m.end), None)
+        lexicon_party = next(
+            (m.party for m in bodies if text[m.start : m.end] == short and m.kind == "organisation"), None
+        )
+        if known is not None and known.party:
+            spelled[short] = (known.start, known.end, known.party)
+        elif lexicon_party is not None and (
+            lexicon_party == short or lexicon_party.replace("’", "'") == name.replace("’", "'")
+        ):
+            spelled[short] = (start, end, lexicon_party)
+    spans = list(spelled.values())
+    kept: list[Mention] = []
+    for mention in mentions:
+        inside = next((span for span in spans if span[0] <= mention.start and mention.end <= span[1]), None)
+        if inside is not None and (mention.start, mention.end) != inside[:2]:
+            continue  # "China" in "China Meteorological Administration": part of the spelled-out name
+        short = text[mention.start : mention.end]
+        if short in spelled and mention.kind in ("organisation", "name"):
+            mention = replace(mention, name=spelled[short][2], party=spelled[short][2])
+        kept.append(mention)
+    covered = {(m.start, m.end) for m in kept}
+    added = [
+        Mention(kind="organisation", name=name, start=start, end=end, party=name)
+        for start, end, name in spans
+        if (start, end) not in covered
+    ]
+    return tuple(sorted((*kept, *added), key=lambda m: m.start))
+
+
 def with_introduced_short_names(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
     """Give a body introduced with its short name ("the Saudi Space Agency (SSA) ... signed by SSA CEO ...")
     one party however the text goes on to name it: the full name when govwatch knows it, else the short name

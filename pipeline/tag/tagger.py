@@ -28,6 +28,7 @@ from govwatch.pipeline.tag.entities import (
     url_country,
     with_definite_bodies,
     with_introduced_short_names,
+    with_spelled_out_names,
 )
 from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS, DOLLAR_REGIONS
 from govwatch.pipeline.tag.figures import find_figures
@@ -103,7 +104,11 @@ def _read_agreements(
     mentions = with_definite_bodies(
         text,
         with_introduced_short_names(
-            text, find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
+            text,
+            with_spelled_out_names(
+                text,
+                find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home),
+            ),
         ),
     )
     partnerships = find_partnerships(
