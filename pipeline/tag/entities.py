@@ -973,9 +973,11 @@ _INTRODUCED = re.compile(r"[ \u00a0]?\((?:the[ ])?(?P<short>[A-Z][A-Za-z&.-]{1,9
 
 
 # A name spelled out before its initials in brackets: "the China Meteorological Administration (CMA)".
-_SPELLED_OUT = re.compile(
-    r"(?P<full>(?:[A-Z][\w’'&-]*[ ](?:(?:of|and|for|the|on|de|des|du|&)[ ])*){1,8})\((?P<short>[A-Z][A-Za-z]{1,9})\)"
+_BRACKETED_INITIALS = re.compile(r"\((?P<short>[A-Z][A-Za-z]{1,9})\)")
+_SPELLED_BEFORE = re.compile(
+    r"(?<![\w’'&-])(?:[A-Z][\w’'&-]{0,30}[ ](?:(?:of|and|for|the|on|de|des|du|&)[ ])*){1,8}$"
 )
+SPELLED_OUT_CHARS = 160  # how far before "(CMA)" its spelled-out name may start
 _INITIAL_LINKS = frozenset({"of", "and", "for", "the", "on", "de", "des", "du", "&"})
 # The last words of bodies' names.
 _BODY_HEADS = word_set(
@@ -1003,14 +1005,18 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
     [('organisation', 'China Meteorological Administration'), ('organisation', 'China Meteorological Administration')]
     """
     spelled: dict[str, tuple[int, int, str]] = {}
-    for match in _SPELLED_OUT.finditer(text):
-        words = match["full"].split()
-        short = match["short"]
+    for bracket in _BRACKETED_INITIALS.finditer(text):
+        # Looked for backwards from each bracket, in a bounded window: a long run of capitals costs nothing.
+        match = _SPELLED_BEFORE.search(text, max(0, bracket.start() - SPELLED_OUT_CHARS), bracket.start())
+        if match is None:
+            continue
+        words = match.group().split()
+        short = bracket["short"]
         if words[-1] not in _BODY_HEADS:
             continue  # "the Long Term Partnering Agreement (LTPA)": a thing, not a body
         for first in range(len(words)):
             if words[first][:1].isupper() and _initials(words[first:]) == short.upper():
-                start = match.start("full") + len(" ".join(words[:first])) + (1 if first else 0)
+                start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
                 spelled.setdefault(
                     short, (start, start + len(" ".join(words[first:])), " ".join(words[first:]))
                 )
