@@ -613,6 +613,9 @@ def _written_lower(text: str, name: str) -> bool:
 _JOBS_AFTER_NAME = word_set("CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof")
 
 
+_INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
+
+
 def _bare_name(
     text: str,
     taken: bytearray,
@@ -641,7 +644,7 @@ def _bare_name(
     job = next((i for i, word in enumerate(words) if i and word.rstrip(".") in _JOBS_AFTER_NAME), None)
     if job is not None:  # "ITIDA CEO Eng. Amr Mahfouz": the body, then its officer
         words, name = words[:job], name[: spans[job - 1][1]]
-    if len(words) == 1 and len(name) < 4:  # "UKL", "Mr": too short to trust
+    if len(words) == 1 and (len(name) < 4 or _INITIALS_ONLY.fullmatch(name)):  # "UKL", "Mr", "H.E."
         return None
     # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"
     while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):

@@ -1646,14 +1646,18 @@ _MEDIA_ENDINGS = (
 _WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$")
 
 
+_BRACKETED_TAIL = re.compile(r"[ ]\([^()]*\)$")
+
+
 def is_press(name: str) -> bool:
     """Tell whether a name is a news agency, wire service or newspaper ("Reuters", "Wire", "The Times").
 
     >>> is_press("Reuters"), is_press("Syndicated wire service"), is_press("Computer Business Review")
     (True, True, True)
-    >>> is_press("Reuters Foundation Trust"), is_press("Ministry of Defence")
-    (False, False)
+    >>> is_press("Reuters Foundation Trust"), is_press("Ministry of Defence"), is_press("Emirates News Agency (WAM)")
+    (False, False, True)
     """
+    name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name) is not None
 
 
