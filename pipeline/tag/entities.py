@@ -348,6 +348,14 @@ def find_mentions(
     for span_start, span_end, by_suffix in spans:
         for first, last in _split_at_suffixes(text, span_start, span_end, patterns.suffix_then_link):
             cut = taken.find(1, first, last)
+            after = taken.find(0, cut, last) if cut > first else -1
+            if (
+                after != -1
+                and text[first:cut].strip() in ("The", "the")
+                and _LIST_LINK.match(text, after, last)
+            ):
+                # "The University of Strathclyde and Glasgow Science Centre": a known name, then another
+                first, cut = after, taken.find(1, after, last)
             if (
                 cut > first
             ):  # "National School of Government and Microsoft": the shape ends before a known name
@@ -367,6 +375,20 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
+            pair = _TWO_BODIES.fullmatch(name)
+            if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
+                # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
+                for part in ("first", "second"):
+                    add(
+                        Mention(
+                            kind="organisation",
+                            name=pair[part],
+                            start=start + pair.start(part),
+                            end=start + pair.end(part),
+                            party=pair[part],
+                        )
+                    )
+                continue
             if (
                 " " in name
                 and _GOVERNING_BODY.fullmatch(name) is None
@@ -613,6 +635,14 @@ def _written_lower(text: str, name: str) -> bool:
 _JOBS_AFTER_NAME = word_set("CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof")
 
 
+# A body named "<Head> of <Place>" and another body of two words or more after "and": "University of
+# Strathclyde and Glasgow Science Centre" (ministries are left alone: "Ministry of Digital Economy and Society").
+_TWO_BODIES = re.compile(
+    r"(?P<first>(?:University|College|Bank|Museum|Port|Hospital|Chamber) of (?:the )?[A-Z][\w’'-]+"
+    r"(?: [A-Z][\w’'-]+)?) and (?:the )?(?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
+)
+_COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
+_LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
 
 
@@ -1099,8 +1129,8 @@ def with_introduced_short_names(text: str, mentions: Sequence[Mention]) -> tuple
 
 # "the Bank", "the Fund", "the Council": a body the text names in full elsewhere, by the head of its name.
 _DEFINITE_BODY = re.compile(
-    r"(?<![\w-])[Tt]he[ ](?P<head>Bank|Fund|Agency|Council|University|Company|Institute|Trust|Authority|"
-    r"Commission|Foundation|Centre|Center|Corporation|Board)(?![\w-])(?![ ](?:of|for)[ ])"
+    r"(?<![\w-])[Tt]he[ ](?P<short>(?:[A-Z][\w-]+[ ])?(?:Bank|Fund|Agency|Council|University|Company|Institute|"
+    r"Trust|Authority|Commission|Foundation|Centre|Center|Corporation|Board))(?![\w-])(?![ ](?:of|for)[ ])"
 )
 
 
@@ -1115,17 +1145,19 @@ def with_definite_bodies(text: str, mentions: Sequence[Mention]) -> tuple[Mentio
     >>> [(x.name, text[x.start:x.end]) for x in with_definite_bodies(text, m)][1]
     ('Scottish National Investment Bank', 'Bank')
     """
-    heads: dict[str, set[str]] = {}
+    heads: dict[str, set[str]] = {}  # "Bank" and "Investment Bank" -> the bodies whose names end so
     for mention in mentions:
         if mention.kind == "organisation" and mention.party and " " in mention.name:
-            heads.setdefault(mention.name.rsplit(" ", 1)[1], set()).add(mention.party)
+            words = mention.name.split()
+            for short in (words[-1], " ".join(words[-2:])) if len(words) > 2 else (words[-1],):
+                heads.setdefault(short, set()).add(mention.party)
     if not heads:
         return tuple(mentions)
     taken = [(m.start, m.end) for m in mentions]
     added = []
     for match in _DEFINITE_BODY.finditer(text):
-        bodies = heads.get(match["head"], set())
-        start, end = match.start("head"), match.end()
+        bodies = heads.get(match["short"], set())
+        start, end = match.start("short"), match.end()
         if len(bodies) != 1 or any(s < end and start < e for s, e in taken):
             continue
         party = next(iter(bodies))

@@ -134,3 +134,24 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
     named = [m.name for m in find_mentions(text, load_lexicon()) if m.kind in ("organisation", "name")]
     jobs = ("Secretary-General", "Vice-President", "Vice-Chancellor", "H.E.")
     assert not [name for name in named if name.endswith(jobs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "publishers", "organisations"),
+    [
+        # A known name opening a list does not swallow the next body's name.
+        (
+            "The University of Northwind and Glasgow Science Centre signed a memorandum.",
+            ["University of Northwind"],
+            ["University of Northwind", "Glasgow Science Centre"],
+        ),
+        (
+            "The University of Strathclyde and Glasgow Science Centre signed a memorandum.",
+            [],
+            ["University of Strathclyde", "Glasgow Science Centre"],
+        ),
+    ],
+)
+def test_two_bodies_joined_by_and_are_two(text: str, publishers: list[str], organisations: list[str]) -> None:
+    found = find_mentions(text, load_lexicon(), publishers=publishers)
+    assert [m.name for m in found if m.kind == "organisation"] == organisations
