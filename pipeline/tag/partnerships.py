@@ -108,7 +108,7 @@ _SUBJECT_VERB = re.compile(
 _AWARDED_BEFORE = re.compile(
     r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|loan|"
     r"agreement|notified|"
-    r"million|billion|bn|m|k)|\d)\s+$"
+    r"million|billion|bn|m|k)|\d(?:bn|m|k)?)\s+$"  # "a contract worth £56m to CGI"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
 _AGREED_WITH = re.compile(
