@@ -656,7 +656,9 @@ def _read_transfers(
     anchors = sorted(e.start for a in agreements for e in a.evidence)
     for index, sentence in enumerate(sentences):
         if opens_award_list(sentence.text) and any(
-            states_money(before.text) for before in sentences[max(0, index - 3) : index]
+            # the sum it shares out, said before the list or just after its items
+            states_money(near.text)
+            for near in (*sentences[max(0, index - 3) : index], *_after_items(sentences, index + 1)[:2])
         ):
             # "Among those funded:" after the sum the award shares out: each item is a recipient
             low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
@@ -737,6 +739,14 @@ def _read_award_list(
 _FUNDED_LIST = re.compile(
     r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported)\b", re.I
 )
+
+
+def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
+    """The sentences after a run of list items ("- Neocycl ...") that starts at `first`."""
+    index = first
+    while index < len(sentences) and sentences[index].text.lstrip().startswith(("-", "•", "*")):
+        index += 1
+    return sentences[index:]
 
 
 def opens_award_list(sentence: str) -> bool:
