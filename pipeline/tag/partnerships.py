@@ -142,7 +142,15 @@ _GIVEN_TO = re.compile(
 _OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
 _WITH = re.compile(r"[ ]with[ ]")
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
-_IN_GENERAL = re.compile(r"\b(?:public|government|future|all|any|such)[ ]+$")
+# An agreement word, then counterparts nobody names: "... with companies to work closely with them".
+_WITH_UNNAMED = re.compile(
+    r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ])?(?:private[ ])?"
+    r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
+    r"institutions|players|stakeholders|countries)\b"
+)
+_IN_GENERAL = re.compile(
+    r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing)[ ]+$"
+)  # "which will include regional contracts procured centrally": contracts in general, none in particular
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
     r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
@@ -947,6 +955,8 @@ def _read_sentence(
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
+    if target is None and len(set(parties)) < 2 and _WITH_UNNAMED.match(text, anchor.end(), sentence.end):
+        return  # "signed memoranda of understanding with companies": nobody named on the other side
     if target is None:
         if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
             target = _Agreement(kind=kind, parties=[], generic=generic, several=_plural(anchor.group()))
