@@ -152,7 +152,7 @@ def publisher_dollar(
             (
                 DOLLAR_REGIONS[match["word"]]
                 for name in organisations
-                for match in _words_then_plural(tuple(sorted(DOLLAR_REGIONS))).finditer(name)
+                for match in _region_pattern().finditer(name)
             ),
             None,
         )  # "Government of Ontario", "NSW Government"
@@ -204,6 +204,11 @@ def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
         w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
     ]
     return _words_then_plural(tuple(sorted({*words, *DOLLAR_REGIONS})))
+
+
+@functools.lru_cache(maxsize=1)
+def _region_pattern() -> re.Pattern[str]:
+    return _words_then_plural(tuple(sorted(DOLLAR_REGIONS)))
 
 
 @functools.lru_cache(maxsize=4)
