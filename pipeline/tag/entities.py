@@ -113,7 +113,7 @@ _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-liste
 _OFFICE_ENDINGS = word_set(
     "Minister Ministers Secretary Chancellor President Commissioner Director Directors CEO CFO CTO COO "
     "Chair Chairman Chairwoman Chairperson Officer Officers Executive Manager Founder Head Governor "
-    "Vice-President Vice-Chancellor Secretary-General Director-General"
+    "Vice-President Vice-Chancellor Secretary-General Director-General Administrator"
 )
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
@@ -643,6 +643,11 @@ _TWO_BODIES = re.compile(
 )
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
+_PERSON_APPOSITION = re.compile(
+    r",[ ](?:the[ ])?(?:(?:Vice|Deputy|Acting|Chief|Senior|Executive|Managing)[ -])?(?:President|"
+    r"Chair(?:man|woman|person)?|Director|Administrator|Minister|Secretary|Chief Executive|CEO|Head|Governor|"
+    r"Commissioner|Ambassador|Founder|Rector|Dean|Principal|Provost|Vice-Chancellor)\b"
+)
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
 
 
@@ -705,6 +710,9 @@ def _bare_name(
         return None
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
         return None  # "French AI company Mistral AI": a description of the name that follows
+    if 2 <= len(words) <= 3 and _PERSON_APPOSITION.match(text, start + len(name)):
+        return None  # "Zhang Jianhua, Vice Administrator of ...": a person, introduced by the job after
+
     inner_capital = any(c.isupper() for c in words[0][1:])
     if opens_sentence and len(words) == 1 and not inner_capital and name.endswith(("s", "ed", "ing")):
         return None  # "Researchers", "Relaunched", "Building": a sentence's first word, not a name
@@ -970,6 +978,19 @@ _POSSESSIVE_NAME_HEADS = ("College", "University", "Hospital", "School")
 _BOARD_OF = re.compile(r"(?:(?:Executive|Supervisory|Management|Governing)[ ])?Board[ ]of[ ]the[ ]")
 
 
+# Places whose names open with "New", which is otherwise a sentence's word ("New funding ...").
+_NEW_PLACES = (
+    "Zealand ",
+    "York ",
+    "South Wales ",
+    "Delhi ",
+    "Jersey ",
+    "Brunswick ",
+    "Mexico ",
+    "Hampshire ",
+)
+
+
 def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
     while start < end and text[start] in " \u00a0,":
@@ -978,7 +999,7 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         space = text.find(" ", start, end)
         word = text[start:space]
         opener = (
-            word in LEADING_STOPWORDS
+            (word in LEADING_STOPWORDS and not (word == "New" and text.startswith(_NEW_PLACES, space + 1)))
             or word in ROLE_WORDS
             or word in _LINKS
             or word.endswith(("-based", "-headquartered"))  # "Oxford-based Jenner Institute"
@@ -986,6 +1007,10 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body
         office = word in _OFFICE_ENDINGS and text.startswith("of ", space + 1)
+        if word in ("Vice", "Deputy") and text.startswith(
+            ("Administrator ", "Director ", "Chair "), space + 1
+        ):
+            office = True  # "Vice Administrator of the China National Space Administration"
         board = _BOARD_OF.match(text, start, end)  # "Executive Board of the German Aerospace Center"
         if board is not None:
             start = board.end()

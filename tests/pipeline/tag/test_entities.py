@@ -114,6 +114,15 @@ def test_shaped_names_are_found_as_a_whole_text_scan_finds_them(words: list[str]
             "It was signed by Dr Sipho Dlamini, Chief Executive Officer of the South African National Space Agency.",
             ["South African National Space Agency"],
         ),
+        (
+            "It was signed by Li Wei, Vice Administrator of the Meridian National Space Administration.",
+            ["Meridian National Space Administration"],
+        ),
+        # "New" opens a place's name, not only a sentence.
+        (
+            "The memorandum was signed with the New Zealand Office of the Privacy Commissioner.",
+            ["New Zealand Office"],
+        ),
     ],
 )
 def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None:
@@ -128,11 +137,12 @@ def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None
         "The partnership was signed by Executive Vice-President Margrethe Vestager.",
         "The charter was signed by the Northwind University Vice-Chancellor, Professor Ana Lopes.",
         "The memorandum was signed by H.E. Ana Lopes, Minister of Digital Affairs.",
+        "It was signed by Li Wei, Vice Administrator of the Meridian National Space Administration.",
     ],
 )
 def test_jobs_and_honorifics_are_no_names(text: str) -> None:
     named = [m.name for m in find_mentions(text, load_lexicon()) if m.kind in ("organisation", "name")]
-    jobs = ("Secretary-General", "Vice-President", "Vice-Chancellor", "H.E.")
+    jobs = ("Secretary-General", "Vice-President", "Vice-Chancellor", "H.E.", "Li Wei", "Administrator")
     assert not [name for name in named if name.endswith(jobs)]
 
 
