@@ -304,6 +304,14 @@ def find_mentions(
             add(Mention(kind="organisation", name=name, start=foreign, end=match.end(), party=name))
             continue
         start, name = match.start(), entry.name
+        if (
+            entry.party == DEFAULT_SELF_PARTY
+            and home not in (None, DEFAULT_SELF_PARTY)
+            and _UK_MARK.search(match.group()) is None
+        ):
+            # "the Ministry of Defence", "National Treasury" on another government's page: its own
+            add(Mention(kind="government", name=match.group(), start=start, end=match.end(), party=home))
+            continue
         of_place = _OF_PLACE.match(text, match.end()) if entry.party is None else None
         abroad = lexicon.places.get(of_place["place"]) if of_place is not None else None
         if of_place is not None and abroad is not None and abroad.country and abroad.name != "UK":
@@ -988,6 +996,11 @@ _NEW_PLACES = (
     "Brunswick ",
     "Mexico ",
     "Hampshire ",
+)
+
+
+_UK_MARK = re.compile(
+    r"\b(?:UK|HM|British|Britain|Her Majesty|His Majesty|DSIT|DBT|MOD|DHSC|FCDO|DCMS|BEIS)\b"
 )
 
 

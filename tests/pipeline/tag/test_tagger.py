@@ -171,3 +171,18 @@ def test_the_government_is_the_one_the_page_address_names() -> None:
     assert parties("https://northwind.com/blog/models") == []
     # Without an address (text given to `govwatch tag`), govwatch's home sources are GOV.UK's.
     assert parties(None) == [("Northwind AI", "UK Government")]  # (sorted)
+
+
+def test_a_uk_department_name_on_another_governments_page_is_that_governments() -> None:
+    # GOV.UK's department names are also other countries' ("Ministry of Defence", "National Treasury"):
+    # on a page another country publishes they are that country's, unless the text says "UK".
+    text = "The Ministry of Defence has signed a contract with Acme Robotics Ltd for 40 survey drones."
+
+    def parties(url: str) -> list[tuple[str, ...]]:
+        found = tag_text(text, organisations=["Acme Robotics Ltd"], url=url).partnerships
+        return [tuple(sorted(p.parties)) for p in found]
+
+    assert parties("https://www.example.co.za/news/drones") == [
+        ("Acme Robotics Ltd", "South African Government")
+    ]
+    assert parties("https://www.gov.uk/government/news/drones") == [("Acme Robotics Ltd", "UK Government")]
