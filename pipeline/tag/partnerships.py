@@ -252,7 +252,8 @@ SUPPLIER_CHOICE_VERBS = frozenset(
     {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
 )
 _BOTH_SIDES = re.compile(
-    r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:governments|countries|nations|sides|leaders|ministers|prime ministers|ministries|states)\b"
+    r"\b(?:[Tt]he (?:two|2)|[Oo]ur (?:two|2)|[Bb]oth)[ ](?:[Gg]overnments|[Cc]ountries|[Nn]ations|[Ss]ides|[Ll]eaders|"
+    r"[Mm]inisters|[Pp]rime [Mm]inisters|[Mm]inistries|[Ss]tates)\b"
 )
 _BOTH_BODIES = re.compile(
     r"\b(?:[Tt]he (?:two|2)|[Bb]oth)[ ](?:organi[sz]ations|companies|institutions|agencies|universities|"
