@@ -92,6 +92,7 @@ CURRENCY_MARKS = {
     "₩": "KRW",
     "₹": "INR",
     "Rs": "INR",
+    "Tk": "BDT",  # Bangladeshi taka, "Tk 2,967 crore"
     "R": "ZAR",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
@@ -141,6 +142,7 @@ CURRENCY_WORDS = {
     "korunas": "CZK",
     "kronor": "SEK",
     "zloty": "PLN",
+    "zlotys": "PLN",
     "rand": "ZAR",
     "baht": "THB",
     "ringgit": "MYR",
@@ -254,10 +256,12 @@ QUALIFIERS = {
     "an estimated value of": "around",
     "valued at around": "around",
     "worth around": "around",
+    "in the region of": "around",  # "expected to save in the region of £100 million"
     "worth an estimated": "around",
     "not exceed": "up to",  # "the cost will not exceed €3 billion"
     "not to exceed": "up to",
     "no more than": "up to",
+    "at most": "up to",  # "with funds of at most 208 million euros"
     "a maximum of": "up to",
     "a maximum cost of": "up to",
     "a maximum value of": "up to",
