@@ -148,6 +148,7 @@ _WITH_UNNAMED = re.compile(
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
     r"institutions|players|stakeholders|countries)\b"
 )
+_EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing)[ ]+$"
 )  # "which will include regional contracts procured centrally": contracts in general, none in particular
@@ -960,7 +961,10 @@ def _read_sentence(
         return  # "signed memoranda of understanding with companies": nobody named on the other side
     if target is None:
         if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
-            target = _Agreement(kind=kind, parties=[], generic=generic, several=_plural(anchor.group()))
+            several = _plural(anchor.group()) or bool(
+                _EACH.search(text, max(sentence.start, anchor.start() - 30), anchor.start())
+            )  # "seven companies ... have each signed a memorandum": one each
+            target = _Agreement(kind=kind, parties=[], generic=generic, several=several)
             agreements.append(target)
         else:
             target = _latest(agreements, kind)
