@@ -52,7 +52,8 @@ LEADER_NAME_ZIPF = 4.0
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
 ROLE_WORDS = word_set(
-    "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head"
+    "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head Governor Mayor "
+    "Senator"
 )
 # A capitalised run of up to four words that may be a name nothing else knows.
 # Capital letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("ČEZ", "Ørsted", "Électricité").
@@ -103,7 +104,7 @@ NAME_WORD_ZIPF = 3.0
 # Last words of names of things rather than of parties.
 NOT_NAME_ENDINGS = word_set(
     "Award Awards Lot Lots Programme Scheme Project Plan Strategy Act Bill Review Competition Challenge "
-    "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership "
+    "Prize Round Phase Summit Week Day Conference Report Forum Declaration Agreement Partnership Order "
     "Convention Treaty Accord Accords Charter Compact Memorandum Deal Deals Protocol Newsletter "
     "Centres Centers Hubs Zones Projects Schemes Programmes Affairs SMEs Businesses Companies Firms "
     "Startups Start-ups MoU MoUs MOU MOUs MoC MoCs LoI"

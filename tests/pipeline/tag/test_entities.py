@@ -138,11 +138,21 @@ def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None
         "The charter was signed by the Northwind University Vice-Chancellor, Professor Ana Lopes.",
         "The memorandum was signed by H.E. Ana Lopes, Minister of Digital Affairs.",
         "It was signed by Li Wei, Vice Administrator of the Meridian National Space Administration.",
+        "Governor Ana Lopes signed an Executive Order creating the institute.",
     ],
 )
 def test_jobs_and_honorifics_are_no_names(text: str) -> None:
     named = [m.name for m in find_mentions(text, load_lexicon()) if m.kind in ("organisation", "name")]
-    jobs = ("Secretary-General", "Vice-President", "Vice-Chancellor", "H.E.", "Li Wei", "Administrator")
+    jobs = (
+        "Secretary-General",
+        "Vice-President",
+        "Vice-Chancellor",
+        "H.E.",
+        "Li Wei",
+        "Administrator",
+        "Lopes",
+        "Order",
+    )
     assert not [name for name in named if name.endswith(jobs)]
 
 
