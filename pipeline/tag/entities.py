@@ -694,8 +694,13 @@ def _bare_name(
     while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
-    if not words or words[0] in NOT_NAME_WORDS or text.startswith("-based", start + len(name)):
-        return None  # "Prime Minister", "Reuters", "Cambridge-based"
+    if (
+        not words
+        or words[0] in NOT_NAME_WORDS
+        or text.startswith("-based", start + len(name))
+        or words[-1].endswith(("-based", "-headquartered"))
+    ):
+        return None  # "Prime Minister", "Reuters", "Cambridge-based", "Elche-based"
     if demonyms and (words[0] in demonyms or " ".join(words[:2]) in demonyms) and len(words) <= 2:
         return None  # "British AI", "Canadian researchers", "South Korean": a description, not a name
     before = text[max(0, start - 3) : start].strip()

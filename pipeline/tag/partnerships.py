@@ -1649,6 +1649,7 @@ _NEWS_AGENCIES = frozenset(
         "Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association", "Agenzia Nova", "ANSA",
         "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
+        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter",
     }
 )  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
@@ -1677,8 +1678,8 @@ _BRACKETED_TAIL = re.compile(r"[ ]\([^()]*\)$")
 def is_press(name: str) -> bool:
     """Tell whether a name is a news agency, wire service or newspaper ("Reuters", "Wire", "The Times").
 
-    >>> is_press("Reuters"), is_press("Syndicated wire service"), is_press("Computer Business Review")
-    (True, True, True)
+    >>> is_press("Reuters"), is_press("Syndicated wire service"), is_press("Computer Business Review"), is_press("ANI")
+    (True, True, True, True)
     >>> is_press("Reuters Foundation Trust"), is_press("Ministry of Defence"), is_press("Emirates News Agency (WAM)")
     (False, False, True)
     """

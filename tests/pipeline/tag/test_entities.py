@@ -139,6 +139,7 @@ def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None
         "The memorandum was signed by H.E. Ana Lopes, Minister of Digital Affairs.",
         "It was signed by Li Wei, Vice Administrator of the Meridian National Space Administration.",
         "Governor Ana Lopes signed an Executive Order creating the institute.",
+        "The contract went to Elche-based launch company Northwind Space.",
     ],
 )
 def test_jobs_and_honorifics_are_no_names(text: str) -> None:
