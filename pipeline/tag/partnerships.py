@@ -148,6 +148,9 @@ _WITH_UNNAMED = re.compile(
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
     r"institutions|players|stakeholders|countries)\b"
 )
+# A list item that opens with one agreement: "a memorandum of understanding on ...", "2. an agreement on ...".
+_LISTED_ONE = re.compile(r"\s*(?:[-•*]\s*|\d{1,2}[.)]\s*)?(?:an?|one)\s+(?:new\s+)?")
+_NUMBERED_ONE = re.compile(r"\s*(?:[-•*]|\d{1,2}[.)])\s*(?:an?|one)\s")
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing)[ ]+$"
@@ -609,9 +612,12 @@ def _bought(agreements: list[_Agreement]) -> None:
 
 def _distinct(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
     """One agreement per kind and parties: "Microsoft" and "Microsoft Corp" investing are one investment."""
-    kept: dict[tuple[str, frozenset[str]], Partnership] = {}
+    kept: dict[tuple[str, frozenset[str], str], Partnership] = {}
     for partnership in partnerships:
-        key = (partnership.kind, frozenset(_LEGAL_SUFFIX.sub("", p) for p in partnership.parties))
+        first_said = partnership.evidence[0].sentence if partnership.evidence else ""
+        # each numbered or bulleted item of a list of documents signed is an agreement of its own
+        item = first_said if _NUMBERED_ONE.match(first_said) else ""
+        key = (partnership.kind, frozenset(_LEGAL_SUFFIX.sub("", p) for p in partnership.parties), item)
         first = kept.get(key)
         if first is None:
             kept[key] = partnership
@@ -953,6 +959,19 @@ def _read_sentence(
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] not in (self_party, *reading.publishers):
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
+    if (
+        not parties
+        and agreements
+        and agreements[-1].parties
+        and _LISTED_ONE.fullmatch(text, sentence.start, anchor.start())
+    ):
+        # "The documents signed are: 1. a memorandum of understanding on ICT; 2. a memorandum of
+        # understanding on cyber security; ...": one more agreement between the same parties per item
+        agreements.append(
+            _Agreement(kind=kind, parties=list(agreements[-1].parties), generic=generic, statuses={"signed"})
+        )
+        agreements[-1].evidence.append(evidence)
+        return
     target = _matching(agreements, kind, generic, parties)
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
