@@ -52,7 +52,8 @@ _SUBJECT_GAP = re.compile(
     r"(?:\s|,[^,;()]{1,80},|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|would|today|now|"
     r"formally|officially|jointly|also|"
     r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|said|says|"
-    r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also)\b)*",
+    r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also|on|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)\b)*",  # "GE Aerospace on Thursday said it has signed"
     re.IGNORECASE,
 )
 # Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
@@ -79,7 +80,8 @@ _DESCRIBED_BEFORE = re.compile(
 _ROLE_LINK = re.compile(_LIST_GAP.pattern + r"(?:" + _ROLE_OF.pattern + r")?")
 # At most three words, then a descriptor noun, before a name: "(the) French AI company", "US tech giant".
 _DESCRIPTION = re.compile(
-    rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered))"
+    rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?"
+    rf"(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered|run|owned|controlled))"  # "state-run Hindustan ..."
     r"[ \u00a0](?=[A-Z])"
 )
 # "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
@@ -911,8 +913,9 @@ def _read_sentence(
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
-    if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2:
-        parties += [p for p in reading.countries if p not in parties]  # "the two governments signed"
+    if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2 and len(set(parties)) < 2:
+        # "the two governments signed"; not "GE signed an MoU with HAL ... cooperation between the two countries"
+        parties += [p for p in reading.countries if p not in parties]
     elif _BOTH_BODIES.search(sentence.text) and len(parties) < 2:
         bodies = [m.party for m in mentions if m.kind == "organisation" and m.party]
         if len(set(bodies)) == 2:  # "JAXA ... and Toyota ... announced that the two organisations agreed"
@@ -1030,8 +1033,9 @@ def _opening_investor(
 # "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ": where and when, before the sentence proper.
 _DATELINE = re.compile(
     r"[A-Z][\w .,’'–—-]{0,50}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
-    # wire copy: "ANKARA, Oct 27 (Reuters) - ", "BELGRADE (AFP) - "
+    # wire copy: "ANKARA, Oct 27 (Reuters) - ", "BELGRADE (AFP) - ", "Washington/New Delhi, Jun 22 (PTI) "
     r"|[A-Z][A-Z .]{2,30}(?:,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?[ ]\([A-Za-z ]{2,20}\)[ ]?[–—-][ ]+"
+    r"|[A-Z][A-Za-z./ ]{2,40}?,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2}[ ]\([A-Z]{2,6}\)[ ]+(?:[–—-][ ]+)?"
 )
 _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
