@@ -48,7 +48,7 @@ _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|S\$|SG\$|HK\$|NIS[ \u00a0]|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
-    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
+    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
 )
 # Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
 # the patterns below, `CURRENCY_WORDS`.
@@ -324,7 +324,11 @@ def _money_value(
         mark = match["mark"].strip().rstrip(".")
         if mark.endswith("$") and mark[:-1] in ISO_CODES:
             mark = mark[:-1]  # "AUD$2.3 million": the code says which dollar
-        number, mult, currency = match["num"], match["mult"], dollar if mark == "$" else CURRENCY_MARKS[mark]
+        if mark == "Sh":  # "Sh67 billion": the shilling of the text's country, Kenya's when none is named
+            currency = words.get("shillings", "KES")
+        else:
+            currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
+        number, mult = match["num"], match["mult"]
     else:
         number, mult, currency = match["wnum"], match["wmult"], words[match["word"].lower()]
         if match["us"] is not None:
