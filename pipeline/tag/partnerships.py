@@ -153,6 +153,9 @@ _WITH_UNNAMED = re.compile(
 # A list item that opens with one agreement: "a memorandum of understanding on ...", "2. an agreement on ...".
 _LISTED_ONE = re.compile(r"\s*(?:[-•*]\s*|\d{1,2}[.)]\s*)?(?:an?|one)\s+(?:new\s+)?")
 _NUMBERED_ONE = re.compile(r"\s*(?:[-•*]|\d{1,2}[.)])\s*(?:an?|one)\s")
+_IN_THE_DEAL = re.compile(
+    r"[ ](?:[^.;]{0,40}?[ ])?in[ ](?:the|this)[ ](?:[\w-]+[ ]){0,2}?(?:deal|agreement|programme|scheme|partnership)\b"
+)
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing)[ ]+$"
@@ -1120,6 +1123,8 @@ def _sentence_kind(
             continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
         if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
             continue  # "pledged to invest £2bn": the investment verb says what it is
+        if kind == "investment" and _IN_THE_DEAL.match(text, match.end(), sentence.end):
+            continue  # "investing £103 million in the deal": money put into an agreement, not a stake
         if (
             is_verb
             and word.lower() in _BUY_VERBS
