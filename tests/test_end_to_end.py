@@ -41,6 +41,15 @@ def _latencies(stage: str) -> float:
     return value or 0.0
 
 
+def _publish_every_source(ready: Settings, broker: Any) -> None:
+    """Poll every source once through the pipeline onto the broker, storing nothing."""
+    run_bounded(
+        ready,
+        [s.name for s in ready.sources],
+        on_published=publication_callback(broker, ready.checkpoint_path),
+    )
+
+
 def _one(db: Path, sql: str) -> Any:
     conn = duckdb.connect(str(db), read_only=True)
     try:
@@ -156,11 +165,7 @@ def test_published_but_unstored_documents_are_fetched_again_after_a_crash(
     checkpoint must not have advanced, so the next run publishes and stores them."""
     settings = _settings(sample, tmp_path)
     with kafka_stack(settings) as (ready, broker):
-        run_bounded(
-            ready,
-            [s.name for s in ready.sources],
-            on_published=publication_callback(broker, ready.checkpoint_path),
-        )
+        _publish_every_source(ready, broker)
     # the broker is gone with its messages, and nothing was loaded
     assert any(spool_dir_for(settings.checkpoint_path).glob("*.jsonl"))
     summary = run_once(settings)
@@ -177,11 +182,7 @@ def test_a_version_stored_by_a_killed_run_settles_only_once_its_alerts_are_match
     and matched again, so their alerts are not lost."""
     settings = _settings(sample, tmp_path)
     with kafka_stack(settings) as (ready, broker):
-        run_bounded(
-            ready,
-            [s.name for s in ready.sources],
-            on_published=publication_callback(broker, ready.checkpoint_path),
-        )
+        _publish_every_source(ready, broker)
         stack = Stack.open(ready, with_alerts=False, broker=broker)
         try:
             stack.drain()  # stored by the loader alone, and never settled: the run was killed here
