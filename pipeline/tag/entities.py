@@ -1207,3 +1207,11 @@ def with_definite_bodies(text: str, mentions: Sequence[Mention]) -> tuple[Mentio
         party = next(iter(bodies))
         added.append(Mention(kind="organisation", name=party, start=start, end=end, party=party))
     return tuple(sorted((*mentions, *added), key=lambda m: m.start)) if added else tuple(mentions)
+
+
+def with_names_the_text_gives(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
+    """The mentions with what the text itself says of names: spelled-out initials ("the China
+    Meteorological Administration (CMA)"), short names it introduces, then "the Bank"-style references."""
+    return with_definite_bodies(
+        text, with_introduced_short_names(text, with_spelled_out_names(text, mentions))
+    )

@@ -151,8 +151,9 @@ _WITH_UNNAMED = re.compile(
     r"institutions|players|stakeholders|countries)\b"
 )
 # A list item that opens with one agreement: "a memorandum of understanding on ...", "2. an agreement on ...".
-_LISTED_ONE = re.compile(r"\s*(?:[-•*]\s*|\d{1,2}[.)]\s*)?(?:an?|one)\s+(?:new\s+)?")
-_NUMBERED_ONE = re.compile(r"\s*(?:[-•*]|\d{1,2}[.)])\s*(?:an?|one)\s")
+_ITEM_MARK = r"(?:[-•*]|\d{1,2}[.)])"
+_LISTED_ONE = re.compile(rf"\s*(?:{_ITEM_MARK}\s*)?(?:an?|one)\s+(?:new\s+)?")
+_NUMBERED_ONE = re.compile(rf"\s*{_ITEM_MARK}\s*(?:an?|one)\s")
 _IN_THE_DEAL = re.compile(
     r"[ ](?:[^.;]{0,40}?[ ])?in[ ](?:the|this)[ ](?:[\w-]+[ ]){0,2}?(?:deal|agreement|programme|scheme|partnership)\b"
 )

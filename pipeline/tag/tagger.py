@@ -26,9 +26,7 @@ from govwatch.pipeline.tag.entities import (
     publisher_country,
     resolve_self_party,
     url_country,
-    with_definite_bodies,
-    with_introduced_short_names,
-    with_spelled_out_names,
+    with_names_the_text_gives,
 )
 from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS, DOLLAR_REGIONS
 from govwatch.pipeline.tag.figures import find_figures
@@ -101,16 +99,8 @@ def _read_agreements(
         {(s.start, s.end) for s in read}
         | {item for s in read if _introduces_list(s.text) for item in list_items_after(text, s.end - 1)}
     )
-    mentions = with_definite_bodies(
-        text,
-        with_introduced_short_names(
-            text,
-            with_spelled_out_names(
-                text,
-                find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home),
-            ),
-        ),
-    )
+    found = find_mentions(text, lexicon, self_party, name_spans, publishers=organisations, home=home)
+    mentions = with_names_the_text_gives(text, found)
     partnerships = find_partnerships(
         text, sentences, mentions, lexicon, self_party, folded, words, publishers=organisations
     )
