@@ -225,8 +225,11 @@ def party_key(name: str) -> str:
     'openai'
     >>> party_key("HM Revenue & Customs") == party_key("HM Revenue and Customs")
     True
+    >>> party_key("U.S. Department of Commerce") == party_key("US Department of Commerce")
+    True
     """
     key = " ".join(name.replace("\u00a0", " ").replace(" & ", " and ").split()).casefold()
+    key = re.sub(r"\bu\.(s|k)\.(?=\s)", r"u\1", key)
     key = _POSSESSIVE.sub("", key)
     key = re.sub(r"^the\s+", "", key)
     return _SUFFIXES.sub("", key).strip(" ,.")

@@ -403,6 +403,10 @@ def find_mentions(
                 and _GOVERNING_BODY.fullmatch(name) is None
                 and name.split()[-1] not in _OFFICE_ENDINGS
             ):
+                dotted = _DOTTED_COUNTRY.search(text, max(0, start - 6), start)
+                if dotted is not None and not taken[dotted.start()]:
+                    # "the U.S. Food and Drug Administration": the initials' stops cut the shaped name
+                    start, name = dotted.start(), f"{dotted['country'].replace('.', '')} {name}"
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
     for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)
@@ -951,6 +955,8 @@ def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:
             yield match.start("name"), match.end("name")
 
 
+# Initials with stops before a shaped name: "U.S." and "U.K." belong to the name.
+_DOTTED_COUNTRY = re.compile(r"(?<![\w.])(?P<country>U\.S\.|U\.K\.)[ \u00a0]$")
 _ACRONYM_AND = re.compile(r"[A-Z]{2,5}[ ](?:and|&)[ ](?:the[ ])?")
 
 
@@ -1060,7 +1066,7 @@ _INITIAL_LINKS = frozenset({"of", "and", "for", "the", "on", "de", "des", "du", 
 _BODY_HEADS = word_set(
     "Administration Agency Authority Office Department Ministry Council Commission Institute Centre Center "
     "Laboratory Board Bank Fund Foundation University Corporation Company Service Organisation Organization "
-    "Association Society Trust Bureau Directorate Executive Regulator Inspectorate Secretariat Academy"
+    "Association Society Trust Bureau Directorate Executive Regulator Inspectorate Secretariat Academy Affairs"
 )
 
 
@@ -1108,7 +1114,9 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
         lexicon_party = next(
             (m.party for m in bodies if text[m.start : m.end] == short and m.kind == "organisation"), None
         )
-        if known is not None and known.party:
+        if known is not None and known.party and not (start <= known.start and known.end < end):
+            # (a known body that is only the start of the spelled-out name, "United Nations" in "United
+            # Nations Office for Outer Space Affairs (UNOOSA)", gives way to the whole name)
             spelled[short] = (known.start, known.end, known.party)
         elif lexicon_party is not None and (
             lexicon_party == short or lexicon_party.replace("’", "'") == name.replace("’", "'")

@@ -165,6 +165,9 @@ _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
     r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
 )
+_GRANT_CALL = re.compile(
+    r"[ ](?:funding[ ])?(?:opportunit(?:y|ies)|competitions?|schemes?|calls?|programmes?|applications?|rounds?)\b"
+)
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 _TAKEOVERS = frozenset({"acquisition", "takeover"})
@@ -933,7 +936,11 @@ def _read_sentence(
         and (status != "announced" or not generic)
     ):
         parties = _sentence_parties(text, sentence, mentions, parties, self_party, kind)
-    if status is None and len(parties) >= 2 and _names_a_pair(text, sentence, mentions, anchor, generic):
+    if (
+        status is None
+        and len(parties) >= 2
+        and _names_a_pair(text, sentence, mentions, anchor, generic, first=_latest(agreements, kind) is None)
+    ):
         status = "announced"  # "a partnership between the department and the Nuffield Foundation"
     names_vague_deal = (  # "agreed a deal worth Â£400 million with Google Cloud ... The contract, placed by"
         not generic
@@ -1045,7 +1052,13 @@ _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put Â
 
 
 def _names_a_pair(
-    text: str, sentence: Sentence, mentions: Sequence[Mention], anchor: re.Match[str], generic: bool
+    text: str,
+    sentence: Sentence,
+    mentions: Sequence[Mention],
+    anchor: re.Match[str],
+    generic: bool,
+    *,
+    first: bool = False,
 ) -> bool:
     """Tell whether "between X and Y" right after the agreement word names its parties without a status word.
 
@@ -1056,7 +1069,11 @@ def _names_a_pair(
         text, anchor.end()
     ):
         return True  # "our partnership with Cisco": the publisher's own agreement, its partner named
-    between = _BETWEEN.search(text, anchor.end(), min(sentence.end, anchor.end() + 12))
+    # The first of a specific kind may say what it does before "between" ("This MoU sets out the framework
+    # for co-operation between the Insolvency Service and the FCA"); a general word's "between" must follow
+    # it, and a later mention ("The MoU strengthens cooperation between the two countries") adds nobody.
+    reach = 70 if first and not generic else 12
+    between = _BETWEEN.search(text, anchor.end(), min(sentence.end, anchor.end() + reach))
     if between is None or any(start <= anchor.start() < end for start, end in _quoted_spans(text, sentence)):
         return False
     if not generic:
@@ -1138,6 +1155,8 @@ def _sentence_kind(
             text, max(sentence.start, match.start() - 40), match.start()
         ):
             continue  # "invited to bid for contracts": a competition, not a contract
+        if kind == "grant" and not is_verb and _GRANT_CALL.match(text, match.end(), sentence.end):
+            continue  # "a grant opportunity", "the grant competition": a call for bids, not a grant
         if word.lower() in ("partnership", "partnerships") and text.endswith(
             "in ", max(sentence.start, match.start() - 3), match.start()
         ):
@@ -1678,7 +1697,7 @@ _NEWS_AGENCIES = frozenset(
         "Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association", "Agenzia Nova", "ANSA",
         "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
-        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter",
+        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS",
     }
 )  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
