@@ -1070,6 +1070,17 @@ _BODY_HEADS = word_set(
 )
 
 
+# The first words of bodies' names that say what the body is: "Federation of ...", "Chamber of ...".
+_HEAD_FIRST = word_set(
+    "Federation Confederation Chamber Association Council Union Alliance Society Institute"
+)
+
+
+def _closing_place(words: Sequence[str], places: frozenset[str]) -> int:
+    """How many of the last `words` name one of the text's `places` (0 if none, or if that is all)."""
+    return next((count for count in (2, 1) if count < len(words) and " ".join(words[-count:]) in places), 0)
+
+
 def _initials(words: Sequence[str]) -> str:
     """The initials of a name's words ("UK Research and Innovation" -> "UKRI"); capitals count whole."""
     return "".join(w if w.isupper() else w[0] for w in words if w not in _INITIAL_LINKS).upper()
@@ -1088,6 +1099,7 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
     [('organisation', 'China Meteorological Administration'), ('organisation', 'China Meteorological Administration')]
     """
     spelled: dict[str, tuple[int, int, str]] = {}
+    places = frozenset(text[m.start : m.end] for m in mentions if m.kind == "place")
     for bracket in _BRACKETED_INITIALS.finditer(text):
         # Looked for backwards from each bracket, in a bounded window: a long run of capitals costs nothing.
         match = _SPELLED_BEFORE.search(text, max(0, bracket.start() - SPELLED_OUT_CHARS), bracket.start())
@@ -1095,15 +1107,27 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
             continue
         words = match.group().split()
         short = bracket["short"]
-        if words[-1] not in _BODY_HEADS:
+        # "Federation of Information Technology Industry Sri Lanka (FITIS)": a place may close the name
+        # without a letter of its own in the initials.
+        place = _closing_place(words, places)
+        ends = range(len(words), len(words) - place - 1, -1)  # the initials may stop inside the place
+        first = next(
+            (
+                first
+                for first in range(len(words))
+                for last in ends
+                if first < last
+                and words[first][:1].isupper()
+                and _initials(words[first:last]) == short.upper()
+            ),
+            None,
+        )
+        if first is None:
+            continue
+        if words[len(words) - place - 1] not in _BODY_HEADS and words[first] not in _HEAD_FIRST:
             continue  # "the Long Term Partnering Agreement (LTPA)": a thing, not a body
-        for first in range(len(words)):
-            if words[first][:1].isupper() and _initials(words[first:]) == short.upper():
-                start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
-                spelled.setdefault(
-                    short, (start, start + len(" ".join(words[first:])), " ".join(words[first:]))
-                )
-                break
+        start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
+        spelled.setdefault(short, (start, start + len(" ".join(words[first:])), " ".join(words[first:])))
     if not spelled:
         return tuple(mentions)
     bodies = [m for m in mentions if m.kind in ("organisation", "government", "name")]
@@ -1114,7 +1138,11 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
         lexicon_party = next(
             (m.party for m in bodies if text[m.start : m.end] == short and m.kind == "organisation"), None
         )
-        if known is not None and known.party and not (start <= known.start and known.end < end):
+        if (
+            known is not None
+            and known.party
+            and not (start <= known.start and known.end - known.start < end - start and known.end <= end)
+        ):
             # (a known body that is only the start of the spelled-out name, "United Nations" in "United
             # Nations Office for Outer Space Affairs (UNOOSA)", gives way to the whole name)
             spelled[short] = (known.start, known.end, known.party)
