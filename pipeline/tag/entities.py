@@ -97,6 +97,12 @@ _LEGAL_TAIL = re.compile(
     r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|Inc|Holdings|Corporation|Corp|SE|AG|GmbH)"
     r"\.?(?![\w-])"
 )
+# A known company's business named after it: "Fujitsu Services", "Lockheed Martin Business Technology
+# Solutions" are the companies that sign, not a company and a stray name.
+_BUSINESS_TAIL = re.compile(
+    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,3}?[ \t\u00a0](?:Services|Solutions|Systems|Technologies|Advisory|Consulting|"
+    r"Networks|Software)(?![\w-])"
+)
 # A lone capitalised word at least this common in English is a word, not a name: "Deal", "Cabinet",
 # "Landmark", "Suffolk" (zipf 3.0 and up). Well-known one-word companies this common ("Siemens", 3.3)
 # must be in the organisation lexicon; measured on the world corpus, 4.0 let in more junk than names.
@@ -175,11 +181,13 @@ def _foreign_publisher(organisation: str, lexicon: Lexicon) -> str | None:
     'Australian Government'
     >>> _foreign_publisher("British Embassy Tokyo", load_lexicon())
     'UK Government'
+    >>> _foreign_publisher("Royal Thai Government", load_lexicon())
+    'Thai Government'
     """
     if not _GOVERNMENT_PUBLISHER.search(organisation):
         return None
     for word in re.findall(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?", organisation):
-        for candidate in (word, word.split(" ")[0]):
+        for candidate in (word, *word.split(" ")):
             country = lexicon.country_words.get(candidate)
             if country is not None and country in lexicon.governments:
                 return lexicon.governments[country]
@@ -320,7 +328,11 @@ def find_mentions(
             name = text[start : of_place.end()]
             add(Mention(kind="organisation", name=name, start=start, end=of_place.end(), party=name))
             continue
-        legal = _LEGAL_TAIL.match(text, match.end()) if entry.party is None else None
+        legal = (
+            (_LEGAL_TAIL.match(text, match.end()) or _BUSINESS_TAIL.match(text, match.end()))
+            if entry.party is None
+            else None
+        )
         if legal is not None:
             name = text[start : legal.end()].rstrip(".")  # "Capgemini UK Ltd": the legal entity as written
         end = legal.end() if legal is not None else match.end()

@@ -168,6 +168,12 @@ _BID_FOR = re.compile(
 _GRANT_CALL = re.compile(
     r"[ ](?:funding[ ])?(?:opportunit(?:y|ies)|competitions?|schemes?|calls?|programmes?|applications?|rounds?)\b"
 )
+# A sentence whose subject is a group nobody names: "Irish companies secured €24 million in ESA contracts"
+# is a total, not an agreement of the publisher's.
+_UNNAMED_GROUP = re.compile(
+    r"(?:[-•*][ ]+)?(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
+    r"organizations|universities|SMEs|start-ups|startups|suppliers|researchers|projects|applicants)\b"
+)
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 _TAKEOVERS = frozenset({"acquisition", "takeover"})
@@ -971,6 +977,8 @@ def _read_sentence(
     if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list or owns)):
         parties = []  # government spending on its own is a figure, not an agreement
     elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] not in (self_party, *reading.publishers):
+        if _UNNAMED_GROUP.match(sentence.text) is not None:
+            return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
         parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     if (
@@ -987,6 +995,21 @@ def _read_sentence(
         agreements[-1].evidence.append(evidence)
         return
     target = _matching(agreements, kind, generic, parties)
+    if (
+        target is None
+        and parties
+        and _DEFINITE.search(text, max(sentence.start, anchor.start() - 12), anchor.start())
+    ):
+        # "Leeds City Council has appointed three suppliers to a new framework ... Fujitsu Services and
+        # Methods Advisory ... will sit on the framework": the others of an agreement only one side named
+        incomplete = _latest(agreements, kind)
+        if (
+            kind in ("contract", "framework_agreement", "other")
+            and incomplete is not None
+            and len(set(incomplete.parties)) == 1
+            and incomplete.kind == kind
+        ):
+            target = incomplete
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
