@@ -396,6 +396,10 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
+            legal = _LEGAL_TAIL.match(text, last)
+            if legal is not None and taken.find(1, last, legal.end()) == -1:
+                last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
+                name = text[start:last].rstrip(".")
             pair = _TWO_BODIES.fullmatch(name)
             if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
                 # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
