@@ -171,7 +171,7 @@ _GRANT_CALL = re.compile(
 # A sentence whose subject is a group nobody names: "Irish companies secured €24 million in ESA contracts"
 # is a total, not an agreement of the publisher's.
 _UNNAMED_GROUP = re.compile(
-    r"(?:[-•*][ ]+)?(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
+    r"(?:[-•*][ ]+)?(?:\d[\d,]*[ ]+)?(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
     r"organizations|universities|SMEs|start-ups|startups|suppliers|researchers|projects|applicants)\b"
 )
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
@@ -231,8 +231,10 @@ _NEGATED = re.compile(
 )
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
-    r"long-standing|longstanding|close|possible|wider|broader)[ ]+(?:[\w-]+[ ]+)?$"
-    r"|\b(?:strengthen|deepen|expand|enhance|reaffirm|reaffirmed|celebrate|build on|review)[ ]+(?:their|the|our|its|this)[ ]+$",
+    r"long-standing|longstanding|close|possible|wider|broader|genuine)[ ]+(?:[\w-]+[ ]+)?$"
+    r"|\b(?:strengthen|deepen|expand|enhance|reaffirm|reaffirmed|celebrate|build on|review|continue|continuing|"
+    r"continues)[ ]+(?:their|the|our|its|this)[ ]+$"
+    r"|\b(?:decades|years|centuries|history)[ ]+of[ ]+$",
     re.IGNORECASE,
 )
 # Lower case but for sentence openers and "Lot 2": "Minister for Public Procurement" is a title, not buying.
