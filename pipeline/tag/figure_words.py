@@ -190,6 +190,7 @@ MULTIPLIERS = {
     "k": 1e3,
     "crore": 1e7,  # Indian numbering: ₹76,000 crore is ₹760 billion
     "lakh": 1e5,
+    "lakh crore": 1e12,  # "Rs 2 lakh crore" is ₹2 trillion
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "Billion": 1e9,
