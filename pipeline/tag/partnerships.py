@@ -16,7 +16,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from babel import Locale
@@ -1834,18 +1834,24 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
 _VAGUE_KINDS = frozenset({"collaboration", "other"})
 
 
-def merge_headline(body: Sequence[Partnership], headline: Sequence[Partnership]) -> tuple[Partnership, ...]:
+def merge_headline(
+    body: Sequence[Partnership], headline: Sequence[Partnership], short_names: Mapping[str, str] | None = None
+) -> tuple[Partnership, ...]:
     """Add what the title and summary report to the body's agreements.
 
     A headline agreement that shares a party with a body agreement of its kind group, or a vague one
     ("a new agreement with Openreach") whose parties a body agreement has, is that agreement: it only
     sharpens a vague kind ("collaboration" → "strategic_partnership"). Any other headline
     agreement is one the body does not report, and is added with the headline as its evidence.
+    `short_names` are the names the body gives its parties' initials ("SANSA" → "South African National
+    Space Agency"): a headline written with initials names the body's parties.
     """
     merged = list(body)
     for found in headline:
         if not found.parties:
             continue  # "Defence Minister signs the contract": nobody the headline names is bound by it
+        if short_names:
+            found = replace(found, parties=tuple(dict.fromkeys(short_names.get(p, p) for p in found.parties)))
         same = next(
             (
                 i

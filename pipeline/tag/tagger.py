@@ -269,6 +269,16 @@ def restore_evidence(annotations: Annotations, body: str, headline: str) -> Anno
     )
 
 
+def _short_names(text: str, mentions: Sequence[Mention]) -> dict[str, str]:
+    """The body's parties by the initials or short names it introduced for them ("SANSA")."""
+    names: dict[str, str] = {}
+    for mention in mentions:
+        written = text[mention.start : mention.end]
+        if mention.party and written != mention.party and " " not in written and written[:1].isupper():
+            names.setdefault(written, mention.party)
+    return names
+
+
 def tag_text(
     text: str,
     *,
@@ -325,7 +335,7 @@ def tag_text(
             replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence))
             for p in in_headline.partnerships
         )
-        partnerships = merge_headline(partnerships, marked)
+        partnerships = merge_headline(partnerships, marked, _short_names(text, body.mentions))
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(

@@ -186,3 +186,21 @@ def test_a_uk_department_name_on_another_governments_page_is_that_governments() 
         ("Acme Robotics Ltd", "South African Government")
     ]
     assert parties("https://www.gov.uk/government/news/drones") == [("Acme Robotics Ltd", "UK Government")]
+
+
+def test_a_headline_naming_the_parties_by_their_initials_reports_the_bodys_agreement() -> None:
+    body = (
+        "The Northland National Space Agency (NNSA) and the Orbis Satellite Navigation Office (OSNO) signed "
+        "a memorandum of understanding on satellite navigation on Tuesday."
+    )
+    found = tag_text(
+        body,
+        title="NNSA and OSNO sign memorandum on satellite navigation",
+        organisations=["Northland National Space Agency"],
+    ).partnerships
+    assert [(p.kind, sorted(p.parties)) for p in found] == [
+        (
+            "memorandum_of_understanding",
+            ["Northland National Space Agency", "Orbis Satellite Navigation Office"],
+        )
+    ]
