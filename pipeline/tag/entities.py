@@ -166,6 +166,8 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str 
     return DEFAULT_SELF_PARTY
 
 
+# A government's own unit, named without its country: "Ministry of Economy and Finance".
+_MINISTRY = re.compile(r"(?:Federal )?(?:Ministry|Department) (?:of|for) ")
 # "Minister for Defence Industry", "Prime Minister", "Office of the Minister for ...": a minister's office.
 _MINISTER_PUBLISHER = re.compile(r"(?:Office of the )?(?:Prime )?Minister\b")
 _GOVERNMENT_PUBLISHER = re.compile(
@@ -443,9 +445,19 @@ def find_mentions(
         entry = lexicon.places[match.group()]
         party = lexicon.governments.get(entry.name) if entry.country else None
         modifier = _MODIFIER_GAP.match(text, match.end())
-        if modifier is not None and any(
-            m.start == modifier.end() and m.kind == "organisation" for m in mentions
-        ):
+        body = (
+            next(
+                (i for i, m in enumerate(mentions) if m.start == modifier.end() and m.kind == "organisation"),
+                None,
+            )
+            if modifier is not None
+            else None
+        )
+        if body is not None:
+            ministry = mentions[body]
+            if party is not None and party != DEFAULT_SELF_PARTY and _MINISTRY.match(ministry.name):
+                # "Peru's Ministry of Economy and Finance": a ministry that signs for its country's government
+                mentions[body] = replace(ministry, party=party)
             party = None  # "Japan's RIKEN", "U.S. National Science Foundation": the body is the party
         add(
             Mention(
