@@ -115,7 +115,7 @@ NOT_NAME_ENDINGS = word_set(
     "Centres Centers Hubs Zones Projects Schemes Programmes Affairs SMEs Businesses Companies Firms "
     "Startups Start-ups MoU MoUs MOU MOUs MoC MoCs LoI"
 )
-_DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "’s", "'s")
+_DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "-led", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
 _OFFICE_ENDINGS = word_set(
     "Minister Ministers Secretary Chancellor President Commissioner Director Directors CEO CFO CTO COO "
@@ -398,6 +398,11 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
+                government = lexicon.governments.get(lexicon.places[of_place["place"]].name)
+                if government is not None and _MINISTRY.match(name) and taken.find(1, start, last) == -1:
+                    # "Ministry of Energy and Infrastructure of the United Arab Emirates": its government's
+                    add(Mention(kind="organisation", name=name, start=start, end=last, party=government))
+                    continue
             legal = _LEGAL_TAIL.match(text, last)
             if legal is not None and taken.find(1, last, legal.end()) == -1:
                 last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
@@ -1055,7 +1060,7 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
             (word in LEADING_STOPWORDS and not (word == "New" and text.startswith(_NEW_PLACES, space + 1)))
             or word in ROLE_WORDS
             or word in _LINKS
-            or word.endswith(("-based", "-headquartered"))  # "Oxford-based Jenner Institute"
+            or word.endswith(("-based", "-headquartered", "-led"))  # "Oxford-based Jenner Institute"
         )
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body

@@ -1761,7 +1761,9 @@ def is_press(name: str) -> bool:
 
 
 _COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
-_LEGAL_SUFFIX = re.compile(r"(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$")
+_LEGAL_SUFFIX = re.compile(
+    r"(?:[ ](?:International|Group|Holdings))?(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$"
+)
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
 )
@@ -1796,6 +1798,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['National Science Foundation', 'Acme']
     >>> consolidate_parties(["Microsoft", "Microsoft Estonia", "Estonian Government"], "memorandum_of_understanding")
     ['Microsoft', 'Estonian Government']
+    >>> consolidate_parties(["Aurrigo", "Aurrigo International plc", "Changi Airport Group"], "collaboration")
+    ['Aurrigo', 'Changi Airport Group']
     """
     tidy: list[str] = []
     for party in parties:
