@@ -159,7 +159,7 @@ _IN_THE_DEAL = re.compile(
 )
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
-    r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing)[ ]+$"
+    r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing|(?<!binding[ ])commercial)[ ]+$"
 )  # "which will include regional contracts procured centrally": contracts in general, none in particular
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
