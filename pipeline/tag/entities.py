@@ -916,7 +916,7 @@ def _patterns(
     link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     # Patterns open with a capital letter so the regex engine can skip ahead; the look-behind right
     # after it rejects capitals inside words at once (no rescanning of long runs).
-    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,4}}"
+    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
@@ -1064,7 +1064,10 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         )
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body
-        office = word in _OFFICE_ENDINGS and text.startswith("of ", space + 1)
+        following = text[space + 1 : text.find(" ", space + 1, end)] if space != -1 else ""
+        office = word in _OFFICE_ENDINGS and (
+            text.startswith("of ", space + 1) or following in _OFFICE_ENDINGS
+        )
         if word in ("Vice", "Deputy") and text.startswith(
             ("Administrator ", "Director ", "Chair "), space + 1
         ):

@@ -688,7 +688,10 @@ def _read_transfers(
     """
     anchors = sorted(e.start for a in agreements for e in a.evidence)
     for index, sentence in enumerate(sentences):
-        if opens_award_list(sentence.text) and any(
+        if (
+            opens_award_list(sentence.text)
+            or (introduces_list(sentence.text) and _each_receives(sentences[max(0, index - 3) : index]))
+        ) and any(
             # the sum it shares out, said before the list or just after its items
             states_money(near.text)
             for near in (*sentences[max(0, index - 3) : index], *_after_items(sentences, index + 1)[:2])
@@ -696,6 +699,8 @@ def _read_transfers(
             # "Among those funded:" after the sum the award shares out: each item is a recipient
             low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
             named = _FUNDED_LIST.search(sentence.text)
+            if named is None:
+                named = _each_receives(sentences[max(0, index - 3) : index])
             if named is not None:
                 _read_award_list(
                     text, sentence, mentions, starts, agreements, self_party, mentions[low:high], named
@@ -772,6 +777,17 @@ def _read_award_list(
 _FUNDED_LIST = re.compile(
     r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported)\b", re.I
 )
+
+
+# "Each will receive up to £10 million": the list that follows names who gets it.
+_EACH_RECEIVES = re.compile(
+    r"\b[Ee]ach(?:[ ]\w+)?[ ](?:will[ ]receive|receives|will[ ]get|gets|is[ ]to[ ]receive)\b"
+)
+
+
+def _each_receives(before: Sequence[Sentence]) -> re.Match[str] | None:
+    """The words of a sentence before a list that give a sum to each of its items, if any."""
+    return next((m for m in (_EACH_RECEIVES.search(s.text) for s in before) if m is not None), None)
 
 
 def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
