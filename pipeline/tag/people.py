@@ -77,6 +77,47 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
             organisation=party,
             party=party,
         )
+    yield from _named_after_office(text, lexicon, starts)
+
+
+# "The President of the Romanian Space Agency (ROSA), Marius-Ioan Piso, and ...": a role of a body, then
+# the person's name between commas.
+_NAME_AFTER_BODY = re.compile(
+    rf"(?:[ \t\u00a0]\([A-Z][A-Za-z&.-]{{1,9}}\))?,[ \t\u00a0]+(?P<name>(?:(?:Dr|Prof|Professor|Phys|Ing|Eng|Mag)\.?[ \t\u00a0]+)*"
+    rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}})(?=,|[ \t\u00a0]+(?:and|said|signed)\b)"
+)
+
+
+def _named_after_office(text: str, lexicon: Lexicon, starts: dict[int, Mention]) -> Iterable[Mention]:
+    """Yield people named after "<role> of <body>," with the body as their party."""
+    roles = words_in(lexicon.roles, text)
+    if not roles:
+        return
+    for match in _office_of_pattern(roles).finditer(text):
+        body = starts.get(match.end())
+        if body is None:
+            continue
+        after = _NAME_AFTER_BODY.match(text, body.end)
+        name = _clean_name(after["name"], lexicon.name_titles) if after is not None else None
+        if after is None or name is None:
+            continue
+        yield Mention(
+            kind="person",
+            name=name,
+            start=after.start("name"),
+            end=after.end("name"),
+            role=text[match.start() : body.end],
+            title=match["role"],
+            organisation=body.party,
+            party=body.party,
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _office_of_pattern(roles: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![\w-])(?P<role>{trie_regex(roles)})[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
+    )
 
 
 def _names_before_roles(

@@ -52,6 +52,10 @@ ABBREVIATIONS = frozenset(
         "rep",
         "amb",
         "h.e",  # "H.E. Dr Sultan Al Jaber"
+        "phys",  # "Dr. Phys. Marius-Ioan Piso", "Dipl.-Ing.", "Mag.": academic titles before names
+        "ing",
+        "mag",
+        "habil",
     }
 )
 # Longer sentences are cut for the clause-level patterns so that no single pattern scans a huge run.
