@@ -1756,6 +1756,10 @@ _MEDIA_ENDINGS = (
     " Magazine",
     " Weekly",
     " Daily",
+    " Today",
+    " Chronicle",
+    " Telegraph",
+    " Observer",
 )
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
 _WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$")
@@ -1904,6 +1908,7 @@ def _with_publisher(agreement: _Agreement, self_party: str, publishers: Sequence
         and agreement.parties[0] != self_party
         and agreement.parties[0] not in publishers
         and agreement.kind != "investment"
+        and not is_press(self_party)  # a newspaper reporting a deal is no party to it
     ):
         agreement.parties.append(self_party)
 
