@@ -248,7 +248,9 @@ def _domain_suffix(url: str | None) -> str | None:
     return suffix if "." in host and suffix.isalpha() else None
 
 
-def home_government(organisations: Sequence[str], lexicon: Lexicon, url: str | None = None) -> str | None:
+def home_government(
+    organisations: Sequence[str], lexicon: Lexicon, url: str | None = None, text: str | None = None
+) -> str | None:
     """The government a page means by "the government", "the Minister" or "the Technology Secretary".
 
     A government publishing is its own home; any other publisher's home is the country its name or its
@@ -263,14 +265,34 @@ def home_government(organisations: Sequence[str], lexicon: Lexicon, url: str | N
     ('Canadian Government', 'UK Government')
     >>> home_government(["Cohere"], lexicon, "https://cohere.com/blog/x") is None
     True
+
+    With the `text`, a country only the address of a publisher that is no government states must be one
+    the text names: a magazine on a ".co.uk" domain writing of Rwanda's government means Rwanda's.
+
+    >>> home_government(["Africa Magazine"], lexicon, "https://africa.co.uk/x", "Rwanda's government said") is None
+    True
     """
     self_party = resolve_self_party(organisations, lexicon, url)
     if self_party.endswith(("Government", "Executive")):
         return self_party
-    country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
+    country = publisher_country(organisations, lexicon)
+    if country is None and url:
+        country = url_country(url, lexicon)
+        if country is not None and text is not None and not _names_country(text, country, lexicon):
+            return None
     if country is not None:
         return lexicon.governments.get(country)
     return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else None
+
+
+def _names_country(text: str, country: str, lexicon: Lexicon) -> bool:
+    """Tell whether the text names `country`, or no country at all."""
+    named = {
+        lexicon.country_words[m.group()]
+        for m in find_words(lexicon.place_words.pattern_for(text), text)
+        if m.group() in lexicon.country_words
+    }
+    return country in named or not named
 
 
 def find_mentions(

@@ -204,3 +204,16 @@ def test_a_headline_naming_the_parties_by_their_initials_reports_the_bodys_agree
             ["Northland National Space Agency", "Orbis Satellite Navigation Office"],
         )
     ]
+
+
+def test_the_government_of_a_magazine_is_the_country_its_text_names_not_its_domains() -> None:
+    text = (
+        "Rwanda's drive to keep technology at the centre of its growth goes on, with the government renewing "
+        "its memorandum of cooperation with Japan on ICT."
+    )
+    found = tag_text(
+        text,
+        organisations=["Northwind Leadership Magazine"],
+        url="https://northwindmagazine.co.uk/rwanda-japan",
+    ).partnerships
+    assert [p.parties for p in found] == [("Japanese Government",)]  # never "UK Government" for the .co.uk
