@@ -1659,10 +1659,11 @@ def _matching(
     Two specific words of different kinds name two agreements ("a treaty ... and a memorandum of
     understanding"); a general word ("the partnership") may name any of them.
     """
+    cores = {_party_core(p) for p in parties}
     for agreement in reversed(agreements):
-        if KIND_GROUPS.get(agreement.kind) != KIND_GROUPS.get(kind) or not set(parties) & set(
-            agreement.parties
-        ):
+        if KIND_GROUPS.get(agreement.kind) != KIND_GROUPS.get(kind) or not cores & {
+            _party_core(p) for p in agreement.parties
+        }:
             continue
         instrument = (
             "memorandum_of_understanding" in {kind, agreement.kind}
@@ -1671,6 +1672,18 @@ def _matching(
         if generic or agreement.generic or agreement.kind == kind or instrument:
             return agreement
     return None
+
+
+def _party_core(party: str) -> str:
+    """A company's name without its legal form or lab, for telling two mentions are one party.
+
+    >>> _party_core("Kaspersky Lab"), _party_core("Aurrigo International plc"), _party_core("Kaspersky")
+    ('Kaspersky', 'Aurrigo', 'Kaspersky')
+    """
+    return _LAB.sub("", _LEGAL_SUFFIX.sub("", party))
+
+
+_LAB = re.compile(r"[ ]Labs?$")
 
 
 # A memorandum is often the instrument of a partnership: "have signed a strategic partnership ... the
