@@ -631,6 +631,8 @@ def _distinct(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
     """One agreement per kind and parties: "Microsoft" and "Microsoft Corp" investing are one investment."""
     kept: dict[tuple[str, frozenset[str], str], Partnership] = {}
     for partnership in partnerships:
+        if not partnership.parties:
+            continue  # "we plan to sign over 150 contracts": agreements nobody is named a party to
         first_said = partnership.evidence[0].sentence if partnership.evidence else ""
         # each numbered or bulleted item of a list of documents signed is an agreement of its own
         item = first_said if _NUMBERED_ONE.match(first_said) else ""
@@ -1751,7 +1753,8 @@ _NEWS_AGENCIES = frozenset(
         "Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association", "Agenzia Nova", "ANSA",
         "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
-        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS",
+        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau",
+        "PIB", "Polskie Radio", "Polish Press Agency", "PAP",
     }
 )  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
