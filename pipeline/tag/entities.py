@@ -36,7 +36,8 @@ LEADING_STOPWORDS = word_set(
     "But By Despite Each Every Find Following For From Funding Further He Her His However If In It Its "
     "Last Latest Many Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some "
     "Speaking That The Their Then There These They This Those Though Through To Today Under Unless "
-    "Until Up We When Whereas Where Whether While With Without Yesterday Yet"
+    "Until Up We When Whereas Where Whether While With Without Yesterday Yet "
+    "Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens Hundreds Thousands"
 )
 # Words that cannot be part of a person's name.
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
@@ -83,10 +84,11 @@ _CAPITAL_BEFORE = re.compile(r"[A-Z][\w&’'-]*[ ]$")
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
-    """Tell whether a known name is a word inside a longer capitalised name that ends in "Trust"."""
-    return (
-        _INSIDE_LONGER_NAME.match(text, end) is not None
-        and _CAPITAL_BEFORE.search(text, max(0, start - 40), start) is not None
+    """Tell whether a known name is a word inside a longer capitalised name that ends in "Trust" (an NHS
+    hospitals' trust may open with it: "University College London Hospitals NHS Foundation Trust")."""
+    longer = _INSIDE_LONGER_NAME.match(text, end)
+    return longer is not None and (
+        " Hospital" in longer.group() or _CAPITAL_BEFORE.search(text, max(0, start - 40), start) is not None
     )
 
 

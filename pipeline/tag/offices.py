@@ -150,7 +150,7 @@ def _coordinated_pattern(countries: tuple[str, ...]) -> re.Pattern[str]:
     listed = rf"(?:the[ \t]+)?(?:{country})(?:(?:,[ \t]+|[ \t]+and[ \t]+|,[ \t]+and[ \t]+)(?:the[ \t]+)?(?:{country}))+"
     return re.compile(
         rf"(?<![\w-])(?P<list>{listed})"
-        rf"[ \t]+(?:governments|administrations|ministries|ministers|leaders|prime[ \t]+ministers|Prime[ \t]+Ministers)\b"
+        rf"[ \t]+(?:[Gg]overnments|[Aa]dministrations|[Mm]inistries|ministers|leaders|prime[ \t]+ministers|Prime[ \t]+Ministers)\b"
         rf"|\b(?:governments|Governments)[ \t]+of[ \t]+(?P<of_list>{listed})"
     )
 
