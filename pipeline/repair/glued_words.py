@@ -101,6 +101,7 @@ _CANDIDATES = re.compile(
     r"(?P<lower>(?<![\w@/.-])[a-z]{9,40}(?![\w@/-]))"
     rf"|(?P<camel>(?<![\w@/.-])(?:{_FUNCTION_WORDS})(?=[A-Z][a-z]|[A-Z]{{2}}))"
     rf"|(?P<named>(?<![\w@/.-])[A-Za-z][A-Za-z0-9]*?[a-z][A-Za-z0-9]*?)(?=(?:{_ROLE_ACRONYMS})(?![\w-]))"
+    r"|(?P<capital>(?<![\w@/.-])[A-Z][a-z]{3,20}(?=(?:has|had|was|were|will|said)(?![\w@/-])))"
     r"|(?P<comma>(?<=[A-Za-z]),(?=[A-Za-z]))"
     r"|(?P<stop>(?<=[a-z]{2})\.(?=[A-Z][a-z]{2}))"
     r"|(?P<amount>(?<=[a-z])(?=[£€$]\d))"
@@ -165,6 +166,8 @@ def split_glued_words(text: str, report: Callable[[str, str], None]) -> str:
     5
     >>> split_glued_words("£1,000 for gov.uk, e.g. OpenAI’s CEO, DCMS and Ms Smith MP", lambda a, b: None)
     '£1,000 for gov.uk, e.g. OpenAI’s CEO, DCMS and Ms Smith MP'
+    >>> split_glued_words("Herefordshire Councilhas hired PwC in England, Holland and the Bahamas.", lambda a, b: None)
+    'Herefordshire Council has hired PwC in England, Holland and the Bahamas.'
     """
     for _pass in range(MAX_PASSES):
         split = _split_once(text, report)
@@ -185,6 +188,14 @@ def _split_once(text: str, report: Callable[[str, str], None]) -> str:
             if split is None:
                 continue
             replacement = split
+        elif match["capital"] is not None:
+            # "Herefordshire Councilhas awarded": a common capitalised word and a glued verb,
+            # when the whole token is no word ("Thomas", "Douglas" stay whole; "Sealand" is no "Seal and")
+            head = match["capital"]
+            token = re.match(r"[A-Za-z]+", text[match.start() :])
+            if token is None or zipf(token.group().lower()) > 0 or zipf(head.lower()) < PART_ZIPF:
+                continue
+            replacement = head + " "
         elif match["camel"] is not None:
             replacement = match["camel"] + " "
         elif match["named"] is not None:

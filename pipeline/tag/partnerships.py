@@ -1754,7 +1754,7 @@ _NEWS_AGENCIES = frozenset(
         "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
         "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau",
-        "PIB", "Polskie Radio", "Polish Press Agency", "PAP",
+        "PIB", "Polskie Radio", "Polish Press Agency", "PAP", "Local Democracy Reporting Service",
     }
 )  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
@@ -1905,7 +1905,16 @@ def merge_headline(
             None,
         )
         if same is None:
-            merged.append(found)
+            lone = next(
+                (i for i, b in enumerate(merged) if b.kind == found.kind and len(b.parties) == 1),
+                None,
+            )
+            if lone is not None and len(found.parties) == 1 and found.kind != "investment":
+                # "Herefordshire Council has signed a contract ..." and the summary's "... contract with
+                # PwC": each names one side of the same agreement (an investment may have one side only)
+                merged[lone] = replace(merged[lone], parties=(*merged[lone].parties, *found.parties))
+            else:
+                merged.append(found)
         elif merged[same].kind in _VAGUE_KINDS and found.kind not in _VAGUE_KINDS:
             merged[same] = replace(merged[same], kind=found.kind)
     return tuple(merged)

@@ -22,6 +22,7 @@ def _split(text: str) -> str:
         ("It was signed today.The agreement runs", "It was signed today. The agreement runs"),
         ("The newcontract covers care records", "The new contract covers care records"),
         ("a partnershipwith the department", "a partnership with the department"),
+        ("Herefordshire Councilhas appointed PwC", "Herefordshire Council has appointed PwC"),
     ],
 )
 def test_glued_words_are_split(glued: str, split: str) -> None:
@@ -37,6 +38,7 @@ def test_glued_words_are_split(glued: str, split: str) -> None:
         "OpenAI’s CEO met Ms Smith MP at gov.uk, e.g. in the U.K.",
         "The fund is worth £1,000,000 (1,000 grants of £1,000).",
         "Contact press@example.org or see https://www.gov.uk/government/news/x.y",
+        "Thomas, Douglas and Nicholas met at MOD Sealand in Flintshire and Oakland in England.",
     ],
 )
 def test_words_names_and_numbers_are_left_alone(text: str) -> None:

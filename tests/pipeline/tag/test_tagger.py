@@ -217,3 +217,17 @@ def test_the_government_of_a_magazine_is_the_country_its_text_names_not_its_doma
         url="https://northwindmagazine.co.uk/rwanda-japan",
     ).partnerships
     assert [p.parties for p in found] == [("Japanese Government",)]  # never "UK Government" for the .co.uk
+
+
+def test_a_headline_naming_the_other_side_of_the_bodys_one_sided_agreement_completes_it() -> None:
+    body = (
+        "Northwind Council has signed a contract worth almost half a million pounds for its digital strategy."
+    )
+    found = tag_text(
+        body,
+        summary="Council signs £490,000 contract with Kestrel Consulting to write a digital strategy.",
+        organisations=["Northwind Local News"],
+    ).partnerships
+    assert [(p.kind, sorted(p.parties)) for p in found] == [
+        ("contract", ["Kestrel Consulting", "Northwind Council"])
+    ]
