@@ -174,6 +174,11 @@ _UNNAMED_GROUP = re.compile(
     r"(?:[-•*][ ]+)?(?:\d[\d,]*[ ]+)?(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
     r"organizations|universities|SMEs|start-ups|startups|suppliers|researchers|projects|applicants)\b"
 )
+# Ten or more agreements counted: "over 150 contracts", "32 memoranda of understanding".
+_MANY = re.compile(
+    r"(?<![\d.,£$€])(?<![A-Z]{3}[ ])(?:[1-9]\d|[1-9]\d{2,}|\d{1,3}(?:,\d{3})+)[ ]"
+    r"(?:(?!million|billion|thousand|years?|months?)[a-z-]+[ ]){0,3}$"
+)
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 _TAKEOVERS = frozenset({"acquisition", "takeover"})
@@ -1208,6 +1213,8 @@ def _sentence_kind(
             text, max(sentence.start, match.start() - 20), match.start()
         ):
             continue  # "the full lifecycle of public contracts", "all future grants": none in particular
+        if _plural(word) and _MANY.search(text, max(sentence.start, match.start() - 40), match.start()):
+            continue  # "plans to sign over 150 defence procurement contracts": a count, no agreement named
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
             continue  # "there was no contract to sign", "without a formal agreement"
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
