@@ -39,6 +39,14 @@ def test_every_fixed_rate_is_a_currency_the_tagger_writes() -> None:
     assert set(GBP_PER_UNIT) <= written
 
 
+def test_the_sql_rates_are_the_alert_rates(tmp_path: Path) -> None:
+    """Money in SQL (`gbp_rates`, the web page's charts) and in alert thresholds converts at one set of rates."""
+    with duckdb.connect(str(tmp_path / "rates.duckdb")) as conn:
+        apply_migrations(conn)
+        rates = dict(conn.execute("SELECT currency, gbp_per_unit FROM gbp_rates").fetchall())
+    assert rates == dict(GBP_PER_UNIT)
+
+
 def _names(record: type[Any]) -> set[str]:
     return {f.name for f in dataclasses.fields(record)}
 
