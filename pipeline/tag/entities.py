@@ -51,6 +51,11 @@ _LEADER_NAMED = re.compile(r"[A-Z][a-z]+[ ]Government")
 # A word before "Government" that English uses this often is no leader's surname ("Local", "Open").
 LEADER_NAME_ZIPF = 4.0
 _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
+# Common words, capitalised, that say what an agreement is for ("Signalling & Telecoms framework").
+DESCRIPTION_WORD_ZIPF = 3.5
+_LOWER_AGREEMENT_AFTER = re.compile(
+    r"(?P<short>[ ]\([^()]{1,12}\))?[ ](?:framework|contract|contracts|frameworks|programme|partnership|grant|grants)\b"
+)
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
 ROLE_WORDS = word_set(
     "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head Governor Mayor "
@@ -775,6 +780,12 @@ def _bare_name(
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if words[-1] in NOT_NAME_ENDINGS:
         return None  # "Care Award", "ESN Lot": a thing, not who takes part
+    purpose = _LOWER_AGREEMENT_AFTER.match(text, start + len(name))
+    if purpose is not None and (
+        purpose["short"] is not None
+        or (len(words) > 1 and all(w == "&" or is_common_word(w, DESCRIPTION_WORD_ZIPF) for w in words))
+    ):
+        return None  # "Signalling & Telecoms (S&T) framework contracts": what the agreement is for
     if all(w in _GENERIC_BODY_WORDS for w in words):
         return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (

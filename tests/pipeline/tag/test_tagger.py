@@ -231,3 +231,14 @@ def test_a_headline_naming_the_other_side_of_the_bodys_one_sided_agreement_compl
     assert [(p.kind, sorted(p.parties)) for p in found] == [
         ("contract", ["Kestrel Consulting", "Northwind Council"])
     ]
+
+
+def test_what_an_agreement_is_for_is_no_party_to_it() -> None:
+    text = (
+        "Northwind Rail has today announced the award of six Signalling & Telecoms (S&T) framework contracts. "
+        "The Fleet Support Services contract runs for five years."
+    )
+    parties = {
+        p for found in tag_text(text, organisations=["Northwind Rail"]).partnerships for p in found.parties
+    }
+    assert parties <= {"Northwind Rail"}, parties
