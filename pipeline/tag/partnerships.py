@@ -438,7 +438,8 @@ _SIGNED_BY_PRONOUN = re.compile(
 _JOINT_ACTION = re.compile(
     r"[ ](?:(?:have|has|will|are|today|now|also|jointly)[ ])*(?P<verb>launch|launches|launched|launching|"
     r"unveil|unveils|unveiled|reunite|reunites|reunited|(?:agree|agreed|agrees)[ ]to[ ](?:work[ ]together|"
-    r"cooperate|co-operate|collaborate|consider[ ]cooperation|develop|build|jointly)|work[ ]together|"
+    r"cooperate|co-operate|collaborate|consider[ ]cooperation|develop|build|jointly|co-lead|co-chair|co-fund)|"
+    r"work[ ]together|"
     r"(?:to[ ])?(?:build|form|establish|set[ ]up|create|co-develop|develop)[ ](?:a|an|the)?[ ]?(?:new[ ]|joint[ ])?"
     r"|plan|plans|planned)\b"
 )
@@ -483,12 +484,12 @@ def _read_joint_actions(
         listed = _list_from(text, by_start, opening, sentence.end, _JOINT_KINDS)
         parties = list(dict.fromkeys(listed))
         kinds = [m.kind for m in by_start.values() if m.party in parties]
-        if len(parties) < 2 or kinds.count("name") > 1 or "organisation" not in kinds:
+        if len(parties) < 2 or kinds.count("name") > 1:
             continue  # "Peter Kyle and Sam Altman launched": names nothing else knows may be people
         last = max(m.end for m in by_start.values() if m.party in parties)
         verb = _JOINT_ACTION.match(text, last, sentence.end)
-        if verb is None:
-            continue
+        if verb is None or ("organisation" not in kinds and not verb["verb"].startswith("agree")):
+            continue  # governments alone act together by agreement: "the UK and South Africa have agreed to"
         joined = _TOGETHER_WITH.search(text, verb.end(), sentence.end)
         if joined is not None:  # "... are launching the Swiss AI Initiative together with CSCS"
             parties += [
