@@ -375,7 +375,11 @@ def find_partnerships(
         # place and country say where the news comes from, not who signed
         dateline = _DATELINE.match(text, _first_word(text, sentence), sentence.end)
         opening = dateline.end() if dateline is not None else sentence.start
-        in_sentence = [m for m in mentions[low:high] if m.kind in PARTY_KINDS and m.start >= opening]
+        in_sentence = [
+            m
+            for m in mentions[low:high]
+            if m.kind in PARTY_KINDS and m.start >= opening and not _witnessing(text, sentence, m)
+        ]
         reading = _Reading(
             words=[
                 w
@@ -796,6 +800,22 @@ _EACH_RECEIVES = re.compile(
 def _each_receives(before: Sequence[Sentence]) -> re.Match[str] | None:
     """The words of a sentence before a list that give a sum to each of its items, if any."""
     return next((m for m in (_EACH_RECEIVES.search(s.text) for s in before) if m is not None), None)
+
+
+# Who watches a signing is no party to it: "in a ceremony attended by Russian Prime Minister Vladimir Putin
+# and French Prime Minister François Fillon", "in the presence of the two leaders, ...".
+_WITNESSED = re.compile(
+    r"\b(?:attended|witnessed|watched|presided[ ]over)[ ]by[ ]|\bin[ ]the[ ]presence[ ]of[ ]"
+)
+
+
+def _witnessing(text: str, sentence: Sentence, mention: Mention) -> bool:
+    """Tell whether a mention is among those who watched, up to the next comma after the witnessing words."""
+    for witness in _WITNESSED.finditer(text, sentence.start, mention.start):
+        comma = text.find(",", witness.end(), sentence.end)
+        if mention.start < (comma if comma != -1 else sentence.end):
+            return True
+    return False
 
 
 def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
