@@ -787,8 +787,12 @@ def _read_award_list(
 # A list of who got money, announced without a sum in its own sentence: "Among those funded:", "The
 # successful projects are:", "The first winners include:".
 _FUNDED_LIST = re.compile(
-    r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported)\b", re.I
+    r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported|"
+    r"(?:will|to)[ ]fund[ ]the)\b",
+    re.I,
 )
+# The body that leads an item of a list of funded centres or projects: it receives the money.
+_LED_BY = re.compile(r"(?:,|[ ]–|[ ]-)?[ ](?:and[ ])?(?:jointly[ ])?led[ ]by[ ](?:the[ ])?")
 
 
 # "Each will receive up to £10 million": the list that follows names who gets it.
@@ -864,6 +868,9 @@ def _read_list(
     for start, end in list_items_after(text, sentence.end - 1):
         amount = _ITEM_AMOUNT.match(text, start, end)
         position = amount.end() if amount else start
+        led = _LED_BY.search(text, position, min(end, position + 200))
+        if led is not None:  # "- QuantIC, the hub for quantum imaging, led by the University of Glasgow"
+            position = led.end()
         index = bisect.bisect_left(starts, position)
         mention = mentions[index] if index < len(mentions) else None
         if (
