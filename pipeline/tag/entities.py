@@ -707,7 +707,10 @@ def _written_lower(text: str, name: str) -> bool:
 
 # Jobs and titles that end a body's name when they follow it: "ITIDA CEO", "Acme Chairman", "Eng." (an
 # engineer's title).
-_JOBS_AFTER_NAME = word_set("CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof")
+_JOBS_AFTER_NAME = word_set(
+    "CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof Administrator Commissioner "
+    "Director Director-General Secretary-General"
+)
 
 
 # A body named "<Head> of <Place>" and another body of two words or more after "and": "University of

@@ -1788,7 +1788,7 @@ _NEWS_AGENCIES = frozenset(
         "Reuters", "Bloomberg", "AFP", "Associated Press", "PA Media", "Press Association", "Agenzia Nova", "ANSA",
         "Xinhua", "Kyodo", "Yonhap", "Bernama", "Anadolu Agency", "TASS", "Press Trust of India", "PTI", "IANS",
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
-        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau",
+        "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau", "AGERPRES",
         "PIB", "Polskie Radio", "Polish Press Agency", "PAP", "Local Democracy Reporting Service",
     }
 )  # fmt: skip

@@ -140,6 +140,7 @@ def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None
         "It was signed by Li Wei, Vice Administrator of the Meridian National Space Administration.",
         "Governor Ana Lopes signed an Executive Order creating the institute.",
         "The contract went to Elche-based launch company Northwind Space.",
+        "NWTA Administrator Ana Lopes and Orbis Commissioner Jan Kowal signed the memorandum.",
     ],
 )
 def test_jobs_and_honorifics_are_no_names(text: str) -> None:
@@ -153,6 +154,7 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
         "Administrator",
         "Lopes",
         "Order",
+        "Kowal",
     )
     assert not [name for name in named if name.endswith(jobs)]
 
