@@ -61,6 +61,12 @@ def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_part
         else:
             organisation = starts.get(match.end("role2"))
             role = text[match.start("role2") : organisation.end] if organisation is not None else title
+            for gap in (
+                1,
+                3,
+                4,
+            ):  # "Alain Ratier, EUMETSAT's Director-General", "..., acting NOAA Administrator"
+                organisation = organisation or ends.get(match.start("role2") - gap)
         party = organisation.party if organisation is not None else None
         if party is None and any(word in role for word in lexicon.government_roles):
             start = match.start(role_group)
@@ -183,11 +189,16 @@ def _person_patterns(
     words = rf"{CAPWORD}(?:[ \t\u00a0]+{CAPWORD}){{0,3}}"
     portfolio = rf"{words}(?:(?:,[ \t\u00a0]+{words})*[ \t\u00a0]+and[ \t\u00a0]+{words})?"
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{portfolio})?"
-    name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
+    # "Kathryn D. Sullivan": a middle initial may stand between the first name and the others
+    name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+[A-Z]\.)?(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     # "Julie Inman Grant, Australia’s eSafety Commissioner,": a possessive and up to two capitalised
     # words may stand between the comma and the role.
-    qualifier = r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
+    # ", Ph.D., acting NOAA Administrator": letters after the name and "acting" may come first
+    qualifier = (
+        r"(?:(?:Ph\.?D\.?|PhD|OBE|CBE|MBE|FRS),[ \t\u00a0]+)?(?:(?:acting|interim|deputy)[ \t\u00a0]+)?"
+        r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
+    )
     comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?:{org_role})"
     return (
         re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),

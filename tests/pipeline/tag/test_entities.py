@@ -178,3 +178,13 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
 def test_two_bodies_joined_by_and_are_two(text: str, publishers: list[str], organisations: list[str]) -> None:
     found = find_mentions(text, load_lexicon(), publishers=publishers)
     assert [m.name for m in found if m.kind == "organisation"] == organisations
+
+
+def test_a_person_named_before_a_bodys_job_signs_for_that_body() -> None:
+    text = (
+        "Kathryn D. Sullivan, Ph.D., acting NOAA Administrator, and Alain Ratier, EUMETSAT's Director-General, "
+        "signed the extension."
+    )
+    found = find_mentions(text, load_lexicon(), self_party="NOAA", publishers=["NOAA"], home=None)
+    people = {m.name: m.party for m in found if m.kind == "person"}
+    assert people == {"Kathryn D. Sullivan": "NOAA", "Alain Ratier": "EUMETSAT"}
