@@ -152,7 +152,17 @@ CURRENCY_WORDS = {
     "lira": "TRY",
     "forint": "HUF",
     "riyals": "SAR",
+    "norwegian crowns": "NOK",
+    "swedish crowns": "SEK",
+    "danish crowns": "DKK",
+    "czech crowns": "CZK",
+    "Norwegian crowns": "NOK",  # as written; looked up in lower case
+    "Swedish crowns": "SEK",
+    "Danish crowns": "DKK",
+    "Czech crowns": "CZK",
+    "kroner": "NOK",
     # Several countries' words: the default here, the publisher's own in `COUNTRY_CURRENCY_WORDS`.
+    "crowns": "NOK",
     "dirhams": "AED",
     "pesos": "MXN",
     "shillings": "KES",
@@ -171,6 +181,9 @@ COUNTRY_CURRENCY_WORDS = {
     "Tanzania": {"shillings": "TZS"},
     "Qatar": {"riyals": "QAR"},
     "Oman": {"riyals": "OMR"},
+    "Sweden": {"crowns": "SEK"},
+    "Denmark": {"crowns": "DKK", "kroner": "DKK"},
+    "Czech Republic": {"crowns": "CZK"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").
