@@ -1817,6 +1817,7 @@ _WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]servic
 
 
 _BRACKETED_TAIL = re.compile(r"[ ]\([^()]*\)$")
+_INITIALS_TAIL = re.compile(r"[ ]\((?=[^()]*[A-Z][^()a-z]*[A-Z])[A-Z][A-Za-z&.-]{1,9}\)$")
 
 
 def is_press(name: str) -> bool:
@@ -1871,10 +1872,13 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['Microsoft', 'Estonian Government']
     >>> consolidate_parties(["Aurrigo", "Aurrigo International plc", "Changi Airport Group"], "collaboration")
     ['Aurrigo', 'Changi Airport Group']
+    >>> consolidate_parties(["German Aerospace Center (DLR)", "German Aerospace Center", "Acme (Singapore)"], "contract")
+    ['German Aerospace Center', 'Acme (Singapore)']
     """
     tidy: list[str] = []
     for party in parties:
         name = party[4:] if party.startswith("The ") else party
+        name = _INITIALS_TAIL.sub("", name)  # "German Aerospace Center (DLR)" is the German Aerospace Center
         if _MISSION.match(name):
             name = "UK Government"
         if is_press(name):
