@@ -88,6 +88,8 @@ CURRENCY_MARKS = {
     "S$": "SGD",
     "SG$": "SGD",
     "HK$": "HKD",
+    "NT$": "TWD",  # the new Taiwan dollar
+    "RO": "OMR",  # the Omani rial, "RO1.2 billion"
     "¥": "JPY",
     "₩": "KRW",
     "₹": "INR",
