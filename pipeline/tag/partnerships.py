@@ -1158,6 +1158,10 @@ def _names_a_pair(
     return bool(after) and all(m.kind in ("organisation", "self", "name") for m in after[:2])
 
 
+# The deals the UK's governments strike with places: growth deals, city (region) deals, devolution deals.
+_PLACE_DEAL = re.compile(
+    r"(?:Growth|City|Cities|City-Region|City[ ]Region|Region|Devolution|Islands|Borderlands|Skills)[ ]$"
+)
 # "the Digital Economy Partnership Agreement", "the Free Trade Agreement": a named agreement is a treaty-like
 # agreement of its own, whatever general word its name ends with.
 _NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
@@ -1199,7 +1203,12 @@ def _sentence_kind(
             and kind == "collaboration"
             and _NAMED_AGREEMENT.search(text, max(sentence.start, match.start() - 80), match.start())
         )
-        if named:
+        if written == "Deal" and _PLACE_DEAL.search(
+            text, max(sentence.start, match.start() - 30), match.start()
+        ):
+            # "the Argyll and Bute Rural Growth Deal", "the Tay Cities Deal": the agreement the money goes into
+            kind, rank = "other", -1
+        elif named:
             kind = "contract" if _SUPPLY_NAME.search(text, named.start(), match.end()) else "other"
             rank = lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else rank
         elif named_partnership:  # "the UK-Viet Nam Green Finance Partnership": a partnership of its own
@@ -1842,7 +1851,8 @@ _MISSION = re.compile(
 _SIGNS_FOR_ITSELF = re.compile(
     r"\b(?:University|College)\b"
     r"|^(?:City of |Royal Borough of )?(?!(?:[A-Z][a-z]+[ ])*(?:Trade|Technology|Research|Security|Cooperation|"
-    r"Advisory|European|Science|Economic)[ ])(?:[A-Z][a-z]+[ ]){1,3}(?:City[ ]|County[ ]|Borough[ ]|District[ ])?Council$"
+    r"Advisory|European|Science|Economic)[ ])(?:[A-Z][a-z]+[ ](?:and[ ])?){1,4}(?:City[ ]|County[ ]|Borough[ ]|District[ ])?"
+    r"Council$"
 )
 _GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federal Ministry|Office of the)\b")
 NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
