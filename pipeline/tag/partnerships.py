@@ -425,7 +425,11 @@ def find_partnerships(
         for a in agreements
         if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
         # "The contracts will be awarded by DLR": a buyer's plans with nobody on the other side
-        and not (a.kind in FUNDED_KINDS and len(set(a.parties)) == 1 and a.statuses == {"planned"})
+        and not (
+            a.kind in FUNDED_KINDS
+            and len(consolidate_parties(a.parties, a.kind)) == 1
+            and a.statuses == {"planned"}
+        )
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
