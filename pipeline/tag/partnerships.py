@@ -375,10 +375,13 @@ def find_partnerships(
         # place and country say where the news comes from, not who signed
         dateline = _DATELINE.match(text, _first_word(text, sentence), sentence.end)
         opening = dateline.end() if dateline is not None else sentence.start
+        watched = _witnessed(text, sentence)
         in_sentence = [
             m
             for m in mentions[low:high]
-            if m.kind in PARTY_KINDS and m.start >= opening and not _witnessing(text, sentence, m)
+            if m.kind in PARTY_KINDS
+            and m.start >= opening
+            and not any(start <= m.start < end for start, end in watched)
         ]
         reading = _Reading(
             words=[
@@ -819,13 +822,13 @@ _WITNESSED = re.compile(
 )
 
 
-def _witnessing(text: str, sentence: Sentence, mention: Mention) -> bool:
-    """Tell whether a mention is among those who watched, up to the next comma after the witnessing words."""
-    for witness in _WITNESSED.finditer(text, sentence.start, mention.start):
+def _witnessed(text: str, sentence: Sentence) -> list[tuple[int, int]]:
+    """Where a sentence names those who watched a signing: from the witnessing words to the next comma."""
+    spans = []
+    for witness in _WITNESSED.finditer(text, sentence.start, sentence.end):
         comma = text.find(",", witness.end(), sentence.end)
-        if mention.start < (comma if comma != -1 else sentence.end):
-            return True
-    return False
+        spans.append((witness.end(), comma if comma != -1 else sentence.end))
+    return spans
 
 
 def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
