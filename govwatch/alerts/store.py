@@ -17,6 +17,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+# Built on the writer thread like the loader's batches, and from the same allocator: Arrow's own kept what a
+# thread freed for that thread's next use.
+from govwatch.store.loader import BATCH_MEMORY_POOL
+
 MIGRATION_NAMES = ("003_alerts.sql", "007_alert_evaluations.sql")
 
 
@@ -125,14 +129,15 @@ def write_batch(
     """Upsert states keyed by (subscription, document) and insert alert rows (`ALERT_ROW_SCHEMA`) unless
     their key exists; returns how many alerts were inserted."""
     if changed:
+        pool = BATCH_MEMORY_POOL
         states = pa.table(
             {
-                "subscription": [key[0] for key in changed],
-                "announcement_id": [key[1] for key in changed],
-                "version": pa.array([state.version for state in changed.values()], pa.int32()),
-                "matched": pa.array([state.matched for state in changed.values()], pa.bool_()),
-                "facts": pa.array([state.facts for state in changed.values()], pa.string()),
-                "rule": pa.array([state.rule for state in changed.values()], pa.string()),
+                "subscription": pa.array([key[0] for key in changed], pa.string(), memory_pool=pool),
+                "announcement_id": pa.array([key[1] for key in changed], pa.string(), memory_pool=pool),
+                "version": pa.array([s.version for s in changed.values()], pa.int32(), memory_pool=pool),
+                "matched": pa.array([s.matched for s in changed.values()], pa.bool_(), memory_pool=pool),
+                "facts": pa.array([s.facts for s in changed.values()], pa.string(), memory_pool=pool),
+                "rule": pa.array([s.rule for s in changed.values()], pa.string(), memory_pool=pool),
             }
         )
         conn.register(_STATES_VIEW, states)
@@ -142,7 +147,11 @@ def write_batch(
             conn.unregister(_STATES_VIEW)
     if not alerts:
         return 0
-    conn.register(_ALERTS_VIEW, pa.Table.from_pylist(list(alerts), schema=ALERT_ROW_SCHEMA))
+    columns = [
+        pa.array([row.get(f.name) for row in alerts], f.type, memory_pool=BATCH_MEMORY_POOL)
+        for f in ALERT_ROW_SCHEMA
+    ]
+    conn.register(_ALERTS_VIEW, pa.Table.from_arrays(columns, schema=ALERT_ROW_SCHEMA))
     try:
         return len(conn.execute(_INSERT_ALERTS).fetchall())
     finally:
@@ -157,10 +166,11 @@ def record_evaluated(conn: duckdb.DuckDBPyConnection, versions: Sequence[tuple[s
     subscriptions, so a spooled document is settled only after its alerts (sql/migrations/007)."""
     if not versions:
         return
+    pool = BATCH_MEMORY_POOL
     table = pa.table(
         {
-            "announcement_id": pa.array([key[0] for key in versions], pa.string()),
-            "version": pa.array([key[1] for key in versions], pa.int32()),
+            "announcement_id": pa.array([key[0] for key in versions], pa.string(), memory_pool=pool),
+            "version": pa.array([key[1] for key in versions], pa.int32(), memory_pool=pool),
         }
     )
     conn.register(_EVALUATIONS_VIEW, table)

@@ -278,9 +278,12 @@ def done_versions(
     documents are settled in the checkpoint once done."""
     if not keys:
         return set()
-    table = pa.Table.from_pylist(
-        [{"id": i, "version": v} for i, v in keys],
-        schema=pa.schema([("id", pa.string()), ("version", pa.int32())]),
+    pool = BATCH_MEMORY_POOL
+    table = pa.table(
+        {
+            "id": pa.array([key[0] for key in keys], pa.string(), memory_pool=pool),
+            "version": pa.array([key[1] for key in keys], pa.int32(), memory_pool=pool),
+        }
     )
     matched = (
         "SEMI JOIN alert_evaluations e ON e.announcement_id = w.id AND e.version = w.version "

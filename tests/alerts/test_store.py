@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import duckdb
+import pyarrow as pa
 
-from govwatch.alerts.store import MatchState, due_alerts, finish, read_states, retry_later, write_batch
+from govwatch.alerts.store import (
+    MatchState,
+    due_alerts,
+    finish,
+    read_states,
+    record_evaluated,
+    retry_later,
+    write_batch,
+)
 
 AT = datetime(2025, 7, 22, 9, 0, tzinfo=UTC)
 
@@ -46,3 +55,15 @@ def test_finish_records_status_and_returns_the_rows(db: duckdb.DuckDBPyConnectio
     [row] = finish(db, ["a1"], delivered=True, at=AT, delivery="a1", error=None)
     assert (row["status"], row["attempts"], row["delivered_at"]) == ("delivered", 1, AT)
     assert due_alerts(db, AT) == []
+
+
+def test_batch_tables_come_from_the_system_allocator_not_arrows_own(db: duckdb.DuckDBPyConnection) -> None:
+    """Arrow's default allocator kept the pages of every dropped table for the thread's next one."""
+    default_before = pa.default_memory_pool().max_memory()
+    system_before = pa.system_memory_pool().bytes_allocated()
+    states = {("s", f"doc{i}"): MatchState(version=1, matched=True, facts="{}", rule="r") for i in range(500)}
+    assert write_batch(db, states, [alert(f"a{i}", version=i + 1) for i in range(500)]) == 500
+    record_evaluated(db, [(f"doc{i}", 1) for i in range(500)])
+    assert pa.default_memory_pool().max_memory() == default_before
+    assert pa.system_memory_pool().bytes_allocated() == system_before
+    assert db.execute("SELECT count(*) FROM alert_evaluations").fetchone() == (500,)
