@@ -96,48 +96,42 @@ def test_writer_gives_up_after_its_wait_and_says_why(
 def test_a_writer_keeps_its_memory_within_its_limit_while_it_loads_more(tmp_path: Path) -> None:
     """Rows loaded since the last checkpoint stay in memory (~10 MB per 1,000 announcements, up to the
     checkpoint threshold); with a limit, DuckDB moves them to temporary files instead."""
-    from govwatch.store.loader import AnnouncementLoader
-    from tests.support.announcements import as_consumed, make_announcement
 
     limit_mb = 24
     conn = connect_writer(tmp_path / "govwatch.duckdb", memory_limit=f"{limit_mb}MiB")
     try:
-        loader = AnnouncementLoader()
-        words = " ".join(f"w{i:05d}" for i in range(1000))  # ~7 KB of text that compresses poorly
-        for batch in range(8):
-            conn.execute("BEGIN TRANSACTION")
-            loader.handle(
-                conn,
-                as_consumed([make_announcement(f"d{batch}-{i}", body_text=words) for i in range(500)]),
-            )
-            conn.execute("COMMIT")
+        assert _load_4000_announcements(conn) == 4000  # ~28 MB of body text alone
         row = conn.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
-        assert loader.stored == 4000  # ~28 MB of body text alone
         assert row is not None and row[0] <= limit_mb * 2**20
     finally:
         conn.close()
 
 
+def _load_4000_announcements(conn: duckdb.DuckDBPyConnection) -> int:
+    """Store 4,000 announcements of ~7 KB of poorly compressing text in 8 batches; return how many stored."""
+    from govwatch.store.loader import AnnouncementLoader
+    from tests.support.announcements import as_consumed, make_announcement
+
+    loader = AnnouncementLoader()
+    words = " ".join(f"w{i:05d}" for i in range(1000))
+    for batch in range(8):
+        conn.execute("BEGIN TRANSACTION")
+        loader.handle(
+            conn, as_consumed([make_announcement(f"d{batch}-{i}", body_text=words) for i in range(500)])
+        )
+        conn.execute("COMMIT")
+    return loader.stored
+
+
 def test_a_writer_folds_what_it_loaded_into_the_file_every_16_mb(tmp_path: Path) -> None:
     """With a 256 MB threshold nothing was checkpointed in a day's loading, and a run's DuckDB held every
     row since it started, up to its memory limit."""
-    from govwatch.store.loader import AnnouncementLoader
-    from tests.support.announcements import as_consumed, make_announcement
 
     path = tmp_path / "govwatch.duckdb"
     conn = connect_writer(path, memory_limit="64MB")
     try:
-        loader = AnnouncementLoader()
-        words = " ".join(f"w{i:05d}" for i in range(1000))  # ~7 KB of text that compresses poorly
-        for batch in range(8):
-            conn.execute("BEGIN TRANSACTION")
-            loader.handle(
-                conn,
-                as_consumed([make_announcement(f"d{batch}-{i}", body_text=words) for i in range(500)]),
-            )
-            conn.execute("COMMIT")
+        assert _load_4000_announcements(conn) == 4000
         row = conn.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
-        assert loader.stored == 4000  # ~28 MB of body text alone
         assert path.with_name(path.name + ".wal").stat().st_size < 16 * 2**20
         assert row is not None and row[0] < 40 * 2**20
     finally:
