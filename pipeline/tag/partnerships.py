@@ -1729,6 +1729,7 @@ def _matching(
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _party_core(party: str) -> str:
     """A company's name without its legal form or lab, for telling two mentions are one party.
 
