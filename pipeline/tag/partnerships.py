@@ -383,6 +383,12 @@ def find_partnerships(
             and m.start >= opening
             and not any(start <= m.start < end for start, end in watched)
         ]
+        company = _THE_COMPANY.match(text, opening, sentence.end)
+        if company is not None and (not in_sentence or in_sentence[0].start > company.end()):
+            # "The company signed a memorandum with the state government": the company named before
+            named = next((m for m in reversed(mentions[:low]) if _is_company(m)), None)
+            if named is not None:
+                in_sentence.insert(0, replace(named, start=company.start("it"), end=company.end()))
         reading = _Reading(
             words=[
                 w
@@ -829,6 +835,26 @@ def _witnessed(text: str, sentence: Sentence) -> list[tuple[int, int]]:
         comma = text.find(",", witness.end(), sentence.end)
         spans.append((witness.end(), comma if comma != -1 else sentence.end))
     return spans
+
+
+# A sentence that opens with the company the text has been naming: "The company signed ...".
+_THE_COMPANY = re.compile(
+    r"[\s“\"]*(?P<it>The[ ](?:company|firm|group|start-up|startup))\b(?![ ](?:of|that|which)\b)"
+)
+
+
+def _is_company(mention: Mention) -> bool:
+    """Tell whether a mention names a company (an organisation that is no public body, press or place)."""
+    return (
+        mention.kind == "organisation"
+        and mention.party is not None
+        and not is_public(mention.party)
+        and not is_press(mention.party)
+        and not _UNIVERSITY.search(mention.party)
+    )
+
+
+_UNIVERSITY = re.compile(r"\b(?:University|College|Institute|Academy|School)\b")
 
 
 def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
