@@ -1037,12 +1037,22 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     A name with "of" may go on after a comma ("University of California, Berkeley"; "Department for
     Science, Innovation and Technology"), but not into a second name with a suffix of its own.
     """
+    if suffix is None:
+        return start, end
+    # the words after the last comma may go on past `end` into a suffix: "Addis Ababa Institute of
+    # Technology, Addis Ababa Science and Technology University"
+    going_on = _NAME_RUN.match(text, end)
+    reach = going_on.end() if going_on is not None else end
     comma = text.find(", ", start, end)
-    while comma != -1 and suffix is not None:
-        if suffix.search(text, comma, end):
+    while comma != -1:
+        if suffix.search(text, comma, reach):
             return start, comma
         comma = text.find(", ", comma + 2, end)
     return start, end
+
+
+# Capitalised words (and the links inside a name) that go on from where a name match stopped.
+_NAME_RUN = re.compile(r"(?:[ \t\u00a0]+(?:(?:and|of|for|&)[ \t\u00a0]+)?[A-Z][\w&’'-]*)*")
 
 
 def _split_at_suffixes(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:

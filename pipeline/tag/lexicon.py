@@ -153,7 +153,14 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
     demonyms = {str(k): str(v) for k, v in data.get("demonyms", {}).items()}
     country_words = {alias: place.name for alias, place in places.items() if place.country} | demonyms
     programmes = frozenset(_strings(data.get("programme_names", [])))
-    nouns = {str(k): str(v) for k, v in data.get("nouns", {}).items()}
+    # "alliances" is as general as "alliance", right after it in the order
+    generic = dict.fromkeys(
+        form
+        for word in _strings(data.get("generic_nouns", []))
+        for form in (word.lower(), *plural_forms(word.lower()))
+    )
+    singular_only = frozenset(_strings(data.get("singular_only", [])))
+    nouns = with_plurals({str(k): str(v) for k, v in data.get("nouns", {}).items()}, singular_only)
     verbs = {str(k): str(v) for k, v in data.get("verbs", {}).items()}
     status_data = data.get("status", {})
     statuses: dict[str, str] = {}
@@ -192,8 +199,8 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         agreement_pattern=_word_pattern([w for w in [*nouns, *verbs] if not w.islower()]),
         agreement_pattern_folded=_word_pattern([w.lower() for w in [*nouns, *verbs] if w.islower()]),
         kind_priority=tuple(_strings(data.get("kind_priority", []))),
-        generic_nouns=frozenset(w.lower() for w in _strings(data.get("generic_nouns", []))),
-        generic_order=tuple(dict.fromkeys(w.lower() for w in _strings(data.get("generic_nouns", [])))),
+        generic_nouns=frozenset(generic),
+        generic_order=tuple(generic),
         statuses=statuses,
         status_pattern=_word_pattern(statuses),
         legal_nature=legal,
@@ -212,6 +219,49 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         programme_words=programme_words,
         topic_words_exact=topic_words_exact,
     )
+
+
+# Irregular plurals of agreement nouns; "memorandums" is as common in releases as "memoranda".
+_IRREGULAR_PLURALS = {"memorandum": ("memoranda", "memorandums")}
+_PLURAL_WORDS = frozenset(p for plurals in _IRREGULAR_PLURALS.values() for p in plurals)
+_UNCOUNTABLE = frozenset({"funding"})
+
+
+def plural_forms(noun: str) -> tuple[str, ...]:
+    """The plural forms of an agreement noun: its head word in the plural ("letters of intent").
+
+    >>> plural_forms("memorandum of cooperation")
+    ('memoranda of cooperation', 'memorandums of cooperation')
+    >>> plural_forms("joint declaration of intent"), plural_forms("treaty"), plural_forms("MoU")
+    (('joint declarations of intent',), ('treaties',), ('MoUs',))
+    >>> plural_forms("agreements"), plural_forms("memoranda of understanding"), plural_forms("won the tender")
+    ((), (), ())
+    """
+    if " the " in f" {noun} " or " a " in f" {noun} ":
+        return ()  # a phrase with a verb ("won the tender"), not a noun
+    phrase, of, after = noun.partition(" of ")
+    before, _, head = phrase.rpartition(" ")
+    before, after = f"{before} " if before else "", f"{of}{after}"
+    if (head.endswith("s") and not head.isupper()) or head in _PLURAL_WORDS or head in _UNCOUNTABLE:
+        return ()  # already plural ("accords", "heads of terms"), or no plural at all
+    if head in _IRREGULAR_PLURALS:
+        heads = _IRREGULAR_PLURALS[head]
+    elif head.endswith(("ch", "sh", "x")):
+        heads = (f"{head}es",)
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        heads = (f"{head[:-1]}ies",)
+    else:
+        heads = (f"{head}s",)
+    return tuple(f"{before}{plural}{after}" for plural in heads)
+
+
+def with_plurals(nouns: Mapping[str, str], singular_only: Iterable[str] = ()) -> dict[str, str]:
+    """The agreement nouns with the plural of each that the lexicon does not list itself."""
+    table = dict(nouns)
+    for noun, kind in nouns.items():
+        for plural in () if noun in singular_only else plural_forms(noun):
+            table.setdefault(plural, kind)
+    return table
 
 
 def government_names(places: Mapping[str, Name], demonyms: Mapping[str, str]) -> dict[str, str]:

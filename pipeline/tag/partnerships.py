@@ -146,7 +146,8 @@ _WITH = re.compile(r"[ ]with[ ]")
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 # An agreement word, then counterparts nobody names: "... with companies to work closely with them".
 _WITH_UNNAMED = re.compile(
-    r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ])?(?:private[ ])?"
+    r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen)[ ])?(?:private[ ])?"
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
     r"institutions|players|stakeholders|countries)\b"
 )
@@ -309,6 +310,11 @@ class _Agreement:
     date: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     several: bool = False  # named in the plural: "signed memoranda with Catalonia and the Basque Country"
+    # "The Center has signed memorandums with five institutions": its counterparts are named later ("The
+    # memorandums were signed with A, B and C"); until then it is no agreement, and it is one per counterpart
+    awaiting: bool = False
+    # the one party that signed each of several agreements with the others ("NIELIT signed MoUs with ...")
+    home: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +438,8 @@ def find_partnerships(
     kept = [
         a
         for a in agreements
-        if not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
+        if not a.awaiting
+        and not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
         # "The contracts will be awarded by DLR": a buyer's plans with nobody on the other side
         and not (
             a.kind in FUNDED_KINDS
@@ -673,9 +680,9 @@ def _distinct(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
 def _plural(word: str) -> bool:
     """Tell whether an agreement word names several agreements ("memoranda", "agreements", "MoUs"); a named
     one in capitals ("the Artemis Accords") is one."""
-    first = word.split()[0]
-    return first in ("MoUs", "MOUs", "MoCs") or (
-        first[:1].islower() and (first.endswith("s") or first.startswith("memoranda"))
+    head = word.partition(" of ")[0].split()[-1]  # "letters of intent", "cooperation agreements"
+    return head in ("MoUs", "MOUs", "MoCs", "MOCs") or (
+        head[:1].islower() and (head.endswith("s") or head == "memoranda")
     )
 
 
@@ -691,6 +698,8 @@ def _one_per_recipient(agreements: list[_Agreement], publishers: Sequence[str]) 
             home = [p for p in parties if is_public(p)] or [p for p in parties if p in publishers]
         else:
             home = [p for p in parties if p in publishers] if agreement.several else []
+            if agreement.several and not home and agreement.home in parties:
+                home = [agreement.home]
         others = [p for p in parties if p not in home]
         if len(home) != 1 or len(others) < 2:
             split.append(agreement)
@@ -1092,29 +1101,43 @@ def _read_sentence(
         # Methods Advisory ... will sit on the framework": the others of an agreement only one side named
         incomplete = _latest(agreements, kind)
         if (
-            kind in ("contract", "framework_agreement", "other")
-            and incomplete is not None
+            incomplete is not None
             and len(set(incomplete.parties)) == 1
             and incomplete.kind == kind
+            and (kind in ("contract", "framework_agreement", "other") or incomplete.awaiting)
         ):
             target = incomplete
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
     if target is None and len(set(parties)) < 2 and _WITH_UNNAMED.match(text, anchor.end(), sentence.end):
-        return  # "signed memoranda of understanding with companies": nobody named on the other side
+        # "signed memoranda of understanding with companies": nobody named on the other side (yet)
+        if status is not None and len(parties) == 1 and _plural(anchor.group()):
+            waiting = _Agreement(
+                kind=kind, parties=parties, generic=generic, several=True, awaiting=True, home=parties[0]
+            )
+            waiting.statuses.add(status)
+            waiting.evidence.append(evidence)
+            agreements.append(waiting)
+        return
     if target is None:
         if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
             several = _plural(anchor.group()) or bool(
                 _EACH.search(text, max(sentence.start, anchor.start() - 30), anchor.start())
             )  # "seven companies ... have each signed a memorandum": one each
             target = _Agreement(kind=kind, parties=[], generic=generic, several=several)
+            if several and _WITH.match(text, anchor.end(), sentence.end):
+                subject = _subject(text, sentence, mentions, anchor)
+                if len(set(subject)) == 1:  # "NIELIT signed MoUs with A, B and C": one each with NIELIT
+                    target.home = subject[0]
             agreements.append(target)
         else:
             target = _latest(agreements, kind)
             if target is None:
                 return
             parties = []
+    if target.awaiting and any(p not in target.parties for p in parties):
+        target.awaiting = False
     _merge(target, kind, generic, parties, lexicon, signing=has_word(SIGN_WORD, sentence.text))
     if status is not None:
         target.statuses.add(status)
@@ -1125,6 +1148,7 @@ def _read_sentence(
         target.date = target.date or _date(sentence.text)
 
 
+_WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
 _DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)[ ](?:new[ ]|same[ ]|latest[ ])?$")
 
 
