@@ -222,7 +222,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
 
 
 # Irregular plurals of agreement nouns; "memorandums" is as common in releases as "memoranda".
-_IRREGULAR_PLURALS = {"memorandum": ("memoranda", "memorandums")}
+_IRREGULAR_PLURALS: dict[str, tuple[str, ...]] = {"memorandum": ("memoranda", "memorandums")}
 _PLURAL_WORDS = frozenset(p for plurals in _IRREGULAR_PLURALS.values() for p in plurals)
 _UNCOUNTABLE = frozenset({"funding"})
 
