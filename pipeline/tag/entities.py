@@ -101,7 +101,7 @@ _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
-    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|Inc|Holdings|Corporation|Corp|SE|AG|GmbH)"
+    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Holdings|Corporation|Corp|SE|AG|NV|GmbH)"
     r"\.?(?![\w-])"
 )
 # A known company's business named after it: "Fujitsu Services", "Lockheed Martin Business Technology

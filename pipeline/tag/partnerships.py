@@ -2001,6 +2001,7 @@ def merge_headline(
             continue  # "Defence Minister signs the contract": nobody the headline names is bound by it
         if short_names:
             found = replace(found, parties=tuple(dict.fromkeys(short_names.get(p, p) for p in found.parties)))
+        found = replace(found, parties=tuple(dict.fromkeys(_body_name(p, merged) for p in found.parties)))
         same = next(
             (
                 i
@@ -2027,6 +2028,13 @@ def merge_headline(
         elif merged[same].kind in _VAGUE_KINDS and found.kind not in _VAGUE_KINDS:
             merged[same] = replace(merged[same], kind=found.kind)
     return tuple(merged)
+
+
+def _body_name(party: str, body: Sequence[Partnership]) -> str:
+    """The body's fuller name for a party a headline shortens: "Telenor, Virtual University ink MoU" names
+    the body's "Telenor Pakistan" and "Virtual University of Pakistan" (when only one body party fits)."""
+    longer = {p for b in body for p in b.parties if p.startswith(f"{party} ")}
+    return longer.pop() if len(longer) == 1 and party not in {p for b in body for p in b.parties} else party
 
 
 def _with_publisher(agreement: _Agreement, self_party: str, publishers: Sequence[str] = ()) -> None:

@@ -242,3 +242,18 @@ def test_what_an_agreement_is_for_is_no_party_to_it() -> None:
         p for found in tag_text(text, organisations=["Northwind Rail"]).partnerships for p in found.parties
     }
     assert parties <= {"Northwind Rail"}, parties
+
+
+def test_a_headline_shortening_the_bodys_names_reports_the_bodys_agreement() -> None:
+    body = (
+        "Zephyr Telecom Kenya has joined hands with the Open University of Kenya to train half a million "
+        "people in digital skills. Senior managers of both put their signatures to the memorandum on Monday."
+    )
+    found = tag_text(
+        body,
+        title="Zephyr Telecom, Open University ink MoU on digital skills",
+        organisations=["Kenya News Agency"],
+    ).partnerships
+    assert [(p.kind, sorted(p.parties)) for p in found] == [
+        ("memorandum_of_understanding", ["Open University of Kenya", "Zephyr Telecom Kenya"])
+    ]
