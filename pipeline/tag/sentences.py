@@ -56,6 +56,18 @@ ABBREVIATIONS = frozenset(
         "ing",
         "mag",
         "habil",
+        # months in wire datelines: "MCLEAN, Va., Oct. 21, 2013 -- Iridium Communications Inc. today ..."
+        "jan",
+        "feb",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
     }
 )
 # Longer sentences are cut for the clause-level patterns so that no single pattern scans a huge run.

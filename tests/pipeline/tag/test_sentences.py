@@ -32,3 +32,8 @@ def test_overlong_sentence_is_cut_into_chunks() -> None:
     sentences = split_sentences(text)
     assert len(sentences) == 3
     assert "".join(s.text for s in sentences) == text
+
+
+def test_a_month_abbreviated_in_a_dateline_ends_no_sentence() -> None:
+    text = "RESTON, Va., Oct. 21, 2013 -- Acme Satellite Inc. (Nasdaq: ACME) today announced a contract."
+    assert [s.text for s in split_sentences(text)] == [text]
