@@ -140,14 +140,17 @@ _LOCAL_GOVERNMENT = re.compile(
 )
 
 
-def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str | None = None) -> str:
+def resolve_self_party(
+    organisations: Sequence[str], lexicon: Lexicon, url: str | None = None, text: str | None = None
+) -> str:
     """Return who "we" and "the department" stand for, from the publishing organisations.
 
     A UK department resolves to "UK Government"; a devolved government or an agency to itself. An
     organisation the lexicon does not know is itself, unless its name says it is a department or
     ministry: then it is its country's government, the country its name or its page's domain states
-    ("Ministry of Economy, Trade and Industry" on meti.go.jp is Japan's), the UK's when the page has no
-    domain name.
+    ("Ministry of Economy, Trade and Industry" on meti.go.jp is Japan's) or, with the `text`, the country
+    the text names it for ("the Ministry of Digital Economy and Society (DES) of the Kingdom of Thailand"),
+    the UK's when the page has no domain name.
 
     >>> from govwatch.pipeline.tag.lexicon import load_lexicon
     >>> ministry = ["Ministry of Economy, Trade and Industry"]
@@ -166,6 +169,8 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str 
             or _MINISTER_PUBLISHER.match(organisation)
         ):
             country = url_country(url, lexicon) if url else None
+            if country is None and text is not None:
+                country = _country_named_for(organisation, text, lexicon)
             if country is not None:
                 return lexicon.governments.get(country, organisation)
             return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else organisation
@@ -173,6 +178,29 @@ def resolve_self_party(organisations: Sequence[str], lexicon: Lexicon, url: str 
     return DEFAULT_SELF_PARTY
 
 
+def _country_named_for(organisation: str, text: str, lexicon: Lexicon) -> str | None:
+    """The country a text names right after the publisher's name: "the Ministry of Digital Economy and
+    Society (DES) of the Kingdom of Thailand", "Ministry of Digital Transformation of Ukraine".
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _country_named_for("Ministry of Digital Economy", "The Ministry of Digital Economy (MDE) of the "
+    ...     "Kingdom of Thailand signed", load_lexicon())
+    'Thailand'
+    """
+    for found in re.finditer(re.escape(organisation), text):
+        after = _NAMED_FOR.match(text, found.end())
+        if after is not None and after["country"] in lexicon.country_words:
+            return lexicon.country_words[after["country"]]
+    return None
+
+
+_NAMED_FOR = re.compile(
+    r"(?:[ ]\([A-Za-z&]{2,10}\))?,?[ ]of[ ](?:the[ ])?(?:(?:Kingdom|Republic|State|Federal[ ]Republic)[ ]of[ ])?"
+    r"(?P<country>[A-Z][\w-]*(?:[ ][A-Z][\w-]*)?)"
+)
+
+
+_OWNED = re.compile(r"[’']s[ ]$")
 # A government's own unit, named without its country: "Ministry of Economy and Finance".
 _MINISTRY = re.compile(r"(?:Federal )?(?:Ministry|Department) (?:of|for) ")
 # "Minister for Defence Industry", "Prime Minister", "Office of the Minister for ...": a minister's office.
@@ -279,7 +307,7 @@ def home_government(
     >>> home_government(["Africa Magazine"], lexicon, "https://africa.co.uk/x", "Rwanda's government said") is None
     True
     """
-    self_party = resolve_self_party(organisations, lexicon, url)
+    self_party = resolve_self_party(organisations, lexicon, url, text)
     if self_party.endswith(("Government", "Executive")):
         return self_party
     country = publisher_country(organisations, lexicon)
@@ -459,7 +487,14 @@ def find_mentions(
                 if dotted is not None and not taken[dotted.start()]:
                     # "the U.S. Food and Drug Administration": the initials' stops cut the shaped name
                     start, name = dotted.start(), f"{dotted['country'].replace('.', '')} {name}"
-                add(Mention(kind="organisation", name=name, start=start, end=last, party=name))
+                party = name
+                if (
+                    home not in (None, DEFAULT_SELF_PARTY)
+                    and _MINISTRY.match(name)
+                    and not _OWNED.search(text, max(0, start - 3), start)
+                ):
+                    party = home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
+                add(Mention(kind="organisation", name=name, start=start, end=last, party=party))
     for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)
     for mention in (
@@ -722,9 +757,11 @@ _TWO_BODIES = re.compile(
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
 _PERSON_APPOSITION = re.compile(
-    r",[ ](?:the[ ])?(?:(?:Vice|Deputy|Acting|Chief|Senior|Executive|Managing)[ -])?(?:President|"
-    r"Chair(?:man|woman|person)?|Director|Administrator|Minister|Secretary|Chief Executive|CEO|Head|Governor|"
-    r"Commissioner|Ambassador|Founder|Rector|Dean|Principal|Provost|Vice-Chancellor)\b"
+    # "Sean Royce, Quickline's chief executive,": the job may follow its body's possessive, in lower case
+    r",[ ](?:the[ ])?(?:[A-Z][\w&.-]*(?:[ ][A-Z][\w&.-]*){0,3}[’']s[ ])?(?i:(?:(?:Vice|Deputy|Acting|Chief|Senior|"
+    r"Executive|Managing|General)[ -])?(?:President|Chair(?:man|woman|person)?|Director|Administrator|Minister|"
+    r"Secretary|Chief[ ]Executive|CEO|Head|Governor|Commissioner|Ambassador|Founder|Co-founder|Rector|Dean|"
+    r"Principal|Provost|Vice-Chancellor|Manager|Partner|Chief[ ]\w+[ ]Officer))\b"
 )
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
 

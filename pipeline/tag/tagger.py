@@ -322,7 +322,7 @@ def tag_text(
     # Same length as `text`: offsets still index the stored body, and evidence is put back as written.
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
     text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
-    self_party = resolve_self_party(organisations, lexicon, url)
+    self_party = resolve_self_party(organisations, lexicon, url, text)
     home = home_government(organisations, lexicon, url, text)
     body = _read_agreements(text, lexicon, self_party, organisations, home=home, for_entities=True)
     partnerships = body.partnerships

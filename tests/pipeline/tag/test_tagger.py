@@ -257,3 +257,22 @@ def test_a_headline_shortening_the_bodys_names_reports_the_bodys_agreement() -> 
     assert [(p.kind, sorted(p.parties)) for p in found] == [
         ("memorandum_of_understanding", ["Open University of Kenya", "Zephyr Telecom Kenya"])
     ]
+
+
+def test_a_ministry_publishing_is_the_government_of_the_country_the_text_names_it_for() -> None:
+    text = (
+        "The Ministry of Digital Affairs (MDA) of the Kingdom of Norway and Japan's Ministry of Internal "
+        "Affairs and Communications signed a memorandum of cooperation on 5G on Tuesday."
+    )
+    found = tag_text(
+        text, organisations=["Ministry of Digital Affairs"], url="https://www.digitalnews.example.com/x"
+    ).partnerships
+    assert [sorted(p.parties) for p in found] == [["Japanese Government", "Norwegian Government"]]
+
+
+def test_a_ministry_named_without_its_country_on_a_foreign_page_is_that_countrys_government() -> None:
+    text = "The Ministry of Digital Transformation and the Eastern Fund signed a memorandum on e-services."
+    found = tag_text(
+        text, organisations=["Eastern Fund"], url="https://www.easternfund.org.ua/news/1"
+    ).partnerships
+    assert [sorted(p.parties) for p in found] == [["Eastern Fund", "Ukrainian Government"]]
