@@ -487,14 +487,17 @@ def find_mentions(
                 if dotted is not None and not taken[dotted.start()]:
                     # "the U.S. Food and Drug Administration": the initials' stops cut the shaped name
                     start, name = dotted.start(), f"{dotted['country'].replace('.', '')} {name}"
-                party = name
+                signs_for = name
                 if (
-                    home not in (None, DEFAULT_SELF_PARTY)
+                    home is not None
+                    and home != DEFAULT_SELF_PARTY
                     and _MINISTRY.match(name)
                     and not _OWNED.search(text, max(0, start - 3), start)
                 ):
-                    party = home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
-                add(Mention(kind="organisation", name=name, start=start, end=last, party=party))
+                    signs_for = (
+                        home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
+                    )
+                add(Mention(kind="organisation", name=name, start=start, end=last, party=signs_for))
     for mention in find_people(text, lexicon, mentions, home or self_party):
         add(mention)
     for mention in (
