@@ -453,9 +453,12 @@ def find_partnerships(
 
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
+# "Signatories were the Philippine Space Agency, ...": the same list, named as the signatories.
 _SIGNED_BY_PRONOUN = re.compile(
-    r"(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
-    r"[ \t]+(?:jointly[ \t]+|formally[ \t]+)?(?:signed|endorsed|concluded)[^.;:]{0,80}?[ \t]by[ \t]+(?:the[ \t]+)?"
+    r"(?:(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
+    r"[ \t]+(?:jointly[ \t]+|formally[ \t]+)?(?:signed|endorsed|concluded)[^.;:]{0,80}?[ \t]by"
+    r"|(?:The[ \t]+)?[Ss]ignatories(?:[ \t]+(?:to|of)[ \t]+the[ \t]+[\w -]{1,40}?)?[ \t]+(?:were|are|include|included))"
+    r"[ \t]+(?:the[ \t]+)?"
 )
 
 
