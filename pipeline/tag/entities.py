@@ -464,7 +464,7 @@ def find_mentions(
             if legal is not None and taken.find(1, last, legal.end()) == -1:
                 last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
                 name = text[start:last].rstrip(".")
-            pair = _TWO_BODIES.fullmatch(name)
+            pair = _TWO_BODIES.fullmatch(name) or _AND_THE.fullmatch(name)
             if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
                 # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
                 for part in ("first", "second"):
@@ -756,6 +756,11 @@ _JOBS_AFTER_NAME = word_set(
 _TWO_BODIES = re.compile(
     r"(?P<first>(?:University|College|Bank|Museum|Port|Hospital|Chamber) of (?:the )?[A-Z][\w’'-]+"
     r"(?: [A-Z][\w’'-]+)?) and (?:the )?(?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
+)
+# "Daegu Metropolitan City and the Electronics and Telecommunications Research Institute": "and the" inside
+# a shaped name starts a second name.
+_AND_THE = re.compile(
+    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+) and the (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
 )
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")

@@ -174,6 +174,11 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
             [],
             ["University of Strathclyde", "Glasgow Science Centre"],
         ),
+        (
+            "Kestrel Metropolitan City and the Northwind Telecommunications Research Institute signed it.",
+            [],
+            ["Kestrel Metropolitan City", "Northwind Telecommunications Research Institute"],
+        ),
     ],
 )
 def test_two_bodies_joined_by_and_are_two(text: str, publishers: list[str], organisations: list[str]) -> None:
