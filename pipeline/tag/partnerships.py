@@ -145,11 +145,28 @@ _OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
 _WITH = re.compile(r"[ ]with[ ]")
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 # An agreement word, then counterparts nobody names: "... with companies to work closely with them".
+# "The Defence Resources Agency under the Ministry of National Defence": the body's parent, no party.
+_PARENT_LINK = re.compile(r"[ ](?:under|within|part[ ]of|an[ ]agency[ ]of|a[ ]unit[ ]of)[ ](?:the[ ])?")
+
+
+def _is_parent(text: str, mentions: Sequence[Mention], index: int) -> bool:
+    """Tell whether a body is named only as the parent of the body just before it."""
+    if index == 0 or mentions[index].kind not in ("organisation", "government"):
+        return False
+    before = mentions[index - 1]
+    return (
+        before.kind == "organisation"
+        and _PARENT_LINK.fullmatch(text, before.end, mentions[index].start) is not None
+    )
+
+
 _WITH_UNNAMED = re.compile(
     r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen)[ ])?(?:private[ ])?"
+    r"(?:[A-Z][a-z]+[ ]|local[ ]|domestic[ ]|national[ ]|foreign[ ]|international[ ]|leading[ ])?"
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
-    r"institutions|players|stakeholders|countries)\b"
+    r"institutions|players|stakeholders|countries|manufacturers|suppliers|vendors|providers|operators|banks|"
+    r"entities|agencies|bodies)\b"
 )
 # A list item that opens with one agreement: "a memorandum of understanding on ...", "2. an agreement on ...".
 _ITEM_MARK = r"(?:[-•*]|\d{1,2}[.)])"
@@ -384,10 +401,11 @@ def find_partnerships(
         watched = _witnessed(text, sentence)
         in_sentence = [
             m
-            for m in mentions[low:high]
+            for index, m in enumerate(mentions[low:high])
             if m.kind in PARTY_KINDS
             and m.start >= opening
             and not any(start <= m.start < end for start, end in watched)
+            and not _is_parent(text, mentions, low + index)
         ]
         company = _THE_COMPANY.match(text, opening, sentence.end)
         if company is not None and (not in_sentence or in_sentence[0].start > company.end()):
@@ -1076,7 +1094,12 @@ def _read_sentence(
     )
     if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list or owns)):
         parties = []  # government spending on its own is a figure, not an agreement
-    elif kind in FUNDED_KINDS and len(parties) == 1 and parties[0] not in (self_party, *reading.publishers):
+    elif (
+        kind in FUNDED_KINDS
+        and len(parties) == 1
+        and parties[0] not in (self_party, *reading.publishers)
+        and not (_plural(anchor.group()) and _WITH_UNNAMED.match(text, anchor.end(), sentence.end))
+    ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
         parties.append(self_party)
