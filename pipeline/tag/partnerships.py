@@ -451,7 +451,7 @@ def find_partnerships(
     _read_joint_actions(text, sentences, mentions, starts, agreements)
     _read_memberships(text, sentences, mentions, starts, agreements)
     for agreement in agreements:
-        _with_publisher(agreement, self_party, publishers)
+        _with_publisher(agreement, self_party, publishers, text)
     # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
     kept = [
         a
@@ -1102,7 +1102,8 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
-        parties.append(self_party)
+        if is_public(self_party) or _names_itself(text, self_party, reading.publishers):
+            parties.append(self_party)  # (a newspaper reporting a council's contract is no party to it)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     if (
         not parties
@@ -2063,7 +2064,9 @@ def _body_name(party: str, body: Sequence[Partnership]) -> str:
     return longer.pop() if len(longer) == 1 and party not in {p for b in body for p in b.parties} else party
 
 
-def _with_publisher(agreement: _Agreement, self_party: str, publishers: Sequence[str] = ()) -> None:
+def _with_publisher(
+    agreement: _Agreement, self_party: str, publishers: Sequence[str] = (), text: str | None = None
+) -> None:
     """An agreement the publisher reports with one other party is usually the publisher's own.
 
     "The council has terminated its contract with BT" names BT alone; the council publishing it is the
@@ -2077,8 +2080,24 @@ def _with_publisher(agreement: _Agreement, self_party: str, publishers: Sequence
         and agreement.parties[0] not in publishers
         and agreement.kind != "investment"
         and not is_press(self_party)  # a newspaper reporting a deal is no party to it
+        # a company or body that is no government takes part in what it publishes by naming itself;
+        # one that never does ("Nine Publishing" on a report about the council) is its reporter
+        and (text is None or is_public(self_party) or _names_itself(text, self_party, publishers))
     ):
         agreement.parties.append(self_party)
+
+
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
+
+
+def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool:
+    """Tell whether a text names its publisher: by name, by the first word of it, by "the" and its last
+    word ("the University") or as "we"."""
+    for name in (n for n in (self_party, *publishers) if n.strip()):
+        words = name.split()
+        if name in text or words[0] in text or f"the {words[-1].lower()}" in text.lower():
+            return True
+    return _FIRST_PERSON.search(text) is not None
 
 
 def _finish(agreement: _Agreement) -> Partnership:
