@@ -131,10 +131,14 @@ def publisher_dollar(
     'AUD'
     >>> publisher_dollar("Four firms share $3m.", ["Australian Associated Press"], load_lexicon())
     'AUD'
+    >>> publisher_dollar("Australia, Australia and Australia co-finance the $60m project.", ["Asian Development Bank"], load_lexicon())
+    'USD'
     """
     country = publisher_country(organisations, lexicon)
     if organisations and is_press(organisations[0]) and country is None:
         return "USD"  # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"
+    if any(_MULTILATERAL.search(name) for name in organisations):
+        return "USD"  # development banks and the UN family account in US dollars wherever they lend
     country = (
         country
         or (url_country(url, lexicon) if url else None)
@@ -159,6 +163,12 @@ def publisher_dollar(
         ):
             country = counts[0][0]
     return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
+
+
+_MULTILATERAL = re.compile(
+    r"\b(?:Development Bank|World Bank|International Finance Corporation|International Monetary Fund|IMF|"
+    r"Asian Infrastructure Investment Bank|United Nations|UNDP|UNICEF|International Telecommunication Union)\b"
+)
 
 
 def local_currency_words(
