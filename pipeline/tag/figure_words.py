@@ -256,6 +256,7 @@ QUALIFIERS = {
     "over": "over",
     "just over": "over",
     "well over": "over",
+    "above": "over",  # "Series B rounds above £10m"
     "more than": "more than",
     "in excess of": "more than",
     "upwards of": "more than",

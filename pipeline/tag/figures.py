@@ -60,9 +60,15 @@ _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
 # Hyphens join the words when the sum qualifies a noun: "its 250-million-euro investment programme".
+# An ISO code after the number ("3 million EUR", "500 000 EUR", "100m GBP"), where thousands may be grouped
+# with spaces as much of Europe writes them.
+# "SAR" after a number is more often radar ("12 SAR satellites") than riyals, which precede it.
+_ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
+_ISO_AFTER = rf"(?P<iso>{_ISO_CODE})"
 _MONEY_WORDED = re.compile(
-    rf"(?P<wnum>\d(?<![\w£$€.,]\d){_NUMBER_TAIL})(?:[\s-](?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)\s)?"
-    rf"(?P<word>{_WORD_CURRENCY})"
+    rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0]{_ISO_CODE})|{_NUMBER_TAIL}))"
+    rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)\s)?"
+    rf"(?:(?P<word>{_WORD_CURRENCY})|{_ISO_AFTER})"
 )
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
 _MONEY_SPELLED = re.compile(
@@ -81,7 +87,7 @@ _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|rough
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(_WORD_CURRENCY)
+_CURRENCY_WORD = re.compile(rf"{_WORD_CURRENCY}|{_ISO_CODE}")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
@@ -331,7 +337,10 @@ def _money_value(
             currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
         number, mult = match["num"], match["mult"]
     else:
-        number, mult, currency = match["wnum"], match["wmult"], words[match["word"].lower()]
+        number, mult = match["wnum"], match["wmult"]
+        if match["iso"] is not None:
+            return _number(number) * MULTIPLIERS.get(mult or "", 1.0), match["iso"]
+        currency = words[match["word"].lower()]
         if match["us"] is not None:
             currency = "USD"  # "1.2 billion US dollars", whoever publishes it
         if mult in ("m", "b", "k"):
@@ -526,7 +535,7 @@ def _number(raw: str) -> float:
     """
     if _DECIMAL_COMMA.fullmatch(raw):
         return float(raw.replace(",", "."))
-    return float(raw.replace(",", ""))
+    return float(re.sub(r"[,\s]", "", raw))  # "1,250,000", "500 000"
 
 
 _DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
