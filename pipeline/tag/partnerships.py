@@ -949,14 +949,17 @@ def _read_list(
     if not names:
         return
     if target.kind in ("grant", "contract", "investment"):
-        funders = [p for p in target.parties if p not in names] or [self_party]
+        others = [p for p in target.parties if p not in names]
+        # the funder is no company: "Toshiba Medical Visualisation Systems ... received £3m" from the agency
+        funder = next((p for p in others if not _COMPANY_NAME.search(p)), others[0] if others else self_party)
         template = target
-        agreements.pop()
+        if not (len(set(target.parties)) >= 2 and _OTHER_ITEMS.search(sentence.text)):
+            agreements.pop()  # the list names the recipients of the agreement the sentence reported
         for name in names:
             agreements.append(
                 _Agreement(
                     kind=template.kind,
-                    parties=[funders[0], name],
+                    parties=[funder, name],
                     generic=template.generic,
                     statuses=set(template.statuses),
                     legal=set(template.legal),
@@ -967,6 +970,13 @@ def _read_list(
     for name in names:
         if name not in target.parties:
             target.parties.append(name)
+
+
+# "Other companies that benefited ... included:": more recipients beside the one already named.
+_OTHER_ITEMS = re.compile(r"\b(?:[Oo]ther|[Aa]lso|[Ff]urther)\b")
+_COMPANY_NAME = re.compile(
+    r"[ ](?:Ltd|Limited|plc|PLC|Inc|Corp|Corporation|LLC|Group|Holdings|Systems|Technologies|Solutions)\.?$"
+)
 
 
 @dataclass(slots=True)
