@@ -310,6 +310,11 @@ def home_government(
     self_party = resolve_self_party(organisations, lexicon, url, text)
     if self_party.endswith(("Government", "Executive")):
         return self_party
+    agency_country = next(
+        (lexicon.news_agency_countries[o] for o in organisations if o in lexicon.news_agency_countries), None
+    )
+    if agency_country is not None:  # a national news agency writes of its own government
+        return lexicon.governments.get(agency_country)
     country = publisher_country(organisations, lexicon)
     if country is None and url:
         country = url_country(url, lexicon)

@@ -51,6 +51,8 @@ class Lexicon:
     places: Mapping[str, Name]
     programmes: frozenset[str]
     demonyms: Mapping[str, str]
+    # National news agencies and the country each reports from: "the minister" in Yonhap copy is Korea's.
+    news_agency_countries: Mapping[str, str]
     # Country name -> the name its national government takes as a party ("Germany" -> "German Government").
     governments: Mapping[str, str]
     # Every word naming a country (name, alias, adjective) -> the country's name, and the same words sorted.
@@ -184,6 +186,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         places=places,
         programmes=programmes,
         demonyms=demonyms,
+        news_agency_countries={str(k): str(v) for k, v in data.get("news_agencies", {}).items()},
         governments=government_names(places, demonyms),
         country_words=country_words,
         country_word_list=tuple(sorted(country_words)),

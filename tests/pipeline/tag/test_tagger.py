@@ -276,3 +276,14 @@ def test_a_ministry_named_without_its_country_on_a_foreign_page_is_that_countrys
         text, organisations=["Eastern Fund"], url="https://www.easternfund.org.ua/news/1"
     ).partnerships
     assert [sorted(p.parties) for p in found] == [["Eastern Fund", "Ukrainian Government"]]
+
+
+def test_a_minister_in_a_national_news_agencys_copy_signs_for_its_countrys_government() -> None:
+    text = (
+        "BUSAN, Oct. 21 (Yonhap) -- The country's ICT industry is stepping up efforts in Latin America.\n"
+        "Minister of Science, ICT and Future Planning Kim Min-su met on Tuesday with Nicaragua's minister of "
+        "telecommunications, who is in Korea for a conference, and the two signed a memorandum of "
+        "understanding (MOU) on cooperation in the ICT sector."
+    )
+    found = tag_text(text, organisations=["Yonhap News Agency"]).partnerships
+    assert [sorted(p.parties) for p in found] == [["Nicaraguan Government", "South Korean Government"]]
