@@ -145,6 +145,8 @@ _OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
 _WITH = re.compile(r"[ ]with[ ]")
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 # An agreement word, then counterparts nobody names: "... with companies to work closely with them".
+# "The planned procurement, known as the Strategic Mobile Solution": the name of a thing, no party.
+_NAMED_THING = re.compile(r"\b(?:known[ ]as|called|dubbed|named)[ ](?:the[ ])?$")
 # "The Defence Resources Agency under the Ministry of National Defence": the body's parent, no party.
 _PARENT_LINK = re.compile(r"[ ](?:under|within|part[ ]of|an[ ]agency[ ]of|a[ ]unit[ ]of)[ ](?:the[ ])?")
 
@@ -406,6 +408,7 @@ def find_partnerships(
             and m.start >= opening
             and not any(start <= m.start < end for start, end in watched)
             and not _is_parent(text, mentions, low + index)
+            and not _NAMED_THING.search(text, max(sentence.start, m.start - 16), m.start)
         ]
         company = _THE_COMPANY.match(text, opening, sentence.end)
         if company is not None and (not in_sentence or in_sentence[0].start > company.end()):
