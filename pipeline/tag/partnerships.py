@@ -1147,6 +1147,15 @@ def _read_sentence(
             and (kind in ("contract", "framework_agreement", "other") or incomplete.awaiting)
         ):
             target = incomplete
+    if (
+        target is None
+        and _SIGNED_BY_AFTER.match(text, anchor.end(), sentence.end)
+        and _refers_back(text, sentence, anchor)
+        and _latest(agreements, kind) is not None
+        and all(p in {m.party for m in mentions if m.kind == "name"} for p in parties)
+    ):
+        # "The MoU, signed by John Edwards and Lindy Cameron, ...": who signed the agreement already found
+        target, parties = _latest(agreements, kind), []
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
@@ -1189,6 +1198,7 @@ def _read_sentence(
 
 
 _WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
+_SIGNED_BY_AFTER = re.compile(r",?[ ](?:which[ ])?(?:was[ ]|were[ ])?(?:jointly[ ])?signed[ ]by[ ]")
 _DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)[ ](?:new[ ]|same[ ]|latest[ ])?$")
 
 
