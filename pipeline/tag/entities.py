@@ -1010,7 +1010,7 @@ def _patterns(
     org_of = (
         rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+){{0,3}}"  # look-behind: words only start after a non-word
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,3}}(?![\w-])"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}}(?![\w-])"
     )
     programme = rf"{words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     nouns = trie_regex(tool_nouns)
