@@ -1497,10 +1497,20 @@ def _without_owners(text: str, chosen: list[Mention]) -> list[Mention]:
         if not (
             after is not None
             and after.start > mention.start
-            and _owner(text, mention)
             and after.kind in ("organisation", "name")
-            and (gap := _MODIFIER_GAP.match(text, mention.end)) is not None
-            and gap.end() == after.start
+            and (
+                (
+                    _owner(text, mention)
+                    and (gap := _MODIFIER_GAP.match(text, mention.end)) is not None
+                    and gap.end() == after.start
+                )
+                # "NASA Johnson Space Center": a body's own unit named right after it
+                or (
+                    mention.kind == "organisation"
+                    and after.kind == "organisation"
+                    and text[mention.end : after.start] in (" ", "\u00a0")
+                )
+            )
         )
     ]
 
