@@ -473,6 +473,10 @@ def find_mentions(
             if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
                 # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
                 for part in ("first", "second"):
+                    if " " not in pair[part] and (
+                        pair[part] in _GENERIC_BODY_WORDS or pair[part] in lexicon.places
+                    ):
+                        continue  # "the Company and the Asia-Pacific Space Cooperation Organization"
                     add(
                         Mention(
                             kind="organisation",
@@ -765,7 +769,7 @@ _TWO_BODIES = re.compile(
 # "Daegu Metropolitan City and the Electronics and Telecommunications Research Institute": "and the" inside
 # a shaped name starts a second name.
 _AND_THE = re.compile(
-    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)+) and the (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
+    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*) and the (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
 )
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")

@@ -179,6 +179,11 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
             [],
             ["Kestrel Metropolitan City", "Northwind Telecommunications Research Institute"],
         ),
+        (
+            "The Company and the Asia-Pacific Orbital Cooperation Organization signed it.",
+            [],
+            ["Asia-Pacific Orbital Cooperation Organization"],
+        ),
     ],
 )
 def test_two_bodies_joined_by_and_are_two(text: str, publishers: list[str], organisations: list[str]) -> None:
