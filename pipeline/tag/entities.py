@@ -101,7 +101,7 @@ _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
-    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Holdings|Corporation|Corp|SE|AG|NV|GmbH)"
+    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Holdings|Corporation|Corp|SE|AG|NV|AB|ASA|BV|Oy|GmbH)"
     r"\.?(?![\w-])"
 )
 # A known company's business named after it: "Fujitsu Services", "Lockheed Martin Business Technology
@@ -903,6 +903,7 @@ _PUBLISHER_WORD = re.compile(
     r"[Bb]ank|[Ff]und|[Aa]uthority|[Cc]ommission|[Ii]nstitute|[Cc]ompany|[Uu]niversity|[Hh]igh[ \t]Commission|"
     r"[Ee]mbassy|[Oo]ffice)|[Ww]e|us)(?![\w-])(?![ \t]+(?:of|for)[ \t])"
 )
+_PUBLISHER_INITIALS = re.compile(r"[ ]\((?P<short>[A-Z](?=[a-z&]*[A-Z])[A-Za-z&]{1,9})\)$")
 # A department or ministry calls itself "the department" or "the ministry" whatever its name says.
 _GOVERNMENT_NOUNS = frozenset({"department", "ministry"})
 
@@ -924,6 +925,15 @@ def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> I
             continue
         start = match.start("noun") if noun else match.start()  # list readers skip a leading "the"
         yield Mention(kind="self", name=self_party, start=start, end=match.end(), party=self_party)
+    # "Swedish Defence Materiel Administration (FMV)" publishing: "FMV has signed contracts ..."
+    for publisher in publishers:
+        initials = _PUBLISHER_INITIALS.search(publisher)
+        if initials is None:
+            continue
+        for match in re.finditer(rf"(?<![\w-]){re.escape(initials['short'])}(?![\w-])", text):
+            yield Mention(
+                kind="self", name=self_party, start=match.start(), end=match.end(), party=self_party
+            )
 
 
 _TRAILING_LINK = re.compile(r"(?:[ \t\u00a0,&]|\b(?:and|the|of|for|on)\b)+$")

@@ -22,7 +22,7 @@ CAPWORD = rf"(?!{ROLE_HEADS})[A-Z][\w&’'-]*"
 DESCRIPTOR_NOUN = (
     r"(?:company|firm|start-up|startup|scale-up|group|giant|lab|developer|designer|maker|provider|"
     r"specialist|business|operator|manufacturer|supplier|unicorn|housebuilder|builder|platform|charity|"
-    r"lender|insurer|consultancy|producer|retailer|chipmaker|chip designer|spin-out|spinout|investor)"
+    r"lender|insurer|consultancy|producer|retailer|chipmaker|chip designer|spin-out|spinout|investor)s?"
 )
 
 

@@ -293,6 +293,8 @@ _WORK = re.compile(
     # "appointed as the infrastructure provider", "as transformation partner": a supplier's role
     r"|\bas (?:the |its |our |a |an )?(?:[\w-]+ ){0,3}?(?:provider|supplier|contractor|operator|integrator|"
     r"manufacturer|delivery partner|transformation partner|technology partner|strategic partner)\b"
+    # "selected by RIKEN as its partner for the basic design", "chosen ... following an open tender"
+    r"|\bas (?:the |its |our |a |an )?partner for\b|\b(?:an? |the )(?:open |public |competitive )?tender\b"
 )
 SUPPLIER_CHOICE_VERBS = frozenset(
     {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
@@ -1803,6 +1805,7 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
 
 _PUBLIC_BODY = re.compile(
     r"\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
+    r"Administration|Directorate|"
     r"Research and Innovation|Innovate UK)\b"
 )
 
