@@ -496,6 +496,8 @@ def find_mentions(
                 if dotted is not None and not taken[dotted.start()]:
                     # "the U.S. Food and Drug Administration": the initials' stops cut the shaped name
                     start, name = dotted.start(), f"{dotted['country'].replace('.', '')} {name}"
+                if name in lexicon.places:
+                    continue  # "the Russian Federation": a country, whatever its last word
                 signs_for = name
                 if (
                     home is not None
@@ -1177,9 +1179,9 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body
         following = text[space + 1 : text.find(" ", space + 1, end)] if space != -1 else ""
-        office = word in _OFFICE_ENDINGS and (
+        office = (word in _OFFICE_ENDINGS or word == "General") and (
             text.startswith("of ", space + 1) or following in _OFFICE_ENDINGS
-        )
+        )  # "(Director) General of the Mexican Space Agency"
         if word in ("Vice", "Deputy") and text.startswith(
             ("Administrator ", "Director ", "Chair "), space + 1
         ):

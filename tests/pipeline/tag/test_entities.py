@@ -199,3 +199,8 @@ def test_a_person_named_before_a_bodys_job_signs_for_that_body() -> None:
     found = find_mentions(text, load_lexicon(), self_party="NOAA", publishers=["NOAA"], home=None)
     people = {m.name: m.party for m in found if m.kind == "person"}
     assert people == {"Kathryn D. Sullivan": "NOAA", "Alain Ratier": "EUMETSAT"}
+
+
+def test_a_country_whose_name_ends_as_an_organisations_does_is_a_place() -> None:
+    found = find_mentions("The agreement with the Russian Federation was renewed.", load_lexicon())
+    assert [(m.kind, m.name) for m in found] == [("place", "Russia")]
