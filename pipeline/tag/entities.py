@@ -367,6 +367,8 @@ def find_mentions(
 
     for mention in _missions(text, lexicon):
         add(mention)
+    for mention in _universities_of(text):
+        add(mention)
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()):
@@ -636,6 +638,26 @@ _MISSION_NAME = re.compile(
     r"|Deputy[ \u00a0]High[ \u00a0]Commission)(?:[ \u00a0](?:in|to)[ \u00a0][A-Z][\w’'-]+(?:[ \u00a0][A-Z][\w’'-]+)?"
     r"|[ \u00a0][A-Z][a-z]+(?![\w’'-]))?"
 )
+
+
+# "the universities of Birmingham, Heriot-Watt and Sheffield": one university per place named.
+_UNIVERSITIES_OF = re.compile(
+    r"\b[Tt]he[ ](?P<head>universities)[ ]of[ ](?P<items>[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)?"
+    r"(?:(?:,[ ]|,?[ ]and[ ])[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)?)+)"
+)
+_ITEM = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)?")
+
+
+def _universities_of(text: str) -> Iterable[Mention]:
+    """Yield "University of X" for each place of "the universities of X, Y and Z"."""
+    if "universities of" not in text:
+        return
+    for match in _UNIVERSITIES_OF.finditer(text):
+        for index, item in enumerate(_ITEM.finditer(text, match.start("items"), match.end("items"))):
+            name = f"University of {item.group()}"
+            # the first stands where "universities" starts, so that a list read from "with the" finds it
+            start = match.start("head") if index == 0 else item.start()
+            yield Mention(kind="organisation", name=name, start=start, end=item.end(), party=name)
 
 
 def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
