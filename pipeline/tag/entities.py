@@ -162,6 +162,10 @@ def resolve_self_party(
     for organisation in (o.strip() for o in organisations if o.strip()):
         name = lexicon.organisations.get(organisation)
         if name is not None:
+            country = url_country(url, lexicon) if url and name.party == DEFAULT_SELF_PARTY else None
+            if country not in (None, "UK") and _UK_MARK.search(organisation) is None:
+                # "Ministry of Defence" publishing on regjeringen.no: Norway's, not the UK's
+                return lexicon.governments.get(country or "", name.party or name.name)
             return name.party or name.name
         foreign = _foreign_publisher(organisation, lexicon)
         if foreign is None and (

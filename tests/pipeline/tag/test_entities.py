@@ -204,3 +204,9 @@ def test_a_person_named_before_a_bodys_job_signs_for_that_body() -> None:
 def test_a_country_whose_name_ends_as_an_organisations_does_is_a_place() -> None:
     found = find_mentions("The agreement with the Russian Federation was renewed.", load_lexicon())
     assert [(m.kind, m.name) for m in found] == [("place", "Russia")]
+
+
+def test_a_us_state_named_after_a_country_is_no_country() -> None:
+    found = find_mentions("Taos Pueblo, New Mexico, received a broadband grant.", load_lexicon())
+    assert ("place", "New Mexico") in [(m.kind, m.name) for m in found]
+    assert all(m.party != "Mexican Government" for m in found)

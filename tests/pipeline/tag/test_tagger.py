@@ -287,3 +287,11 @@ def test_a_minister_in_a_national_news_agencys_copy_signs_for_its_countrys_gover
     )
     found = tag_text(text, organisations=["Yonhap News Agency"]).partnerships
     assert [sorted(p.parties) for p in found] == [["Nicaraguan Government", "South Korean Government"]]
+
+
+def test_a_ministry_the_lexicon_knows_as_the_uks_publishing_abroad_is_that_countrys() -> None:
+    text = "The Ministry of Defence has signed a framework agreement with the European Defence Agency."
+    found = tag_text(
+        text, organisations=["Ministry of Defence"], url="https://www.regjeringen.no/en/aktuelt/x/id1/"
+    ).partnerships
+    assert [sorted(p.parties) for p in found] == [["European Defence Agency", "Norwegian Government"]]
