@@ -784,7 +784,7 @@ def _written_lower(text: str, name: str) -> bool:
 # engineer's title).
 _JOBS_AFTER_NAME = word_set(
     "CEO CFO CTO COO Chairman Chairwoman Chairperson President Minister Eng Dr Prof Administrator Commissioner "
-    "Director Director-General Secretary-General"
+    "Director Director-General Secretary-General Vice Deputy Chief Executive"
 )
 
 

@@ -141,6 +141,7 @@ def test_jobs_are_not_organisations(text: str, organisations: list[str]) -> None
         "Governor Ana Lopes signed an Executive Order creating the institute.",
         "The contract went to Elche-based launch company Northwind Space.",
         "NWTA Administrator Ana Lopes and Orbis Commissioner Jan Kowal signed the memorandum.",
+        "The memorandum was exchanged by NWTA Chairman Ana Lopes and KISA Vice Chairman Jan Kowal.",
         "Ana Lopes, Northwind Fibre’s chief executive, said the contracts confirmed the company's lead.",
     ],
 )
@@ -156,6 +157,7 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
         "Lopes",
         "Order",
         "Kowal",
+        "Vice",
     )
     assert not [name for name in named if name.endswith(jobs)]
 
