@@ -77,10 +77,14 @@ class WorldCase:
         return self.data["expected"]  # type: ignore[no-any-return]
 
 
+_BATCH_NAME = re.compile(r"w[0-9]{2,}")
+
+
 def load_batches(root: Path = WORLD_DIR) -> dict[str, list[WorldCase]]:
-    """Every batch folder (`w01`, `w02`, ...) with its cases, sorted by file name."""
+    """Every batch folder (`w01`, `w02`, ..., `w100`, ...) with its cases, in batch order, cases by file name."""
     batches: dict[str, list[WorldCase]] = {}
-    for folder in sorted(p for p in root.glob("w[0-9][0-9]") if p.is_dir()):
+    folders = (p for p in root.glob("w[0-9]*") if p.is_dir() and _BATCH_NAME.fullmatch(p.name))
+    for folder in sorted(folders, key=lambda p: int(p.name[1:])):
         cases = [
             WorldCase(folder.name, json.loads(path.read_text(encoding="utf-8")))
             for path in sorted(folder.glob("*.json"))

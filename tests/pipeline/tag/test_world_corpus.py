@@ -170,3 +170,11 @@ def test_first_sight_rows_name_real_batches_once() -> None:
     names = [row.split("|")[1].strip() for row in rows]
     assert len(names) == len(set(names))
     assert set(names) <= set(_batches())
+
+
+def test_batches_load_in_number_order_past_w99(tmp_path: Path) -> None:
+    case = json.loads(next((WORLD_DIR / "w01").glob("*.json")).read_text(encoding="utf-8"))
+    for name in ("w100", "w02", "w99", "notes"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "01-case.json").write_text(json.dumps(case), encoding="utf-8")
+    assert list(load_batches(tmp_path)) == ["w02", "w99", "w100"]
