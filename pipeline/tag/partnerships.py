@@ -463,11 +463,19 @@ def find_partnerships(
         for a in agreements
         if not a.awaiting
         and not (a.kind == "investment" and len(a.parties) == 1 and is_public(a.parties[0]))
-        # "The contracts will be awarded by DLR": a buyer's plans with nobody on the other side
+        # "The contracts will be awarded by DLR", "announced the release of the base services contracts":
+        # a buyer's plans or tenders with nobody on the other side
         and not (
             a.kind in FUNDED_KINDS
             and len(consolidate_parties(a.parties, a.kind)) == 1
-            and a.statuses == {"planned"}
+            and (
+                a.statuses == {"planned"}
+                or (
+                    a.statuses <= {"planned", "announced"}
+                    and is_public(a.parties[0])
+                    and a.kind == "contract"
+                )
+            )
         )
     ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
