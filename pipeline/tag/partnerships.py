@@ -390,6 +390,7 @@ def find_partnerships(
     words, legal, statuses = found.words, found.legal, found.statuses
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     countries = _national_governments(mentions)
+    takes_part = is_public(self_party) or _names_itself(text, self_party, publishers)
     for index in found.sentence_indices(sentences) if words else ():
         sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
@@ -438,6 +439,7 @@ def find_partnerships(
                 else _nearby_governments(mentions, starts, sentence)
             ),
             publishers=publishers,
+            publisher_takes_part=takes_part,
             bodies=(
                 _nearby_bodies(mentions, starts, sentences[index - 1])
                 if index and _BOTH_BODIES.search(sentence.text)
@@ -456,7 +458,7 @@ def find_partnerships(
     _read_joint_actions(text, sentences, mentions, starts, agreements)
     _read_memberships(text, sentences, mentions, starts, agreements)
     for agreement in agreements:
-        _with_publisher(agreement, self_party, publishers, text)
+        _with_publisher(agreement, self_party, publishers, takes_part)
     # A public body investing alone ("the NHS invests in technology") is spending, not a deal.
     kept = [
         a
@@ -1001,6 +1003,8 @@ class _Reading:
     status: str | None
     countries: tuple[str, ...] = ()
     publishers: Sequence[str] = ()  # the page's own organisations
+    # the publisher takes part in what it reports: a public body, or one the text names (not a newspaper)
+    publisher_takes_part: bool = True
     bodies: tuple[str, ...] = ()  # for "the two organisations": the two bodies the sentences before named
 
 
@@ -1125,7 +1129,7 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
-        if is_public(self_party) or _names_itself(text, self_party, reading.publishers):
+        if reading.publisher_takes_part:
             parties.append(self_party)  # (a newspaper reporting a council's contract is no party to it)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     if (
@@ -1161,11 +1165,11 @@ def _read_sentence(
         target is None
         and _SIGNED_BY_AFTER.match(text, anchor.end(), sentence.end)
         and _refers_back(text, sentence, anchor)
-        and _latest(agreements, kind) is not None
-        and all(p in {m.party for m in mentions if m.kind == "name"} for p in parties)
+        and (signed := _latest(agreements, kind)) is not None
+        and set(parties) <= {m.party for m in mentions if m.kind == "name"}
     ):
         # "The MoU, signed by John Edwards and Lindy Cameron, ...": who signed the agreement already found
-        target, parties = _latest(agreements, kind), []
+        target, parties = signed, []
     if target is None and names_vague_deal:
         # "signed a new £56 million deal with Openreach ... the new contract": the deal named precisely.
         target, parties = agreements[-1], []
@@ -2104,12 +2108,13 @@ def merge_headline(
 def _body_name(party: str, body: Sequence[Partnership]) -> str:
     """The body's fuller name for a party a headline shortens: "Telenor, Virtual University ink MoU" names
     the body's "Telenor Pakistan" and "Virtual University of Pakistan" (when only one body party fits)."""
-    longer = {p for b in body for p in b.parties if p.startswith(f"{party} ")}
-    return longer.pop() if len(longer) == 1 and party not in {p for b in body for p in b.parties} else party
+    named = {p for b in body for p in b.parties}
+    longer = {p for p in named if p.startswith(f"{party} ")}
+    return longer.pop() if len(longer) == 1 and party not in named else party
 
 
 def _with_publisher(
-    agreement: _Agreement, self_party: str, publishers: Sequence[str] = (), text: str | None = None
+    agreement: _Agreement, self_party: str, publishers: Sequence[str] = (), takes_part: bool = True
 ) -> None:
     """An agreement the publisher reports with one other party is usually the publisher's own.
 
@@ -2126,7 +2131,7 @@ def _with_publisher(
         and not is_press(self_party)  # a newspaper reporting a deal is no party to it
         # a company or body that is no government takes part in what it publishes by naming itself;
         # one that never does ("Nine Publishing" on a report about the council) is its reporter
-        and (text is None or is_public(self_party) or _names_itself(text, self_party, publishers))
+        and takes_part
     ):
         agreement.parties.append(self_party)
 
