@@ -169,6 +169,10 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
     for status, words in status_data.items():  # earlier statuses win when a phrase is listed twice
         for word in _strings(words):
             statuses.setdefault(word.lower(), str(status))
+    for status, verbs_of_status in data.get("status_verbs", {}).items():  # listed phrases win over derived
+        for verb in _strings(verbs_of_status):
+            for phrase, derived_status in status_phrases(verb, str(status)):
+                statuses.setdefault(phrase, derived_status)
     legal = {str(k).lower(): str(v) for k, v in data.get("legal_nature", {}).items()}
     topic_terms: dict[str, list[tuple[str, int]]] = {}
     min_scores: dict[str, int] = {}
@@ -256,6 +260,55 @@ def plural_forms(noun: str) -> tuple[str, ...]:
     else:
         heads = (f"{head}s",)
     return tuple(f"{before}{plural}{after}" for plural in heads)
+
+
+def verb_forms(verb: str) -> tuple[str, str, str, str]:
+    """The base, third-person, past and -ing forms of a verb, its first word inflected ("enter into").
+
+    Irregular verbs are written with their forms: "strike|strikes|struck|striking".
+
+    >>> verb_forms("sign"), verb_forms("forge"), verb_forms("enter into")
+    (('sign', 'signs', 'signed', 'signing'), ('forge', 'forges', 'forged', 'forging'), \
+('enter into', 'enters into', 'entered into', 'entering into'))
+    >>> verb_forms("establish"), verb_forms("ally"), verb_forms("strike|strikes|struck|striking")[2]
+    (('establish', 'establishes', 'established', 'establishing'), ('ally', 'allies', 'allied', 'allying'), 'struck')
+    """
+    if "|" in verb:
+        base, third, past, ing = (form.strip() for form in verb.lower().split("|"))
+        return base, third, past, ing
+    head, space, rest = verb.lower().partition(" ")
+    tail = f"{space}{rest}"
+    if head.endswith("e"):
+        forms = (f"{head}s", f"{head}d", f"{head[:-1]}ing")
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms = (f"{head[:-1]}ies", f"{head[:-1]}ied", f"{head}ing")
+    elif head.endswith(("ch", "sh", "ss", "x")):
+        forms = (f"{head}es", f"{head}ed", f"{head}ing")
+    else:
+        forms = (f"{head}s", f"{head}ed", f"{head}ing")
+    return (f"{head}{tail}", *(f"{form}{tail}" for form in forms))  # type: ignore[return-value]
+
+
+# Words before a verb's base form (or "be" and its past) that put what it does in the future.
+_FUTURE_WORDS = ("will", "to", "would", "shall")
+
+
+def status_phrases(verb: str, status: str) -> list[tuple[str, str]]:
+    """Every phrase a status verb gives: its third-person and past forms with `status`; its -ing form
+    ("finalising a deal") and its future ("will form", "to be signed") as planned.
+
+    The base form alone is left out: it is as often a noun ("a form of state aid", "a seal").
+
+    >>> status_phrases("form", "signed")[:4]
+    [('forms', 'signed'), ('formed', 'signed'), ('forming', 'planned'), ('will form', 'planned')]
+    >>> ("will be formed", "planned") in status_phrases("form", "signed")
+    True
+    """
+    base, third, past, ing = verb_forms(verb)
+    phrases = [(third, status), (past, status), (ing, "planned")]
+    for word in _FUTURE_WORDS:
+        phrases += [(f"{word} {base}", "planned"), (f"{word} be {past}", "planned")]
+    return phrases
 
 
 def with_plurals(nouns: Mapping[str, str], singular_only: Iterable[str] = ()) -> dict[str, str]:

@@ -1550,6 +1550,8 @@ def _list_from(
             after = _MODIFIER_GAP.match(text, mention.end, limit)
             body = by_start.get(after.end()) if after is not None else None
             possessive = text.startswith(("’s", "'s"), mention.end)
+            if possessive and body is None and _DESCRIBED_BY_COUNTRY.match(text, mention.end):
+                break  # "Digital Catapult, the UK’s national centre for ...": the item before, described
             if mention.party is None or (
                 possessive and body is not None and body.kind in ("organisation", "name")
             ):
