@@ -57,8 +57,12 @@ _SUBJECT_GAP = re.compile(
     re.IGNORECASE,
 )
 # Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
+# An aside about the party before may stand between two: "between ICL, which employs 550 people in Belfast,
+# and Microsoft", "the Government of Ghana, acting through the Ministry of Health, and Zipline".
 _LIST_GAP = re.compile(
-    r"\s*(?:\([^()]{1,40}\)\s*)?(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
+    r"\s*(?:\([^()]{1,40}\)\s*)?"
+    r"(?:,[ ](?:which|who|acting|based|headquartered|represented)\b[^,;:()]{1,100},[ ](?=and[ ]))?"
+    r"(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )
 # A signatory's office before the body it acts for: "the Chief Executive of the UK Space Agency", "the Chair
 # of the Executive Board of the German Aerospace Center", "its President at". Government offices are read
@@ -1277,8 +1281,13 @@ def _names_a_pair(
         return False
     if not generic:
         return True
-    after = [m for m in mentions if between.end() <= m.start < between.end() + 80]
-    return bool(after) and all(m.kind in ("organisation", "self", "name") for m in after[:2])
+    after = [m for m in mentions if between.end() <= m.start < between.end() + 80][:2]
+    # "a service agreement between the Government of Ghana ... and Fly Zipline": a government with a body
+    kinds = {m.kind for m in after}
+    return bool(after) and (
+        kinds <= {"organisation", "self", "name"}
+        or (kinds == {"government", "organisation"} and len(after) == 2)
+    )
 
 
 # The deals the UK's governments strike with places: growth deals, city (region) deals, devolution deals.
