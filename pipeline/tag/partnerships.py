@@ -117,6 +117,11 @@ _AWARDED_BEFORE = re.compile(
     r"million|billion|bn|m|k)|\d(?:bn|m|k)?)\s+$"  # "a contract worth £56m to CGI"
 )
 _BETWEEN = re.compile(r"\bbetween\b")
+# What may follow an agreement noun before its "with" or "to": "for its IT services", "of the new scheme".
+_NOUN_TAIL = re.compile(
+    r"[ ](?:for|of|on|covering)[ ](?:(?!(?:is|are|was|were|will|has|have|had|that|which|who|and|but|to)[ ])"
+    r"[^,;:()\s]+[ ]){1,14}"
+)
 _AGREED_WITH = re.compile(
     r"\b(?:signed|agreed|finalised|finalized|concluded|struck|sealed|reached|renewed|extended|terminated)"
     r"[ ]with[ ](?:the[ ])?"
@@ -1133,6 +1138,8 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
+        if _BY_ONE_BUYER.search(sentence.text):
+            return  # "numerous contracts awarded by the Ministry of Defence": to suppliers nobody names
         if reading.publisher_takes_part:
             parties.append(self_party)  # (a newspaper reporting a council's contract is no party to it)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
@@ -1216,6 +1223,9 @@ def _read_sentence(
 
 
 _WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
+_BY_ONE_BUYER = re.compile(
+    r"\b(?:contracts|grants|deals)[ ](?:\w+[ ]){0,2}?(?:awarded|let|placed|signed|issued)[ ]by[ ]"
+)
 _SIGNED_BY_AFTER = re.compile(r",?[ ](?:which[ ])?(?:was[ ]|were[ ])?(?:jointly[ ])?signed[ ]by[ ]")
 _DEFINITE = re.compile(r"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir)[ ](?:new[ ]|same[ ]|latest[ ])?$")
 
@@ -1439,8 +1449,18 @@ def _parties(
     # Party lists sit near the agreement word: "signed a contract with X", "between X and Y".
     window_start = max(sentence.start, anchor.start() - PARTY_WINDOW_CHARS)
     window_end = min(sentence.end, anchor.end() + PARTY_WINDOW_CHARS)
-    for opener in _LIST_OPENERS.finditer(text, window_start, window_end):
+    openers = list(_LIST_OPENERS.finditer(text, window_start, window_end))
+    if kind in FUNDED_KINDS:
+        # "a contract for the scheme administration of the new pension scheme with TCS": the noun's own
+        # "for ..." phrase may carry its "with" or "to" far from it
+        openers += [
+            o for o in _LIST_OPENERS.finditer(text, window_end, sentence.end) if o[1] in ("with", "to")
+        ]
+    for opener in openers:
         word = opener[1].lower()
+        tail = opener.start() > anchor.end() and _NOUN_TAIL.fullmatch(text, anchor.end(), opener.start())
+        if opener.start() >= window_end and not tail:
+            continue
         if word == "in" and (
             kind != "investment"
             or (
@@ -1454,7 +1474,7 @@ def _parties(
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
         recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
-        if word == "to" and recipient is None:
+        if word == "to" and recipient is None and not (tail and kind in FUNDED_KINDS):
             continue  # "a contract to BT", "awarded to BT"; not "drones to the British Army"
         if (
             word == "from"
