@@ -98,6 +98,7 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
 
 
 _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,2})(?![\w-])")
+_POSSESSIVES = ("’s", "'s")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
@@ -363,6 +364,15 @@ def find_mentions(
     mentions: list[Mention] = []
 
     def add(mention: Mention) -> bool:
+        if (
+            mention.kind in ("organisation", "name")
+            and mention.name.endswith(_POSSESSIVES)
+            and mention.end > 3
+        ):
+            # "ESO’s Director General": the body is "ESO"
+            name = mention.name[:-2]
+            party = name if mention.party == mention.name else mention.party
+            mention = replace(mention, name=name, end=mention.end - 2, party=party)
         if mention.end <= mention.start or taken.find(1, mention.start, mention.end) != -1:
             return False
         taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)

@@ -1260,6 +1260,7 @@ _DATELINE = re.compile(
     # wire copy: "ANKARA, Oct 27 (Reuters) - ", "BELGRADE (AFP) - ", "Washington/New Delhi, Jun 22 (PTI) "
     r"|[A-Z][A-Z .]{2,30}(?:,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?[ ]\([A-Za-z ]{2,20}\)[ ]?[–—-][ ]+"
     r"|[A-Z][A-Za-z./ ]{2,40}?,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2}[ ]\([A-Z]{2,6}\)[ ]+(?:[–—-][ ]+)?"
+    r"|[A-Z][A-Z.]+(?:[ ][A-Z][A-Z.]+){0,3},[ ][A-Z][A-Za-z.]+(?:[ ][A-Z][A-Za-z.]+){0,2}[ ]?[–—][ ]+"  # "BREMEN, Germany — "
 )
 _INVESTS = re.compile(r"\b(?:invest|invests|investing|investment (?:of|in)|put £|spend)\b")
 
