@@ -428,6 +428,20 @@ def find_partnerships(
             named = next((m for m in reversed(mentions[:low]) if _is_company(m)), None)
             if named is not None:
                 in_sentence.insert(0, replace(named, start=company.start("it"), end=company.end()))
+        body = _THE_BODY.match(text, opening, sentence.end) if company is None else None
+        if body is not None and (not in_sentence or in_sentence[0].start > body.end()):
+            # "The bank has chosen NZIA Limited": the bank the text named before
+            head = re.compile(rf"\b{body['head']}\b", re.IGNORECASE)
+            named = next(
+                (
+                    m
+                    for m in reversed(mentions[:low])
+                    if m.kind in ("organisation", "government") and m.party and head.search(m.name)
+                ),
+                None,
+            )
+            if named is not None:
+                in_sentence.insert(0, replace(named, start=body.start("it"), end=body.end()))
         reading = _Reading(
             words=[
                 w
@@ -894,6 +908,13 @@ def _witnessed(text: str, sentence: Sentence) -> list[tuple[int, int]]:
 # A sentence that opens with the company the text has been naming: "The company signed ...".
 _THE_COMPANY = re.compile(
     r"[\s“\"]*(?P<it>The[ ](?:company|firm|group|start-up|startup))\b(?![ ](?:of|that|which)\b)"
+)
+
+
+# "The bank", "The council", "The agency" opening a sentence: the body of that kind the text named before.
+_THE_BODY = re.compile(
+    r"[\s“\"]*(?P<it>The[ ](?P<head>bank|council|university|agency|authority|fund|foundation|institute|board|"
+    r"ministry|department|commission|corporation|consortium|regulator|trust))\b(?![ ](?:of|that|which|for)\b)"
 )
 
 
