@@ -64,7 +64,7 @@ ROLE_WORDS = word_set(
 # A capitalised run of up to four words that may be a name nothing else knows.
 # Capital letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("ČEZ", "Ørsted", "Électricité").
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
-_PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&’'.-]*(?:[ \u00a0][{UPPER}][\w&’'-]*){{0,3}}")
+_PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0][{UPPER}][\w&+’'-]*){{0,3}}")
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
 _DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")

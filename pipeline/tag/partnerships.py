@@ -119,7 +119,8 @@ _AWARDED_BEFORE = re.compile(
 _BETWEEN = re.compile(r"\bbetween\b")
 # What may follow an agreement noun before its "with" or "to": "for its IT services", "of the new scheme".
 _NOUN_TAIL = re.compile(
-    r"[ ](?:for|of|on|covering)[ ](?:(?!(?:is|are|was|were|will|has|have|had|that|which|who|and|but|to)[ ])"
+    r"[ ](?:for|of|on|covering|to[ ](?:supply|provide|deliver|build|design|develop|operate|maintain|install))[ ]"
+    r"(?:(?!(?:is|are|was|were|will|has|have|had|that|which|who|and|but|to)[ ])"
     r"[^,;:()\s]+[ ]){1,14}"
 )
 _AGREED_WITH = re.compile(
