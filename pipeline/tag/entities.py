@@ -529,7 +529,7 @@ def find_mentions(
         add(mention)
     for mention in (
         *find_office_holders(text, lexicon, home),
-        *_publisher_words(text, self_party, publishers),
+        *_publisher_words(text, self_party, publishers, lexicon),
     ):
         add(mention)
     for match in _find_shaped(patterns.programme, patterns.programme_suffix, text):
@@ -946,7 +946,29 @@ _PUBLISHER_INITIALS = re.compile(r"[ ]\((?P<short>[A-Z](?=[a-z&]*[A-Z])[A-Za-z&]
 _GOVERNMENT_NOUNS = frozenset({"department", "ministry"})
 
 
-def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> Iterable[Mention]:
+def publisher_initials(publisher: str) -> str | None:
+    """The initials a publisher's name gives, or its own ones in brackets; None for a one-word name.
+
+    >>> publisher_initials("University of Florida"), publisher_initials("Swedish Defence Materiel Administration (FMV)")
+    ('UF', 'FMV')
+    >>> publisher_initials("Nvidia") is None, publisher_initials("UF News") is None
+    (True, True)
+    """
+    bracketed = _PUBLISHER_INITIALS.search(publisher)
+    if bracketed is not None:
+        return bracketed["short"]
+    words = [w for w in publisher.split() if w not in _NAME_LINKS]
+    if len(words) < 2 or len(words) > 5 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+_NAME_LINKS = frozenset({"of", "the", "and", "for", "&"})
+
+
+def _publisher_words(
+    text: str, self_party: str, publishers: Sequence[str], lexicon: Lexicon
+) -> Iterable[Mention]:
     """Yield the publisher's mentions of itself; the party is the publisher (its government, for a department).
 
     "The agency" is the publisher only when the publisher is an agency: the noun must be in its name
@@ -963,12 +985,13 @@ def _publisher_words(text: str, self_party: str, publishers: Sequence[str]) -> I
             continue
         start = match.start("noun") if noun else match.start()  # list readers skip a leading "the"
         yield Mention(kind="self", name=self_party, start=start, end=match.end(), party=self_party)
-    # "Swedish Defence Materiel Administration (FMV)" publishing: "FMV has signed contracts ..."
+    # "Swedish Defence Materiel Administration (FMV)" publishing: "FMV has signed contracts ...";
+    # "University of Florida": "UF announces ..." (initials that name no place or other body)
     for publisher in publishers:
-        initials = _PUBLISHER_INITIALS.search(publisher)
-        if initials is None:
+        initials = publisher_initials(publisher)
+        if initials is None or initials in lexicon.places or initials in lexicon.organisations:
             continue
-        for match in re.finditer(rf"(?<![\w-]){re.escape(initials['short'])}(?![\w-])", text):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(initials)}(?![\w-])", text):
             yield Mention(
                 kind="self", name=self_party, start=match.start(), end=match.end(), party=self_party
             )
