@@ -1179,6 +1179,12 @@ def _read_sentence(
         agreements[-1].evidence.append(evidence)
         return
     target = _matching(agreements, kind, generic, parties)
+    if agreements and _JOINS_THE.search(text, max(sentence.start, anchor.start() - 40), anchor.start()):
+        # "Dstl has joined the renewed agreement": one more party to the agreement the text just reported
+        joining = [p for p in _subject(text, sentence, mentions, anchor) if p not in agreements[-1].parties]
+        if joining:
+            agreements[-1].parties.extend(joining)  # (a party that joins is one more side: not merged)
+            target, parties = agreements[-1], []
     if (
         target is None
         and parties
@@ -1245,6 +1251,10 @@ def _read_sentence(
 
 
 _WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
+_JOINS_THE = re.compile(
+    r"\b(?:joined|joins|join|signed[ ]up[ ]to|signs[ ]up[ ]to)[ ](?:the|this|that)[ ]"
+    r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
+)
 _BY_ONE_BUYER = re.compile(
     r"\b(?:contracts|grants|deals)[ ](?:\w+[ ]){0,2}?(?:awarded|let|placed|signed|issued)[ ]by[ ]"
 )
