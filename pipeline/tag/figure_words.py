@@ -125,6 +125,8 @@ DOLLAR_REGIONS = {
 }
 CURRENCY_WORDS = {
     "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
     "rupees": "INR",
     "francs": "CHF",
     "swiss francs": "CHF",
@@ -206,6 +208,8 @@ MULTIPLIERS = {
     "crore": 1e7,  # Indian numbering: ₹76,000 crore is ₹760 billion
     "lakh": 1e5,
     "lakh crore": 1e12,  # "Rs 2 lakh crore" is ₹2 trillion
+    "crores": 1e7,
+    "lakhs": 1e5,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "Billion": 1e9,

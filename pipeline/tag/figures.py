@@ -43,7 +43,7 @@ _NUMBER = (
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crore|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|NIS[ \u00a0]|"
@@ -81,7 +81,15 @@ _MONEY_SPELLED = re.compile(
 _SPELLED_HINT = re.compile(rf"illion\s(?:{_CURRENCY_WORD_LIST})\b", re.IGNORECASE)
 # An exchange-rate note: "($1 = 0.8559 euros)", "(£1 = $1.27)".
 _RATE_NOTE = re.compile(r"\((?:[A-Z]{1,3})?[$£€¥₹]?[ ]?1(?:\.0+)?[ ]?(?:[A-Z]{3}[ ]?)?=[^()]{1,40}\)")
+
+
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
+def _marker(amount: str) -> str:
+    """The currency sign or code an amount is written with ("A$" of "A$2.8 billion", "" of "5 euros")."""
+    return amount[: next((i for i, c in enumerate(amount) if c.isdigit()), len(amount))].strip()
+
+
+_NEXT_CONVERSION = re.compile(r"\s?[;,/]\s?(?:or\s)?")
 _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
@@ -258,7 +266,8 @@ def _money_in(
 ) -> Iterator[tuple[Figure, int, int]]:
     """Yield money figures of one sentence with the span each covers."""
     position = sentence.start
-    previous: tuple[int, str] | None = None  # where the last amount ended, and its currency
+    previous: tuple[int, str, str] | None = None  # where the last amount ended, its currency and its sign
+    converted: int | None = None  # where a conversion in brackets just read ended
     rates = [m.span() for m in _RATE_NOTE.finditer(text, sentence.start, sentence.end)]
     for match in _money_matches(text, sentence.start, sentence.end):
         if match.start() < position:
@@ -268,11 +277,16 @@ def _money_in(
         value, currency = _money_value(match, dollar, local)
         if (
             previous is not None
-            and previous[1] != currency
+            and (previous[1] != currency or previous[2] != _marker(match.group()))  # "A$2.8bn ($2.1bn)"
             and _CONVERSION_GAP.fullmatch(text, previous[0], match.start()) is not None
         ):
             position = max(match.end(), match.start() + 1)
+            converted = match.end()
             continue  # "£4.4m ($7m)": the same amount in another currency
+        if converted is not None and _NEXT_CONVERSION.fullmatch(text, converted, match.start()) is not None:
+            position = converted = max(match.end(), match.start() + 1)
+            continue  # "A$2.8 billion ($2.1 billion; €1.8 billion)": a second conversion in the brackets
+        converted = None
 
         end = match.end()
         value_max: float | None = None
@@ -294,7 +308,7 @@ def _money_in(
             unit, end = "per year", per_year.end()
         elif per_unit is not None and (per_unit["unit"] or per_unit["slash"]) in PER_UNIT_WORDS:
             unit, end = "per " + (per_unit["unit"] or per_unit["slash"]), per_unit.end()
-        previous = (end, currency)
+        previous = (end, currency, _marker(match.group()))
         yield (
             Figure(
                 kind="money",

@@ -32,6 +32,7 @@ ABBREVIATIONS = frozenset(
         "sr",
         "approx",
         "govt",
+        "rs",  # "Rs. 20,761 crore": the rupee's sign
         "dept",
         "fig",
         "p",

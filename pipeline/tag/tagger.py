@@ -131,12 +131,19 @@ def publisher_dollar(
     'AUD'
     >>> publisher_dollar("Four firms share $3m.", ["Australian Associated Press"], load_lexicon())
     'AUD'
+    >>> publisher_dollar("Ottawa: IBM gets $5m.", ["Global News"], load_lexicon(), "https://globalnews.ca/news/1")
+    'CAD'
     >>> publisher_dollar("Australia, Australia and Australia co-finance the $60m project.", ["Asian Development Bank"], load_lexicon())
     'USD'
     """
     country = publisher_country(organisations, lexicon)
     if organisations and is_press(organisations[0]) and country is None:
-        return "USD"  # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"
+        # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"; a paper at home
+        # ("globalnews.ca") writes its own country's dollar as "$"
+        country = url_country(url, lexicon) if url else None
+        if country is None or _count_dollar_countries(text, lexicon)[country] == 0:
+            return "USD"  # (a Singapore paper on a deal in Portugal writes of US dollars)
+        return COUNTRY_DOLLARS.get(country, "USD")
     if any(_MULTILATERAL.search(name) for name in organisations):
         return "USD"  # development banks and the UN family account in US dollars wherever they lend
     country = (
@@ -152,10 +159,7 @@ def publisher_dollar(
         )  # "Government of Ontario", "NSW Government"
     )
     if country is None and lexicon.country_words:
-        words = {**lexicon.country_words, **DOLLAR_REGIONS}
-        counts = Counter(
-            words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text)
-        ).most_common(2)
+        counts = _count_dollar_countries(text, lexicon).most_common(2)
         if (
             counts
             and counts[0][1] >= MIN_DOLLAR_COUNTRY_MENTIONS
@@ -163,6 +167,12 @@ def publisher_dollar(
         ):
             country = counts[0][0]
     return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
+
+
+def _count_dollar_countries(text: str, lexicon: Lexicon) -> Counter[str]:
+    """How often the text names each country, or a region of a dollar country ("Ontario": Canada)."""
+    words = {**lexicon.country_words, **DOLLAR_REGIONS}
+    return Counter(words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text))
 
 
 _MULTILATERAL = re.compile(
