@@ -807,7 +807,7 @@ _TWO_BODIES = re.compile(
 # "Daegu Metropolitan City and the Electronics and Telecommunications Research Institute": "and the" inside
 # a shaped name starts a second name.
 _AND_THE = re.compile(
-    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*) and the (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
+    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*) and [Tt]he (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
 )
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
