@@ -1099,6 +1099,12 @@ def _read_sentence(
     kind, anchor, generic = _sentence_kind(text, sentence, reading.words, lexicon)
     if kind is None:
         return
+    if (
+        _plural(anchor.group())
+        and _KINDS_LISTED.fullmatch(text, sentence.start, anchor.start())
+        and (_LIST_GOES_ON.match(text, anchor.end(), sentence.end))
+    ):
+        return  # "Direct contracts, framework agreements and the marketplace: how the agency buys": kinds
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
@@ -1251,6 +1257,12 @@ def _read_sentence(
 
 
 _WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
+# Ways of agreeing named as kinds in a list that opens a sentence: "Direct contracts, framework agreements and".
+_KINDS_LISTED = re.compile(
+    r"[\s“\"]*(?:(?!(?:the|a|an|its|their|these|those|our|two|three|four|five|several|new|both|all|It|They|This)\b)"
+    r"[A-Za-z-]+(?:,[ ]|[ ])){0,5}"
+)
+_LIST_GOES_ON = re.compile(r"(?:,[ ]|[ ](?:and|or)[ ])")
 _JOINS_THE = re.compile(
     r"\b(?:joined|joins|join|signed[ ]up[ ]to|signs[ ]up[ ]to)[ ](?:the|this|that)[ ]"
     r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
