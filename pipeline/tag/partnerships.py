@@ -2033,7 +2033,10 @@ _MEDIA_ENDINGS = (
     " Observer",
 )
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
-_WIRE_NAME = re.compile(r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$")
+_WIRE_NAME = re.compile(
+    r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$"
+    r"|\b(?:Press|News)[ ](?:Agency[ ]|Trust[ ])?of[ ][A-Z]"  # "Associated Press of Pakistan", "News Agency of Nigeria"
+)
 
 
 _BRACKETED_TAIL = re.compile(r"[ ]\([^()]*\)$")
@@ -2047,6 +2050,8 @@ def is_press(name: str) -> bool:
     (True, True, True, True)
     >>> is_press("Reuters Foundation Trust"), is_press("Ministry of Defence"), is_press("Emirates News Agency (WAM)")
     (False, False, True)
+    >>> is_press("Associated Press of Pakistan"), is_press("News Agency of Nigeria"), is_press("State Bank of Pakistan")
+    (True, True, False)
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name) is not None
