@@ -2205,6 +2205,17 @@ def _with_publisher(
     also the government's.
     """
     if (
+        agreement.several
+        and agreement.kind in ("contract", "grant")
+        and len(agreement.parties) >= 2
+        and is_public(self_party)
+        and not any(is_public(p) or p in publishers for p in agreement.parties)
+        and takes_part
+    ):
+        # "Contracts ... have been awarded to A, B and C" on a council's page: the council's, one each
+        agreement.parties.insert(0, self_party)
+        return
+    if (
         len(agreement.parties) == 1
         and agreement.parties[0] != self_party
         and agreement.parties[0] not in publishers
