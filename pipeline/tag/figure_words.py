@@ -95,6 +95,11 @@ CURRENCY_MARKS = {
     "₹": "INR",
     "Rs": "INR",
     "Tk": "BDT",  # Bangladeshi taka, "Tk 2,967 crore"
+    "BD": "BHD",  # the Bahraini dinar, "BD 80,235"
+    "KD": "KWD",  # the Kuwaiti dinar
+    "QR": "QAR",  # the Qatari riyal
+    "Dh": "AED",  # the UAE dirham, "Dh5 billion", "Dhs 200 million"
+    "Dhs": "AED",
     "R": "ZAR",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
@@ -116,7 +121,7 @@ _CANADIAN_REGIONS = (
 )
 _AUSTRALIAN_REGIONS = (
     "Queensland|Tasmania|Sydney|Melbourne|Brisbane|Adelaide|Canberra|NSW|New South Wales|Western Australia|"
-    "South Australia|Northern Territory"
+    "South Australia|Northern Territory|Victoria|Perth|Hobart"
 )
 DOLLAR_REGIONS = {
     **dict.fromkeys(_CANADIAN_REGIONS.split("|"), "Canada"),

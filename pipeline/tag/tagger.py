@@ -129,6 +129,8 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("The project gets $5m.", ["NSW Government"], load_lexicon())
     'AUD'
+    >>> publisher_dollar("The marketplace costs $130m.", ["Premier of Victoria"], load_lexicon())
+    'AUD'
     >>> publisher_dollar("Four firms share $3m.", ["Australian Associated Press"], load_lexicon())
     'AUD'
     >>> publisher_dollar("Ottawa: IBM gets $5m.", ["Global News"], load_lexicon(), "https://globalnews.ca/news/1")
