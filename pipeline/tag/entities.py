@@ -503,6 +503,8 @@ def find_mentions(
                         )
                     )
                 continue
+            if all(word in _GENERIC_BODY_WORDS for word in name.split()):
+                continue  # "the Trust and the University": bodies the text named before, not a name
             if (
                 " " in name
                 and _GOVERNING_BODY.fullmatch(name) is None
