@@ -504,6 +504,16 @@ def find_partnerships(
             )
         )
     ]
+    # A one-sided fragment of an agreement the text reports with both sides elsewhere ("extend the Council's
+    # contract" beside "the Council signed the deal with CGI") adds nothing; a lone one is kept: it still
+    # says that an agreement exists.
+    kept = [
+        a
+        for a in kept
+        if len(set(a.parties)) != 1
+        or a.kind in ("investment", "framework_agreement")
+        or not any(b is not a and len(set(b.parties)) >= 2 and a.parties[0] in b.parties for b in kept)
+    ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
