@@ -514,6 +514,23 @@ def find_partnerships(
         or a.kind in ("investment", "framework_agreement")
         or not any(b is not a and len(set(b.parties)) >= 2 and a.parties[0] in b.parties for b in kept)
     ]
+    # "Kenya, Korea sign MoU" over "KOTRA has signed an MoU with the Konza Technopolis Development
+    # Authority": the countries restate the agreement their bodies signed
+    kept = [
+        a
+        for a in kept
+        if not (
+            len(a.parties) >= 2
+            and all(NATIONAL_GOVERNMENT.match(p) for p in a.parties)
+            and any(
+                b is not a
+                and b.kind == a.kind
+                and len(set(b.parties)) == len(set(a.parties))
+                and not any(NATIONAL_GOVERNMENT.match(p) for p in b.parties)
+                for b in kept
+            )
+        )
+    ]
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
