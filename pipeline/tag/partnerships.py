@@ -2268,13 +2268,37 @@ def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool
     return _FIRST_PERSON.search(text) is not None
 
 
+def _buys_from_company(parties: Sequence[str]) -> bool:
+    """Tell whether two parties are a public body and a company (no bank, fund, university or government)."""
+    if len(parties) != 2:
+        return False
+    public = [p for p in parties if is_public(p) or NATIONAL_GOVERNMENT.match(p)]
+    others = [p for p in parties if p not in public]
+    return (
+        len(public) == 1
+        and len(others) == 1
+        and not _UNIVERSITY.search(others[0])
+        and not INVESTOR_NAME.search(others[0])
+        and not INVESTOR_NAME.search(public[0])  # a development bank's agreement with a company is a loan
+        and not is_press(others[0])
+    )
+
+
 def _finish(agreement: _Agreement) -> Partnership:
     status = next((s for s in STATUS_PRECEDENCE if s in agreement.statuses), "announced")
     legal = [n for n in LEGAL_ORDER if n in agreement.legal]
     if "not legally binding" in legal and "legally binding" in legal:
         legal.remove("legally binding")
+    kind = agreement.kind
+    parties = consolidate_parties(agreement.parties, agreement.kind)
+    if (
+        kind == "other"
+        and _buys_from_company(parties)
+        and any(states_money(e.sentence) for e in agreement.evidence)
+    ):
+        kind = "contract"  # "a $365 million agreement between the province and Oracle": a public body buys
     partnership = Partnership(
-        kind=agreement.kind,
+        kind=kind,
         parties=tuple(consolidate_parties(agreement.parties, agreement.kind)),
         status=status,
         signatories=tuple(agreement.signatories),
