@@ -432,6 +432,8 @@ def find_mentions(
         add(Mention(kind="programme", name=match.group(), start=match.start(), end=match.end()))
     for mention in _governments(text, lexicon, home):
         add(mention)
+    for mention in _armed_forces(text, lexicon):
+        add(mention)
     patterns = _patterns(
         words_in(lexicon.organisation_suffixes, text),  # same matches; cheaper without absent "plc"
         lexicon.organisation_heads,
@@ -1051,6 +1053,35 @@ def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:
         return None
     country = lexicon.demonyms.get(match[1]) or _country_place(lexicon, match[1])
     return match.start(1) if country is not None and country != "UK" else None
+
+
+# A country's armed forces buy and sign for its government: "the German Armed Forces", "Germany's armed
+# forces", "the Bundeswehr" (a named service, "the Indian Air Force", is a body of its own).
+_ARMED_FORCES = re.compile(
+    r"(?:(?P<adj>[A-Z][a-z]+)[ \u00a0]|(?P<owner>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)(?:’s|'s)[ \u00a0])"
+    r"(?P<force>(?i:armed[ ]forces|defen[cs]e[ ]forces|military))(?![\w-])"
+    r"|(?<!of[ ])(?<!of[ ]the[ ])(?P<own>Bundeswehr)(?![\w-])"
+)
+_OWN_NAMED_FORCES = {"Bundeswehr": "Germany"}
+
+
+def _armed_forces(text: str, lexicon: Lexicon) -> Iterable[Mention]:
+    """Yield a country's armed forces named by its adjective or possessive as that country's government."""
+    for match in _ARMED_FORCES.finditer(text):
+        if match["own"]:
+            country: str | None = _OWN_NAMED_FORCES[match["own"]]
+        elif match["adj"]:
+            if match["force"].lower() == "military":
+                continue  # "Indian military" is an adjective's noun too often ("Indian military exports")
+            country = lexicon.demonyms.get(match["adj"]) or _country_place(lexicon, match["adj"])
+        else:
+            country = _country_place(lexicon, match["owner"])
+        government = lexicon.governments.get(country) if country else None
+        if government is None:
+            continue
+        yield Mention(
+            kind="government", name=match.group(), start=match.start(), end=match.end(), party=government
+        )
 
 
 def _country_place(lexicon: Lexicon, word: str) -> str | None:

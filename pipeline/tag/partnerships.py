@@ -129,7 +129,7 @@ _AGREED_WITH = re.compile(
 )
 _FROM_FUNDER = re.compile(
     r"(?:\b(?:funding|support|backing|grant|grants|investment|loan|money|finance|financing|contribution|"
-    r"and|received|receives|receive|raised|million|billion|bn|m|k)|\d)\s+$"
+    r"and|received|receives|receive|raised|million|billion|bn|m|k|(?i:contract|contracts|order|orders))|\d)\s+$"
 )
 _BOUGHT_FROM = re.compile(
     r"\b(?:buy|buys|bought|buying|purchase[sd]?|procure[sd]?|order(?:s|ed)?)\b[^;]{0,40}$"
