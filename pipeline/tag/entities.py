@@ -99,6 +99,30 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
 
 _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,2})(?![\w-])")
 _POSSESSIVES = ("’s", "'s")
+# What a shaped name may carry that is no part of it: a short name or an office after a comma ("Abu Dhabi
+# Digital Authority, ADDA", "the Lao Ministry of Technology, Deputy PM Hà") and a description before it
+# ("State-owned ITI Ltd").
+_COMMA_TAIL = re.compile(
+    r",[ ](?:[A-Z]{2,6}|(?:Deputy|Vice|Minister|President|Chair(?:man|woman)?|Director|CEO|Secretary)\b.*)$"
+)
+_OWNED_HEAD = re.compile(r"^(?:State|Government|Publicly|Privately|Family|Employee)-owned[ ]")
+
+
+def _trimmed(mention: Mention) -> Mention:
+    """A name without a comma's short name or office after it and an ownership description before it."""
+    name, start = mention.name, mention.start
+    tail = _COMMA_TAIL.search(name)
+    if tail is not None:
+        name = name[: tail.start()]
+    head = _OWNED_HEAD.match(name)
+    if head is not None:
+        name, start = name[head.end() :], start + head.end()
+    if name == mention.name:
+        return mention
+    party = name if mention.party == mention.name else mention.party
+    return replace(mention, name=name, start=start, end=start + len(name), party=party)
+
+
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
 _LEGAL_TAIL = re.compile(
@@ -364,6 +388,8 @@ def find_mentions(
     mentions: list[Mention] = []
 
     def add(mention: Mention) -> bool:
+        if mention.kind in ("organisation", "name"):
+            mention = _trimmed(mention)
         if (
             mention.kind in ("organisation", "name")
             and mention.name.endswith(_POSSESSIVES)

@@ -2108,6 +2108,11 @@ def _country_names() -> frozenset[str]:
     return frozenset(names | {"UK", "US", "USA", "UAE"})
 
 
+def _initials(name: str) -> str:
+    """The initials of a name's words, its small linking words left out ("Abu Dhabi Digital Authority": ADDA)."""
+    return "".join(word[0] for word in name.split() if word not in ("of", "the", "and", "for", "&"))
+
+
 def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     """Tidy a party list: one name per party, governments for their missions, no news agencies.
 
@@ -2127,6 +2132,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['Aurrigo', 'Changi Airport Group']
     >>> consolidate_parties(["German Aerospace Center (DLR)", "German Aerospace Center", "Acme (Singapore)"], "contract")
     ['German Aerospace Center', 'Acme (Singapore)']
+    >>> consolidate_parties(["Abu Dhabi Digital Authority", "ADDA", "Abu Dhabi School of Government", "ADSG"], "other")
+    ['Abu Dhabi Digital Authority', 'Abu Dhabi School of Government']
     """
     tidy: list[str] = []
     for party in parties:
@@ -2147,6 +2154,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
             q != p and p.endswith(" " + q) and _COUNTRY_PREFIX.fullmatch(p[: -len(q) - 1]) for q in tidy
         )
     ]
+    # "Abu Dhabi Digital Authority" and "ADDA": a name and its initials are one party.
+    tidy = [p for p in tidy if not (p.isupper() and any(q != p and _initials(q) == p for q in tidy))]
     # "Microsoft" and "Microsoft Estonia": the company and its arm in a country are one party.
     tidy = [
         p
