@@ -1132,6 +1132,10 @@ def _read_sentence(
         and (_LIST_GOES_ON.match(text, anchor.end(), sentence.end))
     ):
         return  # "Direct contracts, framework agreements and the marketplace: how the agency buys": kinds
+    if _plural(anchor.group()) and _OPPORTUNITY.search(
+        text, max(sentence.start, anchor.start() - 90), anchor.start()
+    ):
+        return  # "to help SMEs bid for, and win, defence contracts": contracts for somebody to win
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
@@ -1290,6 +1294,10 @@ _KINDS_LISTED = re.compile(
     r"[A-Za-z-]+(?:,[ ]|[ ])){0,5}"
 )
 _LIST_GOES_ON = re.compile(r"(?:,[ ]|[ ](?:and|or)[ ])")
+_OPPORTUNITY = re.compile(
+    r"\b(?:SMEs|small[ ]businesses|businesses|firms|companies|suppliers|start-ups|startups)\b[^.;:]{0,40}?"
+    r"\b(?:bid|compete|win)\b[^.;:]{0,30}$"
+)
 _JOINS_THE = re.compile(
     r"\b(?:joined|joins|join|signed[ ]up[ ]to|signs[ ]up[ ]to)[ ](?:the|this|that)[ ]"
     r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
@@ -2108,6 +2116,9 @@ def _country_names() -> frozenset[str]:
     return frozenset(names | {"UK", "US", "USA", "UAE"})
 
 
+_AGREEMENT_NAME = re.compile(r"[ ](?:Framework|Agreement|Contract|Memorandum)$")
+
+
 def _initials(name: str) -> str:
     """The initials of a name's words, its small linking words left out ("Abu Dhabi Digital Authority": ADDA)."""
     return "".join(word[0] for word in name.split() if word not in ("of", "the", "and", "for", "&"))
@@ -2138,6 +2149,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     tidy: list[str] = []
     for party in parties:
         name = party[4:] if party.startswith("The ") else party
+        if _AGREEMENT_NAME.search(name):
+            continue  # "a call-off from the MCF3 Framework": the agreement's own name, no party
         name = _INITIALS_TAIL.sub("", name)  # "German Aerospace Center (DLR)" is the German Aerospace Center
         if _MISSION.match(name):
             name = "UK Government"
