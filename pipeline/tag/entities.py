@@ -152,7 +152,7 @@ _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-liste
 _OFFICE_ENDINGS = word_set(
     "Minister Ministers Secretary Chancellor President Commissioner Director Directors CEO CFO CTO COO "
     "Chair Chairman Chairwoman Chairperson Officer Officers Executive Manager Founder Head Governor "
-    "Vice-President Vice-Chancellor Secretary-General Director-General Administrator"
+    "Vice-President Vice-Chancellor Secretary-General Director-General Administrator Mayor"
 )
 # Capitalised words that open titles, bylines and descriptions, never a party's name.
 NOT_NAME_WORDS = word_set(
