@@ -100,8 +100,8 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
 _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,2})(?![\w-])")
 _POSSESSIVES = ("’s", "'s")
 # What a shaped name may carry that is no part of it: a short name or an office after a comma ("Abu Dhabi
-# Digital Authority, ADDA", "the Lao Ministry of Technology, Deputy PM Hà") and a description before it
-# ("State-owned ITI Ltd").
+# Digital Authority, ADDA", "the Lao Ministry of Technology, Deputy PM Hà"), a description before it
+# ("State-owned ITI Ltd") and a possessive ending ("ESO’s Director General": the body is "ESO").
 _COMMA_TAIL = re.compile(
     r",[ ](?:[A-Z]{2,6}|(?:Deputy|Vice|Minister|President|Chair(?:man|woman)?|Director|CEO|Secretary)\b.*)$"
 )
@@ -109,7 +109,8 @@ _OWNED_HEAD = re.compile(r"^(?:State|Government|Publicly|Privately|Family|Employ
 
 
 def _trimmed(mention: Mention) -> Mention:
-    """A name without a comma's short name or office after it and an ownership description before it."""
+    """A name without a comma's short name or office after it, an ownership description before it and a
+    possessive ending."""
     name, start = mention.name, mention.start
     tail = _COMMA_TAIL.search(name)
     if tail is not None:
@@ -117,6 +118,8 @@ def _trimmed(mention: Mention) -> Mention:
     head = _OWNED_HEAD.match(name)
     if head is not None:
         name, start = name[head.end() :], start + head.end()
+    if name.endswith(_POSSESSIVES) and start + len(name) > 3:
+        name = name[:-2]
     if name == mention.name:
         return mention
     party = name if mention.party == mention.name else mention.party
@@ -390,15 +393,6 @@ def find_mentions(
     def add(mention: Mention) -> bool:
         if mention.kind in ("organisation", "name"):
             mention = _trimmed(mention)
-        if (
-            mention.kind in ("organisation", "name")
-            and mention.name.endswith(_POSSESSIVES)
-            and mention.end > 3
-        ):
-            # "ESO’s Director General": the body is "ESO"
-            name = mention.name[:-2]
-            party = name if mention.party == mention.name else mention.party
-            mention = replace(mention, name=name, end=mention.end - 2, party=party)
         if mention.end <= mention.start or taken.find(1, mention.start, mention.end) != -1:
             return False
         taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
