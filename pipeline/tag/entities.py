@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from babel import Locale
+from babel.numbers import list_currencies
 
 from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.repair.glued_words import is_common_word
@@ -845,6 +846,23 @@ _PERSON_APPOSITION = re.compile(
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
 
 
+@functools.lru_cache(maxsize=1)
+def _currency_codes() -> frozenset[str]:
+    """ISO 4217 codes ("KRW", "DKK"): a sum's unit, never a body's initials."""
+    return frozenset(list_currencies())
+
+
+# "the BBC", "NSA", "CDC": three capitals are a body's initials unless they are a unit, a term or a role.
+_SHORT_BODY = re.compile(
+    r"(?!(?:CEO|CFO|CTO|COO|CIO|CMO|USD|GBP|EUR|AUD|CAD|JPY|GDP|MPs?|AI|IT|UK|US|EU|UN|PM|AM|VAT|NHS|ICT|LTE|"
+    r"SME|SMR|EV|EVs|HPC|RAN|API|IoT|GPS|LEO|GEO|UAV|TV|PR|HR|ID|FAQ|ESG|CO2|R&D|PhD|MSc|MBA|PPP|PFI|RFP|RFI|"
+    r"ITT|KPI|GW|MW|KW|kW|TB|PB|GB|MB|km|UTC|GMT|BST|CET|EST|FY|YoY|STEM|SaaS|OT|VR|AR|XR|ML|IP|5G|4G|3G|6G|"
+    r"DNA|RNA|MRI|CT|NFT|SIM|SMS|PC|QA|CV|DG|HQ|VIP|OBE|MBE|CBE|KC|QC|NGO|NGOs|SMEs|LLC|LLP|PLC|Ltd|Inc|Co|AG|SA|SE|"
+    r"HRH|MR|MOA|MOU|MOC|LOI|INC|HGV|EPR|FPV|SPV|CSP|VC|JU)\b)"
+    r"[A-Z]{2,3}"
+)
+
+
 def _bare_name(
     text: str,
     taken: bytearray,
@@ -873,7 +891,10 @@ def _bare_name(
     job = next((i for i, word in enumerate(words) if i and word.rstrip(".") in _JOBS_AFTER_NAME), None)
     if job is not None:  # "ITIDA CEO Eng. Amr Mahfouz": the body, then its officer
         words, name = words[:job], name[: spans[job - 1][1]]
-    if len(words) == 1 and (len(name) < 4 or _INITIALS_ONLY.fullmatch(name)):  # "UKL", "Mr", "H.E."
+    if len(words) == 1 and (
+        (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
+        or _INITIALS_ONLY.fullmatch(name)
+    ):  # "Mr", "H.E."
         return None
     # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"
     while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):

@@ -20,7 +20,7 @@ from govwatch.cli import app
 from govwatch.config import LEXICON_DIR_ENV, Settings
 from tests.support.announcements import fill_database
 from tests.support.database import held_by_another_program
-from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
+from tests.support.lexicon import ZQS_PARTIES, ZQS_PARTIES_UNKNOWN, ZQS_TEXT, zqs_lexicon_folder
 
 runner = CliRunner()
 
@@ -268,7 +268,7 @@ def test_tag_reads_the_lexicon_folders_of_the_config_file_and_of_the_variable(
     config = tmp_path / "with-lexicon.toml"
     config.write_text(f"[tagging]\nlexicon_dirs = [{json.dumps(str(folder))}]\n")
     expected = [list(ZQS_PARTIES)]
-    assert _parties(runner.invoke(app, ["tag", str(text)])) == []
+    assert _parties(runner.invoke(app, ["tag", str(text)])) == [list(ZQS_PARTIES_UNKNOWN)]
     assert _parties(runner.invoke(app, ["tag", str(text), "--config", str(config)])) == expected
     assert _parties(runner.invoke(app, ["tag", str(text)], env={LEXICON_DIR_ENV: str(folder)})) == expected
 

@@ -1,7 +1,7 @@
 """A user's lexicon folder that adds one organisation, and a sentence only that folder lets the tagger read.
 
-The bundled lexicon does not know "ZQS", so without the folder the sentence names one party and holds no
-partnership; with it, the memorandum is between the UK Government and Zephyrion Quantum Systems.
+The bundled lexicon does not know "ZQS", so without the folder the tagger knows the company only by its
+initials; with it, the memorandum is between the UK Government and Zephyrion Quantum Systems.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 ZQS_TEXT = "ZQS today signed a memorandum of understanding with the UK government on quantum computing."
 ZQS_PARTIES = ("UK Government", "Zephyrion Quantum Systems")
+ZQS_PARTIES_UNKNOWN = ("UK Government", "ZQS")
 _ORGANISATION = '[[organisation]]\nname = "Zephyrion Quantum Systems"\naliases = ["ZQS"]\n'
 
 

@@ -212,3 +212,9 @@ def test_a_us_state_named_after_a_country_is_no_country() -> None:
     found = find_mentions("Taos Pueblo, New Mexico, received a broadband grant.", load_lexicon())
     assert ("place", "New Mexico") in [(m.kind, m.name) for m in found]
     assert all(m.party != "Mexican Government" for m in found)
+
+
+def test_three_capitals_name_a_body_but_a_currency_code_does_not() -> None:
+    text = "The deal with the HBC is worth KRW 5 billion and DKK 40 million."
+    mentions = find_mentions(text, load_lexicon(), name_spans=[(0, len(text))])
+    assert [m.name for m in mentions if m.kind == "name"] == ["HBC"]

@@ -18,7 +18,7 @@ from govwatch.pipeline.tag.lexicon import (
     scan_words,
 )
 from govwatch.pipeline.tag.wordlists import word_list, word_pattern, words_in
-from tests.support.lexicon import ZQS_PARTIES, ZQS_TEXT, zqs_lexicon_folder
+from tests.support.lexicon import ZQS_PARTIES, ZQS_PARTIES_UNKNOWN, ZQS_TEXT, zqs_lexicon_folder
 
 
 def test_bundled_lexicon_knows_departments_and_their_party() -> None:
@@ -44,7 +44,7 @@ def test_load_lexicon_and_tag_text_ignore_the_environment(
     monkeypatch.setenv(LEXICON_DIR_ENV, str(folder))
     monkeypatch.setenv("GOVWATCH_TAGGING_LEXICON_DIRS", str(folder))
     assert "ZQS" not in load_lexicon().organisations
-    assert tag_text(ZQS_TEXT).partnerships == ()
+    assert [p.parties for p in tag_text(ZQS_TEXT).partnerships] == [ZQS_PARTIES_UNKNOWN]
     (mou,) = tag_text(ZQS_TEXT, lexicon=load_lexicon(folder)).partnerships
     assert mou.parties == ZQS_PARTIES
 
