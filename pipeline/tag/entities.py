@@ -744,6 +744,9 @@ _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
 _NAMED_FOR_COUNTRY = re.compile(r"\bFoundation$")
 
 
+_LOCATED_IN = re.compile(r"\)?(?:[ ]\([^()]{1,20}\))?,[ ]")
+
+
 def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Mention]:
     """Join a company and the country right after it: "MBDA UK", "BAE Systems Australia", "Rigetti UK";
     and read a programme's initials in brackets as the programme ("... Programme (NSIP)").
@@ -768,6 +771,16 @@ def _with_country_subsidiaries(text: str, mentions: list[Mention]) -> list[Menti
                 kind="organisation", name=name, start=before.start, end=mention.end, party=name
             )
             continue
+        if (
+            before is not None
+            and mention.kind == "place"
+            and mention.country
+            and before.kind in ("organisation", "name")
+            and _LOCATED_IN.fullmatch(text, before.end, mention.start)
+            and text.startswith(",", mention.end)
+        ):
+            # "Nanyang Technological University (NTU), Singapore, and ...": where the body is, no party
+            mention = replace(mention, party=None)
         opening = _PARTNERSHIP_ON.search(text, max(0, mention.start - 60), mention.start)
         if (
             mention.kind == "name"

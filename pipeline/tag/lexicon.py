@@ -270,6 +270,8 @@ def verb_forms(verb: str) -> tuple[str, str, str, str]:
     >>> verb_forms("sign"), verb_forms("forge"), verb_forms("enter into")
     (('sign', 'signs', 'signed', 'signing'), ('forge', 'forges', 'forged', 'forging'), \
 ('enter into', 'enters into', 'entered into', 'entering into'))
+    >>> verb_forms("agree")[3], verb_forms("guarantee")[3]
+    ('agreeing', 'guaranteeing')
     >>> verb_forms("establish"), verb_forms("ally"), verb_forms("strike|strikes|struck|striking")[2]
     (('establish', 'establishes', 'established', 'establishing'), ('ally', 'allies', 'allied', 'allying'), 'struck')
     """
@@ -278,7 +280,9 @@ def verb_forms(verb: str) -> tuple[str, str, str, str]:
         return base, third, past, ing
     head, space, rest = verb.lower().partition(" ")
     tail = f"{space}{rest}"
-    if head.endswith("e"):
+    if head.endswith("ee"):
+        forms = (f"{head}s", f"{head}d", f"{head}ing")
+    elif head.endswith("e"):
         forms = (f"{head}s", f"{head}d", f"{head[:-1]}ing")
     elif head.endswith("y") and head[-2:-1] not in "aeiou":
         forms = (f"{head[:-1]}ies", f"{head[:-1]}ied", f"{head}ing")
@@ -365,6 +369,9 @@ def _names(entries: Iterable[Mapping[str, Any]]) -> dict[str, Name]:
         )
         for alias in (name.name, *_strings(entry.get("aliases", []))):
             table[alias] = name
+            # "Digital Health & Care Wales" is the body the lexicon spells with "and", and the other way round
+            for spelling in (alias.replace(" and ", " & "), alias.replace(" & ", " and ")):
+                table.setdefault(spelling, name)
     return table
 
 

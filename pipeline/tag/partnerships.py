@@ -23,7 +23,7 @@ from babel import Locale
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
-from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words
+from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words, verb_forms
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after
@@ -96,19 +96,19 @@ _LIST_OPENERS = re.compile(
     # "signed by representatives of the UK Government, ...": those who sign for the parties
     r"(?:(?:representatives|leaders|ministers|officials|delegations|heads)\s+(?:of|from)\s+(?:the\s+)?)?"
 )
-# Verbs that end a subject ("OpenAI and the UK government have today signed ...").
+# Verbs that end a subject ("OpenAI and the UK government have today signed ...", "X is extending its
+# contract with Y"): base forms (irregular verbs with their forms), and the -ing forms that report a deal.
+_SUBJECT_VERBS = (
+    "sign agree award invest ink secure announce launch extend renew unveil enter acquire provide back join "
+    "partner select appoint team form establish conclude finalise seal deepen reach raise close complete receive "
+    "collaborate pledge spend notify guarantee strike|strikes|struck|striking win|wins|won|winning "
+    "take|takes|took|taking lend|lends|lent|lending commit|commits|committed|committing put|puts|put|putting "
+    "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying"
+)
 _SUBJECT_VERB = re.compile(
-    r"\b(?:sign|signs|signed|agree|agrees|agreed|award|awarded|awards|invest|invests|investing|invested|"
-    r"inks|inked|strike|strikes|struck|secure|secures|secured|won|wins|announce|announces|"
-    r"announced|launch|launches|launched|extend|extends|extended|renew|renews|renewed|"
-    r"unveil|unveils|unveiled|enter|enters|entered|take|takes|taken|took|acquire|acquires|acquired|"
-    r"provide|provides|provided|lend|lends|lent|back|backs|backed|commit|commits|committed|join|joins|"
-    r"joined|partner|partners|partnered|partnering|select|selects|selected|appoint|appoints|appointed|"
-    r"team|teams|teamed|form|forms|formed|establish|establishes|established|conclude|concludes|concluded|"
-    r"finalise|finalises|finalised|seal|seals|sealed|deepen|deepens|deepened|reach|reaches|reached|raise|raises|raised|close|closes|closed|complete|"
-    r"completes|completed|receive|receives|received|win|collaborate|collaborates|collaborated|pledge|pledges|"
-    r"pledged|spend|spends|put|puts|make|makes|made|plan|plans|planned|commit|committed|notify|notifies|notified|"
-    r"guarantee|guarantees|guaranteed|buy|buys|bought|set out)\b"
+    r"\b(?:"
+    + "|".join(form for verb in _SUBJECT_VERBS.split() for form in verb_forms(verb)[:3])
+    + r"|taken|set out|signing|extending|renewing|awarding)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
