@@ -87,6 +87,13 @@ _INSIDE_LONGER_NAME = re.compile(
     r"(?:[ ][A-Z][\w&-]*){0,3}[ ](?:Foundation Trust|Trust|Integrated Care Board)(?![\w-])"
 )
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w&’'-]*[ ]$")
+_GOVERNING_ORGANS = frozenset({"Council", "Board", "Commission", "Administration"})
+# Capitalised words after a known name that make a longer body's name ("... Development Programme").
+_LONGER_BODY = re.compile(
+    r"(?:[ ][A-Z][\w&-]*){0,2}[ ](?:Programme|Fund|Bank|Agency|Organisation|Organization|Commission|Council|"
+    r"Institute|Authority|Centre|Center|Foundation|Association|Federation|Forum|Network|Union|Board|Corporation|"
+    r"Administration)(?![\w-]|[ ](?:of|for)[ ])"
+)
 
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
@@ -408,6 +415,13 @@ def find_mentions(
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()):
             continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
+        longer = _LONGER_BODY.match(text, match.end())
+        if longer is not None and match.group() != "UK" and longer.group().strip() not in _GOVERNING_ORGANS:
+            # "United Nations Development Programme": a body of its own whose name opens with a known one
+            # (not "ESA Council": the body's own governing organ)
+            name = text[match.start() : longer.end()]
+            add(Mention(kind="organisation", name=name, start=match.start(), end=longer.end(), party=name))
+            continue
         foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
         if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
             name = text[foreign : match.end()]

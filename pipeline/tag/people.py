@@ -200,8 +200,12 @@ def _person_patterns(
         r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
     )
     comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?:{org_role})"
+    # "ISRO Chairman K. Sivan": after a role, a name may open with initials
+    initials = rf"(?:[A-Z]\.?[ \t\u00a0]+){{1,2}}(?={_NAME_TOKEN})"
     return (
-        re.compile(rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{name})(?![\w-])"),
+        re.compile(
+            rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{initials}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{name})(?![\w-])"
+        ),
         re.compile(
             rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?P<role2>{org_role})"
         ),
