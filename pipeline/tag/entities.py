@@ -23,7 +23,7 @@ from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.repair.glued_words import is_common_word
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
-from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, Mention, sentence_at
+from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, PERSON_JOB, Mention, sentence_at
 from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
@@ -871,6 +871,7 @@ _PERSON_APPOSITION = re.compile(
     r"Principal|Provost|Vice-Chancellor|Manager|Partner|Chief[ ]\w+[ ]Officer))\b"
 )
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
+_PERSON_DESCRIBED = re.compile(rf"\b{PERSON_JOB}(?:[ ][a-z-]+){{0,2}}[ \u00a0]$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -965,6 +966,8 @@ def _bare_name(
         return None  # "French AI company Mistral AI": a description of the name that follows
     if 2 <= len(words) <= 3 and _PERSON_APPOSITION.match(text, start + len(name)):
         return None  # "Zhang Jianhua, Vice Administrator of ...": a person, introduced by the job after
+    if 2 <= len(words) <= 3 and _PERSON_DESCRIBED.search(text, max(0, start - 40), start):
+        return None  # "tech entrepreneur and investor Ian Hogarth": a person, introduced by the job before
 
     inner_capital = any(c.isupper() for c in words[0][1:])
     if opens_sentence and len(words) == 1 and not inner_capital and name.endswith(("s", "ed", "ing")):

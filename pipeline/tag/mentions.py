@@ -19,6 +19,11 @@ LATIN_LOWER = "a-z" + "".join(c for c in map(chr, range(0xDF, 0x180)) if c.islow
 # A capitalised word of a name, never crossing a line break.
 CAPWORD = rf"(?!{ROLE_HEADS})[A-Z][\w&’'-]*"
 # Nouns that describe the name after them ("US tech giant Microsoft", "Canadian AI company Cohere").
+# Jobs that describe the person named next ("tech entrepreneur Ian Hogarth"), never a body.
+PERSON_JOB = (
+    r"(?:entrepreneur|scientist|professor|engineer|founder|co-founder|economist|academic|businessman|"
+    r"businesswoman|veteran|adviser|advisor|astronaut|physicist|researcher|campaigner|journalist)"
+)
 DESCRIPTOR_NOUN = (
     r"(?:company|firm|start-up|startup|scale-up|group|giant|lab|developer|designer|maker|provider|"
     r"specialist|business|operator|manufacturer|supplier|unicorn|housebuilder|builder|platform|charity|"

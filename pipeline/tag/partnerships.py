@@ -24,7 +24,7 @@ from babel import Locale
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words, verb_forms
-from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, Mention
+from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, PERSON_JOB, Mention
 from govwatch.pipeline.tag.sentence_checks import SELF_WORD, SIGN_WORD, has_word, states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after
 from govwatch.pipeline.tag.transfers import INVESTOR_NAME, find_transfers
@@ -299,12 +299,17 @@ _FRAMEWORK_PLACE = re.compile(
     r"\b(?:(?:a|its|their) places? on|appointed (?:as a supplier )?(?:on|to)|supplier on)\b"
 )
 _WORK = re.compile(
-    r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture)\b"
+    r"\bto (?:supply|deliver|build|provide|install|operate|run|maintain|design|develop|manufacture|launch|help|set up|"
+    r"lead|manage|host|create|produce|integrate|implement|modernise|modernize|upgrade|replace|roll out|scale up)\b"
     # "appointed as the infrastructure provider", "as transformation partner": a supplier's role
     r"|\bas (?:the |its |our |a |an )?(?:[\w-]+ ){0,3}?(?:provider|supplier|contractor|operator|integrator|"
     r"manufacturer|delivery partner|transformation partner|technology partner|strategic partner)\b"
     # "selected by RIKEN as its partner for the basic design", "chosen ... following an open tender"
     r"|\bas (?:the |its |our |a |an )?partner for\b|\b(?:an? |the )(?:open |public |competitive )?tender\b"
+)
+# Who follows an appointing verb when a person is given a post ("appointed tech entrepreneur Ian Hogarth").
+_A_PERSON = re.compile(
+    rf"[ \u00a0]+(?:(?:[a-z-]+[ ]){{0,4}}(?:{PERSON_JOB}|investor)(?:[ ][a-z-]+){{0,2}}[ \u00a0]+[A-Z][a-z]+[ \u00a0][A-Z][a-z]+\b|(?:Sir|Dame|Dr|Professor|Lord|Baroness|Mr|Mrs|Ms)\.?[ \u00a0])"
 )
 SUPPLIER_CHOICE_VERBS = frozenset(
     {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
@@ -1458,6 +1463,12 @@ def _sentence_kind(
             continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
+        if (
+            is_verb
+            and word.lower() in SUPPLIER_CHOICE_VERBS
+            and _A_PERSON.match(text, match.end(), sentence.end)
+        ):
+            continue  # "has appointed tech entrepreneur Ian Hogarth to lead": a person given a post
         if kind in FUNDED_KINDS and _BID_FOR.search(
             text, max(sentence.start, match.start() - 40), match.start()
         ):
