@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from babel import Locale
 
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
+from govwatch.pipeline.repair.glued_words import is_common_word
+from govwatch.pipeline.tag.entities import NAME_WORD_ZIPF
 from govwatch.pipeline.tag.figure_words import MONTHS
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words, verb_forms
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, PERSON_JOB, Mention
@@ -368,12 +370,28 @@ class AgreementWords:
         return sorted(index for index in found if index >= 0)
 
 
+# "Grant Shapps", "Grant Thornton": a capitalised agreement word before a capitalised word that is no
+# English word is someone's first name or a firm's, not an agreement.
+_NAME_AFTER = re.compile(r"[ \u00a0](?P<next>[A-Z][a-z]+)\b")
+
+
+def _opens_a_name(text: str, word: re.Match[str]) -> bool:
+    after = _NAME_AFTER.match(text, word.end())
+    return (
+        after is not None
+        and text[word.start()].isupper()
+        and " " not in word.group()
+        and not is_common_word(after["next"], NAME_WORD_ZIPF)
+    )
+
+
 def find_agreement_words(text: str, folded: str, lexicon: Lexicon) -> AgreementWords:
     """One pass per word list over the whole text; sentences then take their share by offset."""
     words = [
         *find_words(lexicon.agreement_pattern, text),
         *scan_words(lexicon.agreement_pattern_folded, folded),
     ]
+    words = [word for word in words if not _opens_a_name(text, word)]
     if not words:
         return AgreementWords([], [], [])  # no agreement word: status and legal words do not matter
     words.sort(key=lambda m: m.start())
