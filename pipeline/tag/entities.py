@@ -92,7 +92,7 @@ _GOVERNING_ORGANS = frozenset({"Council", "Board", "Commission", "Administration
 _LONGER_BODY = re.compile(
     r"(?:[ ][A-Z][\w&-]*){0,2}[ ](?:Programme|Fund|Bank|Agency|Organisation|Organization|Commission|Council|"
     r"Institute|Authority|Centre|Center|Foundation|Association|Federation|Forum|Network|Union|Board|Corporation|"
-    r"Administration)(?![\w-]|[ ](?:of|for)[ ])"
+    r"Administration)(?:[ ](?:of|for)[ ](?:the[ ])?[A-Z][\w&-]*(?:[ ](?:and[ ])?[A-Z][\w&-]*){0,3})?(?![\w-])"
 )
 
 
@@ -1180,14 +1180,15 @@ def _patterns(
     tool_nouns: tuple[str, ...],
 ) -> _Patterns:
     """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
-    link = r"(?:(?:of|for|and|&|on)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
+    # "Mohamed bin Zayed University": a name's own lower-case particle links its words too
+    link = r"(?:(?:of|for|and|&|on|bin|bint|ibn)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     # Patterns open with a capital letter so the regex engine can skip ahead; the look-behind right
     # after it rejects capitals inside words at once (no rescanning of long runs).
     words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
-        rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+){{0,3}}"  # look-behind: words only start after a non-word
+        rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"  # words start after a non-word
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}}(?![\w-])"
     )

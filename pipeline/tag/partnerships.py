@@ -1841,6 +1841,9 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     if (gap is None or gap.end() != gap_end) and not possessive:
         return []
     chosen = [last]
+    if _names_again(text, before[-2:]):
+        # "Europol, the European Union Agency for Law Enforcement Cooperation, signed": one body, twice named
+        chosen, before = [before[-2]], before[:-1]
     for mention in reversed(before[:-1]):
         # "the government of Serbia and US company Amazon": the link ends where the description starts, and
         # a name inside the description ("US") is no list member
@@ -1857,6 +1860,19 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             break
         chosen.append(mention)
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
+
+
+_APPOSITION = re.compile(r",[ ]the[ ]")
+
+
+def _names_again(text: str, pair: Sequence[Mention]) -> bool:
+    """Tell whether the second of two bodies is the first named again, between commas ("X, the Y, signed")."""
+    return (
+        len(pair) == 2
+        and all(m.kind in ("organisation", "name") for m in pair)
+        and _APPOSITION.fullmatch(text, pair[0].end, pair[1].start) is not None
+        and text.startswith(",", pair[1].end)
+    )
 
 
 _REPRESENTED_BY = re.compile(r"\b(?:represented|acting)[ ]by[ ](?:the[ ])?$")
@@ -1902,6 +1918,8 @@ def _opening_subject(
             position = described.end()  # "... and US company Amazon"
     if not chosen:
         return []
+    if _names_again(text, chosen[-2:]):
+        chosen.pop()  # "Europol, the European Union Agency for Law Enforcement Cooperation, signed"
     verb = _SUBJECT_VERB.search(text, chosen[-1].end, anchor.start() + 1)
     if verb is None or _REPORTED.search(text, verb.end(), anchor.start()):
         return []  # "The Administration announced that Intel and ... signed": the reporter is no party
