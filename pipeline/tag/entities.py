@@ -246,7 +246,7 @@ _MINISTRY = re.compile(r"(?:Federal )?(?:Ministry|Department) (?:of|for) ")
 # "Minister for Defence Industry", "Prime Minister", "Office of the Minister for ...": a minister's office.
 _MINISTER_PUBLISHER = re.compile(r"(?:Office of the )?(?:Prime )?Minister\b")
 _GOVERNMENT_PUBLISHER = re.compile(
-    r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|President|Embassy|High Commission)\b"
+    r"\b(?:Minister|Ministry|Department|Government|Cabinet|Office of|Prime|Premier|President|Embassy|High Commission)\b"
 )
 
 

@@ -1284,9 +1284,13 @@ def _read_sentence(
         return
     if target is None:
         if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
-            several = _plural(anchor.group()) or bool(
-                _EACH.search(text, max(sentence.start, anchor.start() - 30), anchor.start())
-            )  # "seven companies ... have each signed a memorandum": one each
+            several = (
+                _plural(anchor.group())
+                or bool(_EACH.search(text, max(sentence.start, anchor.start() - 30), anchor.start()))
+                # "seven companies ... have each signed a memorandum": one each
+                or bool(_CHOSEN_TOGETHER.search(text, max(sentence.start, anchor.start() - 15), anchor.end()))
+                # "A, B, C and D have been selected to provide ...": one contract each
+            )
             target = _Agreement(kind=kind, parties=[], generic=generic, several=several)
             if several and _WITH.match(text, anchor.end(), sentence.end):
                 subject = _subject(text, sentence, mentions, anchor)
@@ -1863,6 +1867,9 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
 
 
 _APPOSITION = re.compile(r",[ ]the[ ]")
+_CHOSEN_TOGETHER = re.compile(
+    r"\b(?:have|were)[ ]been[ ](?:selected|chosen|appointed|picked)$|\bwere[ ](?:selected|chosen|appointed|picked)$"
+)
 
 
 def _names_again(text: str, pair: Sequence[Mention]) -> bool:
