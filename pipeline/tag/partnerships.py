@@ -193,6 +193,7 @@ _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing|(?<!binding[ ])commercial)[ ]+$"
 )  # "which will include regional contracts procured centrally": contracts in general, none in particular
+_TO_MARKET = re.compile(r"\b(?:went|go|goes|going|gone)[ ]to[ ]market\b")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
     r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
@@ -1220,8 +1221,10 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
-        if _BY_ONE_BUYER.search(sentence.text):
-            return  # "numerous contracts awarded by the Ministry of Defence": to suppliers nobody names
+        if _BY_ONE_BUYER.search(sentence.text) or _FOR_COUNTED.search(sentence.text):
+            # "numerous contracts awarded by the Ministry of Defence", "$73 million in awards for 29
+            # projects": to recipients nobody names
+            return
         if reading.publisher_takes_part:
             parties.append(self_party)  # (a newspaper reporting a council's contract is no party to it)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
@@ -1328,6 +1331,11 @@ _OPPORTUNITY = re.compile(
 _JOINS_THE = re.compile(
     r"\b(?:joined|joins|join|signed[ ]up[ ]to|signs[ ]up[ ]to)[ ](?:the|this|that)[ ]"
     r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
+)
+_FOR_COUNTED = re.compile(
+    r"\b(?:awards|grants|funding|contracts)[ ]for[ ](?:\d+|[a-z]+(?:-[a-z]+)?)[ ](?:[\w-]+[ ]){0,2}?(?:projects|"
+    r"companies|firms|teams|businesses|organi[sz]ations|universities|institutions|proposals|recipients|"
+    r"consortia|start-ups|startups)\b"
 )
 _BY_ONE_BUYER = re.compile(
     r"\b(?:contracts|grants|deals)[ ](?:\w+[ ]){0,2}?(?:awarded|let|placed|signed|issued)[ ]by[ ]"
@@ -1495,6 +1503,10 @@ def _sentence_kind(
             text, max(sentence.start, match.start() - 40), match.start()
         ):
             continue  # "invited to bid for contracts": a competition, not a contract
+        if kind in FUNDED_KINDS and _TO_MARKET.search(
+            text, max(sentence.start, match.start() - 60), match.start()
+        ):
+            continue  # "the NHS went to market for companies to provide ...": a tender, no agreement yet
         if kind == "grant" and not is_verb and _GRANT_CALL.match(text, match.end(), sentence.end):
             continue  # "a grant opportunity", "the grant competition": a call for bids, not a grant
         if word.lower() in ("partnership", "partnerships") and text.endswith(
@@ -2120,6 +2132,10 @@ _MEDIA_ENDINGS = (
     " Chronicle",
     " Telegraph",
     " Observer",
+    " Report",
+    " Reporter",
+    " Insider",
+    " Dive",
 )
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
 _WIRE_NAME = re.compile(
