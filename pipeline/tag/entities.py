@@ -1377,10 +1377,14 @@ _SPELLED_BEFORE = re.compile(
 SPELLED_OUT_CHARS = 160  # how far before "(CMA)" its spelled-out name may start
 _INITIAL_LINKS = frozenset({"of", "and", "for", "the", "on", "de", "des", "du", "&"})
 # The last words of bodies' names.
+_NAME_GOES_ON_AFTER = re.compile(r"[ ][A-Z][a-z]")
 _BODY_HEADS = word_set(
     "Administration Agency Authority Office Department Ministry Council Commission Institute Centre Center "
     "Laboratory Board Bank Fund Foundation University Corporation Company Service Organisation Organization "
-    "Association Society Trust Bureau Directorate Executive Regulator Inspectorate Secretariat Academy Affairs"
+    "Association Society Trust Bureau Directorate Executive Regulator Inspectorate Secretariat Academy Affairs "
+    # companies' names end in what they do: "Ontario Power Generation (OPG)", "Canberra Data Centres (CDC)"
+    "Generation Energy Power Group Holdings Industries Networks Communications Telecom Telecommunications "
+    "Technologies Systems Aerospace Airports Electric Nuclear Utilities Partners Ventures Capital Centres"
 )
 
 
@@ -1411,14 +1415,24 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
     ...      Mention(kind="organisation", name="CMA", start=cma, end=cma + 3, party="Competition and Markets Authority")]
     >>> [(x.kind, x.party) for x in with_spelled_out_names(text, m)]
     [('organisation', 'China Meteorological Administration'), ('organisation', 'China Meteorological Administration')]
+
+    Initials inside a longer name spell out no body of their own; a company's name may end in what it does:
+
+    >>> text = "The Offshore Renewable Energy (ORE) Catapult met. ORE signed."
+    >>> ore = Mention(kind="name", name="ORE", start=text.rindex("ORE"), end=text.rindex("ORE") + 3, party="ORE")
+    >>> [x.party for x in with_spelled_out_names(text, [ore])]
+    ['ORE']
+
+    >>> [x.name for x in with_spelled_out_names("Ontario Power Generation (OPG) met.", [])]
+    ['Ontario Power Generation']
     """
     spelled: dict[str, tuple[int, int, str]] = {}
     places = frozenset(text[m.start : m.end] for m in mentions if m.kind == "place")
     for bracket in _BRACKETED_INITIALS.finditer(text):
         # Looked for backwards from each bracket, in a bounded window: a long run of capitals costs nothing.
         match = _SPELLED_BEFORE.search(text, max(0, bracket.start() - SPELLED_OUT_CHARS), bracket.start())
-        if match is None:
-            continue
+        if match is None or _NAME_GOES_ON_AFTER.match(text, bracket.end()):
+            continue  # "Offshore Renewable Energy (ORE) Catapult": the initials sit inside a longer name
         words = match.group().split()
         short = bracket["short"]
         # "Federation of Information Technology Industry Sri Lanka (FITIS)": a place may close the name
