@@ -483,7 +483,12 @@ def find_mentions(
         ),
         *((*m.span(), True) for m in shaped_organisations),
     ]
+    suffixes = frozenset(lexicon.organisation_suffixes)
     for span_start, span_end, by_suffix in spans:
+        # "Aston University and Birmingham Community Healthcare NHS Foundation Trust": a shape cut short by
+        # its length limit goes on over the suffix words right after it
+        while (more := _NEXT_WORD.match(text, span_end)) is not None and more["word"] in suffixes:
+            span_end = more.end()
         for first, last in _split_at_suffixes(text, span_start, span_end, patterns.suffix_then_link):
             cut = taken.find(1, first, last)
             after = taken.find(0, cut, last) if cut > first else -1
@@ -1283,6 +1288,9 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
 
 # Capitalised words (and the links inside a name) that go on from where a name match stopped.
 _NAME_RUN = re.compile(r"(?:[ \t\u00a0]+(?:(?:and|of|for|&)[ \t\u00a0]+)?[A-Z][\w&’'-]*)*")
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0](?P<word>[A-Z][\w-]*)(?![\w-])")
 
 
 def _split_at_suffixes(text: str, start: int, end: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
