@@ -2194,6 +2194,16 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in name.split() if word not in ("of", "the", "and", "for", "&"))
 
 
+def _same_with_place(short: str, full: str) -> bool:
+    """Tell whether `short` is `full` by its initials and its place: "IIT Roorkee" for "Indian Institute
+    of Technology, Roorkee" (or "... Technology Roorkee")."""
+    initials, _, place = short.partition(" ")
+    if not (place and initials.isupper() and full.endswith(place)) or is_common_word(place, NAME_WORD_ZIPF):
+        return False  # ("UT System" is the university's system, "System" no place)
+    body = full[: -len(place)].rstrip(", ")
+    return bool(body) and _initials(body) == initials
+
+
 def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     """Tidy a party list: one name per party, governments for their missions, no news agencies.
 
@@ -2215,6 +2225,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['German Aerospace Center', 'Acme (Singapore)']
     >>> consolidate_parties(["Abu Dhabi Digital Authority", "ADDA", "Abu Dhabi School of Government", "ADSG"], "other")
     ['Abu Dhabi Digital Authority', 'Abu Dhabi School of Government']
+    >>> consolidate_parties(["Indian Institute of Technology, Roorkee", "IIT Roorkee", "UT System"], "other")
+    ['Indian Institute of Technology, Roorkee', 'UT System']
     """
     tidy: list[str] = []
     for party in parties:
@@ -2239,6 +2251,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ]
     # "Abu Dhabi Digital Authority" and "ADDA": a name and its initials are one party.
     tidy = [p for p in tidy if not (p.isupper() and any(q != p and _initials(q) == p for q in tidy))]
+    # "Indian Institute of Technology, Roorkee" and "IIT Roorkee": initials with the place are one party too.
+    tidy = [p for p in tidy if not any(q != p and _same_with_place(p, q) for q in tidy)]
     # "Microsoft" and "Microsoft Estonia": the company and its arm in a country are one party.
     tidy = [
         p
@@ -2307,9 +2321,10 @@ def merge_headline(
 
 def _body_name(party: str, body: Sequence[Partnership]) -> str:
     """The body's fuller name for a party a headline shortens: "Telenor, Virtual University ink MoU" names
-    the body's "Telenor Pakistan" and "Virtual University of Pakistan" (when only one body party fits)."""
+    the body's "Telenor Pakistan" and "Virtual University of Pakistan", "IIT Roorkee" the body's "Indian
+    Institute of Technology, Roorkee" (when only one body party fits)."""
     named = {p for b in body for p in b.parties}
-    longer = {p for p in named if p.startswith(f"{party} ")}
+    longer = {p for p in named if p.startswith(f"{party} ") or _same_with_place(party, p)}
     return longer.pop() if len(longer) == 1 and party not in named else party
 
 
