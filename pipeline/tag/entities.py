@@ -1283,7 +1283,18 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
         if suffix.search(text, comma, reach):
             return start, comma
         comma = text.find(", ", comma + 2, end)
+    link = text.find(" and ", start, end)
+    while link != -1:
+        if _COMPANY_ENDS.search(text, link, reach):  # "the Department of Commerce and Intel Corporation"
+            return start, link
+        link = text.find(" and ", link + 5, end)
     return start, end
+
+
+# The legal endings that close a company's name, never a public body's.
+_COMPANY_ENDS = re.compile(
+    r"[ ](?:Inc|Ltd|Limited|plc|PLC|LLC|LLP|GmbH|Corp|Corporation|AG|SA|NV|BV|Bhd|Oy|Oyj|AB|ASA)\b"
+)
 
 
 # Capitalised words (and the links inside a name) that go on from where a name match stopped.
