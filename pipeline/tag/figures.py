@@ -66,9 +66,9 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mul
 _ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
 _ISO_AFTER = rf"(?P<iso>{_ISO_CODE})"
 _MONEY_WORDED = re.compile(
-    rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0]{_ISO_CODE})|{_NUMBER_TAIL}))"
+    rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0](?:{_ISO_CODE}|€))|{_NUMBER_TAIL}))"
     rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)\s)?"
-    rf"(?:(?P<word>{_WORD_CURRENCY})|{_ISO_AFTER})"
+    rf"(?:(?P<word>{_WORD_CURRENCY})|{_ISO_AFTER}|(?P<sign>€|£)(?![\w$£€]))"
 )
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
 _MONEY_SPELLED = re.compile(
@@ -79,8 +79,11 @@ _MONEY_SPELLED = re.compile(
 )
 # Says whether `_MONEY_SPELLED` may match in a sentence without digits.
 _SPELLED_HINT = re.compile(rf"illion\s(?:{_CURRENCY_WORD_LIST})\b", re.IGNORECASE)
-# An exchange-rate note: "($1 = 0.8559 euros)", "(£1 = $1.27)".
-_RATE_NOTE = re.compile(r"\((?:[A-Z]{1,3})?[$£€¥₹]?[ ]?1(?:\.0+)?[ ]?(?:[A-Z]{3}[ ]?)?=[^()]{1,40}\)")
+# An exchange-rate note: "($1 = 0.8559 euros)", "(£1 = $1.27)", "$1 = 0.9220 euros" at a story's end.
+_RATE_NOTE = re.compile(
+    r"\((?:[A-Z]{1,3})?[$£€¥₹]?[ ]?1(?:\.0+)?[ ]?(?:[A-Z]{3}[ ]?)?=[^()]{1,40}\)"
+    r"|(?<![\w.,])[$£€¥₹][ ]?1[ ]?=[ ]?[$£€¥₹]?[ ]?\d[\d.,]*(?:[ ][a-z]+)?"  # unbracketed: "$1 = 0.9220 euros"
+)
 
 
 # A conversion in brackets right after an amount ("£4.4m ($7m)") is the same amount, not a second one.
@@ -95,7 +98,7 @@ _CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|rough
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
 # leading \b the regex engine skips straight to the letters that can open a currency word.
-_CURRENCY_WORD = re.compile(rf"{_WORD_CURRENCY}|{_ISO_CODE}")
+_CURRENCY_WORD = re.compile(rf"{_WORD_CURRENCY}|{_ISO_CODE}|\d[\s\u00a0]?[€£]")
 _RANGE_TAIL = re.compile(
     rf"[\s\u00a0]?(?P<sep>-|–|—|to|and)[\s\u00a0]?(?P<mark>{_MARK})?(?P<num>{_NUMBER})"
     rf"(?:[\s\u00a0]?(?P<mult>{_MULT}))?"
@@ -354,6 +357,8 @@ def _money_value(
         number, mult = match["wnum"], match["wmult"]
         if match["iso"] is not None:
             return _number(number) * MULTIPLIERS.get(mult or "", 1.0), match["iso"]
+        if match["sign"] is not None:  # "8,375,000 €": the sign after the number, as much of Europe writes it
+            return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS[match["sign"]]
         currency = words[match["word"].lower()]
         if match["us"] is not None:
             currency = "USD"  # "1.2 billion US dollars", whoever publishes it
