@@ -204,7 +204,8 @@ _GRANT_CALL = re.compile(
 # A sentence whose subject is a group nobody names: "Irish companies secured €24 million in ESA contracts"
 # is a total, not an agreement of the publisher's.
 _UNNAMED_GROUP = re.compile(
-    r"(?:[-•*][ ]+)?(?:\d[\d,]*[ ]+)?(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
+    r"(?:[-•*][ ]+)?(?:(?:[Oo]ver|[Mm]ore[ ]than|[Nn]early|[Aa]lmost|[Aa]round|[Aa]bout|[Ss]ome)[ ]+)?(?:\d[\d,]*[ ]+)?"
+    r"(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
     r"organizations|universities|SMEs|start-ups|startups|suppliers|researchers|projects|applicants)\b"
 )
 # Ten or more agreements counted: "over 150 contracts", "32 memoranda of understanding".
