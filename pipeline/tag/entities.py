@@ -158,6 +158,9 @@ NOT_NAME_ENDINGS = word_set(
     "Centres Centers Hubs Zones Projects Schemes Programmes Affairs SMEs Businesses Companies Firms "
     "Startups Start-ups MoU MoUs MOU MOUs MoC MoCs LoI"
 )
+# Possessives that are words of a name ("Jinjiang District People’s Government", "Great Ormond Street
+# Children’s Hospital"), not an owner before it.
+_POSSESSIVES_OF_NAMES = frozenset({"People’s", "People's", "Children’s", "Children's", "Women’s", "Women's"})
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "-led", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
 _OFFICE_ENDINGS = word_set(
@@ -930,7 +933,9 @@ def _bare_name(
     ):  # "Mr", "H.E."
         return None
     # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"
-    while len(words) > 1 and any(w.endswith(_DESCRIBING_SUFFIXES) for w in words[:-1]):
+    while len(words) > 1 and any(
+        w.endswith(_DESCRIBING_SUFFIXES) and w not in _POSSESSIVES_OF_NAMES for w in words[:-1]
+    ):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
     if (
@@ -1086,6 +1091,8 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
     for word in find_words(_GOVERNMENT_WORD, text):
         if _NAME_OF_BEFORE.search(text, max(0, word.start() - 30), word.start()):
             continue  # "National School of Government", "Institute for Government": a body's name
+        if text.endswith(("People’s ", "People's ", "Peoples "), 0, word.start()):
+            continue  # "Jinjiang District People’s Government": a local government's own name
         before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
         after = _GOVERNMENT_OF.match(text, word.end())
         adjective = before["adj"] if before is not None else None
