@@ -23,7 +23,14 @@ from govwatch.pipeline.records import Entity, Evidence
 from govwatch.pipeline.repair.glued_words import is_common_word
 from govwatch.pipeline.tag.figure_words import word_set
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, trie_regex, words_in
-from govwatch.pipeline.tag.mentions import CAPWORD, DESCRIPTOR_NOUN, PERSON_JOB, Mention, sentence_at
+from govwatch.pipeline.tag.mentions import (
+    CAPWORD,
+    DESCRIPTOR_NOUN,
+    PERSON_JOB,
+    ROLE_HEADS,
+    Mention,
+    sentence_at,
+)
 from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
 from govwatch.pipeline.tag.people import find_people
 from govwatch.pipeline.tag.sentences import Sentence
@@ -1184,6 +1191,11 @@ class _Patterns:
     tool_before: re.Pattern[str]
 
 
+# A capitalised word of an "X of Y" name; a possessive ends the name ("the Department of State's Bureau of
+# International Narcotics ...": the bureau is a body of its own).
+_OWNLESS = rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?!s\b))*"
+
+
 @functools.lru_cache(maxsize=32)
 def _patterns(
     org_suffixes: tuple[str, ...],
@@ -1201,8 +1213,8 @@ def _patterns(
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
         rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"  # words start after a non-word
-        rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{CAPWORD}"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){CAPWORD}){{0,5}}(?![\w-])"
+        rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_OWNLESS}){{0,5}}(?![\w’'-])"
     )
     programme = rf"{words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     nouns = trie_regex(tool_nouns)
