@@ -1299,8 +1299,8 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     reach = going_on.end() if going_on is not None else end
     comma = text.find(", ", start, end)
     while comma != -1:
-        if suffix.search(text, comma, reach):
-            return start, comma
+        if any(_ENDS_A_NAME.match(text, m.end()) for m in suffix.finditer(text, comma, reach)):
+            return start, comma  # (not "University of Maryland, College Park": a place, no second name)
         comma = text.find(", ", comma + 2, end)
     link = text.find(" and ", start, end)
     while link != -1:
@@ -1310,6 +1310,8 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     return start, end
 
 
+# After a suffix word, what shows it ends a name: no further capitalised word of the same name.
+_ENDS_A_NAME = re.compile(r"(?![ \t\u00a0][A-Z])")
 # The legal endings that close a company's name, never a public body's.
 _COMPANY_ENDS = re.compile(
     r"[ ](?:Inc|Ltd|Limited|plc|PLC|LLC|LLP|GmbH|Corp|Corporation|AG|SA|NV|BV|Bhd|Oy|Oyj|AB|ASA)\b"
