@@ -966,7 +966,9 @@ _THE_COMPANY = re.compile(
 
 # "The bank", "The council", "The agency" opening a sentence: the body of that kind the text named before.
 _THE_BODY = re.compile(
-    r"[\s“\"]*(?P<it>The[ ](?P<head>bank|council|university|agency|authority|fund|foundation|institute|board|"
+    # an opening adverb may come first: "More recently the ministry also awarded HP a contract"
+    r"[\s“\"]*(?:(?:More[ ]recently|Separately|Meanwhile|Last[ ]year|Earlier|Later|In[ ]addition|Previously|"
+    r"In[ ]\d{4}),?[ ])?(?P<it>[Tt]he[ ](?P<head>bank|council|university|agency|authority|fund|foundation|institute|board|"
     r"ministry|department|commission|corporation|consortium|regulator|trust))\b(?![ ](?:of|that|which|for)\b)"
 )
 
@@ -1897,7 +1899,7 @@ def _names_again(text: str, pair: Sequence[Mention]) -> bool:
 
 _REPRESENTED_BY = re.compile(r"\b(?:represented|acting)[ ]by[ ](?:the[ ])?$")
 _SENTENCE_OPENER = re.compile(
-    r"[\s“\"‘'(–-]*(?:(?:Today|Now|Yesterday|Earlier|Meanwhile|In addition|Separately),?[ ]+)?(?:[Tt]he[ ]+)?"
+    r"[\s“\"‘'(–-]*(?:(?:Today|Now|Yesterday|Earlier|Meanwhile|In addition|Separately|More recently|Last year|Later|Previously|In \d{4}),?[ ]+)?(?:[Tt]he[ ]+)?"
 )
 _OPENER_CHARS = 30  # the longest opening ("“Today, the ") before a sentence's first name
 _REPORTED = re.compile(r"\b(?:that|as)\b")
