@@ -2230,6 +2230,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['Abu Dhabi Digital Authority', 'Abu Dhabi School of Government']
     >>> consolidate_parties(["Indian Institute of Technology, Roorkee", "IIT Roorkee", "UT System"], "other")
     ['Indian Institute of Technology, Roorkee', 'UT System']
+    >>> consolidate_parties(["NHS", "NHS England", "Harbour Data Ltd"], "contract")
+    ['NHS England', 'Harbour Data Ltd']
     """
     tidy: list[str] = []
     for party in parties:
@@ -2254,6 +2256,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ]
     # "Abu Dhabi Digital Authority" and "ADDA": a name and its initials are one party.
     tidy = [p for p in tidy if not (p.isupper() and any(q != p and _initials(q) == p for q in tidy))]
+    # "the NHS" beside a named NHS body ("NHS England", "... NHS Trust") is that body, said in general.
+    tidy = [p for p in tidy if not (p == "NHS" and any(q != p and "NHS" in q.split() for q in tidy))]
     # "Indian Institute of Technology, Roorkee" and "IIT Roorkee": initials with the place are one party too.
     tidy = [p for p in tidy if not any(q != p and _same_with_place(p, q) for q in tidy)]
     # "Microsoft" and "Microsoft Estonia": the company and its arm in a country are one party.
