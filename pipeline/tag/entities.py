@@ -886,6 +886,8 @@ _PERSON_APPOSITION = re.compile(
     r"Principal|Provost|Vice-Chancellor|Manager|Partner|Chief[ ]\w+[ ]Officer))\b"
 )
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
+# A description of a body in apposition right after its name: "EDGE, the Abu Dhabi-based defence group,".
+_DESCRIBED_AFTER = re.compile(rf",[ ](?:the|an?)[ ][^,;.]{{0,80}}?\b{DESCRIPTOR_NOUN}\b")
 _PERSON_DESCRIBED = re.compile(rf"\b{PERSON_JOB}(?:[ ][a-z-]+){{0,2}}[ \u00a0]$")
 
 
@@ -961,6 +963,7 @@ def _bare_name(
         and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
         and not (name.isupper() and not opens_sentence and not _written_lower(text, name))
         and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
+        and not (name.isupper() and _DESCRIBED_AFTER.match(text, start + len(name)))  # "EDGE, the group,"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
     if words[-1] in NOT_NAME_ENDINGS:
@@ -974,9 +977,11 @@ def _bare_name(
     if all(w in _GENERIC_BODY_WORDS for w in words):
         return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (
-        name.isupper() and (len(words) > 1 or (opens_sentence and is_common_word(name)))
+        name.isupper()
+        and (len(words) > 1 or (opens_sentence and is_common_word(name)))
+        and not _DESCRIBED_AFTER.match(text, start + len(name))
     ):
-        return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON")
+        return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON"), not "EDGE, the group"
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
         return None
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
