@@ -655,6 +655,17 @@ _JOINS = re.compile(
 )
 
 
+_AS_A_JOB = re.compile(
+    r"[ ]as[ ](?:its|their|the|a|an)?[ ]?(?:new[ ])?(?:[\w-]+[ ]){0,2}?(?:chief|director|head|chair|chairman|chairwoman|"
+    r"president|officer|executive|adviser|advisor|manager|professor|secretary|CEO|CTO|CFO)\b"
+)
+
+
+def reports_membership(sentence: str) -> bool:
+    """Tell whether a sentence may report a body joining another ("Uber has joined the UITP")."""
+    return ("join" in sentence or "become" in sentence) and _JOINS.search(sentence) is not None
+
+
 def _joinable(mention: Mention) -> bool:
     """A body one may join: an organisation, or a name of several words nothing else knows."""
     return mention.kind == "organisation" or (mention.kind == "name" and " " in mention.name)
@@ -695,6 +706,8 @@ def _read_memberships(
         body = next((m for m in in_sentence if m.start == verb.end() and _joinable(m)), None)
         if body is None or body.party is None or body.party == subject.party:
             continue
+        if _AS_A_JOB.match(text, body.end, sentence.end):
+            continue  # "Jane Smith has joined Acme Ltd as chief executive": a person taking a job
         agreement = _Agreement(kind="collaboration", parties=[subject.party, body.party], statuses={"signed"})
         agreement.evidence.append(
             Evidence(sentence=sentence.text, start=verb.start("verb"), end=verb.end("verb"))

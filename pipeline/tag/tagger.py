@@ -40,6 +40,7 @@ from govwatch.pipeline.tag.partnerships import (
     merge_headline,
     opens_award_list,
     reports_joint_action,
+    reports_membership,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
 from govwatch.pipeline.tag.sentence_checks import states_money
@@ -81,7 +82,7 @@ def _read_agreements(
     sentences = split_sentences(text)
     folded = fold_case(text)  # lower-cased once for the agreement and topic word lists
     words = find_agreement_words(text, folded, lexicon)
-    if not words.words and not for_entities:
+    if not words.words and not for_entities and "join" not in folded and "become" not in folded:
         return _Read(sentences, folded, (), ())
     # Sentences with an agreement word, those stating money (a sum may pass between two names), and
     # those listing who signed the agreement the sentence before named.
@@ -94,6 +95,7 @@ def _read_agreements(
         or (i - 1 in with_words and lists_signatories(s.text))
         or reports_joint_action(s.text)
         or opens_award_list(s.text)
+        or reports_membership(s.text)  # "Uber has joined the UITP": who joins may be a name nothing knows
     ]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
