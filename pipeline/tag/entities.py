@@ -143,9 +143,9 @@ def _trimmed(mention: Mention) -> Mention:
 
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
+_LEGAL_ENDINGS = r"(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Corporation|Corp|AG|SA|SE|NV|BV|AB|ASA|Oy|Oyj|GmbH|Bhd)"
 _LEGAL_TAIL = re.compile(
-    r"(?:[ \t\u00a0][A-Z][\w&-]*){0,2}?[ \t\u00a0](?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Holdings|Corporation|Corp|SE|AG|NV|AB|ASA|BV|Oy|GmbH)"
-    r"\.?(?![\w-])"
+    rf"(?:[ \t\u00a0][A-Z][\w&-]*){{0,2}}?[ \t\u00a0](?:{_LEGAL_ENDINGS}|Holdings)\.?(?![\w-])"
 )
 # A known company's business named after it: "Fujitsu Services", "Lockheed Martin Business Technology
 # Solutions" are the companies that sign, not a company and a stray name.
@@ -1318,9 +1318,7 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
 # After a suffix word, what shows it ends a name: no further capitalised word of the same name.
 _ENDS_A_NAME = re.compile(r"(?![ \t\u00a0][A-Z])")
 # The legal endings that close a company's name, never a public body's.
-_COMPANY_ENDS = re.compile(
-    r"[ ](?:Inc|Ltd|Limited|plc|PLC|LLC|LLP|GmbH|Corp|Corporation|AG|SA|NV|BV|Bhd|Oy|Oyj|AB|ASA)\b"
-)
+_COMPANY_ENDS = re.compile(rf"[ ]{_LEGAL_ENDINGS}\b")
 
 
 # Capitalised words (and the links inside a name) that go on from where a name match stopped.

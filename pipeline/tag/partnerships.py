@@ -203,10 +203,14 @@ _GRANT_CALL = re.compile(
 )
 # A sentence whose subject is a group nobody names: "Irish companies secured €24 million in ESA contracts"
 # is a total, not an agreement of the publisher's.
+# Groups of recipients or signatories a text counts without naming them.
+_UNNAMED_MANY = (
+    r"(?:companies|firms|businesses|organi[sz]ations|universities|institutions|SMEs|start-ups|startups|suppliers|"
+    r"researchers|projects|applicants|teams|proposals|recipients|consortia)\b"
+)
 _UNNAMED_GROUP = re.compile(
     r"(?:[-•*][ ]+)?(?:(?:[Oo]ver|[Mm]ore[ ]than|[Nn]early|[Aa]lmost|[Aa]round|[Aa]bout|[Ss]ome)[ ]+)?(?:\d[\d,]*[ ]+)?"
-    r"(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?(?:companies|firms|businesses|organisations|"
-    r"organizations|universities|SMEs|start-ups|startups|suppliers|researchers|projects|applicants)\b"
+    rf"(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?{_UNNAMED_MANY}"
 )
 # Ten or more agreements counted: "over 150 contracts", "32 memoranda of understanding".
 _MANY = re.compile(
@@ -1349,9 +1353,7 @@ _JOINS_THE = re.compile(
     r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
 )
 _FOR_COUNTED = re.compile(
-    r"\b(?:awards|grants|funding|contracts)[ ]for[ ](?:\d+|[a-z]+(?:-[a-z]+)?)[ ](?:[\w-]+[ ]){0,2}?(?:projects|"
-    r"companies|firms|teams|businesses|organi[sz]ations|universities|institutions|proposals|recipients|"
-    r"consortia|start-ups|startups)\b"
+    rf"\b(?:awards|grants|funding|contracts)[ ]for[ ](?:\d+|[a-z]+(?:-[a-z]+)?)[ ](?:[\w-]+[ ]){{0,2}}?{_UNNAMED_MANY}"
 )
 _BY_ONE_BUYER = re.compile(
     r"\b(?:contracts|grants|deals)[ ](?:\w+[ ]){0,2}?(?:awarded|let|placed|signed|issued)[ ]by[ ]"
