@@ -49,8 +49,10 @@ LEADING_STOPWORDS = word_set(
 )
 # Words that cannot be part of a person's name.
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
+# "the French government", "the Swiss Federal government", "the Indian central government"
 _GOVERNMENT_BEFORE = re.compile(
-    r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+)?$"
+    r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?"
+    r"(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+(?:(?:[Ff]ederal|[Nn]ational|[Cc]entral)[ \t\u00a0]+)?)?$"
 )
 _GOVERNMENT_OF = re.compile(
     r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?)?[A-Z]\w+){0,4})"

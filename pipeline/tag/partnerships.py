@@ -2387,9 +2387,40 @@ def _with_publisher(
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
+# Where a text names the newspaper or agency that publishes it: in its dateline ("Jakarta (ANTARA) –") or as
+# who was told ("confirmed to Mint", "said in an interview with SpaceNews").
+_AS_ITS_REPORTER = (
+    r"(?:\([ ]?{name}[ ]?\)"
+    r"|\b(?:told|(?:confirmed|said|explained|spoke|speaking|statement|comments?)[ ]to|interview[ ]with)[ ]"
+    r"(?:the[ ])?{name}\b(?![ ](?:and|&)\b))"
+)
+
+
+def reported_as_press(text: str, publisher: str) -> bool:
+    """Tell whether a text names its publisher, and only ever as its reporter (in a dateline, or as who
+    was told something): a newspaper or agency, which the text's "we" never means.
+
+    >>> reported_as_press("Jakarta (ANTARA) - The ministry extended its MoU.", "ANTARA")
+    True
+    >>> reported_as_press("The chairman confirmed to Mint that work has started. We expect more.", "Mint")
+    True
+    >>> reported_as_press("Mint signed a contract with the council.", "Mint")
+    False
+    >>> reported_as_press("The ministry signed a deal with Acme (the company).", "Acme")
+    False
+    """
+    name = re.escape(publisher.strip())
+    if not name or re.search(rf"\b{name}\b", text) is None:
+        return False
+    text_without = re.sub(_AS_ITS_REPORTER.format(name=name), " ", text)
+    return re.search(rf"\b{name}\b", text_without) is None
+
+
 def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool:
     """Tell whether a text names its publisher: by name, by the first word of it, by "the" and its last
-    word ("the University") or as "we"."""
+    word ("the University") or as "we"; never when it names it only as its reporter."""
+    if any(reported_as_press(text, name) for name in (self_party, *publishers)):
+        return False
     for name in (n for n in (self_party, *publishers) if n.strip()):
         words = name.split()
         if name in text or words[0] in text or f"the {words[-1].lower()}" in text.lower():
