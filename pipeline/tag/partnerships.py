@@ -129,6 +129,11 @@ _AGREED_WITH = re.compile(
     r"\b(?:signed|agreed|finalised|finalized|concluded|struck|sealed|reached|renewed|extended|terminated)"
     r"[ ]with[ ](?:the[ ])?"
 )
+# "A contract to build one of the UK's first connected vehicle corridors, on the A2 and M2 in Kent, has been
+# awarded to Costain": a passive award names its recipient however far the sentence has come from the noun.
+_AWARDED_TO = re.compile(
+    r"\b(?:has|have|was|were|had)[ ]been[ ](?:awarded|granted|given|let)[ ]to[ ](?:the[ ])?"
+)
 _FROM_FUNDER = re.compile(
     r"(?:\b(?:funding|support|backing|grant|grants|investment|loan|money|finance|financing|contribution|"
     r"and|received|receives|receive|raised|million|billion|bn|m|k|(?i:contract|contracts|order|orders))|\d)\s+$"
@@ -1639,6 +1644,9 @@ def _parties(
     # and "with" name the counterpart however far the sentence has come from the noun
     for late in _AGREED_WITH.finditer(text, anchor.end(), sentence.end):
         parties += _list_from(text, by_start, late.end(), sentence.end, PARTY_KINDS_TUPLE)
+    if kind in FUNDED_KINDS:
+        for late in _AWARDED_TO.finditer(text, anchor.end(), sentence.end):
+            parties += _list_from(text, by_start, late.end(), sentence.end, PARTY_KINDS_TUPLE)
     if anchor.group().lower() in OBJECT_PARTY_VERBS:  # "to acquire Oxford Ionics", "has selected HPE"
         after = _OBJECT_GAP.match(text, anchor.end(), sentence.end)
         position = after.end() if after is not None else anchor.end()
