@@ -25,6 +25,7 @@ from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, consumer_options, ensure_topics, producer_options, topic_name
 from govwatch.store.batches import commit_batch, decode_batch, process_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.database import RunDatabase
 from govwatch.store.loader import AnnouncementLoader
 from govwatch.store.writer import BatchWriter
 from tests.support.announcements import make_announcement
@@ -79,11 +80,11 @@ def _loader_rate(settings: Settings, count: int) -> float:
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
     consumer = DuckdbOffsetConsumer(
-        settings.kafka, conn.cursor(), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+        settings.kafka, RunDatabase(conn), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     loader = AnnouncementLoader()
-    writer = BatchWriter(conn)
+    writer = BatchWriter(RunDatabase(conn))
     seen = 0
     started = time.perf_counter()
     while seen < count:
@@ -107,7 +108,7 @@ def _halves(settings: Settings, count: int) -> tuple[float, float]:
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
     consumer = DuckdbOffsetConsumer(
-        settings.kafka, conn.cursor(), consumer_name="halves", topic=topic, topic_id=info[topic].topic_id
+        settings.kafka, RunDatabase(conn), consumer_name="halves", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     polled = []
@@ -138,7 +139,7 @@ def _latencies(settings: Settings, count: int) -> list[float]:
     info = ensure_topics(settings.kafka)
     topic = topic_name(settings.kafka, ANNOUNCEMENTS)
     consumer = DuckdbOffsetConsumer(
-        settings.kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+        settings.kafka, RunDatabase(conn), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     visible: dict[str, float] = {}

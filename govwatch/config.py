@@ -154,13 +154,22 @@ class KafkaSettings:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DuckdbSettings:
     """`memory_limit` bounds the DuckDB of a running `govwatch run` (its cache of the file, the rows it
-    loads, the queries it serves): beyond it DuckDB writes to temporary files beside the database."""
+    loads, the queries it serves): beyond it DuckDB writes to temporary files beside the database.
+    `reopen_every_s`: some of DuckDB's memory is given back only when the database closes, so a long run
+    reopens it now and then (queries wait for the moment it takes)."""
 
     __pydantic_config__ = _STRICT
     path: str = field(default="govwatch.duckdb", metadata=doc("The DuckDB file (also GOVWATCH_DB, --db)."))
     memory_limit: DuckdbSize = field(
         default="64MB",
         metadata=doc("DuckDB memory of a running `govwatch run`, queries it serves included, e.g. '64MB'."),
+    )
+    reopen_every_s: Wait = field(
+        default=300.0,
+        metadata=doc(
+            "How often a running `govwatch run` closes and reopens its database between two batches, which "
+            "gives back memory DuckDB keeps while a database is open; 0 never reopens it."
+        ),
     )
 
 

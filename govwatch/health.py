@@ -22,6 +22,7 @@ from govwatch.config import Settings
 from govwatch.connectors.checkpoint import Checkpoint, SourceState
 from govwatch.connectors.poll import source_key
 from govwatch.errors import GovwatchError
+from govwatch.store.database import RunDatabase
 
 log = logging.getLogger(__name__)
 
@@ -67,18 +68,16 @@ def broker_reachable(bootstrap_servers: str) -> list[str]:
     return problems or ["broker: no bootstrap servers"]
 
 
-def duckdb_writable(conn: duckdb.DuckDBPyConnection) -> list[str]:
+def duckdb_writable(db: RunDatabase) -> list[str]:
     """A problem line unless the database takes a write (made in a transaction that is rolled back)."""
-    cursor = conn.cursor()
     try:
-        cursor.execute("BEGIN TRANSACTION")
-        cursor.execute("CREATE TABLE govwatch_readiness_probe (probed_at TIMESTAMPTZ)")
-        cursor.execute("ROLLBACK")
+        with db.cursor() as cursor:
+            cursor.execute("BEGIN TRANSACTION")
+            cursor.execute("CREATE TABLE govwatch_readiness_probe (probed_at TIMESTAMPTZ)")
+            cursor.execute("ROLLBACK")
         return []
     except duckdb.Error as exc:
         return [f"duckdb: {' '.join(str(exc).split())}"]  # one line per problem
-    finally:
-        cursor.close()
 
 
 class HealthServer:
@@ -86,20 +85,20 @@ class HealthServer:
 
     Args:
         settings: the run's settings (bootstrap servers of the running broker, sources, [metrics]).
-        conn: the run's DuckDB connection (each request uses a cursor of its own).
+        db: the run's DuckDB database (each request uses a cursor of its own).
         extra_checks: more readiness checks (e.g. the embedded broker process is alive).
     """
 
     def __init__(
         self,
         settings: Settings,
-        conn: duckdb.DuckDBPyConnection,
+        db: RunDatabase,
         *,
         extra_checks: Callable[[], list[str]] | None = None,
         port: int | None = None,
     ) -> None:
         self.settings = settings
-        self.conn = conn
+        self.db = db
         self.extra_checks = extra_checks
         self.port = settings.metrics.port if port is None else port
         self._httpd: ThreadingHTTPServer | None = None
@@ -108,7 +107,7 @@ class HealthServer:
         """Everything that keeps the run from being ready; empty when ready."""
         problems = list(self.extra_checks() if self.extra_checks else [])
         problems += broker_reachable(self.settings.kafka.bootstrap_servers)
-        problems += duckdb_writable(self.conn)
+        problems += duckdb_writable(self.db)
         problems += failing_sources(
             self.settings, self._states(), datetime.now(UTC), self.settings.metrics.ready_failed_intervals
         )
@@ -128,16 +127,14 @@ class HealthServer:
             if state.last_success is not None:
                 SOURCE_LAST_SUCCESS.labels(source.name).set(state.last_success.timestamp())
             SOURCE_FAILURES.labels(source.name).set(state.failures)
-        cursor = self.conn.cursor()
         try:
-            for status, count in cursor.execute(
-                "SELECT status, count(*) FROM alerts GROUP BY status"
-            ).fetchall():
-                ALERTS.labels(str(status)).set(int(count))
+            with self.db.cursor() as cursor:
+                for status, count in cursor.execute(
+                    "SELECT status, count(*) FROM alerts GROUP BY status"
+                ).fetchall():
+                    ALERTS.labels(str(status)).set(int(count))
         except duckdb.Error as exc:
             log.debug("alerts not counted: %s", exc)
-        finally:
-            cursor.close()
         return generate_latest()
 
     def start(self) -> HealthServer:

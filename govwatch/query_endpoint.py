@@ -189,6 +189,20 @@ class QueryServer:
     def detach(self) -> None:
         """Take no new queries and let those under way finish (up to STOP_GRACE_S, then interrupt them)."""
         self._set_state(STOPPING)
+        self._close_cursors()
+
+    def pause_if_idle(self) -> bool:
+        """Hold new queries back, as while a writer starts, until `attach` serves again (the writer is
+        reopening its database). Only when no query is under way: none is cut short for a reopen."""
+        with self._state_lock:
+            if self._state != SERVING or self._in_flight:
+                return False
+            self._state = STARTING
+        log.debug("query endpoint: paused")
+        self._close_cursors()
+        return True
+
+    def _close_cursors(self) -> None:
         deadline = time.monotonic() + min(self._limits.time_limit_s, STOP_GRACE_S)
         with self._state_lock:
             while self._in_flight and time.monotonic() < deadline:
@@ -198,6 +212,8 @@ class QueryServer:
             with contextlib.suppress(duckdb.Error):
                 cursor.close()
         self._all_cursors.clear()
+        while not self._cursors.empty():
+            self._cursors.get_nowait()
 
     def released(self) -> None:
         """The writer has closed the file: tell queries to read it directly."""

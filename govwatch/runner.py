@@ -55,6 +55,7 @@ from govwatch.query_endpoint import QueryServer
 from govwatch.status import RunState, SourceStatus, clear_run_state, read_source_statuses, write_run_state
 from govwatch.store.batches import consumed_deadletter, decode_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.database import RunDatabase
 from govwatch.store.deadletters import DeadletterKeeper, store_deadletter
 from govwatch.store.loader import AnnouncementLoader, done_versions
 from govwatch.store.records import ConsumedMessage
@@ -139,14 +140,14 @@ class Stack:
         settings: Settings,
         *,
         broker: Broker,
-        conn: duckdb.DuckDBPyConnection,
+        db: RunDatabase,
         query_server: QueryServer,
         owns_query_server: bool,
     ) -> None:
         """Hold what `Stack.open` opened; nothing is opened here."""
         self.settings = settings
         self.broker = broker
-        self.conn = conn
+        self.db = db
         self.query_server = query_server
         self._owns_query_server = owns_query_server
 
@@ -167,30 +168,35 @@ class Stack:
         keep_files_private(settings.checkpoint_path)
         owns_query_server = query_server is None
         server = query_server or QueryServer(settings.db_path, query_limits(settings)).start()
-        try:
+
+        def open_writer() -> duckdb.DuckDBPyConnection:
             # Queries that opened the file before the endpoint appeared finish within their time limit.
-            conn = connect_writer(
+            return connect_writer(
                 settings.db_path,
                 wait_s=settings.query.time_limit_s,
                 memory_limit=settings.duckdb.memory_limit,
             )
+
+        try:
+            db = RunDatabase(open_writer(), reopen=open_writer, reopen_every_s=settings.duckdb.reopen_every_s)
         except BaseException:
             if owns_query_server:
                 server.stop()
             raise
+        db.around_reopen(server.pause_if_idle, server.attach)
         stack = cls(
             settings,
             broker=broker or configured_broker(settings.kafka),
-            conn=conn,
+            db=db,
             query_server=server,
             owns_query_server=owns_query_server,
         )
         try:
-            server.attach(conn)
+            server.attach(db.conn)
             stack._start(settings, with_alerts)
         except BaseException as exc:
             server.detach()
-            conn.close()
+            db.close()
             server.released()
             if owns_query_server:
                 server.stop()
@@ -212,7 +218,7 @@ class Stack:
             topic = topic_name(settings.kafka, kind)
             return DuckdbOffsetConsumer(
                 settings.kafka,
-                self.conn.cursor(),  # read at start and on a new incarnation, from the polling thread
+                self.db,  # read at start and on a new incarnation, from the polling thread
                 consumer_name=name,
                 topic=topic,
                 topic_id=info[topic].topic_id,
@@ -240,14 +246,12 @@ class Stack:
             )
         for kafka_consumer, _handler in self.pairs:
             kafka_consumer.start()
-        # Each thread gets its own DuckDB cursor: the writer (all transactions, via self.conn), alert
-        # delivery, settling reads, and the query endpoint's requests.
-        self.delivery_conn = self.conn.cursor()
-        self.read_conn = self.conn.cursor()
-        self.writer = BatchWriter(self.conn)
+        # The writer thread has the connection (all transactions); alert delivery, settling reads, health
+        # checks and the query endpoint's requests each take cursors of their own.
+        self.writer = BatchWriter(self.db)
         self.health: HealthServer | None = None
         if settings.metrics.port:
-            self.health = HealthServer(settings, self.conn, extra_checks=self._broker_problems).start()
+            self.health = HealthServer(settings, self.db, extra_checks=self._broker_problems).start()
         self._lock = threading.Lock()
         self._started_at = time.time()
         self._next_run_state = 0.0
@@ -352,23 +356,25 @@ class Stack:
         matched is recorded with its offsets (`alert_evaluations`); consumer offsets cannot tell, since a
         version stored by an earlier run is in this run's topics only once it has been fetched again.
         """
-        return done_versions(self.read_conn, keys, alerted=self.dispatcher is not None)
+        with self.db.cursor() as conn:
+            return done_versions(conn, keys, alerted=self.dispatcher is not None)
 
     def deliver(self) -> int:
         """Deliver due alerts on a connection of its own, so a slow receiver never holds up loading."""
         if self.dispatcher is None:
             return 0
-        delivered = int(self.dispatcher.deliver_pending(self.delivery_conn))
-        ALERT_DELIVERIES.inc(delivered)
-        if delivered:
-            self._observe_delivery_latency()
+        with self.db.cursor() as conn:
+            delivered = int(self.dispatcher.deliver_pending(conn))
+            ALERT_DELIVERIES.inc(delivered)
+            if delivered:
+                self._observe_delivery_latency(conn)
         flush_producer(self.producer, self.settings.kafka)
         self.summary.delivered += delivered
         return delivered
 
-    def _observe_delivery_latency(self) -> None:
+    def _observe_delivery_latency(self, conn: duckdb.DuckDBPyConnection) -> None:
         """Latency to delivery of the alerts delivered since the last look (read back from DuckDB)."""
-        rows = self.delivery_conn.execute(
+        rows = conn.execute(
             "SELECT a.delivered_at, epoch(a.delivered_at) - epoch(v.updated_at) FROM alerts a "
             "JOIN announcement_versions v ON v.id = a.announcement_id AND v.version = a.version "
             "WHERE a.status = 'delivered' AND a.delivered_at > ? AND v.updated_at IS NOT NULL",
@@ -389,13 +395,11 @@ class Stack:
         self.query_server.detach()
         try:
             self.writer.close()
-            self.delivery_conn.close()
-            self.read_conn.close()
             for kafka_consumer, _handler in self.pairs:
                 kafka_consumer.close()
             close_producer(self.producer, self.settings.kafka)
         finally:
-            self.conn.close()
+            self.db.close()
             self.query_server.released()
             if self._owns_query_server:
                 self.query_server.stop()

@@ -1,6 +1,6 @@
 """`govwatch run` (streaming) in its own process: queries, and the pages of a `govwatch serve` beside it,
-never fail across its whole life (start, batches, settled checkpoints, SIGTERM), hostile queries change
-nothing, and SIGTERM stops it cleanly."""
+never fail across its whole life (start, batches, settled checkpoints, reopens of its database, SIGTERM),
+hostile queries change nothing, and SIGTERM stops it cleanly."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def _answers(url: str) -> bool:
 
 def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigterm(tmp_path: Path) -> None:
     with SampleServer() as server:
-        config = write_sample_config(server, tmp_path, interval="1s")
+        # The run reopens its database (to give memory back) after every batch loaded 0.3 s after the last
+        # reopen: many times over the test, each while queries and pages keep coming.
+        config = write_sample_config(server, tmp_path, interval="1s", reopen_every="0.3s")
         settings = load_settings(config, env={})
         fill_database(settings.db_path, PREFILLED)
         # The web page in a process of its own, reading through the same path as `govwatch query`.
@@ -50,7 +52,7 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
         hammer = Hammer(settings).__enter__()  # queries from before the start until after the stop
         pages = PageHammer(settings, page_url).__enter__()  # and pages, the same way
         log_path = tmp_path / "run.log"
-        process, log_file = start_govwatch(["run", "--config", str(config)], tmp_path, log_path)
+        process, log_file = start_govwatch(["-v", "run", "--config", str(config)], tmp_path, log_path)
         try:
 
             def count(sql: str) -> int:
@@ -97,6 +99,7 @@ def test_streaming_run_loads_serves_queries_picks_up_updates_and_stops_on_sigter
                 stop_govwatch(serve, serve_log)
         err = log_path.read_text()
         assert process.returncode in (0, 130), err[-3000:]
+        assert err.count("database reopened") >= 2, err[-3000:]
         assert wait_gone(kids)
         assert not Path(str(settings.db_path) + ".query.json").exists()
         final = expected_counts(2)["announcements"] + PREFILLED

@@ -196,7 +196,9 @@ def _write_subscription_file(path: Path, raws: Sequence[Mapping[str, Any]]) -> N
 def _locked(path: Path) -> Iterator[None]:
     """Serialise read-modify-write of the subscriptions file between concurrent commands."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a") as lock:
+    # Owner-only like the subscriptions themselves, whatever the umask of the command that creates it.
+    descriptor = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

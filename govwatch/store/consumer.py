@@ -23,6 +23,7 @@ import duckdb
 from govwatch.config import KafkaSettings
 from govwatch.errors import SinkError
 from govwatch.kafka import client_options, consumer_options
+from govwatch.store.database import RunDatabase
 from govwatch.store.offsets import (
     StartPosition,
     choose_start_offset,
@@ -80,7 +81,7 @@ class DuckdbOffsetConsumer:
     def __init__(
         self,
         kafka: KafkaSettings,
-        conn: duckdb.DuckDBPyConnection,
+        db: RunDatabase,
         *,
         consumer_name: str,
         topic: str,
@@ -92,7 +93,7 @@ class DuckdbOffsetConsumer:
         # A memory-only (embedded) broker starts every run with new topics: finding a new incarnation
         # at start is then the normal case, said at INFO; on a durable broker it is worth a WARNING.
         self.start_level = logging.INFO if memory_only_broker else logging.WARNING
-        self.conn = conn
+        self.db = db
         self.consumer_name = consumer_name
         self.topic = topic
         self.topic_id = topic_id
@@ -135,7 +136,8 @@ class DuckdbOffsetConsumer:
         self._consumer.assign(self._partitions)
         beginning = self._consumer.beginning_offsets(self._partitions)
         end = self._consumer.end_offsets(self._partitions)
-        stored = stored_offsets(self.conn, self.consumer_name, self.topic)
+        with self.db.cursor() as conn:
+            stored = stored_offsets(conn, self.consumer_name, self.topic)
         positions = []
         for tp in self._partitions:
             stored_offset, stored_topic_id = stored.get(tp.partition, (None, None))

@@ -8,9 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import duckdb
-
 from govwatch.store.batches import DecodedBatch, commit_batch
+from govwatch.store.database import RunDatabase
 from govwatch.store.records import BatchHandler
 
 WRITER_QUEUE_DEPTH = 2
@@ -26,11 +25,12 @@ class BatchWriter:
 
     DuckDB releases the GIL while it inserts, so polling and decoding (Python) overlap with storing
     (C++). Batches are committed strictly in submission order on one connection; the first error
-    stops the writer and is raised to the caller on its next `submit` or `wait`.
+    stops the writer and is raised to the caller on its next `submit` or `wait`. Between two batches the
+    writer reopens the database when it is due (`RunDatabase.reopen_if_due`).
     """
 
-    def __init__(self, conn: duckdb.DuckDBPyConnection, *, depth: int = WRITER_QUEUE_DEPTH) -> None:
-        self.conn = conn
+    def __init__(self, db: RunDatabase, *, depth: int = WRITER_QUEUE_DEPTH) -> None:
+        self.db = db
         sys.setswitchinterval(min(sys.getswitchinterval(), WRITER_SWITCH_INTERVAL_S))
         self._queue: queue.Queue[
             tuple[BatchHandler, DecodedBatch, Callable[..., None] | None, Callable[[int, int], None]] | None
@@ -48,7 +48,8 @@ class BatchWriter:
                 if self._error is None:
                     handler, decoded, on_deadletter, done = job
                     try:
-                        done(*commit_batch(self.conn, handler, decoded, on_deadletter=on_deadletter))
+                        done(*commit_batch(self.db.conn, handler, decoded, on_deadletter=on_deadletter))
+                        self.db.reopen_if_due()  # between two batches: nothing of this thread is open
                     except BaseException as exc:  # handed to the polling thread, which stops the run
                         self._error = exc
             finally:

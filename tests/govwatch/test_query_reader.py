@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -82,6 +83,36 @@ def test_a_writer_in_the_same_process_gets_the_file(settings: Settings, reader: 
     finally:
         endpoint.stop()
     assert _count(settings, reader) == 3 and reader.opened == 2
+
+
+def test_a_reopen_waits_for_queries_under_way_and_later_ones_wait_for_it(settings: Settings) -> None:
+    """The writer reopens its database (to give memory back) only between queries; one asked meanwhile
+    waits, as for a starting writer, and is answered on the reopened database."""
+    fill_database(settings.db_path, 3)
+    endpoint = QueryServer(settings.db_path).start()
+    try:
+        conn = connect_writer(settings.db_path)
+        endpoint.attach(conn)
+        # ~40 MB, more than the sockets buffer: the endpoint is still sending it when the answer opens.
+        with open_query(settings, "select md5(range::varchar) from range(1000000)") as result:
+            assert not endpoint.pause_if_idle()  # a query under way is never cut short
+            assert sum(1 for _ in result.rows) == 1_000_000
+        assert endpoint.pause_if_idle()
+        counted: list[int] = []
+        waiting = threading.Thread(target=lambda: counted.append(_count(settings, None)))
+        waiting.start()
+        waiting.join(0.5)
+        assert counted == []  # held back while the database is closed
+        conn.close()
+        conn = connect_writer(settings.db_path)
+        endpoint.attach(conn)
+        waiting.join(GENEROUS_S)
+        assert counted == [3]
+        endpoint.detach()
+        conn.close()
+        endpoint.released()
+    finally:
+        endpoint.stop()
 
 
 def test_an_idle_reader_lets_a_program_that_announces_nothing_write(settings: Settings) -> None:

@@ -16,6 +16,7 @@ from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
 from govwatch.store.batches import process_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.database import RunDatabase
 from govwatch.store.loader import AnnouncementLoader
 from govwatch.store.offsets import choose_start_offset
 from tests.support.announcements import make_announcement
@@ -36,7 +37,7 @@ def _consumer(settings: Settings, conn, topic_id: str | None = "use-real") -> Du
     real_id = info[topic].topic_id
     consumer = DuckdbOffsetConsumer(
         settings.kafka,
-        conn,
+        RunDatabase(conn),
         consumer_name="loader",
         topic=topic,
         topic_id=real_id if topic_id == "use-real" else topic_id,
@@ -156,7 +157,7 @@ def test_a_new_incarnation_at_start_is_info_on_a_memory_only_broker(
     )
     consumer = DuckdbOffsetConsumer(
         kafka_settings.kafka,
-        conn,
+        RunDatabase(conn),
         consumer_name="loader",
         topic=topic,
         topic_id=info[topic].topic_id,
@@ -238,7 +239,7 @@ def test_missing_topic_is_a_clear_error(kafka_settings: Settings) -> None:
     conn = connect_writer(kafka_settings.db_path)
     consumer = DuckdbOffsetConsumer(
         kafka_settings.kafka,
-        conn,
+        RunDatabase(conn),
         consumer_name="loader",
         topic="no.such.topic." + kafka_settings.kafka.topic_prefix,
         topic_id=None,
@@ -368,7 +369,7 @@ def test_dead_letter_records_the_database_could_not_store_are_kept_not_a_crash_l
     info = ensure_topics(kafka_settings.kafka)
     consumer = DuckdbOffsetConsumer(
         kafka_settings.kafka,
-        conn,
+        RunDatabase(conn),
         consumer_name="deadletters",
         topic=topic,
         topic_id=info[topic].topic_id,

@@ -53,7 +53,7 @@ def test_oversized_poison_message_is_dead_lettered_once_with_an_excerpt_and_a_ha
     _send(kafka_settings, [(b"junk", garbage), (b"doc-good", _encoded("doc-good"))])
     stack.drain(timeout_s=60)
     stack.drain(timeout_s=60)  # the dead letter's round trip through the dead-letter topic is stored too
-    rows = stack.read_conn.execute(
+    rows = stack.db.conn.execute(
         "select stage, payload_size, payload_sha256, payload_truncated, payload_base64 from deadletter_rows"
     ).fetchall()
     assert len(rows) == 1, rows  # the loader's, not a second one from the alert dispatcher
@@ -65,7 +65,7 @@ def test_oversized_poison_message_is_dead_lettered_once_with_an_excerpt_and_a_ha
         True,
     )
     assert base64.b64decode(excerpt) == garbage[:DEADLETTER_PAYLOAD_MAX_BYTES]
-    assert stack.read_conn.execute("select id from announcements").fetchall() == [("doc-good",)]
+    assert stack.db.conn.execute("select id from announcements").fetchall() == [("doc-good",)]
     assert stack.summary.deadlettered == 1
 
 
@@ -91,7 +91,7 @@ def test_source_failures_are_each_stored_once_and_counted_in_the_summary(
     producer.flush(timeout=30)
     producer.close(timeout=10)
     stack.drain(timeout_s=60)
-    assert stack.read_conn.execute("select count(*) from deadletters").fetchone() == (3,)
+    assert stack.db.conn.execute("select count(*) from deadletters").fetchone() == (3,)
     assert stack.summary.deadlettered == 3
 
 

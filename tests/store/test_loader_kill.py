@@ -16,6 +16,7 @@ from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, producer_options, topic_name
 from govwatch.store.batches import process_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.database import RunDatabase
 from govwatch.store.loader import AnnouncementLoader
 from tests.support.announcements import make_announcement
 
@@ -62,7 +63,7 @@ def test_kill_minus_nine_mid_batch_then_restart_stores_each_message_once(kafka_s
     assert stored_before is not None and 30 <= stored_before[0] < MESSAGES
     info = ensure_topics(kafka)
     consumer = DuckdbOffsetConsumer(
-        kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+        kafka, RunDatabase(conn), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     for _ in range(100):

@@ -15,6 +15,7 @@ from govwatch.db import connect_writer
 from govwatch.kafka import ANNOUNCEMENTS, ensure_topics, topic_name
 from govwatch.store.batches import process_batch
 from govwatch.store.consumer import DuckdbOffsetConsumer
+from govwatch.store.database import RunDatabase
 from govwatch.store.loader import AnnouncementLoader
 
 BATCH_RECORDS = 7
@@ -35,7 +36,7 @@ def main() -> None:
     topic = topic_name(kafka, ANNOUNCEMENTS)
     conn = connect_writer(db)
     consumer = DuckdbOffsetConsumer(
-        kafka, conn, consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
+        kafka, RunDatabase(conn), consumer_name="loader", topic=topic, topic_id=info[topic].topic_id
     )
     consumer.start()
     loader = SlowLoader()
