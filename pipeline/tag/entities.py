@@ -648,6 +648,8 @@ def find_mentions(
     return tuple(_with_country_subsidiaries(text, mentions))
 
 
+# A sum written as one word after its currency's letter: "P2.4-billion", "R3-million".
+_AMOUNT_AS_WORD = re.compile(r"[A-Z]{1,2}\d[\d.,]*-(?:billion|million|trillion|crore|lakh)")
 # A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
 # joined by "and" to an organisation the text names it is one too: "The EIB and TIM have signed a loan".
 _SHORT_CAPITAL = re.compile(r"[A-Z][A-Z0-9]{1,2}")
@@ -949,6 +951,8 @@ def _bare_name(
     ):
         skip = len(words[0]) + 1
         start, name, words = start + skip, name[skip:], words[1:]
+    if _AMOUNT_AS_WORD.fullmatch(name):
+        return None  # "a P2.4-billion loan": a sum in pesos
     if (
         not words
         or words[0] in NOT_NAME_WORDS

@@ -101,6 +101,8 @@ CURRENCY_MARKS = {
     "Dh": "AED",  # the UAE dirham, "Dh5 billion", "Dhs 200 million"
     "Dhs": "AED",
     "R": "ZAR",
+    "₱": "PHP",
+    "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
 }

@@ -49,7 +49,9 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|NIS[ \u00a0]|"
     r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
-    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b))"
+    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
+    # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
+    r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
 )
 # Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
 # the patterns below, `CURRENCY_WORDS`.

@@ -62,7 +62,7 @@ _SUBJECT_GAP = re.compile(
 # An aside about the party before may stand between two: "between ICL, which employs 550 people in Belfast,
 # and Microsoft", "the Government of Ghana, acting through the Ministry of Health, and Zipline".
 _LIST_GAP = re.compile(
-    r"\s*(?:\([^()]{1,40}\)\s*)?"
+    r"\.?\s*(?:\([^()]{1,40}\)\s*)?"  # "Acme Properties Corp. (ACME) and": the stop of an abbreviation
     r"(?:,[ ](?:which|who|acting|based|headquartered|represented)\b[^,;:()]{1,100},[ ](?=and[ ]))?"
     r"(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )

@@ -17,7 +17,10 @@ SIGN_WORD = re.compile(
 )
 SELF_WORD = re.compile(r"[wW]e\b")
 # A currency mark before a number ("£3m", "¥590 billion"), or an ISO code before one ("PLN 2.8 billion").
-_MONEY_SIGN = re.compile(rf"(?:[£$€¥₩₹]|(?<![A-Za-z])(?:{'|'.join(ISO_CODES)})[ ]?)\s?\d")
+_MONEY_SIGN = re.compile(
+    rf"(?:[£$€¥₩₹₱]|(?<![A-Za-z])(?:{'|'.join(ISO_CODES)})[ ]?)\s?\d"
+    r"|(?<![A-Za-z])P\d[\d.,]*[\s-]?(?:billion|million|trillion)\b"  # "a P2.4-billion loan" (Philippine pesos)
+)
 _MONEY_WORD = re.compile(
     rf"(?:{'|'.join(sorted({w.split()[-1] for w in CURRENCY_WORDS}, key=len, reverse=True))})\b"
 )

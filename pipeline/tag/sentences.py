@@ -26,6 +26,7 @@ ABBREVIATIONS = frozenset(
         "e.g",
         "i.e",
         "inc",
+        "corp",  # "A-FLOW Properties I Corp. (A-FLOW) and the Land Bank ..."
         "ltd",
         "co",
         "jr",
