@@ -435,6 +435,8 @@ def find_partnerships(
     word_starts, legal_starts, status_starts = ([m.start() for m in ms] for ms in (words, legal, statuses))
     countries = _national_governments(mentions)
     takes_part = is_public(self_party) or _names_itself(text, self_party, publishers)
+    listed: list[tuple[int, int, str]] = []  # list items after an opening sentence, and its status
+    counted: _Agreement | None = None  # the vague agreement ("three deals") of the last list's opening
     for index in found.sentence_indices(sentences) if words else ():
         sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
@@ -487,7 +489,8 @@ def find_partnerships(
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
             status=_status(
                 text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
-            ),
+            )
+            or _listed_status(listed, sentence),
             # only "the two sides" / "both governments" read them: found only for such a sentence
             countries=(
                 ()
@@ -506,6 +509,17 @@ def find_partnerships(
         )
         before = len(agreements)
         _read_sentence(text, sentence, in_sentence, reading, lexicon, self_party, agreements)
+        if introduces_list(sentence.text) and reading.status is not None:
+            # "the Chancellor announced three deals:" then "- a £250 million contract for MBDA UK to supply
+            # ...": each item reports its own agreement, with the status the opening sentence gives
+            listed += [
+                (start, end, reading.status) for start, end in list_items_after(text, sentence.end - 1)
+            ]
+            counted = agreements[-1] if len(agreements) > before and agreements[-1].generic else None
+        elif counted is not None and len(agreements) > before and _listed_status(listed, sentence):
+            # the deals the opening sentence counted are the items' own
+            agreements[:] = [agreement for agreement in agreements if agreement is not counted]
+            counted = None
         if (
             introduces_list(sentence.text)
             and agreements
@@ -1020,6 +1034,14 @@ def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence
 def opens_award_list(sentence: str) -> bool:
     """Tell whether a sentence opens a list of recipients of money named before it."""
     return introduces_list(sentence) and _FUNDED_LIST.search(sentence) is not None
+
+
+def _listed_status(listed: Sequence[tuple[int, int, str]], sentence: Sentence) -> str | None:
+    """The status of the sentence that opened the list a sentence is an item of, if it is one."""
+    for start, end, status in listed:
+        if sentence.start <= end and start <= sentence.end:
+            return status
+    return None
 
 
 def introduces_list(sentence: str) -> bool:
