@@ -105,6 +105,7 @@ CURRENCY_MARKS = {
     "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
+    "RMB": "CNY",  # renminbi, the people's currency, counted in yuan
 }
 # The dollar a country's publishers mean by a bare "$".
 COUNTRY_DOLLARS = {
@@ -146,6 +147,16 @@ CURRENCY_WORDS = {
     "dollars": "USD",
     "dollar": "USD",  # "a one trillion dollar economy"
     "us dollars": "USD",
+    "australian dollars": "AUD",  # "221 million Australian dollars ($168 million)"
+    "Australian dollars": "AUD",  # as written; looked up in lower case
+    "canadian dollars": "CAD",
+    "Canadian dollars": "CAD",
+    "new zealand dollars": "NZD",
+    "New Zealand dollars": "NZD",
+    "singapore dollars": "SGD",
+    "Singapore dollars": "SGD",
+    "hong kong dollars": "HKD",
+    "Hong Kong dollars": "HKD",
     "euros": "EUR",
     "euro": "EUR",
     "shekels": "ILS",

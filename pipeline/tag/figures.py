@@ -75,8 +75,12 @@ _MONEY_WORDED = re.compile(
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
 _MONEY_SPELLED = re.compile(
     r"\b(?P<snum>"
-    + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w != "a"), key=len, reverse=True))
-    + rf"|[Aa])\s(?P<smult>trillion|billion|million)\s(?P<sword>{_CURRENCY_WORD_LIST})\b",
+    + "|".join(
+        sorted(
+            (re.escape(w).replace("\\ ", "[\\s-]") for w in NUMBER_WORDS if w != "a"), key=len, reverse=True
+        )
+    )
+    + rf"|[Aa])[\s-](?P<smult>trillion|billion|million)\s(?P<sword>{_CURRENCY_WORD_LIST})\b",
     re.IGNORECASE,
 )
 # Says whether `_MONEY_SPELLED` may match in a sentence without digits.
@@ -341,11 +345,11 @@ def _money_value(
     """
     words = {**CURRENCY_WORDS, **(local or {})}
     if _group(match, "snum") is not None:
-        number_word = match["snum"].lower()
-        return (
-            NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()],
-            words[match["sword"].lower()],
-        )
+        number_word = match["snum"].lower().replace("-", " ")  # "half-a-billion dollars"
+        currency = words[match["sword"].lower()]
+        if currency == "USD" and match["sword"].lower() in ("dollars", "dollar"):
+            currency = dollar
+        return NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()], currency
     if _group(match, "mark") is not None:
         mark = match["mark"].strip().rstrip(".")
         if mark.endswith("$") and mark[:-1] in ISO_CODES:
@@ -362,6 +366,8 @@ def _money_value(
         if match["sign"] is not None:  # "8,375,000 €": the sign after the number, as much of Europe writes it
             return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS[match["sign"]]
         currency = words[match["word"].lower()]
+        if currency == "USD" and match["word"].lower() in ("dollars", "dollar"):
+            currency = dollar  # "more than 500 million dollars" from Queensland: the publisher's, as for "$"
         if match["us"] is not None:
             currency = "USD"  # "1.2 billion US dollars", whoever publishes it
         if mult in ("m", "b", "k"):
