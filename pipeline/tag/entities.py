@@ -1310,14 +1310,20 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     reach = going_on.end() if going_on is not None else end
     comma = text.find(", ", start, end)
     while comma != -1:
-        if any(_ENDS_A_NAME.match(text, m.end()) for m in suffix.finditer(text, comma, reach)):
-            return start, comma  # (not "University of Maryland, College Park": a place, no second name)
+        if text.startswith(", The ", comma) or any(
+            _ENDS_A_NAME.match(text, m.end()) for m in suffix.finditer(text, comma, reach)
+        ):
+            # (not "University of Maryland, College Park": a place, no second name; "..., The Sovereign
+            # Fund of Egypt" is one)
+            return start, comma
         comma = text.find(", ", comma + 2, end)
-    link = text.find(" and ", start, end)
-    while link != -1:
-        if _COMPANY_ENDS.search(text, link, reach):  # "the Department of Commerce and Intel Corporation"
+    company = _COMPANY_ENDS.search(text, start, reach)
+    if company is not None:
+        # "the Department of Commerce and Intel Corporation"; "the Ministry of Health and Wellness and
+        # Artemis Medicare Services Limited": the company is what follows the last "and" before its ending
+        link = text.rfind(" and ", start, min(end, company.start()))
+        if link != -1:
             return start, link
-        link = text.find(" and ", link + 5, end)
     return start, end
 
 
