@@ -33,9 +33,10 @@ _NAME_CHARS = frozenset(
 )
 # A name is two to four capitalised words; titles ("Dr", "Professor", "Lord") are words of the name.
 _UP, _LOW = f"[{LATIN_UPPER}]", f"[{LATIN_LOWER}]"
-_NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}{_LOW}+)?"
+# "Jong-ho", "Young-min": a hyphenated given name may go on in lower case
+_NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}?{_LOW}+)?"
 # The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
-_FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
+_FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}?{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
 
 
 def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:

@@ -33,6 +33,13 @@ from govwatch.pipeline.tag.lexicon import load_lexicon
             "Minister",
             "Japanese Government",
         ),
+        # A hyphenated given name may go on in lower case ("Young-min"), after a portfolio of initials.
+        (
+            "Korea's Minister of Science and ICT You Young-min signed it.",
+            "You Young-min",
+            "Minister of Science and ICT",
+            "South Korean Government",
+        ),
         # Names keep their letters beyond ASCII ("Ż", "ă", "í").
         (
             "Poland's Minister of Digital Affairs, Żaneta Mălină-Ruíz, signed it.",
