@@ -13,6 +13,7 @@ from govwatch.store.database import RunDatabase
 from govwatch.store.records import BatchHandler
 
 WRITER_QUEUE_DEPTH = 2
+IDLE_CHECK_S = 1.0  # how often an idle writer sees whether its database is due to be reopened
 #: Python's thread switch interval while a `BatchWriter` runs (the default is 5 ms). DuckDB's Python API
 #: takes the GIL back now and then while a statement runs (to check for Ctrl-C); each time, the writer
 #: waits for the polling thread to yield it, up to a whole interval. Measured with `make bench`: ~10%
@@ -41,7 +42,17 @@ class BatchWriter:
 
     def _run(self) -> None:
         while True:
-            job = self._queue.get()
+            try:
+                job = self._queue.get(timeout=IDLE_CHECK_S)
+            except queue.Empty:
+                # An idle run still answers queries and delivers alerts, and their statements hold memory
+                # too: the reopen is due whether or not batches come.
+                if self._error is None:
+                    try:
+                        self.db.reopen_if_due()
+                    except BaseException as exc:
+                        self._error = exc
+                continue
             try:
                 if job is None:
                     return

@@ -13,6 +13,7 @@ import pytest
 from govwatch.db import connect_writer
 from govwatch.store import database
 from govwatch.store.database import RunDatabase, SharedLock
+from govwatch.store.writer import BatchWriter
 
 
 def _run_database(path: Path, every_s: float = 0.01) -> RunDatabase:
@@ -125,3 +126,17 @@ def test_exclusive_waits_for_shared_holders_and_gives_up_at_its_deadline() -> No
     lock.release_exclusive()
     assert taken.wait(5)
     thread.join(5)
+
+
+def test_an_idle_writer_reopens_the_database_when_it_is_due(tmp_path: Path) -> None:
+    db = _run_database(tmp_path / "g.duckdb")
+    writer = BatchWriter(db)
+    try:
+        deadline = time.monotonic() + 30
+        while db.reopened == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert db.reopened >= 1  # no batch came, and the database was reopened all the same
+        writer.wait()
+    finally:
+        writer.close()
+        db.close()
