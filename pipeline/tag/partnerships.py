@@ -2455,7 +2455,8 @@ def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool
         words = name.split()
         if name in text or words[0] in text or f"the {words[-1].lower()}" in text.lower():
             return True
-    return _FIRST_PERSON.search(text) is not None
+    # "we" in its own voice: in quotes it is whoever is quoted ("'We are delighted,' said the minister")
+    return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
 
 
 def _buys_from_company(parties: Sequence[str]) -> bool:
