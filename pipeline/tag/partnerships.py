@@ -324,6 +324,8 @@ _WORK = re.compile(
 _A_PERSON = re.compile(
     rf"[ \u00a0]+(?:(?:[a-z-]+[ ]){{0,4}}(?:{PERSON_JOB}|investor)(?:[ ][a-z-]+){{0,2}}[ \u00a0]+[A-Z][a-z]+[ \u00a0][A-Z][a-z]+\b|(?:Sir|Dame|Dr|Professor|Lord|Baroness|Mr|Mrs|Ms)\.?[ \u00a0])"
 )
+# Chosen to be given money: "selected ten teams to receive a total of $127 million".
+_TO_RECEIVE = re.compile(r"[^.;:]{0,60}?\bto[ ](?:receive|share|get)[ ]")
 SUPPLIER_CHOICE_VERBS = frozenset(
     {"selected", "selects", "chosen", "chose", "commissioned", "appointed", "appoints", "picks", "picked"}
 )
@@ -1538,6 +1540,14 @@ def _sentence_kind(
             continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
+        if (
+            is_verb
+            and word.lower() in SUPPLIER_CHOICE_VERBS
+            and _TO_RECEIVE.match(text, match.end(), sentence.end)
+        ):
+            kind = (
+                "grant"  # "has selected ten teams to receive a total of $127 million": funding, not a supply
+            )
         if (
             is_verb
             and word.lower() in SUPPLIER_CHOICE_VERBS
