@@ -2404,11 +2404,12 @@ def _with_publisher(
         agreement.several
         and agreement.kind in ("contract", "grant")
         and len(agreement.parties) >= 2
-        and is_public(self_party)
+        and not is_press(self_party)
         and not any(is_public(p) or p in publishers for p in agreement.parties)
         and takes_part
     ):
-        # "Contracts ... have been awarded to A, B and C" on a council's page: the council's, one each
+        # "Contracts ... have been awarded to A, B and C" on a council's page: the council's, one each;
+        # on Sellafield Ltd's page ("Sellafield Ltd awards £2.9bn contracts"), Sellafield's
         agreement.parties.insert(0, self_party)
         return
     if (
