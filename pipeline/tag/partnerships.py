@@ -134,6 +134,7 @@ _AGREED_WITH = re.compile(
 _AWARDED_TO = re.compile(
     r"\b(?:has|have|was|were|had)[ ]been[ ](?:awarded|granted|given|let)[ ]to[ ](?:the[ ])?"
 )
+_TO_SUPPORT = re.compile(r"\bto[ ](?:support|fund|finance|back|accelerate|expand)[ ](?:the[ ])?")
 _FROM_FUNDER = re.compile(
     r"(?:\b(?:funding|support|backing|grant|grants|investment|loan|money|finance|financing|contribution|"
     r"and|received|receives|receive|raised|million|billion|bn|m|k|(?i:contract|contracts|order|orders))|\d)\s+$"
@@ -1697,6 +1698,18 @@ def _parties(
     parties += _subject(text, sentence, mentions, anchor)
     parties += _opening_subject(text, sentence, mentions, anchor)
     parties += _reporter_as_it(text, sentence, mentions, anchor)
+    if kind in ("investment", "grant"):
+        # "will invest £200 million ... to support CityFibre's roll-out": whose work the money pays for
+        for purpose in _TO_SUPPORT.finditer(text, anchor.end(), sentence.end):
+            owner = by_start.get(purpose.end())
+            name = owner.party or owner.name if owner is not None else ""
+            if (
+                owner is not None
+                and owner.kind in ("organisation", "name")
+                and _owner(text, owner)
+                and not any(p.startswith(f"{name} ") for p in parties)  # "Lyse AS ... Lyse's project"
+            ):
+                parties.append(name)
     if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
         text, max(sentence.start, anchor.start() - 30), anchor.start()
     ):
