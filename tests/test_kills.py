@@ -5,7 +5,8 @@ announcement stored once and every alert recorded once and delivered (once to a 
 the same id to a webhook).
 
 The kills alternate the victim (the broker child, the run) and the mode (streaming, one-shot), and land at
-a seeded moment of the run's life: while it starts its pipeline, polls, loads or delivers. Each kill costs
+a seeded moment of the run's life: while it starts its pipeline, polls, loads, reopens its database or
+delivers. Each kill costs
 one run's start-up, so the runs go straight on, one after another, on the same database and checkpoint.
 Seeded: the kill points are the same on every run of the suite. `GOVWATCH_SOAK=1` kills thirty times.
 """
@@ -92,7 +93,8 @@ def test_kills_of_the_run_or_its_broker_lose_and_double_nothing(tmp_path: Path) 
     db = tmp_path / "govwatch.duckdb"
     try:
         with SampleServer() as server:
-            config = write_sample_config(server, tmp_path, interval="1s")
+            # The runs reopen their database every half second, so a kill may land in a reopen too.
+            config = write_sample_config(server, tmp_path, interval="1s", reopen_every="0.5s")
             with config.open("a") as handle:
                 handle.write(subscriptions_toml(receiver, alerts_file))
             for kill_no in range(KILLS):
