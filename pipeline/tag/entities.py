@@ -1207,6 +1207,13 @@ class _Patterns:
 _OWNLESS = rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?!s\b))*"
 
 
+_BRACKETED_COUNTRIES = (
+    r"UK|U\.K\.|US|USA|U\.S\.|Europe|International|Ireland|Scotland|India|Malaysia|Singapore|Australia|Canada|"
+    r"Japan|China|Hong Kong|Thailand|Philippines|Indonesia|Vietnam|Nigeria|Kenya|South Africa|Germany|France|"
+    r"Italy|Spain|Netherlands|Belgium|Poland|Pakistan|Bangladesh|Egypt|UAE"
+)
+
+
 @functools.lru_cache(maxsize=32)
 def _patterns(
     org_suffixes: tuple[str, ...],
@@ -1219,7 +1226,11 @@ def _patterns(
     link = r"(?:(?:of|for|and|&|on|bin|bint|ibn)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     # Patterns open with a capital letter so the regex engine can skip ahead; the look-behind right
     # after it rejects capitals inside words at once (no rescanning of long runs).
-    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{CAPWORD}[ \t\u00a0]+{link}){{0,5}}"
+    # "Huawei Technologies (Malaysia) Sdn Bhd", "HOCHTIEF (UK) Construction Ltd": a company's country in brackets
+    country = rf"\((?:{_BRACKETED_COUNTRIES})\)"
+    words = (
+        rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:(?:{CAPWORD}|{country})[ \t\u00a0]+{link}){{0,5}}"
+    )
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
