@@ -85,6 +85,9 @@ CURRENCY_MARKS = {
     "R$": "BRL",
     "RM": "MYR",
     "NZ$": "NZD",
+    "$A": "AUD",  # the sign first, as Australian papers write it: "$A1.3 billion"
+    "$NZ": "NZD",
+    "$US": "USD",
     "S$": "SGD",
     "SG$": "SGD",
     "HK$": "HKD",

@@ -20,6 +20,7 @@ SELF_WORD = re.compile(r"[wW]e\b")
 _MONEY_SIGN = re.compile(
     rf"(?:[£$€¥₩₹₱]|(?<![A-Za-z])(?:{'|'.join(ISO_CODES)})[ ]?)\s?\d"
     r"|(?<![A-Za-z])P\d[\d.,]*[\s-]?(?:billion|million|trillion)\b"  # "a P2.4-billion loan" (Philippine pesos)
+    r"|\$(?:A|NZ|US)\d"  # "$A1.3 billion"
 )
 _MONEY_WORD = re.compile(
     rf"(?:{'|'.join(sorted({w.split()[-1] for w in CURRENCY_WORDS}, key=len, reverse=True))})\b"
