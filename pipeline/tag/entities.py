@@ -289,10 +289,12 @@ def publisher_country(organisations: Sequence[str], lexicon: Lexicon) -> str | N
     >>> from govwatch.pipeline.tag.lexicon import load_lexicon
     >>> publisher_country(["Canadian Space Agency"], load_lexicon()), publisher_country(["Ofcom"], load_lexicon())
     ('Canada', None)
+    >>> publisher_country(["ZDNet Australia"], load_lexicon())
+    'Australia'
     """
     for organisation in organisations:
         for word in re.findall(r"[A-Z][\w’'-]*(?: [A-Z][\w’'-]*)?", organisation):
-            for candidate in (word, word.split(" ")[0]):
+            for candidate in (word, *word.split(" ")):
                 if candidate in lexicon.country_words:
                     return lexicon.country_words[candidate]
     return None
