@@ -55,7 +55,8 @@ _SUBJECT_GAP = re.compile(
     r"formally|officially|jointly|also|"
     r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|said|says|"
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also|on|monday|tuesday|"
-    r"wednesday|thursday|friday|saturday|sunday)\b)*",  # "GE Aerospace on Thursday said it has signed"
+    r"wednesday|thursday|friday|saturday|sunday|first|originally|previously|later|subsequently|then|again|"
+    r"initially)\b)*",  # "GE Aerospace on Thursday said it has signed", "the county first signed"
     re.IGNORECASE,
 )
 # Between two parties of a list: a comma, "and", "the", and an aside in brackets ("(NSF)", "(NYSE: IBM)").
@@ -1008,7 +1009,7 @@ _THE_BODY = re.compile(
     # an opening adverb may come first: "More recently the ministry also awarded HP a contract"
     r"[\s“\"]*(?:(?:More[ ]recently|Separately|Meanwhile|Last[ ]year|Earlier|Later|In[ ]addition|Previously|"
     r"In[ ]\d{4}),?[ ])?(?P<it>[Tt]he[ ](?P<head>bank|council|university|agency|authority|fund|foundation|institute|board|"
-    r"ministry|department|commission|corporation|consortium|regulator|trust))\b(?![ ](?:of|that|which|for)\b)"
+    r"ministry|department|commission|corporation|consortium|regulator|trust|county|city|state|province))\b(?![ ](?:of|that|which|for)\b)"
 )
 
 
