@@ -2015,9 +2015,22 @@ def _opening_subject(
     if verb is None or _REPORTED.search(text, verb.end(), anchor.start()):
         return []  # "The Administration announced that Intel and ... signed": the reporter is no party
     gap = _SUBJECT_GAP.match(text, chosen[-1].end, verb.start())
-    if gap is None or gap.end() != verb.start():
+    if (gap is None or gap.end() != verb.start()) and not (
+        _FIRST_PREDICATE.fullmatch(text, chosen[-1].end, verb.start())
+        and not any(
+            chosen[-1].end <= m.start < verb.start() and m.kind in ("organisation", "name", "person")
+            for m in mentions
+        )
+    ):
         return []
     return [m.party for m in _without_owners(text, chosen) if m.party is not None]
+
+
+# "The African Space Agency opens its permanent headquarters in Egypt and signs ...": a first predicate of
+# the same subject, naming no other body, before the verb of the agreement.
+_FIRST_PREDICATE = re.compile(
+    r"[ ](?:(?:has|have)[ ])?[a-z]+(?:s|ed)\b[^,;:()]{0,80}?[ ]and[ ](?:(?:also|then|has|have)[ ])*"
+)
 
 
 # "Rapidus said on Tuesday it had signed a partnership with IBM": "it" is whoever said so.
