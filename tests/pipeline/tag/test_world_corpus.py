@@ -2,8 +2,11 @@
 the tagger does not fall below what it reaches today on the batches whose first sight is recorded.
 
 The floors below are today's whole-corpus figures rounded down: a change that makes the tagger read
-the world worse fails here; one that makes it better should raise them. The issue's targets (F1 0.95,
-money 0.99) are printed by `make bench`, not asserted, until they are reached.
+the world worse fails here; one that makes it better should raise them. A new batch enters the corpus at
+its first-sight score, below the corpus's after-fix figure, so adding batches lowers the whole-corpus
+figure without the tagger reading anything worse: the floor is then set again from the figure with them.
+The issue's targets (F1 0.95, money 0.99) are printed by `make bench`, not asserted, until they are
+reached.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from bench.world_corpus import (
 from govwatch.pipeline.process import extract_document
 
 SCHEMAS = Path(__file__).parents[3] / ".." / "shared" / "govuk-content-schemas"
-MIN_AGREEMENT_F1 = 0.37
+MIN_AGREEMENT_F1 = 0.369
 MIN_MONEY_PRECISION = 0.99
 MIN_MONEY_RECALL = 0.98
 MIN_BATCHES = 6
