@@ -78,6 +78,11 @@ _PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0][{UPPER
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
 _DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")
+# Who an agreement is "with" is a party, whatever common word it is called: "a contract with Cubic".
+_DEAL_WITH = re.compile(
+    r"\b(?:contracts?|agreements?|deals?|partnerships?|memorandum[ ]of[ ]understanding|MoU|joint[ ]venture)"
+    r"[ ]with[ ]$"
+)
 _DESCRIBES_NEXT_NAME = re.compile(rf"[ \u00a0]{DESCRIPTOR_NOUN}[ \u00a0][A-Z]")
 # Capitalised words that open sentences and headings but never name a party.
 COMMON_CAPITALS = word_set(
@@ -971,6 +976,7 @@ def _bare_name(
         and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
         and not (name.isupper() and not opens_sentence and not _written_lower(text, name))
         and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
+        and not _DEAL_WITH.search(text, max(0, start - 40), start)  # "finalise a contract with Cubic"
         and not (name.isupper() and _DESCRIBED_AFTER.match(text, start + len(name)))  # "EDGE, the group,"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
