@@ -89,7 +89,7 @@ _ROLE_LINK = re.compile(_LIST_GAP.pattern + r"(?:" + _ROLE_OF.pattern + r")?")
 _DESCRIPTION = re.compile(
     rf"(?:(?:the|a|an)[ \u00a0])?(?:[\w’'.-]+[ \u00a0]){{0,3}}?"
     rf"(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered|run|owned|controlled))"  # "state-run Hindustan ..."
-    r"[ \u00a0](?=[A-Z])"
+    r"[ \u00a0](?:the[ \u00a0])?(?=[A-Z])"  # "the charity the Wolfson Foundation"
 )
 # "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
 # engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
