@@ -92,6 +92,7 @@ CURRENCY_MARKS = {
     "SG$": "SGD",
     "HK$": "HKD",
     "NT$": "TWD",  # the new Taiwan dollar
+    "J$": "JMD",  # the Jamaican dollar
     "RO": "OMR",  # the Omani rial, "RO1.2 billion"
     "¥": "JPY",
     "₩": "KRW",

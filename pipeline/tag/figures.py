@@ -46,7 +46,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|J\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"

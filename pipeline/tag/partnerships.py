@@ -2244,7 +2244,15 @@ def is_press(name: str) -> bool:
     (True, True, False)
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
-    return name in _NEWS_AGENCIES or name.endswith(_MEDIA_ENDINGS) or _WIRE_NAME.search(name) is not None
+    return (
+        name in _NEWS_AGENCIES
+        or name.endswith(_MEDIA_ENDINGS)
+        or _WIRE_NAME.search(name) is not None
+        or _CAMEL_NEWS.search(name) is not None  # "SpaceNews", "GovConWire"
+    )
+
+
+_CAMEL_NEWS = re.compile(r"[a-z](?:News|Wire)$")
 
 
 _COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
