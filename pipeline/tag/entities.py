@@ -1242,7 +1242,8 @@ def _patterns(
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
-        rf"(?:(?<![\w-]){CAPWORD}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"  # words start after a non-word
+        # words start after a non-word; a possessive is no word of the name ("Sierra Leone's Ministry of ...")
+        rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_OWNLESS}){{0,5}}(?![\w’'-])"
     )
