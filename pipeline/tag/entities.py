@@ -655,6 +655,8 @@ def find_mentions(
     return tuple(_with_country_subsidiaries(text, mentions))
 
 
+# A maker's model number: "S-92s", "AW189s", "A400M", "737s".
+_MODEL_NUMBER = re.compile(r"[A-Z]{0,4}-?\d{2,4}[A-Z]?s?")
 # A sum written as one word after its currency's letter: "P2.4-billion", "R3-million".
 _AMOUNT_AS_WORD = re.compile(r"[A-Z]{1,2}\d[\d.,]*-(?:billion|million|trillion|crore|lakh)")
 # A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
@@ -960,6 +962,10 @@ def _bare_name(
         start, name, words = start + skip, name[skip:], words[1:]
     if _AMOUNT_AS_WORD.fullmatch(name):
         return None  # "a P2.4-billion loan": a sum in pesos
+    if len(words) > 1 and _MODEL_NUMBER.fullmatch(words[-1]):
+        return (
+            None  # "Sikorsky S-92s", "AgustaWestland AW189s", "Airbus A400M": a product, not who takes part
+        )
     if (
         not words
         or words[0] in NOT_NAME_WORDS
