@@ -204,6 +204,8 @@ _TO_MARKET = re.compile(r"\b(?:went|go|goes|going|gone)[ ]to[ ]market\b")
 _BID_FOR = re.compile(
     r"\b(?:bid|bids|bidding|tender|tendering|compete|competing|apply|applying|applications?|eligible)[ ]+for[ ]+"
     r"(?:the[ ]+|a[ ]+|new[ ]+|these[ ]+|future[ ]+)?(?:[\w-]+[ ]+)?$"
+    # "has launched the tender for the second iteration of the Digital Services Framework"
+    r"|\btender[ ]+for[ ]+(?:the[ ]+|a[ ]+)?(?:[\w-]+[ ]+){0,6}$"
 )
 _GRANT_CALL = re.compile(
     r"[ ](?:funding[ ])?(?:opportunit(?:y|ies)|competitions?|schemes?|calls?|programmes?|applications?|rounds?)\b"
@@ -1557,7 +1559,7 @@ def _sentence_kind(
         ):
             continue  # "has appointed tech entrepreneur Ian Hogarth to lead": a person given a post
         if kind in FUNDED_KINDS and _BID_FOR.search(
-            text, max(sentence.start, match.start() - 40), match.start()
+            text, max(sentence.start, match.start() - 80), match.start()
         ):
             continue  # "invited to bid for contracts": a competition, not a contract
         if kind in FUNDED_KINDS and _TO_MARKET.search(
