@@ -38,11 +38,12 @@ MAX_PURPOSE_CHARS = 100
 # scale word, where a thousands separator cannot stand.
 _NUMBER = (
     r"(?<![\d,])(?<!\d\.)(?:\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
-    r"|(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?)(?![\d])"
+    r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?)(?![\d])"  # and "9,04,132"
 )
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
-_NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
+# "1,250,000"; India's lakh grouping "9,04,132" and "1,20,00,000"
+_NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
@@ -557,8 +558,8 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> Evidence:
 def _number(raw: str) -> float:
     """Read a number as written: "1,250,000", "2.5", or with a decimal comma, "5,4".
 
-    >>> _number("1,250,000"), _number("5,4"), _number("20,45")
-    (1250000.0, 5.4, 20.45)
+    >>> _number("1,250,000"), _number("5,4"), _number("20,45"), _number("9,04,132")
+    (1250000.0, 5.4, 20.45, 904132.0)
     """
     if _DECIMAL_COMMA.fullmatch(raw):
         return float(raw.replace(",", "."))
