@@ -344,13 +344,11 @@ def _money_value(
     A bare "$" is `dollar`: the publisher's own dollar (a Canadian newsroom's "$2.4 billion" is CAD).
     `local` maps currency words several countries share to the publisher's own ("pesos" in Colombia).
     """
-    words = {**CURRENCY_WORDS, **(local or {})}
+    # a bare "dollars" is the publisher's dollar, as "$" is ("more than 500 million dollars" from Queensland)
+    words = {**CURRENCY_WORDS, "dollars": dollar, "dollar": dollar, **(local or {})}
     if _group(match, "snum") is not None:
         number_word = match["snum"].lower().replace("-", " ")  # "half-a-billion dollars"
-        currency = words[match["sword"].lower()]
-        if currency == "USD" and match["sword"].lower() in ("dollars", "dollar"):
-            currency = dollar
-        return NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()], currency
+        return NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()], words[match["sword"].lower()]
     if _group(match, "mark") is not None:
         mark = match["mark"].strip().rstrip(".")
         if mark.endswith("$") and mark[:-1] in ISO_CODES:
@@ -367,8 +365,6 @@ def _money_value(
         if match["sign"] is not None:  # "8,375,000 €": the sign after the number, as much of Europe writes it
             return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS[match["sign"]]
         currency = words[match["word"].lower()]
-        if currency == "USD" and match["word"].lower() in ("dollars", "dollar"):
-            currency = dollar  # "more than 500 million dollars" from Queensland: the publisher's, as for "$"
         if match["us"] is not None:
             currency = "USD"  # "1.2 billion US dollars", whoever publishes it
         if mult in ("m", "b", "k"):
