@@ -80,9 +80,17 @@ _PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0][{UPPER
 _DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")
 # Who an agreement is "with" is a party, whatever common word it is called: "a contract with Cubic".
 _DEAL_WITH = re.compile(
-    r"\b(?:contracts?|agreements?|deals?|partnerships?|memorandum[ ]of[ ]understanding|MoU|joint[ ]venture)"
-    r"[ ]with[ ]$"
+    r"\b(?:(?:contracts?|agreements?|deals?|partnerships?|memorandum[ ]of[ ]understanding|MoU|joint[ ]venture)"
+    r"[ ]with|(?:contracts?|grants?|awards?|funding)(?:[ ](?:was|were|has[ ]been|have[ ]been))?[ ](?:awarded[ ])?to"
+    r"|(?:awarded|selected|chosen|appointed|commissioned|picked)(?:[ ]to)?)[ ]$"
 )
+# Capitals opening a sentence and followed by its verb are a body's initials ("NOAA has awarded"), not a
+# dateline ("LONDON, 5 May") or a heading, however often the letters are also an English word.
+_ACTS = re.compile(
+    r"[ ](?:has|have|had|is|are|was|were|will|would|said|says|signed|signs|awarded|awards|selected|selects"
+    r"|announced|announces|today|also|and[ ](?:the[ ])?[A-Z])\b"
+)
+_NUMBERED = re.compile(r"[ \u00a0]\d")
 _DESCRIBES_NEXT_NAME = re.compile(rf"[ \u00a0]{DESCRIPTOR_NOUN}[ \u00a0][A-Z]")
 # Capitalised words that open sentences and headings but never name a party.
 COMMON_CAPITALS = word_set(
@@ -528,6 +536,15 @@ def find_mentions(
             listed = _ACRONYM_AND.match(text, first, last)
             if by_suffix and listed is not None:
                 first = listed.end()  # "CSA and the Finnish Transport and Communications Agency": two bodies
+            elif (
+                _LISTED_BEFORE.search(text, max(0, first - 6), first)
+                and (joined := _NAMES_JOINED.match(text, first, last)) is not None
+                and len(text[joined.end() : last].split()) > 2
+            ):
+                # "the Environment Agency, Severn Trent Water and Telford & Wrekin Council": the last link of
+                # a list, not a name holding "and" ("Arts and Humanities Research Council": one word before;
+                # "National Oceanic and Atmospheric Administration": one word after)
+                first = joined.end()
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             of_place = _OF_PLACE.match(text, last)
             if (
@@ -981,8 +998,12 @@ def _bare_name(
         len(words) == 1
         and all(is_common_word(part, NAME_WORD_ZIPF) for part in name.split("-") if part)
         and not (name.isupper() and not opens_sentence and not _written_lower(text, name))
+        and not (name.isupper() and len(name) > 2 and opens_sentence and _ACTS.match(text, start + len(name)))
         and not _DESCRIBED_NAME.search(text, max(0, start - 30), start)  # "ride-hailing company Uber"
-        and not _DEAL_WITH.search(text, max(0, start - 40), start)  # "finalise a contract with Cubic"
+        and not (  # "finalise a contract with Cubic", but not "awarded to Lot 2"
+            _DEAL_WITH.search(text, max(0, start - 40), start)
+            and not _NUMBERED.match(text, start + len(name))
+        )
         and not (name.isupper() and _DESCRIBED_AFTER.match(text, start + len(name)))  # "EDGE, the group,"
     ):
         return None  # "Deal", "Cabinet", "Extending", "Five-year": capitalised words, not a name
@@ -998,7 +1019,10 @@ def _bare_name(
         return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (
         name.isupper()
-        and (len(words) > 1 or (opens_sentence and is_common_word(name)))
+        and (
+            len(words) > 1
+            or (opens_sentence and is_common_word(name) and not _ACTS.match(text, start + len(name)))
+        )
         and not _DESCRIBED_AFTER.match(text, start + len(name))
     ):
         return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON"), not "EDGE, the group"
@@ -1353,6 +1377,9 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     return start, end
 
 
+# A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
+_LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
+_NAMES_JOINED = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)+[ ](?:and|&)[ ](?:the[ ])?(?=[A-Z])")
 # After a suffix word, what shows it ends a name: no further capitalised word of the same name.
 _ENDS_A_NAME = re.compile(r"(?![ \t\u00a0][A-Z])")
 # The legal endings that close a company's name, never a public body's.
