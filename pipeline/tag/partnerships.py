@@ -75,7 +75,7 @@ _ROLE_OF = re.compile(
     r"(?:Chief[ ]Executive(?:[ ]Officer)?|CEO|Chair(?:man|woman|person)?|President|Vice-Chancellor|"
     r"Director(?:[ -]General)?|Head|Secretary[ -]General|Provost|Principal|Rector|Governor|Administrator|"
     r"Chief[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](?:Officer|Adviser|Advisor)|Chief[ ]Scientist|Founder|"
-    r"General[ ]Manager|Executive[ ]Director)"
+    r"General[ ]Manager|Executive[ ]Director|leaders?|chief[ ]executives?|heads?)"
     r"(?:[ ]of[ ]the[ ](?:(?:Executive|Supervisory|Management|Governing)[ ])?Board)?[ ](?:of|at)[ ](?:the[ ])?"
 )
 # A description right before a name, read backwards from it: "US company " in "Serbia and US company Amazon".
