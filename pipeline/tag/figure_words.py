@@ -308,6 +308,9 @@ QUALIFIERS = {
     "a maximum of": "up to",
     "a maximum cost of": "up to",
     "a maximum value of": "up to",
+    "a maximum amount of": "up to",  # "a five-year extension for a maximum amount of $1.3 billion"
+    "past": "over",  # "takes the value of the contract past $132.1 million"
+    "estimated value:": "around",  # a tender notice's "Estimated value: £14 billion"
     "capped at": "up to",
     "at least": "at least",
     "a minimum of": "at least",
