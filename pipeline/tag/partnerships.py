@@ -568,6 +568,18 @@ def find_partnerships(
         or a.kind in ("investment", "framework_agreement")
         or not any(b is not a and len(set(b.parties)) >= 2 and a.parties[0] in b.parties for b in kept)
     ]
+    buyer = None if takes_part else _main_public_body(mentions)
+    for agreement in kept:
+        if (
+            buyer is not None
+            and agreement.kind in ("contract", "grant")
+            and len(set(agreement.parties)) == 1
+            and not is_public(agreement.parties[0])
+            and buyer not in agreement.parties
+        ):
+            # "Fluor was awarded a $45.1 million contract modification" in a newspaper's round-up of the
+            # Pentagon's awards: the buyer is the public body the report is about
+            agreement.parties.insert(0, buyer)
     # "Kenya, Korea sign MoU" over "KOTRA has signed an MoU with the Konza Technopolis Development
     # Authority": the countries restate the agreement their bodies signed
     kept = [
@@ -2427,6 +2439,26 @@ def _body_name(party: str, body: Sequence[Partnership]) -> str:
     return longer.pop() if len(longer) == 1 and party not in named else party
 
 
+MIN_BUYER_MENTIONS = 2  # a public body named once is a detail of the report, not what it is about
+
+
+def _main_public_body(mentions: Sequence[Mention]) -> str | None:
+    """The public body a text names most often (at least `MIN_BUYER_MENTIONS` times; the first on a tie)."""
+    counts: dict[str, int] = {}
+    for mention in mentions:
+        party = mention.party
+        if (
+            mention.kind in ("organisation", "government")
+            and party
+            and (is_public(party) or NATIONAL_GOVERNMENT.match(party))
+        ):
+            counts[party] = counts.get(party, 0) + 1
+    if not counts:
+        return None
+    party, count = max(counts.items(), key=lambda item: item[1])
+    return party if count >= MIN_BUYER_MENTIONS else None
+
+
 def _with_publisher(
     agreement: _Agreement, self_party: str, publishers: Sequence[str] = (), takes_part: bool = True
 ) -> None:
@@ -2465,10 +2497,11 @@ def _with_publisher(
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
-# Where a text names the newspaper or agency that publishes it: in its dateline ("Jakarta (ANTARA) –") or as
-# who was told ("confirmed to Mint", "said in an interview with SpaceNews").
+# Where a text names the newspaper or agency that publishes it: in its dateline ("Jakarta (ANTARA) –"),
+# byline or copyright line, or as who was told ("confirmed to Mint", "said in an interview with SpaceNews").
 _AS_ITS_REPORTER = (
-    r"(?:\([ ]?{name}[ ]?\)"
+    r"(?:\([ ]?{name}[ ]?\)|(?:Copyright|©|\([Cc]\))[^.\n]{{0,20}}?{name}"
+    r"|[-–—][ ]?[A-Z][\w.’'-]+(?:[ ][A-Z][\w.’'-]+){{1,2}},[ ](?:[Tt]he[ ])?{name}"  # "- Wayne Heilman, The Gazette"
     r"|\b(?:told|(?:confirmed|said|explained|spoke|speaking|statement|comments?)[ ]to|interview[ ]with)[ ]"
     r"(?:the[ ])?{name}\b(?![ ](?:and|&)\b))"
 )
@@ -2481,6 +2514,8 @@ def reported_as_press(text: str, publisher: str) -> bool:
     >>> reported_as_press("Jakarta (ANTARA) - The ministry extended its MoU.", "ANTARA")
     True
     >>> reported_as_press("The chairman confirmed to Mint that work has started. We expect more.", "Mint")
+    True
+    >>> reported_as_press("(Acme News) - The council signed. Copyright (c) 2022 Acme News.", "Acme News")
     True
     >>> reported_as_press("Mint signed a contract with the council.", "Mint")
     False
@@ -2501,6 +2536,8 @@ def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool
         return False
     for name in (n for n in (self_party, *publishers) if n.strip()):
         words = name.split()
+        if words[0] in ("The", "the") and len(words) > 1:
+            words = words[1:]  # "The Motley Fool" is not named by every "The"
         if name in text or words[0] in text or f"the {words[-1].lower()}" in text.lower():
             return True
     # "we" in its own voice: in quotes it is whoever is quoted ("'We are delighted,' said the minister")
