@@ -33,6 +33,7 @@ from govwatch.pipeline.tag.mentions import (
 )
 from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
 from govwatch.pipeline.tag.people import find_people
+from govwatch.pipeline.tag.press import is_press, reported_as_press
 from govwatch.pipeline.tag.sentences import Sentence
 from govwatch.pipeline.tag.wordlists import word_pattern
 
@@ -605,7 +606,10 @@ def find_mentions(
                         home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
                     )
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=signs_for))
-    for mention in find_people(text, lexicon, mentions, home or self_party):
+    # a newspaper's own name is no government a minister could sign for
+    press = is_press(self_party) or any(reported_as_press(text, name) for name in (self_party, *publishers))
+    signs_for_home = home or (None if press else self_party)
+    for mention in find_people(text, lexicon, mentions, signs_for_home):
         add(mention)
     for mention in (
         *find_office_holders(text, lexicon, home),

@@ -39,8 +39,13 @@ _NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}?{_LOW}+)?"
 _FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}?{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
 
 
-def find_people(text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str) -> Iterable[Mention]:
-    """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name."""
+def find_people(
+    text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str | None
+) -> Iterable[Mention]:
+    """Yield people introduced by a role, before ("Technology Secretary Peter Kyle") or after the name.
+
+    A government role that names no country signs for `self_party`, the page's government; with None
+    (a newspaper's page that states no country) for no one."""
     ends = {m.end: m for m in known if m.kind in ("organisation", "government")}
     starts = {m.start: m for m in known if m.kind in ("organisation", "government")}
     role_first, name_first, role_after_comma = _person_patterns(

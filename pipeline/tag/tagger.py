@@ -35,7 +35,6 @@ from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import (
     find_agreement_words,
     find_partnerships,
-    is_press,
     lists_signatories,
     merge_headline,
     opens_award_list,
@@ -43,6 +42,7 @@ from govwatch.pipeline.tag.partnerships import (
     reports_membership,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
+from govwatch.pipeline.tag.press import is_press
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces
