@@ -57,7 +57,9 @@ PATH_FOR_SCHEMA = {
 }
 # Kinds whose false discovery in a hard negative would send a misleading alert.
 BINDING_KINDS = frozenset({"memorandum_of_understanding", "contract", "framework_agreement"})
-_SUFFIXES = re.compile(r"(?:[\s,]+(?:ltd|limited|plc|inc|corp|llp|llc|gmbh|ag|sa|co))+\.?$")
+_SUFFIXES = re.compile(
+    r"(?:[\s,]+(?:ltd|limited|plc|inc|corp|llp|llc|gmbh|ag|sa|s\.a|s\.p\.a|spa|n\.v|b\.v|co))+\.?$"
+)
 _POSSESSIVE = re.compile(r"(?:’s|'s)$")
 
 

@@ -72,10 +72,13 @@ ROLE_WORDS = word_set(
     "Professor Prof Dr Vice-Chancellor Chief Director CEO Chair President Minister Secretary Head Governor Mayor "
     "Senator"
 )
-# A capitalised run of up to four words that may be a name nothing else knows.
+# A capitalised run of up to four words that may be a name nothing else knows; a legal form with stops
+# ("Pirelli Tyre S.p.A.", "Airbus S.A.") is one of its words.
 # Capital letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("ČEZ", "Ørsted", "Électricité").
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
-_PROPER_RUN = re.compile(rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0][{UPPER}][\w&+’'-]*){{0,3}}")
+_PROPER_RUN = re.compile(
+    rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0](?:S\.p\.A\.|S\.r\.l\.|[SNB]\.[AV]\.|[{UPPER}][\w&+’'-]*)){{0,3}}"
+)
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
 _DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")
@@ -1447,7 +1450,14 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
         space = text.find(" ", start, end)
         word = text[start:space]
         opener = (
-            (word in LEADING_STOPWORDS and not (word == "New" and text.startswith(_NEW_PLACES, space + 1)))
+            (
+                word in LEADING_STOPWORDS
+                and not (
+                    word == "New"
+                    # "New Zealand"; "the New Energy and Industrial Technology Development Organization"
+                    and (text.startswith(_NEW_PLACES, space + 1) or text.endswith(("the ", "The "), 0, start))
+                )
+            )
             or word in ROLE_WORDS
             or word in _LINKS
             or word.endswith(("-based", "-headquartered", "-led"))  # "Oxford-based Jenner Institute"

@@ -2208,7 +2208,7 @@ _INITIALS_TAIL = re.compile(r"[ ]\((?=[^()]*[A-Z][^()a-z]*[A-Z])[A-Z][A-Za-z&.-]
 
 _COUNTRY_PREFIX = re.compile(r"(?:the )?(?:U\.?S\.?|U\.?K\.?|[A-Z][a-z]+(?:an|ish|ese|ian|ch))")
 _LEGAL_SUFFIX = re.compile(
-    r"(?:[ ](?:International|Group|Holdings))?(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation)\.?)+$"
+    r"(?:[ ](?:International|Group|Holdings))?(?:,?[ ](?:Ltd|Limited|plc|PLC|LLP|Inc|Corp|Corporation|S\.A|S\.p\.A|SpA|N\.V|B\.V)\.?)+$"
 )
 _MISSION = re.compile(
     r"^(?:the )?(?:British|UK) (?:Embassy|High Commission|Consulate|Consulate-General|Mission|Deputy High Commission)\b"
