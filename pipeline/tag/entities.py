@@ -56,7 +56,8 @@ _GOVERNMENT_BEFORE = re.compile(
     r"(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+(?:(?:[Ff]ederal|[Nn]ational|[Cc]entral)[ \t\u00a0]+)?)?$"
 )
 _GOVERNMENT_OF = re.compile(
-    r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?)?[A-Z]\w+){0,4})"
+    r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
+    r"(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?|d['’])?[A-Z]\w+){0,4})"  # "Côte d'Ivoire"
 )
 _LEADER_NAMED = re.compile(r"[A-Z][a-z]+[ ]Government")
 # A word before "Government" that English uses this often is no leader's surname ("Local", "Open").

@@ -605,6 +605,7 @@ def find_partnerships(
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
 # "Signatories were the Philippine Space Agency, ...": the same list, named as the signatories.
+_NAMED_DEAL = re.compile(r"\b(?:agreements?|deals?|accords?|contracts?)$", re.IGNORECASE)
 _SIGNED_BY_PRONOUN = re.compile(
     r"(?:(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
     r"[ \t]+(?:jointly[ \t]+|formally[ \t]+)?(?:signed|endorsed|concluded)[^.;:]{0,80}?[ \t]by"
@@ -1277,7 +1278,11 @@ def _read_sentence(
         and len(set(parties)) >= 2
         and not any(is_public(p) for p in parties)
     )
-    if kind == "investment" and (public_spending or not (states_money(sentence.text) or opens_list or owns)):
+    # "signed a loan agreement with the Government of Ghana": an agreement named as one needs no sum
+    named_deal = _NAMED_DEAL.search(anchor.group()) is not None and len(set(parties)) >= 2
+    if kind == "investment" and (
+        public_spending or not (states_money(sentence.text) or opens_list or owns or named_deal)
+    ):
         parties = []  # government spending on its own is a figure, not an agreement
     elif (
         kind in FUNDED_KINDS
@@ -1543,8 +1548,11 @@ def _sentence_kind(
             and not has_money
             and word.lower() not in _OWNERSHIP_WORDS
             and not introduces_list(sentence.text)
+            and _NAMED_DEAL.search(word) is None
         ):
-            continue  # "a 20% stake" is an investment without a sum; "invest in skills" is not one
+            # "a 20% stake" is an investment without a sum, and so is "a loan agreement"; "invest in skills"
+            # is not one
+            continue
         if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
             continue  # "pledged to invest £2bn": the investment verb says what it is
         if kind == "investment" and _IN_THE_DEAL.match(text, match.end(), sentence.end):
