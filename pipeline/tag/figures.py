@@ -38,12 +38,12 @@ MAX_PURPOSE_CHARS = 100
 # scale word, where a thousands separator cannot stand.
 _NUMBER = (
     r"(?<![\d,])(?<!\d\.)(?:\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
-    r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,6})?)(?![\d])"  # and "9,04,132"
+    r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:[.·]\d{1,6})?)(?![\d])"  # and "9,04,132"
 )
 # The same number, written to open with a digit so that the regex engine can skip ahead to digits;
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 # "1,250,000"; India's lakh grouping "9,04,132" and "1,20,00,000"
-_NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:\.\d{1,6})?(?!\d)"
+_NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·]\d{1,6})?(?!\d)"
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
@@ -128,7 +128,7 @@ _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
 _QUALIFIER = re.compile(
     r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+"
-    r"(?:(?:a[ ]further|an[ ]additional|another|a[ ]total[ ]of|a[ ]combined)\s+)?$",  # "at least a further £1bn"
+    r"(?:(?:a[ ]further|an[ ]additional|an[ ]extra|another|a[ ]total[ ]of|a[ ]combined)\s+)?$",  # "at least a further £1bn"
     re.IGNORECASE,
 )
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
@@ -552,14 +552,15 @@ def _evidence(text: str, sentence: Sentence, start: int, end: int) -> Evidence:
 
 
 def _number(raw: str) -> float:
-    """Read a number as written: "1,250,000", "2.5", or with a decimal comma, "5,4".
+    """Read a number as written: "1,250,000", "2.5", with a decimal comma, "5,4", or with the middle dot
+    some British publishers still print as a decimal point, "2·75".
 
-    >>> _number("1,250,000"), _number("5,4"), _number("20,45"), _number("9,04,132")
-    (1250000.0, 5.4, 20.45, 904132.0)
+    >>> _number("1,250,000"), _number("5,4"), _number("20,45"), _number("9,04,132"), _number("2·75")
+    (1250000.0, 5.4, 20.45, 904132.0, 2.75)
     """
     if _DECIMAL_COMMA.fullmatch(raw):
         return float(raw.replace(",", "."))
-    return float(re.sub(r"[,\s]", "", raw))  # "1,250,000", "500 000"
+    return float(re.sub(r"[,\s]", "", raw).replace("·", "."))  # "1,250,000", "500 000"
 
 
 _DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
