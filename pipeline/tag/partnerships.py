@@ -1228,7 +1228,11 @@ def _read_sentence(
     ):
         return  # "to help SMEs bid for, and win, defence contracts": contracts for somebody to win
     status = reading.status
-    parties = _parties(text, sentence, mentions, anchor, self_party, kind)
+    # "We are pleased to partner with ..." quoted in a newspaper's report: "we" is the speaker's, and a
+    # publisher that takes no part in what it reports is no one's "we"
+    parties = _parties(
+        text, sentence, mentions, anchor, self_party if reading.publisher_takes_part else "", kind
+    )
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
     if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2 and len(set(parties)) < 2:
         # "the two governments signed"; not "GE signed an MoU with HAL ... cooperation between the two countries"
@@ -1734,8 +1738,9 @@ def _parties(
                 and not any(p.startswith(f"{name} ") for p in parties)  # "Lyse AS ... Lyse's project"
             ):
                 parties.append(name)
-    if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
-        text, max(sentence.start, anchor.start() - 30), anchor.start()
+    if self_party and (
+        has_word(SELF_WORD, text, sentence.start, anchor.start())
+        or _OUR_AGREEMENT.search(text, max(sentence.start, anchor.start() - 30), anchor.start())
     ):
         parties.append(self_party)
     unique: list[str] = []

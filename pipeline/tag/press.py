@@ -77,11 +77,13 @@ _CAMEL_NEWS = re.compile(r"[a-z](?:News|Wire)$")
 
 
 # Where a text names the newspaper or agency that publishes it: in its dateline ("Jakarta (ANTARA) –"),
-# byline or copyright line, or as who was told ("confirmed to Mint", "said in an interview with SpaceNews").
+# byline or copyright line, as who was told ("confirmed to Mint", "said in an interview with SpaceNews") or
+# as who found something out ("as revealed by PublicTechnology").
 _AS_ITS_REPORTER = (
     r"(?:\([ ]?(?:[Tt]he[ ])?{name}\b[^()\n]{{0,60}}\)|(?:Copyright|©|\([Cc]\))[^.\n]{{0,20}}?{name}"
     r"|[-–—][ ]?[A-Z][\w.’'-]+(?:[ ][A-Z][\w.’'-]+){{1,2}},[ ](?:[Tt]he[ ])?{name}"  # "- Wayne Heilman, The Gazette"
-    r"|\b(?:told|(?:confirmed|said|explained|spoke|speaking|statement|comments?)[ ]to|interview[ ]with)[ ]"
+    r"|\b(?:told|(?:confirmed|said|explained|spoke|speaking|statement|comments?)[ ]to|interview[ ]with"
+    r"|(?:revealed|reported|first[ ]reported)[ ]by)[ ]"  # "As revealed by PublicTechnology earlier this year"
     r"(?:the[ ])?{name}\b(?![ ](?:and|&)\b))"
 )
 
@@ -99,6 +101,8 @@ def reported_as_press(text: str, publisher: str) -> bool:
     >>> reported_as_press("PESHAWAR, (UrduPoint / Pakistan Point News - 27th Sep, 2019): UET signed.", "UrduPoint")
     True
     >>> reported_as_press("Work starts in June. - Wayne Heilman, The Gazette", "Gazette")
+    True
+    >>> reported_as_press("As revealed by PublicTechnology in May, the deal runs to 2025.", "PublicTechnology")
     True
     >>> reported_as_press("Mint signed a contract with the council.", "Mint")
     False

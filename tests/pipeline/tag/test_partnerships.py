@@ -62,3 +62,14 @@ def test_a_headline_agreement_without_parties_is_not_reported() -> None:
         url="https://www.reuters.com/world/argentina-f16",
     ).partnerships
     assert found == ()
+
+
+def test_we_quoted_in_a_newspaper_report_is_the_speaker_not_the_newspaper() -> None:
+    text = (
+        "Globalfoundries has agreed to build a new fab in Chongqing.\n"
+        '"We are pleased to partner with the Chongqing government to expand our investment," said '
+        "Globalfoundries CEO Sanjay Jha.\n"
+    )
+    found = tag_text(text, organisations=["Evertiq"]).partnerships
+    assert found
+    assert all("Evertiq" not in partnership.parties for partnership in found)
