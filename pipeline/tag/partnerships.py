@@ -1228,11 +1228,7 @@ def _read_sentence(
     ):
         return  # "to help SMEs bid for, and win, defence contracts": contracts for somebody to win
     status = reading.status
-    # "We are pleased to partner with ..." quoted in a newspaper's report: "we" is the speaker's, and a
-    # publisher that takes no part in what it reports is no one's "we"
-    parties = _parties(
-        text, sentence, mentions, anchor, self_party if reading.publisher_takes_part else "", kind
-    )
+    parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
     if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2 and len(set(parties)) < 2:
         # "the two governments signed"; not "GE signed an MoU with HAL ... cooperation between the two countries"
@@ -1738,11 +1734,10 @@ def _parties(
                 and not any(p.startswith(f"{name} ") for p in parties)  # "Lyse AS ... Lyse's project"
             ):
                 parties.append(name)
-    if self_party and (
-        has_word(SELF_WORD, text, sentence.start, anchor.start())
-        or _OUR_AGREEMENT.search(text, max(sentence.start, anchor.start() - 30), anchor.start())
+    if has_word(SELF_WORD, text, sentence.start, anchor.start()) or _OUR_AGREEMENT.search(
+        text, max(sentence.start, anchor.start() - 30), anchor.start()
     ):
-        parties.append(self_party)
+        parties.append(_quoted_speaker(text, sentence, mentions, anchor) or self_party)
     unique: list[str] = []
     for party in parties:
         if party not in unique:
@@ -1903,6 +1898,37 @@ def _in_scare_quotes(text: str, sentence: Sentence, position: int) -> bool:
         start < position < end and end - start <= MAX_SCARE_QUOTE_CHARS
         for start, end in _quoted_spans(text, sentence)
     )
+
+
+def _quoted_speaker(
+    text: str, sentence: Sentence, mentions: Sequence[Mention], anchor: re.Match[str]
+) -> str | None:
+    """Whose "we" a quotation holding the agreement word is: the body of the person it is attributed to.
+
+    "'We are pleased to partner with Chongqing,' said Globalfoundries CEO Sanjay Jha" is Globalfoundries'
+    word, whoever publishes it; "'Our partnership ...,' said the vice-chancellor" names no body, so it is
+    the publisher's own officer speaking.
+    """
+    quote = next((span for span in _quoted_spans(text, sentence) if span[0] < anchor.start() < span[1]), None)
+    if quote is None:
+        return None
+    return next(
+        (
+            m.party
+            for m in mentions
+            if m.kind in ("organisation", "name", "government")
+            and m.party
+            and quote[1] <= m.start < sentence.end
+            and _OFFICER_AFTER.match(text, m.end)
+        ),
+        None,
+    )
+
+
+# A body's officer named right after it: "Globalfoundries CEO", "the ministry's spokesperson".
+_OFFICER_AFTER = re.compile(
+    r"(?:’s|'s)?[ ](?:CEO|Chief|President|Chair|Managing|Director|Minister|Secretary|[Ss]pokes|Vice|Head|Founder)"
+)
 
 
 def _quoted_spans(text: str, sentence: Sentence) -> list[tuple[int, int]]:
