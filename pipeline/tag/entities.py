@@ -66,7 +66,8 @@ _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 # Common words, capitalised, that say what an agreement is for ("Signalling & Telecoms framework").
 DESCRIPTION_WORD_ZIPF = 3.5
 _LOWER_AGREEMENT_AFTER = re.compile(
-    r"(?P<short>[ ]\([^()]{1,12}\))?[ ](?:framework|contract|contracts|frameworks|programme|partnership|grant|grants)\b"
+    r"(?P<short>[ ]\([^()]{1,12}\))?[ ](?:framework|contract|contracts|frameworks|programme|partnership|grant|grants"
+    r"|(?:Purchase[ ]|Supply[ ]|Service[ ])?Agreements?)\b"  # "Carbon Dioxide Removal Credit Purchase Agreements"
 )
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
 ROLE_WORDS = word_set(

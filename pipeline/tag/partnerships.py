@@ -547,6 +547,10 @@ def find_partnerships(
         # "The contracts will be awarded by DLR", "announced the release of the base services contracts":
         # a buyer's plans or tenders with nobody on the other side
         and not (
+            a.statuses == {"planned"}
+            and _STILL_TO_CHOOSE.search(a.evidence[0].sentence) is not None  # the sentence that made it
+        )
+        and not (
             a.kind in FUNDED_KINDS
             and len(consolidate_parties(a.parties, a.kind)) == 1
             and (
@@ -605,6 +609,15 @@ def find_partnerships(
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
 # "Signatories were the Philippine Space Agency, ...": the same list, named as the signatories.
+# Agreements of a whole sector, in the plural: "public sector contracts", "government contracts".
+_SECTOR_WIDE = re.compile(
+    r"\b(?:public[ -]sector|public|government|state|federal|council)[ ]$", re.IGNORECASE
+)
+# Who is still to be chosen (a preferred bidder is chosen, bidders are not): "Successful bidders to form a
+# public-private alliance with UKIFS", "It will seek two industry partners".
+_STILL_TO_CHOOSE = re.compile(
+    r"\b(?:bidders|applicants|tenderers)\b|\bseek(?:s|ing)?\b[^.;]{0,40}\bpartners?\b"
+)
 _NAMED_DEAL = re.compile(r"\b(?:agreements?|deals?|accords?|contracts?)$", re.IGNORECASE)
 _SIGNED_BY_PRONOUN = re.compile(
     r"(?:(?:It|They|Both|This|These)[ \t]+(?:was|were|has[ \t]+been|have[ \t]+been|had[ \t]+been|will[ \t]+be)"
@@ -1553,6 +1566,12 @@ def _sentence_kind(
             # "a 20% stake" is an investment without a sum, and so is "a loan agreement"; "invest in skills"
             # is not one
             continue
+        if (
+            not is_verb
+            and _SECTOR_WIDE.search(text, max(sentence.start, match.start() - 30), match.start())
+            and (_plural(word))
+        ):
+            continue  # "a route into public sector contracts": contracts in general, nobody's agreement
         if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
             continue  # "pledged to invest £2bn": the investment verb says what it is
         if kind == "investment" and _IN_THE_DEAL.match(text, match.end(), sentence.end):
