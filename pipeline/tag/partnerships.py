@@ -229,8 +229,13 @@ _MANY = re.compile(
 )
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
-_TAKEOVERS = frozenset({"acquisition", "takeover"})
+_TAKEOVERS = frozenset({"acquisition", "takeover", "completed the purchase", "completes the purchase"})
 _TAKEN_OVER = re.compile(r"[ ]of[ ](?:the[ ])?")
+# What a public body takes over is a business ("Sheffield Forgemasters International Ltd", "Cardiff
+# Airport"), not equipment it acquires ("the acquisition of NASAMS").
+_TAKEN_BODY = re.compile(
+    r"[ ](?:Ltd|Limited|plc|PLC|Inc|Corp|Corporation|LLC|Group|Holdings|Company|Airport|Airports|Port)\.?$"
+)
 OBJECT_PARTY_VERBS = frozenset(
     {
         "acquire",
@@ -266,6 +271,8 @@ _OWNERSHIP_WORDS = frozenset(
         "equity investment",
         "acquisition",
         "takeover",
+        "completed the purchase",
+        "completes the purchase",
         "buy",
         "buys",
         "bought",
@@ -1289,7 +1296,12 @@ def _read_sentence(
     owns = (
         anchor.group().lower() in _OWNERSHIP_WORDS
         and len(set(parties)) >= 2
-        and not any(is_public(p) for p in parties)
+        # "the Welsh Government has completed the purchase of Cardiff Airport": a takeover names what it
+        # takes over, whoever buys it
+        and (
+            not any(is_public(p) for p in parties)
+            or (anchor.group().lower() in _TAKEOVERS and any(_TAKEN_BODY.search(p) for p in parties))
+        )
     )
     # "signed a loan agreement with the Government of Ghana": an agreement named as one needs no sum
     named_deal = _NAMED_DEAL.search(anchor.group()) is not None and len(set(parties)) >= 2
