@@ -107,7 +107,7 @@ _SUBJECT_VERBS = (
     "partner select appoint team form establish conclude finalise seal deepen reach raise close complete receive "
     "collaborate pledge spend notify guarantee strike|strikes|struck|striking win|wins|won|winning "
     "take|takes|took|taking lend|lends|lent|lending commit|commits|committed|committing put|puts|put|putting "
-    "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying"
+    "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying land|lands|landed|landing tap"
 )
 _SUBJECT_VERB = re.compile(
     r"\b(?:"
@@ -155,10 +155,11 @@ _BUY_VERBS = frozenset({"buy", "buys", "bought", "buying"})
 _BUYS_A_COMPANY = re.compile(
     r"[ ](?:a[ ]|the[ ])?(?:(?:[A-Z][a-z]+|[a-z-]+)[ ]){0,3}?[A-Z][\w&-]*(?![\w-])(?![ ](?:aircraft|jets|tanks|missiles|drones|ships|vehicles|systems)\b)"
 )
-# "awarded Acme a £5m contract", "has given the university a grant": the recipient before the noun.
+# "awarded Acme a £5m contract", "has given the university a grant", "NASA awards Leidos $120m contract": the
+# recipient before the noun.
 _GIVEN_TO = re.compile(
     r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
-    r"(?=[^.;:]{1,70}?[ ](?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}$)"
+    r"(?=[^.;:]{1,70}?[ ](?:(?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}|[£$€][\d.,]+\w*[ ](?:[\w-]+[ ]){0,3})$)"
 )
 # "Our partnership with Cisco", "our new agreement": the publisher's own agreement.
 _OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
