@@ -551,6 +551,15 @@ def find_mentions(
                 # a list, not a name holding "and" ("Arts and Humanities Research Council": one word before;
                 # "National Oceanic and Atmospheric Administration": one word after)
                 first = joined.end()
+            elif (
+                by_suffix
+                and _ONE_WORD_AND.match(text, first, last)
+                and (portfolio := _PORTFOLIO_BEFORE.search(text, max(0, first - 80), first)) is not None
+                and taken.find(1, portfolio.start(), first) == -1
+            ):
+                # "the Agriculture, Livestock, Fisheries and Cooperative Department": a department's list of
+                # portfolios, one word each, is its name
+                first = portfolio.start()
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
             of_place = _OF_PLACE.match(text, last)
             if (
@@ -1388,6 +1397,8 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
 
 # A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
 _LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
+_ONE_WORD_AND = re.compile(r"[A-Z][\w’'-]*[ ](?:and|&)[ ]")
+_PORTFOLIO_BEFORE = re.compile(r"(?:[A-Z][a-z]+,[ ]){1,5}$")
 _NAMES_JOINED = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)+[ ](?:and|&)[ ](?:the[ ])?(?=[A-Z])")
 # After a suffix word, what shows it ends a name: no further capitalised word of the same name.
 _ENDS_A_NAME = re.compile(r"(?![ \t\u00a0][A-Z])")
