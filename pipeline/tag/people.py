@@ -89,7 +89,28 @@ def find_people(
             organisation=party,
             party=party,
         )
+        second = _AND_NAME.match(text, match.end(name_group)) if title in PLURAL_ROLES else None
+        if second is not None:  # "Ministers Shin Won-sik and Richard Marles": both hold the office
+            yield Mention(
+                kind="person",
+                name=second["name"],
+                start=second.start("name"),
+                end=second.end("name"),
+                role=role,
+                title=title,
+                organisation=None,
+                party=None,
+            )
     yield from _named_after_office(text, lexicon, starts)
+
+
+# Roles in the plural introduce two people: "Ministers Shin Won-sik and Richard Marles".
+PLURAL_ROLES = frozenset(
+    {"Ministers", "Mayors", "Presidents", "Prime Ministers", "Governors", "Premiers", "Secretaries"}
+)
+_AND_NAME = re.compile(
+    rf"[ \t\u00a0]+and[ \t\u00a0]+(?P<name>{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}})"
+)
 
 
 # "The President of the Romanian Space Agency (ROSA), Marius-Ioan Piso, and ...": a role of a body, then

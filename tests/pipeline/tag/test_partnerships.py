@@ -73,3 +73,13 @@ def test_we_quoted_in_a_newspaper_report_is_the_speaker_not_the_newspaper() -> N
     found = tag_text(text, organisations=["Evertiq"]).partnerships
     assert found
     assert all("Evertiq" not in partnership.parties for partnership in found)
+
+
+def test_two_office_holders_after_a_plural_role_are_people_not_parties() -> None:
+    text = "Ministers Shin Won-sik and Richard Marles sign MOUs on interoperability.\n"
+    found = tag_text(text, organisations=["Korea Herald"])
+    assert {(e.kind, e.name) for e in found.entities} >= {
+        ("person", "Shin Won-sik"),
+        ("person", "Richard Marles"),
+    }
+    assert all("Richard Marles" not in p.parties for p in found.partnerships)
