@@ -444,6 +444,8 @@ def find_mentions(
         add(mention)
     for mention in _universities_of(text):
         add(mention)
+    for mention in _cities_of(text):
+        add(mention)
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()):
@@ -774,6 +776,21 @@ def _universities_of(text: str) -> Iterable[Mention]:
             # the first stands where "universities" starts, so that a list read from "with the" finds it
             start = match.start("head") if index == 0 else item.start()
             yield Mention(kind="organisation", name=name, start=start, end=item.end(), party=name)
+
+
+# "with the city of Lima": a city's government acts in the city's name.
+_CITY_OF = re.compile(
+    r"\bthe[ ]city[ ]of[ ](?P<place>[A-Z][\w’'-]+(?:[ ][A-Z][\w’'-]+)?)(?![ ](?:[A-Z]|of\b))"
+)
+
+
+def _cities_of(text: str) -> Iterable[Mention]:
+    """Yield "City of X" for "the city of X", from "city" so that "with the city of X" lists it."""
+    if "city of" not in text:
+        return
+    for match in _CITY_OF.finditer(text):
+        name = f"City of {match['place']}"
+        yield Mention(kind="organisation", name=name, start=match.start() + 4, end=match.end(), party=name)
 
 
 def _missions(text: str, lexicon: Lexicon) -> Iterable[Mention]:
