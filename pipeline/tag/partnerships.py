@@ -107,7 +107,7 @@ _SUBJECT_VERBS = (
     "partner select appoint team form establish conclude finalise seal deepen reach raise close complete receive "
     "collaborate pledge spend notify guarantee strike|strikes|struck|striking win|wins|won|winning "
     "take|takes|took|taking lend|lends|lent|lending commit|commits|committed|committing put|puts|put|putting "
-    "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying land|lands|landed|landing tap"
+    "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying hand|hands|handed|handing"
 )
 _SUBJECT_VERB = re.compile(
     r"\b(?:"
