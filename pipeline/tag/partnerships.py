@@ -109,9 +109,13 @@ _SUBJECT_VERBS = (
     "take|takes|took|taking lend|lends|lent|lending commit|commits|committed|committing put|puts|put|putting "
     "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying hand|hands|handed|handing"
 )
+_SUBJECT_VERB_FORMS = [form for verb in _SUBJECT_VERBS.split() for form in verb_forms(verb)[:3]]
 _SUBJECT_VERB = re.compile(
     r"\b(?:"
-    + "|".join(form for verb in _SUBJECT_VERBS.split() for form in verb_forms(verb)[:3])
+    + "|".join(_SUBJECT_VERB_FORMS)
+    # a headline in title case: "Airbus Wins $2.3 Billion Satellite Contract", "Nokia Signs MoU With ..."
+    + "|"
+    + "|".join(form.capitalize() for form in _SUBJECT_VERB_FORMS)
     + r"|taken|set out|signing|extending|renewing|awarding)\b"
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
