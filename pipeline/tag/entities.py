@@ -1690,7 +1690,10 @@ def with_introduced_short_names(text: str, mentions: Sequence[Mention]) -> tuple
 # "the Bank", "the Fund", "the Council": a body the text names in full elsewhere, by the head of its name.
 _DEFINITE_BODY = re.compile(
     r"(?<![\w-])[Tt]he[ ](?P<short>(?:[A-Z][\w-]+[ ])?(?:Bank|Fund|Agency|Council|University|Company|Institute|"
-    r"Trust|Authority|Commission|Foundation|Centre|Center|Corporation|Board))(?![\w-])(?![ ](?:of|for)[ ])"
+    r"Trust|Authority|Commission|Foundation|Centre|Center|Corporation|Board)"
+    # in lower case too: "Softcat has been appointed by the council", the one Council the text names
+    r"|bank|fund|agency|council|university|institute|trust|authority|commission|foundation|corporation)"
+    r"(?![\w-])(?![ ](?:of|for)[ ])"
 )
 
 
@@ -1704,6 +1707,11 @@ def with_definite_bodies(text: str, mentions: Sequence[Mention]) -> tuple[Mentio
     ...              party="Scottish National Investment Bank")]
     >>> [(x.name, text[x.start:x.end]) for x in with_definite_bodies(text, m)][1]
     ('Scottish National Investment Bank', 'Bank')
+    >>> text = "Stoke-on-Trent City Council opened a framework. Softcat was appointed by the council."
+    >>> m = [Mention(kind="organisation", name="Stoke-on-Trent City Council", start=0, end=27,
+    ...              party="Stoke-on-Trent City Council")]
+    >>> [(x.name, text[x.start:x.end]) for x in with_definite_bodies(text, m)][1]
+    ('Stoke-on-Trent City Council', 'council')
     """
     heads: dict[str, set[str]] = {}  # "Bank" and "Investment Bank" -> the bodies whose names end so
     for mention in mentions:
@@ -1716,7 +1724,7 @@ def with_definite_bodies(text: str, mentions: Sequence[Mention]) -> tuple[Mentio
     taken = [(m.start, m.end) for m in mentions]
     added = []
     for match in _DEFINITE_BODY.finditer(text):
-        bodies = heads.get(match["short"], set())
+        bodies = heads.get(match["short"][:1].upper() + match["short"][1:], set())
         start, end = match.start("short"), match.end()
         if len(bodies) != 1 or any(s < end and start < e for s, e in taken):
             continue
