@@ -563,6 +563,8 @@ def find_mentions(
                 # portfolios, one word each, is its name
                 first = portfolio.start()
             start, name = _strip_leading(text, _free_start(taken, first, last), last)
+            if name.endswith("Force") and all(word in _GENERIC_FORCE_WORDS for word in name.split()):
+                continue  # "the Task Force", "the Air Force": whose force the text says elsewhere, if at all
             of_place = _OF_PLACE.match(text, last)
             if (
                 of_place is not None
@@ -1413,6 +1415,7 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
 
 
 # A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
+_GENERIC_FORCE_WORDS = frozenset({"Task", "Air", "Joint", "Armed", "Defence", "Defense", "Working", "Force"})
 _LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
 _ONE_WORD_AND = re.compile(r"[A-Z][\w’'-]*[ ](?:and|&)[ ]")
 _PORTFOLIO_BEFORE = re.compile(r"(?:[A-Z][a-z]+,[ ]){1,5}$")
