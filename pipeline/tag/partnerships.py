@@ -1874,6 +1874,14 @@ def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -
     return found
 
 
+# A body that reports, finds or warns that something happened: the reporter of the clause, no party to it.
+_REPORTS_THAT = re.compile(
+    r"(?:[ ][^,.;]{0,20})?[ ](?:reported|reports|found|finds|warned|warns|noted|notes|said|says|concluded|"
+    r"concludes|revealed|reveals|criticised|criticized)(?:[ ][^,.;]{0,25}?)?[ ]that[ ]"
+    r"(?!(?:it|they|we|its|their)[ ])"
+)
+
+
 def _sentence_parties(
     text: str,
     sentence: Sentence,
@@ -1911,6 +1919,8 @@ def _sentence_parties(
             continue
         if _NOT_PARTY_BEFORE.search(text, max(sentence.start, mention.start - 12), mention.start):
             continue
+        if _REPORTS_THAT.match(text, mention.end, sentence.end):
+            continue  # "The National Audit Office reported in July that the contract had been renewed"
         if mention.party not in found:
             found.append(mention.party)
     if kind in FUNDED_KINDS:
