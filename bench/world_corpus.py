@@ -233,11 +233,14 @@ def party_key(name: str) -> str:
     True
     >>> party_key("U.S. Department of Commerce") == party_key("US Department of Commerce")
     True
+    >>> party_key("Government of Papua New Guinea") == party_key("Papua New Guinea Government")
+    True
     """
     key = " ".join(name.replace("\u00a0", " ").replace(" & ", " and ").split()).casefold()
     key = re.sub(r"\bu\.(s|k)\.(?=\s)", r"u\1", key)
     key = _POSSESSIVE.sub("", key)
     key = re.sub(r"^the\s+", "", key)
+    key = re.sub(r"^government of (?:the )?(.+)$", r"\1 government", key)
     return _SUFFIXES.sub("", key).strip(" ,.")
 
 

@@ -57,7 +57,8 @@ _GOVERNMENT_BEFORE = re.compile(
 )
 _GOVERNMENT_OF = re.compile(
     r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
-    r"(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?|d['’])?[A-Z]\w+){0,4})"  # "Côte d'Ivoire"
+    # "Côte d'Ivoire", "Trinidad and Tobago"
+    r"(?P<of>[A-Z]\w+(?:[ \t\u00a0](?:of[ \t\u00a0](?:the[ \t\u00a0])?|d['’]|and[ \t\u00a0])?[A-Z]\w+){0,4})"
 )
 _LEADER_NAMED = re.compile(r"[A-Z][a-z]+[ ]Government")
 # A word before "Government" that English uses this often is no leader's surname ("Local", "Open").
@@ -1192,7 +1193,11 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
         start = before.start() if before is not None else word.start()
         country: str | None = None
         if after is not None:
-            place = lexicon.places.get(after["of"]) or lexicon.places.get(after["of"].rsplit(" of ", 1)[-1])
+            place = (
+                lexicon.places.get(after["of"])
+                or lexicon.places.get(after["of"].rsplit(" of ", 1)[-1])
+                or lexicon.places.get(after["of"].split(" and ", 1)[0])  # "of Kenya and Rwanda": the first
+            )
             country = place.name if place is not None and place.country else None
         if country is None and adjective is not None:
             if adjective in ("UK", "HM"):
