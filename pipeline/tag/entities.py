@@ -357,6 +357,9 @@ def _domain_suffix(url: str | None) -> str | None:
     return suffix if "." in host and suffix.isalpha() else None
 
 
+DATELINE_CHARS = 800  # a dateline opens the body, after the title and the summary
+
+
 def home_government(
     organisations: Sequence[str], lexicon: Lexicon, url: str | None = None, text: str | None = None
 ) -> str | None:
@@ -394,9 +397,26 @@ def home_government(
         country = url_country(url, lexicon)
         if country is not None and text is not None and not _names_country(text, country, lexicon):
             return None
+    if country is None and text is not None:
+        country = _dateline_agency_country(text, lexicon)
     if country is not None:
         return lexicon.governments.get(country)
     return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else None
+
+
+# A national news agency in a dateline: "Hyderabad, Mar 19 (PTI):", "JAKARTA (ANTARA) -".
+_DATELINE_AGENCY = re.compile(r"\((?P<agency>[A-Z][\w .-]{1,40}?)\)[ ]?[:–—-]")
+
+
+def _dateline_agency_country(text: str, lexicon: Lexicon) -> str | None:
+    """The country of the national news agency a text's dateline credits, if any.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _dateline_agency_country("Hyderabad, Mar 19 (PTI): BDL signed a contract.", load_lexicon())
+    'India'
+    """
+    match = _DATELINE_AGENCY.search(text, 0, DATELINE_CHARS)
+    return lexicon.news_agency_countries.get(match["agency"]) if match is not None else None
 
 
 def _names_country(text: str, country: str, lexicon: Lexicon) -> bool:
@@ -1480,10 +1500,16 @@ _UK_MARK = re.compile(
 )
 
 
+_STATE_FIRM_BEFORE = re.compile(r"(?:[A-Z][a-z]+[ ]){0,2}(?:PSU|CPSE|PSE|SOE|SOEs|PSUs)[ ](?=[A-Z])")
+
+
 def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
     while start < end and text[start] in " \u00a0,":
         start += 1
+    described = _STATE_FIRM_BEFORE.match(text, start, end)
+    if described is not None:  # "Defence PSU Bharat Dynamics Limited": what the company is, then its name
+        start = described.end()
     while True:
         space = text.find(" ", start, end)
         word = text[start:space]
