@@ -591,6 +591,8 @@ def find_mentions(
                 of_place is not None
                 and of_place["place"] in lexicon.places
                 and taken.find(1, last, of_place.end()) == -1
+                # "Apollo Hospitals Enterprise Limited of India": a company's country, not its name
+                and _COMPANY_ENDS.search(text, start, last) is None
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
@@ -599,6 +601,14 @@ def find_mentions(
                     # "Ministry of Energy and Infrastructure of the United Arab Emirates": its government's
                     add(Mention(kind="organisation", name=name, start=start, end=last, party=government))
                     continue
+            elif (
+                of_place is not None
+                and of_place["place"] in lexicon.places
+                and taken.find(1, last, of_place.end()) == -1
+            ):
+                # "Apollo Hospitals Enterprise Limited of India": the company's country describes it, it
+                # names no party of its own
+                taken[last : of_place.end()] = b"\x01" * (of_place.end() - last)
             legal = _LEGAL_TAIL.match(text, last)
             if legal is not None and taken.find(1, last, legal.end()) == -1:
                 last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
@@ -1548,6 +1558,8 @@ def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
     name = text[start:end]
     if name.endswith(("’s", "'s")):
         name = name[:-2]
+    elif name.endswith(("s’", "s'")):
+        name = name[:-1]  # "the Scottish Council for Voluntary Organisations' fund"
     return start, (name if " " in name or name[:1].isupper() else "")
 
 
