@@ -43,6 +43,22 @@ _MEDIA_ENDINGS = (
     " Reporter",
     " Insider",
     " Dive",
+    " Mirror",
+    " Post",
+    " Star",
+    " Standard",
+    " Guardian",
+    " Independent",
+    " Globe",
+    " Monitor",
+    " Dispatch",
+    " Courier",
+    " Bulletin",
+    " Digest",
+    " Recorder",
+    " Inquirer",
+    " Examiner",
+    " Gleaner",
 )
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
 _WIRE_NAME = re.compile(
