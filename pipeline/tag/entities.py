@@ -471,6 +471,10 @@ def find_mentions(
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()):
             continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
+        if " " not in match.group() and _TITLED_GIVEN_NAME.search(
+            text, max(0, match.start() - 40), match.start()
+        ):
+            continue  # "Governor Greg Abbott": a person's surname, not the company of that name
         longer = _LONGER_BODY.match(text, match.end())
         if longer is not None and match.group() != "UK" and longer.group().strip() not in _GOVERNING_ORGANS:
             # "United Nations Development Programme": a body of its own whose name opens with a known one
@@ -1451,6 +1455,10 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
 
 # A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
 _GENERIC_FORCE_WORDS = frozenset({"Task", "Air", "Joint", "Armed", "Defence", "Defense", "Working", "Force"})
+_TITLED_GIVEN_NAME = re.compile(
+    r"\b(?:Governor|Minister|President|Secretary|Mayor|Senator|Premier|Chancellor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord)"
+    r"\.?[ ][A-Z][a-z]+[ ]$"
+)
 _LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
 _ONE_WORD_AND = re.compile(r"[A-Z][\w’'-]*[ ](?:and|&)[ ]")
 _PORTFOLIO_BEFORE = re.compile(r"(?:[A-Z][a-z]+,[ ]){1,5}$")

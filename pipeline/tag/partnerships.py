@@ -120,7 +120,7 @@ _SUBJECT_VERB = re.compile(
 )
 # What may stand before "to" when "to" introduces a recipient ("awarded to", "a £5m grant to").
 _AWARDED_BEFORE = re.compile(
-    r"(?:\b(?:awarded|granted|given|went|goes|contract|contracts|grant|grants|funding|investment|award|deal|loan|"
+    r"(?:\b(?:awarded|granted|given|went|goes|extended|contract|contracts|grant|grants|funding|investment|award|deal|loan|"
     r"agreement|notified|"
     r"million|billion|bn|m|k)|\d(?:bn|m|k)?)\s+$"  # "a contract worth £56m to CGI"
 )
