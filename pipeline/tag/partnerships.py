@@ -947,13 +947,18 @@ def _read_transfers(
                 text, sentence, mentions, starts, agreements, self_party, mentions[low:high], shared
             )
             continue
-        for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high]):
+        funds = self_party if is_public(self_party) and _FUNDER_PUBLISHER.search(self_party) else None
+        for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high], funds):
             lends = _LENDS.search(text, transfer.start, transfer.end) is not None
             kind = "investment" if lends or INVESTOR_NAME.search(transfer.funder) else "grant"
             parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
             if len(parties) < 2:
                 continue  # a department's money to its own government
-            if transfer.funder.endswith(("Government", "Executive")) and is_public(transfer.recipient):
+            if (
+                transfer.funder.endswith(("Government", "Executive"))
+                and is_public(transfer.recipient)
+                and not _LOCAL_AUTHORITY.search(transfer.recipient)
+            ):
                 continue  # a government funding its own bodies ("£2.5 billion for the NHS") is its budget
             target = _matching(agreements, kind, False, parties)
             if target is None:
@@ -962,6 +967,12 @@ def _read_transfers(
             target.evidence.append(Evidence(sentence=sentence.text, start=transfer.start, end=transfer.end))
 
 
+# Publishers that hand out money in their own name: a government, a department, a funding agency.
+_FUNDER_PUBLISHER = re.compile(
+    r"\b(?:Government|Executive|Innovate UK|Research and Innovation|Fund|Council)\b"
+)
+# Local authorities are not a government's own bodies: money a department gives them is a grant.
+_LOCAL_AUTHORITY = re.compile(r"\b(?:Council|Combined Authority|Borough|County)\b|^City of ")
 # A loan or a stake is an investment whoever makes it ("approved a $170 million loan to Nigeria").
 _LENDS = re.compile(r"\b(?:loans?|lend(?:s|ing)?|lent|equity|stakes?)\b")
 

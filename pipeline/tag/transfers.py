@@ -69,7 +69,9 @@ class Transfer:
     end: int
 
 
-def find_transfers(text: str, start: int, end: int, mentions: Sequence[Mention]) -> Iterable[Transfer]:
+def find_transfers(
+    text: str, start: int, end: int, mentions: Sequence[Mention], publisher: str | None = None
+) -> Iterable[Transfer]:
     """Yield the transfers the sentence `text[start:end]` reports between the given mentions.
 
     >>> from govwatch.pipeline.tag.mentions import Mention
@@ -79,6 +81,9 @@ def find_transfers(text: str, start: int, end: int, mentions: Sequence[Mention])
     >>> ms = [at("Highlands and Islands Enterprise"), at("UK Space Agency")]
     >>> [(t.funder, t.recipient) for t in find_transfers(s, 0, len(s), ms)]
     [('UK Space Agency', 'Highlands and Islands Enterprise')]
+
+    With a `publisher` that funds (a department's page), a recipient named with no funder gets the money
+    from it: "Leeds City Council receives £80,000 for a predictive modelling system".
     """
     parties = [m for m in mentions if m.kind in _PARTY_MENTIONS and m.party and start <= m.start < end]
     # A development bank lends to countries: "The IDB has approved an $8 million loan to support Uruguay's
@@ -88,6 +93,9 @@ def find_transfers(text: str, start: int, end: int, mentions: Sequence[Mention])
         m for m in mentions if m.kind == "place" and m.country and m.party and start <= m.start < end
     ]
     given_to = sorted([*parties, *countries], key=lambda m: m.start) if lending else parties
+    if publisher is not None and len(parties) == 1:
+        yield from _received_from_publisher(text, start, end, parties[0], publisher)
+        return
     if len(given_to) < 2:
         return
     seen: set[tuple[str, str]] = set()
@@ -110,6 +118,34 @@ def _received(text: str, start: int, end: int, parties: list[Mention]) -> Iterab
             yield Transfer(
                 funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
             )
+
+
+# Where the money comes from when the sentence says: "from investors", "by the fund", "through".
+_SOURCE_NAMED = re.compile(r"\b(?:from|by|through|via)\b")
+
+
+def _received_from_publisher(
+    text: str, start: int, end: int, recipient: Mention, publisher: str
+) -> Iterable[Transfer]:
+    """ "Leeds City Council receives £80,000 for ...", the sentence's one party, on the funder's own page."""
+    for match in _RECEIVES.finditer(text, start, end):
+        if (
+            _subject_before(text, start, match.start(), [recipient]) is recipient
+            and recipient.start == _first_party_start(text, start)
+            and _SOURCE_NAMED.search(text, match.end(), end) is None
+            and (recipient.party or recipient.name) != publisher
+        ):
+            yield Transfer(publisher, recipient.party or recipient.name, match.start(), match.end())
+            return
+
+
+def _first_party_start(text: str, start: int) -> int:
+    """Where the sentence's words start (past a list mark or spaces)."""
+    while start < len(text) and text[start] in " \t-•*":
+        start += 1
+    if text.startswith(("The ", "the "), start):
+        start += 4
+    return start
 
 
 def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
