@@ -1870,7 +1870,8 @@ def _list_from(
 
 # Mentions in these positions are settings, not parties: "in London", "at the Embassy", "said".
 _NOT_PARTY_BEFORE = re.compile(
-    r"(?:\b(?:in|at|near|across|throughout|through|via|from|outside|inside|around)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
+    r"(?:\b(?:in|at|near|across|throughout|through|via|from|outside|inside|around"
+    r"|(?:travell?ed|travell?ing|visited|visiting|trip)(?:[ \t]+to)?)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
 )
 
 
@@ -1928,7 +1929,7 @@ def _sentence_parties(
             continue  # a stray capital; but suppliers and recipients are often names nothing else knows
         if any(start <= mention.start < end for start, end in quotes):
             continue
-        if _NOT_PARTY_BEFORE.search(text, max(sentence.start, mention.start - 12), mention.start):
+        if _NOT_PARTY_BEFORE.search(text, max(sentence.start, mention.start - 22), mention.start):
             continue
         if _REPORTS_THAT.match(text, mention.end, sentence.end):
             continue  # "The National Audit Office reported in July that the contract had been renewed"
