@@ -83,3 +83,10 @@ def test_two_office_holders_after_a_plural_role_are_people_not_parties() -> None
         ("person", "Richard Marles"),
     }
     assert all("Richard Marles" not in p.parties for p in found.partnerships)
+
+
+@pytest.mark.parametrize("before", ["who was visiting the ", "travelled to ", "during a trip to the ", "in "])
+def test_a_place_visited_is_no_party(before: str) -> None:
+    from govwatch.pipeline.tag.partnerships import _NOT_PARTY_BEFORE
+
+    assert _NOT_PARTY_BEFORE.search(before) is not None
