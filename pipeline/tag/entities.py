@@ -201,7 +201,9 @@ _OFFICE_ENDINGS = word_set(
 NOT_NAME_WORDS = word_set(
     "Prime Federal Acting Assistant Deputy Rt Hon Right Honourable Honorable Ambassador Commissioner Reuters Bloomberg "
     "AFP AP PA Cabinet Secretary Minister Ministers Chancellor President Premier Director Chief Company "
-    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme Series Phase Tranche"
+    "Ministry Department Under Shri Smt Mr Mrs Ms Dr Sir Dame Project Operation Programme Series Phase Tranche "
+    # a kind of business, capitalised: "contracts to Small and Medium Enterprises (SMEs)"
+    "Small Medium SME SMEs MSME MSMEs"
 )
 _LOCAL_GOVERNMENT = re.compile(
     r"\b(?:local|devolved|national|central|regional|city|municipal)[ \t\u00a0]+$", re.I
@@ -245,7 +247,7 @@ def resolve_self_party(
                 country = _country_named_for(organisation, text, lexicon)
             if country is not None:
                 return lexicon.governments.get(country, organisation)
-            return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else organisation
+            return DEFAULT_SELF_PARTY if domain_suffix(url) is None else organisation
         return foreign or organisation
     return DEFAULT_SELF_PARTY
 
@@ -340,14 +342,14 @@ def url_country(url: str, lexicon: Lexicon) -> str | None:
     ...  "https://www.nasa.gov/x", "https://openai.com/x", "https://deepmind.io/x", "not a url")]
     ['UK', 'Canada', 'US', None, None, None]
     """
-    suffix = _domain_suffix(url)
+    suffix = domain_suffix(url)
     if suffix is None or suffix in _VANITY_DOMAINS:
         return None
     name = _DOMAIN_COUNTRIES.get(suffix) or _territory_names().get(suffix)
     return lexicon.country_words.get(name) if name else None
 
 
-def _domain_suffix(url: str | None) -> str | None:
+def domain_suffix(url: str | None) -> str | None:
     """The top-level domain of a URL's host; None for no URL, an IP address or a bare host ("localhost")."""
     try:
         host = (urlsplit(url or "").hostname or "").rstrip(".").lower()
@@ -401,7 +403,7 @@ def home_government(
         country = _dateline_agency_country(text, lexicon)
     if country is not None:
         return lexicon.governments.get(country)
-    return DEFAULT_SELF_PARTY if _domain_suffix(url) is None else None
+    return DEFAULT_SELF_PARTY if domain_suffix(url) is None else None
 
 
 # A national news agency in a dateline: "Hyderabad, Mar 19 (PTI):", "JAKARTA (ANTARA) -".

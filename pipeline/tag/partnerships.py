@@ -229,8 +229,16 @@ _UNNAMED_GROUP = re.compile(
 )
 # Ten or more agreements counted: "over 150 contracts", "32 memoranda of understanding".
 _MANY = re.compile(
-    r"(?<![\d.,£$€])(?<![A-Z]{3}[ ])(?:[1-9]\d|[1-9]\d{2,}|\d{1,3}(?:,\d{3})+)[ ]"
+    r"(?<![\d.,£$€])(?<![A-Z]{3}[ ])(?:[1-9]\d|[1-9]\d{2,}|\d{1,3}(?:,\d{3})+"
+    # the same in words: "forty-one contracts", "twenty projects", "dozens of"
+    r"|\b(?:[Tt]en|[Ee]leven|[Tt]welve|(?:[Tt]hir|[Ff]our|[Ff]if|[Ss]ix|[Ss]even|[Ee]igh|[Nn]ine)teen"
+    r"|(?:[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:-[a-z]+)?|[Hh]undreds[ ]of"
+    r"|[Dd]ozens[ ]of))[ ]"
     r"(?:(?!million|billion|thousand|years?|months?)[a-z-]+[ ]){0,3}$"
+)
+_TO_UNNAMED = re.compile(
+    r"(?:[ ](?:worth|valued[ ]at|of)[^,;.]{0,40}?)?[ ]to[ ](?:(?:local|small|smaller|[A-Z][a-z]+)[ ]){0,2}(?:[Ss]mall[ ]and[ ][Mm]edium(?:-[Ss]ized)?[ ]"
+    r"[Ee]nterprises|SMEs|companies|firms|businesses|suppliers|start-ups|startups)\b"
 )
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
@@ -566,7 +574,12 @@ def find_partnerships(
             a.kind in FUNDED_KINDS
             and len(consolidate_parties(a.parties, a.kind)) == 1
             and (
-                a.statuses == {"planned"}
+                # "Contracts awarded to support the programme": a buyer's contracts with no supplier named
+                (
+                    (a.several or _PLURAL_DEALS.search(a.evidence[0].sentence) is not None)
+                    and is_public(a.parties[0])
+                )
+                or a.statuses == {"planned"}
                 or (
                     a.statuses <= {"planned", "announced"}
                     and is_public(a.parties[0])
@@ -627,6 +640,7 @@ _SECTOR_WIDE = re.compile(
 )
 # Who is still to be chosen (a preferred bidder is chosen, bidders are not): "Successful bidders to form a
 # public-private alliance with UKIFS", "It will seek two industry partners".
+_PLURAL_DEALS = re.compile(r"\b(?:[Cc]ontracts|[Gg]rants)\b")
 _STILL_TO_CHOOSE = re.compile(
     r"\b(?:bidders|applicants|tenderers)\b|\bseek(?:s|ing)?\b[^.;]{0,40}\bpartners?\b"
 )
@@ -1333,6 +1347,8 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
+        if _TO_UNNAMED.match(text, anchor.end(), sentence.end):
+            return  # "has awarded a set of contracts to Small and Medium Enterprises (SMEs)": to no one named
         if _BY_ONE_BUYER.search(sentence.text) or _FOR_COUNTED.search(sentence.text):
             # "numerous contracts awarded by the Ministry of Defence", "$73 million in awards for 29
             # projects": to recipients nobody names
@@ -1670,6 +1686,9 @@ def _sentence_kind(
     return best[1], best[2], best[0] >= tier
 
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|an?|its|their|our)[ ]$", re.IGNORECASE)
+
+
 def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money: bool = True) -> str | None:
     """Return the strongest status among a sentence's status words.
 
@@ -1683,6 +1702,10 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money
             continue
         if word in ("agreed", "agree", "agrees") and _THAT.match(text, match.end()):  # "agreed that ..."
             continue
+        if word in ("agreed", "signed", "completed") and _DETERMINER_BEFORE.search(
+            text, max(0, match.start() - 6), match.start()
+        ):
+            continue  # "against the agreed measures", "a signed copy": an adjective, not what happened
         if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
         if word == "to buy" and not _NAME_BEFORE.search(text, max(0, match.start() - 40), match.start()):
@@ -2190,7 +2213,7 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
 
 
 _PUBLIC_BODY = re.compile(
-    r"\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
+    r"^HM[ ]|\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
     r"Administration|Directorate|"
     r"Research and Innovation|Innovate UK)\b"
 )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from govwatch.pipeline.records import Annotations, Evidence, Partnership
 from govwatch.pipeline.tag.entities import (
+    domain_suffix,
     find_mentions,
     home_government,
     mentions_to_entities,
@@ -139,6 +140,8 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("Australia, Australia and Australia co-finance the $60m project.", ["Asian Development Bank"], load_lexicon())
     'USD'
+    >>> publisher_dollar("A $1 billion fund.", ["Chief Executive's Office"], load_lexicon(), "https://www.policyaddress.gov.hk/x")
+    'HKD'
     """
     country = publisher_country(organisations, lexicon)
     if organisations and is_press(organisations[0]) and country is None:
@@ -150,6 +153,9 @@ def publisher_dollar(
         return COUNTRY_DOLLARS.get(country, "USD")
     if any(_MULTILATERAL.search(name) for name in organisations):
         return "USD"  # development banks and the UN family account in US dollars wherever they lend
+    territory = _TERRITORY_DOLLARS.get(domain_suffix(url) or "")
+    if country is None and territory is not None:
+        return territory  # "policyaddress.gov.hk": a territory with a dollar of its own, no country
     country = (
         country
         or (url_country(url, lexicon) if url else None)
@@ -179,6 +185,8 @@ def _count_dollar_countries(text: str, lexicon: Lexicon) -> Counter[str]:
     return Counter(words[match["word"]] for match in _dollar_country_pattern(lexicon).finditer(text))
 
 
+# Territories that are no country in the lexicon but have a dollar of their own, by their web domain.
+_TERRITORY_DOLLARS = {"hk": "HKD"}
 _MULTILATERAL = re.compile(
     r"\b(?:Development Bank|World Bank|International Finance Corporation|International Monetary Fund|IMF|"
     r"Asian Infrastructure Investment Bank|United Nations|UNDP|UNICEF|International Telecommunication Union)\b"
