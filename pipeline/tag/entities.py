@@ -1455,13 +1455,16 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     return start, end
 
 
-# A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
+# Words of a force nobody is named for: "the Task Force", "the Air Force" (a "US Space Force" is named).
 _GENERIC_FORCE_WORDS = frozenset({"Task", "Air", "Joint", "Armed", "Defence", "Defense", "Working", "Force"})
+# A title and a given name right before a known name: its bearer's surname ("Governor Greg Abbott").
 _TITLED_GIVEN_NAME = re.compile(
     r"\b(?:Governor|Minister|President|Secretary|Mayor|Senator|Premier|Chancellor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord)"
     r"\.?[ ][A-Z][a-z]+[ ]$"
 )
+# A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
 _LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
+# One word and "and" opening a name, after one-word items and commas: a department's list of portfolios.
 _ONE_WORD_AND = re.compile(r"[A-Z][\w’'-]*[ ](?:and|&)[ ]")
 _PORTFOLIO_BEFORE = re.compile(r"(?:[A-Z][a-z]+,[ ]){1,5}$")
 _NAMES_JOINED = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)+[ ](?:and|&)[ ](?:the[ ])?(?=[A-Z])")

@@ -638,9 +638,10 @@ def find_partnerships(
 _SECTOR_WIDE = re.compile(
     r"\b(?:public[ -]sector|public|government|state|federal|council)[ ]$", re.IGNORECASE
 )
+# Contracts or grants in the plural: a buyer's awards, to suppliers a sentence may or may not name.
+_PLURAL_DEALS = re.compile(r"\b(?:[Cc]ontracts|[Gg]rants)\b")
 # Who is still to be chosen (a preferred bidder is chosen, bidders are not): "Successful bidders to form a
 # public-private alliance with UKIFS", "It will seek two industry partners".
-_PLURAL_DEALS = re.compile(r"\b(?:[Cc]ontracts|[Gg]rants)\b")
 _STILL_TO_CHOOSE = re.compile(
     r"\b(?:bidders|applicants|tenderers)\b|\bseek(?:s|ing)?\b[^.;]{0,40}\bpartners?\b"
 )
@@ -1613,7 +1614,7 @@ def _sentence_kind(
         if (
             not is_verb
             and _SECTOR_WIDE.search(text, max(sentence.start, match.start() - 30), match.start())
-            and (_plural(word))
+            and _plural(word)
         ):
             continue  # "a route into public sector contracts": contracts in general, nobody's agreement
         if is_verb and word.lower().startswith(("pledge", "commit")) and _TO_INVEST.match(text, match.end()):
@@ -1686,6 +1687,7 @@ def _sentence_kind(
     return best[1], best[2], best[0] >= tier
 
 
+# A determiner right before a status word makes it an adjective: "the agreed measures", "a signed copy".
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|an?|its|their|our)[ ]$", re.IGNORECASE)
 
 
