@@ -240,6 +240,10 @@ _TO_UNNAMED = re.compile(
     r"(?:[ ](?:worth|valued[ ]at|of)[^,;.]{0,40}?)?[ ]to[ ](?:(?:local|small|smaller|[A-Z][a-z]+)[ ]){0,2}(?:[Ss]mall[ ]and[ ][Mm]edium(?:-[Ss]ized)?[ ]"
     r"[Ee]nterprises|SMEs|companies|firms|businesses|suppliers|start-ups|startups)\b"
 )
+# What a contract is let through: "under the RM6295 framework", "via the G-Cloud 14 framework".
+_ROUTE_BEFORE = re.compile(
+    r"\b(?:under|through|via|using|off)[ ](?:the[ ]|a[ ]|an[ ]|its[ ]|their[ ])?(?:[\w&’'-]+[ ]){0,5}$"
+)
 _TO_INVEST = re.compile(r"\s+to\s+(?:invest|spend|put|back|fund)\b")
 # Verbs whose object is the other party: "acquire X", "backs X", "has selected X", "appointed X".
 _TAKEOVERS = frozenset({"acquisition", "takeover", "completed the purchase", "completes the purchase"})
@@ -1661,6 +1665,12 @@ def _sentence_kind(
             text, max(sentence.start, match.start() - 20), match.start()
         ):
             continue  # "the full lifecycle of public contracts", "all future grants": none in particular
+        if (
+            kind == "framework_agreement"
+            and _ROUTE_BEFORE.search(text, max(sentence.start, match.start() - 50), match.start())
+            and any(w.group().lower().startswith("contract") for w in words)
+        ):
+            continue  # "contracts awarded under the RM6295 framework": the framework is the route, not the deal
         if _plural(word) and _MANY.search(text, max(sentence.start, match.start() - 40), match.start()):
             continue  # "plans to sign over 150 defence procurement contracts": a count, no agreement named
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
