@@ -1032,10 +1032,10 @@ def _read_award_list(
 
 
 # A list of who got money, announced without a sum in its own sentence: "Among those funded:", "The
-# successful projects are:", "The first winners include:".
+# successful projects are:", "The first winners include:", "The funding will be split between:".
 _FUNDED_LIST = re.compile(
     r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported|"
-    r"(?:will|to)[ ]fund[ ]the)\b",
+    r"(?:will|to)[ ]fund[ ]the|(?:split|shared|divided)[ ](?:between|among)|(?:will[ ]go|goes|allocated)[ ]to)\b",
     re.I,
 )
 # The body that leads an item of a list of funded centres or projects: it receives the money.
@@ -1148,23 +1148,26 @@ def _read_list(
     target = agreements[-1]
     if not target.evidence or target.evidence[-1].sentence != sentence.text:
         return
-    names: list[str] = []
+    items: list[list[str]] = []  # each item's leading names: "X and the University of Y – £6 million"
     for start, end in list_items_after(text, sentence.end - 1):
         amount = _ITEM_AMOUNT.match(text, start, end)
         position = amount.end() if amount else start
         led = _LED_BY.search(text, position, min(end, position + 200))
         if led is not None:  # "- QuantIC, the hub for quantum imaging, led by the University of Glasgow"
             position = led.end()
-        index = bisect.bisect_left(starts, position)
-        mention = mentions[index] if index < len(mentions) else None
-        if (
-            mention is not None
-            and mention.start == position
-            and mention.kind in PARTY_KINDS
-            and mention.party
-            and mention.party not in names
-        ):
-            names.append(mention.party)
+        low, high = bisect.bisect_left(starts, position), bisect.bisect_left(starts, end)
+        by_start = {m.start: m for m in mentions[low:high] if m.kind in PARTY_KINDS}
+        mention = by_start.get(position)
+        if mention is None or not mention.party:
+            continue
+        item = [
+            party
+            for party in dict.fromkeys(_list_from(text, by_start, position, end, PARTY_KINDS_TUPLE))
+            if not any(party in seen for seen in items)
+        ]
+        if item:
+            items.append(item)
+    names = [name for item in items for name in item]
     if not names:
         return
     if target.kind in ("grant", "contract", "investment"):
@@ -1174,11 +1177,11 @@ def _read_list(
         template = target
         if not (len(set(target.parties)) >= 2 and _OTHER_ITEMS.search(sentence.text)):
             agreements.pop()  # the list names the recipients of the agreement the sentence reported
-        for name in names:
+        for item in items:
             agreements.append(
                 _Agreement(
                     kind=template.kind,
-                    parties=[funder, name],
+                    parties=[funder, *item],
                     generic=template.generic,
                     statuses=set(template.statuses),
                     legal=set(template.legal),
