@@ -1284,6 +1284,9 @@ _OWN_NAMED_FORCES = {"Bundeswehr": "Germany"}
 
 def _armed_forces(text: str, lexicon: Lexicon) -> Iterable[Mention]:
     """Yield a country's armed forces named by its adjective or possessive as that country's government."""
+    folded = text.lower()
+    if "forces" not in folded and "military" not in folded and "bundeswehr" not in folded:
+        return  # the pattern opens on every capitalised word: most texts need not be scanned at all
     for match in _ARMED_FORCES.finditer(text):
         if match["own"]:
             country: str | None = _OWN_NAMED_FORCES[match["own"]]

@@ -8,6 +8,7 @@ its reporter?
 
 from __future__ import annotations
 
+import functools
 import re
 
 # News agencies appear in datelines ("LONDON (Reuters) -"), never as parties to what they report.
@@ -125,8 +126,16 @@ def reported_as_press(text: str, publisher: str) -> bool:
     >>> reported_as_press("The ministry signed a deal with Acme (the company).", "Acme")
     False
     """
-    name = re.escape(publisher.strip())
-    if not name or re.search(rf"\b{name}\b", text) is None:
+    if not publisher.strip():
         return False
-    text_without = re.sub(_AS_ITS_REPORTER.format(name=name), " ", text)
-    return re.search(rf"\b{name}\b", text_without) is None
+    named, as_reporter = _publisher_patterns(publisher.strip())
+    if named.search(text) is None:
+        return False
+    return named.search(as_reporter.sub(" ", text)) is None
+
+
+@functools.lru_cache(maxsize=64)
+def _publisher_patterns(publisher: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The publisher's name anywhere, and where it names the publisher as reporter; built once per name."""
+    name = re.escape(publisher)
+    return re.compile(rf"\b{name}\b"), re.compile(_AS_ITS_REPORTER.format(name=name))
