@@ -1323,7 +1323,7 @@ class _Patterns:
 
 # A capitalised word of an "X of Y" name; a possessive ends the name ("the Department of State's Bureau of
 # International Narcotics ...": the bureau is a body of its own).
-_OWNLESS = rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?!s\b))*"
+_OWNLESS = rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?=[A-Za-z])(?!s\b))*"
 
 
 _BRACKETED_COUNTRIES = (
@@ -1356,7 +1356,9 @@ def _patterns(
         # words start after a non-word; a possessive is no word of the name ("Sierra Leone's Ministry of ...")
         rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_OWNLESS}){{0,5}}(?![\w’'-])"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
+        # a possessive after the last word ends the name: "the Ohio Department of Transportation's unit"
+        rf"(?!(?<=People)[’']s)(?!(?<=Children)[’']s)(?!(?<=Women)[’']s)(?![\w-]|[’'](?!s\b|[ \t\u00a0]))"
     )
     programme = rf"{words}(?:{trie_regex(programme_suffixes)})(?![\w-])"
     nouns = trie_regex(tool_nouns)

@@ -1660,8 +1660,10 @@ def _sentence_kind(
             continue  # "the NHS went to market for companies to provide ...": a tender, no agreement yet
         if kind == "grant" and not is_verb and _GRANT_CALL.match(text, match.end(), sentence.end):
             continue  # "a grant opportunity", "the grant competition": a call for bids, not a grant
-        if word.lower() in ("partnership", "partnerships") and text.endswith(
-            "in ", max(sentence.start, match.start() - 3), match.start()
+        if (
+            word.lower() in ("partnership", "partnerships")
+            and text.endswith("in ", max(sentence.start, match.start() - 3), match.start())
+            and not text.startswith(" between ", match.end())
         ):
             continue  # "work in partnership with": a way of working, not a deal
         if word.lower() in ("contracts", "grants", "agreements") and _IN_GENERAL.search(
@@ -2355,6 +2357,9 @@ _SIGNS_FOR_ITSELF = re.compile(
     r"Council$"
 )
 _GOVERNMENT_UNIT = re.compile(r"^(?:the )?(?:Ministry|Department|Minister|Federal Ministry|Office of the)\b")
+# The UK's devolved governments beside the UK Government make a domestic agreement, not one between
+# nations: the public bodies named with them ("Skills Development Scotland") are parties of their own.
+_DEVOLVED_GOVERNMENTS = frozenset({"Scottish Government", "Welsh Government", "Northern Ireland Executive"})
 NATIONAL_GOVERNMENT = re.compile(r"(?:^(?:[A-Z][\w-]*[ ]){1,3}Government$|^Government of |^European Union$)")
 
 
@@ -2443,7 +2448,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         if not any(p.startswith(q + " ") and p[len(q) + 1 :] in _country_names() for q in tidy)
     ]
     governments = [p for p in tidy if NATIONAL_GOVERNMENT.match(p)]
-    if len(governments) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
+    sovereign = [p for p in governments if p not in _DEVOLVED_GOVERNMENTS]
+    if len(sovereign) >= 2 and kind not in FUNDED_KINDS and kind != "investment":
         # Councils and universities signing beside governments (a city deal) sign for themselves.
         return [p for p in tidy if p in governments or _SIGNS_FOR_ITSELF.search(p)]
     if governments:
