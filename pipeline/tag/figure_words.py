@@ -71,6 +71,21 @@ ISO_CODES = tuple(
         "PEN",
         "ARS",
         "UAH",
+        "NPR",
+        "MUR",
+        "JMD",
+        "TTD",
+        "FJD",
+        "AZN",
+        "KZT",
+        "ETB",
+        "TZS",
+        "UGX",
+        "RWF",
+        "XOF",
+        "XAF",
+        "ISK",
+        "RUB",
     ]
 )
 CURRENCY_MARKS = {
@@ -93,6 +108,12 @@ CURRENCY_MARKS = {
     "HK$": "HKD",
     "NT$": "TWD",  # the new Taiwan dollar
     "J$": "JMD",  # the Jamaican dollar
+    "TT$": "TTD",  # the Trinidad and Tobago dollar
+    "FJ$": "FJD",
+    "BZ$": "BZD",
+    "Bds$": "BBD",
+    "EC$": "XCD",  # the Eastern Caribbean dollar
+    "N$": "NAD",  # the Namibian dollar
     "RO": "OMR",  # the Omani rial, "RO1.2 billion"
     "¥": "JPY",
     "₩": "KRW",
@@ -118,6 +139,16 @@ COUNTRY_DOLLARS = {
     "New Zealand": "NZD",
     "Singapore": "SGD",
     "Hong Kong": "HKD",
+    "Jamaica": "JMD",
+    "Trinidad and Tobago": "TTD",
+    "The Bahamas": "BSD",
+    "Barbados": "BBD",
+    "Belize": "BZD",
+    "Guyana": "GYD",
+    "Fiji": "FJD",
+    "Solomon Islands": "SBD",
+    "Namibia": "NAD",
+    "Brunei": "BND",
 }
 # Provinces, states and cities of the dollar countries, whose own newsrooms write a bare "$" ("Ontario
 # invests $14.9 million"): they say whose dollar it is like the country's name does.
@@ -185,6 +216,8 @@ CURRENCY_WORDS = {
     "lari": "GEL",
     "lei": "RON",
     "soms": "KGS",
+    "manat": "AZN",
+    "manats": "AZN",
     "krónur": "ISK",
     "kronur": "ISK",
     "reais": "BRL",
@@ -223,6 +256,14 @@ COUNTRY_CURRENCY_WORDS = {
     "Sweden": {"crowns": "SEK"},
     "Denmark": {"crowns": "DKK", "kroner": "DKK"},
     "Czech Republic": {"crowns": "CZK"},
+    "Turkmenistan": {"manat": "TMT", "manats": "TMT"},
+    # "Rs" and "rupees": India's unless the text is about another rupee country ("Rs 3.98 billion" in Nepal)
+    "India": {"rupees": "INR"},
+    "Nepal": {"rupees": "NPR"},
+    "Pakistan": {"rupees": "PKR"},
+    "Sri Lanka": {"rupees": "LKR"},
+    "Mauritius": {"rupees": "MUR"},
+    "Seychelles": {"rupees": "SCR"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

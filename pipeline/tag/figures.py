@@ -47,7 +47,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|J\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
@@ -100,7 +100,17 @@ def _marker(amount: str) -> str:
 
 
 _NEXT_CONVERSION = re.compile(r"\s?[;,/]\s?(?:or\s)?")
-_CONVERSION_GAP = re.compile(r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?")
+# Verbs of weighing and lifting before "N pounds": the pound is a weight.
+_WEIGHT_BEFORE = re.compile(
+    r"\b(?:carry|carries|carrying|carried|weigh|weighs|weighing|weighed|lift|lifts|lifting|haul|hauls|"
+    r"payload[ ]of|weight[ ]of)[ ](?:(?:up[ ]to|about|around|over|nearly|some|almost)[ ])?$"
+)
+# The same amount in US dollars in brackets: "$280 million (US$41 million)".
+_US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
+_CONVERSION_GAP = re.compile(
+    r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?"
+    r"|,?\s(?:the\s)?equivalent\s(?:of|to)\s(?:about\s|around\s|some\s)?"  # "€3 million, the equivalent of TT$24 million"
+)
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
 _PER_UNIT = re.compile(r"[\s-](?:per|a|an|each)[\s-](?P<unit>[a-z]+)\b|/(?P<slash>[a-z]+)\b")
 # Only says whether `_MONEY_WORDED` is worth trying, so it may find more than whole words; without a
@@ -114,7 +124,7 @@ _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w]
 _DIGIT = re.compile(r"\d")
 _CHANGE_WORD = re.compile(
     r"\b(?:increas\w*|ris\w*|rose|grow\w*|grew|up|down|cut\w*|reduc\w*|fall\w*|fell|boost\w*|rais\w*|doubl\w*|"
-    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:[\w,]+\s+){0,6}from\s+(?:(?:an?|the|its|their)\s+)?"
+    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:[\w,’'-]+\s+){0,6}from\s+(?:(?:an?|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:of\s+)?$|\b(?:increase|rise|cut)\s+$"
 )
 SHARED_SCALE_BELOW = 1000  # "£2-3 million": a first number this small takes the second one's scale
@@ -286,6 +296,12 @@ def _money_in(
             continue  # "($1 = 0.8559 euros)": the exchange rate a wire story used, not a sum
         value, currency = _money_value(match, dollar, local)
         if (
+            _group(match, "word") in ("pounds", "pound")
+            and _WEIGHT_BEFORE.search(text, max(sentence.start, match.start() - 30), match.start())
+            is not None
+        ):
+            continue  # "rockets that can carry 132 pounds": a weight
+        if (
             previous is not None
             and (previous[1] != currency or previous[2] != _marker(match.group()))  # "A$2.8bn ($2.1bn)"
             and _CONVERSION_GAP.fullmatch(text, previous[0], match.start()) is not None
@@ -318,6 +334,14 @@ def _money_in(
             unit, end = "per year", per_year.end()
         elif per_unit is not None and (per_unit["unit"] or per_unit["slash"]) in PER_UNIT_WORDS:
             unit, end = "per " + (per_unit["unit"] or per_unit["slash"]), per_unit.end()
+        if (
+            currency == "USD"
+            and local
+            and "$" in local
+            and _marker(match.group()) == "$"
+            and _US_DOLLARS_AFTER.match(text, end, sentence.end)
+        ):
+            currency = local["$"]  # "$280 million (US$41 million)": the bare "$" is another dollar
         previous = (end, currency, _marker(match.group()))
         yield (
             Figure(
@@ -355,6 +379,8 @@ def _money_value(
             mark = mark[:-1]  # "AUD$2.3 million": the code says which dollar
         if mark == "Sh":  # "Sh67 billion": the shilling of the text's country, Kenya's when none is named
             currency = words.get("shillings", "KES")
+        elif mark == "Rs":  # "Rs 3.98 billion": the rupee of the text's country, India's when none is named
+            currency = words.get("rupees", "INR")
         else:
             currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
         number, mult = match["num"], match["mult"]

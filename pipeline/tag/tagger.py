@@ -204,7 +204,17 @@ def local_currency_words(
     {'pesos': 'COP'}
     >>> local_currency_words("5 million pesos", ["Acme"], load_lexicon())
     {}
+    >>> local_currency_words("Jamaica will spend $80m (US$0.5m) on Jamaica's roads.", ["Acme"], load_lexicon())
+    {'$': 'JMD'}
     """
+    words: dict[str, str] = {}
+    if "(US$" in text:
+        # "$280 million (US$41 million)": the bare "$" is the dollar of the dollar country the text names most
+        # (not the US's: the text says the bare "$" is some other dollar)
+        named = _count_dollar_countries(text, lexicon)
+        counts = Counter({c: n for c, n in named.items() if c in COUNTRY_DOLLARS}).most_common(2)
+        if counts and (len(counts) == 1 or counts[1][1] < counts[0][1]):
+            words["$"] = COUNTRY_DOLLARS[counts[0][0]]
     country = publisher_country(organisations, lexicon) or (url_country(url, lexicon) if url else None)
     if country not in COUNTRY_CURRENCY_WORDS and lexicon.country_words:
         counts = Counter(
@@ -213,7 +223,7 @@ def local_currency_words(
         ).most_common(2)
         if counts and (len(counts) == 1 or counts[1][1] < counts[0][1]):
             country = counts[0][0]
-    return COUNTRY_CURRENCY_WORDS.get(country or "", {})
+    return {**COUNTRY_CURRENCY_WORDS.get(country or "", {}), **words}
 
 
 def _local_currency_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
@@ -238,7 +248,7 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
 
 
-_SHARED_CURRENCY = re.compile(r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner)\b")
+_SHARED_CURRENCY = re.compile(r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs)\b")
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters
 MIN_PROSE_CHAR_SHARE = 0.85  # letters, digits, spaces and ordinary punctuation
@@ -375,7 +385,7 @@ def tag_text(
             body.sentences,
             dollar=publisher_dollar(text, organisations, lexicon, url),
             local=local_currency_words(text, organisations, lexicon, url)
-            if _SHARED_CURRENCY.search(text)
+            if _SHARED_CURRENCY.search(text) or "(US$" in text
             else None,
         ),
         entities=mentions_to_entities(text, body.mentions, body.sentences, parties=_parties_of(partnerships)),

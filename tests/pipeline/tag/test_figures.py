@@ -103,6 +103,13 @@ def test_normalise_money_agrees_with_find_figures(amount: str) -> None:
         ("The Philippines will spend 2 billion pesos; the Philippines said so.", ["DICT"], "PHP"),
         ("Morocco is committing 11 billion dirhams to the strategy.", ["MAP"], "MAD"),
         ("The hub will cost 3 billion dirhams.", ["Acme"], "AED"),
+        ("Nepal Telecom signed the Rs 3.98 billion deal; Nepal's regulator agreed.", ["Republica"], "NPR"),
+        ("The Mauritius programme gives Rs 60 million to NGOs in Mauritius.", ["allAfrica"], "MUR"),
+        ("The Rs 500 crore plan was approved.", ["Acme"], "INR"),
+        ("Azerbaijan's council gives 80,000 manat ($47,156) in grants.", ["Trend"], "AZN"),
+        ("Trinidad and Tobago has given it $280 million (US$41 million).", ["Nearshore Americas"], "TTD"),
+        ("The Jamaica Information Service says the government signs a $543 million deal.", ["JIS"], "USD"),
+        ("The new ministry gets TT$280 million for internet centres.", ["Acme"], "TTD"),
     ],
 )
 def test_a_currency_word_several_countries_share_is_the_texts_countrys(
