@@ -2084,14 +2084,22 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     if _names_again(text, before[-2:]):
         # "Europol, the European Union Agency for Law Enforcement Cooperation, signed": one body, twice named
         chosen, before = [before[-2]], before[:-1]
+    edge = chosen[-1].start  # where the list read so far begins
     for mention in reversed(before[:-1]):
         # "the government of Serbia and US company Amazon": the link ends where the description starts, and
         # a name inside the description ("US") is no list member
-        described = _DESCRIBED_BEFORE.search(
-            text, max(sentence.start, chosen[-1].start - 60), chosen[-1].start
-        )
-        head = described.start() if described is not None else chosen[-1].start
+        described = _DESCRIBED_BEFORE.search(text, max(sentence.start, edge - 60), edge)
+        head = described.start() if described is not None else edge
         if mention.start >= head:
+            continue
+        if (
+            mention.kind in ("organisation", "name")
+            and mention.end + 3 == head
+            and text.startswith(("’s ", "'s "), mention.end)
+        ):
+            edge = (
+                mention.start
+            )  # "X and NASA's Johnson Space Center": the owner opens the item, the list goes on
             continue
         link = _LIST_GAP.fullmatch(text, mention.end, head)
         if link is None and mention.kind != "person":  # a body, then the next signatory's office
@@ -2099,6 +2107,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         if link is None and not _role_between(text, mention, chosen[-1]):
             break
         chosen.append(mention)
+        edge = mention.start
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
 
 
