@@ -163,7 +163,9 @@ _BUYS_A_COMPANY = re.compile(
 # recipient before the noun.
 _GIVEN_TO = re.compile(
     r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
-    r"(?=[^.;:]{1,70}?[ ](?:(?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}|[£$€][\d.,]+\w*[ ](?:[\w-]+[ ]){0,3})$)"
+    # (a legal form's stop is no sentence's end: "has awarded iRobot Corp. a $200 million contract")
+    r"(?=(?:[^.;:]|(?<=Corp)\.|(?<=Inc)\.|(?<=Ltd)\.|(?<=Co)\.){1,70}?"
+    r"[ ](?:(?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}|[£$€][\d.,]+\w*[ ](?:[\w-]+[ ]){0,3})$)"
 )
 # "Our partnership with Cisco", "our new agreement": the publisher's own agreement.
 _OUR_AGREEMENT = re.compile(r"\b[Oo]ur[ ](?:[\w-]+[ ]){0,2}$")
