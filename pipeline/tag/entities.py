@@ -989,6 +989,7 @@ _PERSON_APPOSITION = re.compile(
     r"Secretary|Chief[ ]Executive|CEO|Head|Governor|Commissioner|Ambassador|Founder|Co-founder|Rector|Dean|"
     r"Principal|Provost|Vice-Chancellor|Manager|Partner|Chief[ ]\w+[ ]Officer))\b"
 )
+_PLURAL_INITIALS = re.compile(r"[A-Z]{2,}s")
 _INITIALS_ONLY = re.compile(r"(?:[A-Z]\.){1,4}")
 # A description of a body in apposition right after its name: "EDGE, the Abu Dhabi-based defence group,".
 _DESCRIBED_AFTER = re.compile(rf",[ ](?:the|an?)[ ][^,;.]{{0,80}}?\b{DESCRIPTOR_NOUN}\b")
@@ -1043,6 +1044,7 @@ def _bare_name(
     if len(words) == 1 and (
         (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
         or _INITIALS_ONLY.fullmatch(name)
+        or _PLURAL_INITIALS.fullmatch(name)  # "KPIs", "CSOs", "NGOs": things counted, not a name
     ):  # "Mr", "H.E."
         return None
     # "Houston-based Axiom Space", "Abu Dhabi-based G42", "PIF-owned HUMAIN", "Saudi's HUMAIN"

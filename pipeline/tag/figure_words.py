@@ -108,6 +108,12 @@ CURRENCY_MARKS = {
     "HK$": "HKD",
     "NT$": "TWD",  # the new Taiwan dollar
     "J$": "JMD",  # the Jamaican dollar
+    "GH¢": "GHS",  # the Ghanaian cedi
+    "GH₵": "GHS",
+    "Ksh": "KES",  # the Kenyan shilling: "Kshs. 1.2 billion", "KSh 500m"
+    "Kshs": "KES",
+    "KSh": "KES",
+    "KShs": "KES",
     "TT$": "TTD",  # the Trinidad and Tobago dollar
     "FJ$": "FJD",
     "BZ$": "BZD",

@@ -47,7 +47,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
@@ -70,7 +70,7 @@ _ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
 _ISO_AFTER = rf"(?P<iso>{_ISO_CODE})"
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0](?:{_ISO_CODE}|€))|{_NUMBER_TAIL}))"
-    rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)\s)?"
+    rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)[\s-])?"
     rf"(?:(?P<word>{_WORD_CURRENCY})|{_ISO_AFTER}|(?P<sign>€|£)(?![\w$£€]))"
 )
 # "two billion pounds", "half a million euros": a number in words, a scale word, a currency word.
@@ -108,7 +108,7 @@ _WEIGHT_BEFORE = re.compile(
 # The same amount in US dollars in brackets: "$280 million (US$41 million)".
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
 _CONVERSION_GAP = re.compile(
-    r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or)?\s?"
+    r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or|almost|nearly|some|over|just[ ]over)?\s?"
     r"|,?\s(?:the\s)?equivalent\s(?:of|to)\s(?:about\s|around\s|some\s)?"  # "€3 million, the equivalent of TT$24 million"
 )
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.

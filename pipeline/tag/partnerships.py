@@ -205,6 +205,9 @@ _IN_THE_DEAL = re.compile(
     r"[ ](?:[^.;]{0,40}?[ ])?in[ ](?:the|this)[ ](?:[\w-]+[ ]){0,2}?(?:deal|agreement|programme|scheme|partnership)\b"
 )
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
+# "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
+_GERUND_AS_NOUN = re.compile(r"\b(?:of|about|on)[ ]$")
+_EVERY = re.compile(r"\b(?:every|any)[ ](?:[a-z-]+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing|(?<!binding[ ])commercial)[ ]+$"
 )  # "which will include regional contracts procured centrally": contracts in general, none in particular
@@ -1578,6 +1581,10 @@ def _sentence_kind(
             kind = verb_kind or ("grant" if has_money else None)
             if kind is None:
                 continue
+            if word.lower().endswith("ing") and _GERUND_AS_NOUN.search(
+                text, max(sentence.start, match.start() - 12), match.start()
+            ):
+                continue  # "the benefits of collaborating with UK companies": the act in general, no deal
         rank = (
             lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else len(lexicon.kind_priority)
         )
@@ -1668,6 +1675,8 @@ def _sentence_kind(
             and not text.startswith(" between ", match.end())
         ):
             continue  # "work in partnership with": a way of working, not a deal
+        if not is_verb and _EVERY.search(text, max(sentence.start, match.start() - 40), match.start()):
+            continue  # "the KPIs for every new outsourcing contract": contracts in general, none in particular
         if word.lower() in ("contracts", "grants", "agreements") and _IN_GENERAL.search(
             text, max(sentence.start, match.start() - 20), match.start()
         ):

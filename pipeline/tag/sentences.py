@@ -34,6 +34,8 @@ ABBREVIATIONS = frozenset(
         "approx",
         "govt",
         "rs",  # "Rs. 20,761 crore": the rupee's sign
+        "ksh",  # "Kshs. 10 billion": the Kenyan shilling's sign
+        "kshs",
         "dept",
         "fig",
         "p",
