@@ -636,9 +636,56 @@ def find_partnerships(
             )
         )
     ]
+    for agreement in kept:
+        # (the publisher is a party by `_with_publisher` or none at all: no counterpart here)
+        _counterpart_before(text, agreement, sentences, mentions, {self_party, *publishers})
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
+
+
+COUNTERPART_SENTENCES = 2  # how many sentences before an agreement's first one may name its other side
+_COUNTERPART_KINDS = frozenset({"organisation", "name", "government", "place"})
+
+
+def _counterpart_before(
+    text: str,
+    agreement: _Agreement,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    publishers: set[str],
+) -> None:
+    """Give a one-sided agreement the body named just before it as its other side.
+
+    "Axiom Space ... The company has signed a memorandum of understanding with the agency": the sentence
+    that reports the agreement names one side and refers back to the other.
+    """
+    sides = consolidate_parties(agreement.parties, agreement.kind)  # (what the parties come to)
+    if len(sides) != 1 or agreement.kind == "investment" or not agreement.evidence:
+        return
+    evidence = agreement.evidence[0]
+    if evidence.part != "body":
+        return
+    party = sides[0]
+    index = next((i for i, s in enumerate(sentences) if s.start <= evidence.start < s.end), None)
+    if index is None:
+        return
+    start = sentences[max(0, index - COUNTERPART_SENTENCES)].start
+    candidates = [
+        m
+        for m in mentions
+        if start <= m.start < evidence.start
+        and m.kind in _COUNTERPART_KINDS
+        and m.party is not None
+        and m.party != party
+        and m.party not in publishers
+        and m.name not in publishers
+        and not is_press(m.party)
+    ]
+    for candidate in reversed(candidates):  # the nearest that stays a party of its own beside it
+        if candidate.party and len(consolidate_parties([party, candidate.party], agreement.kind)) == 2:
+            agreement.parties.append(candidate.party)
+            return
 
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
