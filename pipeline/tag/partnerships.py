@@ -92,6 +92,12 @@ _DESCRIPTION = re.compile(
     rf"(?:{DESCRIPTOR_NOUN}|[\w.-]+-(?:based|headquartered|run|owned|controlled))"  # "state-run Hindustan ..."
     r"[ \u00a0](?:the[ \u00a0])?(?=[A-Z])"  # "the charity the Wolfson Foundation"
 )
+# A bloc named through all its members: "with the six countries of the Southern African Customs Union" (not
+# "between two member states of ASEAN": some of them).
+_MEMBERS_OF = re.compile(
+    r"the[ \u00a0](?:[\w-]+[ \u00a0])?(?:countries|members|member[ \u00a0]states|nations|states)[ \u00a0]of"
+    r"[ \u00a0](?:the[ \u00a0])?(?=[A-Z])"
+)
 # "between", "with", "by", "to", "from", "in" opening a word. The first letter comes first, so the regex
 # engine skips ahead to those letters; the look-behind right after it stands for a leading \b.
 _LIST_OPENERS = re.compile(
@@ -1930,7 +1936,7 @@ def _list_from(
     parties: list[str] = []
     people = [m for m in by_start.values() if m.kind == "person" and m.title]
     while position < limit:
-        described = _DESCRIPTION.match(text, position, limit)
+        described = _DESCRIPTION.match(text, position, limit) or _MEMBERS_OF.match(text, position, limit)
         if described is not None and described.end() in by_start:
             position = described.end()  # "with Serbia and US company Amazon"
         mention = by_start.get(position) or _titled_person_at(text, people, position)
@@ -2299,7 +2305,8 @@ def _may_create(kind: str, parties: list[str], self_party: str) -> bool:
 _PUBLIC_BODY = re.compile(
     r"^HM[ ]|\b(?:Government|Executive|Council|Ministry|Department|Office|Authority|Agency|Commission|NHS|Fund|Bank|"
     r"Administration|Directorate|"
-    r"Research and Innovation|Innovate UK)\b"
+    r"Research and Innovation|Innovate UK|"
+    r"Customs Union|Community|Cooperation Council|Mercosur)\b"  # blocs of governments
 )
 
 
