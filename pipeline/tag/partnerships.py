@@ -998,9 +998,13 @@ def _read_transfers(
             opens_award_list(sentence.text)
             or (introduces_list(sentence.text) and _each_receives(sentences[max(0, index - 3) : index]))
         ) and any(
-            # the sum it shares out, said before the list or just after its items
+            # the sum it shares out, said before the list or just after its items, or each item's own
             states_money(near.text)
-            for near in (*sentences[max(0, index - 3) : index], *_after_items(sentences, index + 1)[:2])
+            for near in (
+                *sentences[max(0, index - 3) : index],
+                *_after_items(sentences, index + 1)[:2],
+                *_items(sentences, index + 1)[:1],
+            )
         ):
             # "Among those funded:" after the sum the award shares out: each item is a recipient
             low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
@@ -1154,6 +1158,11 @@ def _is_company(mention: Mention) -> bool:
 
 
 _UNIVERSITY = re.compile(r"\b(?:University|College|Institute|Academy|School)\b")
+
+
+def _items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
+    """The run of list items ("- Lancashire County Council: £878,208") that starts at `first`."""
+    return sentences[first : len(sentences) - len(_after_items(sentences, first))]
 
 
 def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence]:
