@@ -127,6 +127,7 @@ CURRENCY_MARKS = {
     "Rs": "INR",
     "Tk": "BDT",  # Bangladeshi taka, "Tk 2,967 crore"
     "BD": "BHD",  # the Bahraini dinar, "BD 80,235"
+    "JD": "JOD",  # the Jordanian dinar, "JD100,000"
     "KD": "KWD",  # the Kuwaiti dinar
     "QR": "QAR",  # the Qatari riyal
     "Dh": "AED",  # the UAE dirham, "Dh5 billion", "Dhs 200 million"
@@ -222,6 +223,8 @@ CURRENCY_WORDS = {
     "lari": "GEL",
     "lei": "RON",
     "soms": "KGS",
+    "kina": "PGK",
+    "kwacha": "ZMW",
     "manat": "AZN",
     "manats": "AZN",
     "krónur": "ISK",
@@ -270,6 +273,10 @@ COUNTRY_CURRENCY_WORDS = {
     "Sri Lanka": {"rupees": "LKR"},
     "Mauritius": {"rupees": "MUR"},
     "Seychelles": {"rupees": "SCR"},
+    # "K283 million": Papua New Guinea's kina, Zambia's or Malawi's kwacha
+    "Papua New Guinea": {"K": "PGK"},
+    "Zambia": {"K": "ZMW", "kwacha": "ZMW"},
+    "Malawi": {"K": "MWK", "kwacha": "MWK"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

@@ -50,7 +50,7 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
-    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|QR|Dhs?)[ ]?(?=\d)|R(?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
+    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
 )
@@ -124,7 +124,7 @@ _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w]
 _DIGIT = re.compile(r"\d")
 _CHANGE_WORD = re.compile(
     r"\b(?:increas\w*|ris\w*|rose|grow\w*|grew|up|down|cut\w*|reduc\w*|fall\w*|fell|boost\w*|rais\w*|doubl\w*|"
-    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*)\s+(?:[\w,’'-]+\s+){0,6}from\s+(?:(?:an?|the|its|their)\s+)?"
+    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*),?\s+(?:[\w,’'-]+\s+){0,14}from\s+(?:(?:an?|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:of\s+)?$|\b(?:increase|rise|cut)\s+$"
 )
 SHARED_SCALE_BELOW = 1000  # "£2-3 million": a first number this small takes the second one's scale
@@ -381,13 +381,21 @@ def _money_value(
             currency = words.get("shillings", "KES")
         elif mark == "Rs":  # "Rs 3.98 billion": the rupee of the text's country, India's when none is named
             currency = words.get("rupees", "INR")
+        elif (
+            mark == "K"
+        ):  # "K283 million": the kina or kwacha of the text's country; no sum when none is named
+            if "K" not in words:
+                return None, ""
+            currency = words["K"]
         else:
             currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
         number, mult = match["num"], match["mult"]
     else:
         number, mult = match["wnum"], match["wmult"]
-        if match["iso"] is not None:
-            return _number(number) * MULTIPLIERS.get(mult or "", 1.0), match["iso"]
+        if match["iso"] is not None:  # ("600 million RMB": the renminbi is counted in yuan)
+            return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS.get(
+                match["iso"], match["iso"]
+            )
         if match["sign"] is not None:  # "8,375,000 €": the sign after the number, as much of Europe writes it
             return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS[match["sign"]]
         currency = words[match["word"].lower()]
@@ -405,7 +413,7 @@ def _group(match: re.Match[str], name: str) -> str | None:
 
 def _is_range(text: str, sentence_start: int, money_start: int, tail: re.Match[str]) -> bool:
     """Tell whether the amount after a dash, "to" or "and" is the top of a range, not a second amount."""
-    before = text[max(sentence_start, money_start - 90) : money_start].lower()
+    before = text[max(sentence_start, money_start - 140) : money_start].lower()
     if tail["sep"] == "and":
         return before.rstrip().endswith("between")
     if tail["sep"] == "to":

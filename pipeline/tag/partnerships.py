@@ -213,6 +213,9 @@ _IN_THE_DEAL = re.compile(
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 # "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
 _GERUND_AS_NOUN = re.compile(r"\b(?:of|about|on)[ ]$")
+_PLURAL_DEAL_AFTER = re.compile(r"[ ](?:contracts|agreements|deals|grants|partnerships)\b")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|on|from|with|by|for|to|about)[ ]$")
+_AIM_OF = re.compile(r"\b(?:aim|aims|view|intention|goal|purpose|hope)[ ]of[ ]$")
 _EVERY = re.compile(r"\b(?:every|any)[ ](?:[a-z-]+[ ]){0,2}$")
 _IN_GENERAL = re.compile(
     r"\b(?:public|government|future|all|any|such|regional|local|smaller|larger|delivery|existing|(?<!binding[ ])commercial)[ ]+$"
@@ -1798,6 +1801,17 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money
             continue  # "against the agreed measures", "a signed copy": an adjective, not what happened
         if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
+        if (
+            word.endswith("ed")
+            and _PLURAL_DEAL_AFTER.match(text, match.end())
+            and _PREPOSITION_BEFORE.search(text, max(0, match.start() - 6), match.start())
+        ):
+            continue  # "the effect of the crisis in cancelled contracts": such contracts in general
+        if word.endswith("ing") and _AIM_OF.search(text, max(0, match.start() - 20), match.start()):
+            found.add("planned")  # "with the aim of signing binding contracts in 2026"
+            continue
+        if word.endswith("ing") and _GERUND_AS_NOUN.search(text, max(0, match.start() - 12), match.start()):
+            continue  # "within six months of signing an agreement": a condition, not what happened
         if word == "to buy" and not _NAME_BEFORE.search(text, max(0, match.start() - 40), match.start()):
             continue  # "Nokia to buy Infinera" plans a purchase; "easier for buyers to buy" does not
         if status is not None:

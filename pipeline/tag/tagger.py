@@ -248,7 +248,9 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
 
 
-_SHARED_CURRENCY = re.compile(r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs)\b")
+_SHARED_CURRENCY = re.compile(
+    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|K\d)"
+)
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters
 MIN_PROSE_CHAR_SHARE = 0.85  # letters, digits, spaces and ordinary punctuation

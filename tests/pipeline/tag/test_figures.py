@@ -92,6 +92,12 @@ def test_normalise_money_agrees_with_find_figures(amount: str) -> None:
     assert normalise_money(amount) == (figure.value, figure.currency)
 
 
+def test_a_k_before_a_sum_is_money_only_in_a_kina_or_kwacha_country() -> None:
+    assert [
+        f for f in tag_text("The K2 million grant.", organisations=["Acme"]).figures if f.kind == "money"
+    ] == []
+
+
 @pytest.mark.parametrize(
     ("text", "organisations", "currency"),
     [
@@ -110,6 +116,7 @@ def test_normalise_money_agrees_with_find_figures(amount: str) -> None:
         ("Trinidad and Tobago has given it $280 million (US$41 million).", ["Nearshore Americas"], "TTD"),
         ("The Jamaica Information Service says the government signs a $543 million deal.", ["JIS"], "USD"),
         ("The new ministry gets TT$280 million for internet centres.", ["Acme"], "TTD"),
+        ("Papua New Guinea will spend K283 million on the plan, Papua New Guinea said.", ["Loop"], "PGK"),
     ],
 )
 def test_a_currency_word_several_countries_share_is_the_texts_countrys(
