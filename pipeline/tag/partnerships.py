@@ -653,6 +653,38 @@ def find_partnerships(
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
 
 
+_HEADLINE_COUNTERPART_KINDS = frozenset({"organisation", "government", "place", "name"})
+
+
+def with_headline_counterparts(
+    partnerships: Sequence[Partnership], headline_mentions: Sequence[Mention], publishers: Sequence[str]
+) -> tuple[Partnership, ...]:
+    """Give a one-sided agreement of the body the other body the headline names.
+
+    "Telstra Health to deliver WA's community health system": the body reports "the contract" with one side
+    named; the headline names the other.
+    """
+    named = [
+        m.party
+        for m in headline_mentions
+        if m.kind in _HEADLINE_COUNTERPART_KINDS
+        and m.party is not None
+        and m.party not in publishers
+        and not is_press(m.party)
+    ]
+    completed = []
+    for partnership in partnerships:
+        sides = consolidate_parties(partnership.parties, partnership.kind)
+        if len(sides) == 1 and partnership.kind != "investment" and partnership.evidence[0].part == "body":
+            other = next(
+                (p for p in named if len(consolidate_parties([sides[0], p], partnership.kind)) == 2), None
+            )
+            if other is not None:
+                partnership = replace(partnership, parties=(*partnership.parties, other))
+        completed.append(partnership)
+    return tuple(completed)
+
+
 COUNTERPART_SENTENCES = 2  # how many sentences before an agreement's first one may name its other side
 _COUNTERPART_KINDS = frozenset({"organisation", "name", "government", "place"})
 

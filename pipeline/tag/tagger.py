@@ -41,6 +41,7 @@ from govwatch.pipeline.tag.partnerships import (
     opens_award_list,
     reports_joint_action,
     reports_membership,
+    with_headline_counterparts,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
 from govwatch.pipeline.tag.press import is_press
@@ -380,6 +381,9 @@ def tag_text(
             for p in in_headline.partnerships
         )
         partnerships = merge_headline(partnerships, marked, _short_names(text, body.mentions))
+        if any(len(set(p.parties)) == 1 for p in partnerships):
+            named = find_mentions(headline, lexicon, self_party, None, publishers=organisations, home=home)
+            partnerships = with_headline_counterparts(partnerships, named, (self_party, *organisations))
     annotations = Annotations(
         partnerships=partnerships,
         figures=find_figures(

@@ -90,3 +90,12 @@ def test_a_place_visited_is_no_party(before: str) -> None:
     from govwatch.pipeline.tag.partnerships import _NOT_PARTY_BEFORE
 
     assert _NOT_PARTY_BEFORE.search(before) is not None
+
+
+def test_the_headline_names_the_other_side_of_a_one_sided_agreement() -> None:
+    body = "Northfield Health Service has signed a contract with the company to replace its patient records."
+    title = "Kestrel Health to deliver Northfield Health Service's records system"
+    found = tag_text(body, title=title, organisations=["Tech Weekly"]).partnerships
+    assert [(p.kind, sorted(p.parties)) for p in found] == [
+        ("contract", ["Kestrel Health", "Northfield Health Service"])
+    ]
