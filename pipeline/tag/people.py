@@ -102,6 +102,22 @@ def find_people(
                 party=None,
             )
     yield from _named_after_office(text, lexicon, starts)
+    for match in _COUNTERPART_NAMED.finditer(text):
+        # "and his Montenegrin counterpart, Marash Dukaj, signed": the other side's office holder
+        name = _clean_name(match["name"], lexicon.name_titles)
+        if name is None:
+            continue
+        party = government_before(text, match.start(), lexicon)
+        yield Mention(
+            kind="person",
+            name=name,
+            start=match.start("name"),
+            end=match.end("name"),
+            role=match["role"],
+            title="counterpart",
+            organisation=party,
+            party=party,
+        )
 
 
 # Roles in the plural introduce two people: "Ministers Shin Won-sik and Richard Marles".
@@ -118,6 +134,12 @@ _AND_NAME = re.compile(
 _NAME_AFTER_BODY = re.compile(
     rf"(?:[ \t\u00a0]\([A-Z][A-Za-z&.-]{{1,9}}\))?,[ \t\u00a0]+(?P<name>(?:(?:Dr|Prof|Professor|Phys|Ing|Eng|Mag)\.?[ \t\u00a0]+)*"
     rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}})(?=,|[ \t\u00a0]+(?:and|said|signed)\b)"
+)
+
+
+_COUNTERPART_NAMED = re.compile(
+    rf"(?P<role>counterparts?),?[ \t\u00a0]+(?P<name>{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}})"
+    rf"(?=,|[ \t\u00a0]+(?:and|said|signed|agreed)\b)"
 )
 
 

@@ -376,8 +376,15 @@ def tag_text(
         in_headline = _read_agreements(
             headline, lexicon, self_party, organisations, home=home, for_entities=False
         )
+        # "Minchev and Dukaj sign memorandum": people the body introduces are named in the headline by surname
+        people = {m.name for m in body.mentions if m.kind == "person"}
+        people |= {name.split()[-1] for name in people}
         marked = tuple(
-            replace(p, evidence=tuple(replace(e, part="headline") for e in p.evidence))
+            replace(
+                p,
+                parties=tuple(party for party in p.parties if party not in people),
+                evidence=tuple(replace(e, part="headline") for e in p.evidence),
+            )
             for p in in_headline.partnerships
         )
         partnerships = merge_headline(partnerships, marked, _short_names(text, body.mentions))

@@ -99,3 +99,20 @@ def test_the_headline_names_the_other_side_of_a_one_sided_agreement() -> None:
     assert [(p.kind, sorted(p.parties)) for p in found] == [
         ("contract", ["Kestrel Health", "Northfield Health Service"])
     ]
+
+
+def test_a_counterpart_named_between_commas_is_a_person_and_the_headline_names_people_by_surname() -> None:
+    body = (
+        "The Minister of Public Administration, Goran Petrov, and his Montenegrin counterpart, Marko Dukic, "
+        "signed a memorandum of understanding in Podgorica on Wednesday."
+    )
+    found = tag_text(
+        body,
+        title="Petrov and Dukic sign memorandum",
+        organisations=["Ministry of Public Administration"],
+        url="https://mioa.gov.mk/news/1",
+    )
+    assert [sorted(p.parties) for p in found.partnerships] == [
+        ["Montenegrin Government", "North Macedonian Government"]
+    ]
+    assert ("person", "Marko Dukic") in [(e.kind, e.name) for e in found.entities]
