@@ -236,7 +236,9 @@ def _person_patterns(
     # "for Science, Innovation and Technology": a comma joins words of the role only in a list that
     # ends with "and"; "Minister of State for Transport, Chee Hong Tat" names the person after the comma.
     words = rf"{CAPWORD}(?:[ \t\u00a0]+{CAPWORD}){{0,3}}"
-    portfolio = rf"{words}(?:(?:,[ \t\u00a0]+{words})*[ \t\u00a0]+and[ \t\u00a0]+{words})?"
+    portfolio = (
+        rf"{words}(?:(?:,[ \t\u00a0]+{words})*[ \t\u00a0]+and[ \t\u00a0]+(?:the[ \t\u00a0]+)?{words})?"
+    )
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{portfolio})?"
     # "Kathryn D. Sullivan": a middle initial may stand between the first name and the others
     name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+[A-Z]\.)?(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
