@@ -212,6 +212,11 @@ _IN_THE_DEAL = re.compile(
 )
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 # "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
+_PASSIVE_BEFORE = re.compile(r"\b(?:been|was|were|be|is|are)[ ]$")
+_UNNAMED_CHOSEN = re.compile(
+    r"[ ](?:[a-z-]+[ ]){0,2}(?:partners|suppliers|companies|firms|organisations|organizations|bidders|teams|"
+    r"providers|businesses|projects|investors)\b(?![ ]?[:,(]|[ ](?:including|such[ ]as|namely|and|[A-Z\d]))"
+)
 _GERUND_AS_NOUN = re.compile(r"\b(?:of|about|on)[ ]$")
 _PLURAL_DEAL_AFTER = re.compile(r"[ ](?:contracts|agreements|deals|grants|partnerships)\b")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|on|from|with|by|for|to|about)[ ]$")
@@ -235,7 +240,7 @@ _GRANT_CALL = re.compile(
 # Groups of recipients or signatories a text counts without naming them.
 _UNNAMED_MANY = (
     r"(?:companies|firms|businesses|organi[sz]ations|universities|institutions|SMEs|start-ups|startups|suppliers|"
-    r"researchers|projects|applicants|teams|proposals|recipients|consortia)\b"
+    r"researchers|projects|applicants|teams|proposals|recipients|consortia|sector|sectors|industry|industries)\b"
 )
 _UNNAMED_GROUP = re.compile(
     r"(?:[-•*][ ]+)?(?:(?:[Oo]ver|[Mm]ore[ ]than|[Nn]early|[Aa]lmost|[Aa]round|[Aa]bout|[Ss]ome)[ ]+)?(?:\d[\d,]*[ ]+)?"
@@ -1740,6 +1745,13 @@ def _sentence_kind(
             and _BUYS_A_COMPANY.match(text, match.end(), sentence.end) is None
         ):
             continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
+        if (
+            is_verb
+            and word.lower() in SUPPLIER_CHOICE_VERBS
+            and _UNNAMED_CHOSEN.match(text, match.end(), sentence.end)
+            and not _PASSIVE_BEFORE.search(text, max(sentence.start, match.start() - 6), match.start())
+        ):
+            continue  # "has selected investor partners that have shown ...": whom, it does not say
         if is_verb and word.lower() in SUPPLIER_CHOICE_VERBS and not _WORK.search(sentence.text):
             continue  # "selected as host city" chose no supplier
         if (
