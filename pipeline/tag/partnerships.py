@@ -212,6 +212,10 @@ _IN_THE_DEAL = re.compile(
 )
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
 # "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
+_WINS_AS_NOUN = re.compile(r"\b(?:contract|contracts|record|export|recent|big|major|new)[ ]$")
+_SUM_OF = re.compile(
+    r"[£$€][ ]?\d[\d.,]*[ ]?(?:million|billion|bn|m)?[ ](?:worth[ ])?(?:of|in)[ ](?:new[ ])?(?:[A-Z][\w-]*[ ]){0,2}$"
+)
 _PASSIVE_BEFORE = re.compile(r"\b(?:been|was|were|be|is|are)[ ]$")
 _UNNAMED_CHOSEN = re.compile(
     r"[ ](?:[a-z-]+[ ]){0,2}(?:partners|suppliers|companies|firms|organisations|organizations|bidders|teams|"
@@ -242,9 +246,10 @@ _UNNAMED_MANY = (
     r"(?:companies|firms|businesses|organi[sz]ations|universities|institutions|SMEs|start-ups|startups|suppliers|"
     r"researchers|projects|applicants|teams|proposals|recipients|consortia|sector|sectors|industry|industries)\b"
 )
+_UNNAMED_AFTER_PLACE = re.compile(rf"(?:’s|'s)?[ ](?:[a-z-]+[ ])?{_UNNAMED_MANY}")
 _UNNAMED_GROUP = re.compile(
     r"(?:[-•*][ ]+)?(?:(?:[Oo]ver|[Mm]ore[ ]than|[Nn]early|[Aa]lmost|[Aa]round|[Aa]bout|[Ss]ome)[ ]+)?(?:\d[\d,]*[ ]+)?"
-    rf"(?:[A-Z][a-z]+[ ]+)?(?:[a-z-]+[ ]+)?{_UNNAMED_MANY}"
+    rf"(?:[A-Z][A-Za-z]*[ ]+)?(?:[a-z-]+[ ]+)?{_UNNAMED_MANY}"
 )
 # Ten or more agreements counted: "over 150 contracts", "32 memoranda of understanding".
 _MANY = re.compile(
@@ -1745,6 +1750,10 @@ def _sentence_kind(
             and _BUYS_A_COMPANY.match(text, match.end(), sentence.end) is None
         ):
             continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
+        if word.lower() == "contract" and text.startswith(" wins", match.end()):
+            continue  # "record contract wins through the European Space Agency": wins counted, no contract
+        if _plural(word) and _SUM_OF.search(text, max(sentence.start, match.start() - 50), match.start()):
+            continue  # "secured £844 million of ESA contracts": contracts' total value, none in particular
         if (
             is_verb
             and word.lower() in SUPPLIER_CHOICE_VERBS
@@ -1845,6 +1854,8 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money
             continue  # "against the agreed measures", "a signed copy": an adjective, not what happened
         if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
+        if word == "wins" and _WINS_AS_NOUN.search(text, max(0, match.start() - 12), match.start()):
+            continue  # "record contract wins through the ESA": wins counted, none made here
         if (
             word.endswith("ed")
             and _PLURAL_DEAL_AFTER.match(text, match.end())
@@ -2202,6 +2213,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     if not before:
         return []
     last = before[-1]
+    if last.kind == "place" and _UNNAMED_AFTER_PLACE.match(text, last.end, anchor.start()):
+        return []  # "UK firms won ESA contracts": the country describes the winners, nobody is named
     if _REPRESENTED_BY.search(text, max(sentence.start, last.start - 20), last.start):
         return []  # "The Government of Estonia, represented by the Ministry of ..., has signed": the subject
     limit = anchor.start()
