@@ -231,7 +231,6 @@ CURRENCY_WORDS = {
     "kronur": "ISK",
     "reais": "BRL",
     "lira": "TRY",
-    "forint": "HUF",
     "riyals": "SAR",
     "norwegian crowns": "NOK",
     "swedish crowns": "SEK",
@@ -242,6 +241,26 @@ CURRENCY_WORDS = {
     "Danish crowns": "DKK",
     "Czech crowns": "CZK",
     "kroner": "NOK",
+    "norwegian kroner": "NOK",
+    "Norwegian kroner": "NOK",  # as written; looked up in lower case
+    "danish kroner": "DKK",
+    "Danish kroner": "DKK",
+    "swedish kronor": "SEK",
+    "Swedish kronor": "SEK",
+    # as headlines and some newsrooms write them
+    "Baht": "THB",
+    "Rupees": "INR",
+    "Yen": "JPY",
+    "Yuan": "CNY",
+    "Euros": "EUR",
+    "Ringgit": "MYR",
+    "Naira": "NGN",
+    "Pesos": "MXN",
+    "Dirhams": "AED",
+    "Riyals": "SAR",
+    "Shillings": "KES",
+    "forints": "HUF",
+    "forint": "HUF",
     # Several countries' words: the default here, the publisher's own in `COUNTRY_CURRENCY_WORDS`.
     "crowns": "NOK",
     "dirhams": "AED",
@@ -299,6 +318,10 @@ MULTIPLIERS = {
     "lakh crore": 1e12,  # "Rs 2 lakh crore" is ₹2 trillion
     "crores": 1e7,
     "lakhs": 1e5,
+    "Crore": 1e7,  # "₹847.70 Crore", as some Indian releases write it
+    "Crores": 1e7,
+    "Lakh": 1e5,
+    "Lakhs": 1e5,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "Billion": 1e9,

@@ -44,7 +44,7 @@ _NUMBER = (
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 # "1,250,000"; India's lakh grouping "9,04,132" and "1,20,00,000"
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·]\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
@@ -106,6 +106,7 @@ _WEIGHT_BEFORE = re.compile(
     r"payload[ ]of|weight[ ]of)[ ](?:(?:up[ ]to|about|around|over|nearly|some|almost)[ ])?$"
 )
 # The same amount in US dollars in brackets: "$280 million (US$41 million)".
+_RANGE_HEAD = re.compile(r"(?<![\d.,])(?P<num>\d[\d.,]*)[ ]?[-–][ ]?$")
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
 _CONVERSION_GAP = re.compile(
     r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or|almost|nearly|some|over|just[ ]over)?\s?"
@@ -327,6 +328,17 @@ def _money_in(
         position = max(end, match.start() + 1)
         if value is None:
             continue
+        begin = match.start()
+        head = (
+            _RANGE_HEAD.search(text, max(sentence.start, begin - 12), begin)
+            if _group(match, "wnum")
+            else None
+        )
+        if head is not None and value_max is None:
+            # "300-400 billion forints": the first number shares the scale and currency written after both
+            low = _number(head["num"]) * MULTIPLIERS.get(match["wmult"] or "", 1.0)
+            if low < value:
+                value_max, value, begin = value, low, head.start("num")
         unit = None
         per_year = _PER_YEAR.match(text, end, sentence.end)
         per_unit = _PER_UNIT.match(text, end, sentence.end)
@@ -347,15 +359,15 @@ def _money_in(
             Figure(
                 kind="money",
                 value=value,
-                text=text[match.start() : end],
+                text=text[begin:end],
                 currency=currency,
                 unit=unit,
-                qualifier=_qualifier(text, sentence.start, match.start(), match.end()),
+                qualifier=_qualifier(text, sentence.start, begin, match.end()),
                 value_max=value_max,
-                purpose=_purpose(text, sentence, match.start(), end),
-                evidence=_evidence(text, sentence, match.start(), end),
+                purpose=_purpose(text, sentence, begin, end),
+                evidence=_evidence(text, sentence, begin, end),
             ),
-            match.start(),
+            begin,
             end,
         )
 
