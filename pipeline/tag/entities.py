@@ -1325,7 +1325,11 @@ class _Patterns:
 
 # A capitalised word of an "X of Y" name; a possessive ends the name ("the Department of State's Bureau of
 # International Narcotics ...": the bureau is a body of its own).
-_OWNLESS = rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?=[A-Za-z])(?!s\b))*"
+_OWNLESS = (
+    rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?=[A-Za-z])(?!s\b)"
+    # a plural possessive inside a name: "Ministry of Agriculture and Farmers' Welfare"
+    r"|(?<=s)[’'](?=[ \t\u00a0](?:Welfare|Affairs|Association|Union|Federation|Council|Fund|Trust|Rights|Compensation)\b))*"
+)
 
 
 _BRACKETED_COUNTRIES = (
