@@ -80,6 +80,8 @@ def is_press(name: str) -> bool:
     (False, False, True)
     >>> is_press("Associated Press of Pakistan"), is_press("News Agency of Nigeria"), is_press("State Bank of Pakistan")
     (True, True, False)
+    >>> is_press("Post Nigeria"), is_press("HeraldLIVE"), is_press("Railway Gazette International"), is_press("Post Office")
+    (True, True, True, False)
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return (
@@ -87,10 +89,18 @@ def is_press(name: str) -> bool:
         or name.endswith(_MEDIA_ENDINGS)
         or _WIRE_NAME.search(name) is not None
         or _CAMEL_NEWS.search(name) is not None  # "SpaceNews", "GovConWire"
+        or _MEDIA_WORD_FIRST.search(name) is not None  # "Railway Gazette International", "News Central Asia"
     )
 
 
 _CAMEL_NEWS = re.compile(r"[a-z](?:News|Wire)$")
+# A paper's name that opens with its media word or puts its region after it: "Post Nigeria", "HeraldLIVE",
+# "Tech Review Africa", "Railway Gazette International".
+_MEDIA_WORD_FIRST = re.compile(
+    r"^News[ ][A-Z]|^(?:Herald|Post|Times|Gazette)(?:[ ](?:Nigeria|Kenya|Ghana|India|Pakistan|Africa|Asia)$|[A-Z]{2,}$)"
+    r"|\b(?:News|Review|Gazette|Times|Herald|Tribune|Observer)[ ]"
+    r"(?:International|Online|Global|Africa|Asia|Central[ ]Asia|Europe|Middle[ ]East)$"
+)
 
 
 # Where a text names the newspaper or agency that publishes it: in its dateline ("Jakarta (ANTARA) –"),
