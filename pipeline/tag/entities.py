@@ -581,6 +581,11 @@ def find_mentions(
                 # "National Oceanic and Atmospheric Administration": one word after)
                 first = joined.end()
             elif (
+                _LISTED_BEFORE.search(text, max(0, first - 6), first)
+                and (joined := _WORD_AND_COMPANY.match(text, first, last)) is not None
+            ):
+                first = joined.end()  # "Cisco, Ninjacart and ITC Limited": a list's last link, then a company
+            elif (
                 by_suffix
                 and _ONE_WORD_AND.match(text, first, last)
                 and (portfolio := _PORTFOLIO_BEFORE.search(text, max(0, first - 80), first)) is not None
@@ -1475,6 +1480,9 @@ _TITLED_GIVEN_NAME = re.compile(
 )
 # A name right after a list's comma, holding an "and" between capitalised words: maybe the list's last link.
 _LISTED_BEFORE = re.compile(r",[ ](?:the[ ])?$")
+_WORD_AND_COMPANY = re.compile(
+    r"[A-Z][\w’'-]*[ ](?:and|&)[ ](?=[A-Z][\w’'-]*[ ](?:Limited|Ltd|plc|PLC|Inc|LLC|GmbH|AG|SA|S\.A\.)\b)"
+)
 # One word and "and" opening a name, after one-word items and commas: a department's list of portfolios.
 _ONE_WORD_AND = re.compile(r"[A-Z][\w’'-]*[ ](?:and|&)[ ]")
 _PORTFOLIO_BEFORE = re.compile(r"(?:[A-Z][a-z]+,[ ]){1,5}$")
