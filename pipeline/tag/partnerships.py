@@ -605,7 +605,7 @@ def find_partnerships(
                 # "Contracts awarded to support the programme": a buyer's contracts with no supplier named
                 (
                     (a.several or _PLURAL_DEALS.search(a.evidence[0].sentence) is not None)
-                    and is_public(a.parties[0])
+                    and (is_public(a.parties[0]) or a.parties[0] in (self_party, *publishers))
                 )
                 or a.statuses == {"planned"}
                 or (

@@ -250,7 +250,7 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _SHARED_CURRENCY = re.compile(
-    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|K\d)"
+    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|K\d|Sh[ ]?\d)"
 )
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters

@@ -117,6 +117,11 @@ def test_a_k_before_a_sum_is_money_only_in_a_kina_or_kwacha_country() -> None:
         ("The Jamaica Information Service says the government signs a $543 million deal.", ["JIS"], "USD"),
         ("The new ministry gets TT$280 million for internet centres.", ["Acme"], "TTD"),
         ("Papua New Guinea will spend K283 million on the plan, Papua New Guinea said.", ["Loop"], "PGK"),
+        (
+            "Tanzania's UNDP office will inject Sh1.6 billion into start-ups in Tanzania.",
+            ["The Citizen"],
+            "TZS",
+        ),
     ],
 )
 def test_a_currency_word_several_countries_share_is_the_texts_countrys(
