@@ -46,7 +46,7 @@ LEADING_STOPWORDS = word_set(
     "Last Latest Many Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some "
     "Speaking That The Their Then There These They This Those Though Through To Today Under Unless "
     "Until Up We When Whereas Where Whether While With Without Yesterday Yet "
-    "Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens Hundreds Thousands"
+    "Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens Hundreds Thousands Shares"
 )
 # Words that cannot be part of a person's name.
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
@@ -1046,6 +1046,13 @@ def _bare_name(
     job = next((i for i, word in enumerate(words) if i and word.rstrip(".") in _JOBS_AFTER_NAME), None)
     if job is not None:  # "ITIDA CEO Eng. Amr Mahfouz": the body, then its officer
         words, name = words[:job], name[: spans[job - 1][1]]
+    if (
+        len(words) == 1
+        and name.isupper()
+        and len(name) > 5
+        and text.startswith((":", " :"), start + len(name))
+    ):
+        return None  # "THIRUVANANTHAPURAM: Kerala and the Railways signed": a dateline's city
     if len(words) == 1 and (
         (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
         or _INITIALS_ONLY.fullmatch(name)

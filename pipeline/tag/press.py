@@ -61,6 +61,7 @@ _MEDIA_ENDINGS = (
     " Examiner",
     " Gleaner",
 )
+_MEDIA_ENDINGS_LOWER = tuple(ending.lower() for ending in _MEDIA_ENDINGS)
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
 _WIRE_NAME = re.compile(
     r"(?i)(?:^|\s)(?:wire|newswire|press|presse)(?:[ ]services?)?$"
@@ -82,11 +83,14 @@ def is_press(name: str) -> bool:
     (True, True, False)
     >>> is_press("Post Nigeria"), is_press("HeraldLIVE"), is_press("Railway Gazette International"), is_press("Post Office")
     (True, True, True, False)
+    >>> is_press("pv magazine")
+    True
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return (
         name in _NEWS_AGENCIES
         or name.endswith(_MEDIA_ENDINGS)
+        or name.lower().endswith(_MEDIA_ENDINGS_LOWER)  # "pv magazine"
         or _WIRE_NAME.search(name) is not None
         or _CAMEL_NEWS.search(name) is not None  # "SpaceNews", "GovConWire"
         or _MEDIA_WORD_FIRST.search(name) is not None  # "Railway Gazette International", "News Central Asia"
