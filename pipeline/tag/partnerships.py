@@ -712,8 +712,10 @@ def _counterpart_before(
     that reports the agreement names one side and refers back to the other.
     """
     sides = consolidate_parties(agreement.parties, agreement.kind)  # (what the parties come to)
-    if len(sides) != 1 or agreement.kind == "investment" or not agreement.evidence:
+    if len(sides) != 1 or not agreement.evidence:
         return
+    if agreement.kind == "investment" and not (is_public(sides[0]) or INVESTOR_NAME.search(sides[0])):
+        return  # "X raised £5m": a company's investment may stay one-sided; a fund's or a bank's names whom
     evidence = agreement.evidence[0]
     if evidence.part != "body":
         return
@@ -734,8 +736,11 @@ def _counterpart_before(
         and not is_press(m.party)
     ]
     for candidate in reversed(candidates):  # the nearest that stays a party of its own beside it
-        if candidate.party and len(consolidate_parties([party, candidate.party], agreement.kind)) == 2:
-            agreement.parties.append(candidate.party)
+        other = candidate.party or ""
+        if agreement.kind == "investment" and (is_public(other) or INVESTOR_NAME.search(other)):
+            continue  # an investor's other side is what it invests in, not another investor
+        if other and len(consolidate_parties([party, other], agreement.kind)) == 2:
+            agreement.parties.append(other)
             return
 
 
