@@ -100,13 +100,21 @@ def _marker(amount: str) -> str:
 
 
 _NEXT_CONVERSION = re.compile(r"\s?[;,/]\s?(?:or\s)?")
+# Signs several countries share: the currency word that says which one the text's country means, and the
+# currency when no country says (the shilling is Kenya's, the rupee India's; a "K" is no sum without one).
+_COUNTRY_MARKS: dict[str, tuple[str, str | None]] = {
+    "Sh": ("shillings", "KES"),
+    "Rs": ("rupees", "INR"),
+    "K": ("K", None),
+}
 # Verbs of weighing and lifting before "N pounds": the pound is a weight.
 _WEIGHT_BEFORE = re.compile(
     r"\b(?:carry|carries|carrying|carried|weigh|weighs|weighing|weighed|lift|lifts|lifting|haul|hauls|"
     r"payload[ ]of|weight[ ]of)[ ](?:(?:up[ ]to|about|around|over|nearly|some|almost)[ ])?$"
 )
-# The same amount in US dollars in brackets: "$280 million (US$41 million)".
+# The first number of a range before a scale and currency word: "300-400 billion forints".
 _RANGE_HEAD = re.compile(r"(?<![\d.,])(?P<num>\d[\d.,]*)[ ]?[-–][ ]?$")
+# The same amount in US dollars in brackets: "$280 million (US$41 million)".
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
 _CONVERSION_GAP = re.compile(
     r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or|almost|nearly|some|over|just[ ]over)?\s?"
@@ -389,16 +397,12 @@ def _money_value(
         mark = match["mark"].strip().rstrip(".")
         if mark.endswith("$") and mark[:-1] in ISO_CODES:
             mark = mark[:-1]  # "AUD$2.3 million": the code says which dollar
-        if mark == "Sh":  # "Sh67 billion": the shilling of the text's country, Kenya's when none is named
-            currency = words.get("shillings", "KES")
-        elif mark == "Rs":  # "Rs 3.98 billion": the rupee of the text's country, India's when none is named
-            currency = words.get("rupees", "INR")
-        elif (
-            mark == "K"
-        ):  # "K283 million": the kina or kwacha of the text's country; no sum when none is named
-            if "K" not in words:
-                return None, ""
-            currency = words["K"]
+        if mark in _COUNTRY_MARKS:  # "Sh67 billion", "Rs 3.98 billion", "K283 million"
+            word, default = _COUNTRY_MARKS[mark]
+            local_currency = words.get(word, default)
+            if local_currency is None:
+                return None, ""  # a "K" in a text of no kina or kwacha country is no sum
+            currency = local_currency
         else:
             currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
         number, mult = match["num"], match["mult"]

@@ -211,16 +211,19 @@ _IN_THE_DEAL = re.compile(
     r"[ ](?:[^.;]{0,40}?[ ])?in[ ](?:the|this)[ ](?:[\w-]+[ ]){0,2}?(?:deal|agreement|programme|scheme|partnership)\b"
 )
 _EACH = re.compile(r"\beach[ ](?:\w+[ ]){0,2}$")
-# "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
+# Words that make "wins" a noun: "record contract wins".
 _WINS_AS_NOUN = re.compile(r"\b(?:contract|contracts|record|export|recent|big|major|new)[ ]$")
+# A sum "of" or "in" plural agreements is their total: "£844 million of ESA contracts".
 _SUM_OF = re.compile(
     r"[£$€][ ]?\d[\d.,]*[ ]?(?:million|billion|bn|m)?[ ](?:worth[ ])?(?:of|in)[ ](?:new[ ])?(?:[A-Z][\w-]*[ ]){0,2}$"
 )
 _PASSIVE_BEFORE = re.compile(r"\b(?:been|was|were|be|is|are)[ ]$")
+# What a choosing verb chose, when it names nobody: "has selected investor partners that ...".
 _UNNAMED_CHOSEN = re.compile(
     r"[ ](?:[a-z-]+[ ]){0,2}(?:partners|suppliers|companies|firms|organisations|organizations|bidders|teams|"
     r"providers|businesses|projects|investors)\b(?![ ]?[:,(]|[ ](?:including|such[ ]as|namely|and|[A-Z\d]))"
 )
+# "of", "about" or "on" before a verb's -ing form make it a noun: "the benefits of investing in the UK".
 _GERUND_AS_NOUN = re.compile(r"\b(?:of|about|on)[ ]$")
 _PLURAL_DEAL_AFTER = re.compile(r"[ ](?:contracts|agreements|deals|grants|partnerships)\b")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|on|from|with|by|for|to|about)[ ]$")
@@ -686,9 +689,7 @@ def with_headline_counterparts(
     for partnership in partnerships:
         sides = consolidate_parties(partnership.parties, partnership.kind)
         if len(sides) == 1 and partnership.kind != "investment" and partnership.evidence[0].part == "body":
-            other = next(
-                (p for p in named if len(consolidate_parties([sides[0], p], partnership.kind)) == 2), None
-            )
+            other = _other_side(sides[0], named, partnership.kind)
             if other is not None:
                 partnership = replace(partnership, parties=(*partnership.parties, other))
         completed.append(partnership)
@@ -735,13 +736,20 @@ def _counterpart_before(
         and m.name not in publishers
         and not is_press(m.party)
     ]
-    for candidate in reversed(candidates):  # the nearest that stays a party of its own beside it
-        other = candidate.party or ""
-        if agreement.kind == "investment" and (is_public(other) or INVESTOR_NAME.search(other)):
-            continue  # an investor's other side is what it invests in, not another investor
-        if other and len(consolidate_parties([party, other], agreement.kind)) == 2:
-            agreement.parties.append(other)
-            return
+    other = _other_side(party, [m.party for m in reversed(candidates) if m.party], agreement.kind)
+    if other is not None:  # the nearest first
+        agreement.parties.append(other)
+
+
+def _other_side(party: str, names: Iterable[str], kind: str) -> str | None:
+    """The first of `names` that stays a party of its own beside `party` (not the same body, not an agreement's
+    name), and for an investment not another investor: an investor's other side is what it invests in."""
+    for name in names:
+        if kind == "investment" and (is_public(name) or INVESTOR_NAME.search(name)):
+            continue
+        if len(consolidate_parties([party, name], kind)) == 2:
+            return name
+    return None
 
 
 # "It was signed by Denmark, Estonia, Finland ...": a pronoun for the agreement the sentence before reported.
@@ -2246,9 +2254,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             and mention.end + 3 == head
             and text.startswith(("’s ", "'s "), mention.end)
         ):
-            edge = (
-                mention.start
-            )  # "X and NASA's Johnson Space Center": the owner opens the item, the list goes on
+            # "X and NASA's Johnson Space Center": the owner opens the item, and the list goes on before it
+            edge = mention.start
             continue
         link = _LIST_GAP.fullmatch(text, mention.end, head)
         if link is None and mention.kind != "person":  # a body, then the next signatory's office
