@@ -717,6 +717,8 @@ def find_mentions(
     people = {m.name for m in mentions if m.kind == "person"}
     people |= {name.split()[-1] for name in people}
     for match in _PROPER_RUN.finditer(text):
+        if taken[match.start()] and (owned := _owned_run(text, taken, match)) is not None:
+            match = owned  # "India's Syschem": the name after a known owner's possessive
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
             continue  # claimed already, or a sentence opener ("The", "Today")
         if name_spans is not None:
@@ -733,7 +735,34 @@ def find_mentions(
     for mention in _short_names(text, mentions):
         add(mention)
     mentions.sort(key=lambda m: m.start)
+    _owned_names(text, mentions)
     return tuple(_with_country_subsidiaries(text, mentions))
+
+
+_POSSESSIVE_GAP = re.compile(r"(?:’s|'s)[ \u00a0]+")
+
+
+def _owned_run(text: str, taken: bytearray, match: re.Match[str]) -> re.Match[str] | None:
+    """The capitalised run after a claimed name's possessive inside `match` ("India's Syschem")."""
+    free = taken.find(0, match.start(), match.end())
+    gap = _POSSESSIVE_GAP.match(text, free) if free != -1 else None
+    owned = _PROPER_RUN.match(text, gap.end()) if gap is not None else None
+    if owned is None or all(
+        is_common_word(word, NAME_WORD_ZIPF) for word in re.split(r"[ -]", owned.group())
+    ):
+        return None  # "the UK's Armed Forces", "the Welsh Government's Economic Contract": no name of its own
+    return owned
+
+
+def _owned_names(text: str, mentions: list[Mention]) -> None:
+    """A country's own company is the party, not its government: "India's Syschem" (as "Japan's RIKEN")."""
+    names = {m.start for m in mentions if m.kind == "name"}
+    for index, mention in enumerate(mentions):
+        if mention.kind != "place" or mention.party is None:
+            continue
+        gap = _POSSESSIVE_GAP.match(text, mention.end)
+        if gap is not None and gap.end() in names:
+            mentions[index] = replace(mention, party=None)
 
 
 # A maker's model number: "S-92s", "AW189s", "A400M", "737s".
