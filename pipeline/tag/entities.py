@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -68,6 +68,7 @@ _PREFIX_WORD = re.compile(r"(?<![\w-])([A-Z][A-Za-z]+)[ \u00a0]$")
 DESCRIPTION_WORD_ZIPF = 3.5
 _LOWER_AGREEMENT_AFTER = re.compile(
     r"(?P<short>[ ]\([^()]{1,12}\))?[ ](?:framework|contract|contracts|frameworks|programme|partnership|grant|grants"
+    r"|awards"
     r"|(?:Purchase[ ]|Supply[ ]|Service[ ])?Agreements?)\b"  # "Carbon Dioxide Removal Credit Purchase Agreements"
 )
 # Role words open a person's description, not an organisation's name ("Chief Executive Acme Ltd").
@@ -594,7 +595,7 @@ def find_mentions(
                 # "the Agriculture, Livestock, Fisheries and Cooperative Department": a department's list of
                 # portfolios, one word each, is its name
                 first = portfolio.start()
-            start, name = _strip_leading(text, _free_start(taken, first, last), last)
+            start, name = _strip_leading(text, _free_start(taken, first, last), last, lexicon.places)
             if name.endswith("Force") and all(word in _GENERIC_FORCE_WORDS for word in name.split()):
                 continue  # "the Task Force", "the Air Force": whose force the text says elsewhere, if at all
             of_place = _OF_PLACE.match(text, last)
@@ -1047,6 +1048,16 @@ _SHORT_BODY = re.compile(
 )
 
 
+_HEADLINE_VERBS = word_set(
+    "Awarded Awards Wins Won Signs Signed Selects Selected Secures Secured Inks Agrees Joins Partners Backs "
+    "Invests Acquires Receives Announces Launches Lands Chooses Chosen Picks Taps"
+)
+_REGION_ADJECTIVES = word_set(
+    "African European Asian Arab Nordic Baltic Caribbean Pacific Gulf Latin Western Eastern"
+)
+_CODED_AMOUNT = re.compile(r"[A-Z]{3}\d[\d.,]*(?:[kmb]n?|bn|tn)?")  # "USD250m", "EUR1.2bn"
+
+
 def _bare_name(
     text: str,
     taken: bytearray,
@@ -1072,6 +1083,10 @@ def _bare_name(
         name = name[:-2]
     words = name.split()
     spans = [word.span() for word in re.finditer(r"\S+", name)]
+    verb = next((i for i, word in enumerate(words) if i and word in _HEADLINE_VERBS), None)
+    if verb is not None:  # "Parsons Awarded $125M Contract": a headline's capitalised verb ends the name
+        words, name = words[:verb], name[: spans[verb - 1][1]]
+        spans = spans[:verb]
     job = next((i for i, word in enumerate(words) if i and word.rstrip(".") in _JOBS_AFTER_NAME), None)
     if job is not None:  # "ITIDA CEO Eng. Amr Mahfouz": the body, then its officer
         words, name = words[:job], name[: spans[job - 1][1]]
@@ -1082,6 +1097,8 @@ def _bare_name(
         and text.startswith((":", " :"), start + len(name))
     ):
         return None  # "THIRUVANANTHAPURAM: Kerala and the Railways signed": a dateline's city
+    if len(words) == 1 and (name in _REGION_ADJECTIVES or _CODED_AMOUNT.fullmatch(name)):
+        return None  # "with African nations", "a USD250m investment": no name
     if len(words) == 1 and (
         (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
         or _INITIALS_ONLY.fullmatch(name)
@@ -1130,8 +1147,10 @@ def _bare_name(
     if purpose is not None and (
         purpose["short"] is not None
         or (len(words) > 1 and all(w == "&" or is_common_word(w, DESCRIPTION_WORD_ZIPF) for w in words))
+        or (len(words) == 1 and name.isupper() and purpose["short"] is None and not opens_sentence)
     ):
-        return None  # "Signalling & Telecoms (S&T) framework contracts": what the agreement is for
+        # "Signalling & Telecoms (S&T) framework contracts", "PNT contract awards": what the agreement is for
+        return None
     if all(w in _GENERIC_BODY_WORDS for w in words):
         return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (
@@ -1581,10 +1600,16 @@ _UK_MARK = re.compile(
 _STATE_FIRM_BEFORE = re.compile(r"(?:[A-Z][a-z]+[ ]){0,2}(?:PSU|CPSE|PSE|SOE|SOEs|PSUs)[ ](?=[A-Z])")
 
 
-def _strip_leading(text: str, start: int, end: int) -> tuple[int, str]:
+_PLACE_OWNER = re.compile(r"(?:[Tt]he[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){1,2})(?:’s|'s)[ ]")
+
+
+def _strip_leading(text: str, start: int, end: int, places: Container[str] = ()) -> tuple[int, str]:
     """Drop sentence-opening words ("Today Acme Ltd" -> "Acme Ltd"); return the new start and name."""
     while start < end and text[start] in " \u00a0,":
         start += 1
+    owner_place = _PLACE_OWNER.match(text, start, end)
+    if owner_place is not None and owner_place["place"] in places:
+        start = owner_place.end()  # "the United Kingdom's Strategic Command": the place owns the body
     described = _STATE_FIRM_BEFORE.match(text, start, end)
     if described is not None:  # "Defence PSU Bharat Dynamics Limited": what the company is, then its name
         start = described.end()

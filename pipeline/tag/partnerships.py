@@ -331,7 +331,7 @@ _OWNERSHIP_WORDS = frozenset(
 _CHOSEN_BEFORE = re.compile(r"\b(?:appointed|selected|chosen|named|welcomed|hired|engaged|awarded)\s+$")
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t]+")
 _NEGATED = re.compile(
-    r"\b(?:[Nn]o|[Ww]ithout(?:[ ]an?)?|[Nn]ot[ ]an?|[Nn]ever[ ]an?|[Nn]either[ ]an?)[ ](?:[\w-]+[ ])?$"
+    r"\b(?:[Nn]o|[Ww]ithout(?:[ ]an?)?|[Nn]ot[ ](?:an?|one|a[ ]single)|[Nn]ever[ ]an?|[Nn]either[ ]an?)[ ](?:[\w-]+[ ])?$"
 )
 _HEDGE = re.compile(
     r"\b(?:future|potential|closer|deeper|further|more|greater|increased|stronger|continued|ongoing|existing|"
@@ -1867,8 +1867,10 @@ def _status(text: str, matches: list[re.Match[str]], lexicon: Lexicon, has_money
             continue  # "against the agreed measures", "a signed copy": an adjective, not what happened
         if word in ("raised", "raises") and not has_money:  # "the points raised": money raised only
             continue
-        if word == "wins" and _WINS_AS_NOUN.search(text, max(0, match.start() - 12), match.start()):
-            continue  # "record contract wins through the ESA": wins counted, none made here
+        if word in ("wins", "awards") and _WINS_AS_NOUN.search(
+            text, max(0, match.start() - 12), match.start()
+        ):
+            continue  # "record contract wins through the ESA", "PNT contract awards": counted, none made here
         if (
             word.endswith("ed")
             and _PLURAL_DEAL_AFTER.match(text, match.end())
@@ -2679,7 +2681,9 @@ def _body_name(party: str, body: Sequence[Partnership]) -> str:
     the body's "Telenor Pakistan" and "Virtual University of Pakistan", "IIT Roorkee" the body's "Indian
     Institute of Technology, Roorkee" (when only one body party fits)."""
     named = {p for b in body for p in b.parties}
-    longer = {p for p in named if p.startswith(f"{party} ") or _same_with_place(party, p)}
+    longer = {
+        p for p in named if p.startswith((f"{party} ", f"{party}, ")) or _same_with_place(party, p)
+    }  # ("Novavax" is the body's "Novavax, Inc.")
     return longer.pop() if len(longer) == 1 and party not in named else party
 
 

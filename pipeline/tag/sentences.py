@@ -97,17 +97,32 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     ['Dr. Ada Lovelace spoke.', 'The MoU was signed.', 'Notes']
     >>> split_sentences("It costs £2.5m. Next")[1].start
     16
+    >>> [s.text for s in split_sentences("BAKU, Azerbaijan, 14 May (Trend) – The EBRD has lent €15m.")]
+    ['The EBRD has lent €15m.']
     """
     sentences: list[Sentence] = []
     for line in _LINE.finditer(text):
-        begin = line.start()
-        for stop in _BOUNDARY.finditer(text, line.start(), line.end()):
+        dateline = _DATELINE.match(text, line.start(), line.end())
+        begin = dateline.end() if dateline is not None else line.start()
+        for stop in _BOUNDARY.finditer(text, begin, line.end()):
             if _is_abbreviation(text, begin, stop.start()):
                 continue
             _add(sentences, text, begin, stop.end())
             begin = stop.end()
         _add(sentences, text, begin, line.end())
     return tuple(sentences)
+
+
+# A wire's dateline opens its first paragraph and is no part of the sentence: "BAKU, Azerbaijan, 14 May – ",
+# "CHANTILLY, Va., Feb. 10, 2026 (GLOBE NEWSWIRE) -- ", "KUCHING (Oct 15): ".
+_DATELINE = re.compile(
+    r"[ \t]*[A-Z][A-Z'’.-]{2,}(?:[ ][A-Z][A-Z'’.-]+){0,3}"  # the city, in capitals
+    r"(?:[ ]\([A-Z][\w .]{1,30}\))?"  # "SKOPJE (North Macedonia)"
+    r"(?:,[ ][A-Z][\w.]*(?:[ ][A-Z][\w.]*){0,2}){0,2}"  # its state or country
+    r"(?:,?[ ](?:\d{1,2}[ ])?[A-Z][a-z]{2,8}\.?(?:[ ]\d{1,2})?(?:,[ ]\d{4})?)?"  # its date
+    r"(?:[ ]\([^()\n]{1,40}\))?[ ]?(?:–|—|--|-|:)[ ]+"  # "(Reuters)", "(GLOBE NEWSWIRE)"
+    r"(?=[A-Z“\"‘'])"  # and a sentence opens after it ("NASA – the agency – said" has none)
+)
 
 
 def _is_abbreviation(text: str, begin: int, stop: int) -> bool:

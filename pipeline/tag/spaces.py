@@ -10,6 +10,8 @@ the stored body text.
 
 from __future__ import annotations
 
+import re
+
 _DASHES = {
     "\u2010": "-",  # hyphen
     "\u2011": "-",  # non-breaking hyphen
@@ -41,3 +43,24 @@ def fold_spaces(text: str) -> str:
     True
     """
     return text.translate(_TABLE)
+
+
+_SMALL_WORDS = re.compile(r"(?<=[\w,)] )(?:Of|The|And|For|To|From|With|In|On|At|By|An|As|Into)(?= )")
+_TITLE_WORD = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
+
+
+def small_words_lowered(headline: str) -> str:
+    """A headline in Title Case with its small words as prose writes them, one for one.
+
+    "Métier Awarded Contract From The State Of Louisiana" names the State of Louisiana; a headline
+    written in sentence case is returned as it is.
+
+    >>> small_words_lowered("Métier Awarded Contract From The State Of Louisiana")
+    'Métier Awarded Contract from the State of Louisiana'
+    >>> small_words_lowered("The MoD signs a contract with The Lot Company")
+    'The MoD signs a contract with The Lot Company'
+    """
+    words = _TITLE_WORD.findall(headline)
+    if not words or sum(w[0].isupper() for w in words) < 0.8 * len(words):
+        return headline
+    return _SMALL_WORDS.sub(lambda m: m.group().lower(), headline)

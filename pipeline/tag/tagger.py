@@ -47,7 +47,7 @@ from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_li
 from govwatch.pipeline.tag.press import is_press
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
-from govwatch.pipeline.tag.spaces import fold_spaces
+from govwatch.pipeline.tag.spaces import fold_spaces, small_words_lowered
 from govwatch.pipeline.tag.topics import find_topics
 
 log = logging.getLogger(__name__)
@@ -291,7 +291,11 @@ def restore_evidence(annotations: Annotations, body: str, headline: str) -> Anno
     Folding maps one character to one, so each evidence sentence is the original's text at the same place.
     """
 
-    sources = {"headline": (headline, fold_spaces(headline)), "body": (body, fold_spaces(body))}
+    folded_headline = "\n".join(
+        small_words_lowered(line) if number == 0 else line
+        for number, line in enumerate(fold_spaces(headline).split("\n"))
+    )
+    sources = {"headline": (headline, folded_headline), "body": (body, fold_spaces(body))}
 
     def restore(evidence: Evidence | None) -> Evidence | None:
         if evidence is None:
@@ -366,7 +370,7 @@ def tag_text(
     states_money.cache_clear()  # its answers are kept for one document's readers, not across documents
     # Same length as `text`: offsets still index the stored body, and evidence is put back as written.
     original, original_headline = text, "\n".join(p for p in (title, summary) if p.strip())
-    text, title, summary = fold_spaces(text), fold_spaces(title), fold_spaces(summary)
+    text, title, summary = fold_spaces(text), small_words_lowered(fold_spaces(title)), fold_spaces(summary)
     self_party = resolve_self_party(organisations, lexicon, url, text)
     home = home_government(organisations, lexicon, url, text)
     body = _read_agreements(text, lexicon, self_party, organisations, home=home, for_entities=True)

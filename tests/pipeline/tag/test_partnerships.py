@@ -116,3 +116,30 @@ def test_a_counterpart_named_between_commas_is_a_person_and_the_headline_names_p
         ["Montenegrin Government", "North Macedonian Government"]
     ]
     assert ("person", "Marko Dukic") in [(e.kind, e.name) for e in found.entities]
+
+
+def test_a_title_case_headline_reads_its_small_words_as_prose_and_its_verbs_end_names() -> None:
+    body = "The company will supply a case management system to the state's courts over five years."
+    found = tag_text(
+        body, title="Kestrel Awarded Contract From The State Of Oregon", organisations=["Kestrel Ltd"]
+    ).partnerships
+    assert [(p.kind, sorted(p.parties)) for p in found] == [("contract", ["Kestrel", "State of Oregon"])]
+    assert found[0].evidence[0].sentence == "Kestrel Awarded Contract From The State Of Oregon"
+
+
+def test_a_datelines_city_in_capitals_is_no_party() -> None:
+    body = (
+        "BRAVOGRAD, Azerbaijan, 14 May – The Northern Investment Bank has approved a loan of 15 million euros "
+        "to Kestrel Energy NV to build two solar plants."
+    )
+    found = tag_text(body, organisations=["Trend"]).partnerships
+    assert [sorted(p.parties) for p in found] == [["Kestrel Energy NV", "Northern Investment Bank"]]
+
+
+@pytest.mark.parametrize(
+    "before", ["there is not one ", "Not a single ", "signed without a ", "there was no formal "]
+)
+def test_words_that_deny_an_agreement_are_read_before_its_noun(before: str) -> None:
+    from govwatch.pipeline.tag.partnerships import _NEGATED
+
+    assert _NEGATED.search(before) is not None

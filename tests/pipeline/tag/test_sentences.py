@@ -34,6 +34,13 @@ def test_overlong_sentence_is_cut_into_chunks() -> None:
     assert "".join(s.text for s in sentences) == text
 
 
-def test_a_month_abbreviated_in_a_dateline_ends_no_sentence() -> None:
+def test_a_dateline_is_no_part_of_the_sentence_it_opens() -> None:
     text = "RESTON, Va., Oct. 21, 2013 -- Acme Satellite Inc. (Nasdaq: ACME) today announced a contract."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["Acme Satellite Inc. (Nasdaq: ACME) today announced a contract."]
+    assert sentences[0].start == text.index("Acme")
+
+
+def test_capitals_and_a_dash_open_no_dateline_when_no_sentence_follows() -> None:
+    text = "NASA – the agency – signed the agreement."
     assert [s.text for s in split_sentences(text)] == [text]
