@@ -121,6 +121,10 @@ CURRENCY_MARKS = {
     "EC$": "XCD",  # the Eastern Caribbean dollar
     "N$": "NAD",  # the Namibian dollar
     "RO": "OMR",  # the Omani rial, "RO1.2 billion"
+    "Rwf": "RWF",  # the Rwandan franc, "Rwf4 billion", "FRw 223 million"
+    "FRw": "RWF",
+    "Frw": "RWF",
+    "S/": "PEN",  # the Peruvian sol, "S/1.259 billion"
     "¥": "JPY",
     "₩": "KRW",
     "₹": "INR",
@@ -232,6 +236,11 @@ CURRENCY_WORDS = {
     "reais": "BRL",
     "lira": "TRY",
     "riyals": "SAR",
+    "omani riyals": "OMR",
+    "omani rials": "OMR",
+    "Omani riyals": "OMR",  # as written; looked up in lower case
+    "Omani rials": "OMR",
+    "soles": "PEN",  # Peru's sol, "180mn soles"
     "norwegian crowns": "NOK",
     "swedish crowns": "SEK",
     "danish crowns": "DKK",
@@ -385,6 +394,11 @@ QUALIFIERS = {
     "estimated": "around",
     "estimated at": "around",
     "estimated value of": "around",
+    "estimated total value of": "around",
+    "an estimated total value of": "around",
+    "an estimated investment of": "around",
+    "estimated investment of": "around",
+    "estimated investments of": "around",
     "estimated cost of": "around",
     "an estimated value of": "around",
     "valued at around": "around",

@@ -48,7 +48,7 @@ _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|l
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
-    r"RO(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
+    r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
@@ -152,6 +152,7 @@ _QUALIFIER = re.compile(
 )
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
 _QUALIFIER_AFTER = re.compile(r"(?:[ ]or[ ]more|-plus|\+)(?![\w-])")
+_CIRCA_BEFORE = re.compile(r"\b(?:c|ca|circa)\.?[ ]?$")  # "c.£2.4 billion"
 _EXCEED_BEFORE = re.compile(r"\b(?<!not )(?<!not to )exceed(?:s|ed|ing)?\s+$", re.IGNORECASE)
 _PER_YEAR = re.compile(r"[\s-]?(?:" + "|".join(re.escape(w) for w in PER_YEAR_WORDS) + r")\b")
 _PURPOSE = re.compile(
@@ -560,6 +561,8 @@ def _qualifier(text: str, sentence_start: int, position: int, end: int | None = 
         return QUALIFIERS[match[1].lower()]
     if end is not None and _QUALIFIER_AFTER.match(text, end):
         return "at least" if text.startswith(" or more", end) else "more than"
+    if _CIRCA_BEFORE.search(window):
+        return "around"
     return "more than" if _EXCEED_BEFORE.search(window) else None
 
 
