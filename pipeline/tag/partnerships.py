@@ -1940,7 +1940,16 @@ def _parties(
         described = _DESCRIPTION.match(text, position, sentence.end)
         if described is not None and described.end() in by_start:
             position = described.end()  # "with US tech giant Palantir": the name after its description
-        parties += _list_from(text, by_start, position, sentence.end, kinds)
+        listed = _list_from(text, by_start, position, sentence.end, kinds)
+        if (
+            word == "between"
+            and len(set(listed)) >= 2
+            and _NOUN_THEN_BETWEEN.fullmatch(text, anchor.end(), opener.start())
+        ):
+            # "Indonesia and the Netherlands signed a Letter of Intent (LoI) between the Dutch Ministry of
+            # Education and BRIN": the agreement's own "between" names its parties, not the sentence's subject
+            return list(dict.fromkeys(listed))
+        parties += listed
     # "the contract for the North lot of the R100 programme has been finalised with BT": a verb of agreeing
     # and "with" name the counterpart however far the sentence has come from the noun
     for late in _AGREED_WITH.finditer(text, anchor.end(), sentence.end):
@@ -1987,6 +1996,9 @@ def _parties(
         if party not in unique:
             unique.append(party)
     return unique
+
+
+_NOUN_THEN_BETWEEN = re.compile(r"(?:[ ]\([^()]{1,20}\))?[ ]")
 
 
 def _owner(text: str, mention: Mention) -> bool:
