@@ -625,6 +625,11 @@ def find_mentions(
             if legal is not None and taken.find(1, last, legal.end()) == -1:
                 last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
                 name = text[start:last].rstrip(".")
+            initials = _AND_INITIALS.search(name)
+            if initials is not None and f"({initials['short']})" in text:
+                # "the Dutch Ministry of Education, Culture and Science and BRIN": a name, then another body
+                # by the initials the text gave it
+                last, name = start + initials.start(), name[: initials.start()]
             pair = _TWO_BODIES.fullmatch(name) or _AND_THE.fullmatch(name)
             if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
                 # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
@@ -1016,6 +1021,7 @@ _AND_THE = re.compile(
     r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*) and [Tt]he (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
 )
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
+_AND_INITIALS = re.compile(r" and (?P<short>[A-Z]{2,6})$")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
 _PERSON_APPOSITION = re.compile(
     # "Sean Royce, Quickline's chief executive,": the job may follow its body's possessive, in lower case
