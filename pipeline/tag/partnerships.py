@@ -65,7 +65,10 @@ _SUBJECT_GAP = re.compile(
 # and Microsoft", "the Government of Ghana, acting through the Ministry of Health, and Zipline".
 _LIST_GAP = re.compile(
     r"\.?\s*(?:\([^()]{1,40}\)\s*)?"  # "Acme Properties Corp. (ACME) and": the stop of an abbreviation
-    r"(?:,[ ](?:which|who|acting|based|headquartered|represented)\b[^,;:()]{1,100},[ ](?=and[ ]))?"
+    r"(?:,[ ](?:which|who|acting|based|headquartered|represented)\b[^,;:()]{1,100},[ ](?=and[ ])"
+    # "Genomics England, the company set up by the Department of Health to deliver the 100,000 Genomes
+    # Project, and ...": an item described between commas, not another item
+    r"|,[ ](?:the|a|an)[ ](?:[a-z][\w-]*|[A-Z][\w.]*(?:’s|'s))[ ](?:[^,;:()]|,(?=\d)){1,140}?,[ ](?=and[ ]))?"
     r"(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )
 # A signatory's office before the body it acts for: "the Chief Executive of the UK Space Agency", "the Chair
