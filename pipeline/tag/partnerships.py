@@ -264,7 +264,7 @@ _MANY = re.compile(
     r"|\b(?:[Tt]en|[Ee]leven|[Tt]welve|(?:[Tt]hir|[Ff]our|[Ff]if|[Ss]ix|[Ss]even|[Ee]igh|[Nn]ine)teen"
     r"|(?:[Tt]wenty|[Tt]hirty|[Ff]orty|[Ff]ifty|[Ss]ixty|[Ss]eventy|[Ee]ighty|[Nn]inety)(?:-[a-z]+)?|[Hh]undreds[ ]of"
     r"|[Dd]ozens[ ]of))[ ]"
-    r"(?:(?!million|billion|thousand|years?|months?)[a-z-]+[ ]){0,3}$"
+    r"(?:(?!million|billion|thousand|years?|months?)(?:[a-z-]+|[A-Z]{2,6})[ ]){0,3}$"  # "14 NHS contracts"
 )
 _TO_UNNAMED = re.compile(
     r"(?:[ ](?:worth|valued[ ]at|of)[^,;.]{0,40}?)?[ ]to[ ](?:(?:local|small|smaller|[A-Z][a-z]+)[ ]){0,2}(?:[Ss]mall[ ]and[ ][Mm]edium(?:-[Ss]ized)?[ ]"
@@ -2760,6 +2760,24 @@ def _with_publisher(
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
+def _names_by_first_word(text: str, words: Sequence[str]) -> bool:
+    """Tell whether a text names a publisher by its first word alone ("Serco" for Serco Group): a word of
+    its own, standing alone, not the opening of another name ("Nuclear" of "Nuclear Regulatory Commission"
+    does not name Nuclear Engineering International, nor "Offshore" Offshore Engineer)."""
+    first = words[0]
+    if first[1:].islower() and is_common_word(first, NAME_WORD_ZIPF):
+        return False
+    follow = words[1] if len(words) > 1 else ""
+    for match in re.finditer(rf"(?<![\w-]){re.escape(first)}(?![\w-])", text):
+        after = _NEXT_CAPITAL.match(text, match.end())
+        if after is None or after["word"] == follow:
+            return True
+    return False
+
+
+_NEXT_CAPITAL = re.compile(r"[ ](?P<word>[A-Z][\w&-]*)")
+
+
 def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool:
     """Tell whether a text names its publisher: by name, by the first word of it, by "the" and its last
     word ("the University") or as "we"; never when it names it only as its reporter."""
@@ -2769,7 +2787,7 @@ def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool
         words = name.split()
         if words[0] in ("The", "the") and len(words) > 1:
             words = words[1:]  # "The Motley Fool" is not named by every "The"
-        if name in text or words[0] in text or f"the {words[-1].lower()}" in text.lower():
+        if name in text or _names_by_first_word(text, words) or f"the {words[-1].lower()}" in text.lower():
             return True
     # "we" in its own voice: in quotes it is whoever is quoted ("'We are delighted,' said the minister")
     return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
