@@ -46,7 +46,8 @@ LEADING_STOPWORDS = word_set(
     "Last Latest Many Meanwhile More New Next Now On Once Other Our Over Read Several She Since Some "
     "Speaking That The Their Then There These They This Those Though Through To Today Under Unless "
     "Until Up We When Whereas Where Whether While With Without Yesterday Yet "
-    "Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens Hundreds Thousands Shares"
+    "Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Dozens Hundreds Thousands Shares "
+    "So Besides Moreover Furthermore Additionally Instead Overall Elsewhere I"
 )
 # Words that cannot be part of a person's name.
 _GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
@@ -1059,7 +1060,8 @@ _HEADLINE_VERBS = word_set(
     "Invests Acquires Receives Announces Launches Lands Chooses Chosen Picks Taps"
 )
 _REGION_ADJECTIVES = word_set(
-    "African European Asian Arab Nordic Baltic Caribbean Pacific Gulf Latin Western Eastern"
+    "African European Asian Arab Nordic Baltic Caribbean Pacific Gulf Latin Western Eastern Southeast South "
+    "North Central American Sub-Saharan"
 )
 _CODED_AMOUNT = re.compile(r"[A-Z]{3}\d[\d.,]*(?:[kmb]n?|bn|tn)?")  # "USD250m", "EUR1.2bn"
 
@@ -1103,7 +1105,9 @@ def _bare_name(
         and text.startswith((":", " :"), start + len(name))
     ):
         return None  # "THIRUVANANTHAPURAM: Kerala and the Railways signed": a dateline's city
-    if len(words) == 1 and (name in _REGION_ADJECTIVES or _CODED_AMOUNT.fullmatch(name)):
+    if all(word in _REGION_ADJECTIVES for word in words) or (
+        len(words) == 1 and _CODED_AMOUNT.fullmatch(name)
+    ):
         return None  # "with African nations", "a USD250m investment": no name
     if len(words) == 1 and (
         (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
