@@ -1705,6 +1705,13 @@ def _initials(words: Sequence[str]) -> str:
     return "".join(w if w.isupper() else w[0] for w in words if w not in _INITIAL_LINKS).upper()
 
 
+def _foreign_name(words: Sequence[str]) -> bool:
+    """Tell whether a spelled-out name is mostly words English does not use, a body's name in its own
+    language ("Tabung Ekonomi Gagasan Anak Sarawak (Tegas)"), which says nothing of being a thing."""
+    named = [w for w in words if w not in _INITIAL_LINKS]
+    return len(named) >= 3 and sum(not is_common_word(w, NAME_WORD_ZIPF) for w in named) * 2 > len(named)
+
+
 def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Mention, ...]:
     """Make a name the text spells out before its initials one organisation ("the China Meteorological
     Administration (CMA)"), and its initials that organisation wherever the text uses them, even where the
@@ -1753,7 +1760,11 @@ def with_spelled_out_names(text: str, mentions: Sequence[Mention]) -> tuple[Ment
         )
         if first is None:
             continue
-        if words[len(words) - place - 1] not in _BODY_HEADS and words[first] not in _HEAD_FIRST:
+        if (
+            words[len(words) - place - 1] not in _BODY_HEADS
+            and words[first] not in _HEAD_FIRST
+            and not _foreign_name(words[first:])
+        ):
             continue  # "the Long Term Partnering Agreement (LTPA)": a thing, not a body
         start = match.start() + len(" ".join(words[:first])) + (1 if first else 0)
         spelled.setdefault(short, (start, start + len(" ".join(words[first:])), " ".join(words[first:])))
