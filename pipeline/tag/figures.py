@@ -49,7 +49,7 @@ _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
-    r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|"
+    r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
@@ -67,7 +67,9 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mul
 # with spaces as much of Europe writes them.
 # "SAR" after a number is more often radar ("12 SAR satellites") than riyals, which precede it.
 _ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
-_ISO_AFTER = rf"(?P<iso>{_ISO_CODE})"
+# "around 50 MEUR", "MNOK 360": a code with an "M" before it counts millions, as Nordic firms write them
+_MILLION_CODE = r"M(?=(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)(?![\w$]))"
+_ISO_AFTER = rf"(?P<iso>(?:{_MILLION_CODE})?{_ISO_CODE})"
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0](?:{_ISO_CODE}|€))|{_NUMBER_TAIL}))"
     rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)[\s-])?"
@@ -153,6 +155,9 @@ _QUALIFIER = re.compile(
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
 _QUALIFIER_AFTER = re.compile(r"(?:[ ]or[ ]more|-plus|\+)(?![\w-])")
 _CIRCA_BEFORE = re.compile(r"\b(?:c|ca|circa)\.?[ ]?$")  # "c.£2.4 billion"
+_TOP_BEFORE = re.compile(
+    r"\b(?:to|will|would|could|may|set[ ]to)[ ]top[ ]$"
+)  # "estimated to top A$1.5 billion"
 _EXCEED_BEFORE = re.compile(r"\b(?<!not )(?<!not to )exceed(?:s|ed|ing)?\s+$", re.IGNORECASE)
 _PER_YEAR = re.compile(r"[\s-]?(?:" + "|".join(re.escape(w) for w in PER_YEAR_WORDS) + r")\b")
 _PURPOSE = re.compile(
@@ -404,15 +409,18 @@ def _money_value(
             if local_currency is None:
                 return None, ""  # a "K" in a text of no kina or kwacha country is no sum
             currency = local_currency
+        elif mark.startswith("M") and mark[1:] in ISO_CODES:
+            return _number(match["num"]) * 1e6, mark[1:]  # "MNOK 360"
         else:
             currency = dollar if mark == "$" else CURRENCY_MARKS[mark]
         number, mult = match["num"], match["mult"]
     else:
         number, mult = match["wnum"], match["wmult"]
         if match["iso"] is not None:  # ("600 million RMB": the renminbi is counted in yuan)
-            return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS.get(
-                match["iso"], match["iso"]
-            )
+            iso, scale = match["iso"], MULTIPLIERS.get(mult or "", 1.0)
+            if len(iso) == 4:  # "50 MEUR"
+                iso, scale = iso[1:], 1e6
+            return _number(number) * scale, CURRENCY_MARKS.get(iso, iso)
         if match["sign"] is not None:  # "8,375,000 €": the sign after the number, as much of Europe writes it
             return _number(number) * MULTIPLIERS.get(mult or "", 1.0), CURRENCY_MARKS[match["sign"]]
         currency = words[match["word"].lower()]
@@ -563,7 +571,7 @@ def _qualifier(text: str, sentence_start: int, position: int, end: int | None = 
         return "at least" if text.startswith(" or more", end) else "more than"
     if _CIRCA_BEFORE.search(window):
         return "around"
-    return "more than" if _EXCEED_BEFORE.search(window) else None
+    return "more than" if _EXCEED_BEFORE.search(window) or _TOP_BEFORE.search(window) else None
 
 
 def _purpose(text: str, sentence: Sentence, start: int, end: int) -> str | None:
