@@ -19,6 +19,8 @@ _NEWS_AGENCIES = frozenset(
         "WAM", "dpa", "EFE", "Europa Press", "Antara", "Tanjug", "Lusa", "Prensa Latina", "KUNA", "AKP",
         "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau", "AGERPRES",
         "PIB", "Polskie Radio", "Polish Press Agency", "PAP", "Local Democracy Reporting Service",
+        "Kazinform", "AZERTAC", "Interfax", "MENAFN", "Zawya", "APA", "Belga", "NNN", "Business Wire",
+        "EIN Presswire", "Jiji Press", "Vietnam News Agency", "Trend",
     }
 )  # fmt: skip
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
@@ -60,6 +62,15 @@ _MEDIA_ENDINGS = (
     " Inquirer",
     " Examiner",
     " Gleaner",
+    " Mercury",
+    " Echo",
+    " Advertiser",
+    " Argus",
+    " Sentinel",
+    " Courant",
+    " Ledger",
+    " Enquirer",
+    "StarPhoenix",
 )
 _MEDIA_ENDINGS_LOWER = tuple(ending.lower() for ending in _MEDIA_ENDINGS)
 # Wire services and the trade press by their generic names: "Wire", "Syndicated wire service", "Trade press".
@@ -83,8 +94,8 @@ def is_press(name: str) -> bool:
     (True, True, False)
     >>> is_press("Post Nigeria"), is_press("HeraldLIVE"), is_press("Railway Gazette International"), is_press("Post Office")
     (True, True, True, False)
-    >>> is_press("pv magazine")
-    True
+    >>> is_press("pv magazine"), is_press("Great Yarmouth Mercury"), is_press("Saskatoon StarPhoenix"), is_press("Kazinform")
+    (True, True, True, True)
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return (
