@@ -692,6 +692,8 @@ def find_mentions(
     for mention in (*country_pairs(text, lexicon), *coordinated_governments(text, lexicon)):
         add(mention)
     for match in find_words(lexicon.place_words.pattern_for(text), text):
+        if _CURRENCY_AFTER_PLACE.match(text, match.end()):
+            continue  # "153 million US dollars": the currency, not the country
         entry = lexicon.places[match.group()]
         party = lexicon.governments.get(entry.name) if entry.country else None
         modifier = _MODIFIER_GAP.match(text, match.end())
@@ -746,6 +748,7 @@ def find_mentions(
     return tuple(_with_country_subsidiaries(text, mentions))
 
 
+_CURRENCY_AFTER_PLACE = re.compile(r"[ -](?:dollars?|cents)\b")
 _POSSESSIVE_GAP = re.compile(r"(?:’s|'s)[ \u00a0]+")
 
 
@@ -908,6 +911,16 @@ _AREA_AFTER = re.compile(
 _GENERIC_BODY_WORDS = word_set(
     "University Trust Council Agency Department Company Bank Fund Government Ministry Authority Board "
     "Commission Group Foundation Institute Centre Partners Partner Parties Party and the of"
+)
+# "the State Government's apex body": a government the text names elsewhere, or not at all
+_UNNAMED_GOVERNMENTS = frozenset(
+    {
+        "State Government",
+        "Union Government",
+        "Central Government",
+        "Federal Government",
+        "Provincial Government",
+    }
 )
 
 _NAME_GOES_ON = re.compile(r"[ \t]*(?:[A-Z0-9&]|[’']s\b|-[A-Za-z])")
@@ -1161,7 +1174,7 @@ def _bare_name(
     ):
         # "Signalling & Telecoms (S&T) framework contracts", "PNT contract awards": what the agreement is for
         return None
-    if all(w in _GENERIC_BODY_WORDS for w in words):
+    if all(w in _GENERIC_BODY_WORDS for w in words) or name in _UNNAMED_GOVERNMENTS:
         return None  # "the University and the Trust": the bodies named before, not a name
     if words[-1] in _OFFICE_ENDINGS or (
         name.isupper()
