@@ -740,8 +740,30 @@ def _counterpart_before(
         and not is_press(m.party)
     ]
     other = _other_side(party, [m.party for m in reversed(candidates) if m.party], agreement.kind)
+    if other is None and index + 1 < len(sentences) and _BACK_TO_DEAL.search(sentences[index + 1].text):
+        # "UKHSA has struck a deal ... Under the advance purchase agreement, CSL Seqirus will ...": the
+        # sentence after, coming back to the deal, names the other side
+        following = sentences[index + 1]
+        later = [
+            m
+            for m in mentions
+            if following.start <= m.start < following.end
+            and m.kind in ("organisation", "name")
+            and m.party is not None
+            and m.party != party
+            and m.party not in publishers
+            and m.name not in publishers
+            and not is_press(m.party)
+        ]
+        other = _other_side(party, [m.party for m in later if m.party], agreement.kind)
     if other is not None:  # the nearest first
         agreement.parties.append(other)
+
+
+_BACK_TO_DEAL = re.compile(
+    r"\b(?:[Uu]nder|[Tt]hrough|[Uu]nder the terms of)[ ](?:the|this)[ ](?:[\w-]+[ ]){0,3}?"
+    r"(?:agreement|contract|deal|memorandum|MoU|partnership|arrangement)\b"
+)
 
 
 def _other_side(party: str, names: Iterable[str], kind: str) -> str | None:
