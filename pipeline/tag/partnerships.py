@@ -741,8 +741,8 @@ def _counterpart_before(
     ]
     other = _other_side(party, [m.party for m in reversed(candidates) if m.party], agreement.kind)
     if other is None and index + 1 < len(sentences) and _BACK_TO_DEAL.search(sentences[index + 1].text):
-        # "UKHSA has struck a deal ... Under the advance purchase agreement, CSL Seqirus will ...": the
-        # sentence after, coming back to the deal, names the other side
+        # "Hanwha has signed a $2.6 billion deal to deliver 152 howitzers ... Under the contract, the company
+        # will also supply Poland's Armaments Agency ...": the sentence after, back at the deal, names the other
         following = sentences[index + 1]
         later = [
             m
@@ -761,7 +761,7 @@ def _counterpart_before(
 
 
 _BACK_TO_DEAL = re.compile(
-    r"\b(?:[Uu]nder|[Tt]hrough|[Uu]nder the terms of)[ ](?:the|this)[ ](?:[\w-]+[ ]){0,3}?"
+    r"\b(?:[Uu]nder|[Tt]hrough)[ ](?:the|this)[ ](?:[\w-]+[ ]){0,3}?"  # "Under the terms of the agreement"
     r"(?:agreement|contract|deal|memorandum|MoU|partnership|arrangement)\b"
 )
 
