@@ -121,6 +121,9 @@ CURRENCY_MARKS = {
     "EC$": "XCD",  # the Eastern Caribbean dollar
     "N$": "NAD",  # the Namibian dollar
     "RO": "OMR",  # the Omani rial, "RO1.2 billion"
+    "STG£": "GBP",  # sterling as Irish and Northern Irish papers mark it, "STG£9.6m"
+    "Stg£": "GBP",
+    "Bt": "THB",  # the Thai baht, "Bt1 billion"
     "Rwf": "RWF",  # the Rwandan franc, "Rwf4 billion", "FRw 223 million"
     "FRw": "RWF",
     "Frw": "RWF",
@@ -236,6 +239,7 @@ CURRENCY_WORDS = {
     "reais": "BRL",
     "lira": "TRY",
     "riyals": "SAR",
+    "Euro": "EUR",  # "approximately 58 million Euro"; looked up in lower case
     "omani riyals": "OMR",
     "omani rials": "OMR",
     "Omani riyals": "OMR",  # as written; looked up in lower case

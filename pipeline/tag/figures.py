@@ -49,7 +49,7 @@ _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
-    r"£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|"
+    r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
@@ -115,7 +115,9 @@ _WEIGHT_BEFORE = re.compile(
     r"payload[ ]of|weight[ ]of)[ ](?:(?:up[ ]to|about|around|over|nearly|some|almost)[ ])?$"
 )
 # The first number of a range before a scale and currency word: "300-400 billion forints".
-_RANGE_HEAD = re.compile(r"(?<![\d.,])(?P<num>\d[\d.,]*)[ ]?[-–][ ]?$")
+_RANGE_HEAD = re.compile(
+    r"(?<![\d.,])(?P<num>\d[\d.,]*)(?:[ ]?[-–][ ]?|[ ](?P<mult>trillion|billion|million)[ ]to[ ])$"
+)  # "300-400 billion forints", "2 trillion to 2.5 trillion won"
 # The same amount in US dollars in brackets: "$280 million (US$41 million)".
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
 _CONVERSION_GAP = re.compile(
@@ -344,13 +346,13 @@ def _money_in(
             continue
         begin = match.start()
         head = (
-            _RANGE_HEAD.search(text, max(sentence.start, begin - 12), begin)
+            _RANGE_HEAD.search(text, max(sentence.start, begin - 24), begin)
             if _group(match, "wnum")
             else None
         )
         if head is not None and value_max is None:
             # "300-400 billion forints": the first number shares the scale and currency written after both
-            low = _number(head["num"]) * MULTIPLIERS.get(match["wmult"] or "", 1.0)
+            low = _number(head["num"]) * MULTIPLIERS.get(head["mult"] or match["wmult"] or "", 1.0)
             if low < value:
                 value_max, value, begin = value, low, head.start("num")
         unit = None
