@@ -239,7 +239,6 @@ CURRENCY_WORDS = {
     "reais": "BRL",
     "lira": "TRY",
     "riyals": "SAR",
-    "Euro": "EUR",  # "approximately 58 million Euro"; looked up in lower case
     "omani riyals": "OMR",
     "omani rials": "OMR",
     "Omani riyals": "OMR",  # as written; looked up in lower case
@@ -266,6 +265,7 @@ CURRENCY_WORDS = {
     "Yen": "JPY",
     "Yuan": "CNY",
     "Euros": "EUR",
+    "Euro": "EUR",  # "approximately 58 million Euro"
     "Ringgit": "MYR",
     "Naira": "NGN",
     "Pesos": "MXN",
