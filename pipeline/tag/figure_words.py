@@ -175,6 +175,11 @@ _AUSTRALIAN_REGIONS = (
     "Queensland|Tasmania|Sydney|Melbourne|Brisbane|Adelaide|Canberra|NSW|New South Wales|Western Australia|"
     "South Australia|Northern Territory|Victoria|Perth|Hobart"
 )
+# Smaller cities a local paper names, read only for a newspaper's own dollar ("Saskatoon city council").
+LOCAL_DOLLAR_CITIES = {
+    **dict.fromkeys(("Saskatoon", "Regina", "Halifax", "Kitchener", "Mississauga", "Brampton"), "Canada"),
+    **dict.fromkeys(("Parramatta", "Geelong", "Wollongong", "Townsville"), "Australia"),
+}
 DOLLAR_REGIONS = {
     **dict.fromkeys(_CANADIAN_REGIONS.split("|"), "Canada"),
     **dict.fromkeys(_AUSTRALIAN_REGIONS.split("|"), "Australia"),

@@ -108,6 +108,15 @@ def is_press(name: str) -> bool:
     )
 
 
+def is_news_agency(name: str) -> bool:
+    """Tell whether a name is a news agency, whose "$" is the US dollar wherever it reports.
+
+    >>> is_news_agency("Reuters"), is_news_agency("Saskatoon StarPhoenix")
+    (True, False)
+    """
+    return _BRACKETED_TAIL.sub("", name) in _NEWS_AGENCIES
+
+
 _CAMEL_NEWS = re.compile(r"[a-z](?:News|Wire)$")
 # A paper's name that opens with its media word or puts its region after it: "Post Nigeria", "HeraldLIVE",
 # "Tech Review Africa", "Railway Gazette International".

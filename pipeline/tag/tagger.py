@@ -29,7 +29,12 @@ from govwatch.pipeline.tag.entities import (
     url_country,
     with_names_the_text_gives,
 )
-from govwatch.pipeline.tag.figure_words import COUNTRY_CURRENCY_WORDS, COUNTRY_DOLLARS, DOLLAR_REGIONS
+from govwatch.pipeline.tag.figure_words import (
+    COUNTRY_CURRENCY_WORDS,
+    COUNTRY_DOLLARS,
+    DOLLAR_REGIONS,
+    LOCAL_DOLLAR_CITIES,
+)
 from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
@@ -44,7 +49,7 @@ from govwatch.pipeline.tag.partnerships import (
     with_headline_counterparts,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
-from govwatch.pipeline.tag.press import is_press
+from govwatch.pipeline.tag.press import is_news_agency, is_press
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces, small_words_lowered
@@ -139,6 +144,10 @@ def publisher_dollar(
     'AUD'
     >>> publisher_dollar("Ottawa: IBM gets $5m.", ["Global News"], load_lexicon(), "https://globalnews.ca/news/1")
     'CAD'
+    >>> publisher_dollar("Saskatoon city council paid $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
+    'CAD'
+    >>> publisher_dollar("Saskatoon and the U.S. firm: $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
+    'USD'
     >>> publisher_dollar("Australia, Australia and Australia co-finance the $60m project.", ["Asian Development Bank"], load_lexicon())
     'USD'
     >>> publisher_dollar("A $1 billion fund.", ["Chief Executive's Office"], load_lexicon(), "https://www.policyaddress.gov.hk/x")
@@ -149,6 +158,10 @@ def publisher_dollar(
         # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"; a paper at home
         # ("globalnews.ca") writes its own country's dollar as "$"
         country = url_country(url, lexicon) if url else None
+        if country is None and not is_news_agency(organisations[0]):
+            local = _local_dollar_country(text, lexicon)
+            if local is not None:
+                return COUNTRY_DOLLARS.get(local, "USD")
         if country is None or _count_dollar_countries(text, lexicon)[country] == 0:
             return "USD"  # (a Singapore paper on a deal in Portugal writes of US dollars)
         return COUNTRY_DOLLARS.get(country, "USD")
@@ -178,6 +191,24 @@ def publisher_dollar(
         ):
             country = counts[0][0]
     return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
+
+
+_LOCAL_PLACES = {**DOLLAR_REGIONS, **LOCAL_DOLLAR_CITIES}
+_LOCAL_PLACE = re.compile(r"\b(?:" + "|".join(map(re.escape, _LOCAL_PLACES)) + r")\b")
+
+
+def _local_dollar_country(text: str, lexicon: Lexicon) -> str | None:
+    """The dollar country of a local paper's "$": the one whose provinces, states or cities ("Saskatoon city
+    council", "Ontario") the text names at least `MIN_DOLLAR_COUNTRY_MENTIONS` times, when it names no other
+    dollar country at all (a Canadian firm's deal with the U.S. Department of Energy is in US dollars)."""
+    regions = Counter(_LOCAL_PLACES[match.group()] for match in _LOCAL_PLACE.finditer(text))
+    if len(regions) != 1:
+        return None
+    ((country, count),) = regions.items()
+    named = _count_dollar_countries(text, lexicon)
+    if count < MIN_DOLLAR_COUNTRY_MENTIONS or any(n for c, n in named.items() if c != country):
+        return None
+    return country
 
 
 def _count_dollar_countries(text: str, lexicon: Lexicon) -> Counter[str]:
