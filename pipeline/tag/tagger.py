@@ -316,17 +316,14 @@ _ORDINARY_CHARS = re.compile(r"[^\W_]|\s|[.,;:!?'’‘“”\"()\-–—£$€%
 _NOT_LETTERS = re.compile(r"[\W\d_]")
 
 
-def restore_evidence(annotations: Annotations, body: str, headline: str) -> Annotations:
-    """Put the evidence sentences back as the text writes them (tagging read them with folded spaces).
+def restore_evidence(annotations: Annotations, body: str, headline: str, read_headline: str) -> Annotations:
+    """Put the evidence sentences back as the text writes them (tagging read them with folded spaces, and
+    `read_headline` with a Title Case title's small words lowered).
 
-    Folding maps one character to one, so each evidence sentence is the original's text at the same place.
+    Both map one character to one, so each evidence sentence is the original's text at the same place.
     """
 
-    folded_headline = "\n".join(
-        small_words_lowered(line) if number == 0 else line
-        for number, line in enumerate(fold_spaces(headline).split("\n"))
-    )
-    sources = {"headline": (headline, folded_headline), "body": (body, fold_spaces(body))}
+    sources = {"headline": (headline, read_headline), "body": (body, fold_spaces(body))}
 
     def restore(evidence: Evidence | None) -> Evidence | None:
         if evidence is None:
@@ -440,7 +437,7 @@ def tag_text(
         topics=find_topics(text, lexicon, title=title, folded=body.folded),
     )
     if text != original or headline != original_headline:
-        annotations = restore_evidence(annotations, original, original_headline)
+        annotations = restore_evidence(annotations, original, original_headline, headline)
     log.debug(
         "tagged %d chars: %d partnerships, %d figures, %d entities, topics %s",
         len(text),
