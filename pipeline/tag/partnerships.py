@@ -666,7 +666,31 @@ def find_partnerships(
         _counterpart_before(text, agreement, sentences, mentions, {self_party, *publishers})
     _read_transfers(text, sentences, mentions, starts, kept, self_party)
     _bought(kept)
+    for agreement in kept:
+        agreement.parties = [_fuller_name(party, mentions) for party in agreement.parties]
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
+
+
+_PART_OF_BODY = re.compile(r"\band\b|&|\b(?:Centre|Center|Lab|Labs|Laboratory|Unit|Division)$")
+
+
+def _fuller_name(party: str, mentions: Sequence[Mention]) -> str:
+    """The name the text gave in full before it shortened it: "Micron Technology, Inc. … Micron will
+    receive" makes the party "Micron Technology" (when only one fuller name fits)."""
+    if NATIONAL_GOVERNMENT.match(party):
+        return party
+    first = min((m.start for m in mentions if (m.party or m.name) == party), default=None)
+    longer = {
+        m.party or m.name
+        for m in mentions
+        if m.kind == "organisation"
+        and (first is None or m.start < first)
+        and (m.party or m.name).startswith((f"{party} ", f"{party}, "))
+        # not a list ("Terran Orbital and York Space Systems") nor a unit of the body ("MIMOS Quantum
+        # Intelligence Centre")
+        and not _PART_OF_BODY.search(m.party or m.name, len(party))
+    }
+    return longer.pop() if len(longer) == 1 else party
 
 
 _HEADLINE_COUNTERPART_KINDS = frozenset({"organisation", "government", "place", "name"})
