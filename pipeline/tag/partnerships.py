@@ -2279,24 +2279,27 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     """Read the subject list just before the first verb or the agreement word."""
     # An aside in brackets ("IBM (NYSE: IBM)", "Council (STFC)") repeats a name; the list is outside it.
     offices = [role.span() for role in _ROLE_OF.finditer(text, sentence.start, anchor.start())]
+    aside = _relative_aside(text, sentence.start, anchor.start())
     before = [
         m
         for m in mentions
         if m.end <= anchor.start()
         and not _in_brackets(text, sentence, m.start)
         and not any(start <= m.start and m.end <= end for start, end in offices)  # "Chair of the Board of"
+        and not (aside is not None and aside.start() < m.start < aside.end())
     ]
     if not before:
         return []
     last = before[-1]
+    resume = _after_aside(text, last.end, aside)
     if last.kind == "place" and _UNNAMED_AFTER_PLACE.match(text, last.end, anchor.start()):
         return []  # "UK firms won ESA contracts": the country describes the winners, nobody is named
     if _REPRESENTED_BY.search(text, max(sentence.start, last.start - 20), last.start):
         return []  # "The Government of Estonia, represented by the Ministry of ..., has signed": the subject
     limit = anchor.start()
-    verb = _SUBJECT_VERB.search(text, last.end, limit)
+    verb = _SUBJECT_VERB.search(text, resume, limit)
     gap_end = verb.start() if verb else limit
-    gap = _SUBJECT_GAP.match(text, last.end, gap_end)
+    gap = _SUBJECT_GAP.match(text, resume, gap_end)
     possessive = _POSSESSIVE.match(text, last.end, limit) is not None and limit - last.end <= 40
     if (gap is None or gap.end() != gap_end) and not possessive:
         return []
@@ -2328,6 +2331,37 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         chosen.append(mention)
         edge = mention.start
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
+
+
+# "Somerset NHS Foundation Trust, which runs Musgrove Park Hospital in Taunton, has entered into": a
+# relative clause between the subject and its verb, closed by the last comma before the agreement word; the
+# names inside it are no subject. (Search it with the agreement word's start as the end.)
+_RELATIVE_ASIDE = re.compile(
+    r",[ ](?:which|who|whose|(?:the|a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*)?[ ](?:that|which|who))\b"
+    r"[^;:()]{1,160}?,(?=[^,]{0,60}$)"
+)
+
+
+def _relative_aside(text: str, start: int, limit: int) -> re.Match[str] | None:
+    """The relative clause before `limit` that a verb of the subject follows (", which ..., has signed")."""
+    aside = _RELATIVE_ASIDE.search(text, start, limit)
+    if aside is None:
+        return None
+    verb = _SUBJECT_VERB.search(text, aside.end(), limit + 1)
+    gap = _SUBJECT_GAP.match(text, aside.end(), verb.start()) if verb is not None else None
+    return aside if gap is not None and verb is not None and gap.end() == verb.start() else None
+
+
+def _after_aside(text: str, position: int, aside: re.Match[str] | None) -> int:
+    """Where the subject's verb phrase may start: after the relative clause that follows the name ending at
+    `position` (across a bracketed acronym), else right after the name."""
+    if (
+        aside is not None
+        and aside.start() >= position
+        and _SUBJECT_GAP.fullmatch(text, position, aside.start())
+    ):
+        return aside.end()
+    return position
 
 
 _APPOSITION = re.compile(r",[ ]the[ ]")
@@ -2391,10 +2425,11 @@ def _opening_subject(
         return []
     if _names_again(text, chosen[-2:]):
         chosen.pop()  # "Europol, the European Union Agency for Law Enforcement Cooperation, signed"
-    verb = _SUBJECT_VERB.search(text, chosen[-1].end, anchor.start() + 1)
+    resume = _after_aside(text, chosen[-1].end, _relative_aside(text, chosen[-1].end, anchor.start()))
+    verb = _SUBJECT_VERB.search(text, resume, anchor.start() + 1)
     if verb is None or _REPORTED.search(text, verb.end(), anchor.start()):
         return []  # "The Administration announced that Intel and ... signed": the reporter is no party
-    gap = _SUBJECT_GAP.match(text, chosen[-1].end, verb.start())
+    gap = _SUBJECT_GAP.match(text, resume, verb.start())
     if (gap is None or gap.end() != verb.start()) and not (
         _FIRST_PREDICATE.fullmatch(text, chosen[-1].end, verb.start())
         and not any(
