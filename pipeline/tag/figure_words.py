@@ -86,6 +86,9 @@ ISO_CODES = tuple(
         "XAF",
         "ISK",
         "RUB",
+        "LSL",
+        "PGK",
+        "ZMW",
     ]
 )
 CURRENCY_MARKS = {
@@ -144,6 +147,7 @@ CURRENCY_MARKS = {
     "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     **{code: code for code in ISO_CODES},
+    "COP": "COP",  # written with a space only: "COP 925,867 million", never the climate summit's "COP26"
     "RMB": "CNY",  # renminbi, the people's currency, counted in yuan
 }
 # The dollar a country's publishers mean by a bare "$".
@@ -314,6 +318,7 @@ COUNTRY_CURRENCY_WORDS = {
     "Papua New Guinea": {"K": "PGK"},
     "Zambia": {"K": "ZMW", "kwacha": "ZMW"},
     "Malawi": {"K": "MWK", "kwacha": "MWK"},
+    "Lesotho": {"M": "LSL", "maloti": "LSL"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

@@ -15,6 +15,7 @@ from govwatch.pipeline.records import Evidence, Figure
 from govwatch.pipeline.tag.figure_words import (
     COUNT_ADJECTIVES,
     COUNT_STOPWORDS,
+    COUNTRY_DOLLARS,
     CURRENCY_MARKS,
     CURRENCY_WORDS,
     DURATION_UNITS,
@@ -50,7 +51,7 @@ _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
-    r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|Bt ?(?=\d)|"
+    r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
@@ -103,12 +104,17 @@ def _marker(amount: str) -> str:
 
 
 _NEXT_CONVERSION = re.compile(r"\s?[;,/]\s?(?:or\s)?")
+# A dollar's code written beside a bare "$": "up to CAD $600,000", "$300,000 CAD", "$17,045,132 USD".
+_DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))
+_DOLLAR_CODE_BEFORE = re.compile(rf"\b(?P<code>{_DOLLAR_CODES})[ \u00a0]$")
+_DOLLAR_CODE_AFTER = re.compile(rf"[ \u00a0](?P<code>{_DOLLAR_CODES})\b")
 # Signs several countries share: the currency word that says which one the text's country means, and the
 # currency when no country says (the shilling is Kenya's, the rupee India's; a "K" is no sum without one).
 _COUNTRY_MARKS: dict[str, tuple[str, str | None]] = {
     "Sh": ("shillings", "KES"),
     "Rs": ("rupees", "INR"),
     "K": ("K", None),
+    "M": ("M", None),  # "up to M100,000": Lesotho's loti, only in a text about Lesotho
 }
 # Verbs of weighing and lifting before "N pounds": the pound is a weight.
 _WEIGHT_BEFORE = re.compile(
@@ -313,6 +319,14 @@ def _money_in(
         if any(start <= match.start() < end for start, end in rates):
             continue  # "($1 = 0.8559 euros)": the exchange rate a wire story used, not a sum
         value, currency = _money_value(match, dollar, local)
+        opening = match.start()
+        if _marker(match.group()) == "$":
+            code = _DOLLAR_CODE_BEFORE.search(
+                text, max(sentence.start, match.start() - 4), match.start()
+            ) or _DOLLAR_CODE_AFTER.match(text, match.end(), sentence.end)
+            if code is not None:
+                currency = code["code"]
+                opening = min(opening, code.start())
         if (
             _group(match, "word") in ("pounds", "pound")
             and _WEIGHT_BEFORE.search(text, max(sentence.start, match.start() - 30), match.start())
@@ -345,7 +359,7 @@ def _money_in(
         position = max(end, match.start() + 1)
         if value is None:
             continue
-        begin = match.start()
+        begin = opening
         head = (
             _RANGE_HEAD.search(text, max(sentence.start, begin - 24), begin)
             if _group(match, "wnum")

@@ -144,6 +144,8 @@ def publisher_dollar(
     'AUD'
     >>> publisher_dollar("Ottawa: IBM gets $5m.", ["Global News"], load_lexicon(), "https://globalnews.ca/news/1")
     'CAD'
+    >>> publisher_dollar("Halifax council: $12,000 for Halifax Transit.", ["Global News"], load_lexicon(), "https://globalnews.ca/n")
+    'CAD'
     >>> publisher_dollar("Saskatoon city council paid $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
     'CAD'
     >>> publisher_dollar("Saskatoon and the U.S. firm: $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
@@ -162,7 +164,10 @@ def publisher_dollar(
             local = _local_dollar_country(text, lexicon)
             if local is not None:
                 return COUNTRY_DOLLARS.get(local, "USD")
-        if country is None or _count_dollar_countries(text, lexicon)[country] == 0:
+        if country is None or (
+            _count_dollar_countries(text, lexicon)[country] == 0
+            and _local_dollar_country(text, lexicon) != country
+        ):
             return "USD"  # (a Singapore paper on a deal in Portugal writes of US dollars)
         return COUNTRY_DOLLARS.get(country, "USD")
     if any(_MULTILATERAL.search(name) for name in organisations):
@@ -281,7 +286,7 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _SHARED_CURRENCY = re.compile(
-    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|K\d|Sh[ ]?\d)"
+    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|maloti|K\d|M\d|Sh[ ]?\d)"
 )
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters
