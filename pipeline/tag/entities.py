@@ -167,7 +167,9 @@ def _trimmed(mention: Mention) -> Mention:
 
 _MODIFIER_GAP = re.compile(r"(?:’s|'s)?[ \t\u00a0]+")
 # The rest of a known company's legal name after the name the lexicon knows ("Fibrus Networks Ltd").
-_LEGAL_ENDINGS = r"(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Corporation|Corp|AG|SA|SE|NV|BV|AB|ASA|Oy|Oyj|GmbH|Bhd)"
+_LEGAL_ENDINGS = (
+    r"(?:Ltd|Limited|plc|PLC|LLP|LLC|Inc|Corporation|Corp|AG|SA|SE|NV|BV|AB|ASA|Oy|Oyj|GmbH|Bhd|Berhad)"
+)
 _LEGAL_TAIL = re.compile(
     rf"(?:[ \t\u00a0][A-Z][\w&-]*){{0,2}}?[ \t\u00a0](?:{_LEGAL_ENDINGS}|Holdings)\.?(?![\w-])"
 )

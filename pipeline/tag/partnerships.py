@@ -2337,7 +2337,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
 # relative clause between the subject and its verb, closed by the last comma before the agreement word; the
 # names inside it are no subject. (Search it with the agreement word's start as the end.)
 _RELATIVE_ASIDE = re.compile(
-    r",[ ](?:which|who|whose|(?:the|a|an)[ ][a-z][\w-]*(?:[ ][a-z][\w-]*)?[ ](?:that|which|who))\b"
+    r",[ ](?:(?:which|who|whose)\b|(?:the|a|an|its|their)[ ](?=[a-z])"
+    r"|[A-Z][\w.-]*(?:[ ][A-Z][\w.-]*)?(?:’s|'s)[ ](?=[a-z]))"
     r"[^;:()]{1,160}?,(?=[^,]{0,60}$)"
 )
 
@@ -2345,11 +2346,12 @@ _RELATIVE_ASIDE = re.compile(
 def _relative_aside(text: str, start: int, limit: int) -> re.Match[str] | None:
     """The relative clause before `limit` that a verb of the subject follows (", which ..., has signed")."""
     aside = _RELATIVE_ASIDE.search(text, start, limit)
-    if aside is None:
-        return None
-    verb = _SUBJECT_VERB.search(text, aside.end(), limit + 1)
-    gap = _SUBJECT_GAP.match(text, aside.end(), verb.start()) if verb is not None else None
-    return aside if gap is not None and verb is not None and gap.end() == verb.start() else None
+    if aside is None or ", and " in aside.group():
+        return None  # (", the R&D centre of the Department, and C-DAC, ...": a list of described names)
+    verb = _SUBJECT_VERB.search(text, aside.end(), limit)
+    gap_end = verb.start() if verb is not None else limit  # (the agreement word may be the verb: "teamed up")
+    gap = _SUBJECT_GAP.match(text, aside.end(), gap_end)
+    return aside if gap is not None and gap.end() == gap_end else None
 
 
 def _after_aside(text: str, position: int, aside: re.Match[str] | None) -> int:
