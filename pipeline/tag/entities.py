@@ -194,6 +194,7 @@ NOT_NAME_ENDINGS = word_set(
 # Possessives that are words of a name ("Jinjiang District People’s Government", "Great Ormond Street
 # Children’s Hospital"), not an owner before it.
 _POSSESSIVES_OF_NAMES = frozenset({"People’s", "People's", "Children’s", "Children's", "Women’s", "Women's"})
+_NAME_POSSESSIVE_BEFORE = tuple(f"{word} " for word in _POSSESSIVES_OF_NAMES)
 _DESCRIBING_SUFFIXES = ("-based", "-headquartered", "-owned", "-backed", "-listed", "-led", "’s", "'s")
 # A capitalised run ending in an office or a job title is a person's role, not who signs.
 _OFFICE_ENDINGS = word_set(
@@ -475,8 +476,12 @@ def find_mentions(
         add(mention)
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
-        if _inside_longer_name(text, match.start(), match.end()):
-            continue  # "Cambridge University Hospitals NHS Foundation Trust": one name, found by its shape
+        if _inside_longer_name(text, match.start(), match.end()) or text.endswith(
+            _NAME_POSSESSIVE_BEFORE, 0, match.start()
+        ):
+            # "Cambridge University Hospitals NHS Foundation Trust", "People's Bank of China": one name, found
+            # by its shape
+            continue
         if " " not in match.group() and _TITLED_GIVEN_NAME.search(
             text, max(0, match.start() - 40), match.start()
         ):
@@ -1411,7 +1416,7 @@ class _Patterns:
 # A capitalised word of an "X of Y" name; a possessive ends the name ("the Department of State's Bureau of
 # International Narcotics ...": the bureau is a body of its own).
 _OWNLESS = (
-    rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?=[A-Za-z])(?!s\b)"
+    rf"(?!{ROLE_HEADS})[A-Z](?:[\w&-]|[’'](?=[A-Za-z])(?!s\b)|(?:(?<=People)|(?<=Children)|(?<=Women))[’']s(?![ \t\u00a0]Republic)"
     # a plural possessive inside a name: "Ministry of Agriculture and Farmers' Welfare"
     r"|(?<=s)[’'](?=[ \t\u00a0](?:Welfare|Affairs|Association|Union|Federation|Council|Fund|Trust|Rights|Compensation)\b))*"
 )
@@ -1654,7 +1659,11 @@ def _strip_leading(text: str, start: int, end: int, places: Container[str] = ())
             or word in _LINKS
             or word.endswith(("-based", "-headquartered", "-led"))  # "Oxford-based Jenner Institute"
         )
-        owner = word.endswith(("’s", "'s")) and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
+        owner = (
+            word.endswith(("’s", "'s"))
+            and not text.startswith(_POSSESSIVE_NAME_HEADS, space + 1)
+            and word not in _POSSESSIVES_OF_NAMES  # "People's Bank of China"
+        )
         # "Chief Executive Officer of the South African National Space Agency": the job, then the body
         following = text[space + 1 : text.find(" ", space + 1, end)] if space != -1 else ""
         office = (word in _OFFICE_ENDINGS or word == "General") and (
