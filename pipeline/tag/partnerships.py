@@ -183,6 +183,14 @@ _NAME_BEFORE = re.compile(r"[A-Z][\w&.-]*[ ]$")
 # An agreement word, then counterparts nobody names: "... with companies to work closely with them".
 # "The planned procurement, known as the Strategic Mobile Solution": the name of a thing, no party.
 _NAMED_THING = re.compile(r"\b(?:known[ ]as|called|dubbed|named)[ ](?:the[ ])?$")
+# "Financial regulators from Japan and Switzerland have teamed up": the countries say where unnamed bodies
+# come from; they are not the parties.
+_BODIES_FROM = re.compile(
+    r"\b(?:regulators|agencies|authorities|firms|companies|banks|universities|researchers|scientists|"
+    r"officials|businesses|start-?ups|institutions|organi[sz]ations|operators|providers|experts|"
+    r"delegations|supervisors|lenders|investors|insurers|manufacturers|suppliers)[ ](?:from|of|in)[ ]"
+    r"(?:the[ ])?(?:[A-Z][\w.-]*(?:[ ][A-Z][\w.-]*)*(?:,[ ]|,?[ ]and[ ]))*$"
+)
 # "The Defence Resources Agency under the Ministry of National Defence": the body's parent, no party.
 _PARENT_LINK = re.compile(r"[ ](?:under|within|part[ ]of|an[ ]agency[ ]of|a[ ]unit[ ]of)[ ](?:the[ ])?")
 
@@ -519,6 +527,9 @@ def find_partnerships(
             and not any(start <= m.start < end for start, end in watched)
             and not _is_parent(text, mentions, low + index)
             and not _NAMED_THING.search(text, max(sentence.start, m.start - 16), m.start)
+            and not (
+                m.kind == "place" and _BODIES_FROM.search(text, max(sentence.start, m.start - 80), m.start)
+            )
         ]
         company = _THE_COMPANY.match(text, opening, sentence.end)
         if company is not None and (not in_sentence or in_sentence[0].start > company.end()):
