@@ -1215,7 +1215,8 @@ def _read_award_list(
 # successful projects are:", "The first winners include:", "The funding will be split between:".
 _FUNDED_LIST = re.compile(
     r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported|"
-    r"(?:will|to)[ ]fund[ ]the|(?:split|shared|divided)[ ](?:between|among)|(?:will[ ]go|goes|allocated)[ ]to)\b",
+    r"(?:will|to)[ ]fund[ ]the|(?:split|shared|divided)[ ](?:between|among)|(?:will[ ]go|goes|allocated)[ ]to|"
+    r"grants[ ](?:are|were|include|went[ ]to))\b",  # "The three grants are:"
     re.I,
 )
 # The body that leads an item of a list of funded centres or projects: it receives the money.
@@ -1311,7 +1312,9 @@ def introduces_list(sentence: str) -> bool:
 
 # An item may open with an amount before its recipient ("£2.5 million to Highlands and Islands Enterprise").
 _ITEM_AMOUNT = re.compile(
-    r"(?:up to |around |over )?[£$€][\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?[ ](?:to|for)[ ]"
+    # "- £220,000 to the HALO Trust", "- LKR 41 million (£220,000) to the Food and Agriculture Organization"
+    r"(?:up to |around |over )?(?:[£$€]|[A-Z]{3}[ ]?)[\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?"
+    r"(?:[ ]\([^()]{1,30}\))?[ ](?:to|for)[ ]"
     r"(?:support[ ]|help[ ])?(?:the[ ])?(?:[A-Z][\w]*-based[ ])?"
 )
 
@@ -2140,8 +2143,9 @@ def _list_from(
 # Mentions in these positions are settings, not parties: "in London", "at the Embassy", "said".
 _NOT_PARTY_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|across|throughout|through|via|from|outside|inside|around"
-    r"|(?:travell?ed|travell?ing|visited|visiting|trip)(?:[ \t]+to)?)|[‘“\"])[ \t]+(?:the[ \t]+)?$"
-)
+    r"|(?:travell?ed|travell?ing|visited|visiting|trip)(?:[ \t]+to)?)|[‘“\"])[ \t]+(?:the[ \t]+)?"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|rural|coastal|remote)[ \t]+)?$"
+)  # "in northern Sri Lanka": a region of the country
 
 
 def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -> list[str]:
