@@ -598,6 +598,8 @@ def find_partnerships(
             and (len(agreements) > before or agreements[-1].evidence)
         ):
             _read_list(text, sentence, mentions, starts, agreements, self_party)
+            if len(agreements) > before and not agreements[-1].parties:
+                agreements.pop()  # a list opener whose items named nobody
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     _read_joint_actions(text, sentences, mentions, starts, agreements)
     _read_memberships(text, sentences, mentions, starts, agreements)
@@ -1347,7 +1349,17 @@ def _read_list(
         by_start = {m.start: m for m in mentions[low:high] if m.kind in PARTY_KINDS}
         mention = by_start.get(position)
         if mention is None or not mention.party:
-            continue
+            # "- Professor Reini Wirahadikusumah, Rector of the Bandung Institute of Technology": a signatory
+            # nothing knows, then the body whose office they hold
+            office = (
+                _ITEM_OFFICE.search(text, position, min(end, position + 160))
+                if _TITLED.match(text, position, end)
+                else None
+            )
+            mention = by_start.get(office.end()) if office is not None else None
+            if mention is None or not mention.party:
+                continue
+            position = mention.start
         item = [
             party
             for party in dict.fromkeys(_list_from(text, by_start, position, end, PARTY_KINDS_TUPLE))
@@ -1382,6 +1394,14 @@ def _read_list(
             target.parties.append(name)
 
 
+# "The MoU was signed ... by the leaders of the consortium's six founding members:": the items say who.
+_SIGNED_BY_LIST = re.compile(
+    r"\bsigned\b[^:]*\bby[ ](?:the[ ])?(?:leaders|heads|representatives|following)\b"
+)
+_TITLED = re.compile(r"(?:(?:Professor|Prof\.?|Dr\.?|Mr|Mrs|Ms|Sir|Dame|H\.E\.)[ ])+[A-Z]")
+_ITEM_OFFICE = re.compile(
+    r",[ ](?:[A-Z][\w-]*[ ]){1,6}?(?:for[ ](?:[A-Z][\w-]*[ ]){1,3})?(?:of|at)[ ](?:the[ ])?"
+)
 # "Other companies that benefited ... included:": more recipients beside the one already named.
 _OTHER_ITEMS = re.compile(r"\b(?:[Oo]ther|[Aa]lso|[Ff]urther)\b")
 _COMPANY_NAME = re.compile(
@@ -1610,7 +1630,17 @@ def _read_sentence(
             agreements.append(waiting)
         return
     if target is None:
-        if status is not None and parties and (_may_create(kind, parties, self_party) or opens_list):
+        # (a list opener may name nobody: "The MoU was signed by the leaders of its six members:")
+        signers = (
+            opens_list
+            and _SIGNED_BY_LIST.search(sentence.text) is not None
+            and _latest(agreements, kind) is None
+        )
+        if (
+            status is not None
+            and (parties or signers)
+            and (_may_create(kind, parties, self_party) or opens_list)
+        ):
             several = (
                 _plural(anchor.group())
                 or bool(_EACH.search(text, max(sentence.start, anchor.start() - 30), anchor.start()))

@@ -39,6 +39,20 @@ _NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}?{_LOW}+)?"
 _FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}?{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
 
 
+# The rest of a role before its body: "... for Research at Coventry University", "... of the University of X".
+_ROLE_TAIL = re.compile(
+    r"(?:[ ](?:for|of)[ ][A-Z][\w&-]*(?:[ ](?:and[ ])?[A-Z][\w&-]*){0,4})?[ ](?:at|of)[ ](?:the[ ])?"
+)
+# Offices that hold a government word but are no minister's: "Vice-Chancellor", "Secretary-General".
+_NOT_GOVERNMENT_ROLE = re.compile(r"\bVice[- ]Chancellor|\bSecretary[- ]General")
+
+
+def _holds_government_role(role: str, government_roles: Sequence[str]) -> bool:
+    """Tell whether a role is a minister's or secretary's ("Technology Secretary"), not a university's
+    "Vice-Chancellor" or a body's "Secretary-General"."""
+    return not _NOT_GOVERNMENT_ROLE.search(role) and any(word in role for word in government_roles)
+
+
 def find_people(
     text: str, lexicon: Lexicon, known: Sequence[Mention], self_party: str | None
 ) -> Iterable[Mention]:
@@ -66,6 +80,9 @@ def find_people(
                 organisation = organisation or ends.get(match.start("role") - gap)
         else:
             organisation = starts.get(match.end("role2"))
+            where = _ROLE_TAIL.match(text, match.end("role2")) if organisation is None else None
+            if where is not None:  # "Deputy Vice-Chancellor for Research at Coventry University"
+                organisation = starts.get(where.end())
             role = text[match.start("role2") : organisation.end] if organisation is not None else title
             for gap in (
                 1,
@@ -74,7 +91,7 @@ def find_people(
             ):  # "Alain Ratier, EUMETSAT's Director-General", "..., acting NOAA Administrator"
                 organisation = organisation or ends.get(match.start("role2") - gap)
         party = organisation.party if organisation is not None else None
-        if party is None and any(word in role for word in lexicon.government_roles):
+        if party is None and _holds_government_role(role, lexicon.government_roles):
             start = match.start(role_group)
             party = government_before(text, start, lexicon) or self_party  # "Japan’s Minister of ..."
         if role_group == "role" and organisation is not None:
