@@ -23,6 +23,32 @@ _NEWS_AGENCIES = frozenset(
         "EIN Presswire", "Jiji Press", "Vietnam News Agency", "Trend",
     }
 )  # fmt: skip
+# National papers and agencies of the dollar countries: their bare "$" is their own country's dollar when
+# the story is about that country (a Singapore paper on a deal in Portugal writes of US dollars).
+_PRESS_COUNTRIES = {
+    "The Straits Times": "Singapore", "Straits Times": "Singapore", "The Business Times": "Singapore",
+    "The Edge Singapore": "Singapore", "South China Morning Post": "Hong Kong", "The Globe and Mail": "Canada",
+    "Toronto Star": "Canada", "National Post": "Canada", "CBC News": "Canada", "CTV News": "Canada",
+    "The Canadian Press": "Canada", "Canadian Press": "Canada", "Financial Post": "Canada",
+    "The Sydney Morning Herald": "Australia", "Sydney Morning Herald": "Australia", "The Age": "Australia",
+    "The Australian": "Australia", "Australian Financial Review": "Australia", "AAP": "Australia",
+    "Australian Associated Press": "Australia", "The New Zealand Herald": "New Zealand",
+    "NZ Herald": "New Zealand", "Stuff": "New Zealand", "RNZ": "New Zealand", "Jamaica Observer": "Jamaica",
+    "Jamaica Gleaner": "Jamaica", "The Gleaner": "Jamaica", "Trinidad Express": "Trinidad and Tobago",
+    "Trinidad and Tobago Guardian": "Trinidad and Tobago", "Barbados Today": "Barbados",
+    "Fiji Times": "Fiji", "The Fiji Times": "Fiji", "The Namibian": "Namibia",
+}  # fmt: skip
+
+
+def press_country(name: str) -> str | None:
+    """The country of a national paper or agency of a dollar country ("The Straits Times": Singapore).
+
+    >>> press_country("The Straits Times"), press_country("The Times")
+    ('Singapore', None)
+    """
+    return _PRESS_COUNTRIES.get(_BRACKETED_TAIL.sub("", name.strip()))
+
+
 # The press reports agreements and is not a party to them: "Computer Business Review", "The Times".
 _MEDIA_ENDINGS = (
     "News Agency",

@@ -49,7 +49,7 @@ from govwatch.pipeline.tag.partnerships import (
     with_headline_counterparts,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
-from govwatch.pipeline.tag.press import is_news_agency, is_press
+from govwatch.pipeline.tag.press import is_news_agency, is_press, press_country
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
 from govwatch.pipeline.tag.spaces import fold_spaces, small_words_lowered
@@ -159,7 +159,7 @@ def publisher_dollar(
     if organisations and is_press(organisations[0]) and country is None:
         # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"; a paper at home
         # ("globalnews.ca") writes its own country's dollar as "$"
-        country = url_country(url, lexicon) if url else None
+        country = (url_country(url, lexicon) if url else None) or press_country(organisations[0])
         if country is None and not is_news_agency(organisations[0]):
             local = _local_dollar_country(text, lexicon)
             if local is not None:
