@@ -638,7 +638,11 @@ def find_mentions(
                 # "the Dutch Ministry of Education, Culture and Science and BRIN": a name, then another body
                 # by the initials the text gave it
                 last, name = start + initials.start(), name[: initials.start()]
-            pair = _TWO_BODIES.fullmatch(name) or _AND_THE.fullmatch(name)
+            pair = (
+                _TWO_BODIES.fullmatch(name)
+                or _AND_THE.fullmatch(name)
+                or _named_apart(text, _AND_PAIR.fullmatch(name), start, last, lexicon)
+            )
             if pair is not None and pair["second"].split()[-1] in _BODY_HEADS | _COMPANY_HEADS:
                 # "University of Strathclyde and Glasgow Science Centre": two bodies, not one
                 for part in ("first", "second"):
@@ -1041,6 +1045,34 @@ _TWO_BODIES = re.compile(
 _AND_THE = re.compile(
     r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)*) and [Tt]he (?P<second>[A-Z][\w’'&-]*(?: (?:[A-Z][\w’'&-]*|of|for|and))+)"
 )
+_TITLE_BEFORE = re.compile(r"\b(?:Prof|Professor|Dr|Mr|Mrs|Ms|Sir|Dame|Lord)\.?[ ]$")  # a person's name
+_RARE_ZIPF = 3.0  # rarer than this in English: a name, not a word ("Telesat" 0, "Perth" 3.9, "New" 6.3)
+# "Telesat and MDA Space Ltd": two companies when the text names each apart as well.
+_AND_PAIR = re.compile(
+    r"(?P<first>[A-Z][\w’'-]+(?: [A-Z][\w’'-]+)?) (?:and|&) (?P<second>[A-Z][\w’'&-]*(?: [A-Z][\w’'&.-]*)+)"
+)
+
+
+def _named_apart(
+    text: str, pair: re.Match[str] | None, start: int, end: int, lexicon: Lexicon
+) -> re.Match[str] | None:
+    """The pair, when the text names its first and second names apart elsewhere ("Telesat", "MDA") and
+    the first is a company's name, no place or English word ("Perth & Kinross Council", "New and
+    Renewable Energy Authority")."""
+    if pair is None:
+        return None
+    first, second = pair["first"], pair["second"].split()[0]
+    if (
+        _TITLE_BEFORE.search(text, max(0, start - 12), start)
+        or first in lexicon.places
+        or not (first in lexicon.organisations or not is_common_word(first.split()[0], _RARE_ZIPF))
+    ):
+        return None
+    elsewhere = text[:start] + " " + text[end:]
+    alone = re.search(rf"\b{re.escape(first)}\b(?![ ](?:and|&)[ ])", elsewhere)
+    return pair if alone is not None and re.search(rf"\b{re.escape(second)}\b", elsewhere) else None
+
+
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
 _AND_INITIALS = re.compile(r" and (?P<short>[A-Z]{2,6})$")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
