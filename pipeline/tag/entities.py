@@ -1484,7 +1484,8 @@ def _patterns(
         # words start after a non-word; a possessive is no word of the name ("Sierra Leone's Ministry of ...")
         rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
+        # "Association of Farmers for Agricultural Transformation"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+for[ \t\u00a0]+(?:the[ \t\u00a0]+)?|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
         # a possessive after the last word ends the name: "the Ohio Department of Transportation's unit"
         rf"(?!(?<=People)[’']s)(?!(?<=Children)[’']s)(?!(?<=Women)[’']s)(?![\w-]|[’'](?!s\b|[ \t\u00a0]))"
     )
