@@ -347,6 +347,7 @@ MULTIPLIERS = {
     "Lakhs": 1e5,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
+    "T": 1e12,  # "USD 15.7T"
     "Billion": 1e9,
     "Bn": 1e9,
     "BN": 1e9,

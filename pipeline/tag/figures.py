@@ -46,7 +46,7 @@ _NUMBER = (
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 # "1,250,000"; India's lakh grouping "9,04,132" and "1,20,00,000"
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·]\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
@@ -319,14 +319,14 @@ def _money_in(
         if any(start <= match.start() < end for start, end in rates):
             continue  # "($1 = 0.8559 euros)": the exchange rate a wire story used, not a sum
         value, currency = _money_value(match, dollar, local)
-        opening = match.start()
+        opening, closing = match.start(), match.end()
         if _marker(match.group()) == "$":
             code = _DOLLAR_CODE_BEFORE.search(
                 text, max(sentence.start, match.start() - 4), match.start()
             ) or _DOLLAR_CODE_AFTER.match(text, match.end(), sentence.end)
             if code is not None:
                 currency = code["code"]
-                opening = min(opening, code.start())
+                opening, closing = min(opening, code.start()), max(closing, code.end())
         if (
             _group(match, "word") in ("pounds", "pound")
             and _WEIGHT_BEFORE.search(text, max(sentence.start, match.start() - 30), match.start())
@@ -346,7 +346,7 @@ def _money_in(
             continue  # "A$2.8 billion ($2.1 billion; €1.8 billion)": a second conversion in the brackets
         converted = None
 
-        end = match.end()
+        end = closing  # ("$1.2 billion AUD (£670 million)": the conversion follows the code)
         value_max: float | None = None
         tail = _RANGE_TAIL.match(text, end, sentence.end)
         if value is not None and tail is not None and _is_range(text, sentence.start, match.start(), tail):

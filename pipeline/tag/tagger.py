@@ -146,6 +146,8 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("Halifax council: $12,000 for Halifax Transit.", ["Global News"], load_lexicon(), "https://globalnews.ca/n")
     'CAD'
+    >>> publisher_dollar("Australia invests $1.2 billion AUD, over $100 million in skills.", ["ITPro"], load_lexicon())
+    'AUD'
     >>> publisher_dollar("Saskatoon city council paid $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
     'CAD'
     >>> publisher_dollar("Saskatoon and the U.S. firm: $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
@@ -156,6 +158,9 @@ def publisher_dollar(
     'HKD'
     """
     country = publisher_country(organisations, lexicon)
+    coded = {match["after"] or match["before"] for match in _CODED_DOLLAR.finditer(text)}
+    if country is None and len(coded) == 1:
+        return coded.pop()  # "$1.2 billion AUD ... over $100 million": the text said which dollar once
     if organisations and is_press(organisations[0]) and country is None:
         # wire style: "$" is the US dollar, others are written "A$", "C$", "NZ$"; a paper at home
         # ("globalnews.ca") writes its own country's dollar as "$"
@@ -198,6 +203,11 @@ def publisher_dollar(
     return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
 
 
+_DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))
+_CODED_DOLLAR = re.compile(
+    rf"\$[ ]?\d[\d.,]*(?:[ ]?(?:trillion|billion|million|bn|m|k|T|B|M|K)\b)?[ ](?P<after>{_DOLLAR_CODES})\b"
+    rf"|\b(?P<before>{_DOLLAR_CODES})[ ]\$\d"
+)
 _LOCAL_PLACES = {**DOLLAR_REGIONS, **LOCAL_DOLLAR_CITIES}
 _LOCAL_PLACE = re.compile(r"\b(?:" + "|".join(map(re.escape, _LOCAL_PLACES)) + r")\b")
 
