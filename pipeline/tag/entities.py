@@ -56,6 +56,22 @@ _GOVERNMENT_BEFORE = re.compile(
     r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?"
     r"(?:(?<![\w-])(?P<adj>[A-Z][a-z]+|UK|US|HM)[ \t\u00a0]+(?:(?:[Ff]ederal|[Nn]ational|[Cc]entral)[ \t\u00a0]+)?)?$"
 )
+_WORDS_BEFORE = re.compile(r"(?:[A-Z][\w'-]*[ ]){1,3}$")
+
+
+def _longer_country(text: str, start: int, end: int, lexicon: Lexicon) -> int | None:
+    """Where a country's name of several words ending at `end` begins ("Papua New Guinea" of "Guinea")."""
+    run = _WORDS_BEFORE.search(text, max(0, start - 30), start)
+    if run is None:
+        return None
+    position = run.start()
+    while position < start:
+        if _country_place(lexicon, text[position:end]) is not None:
+            return position
+        position = text.index(" ", position) + 1
+    return None
+
+
 _GOVERNMENT_OF = re.compile(
     r"[ \t\u00a0]+of[ \t\u00a0]+(?:the[ \t\u00a0]+)?"
     # "Côte d'Ivoire", "Trinidad and Tobago"
@@ -1363,6 +1379,10 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
             if adjective in ("UK", "HM"):
                 country = "UK"
             else:
+                longer = _longer_country(text, before.start("adj"), before.end("adj"), lexicon)
+                if longer is not None:
+                    # "the Papua New Guinea government": the whole country's name, not its last word
+                    adjective, start = text[longer : before.end("adj")], min(start, longer)
                 country = lexicon.demonyms.get(adjective) or _country_place(lexicon, adjective)
                 if (
                     country is None
