@@ -1366,6 +1366,7 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
         before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
         after = _GOVERNMENT_OF.match(text, word.end())
         adjective = before["adj"] if before is not None else None
+        adjective_end = before.end("adj") if before is not None and adjective is not None else word.start()
         start = before.start() if before is not None else word.start()
         country: str | None = None
         if after is not None:
@@ -1379,10 +1380,10 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
             if adjective in ("UK", "HM"):
                 country = "UK"
             else:
-                longer = _longer_country(text, before.start("adj"), before.end("adj"), lexicon)
+                longer = _longer_country(text, adjective_end - len(adjective), adjective_end, lexicon)
                 if longer is not None:
                     # "the Papua New Guinea government": the whole country's name, not its last word
-                    adjective, start = text[longer : before.end("adj")], min(start, longer)
+                    adjective, start = text[longer:adjective_end], min(start, longer)
                 country = lexicon.demonyms.get(adjective) or _country_place(lexicon, adjective)
                 if (
                     country is None
