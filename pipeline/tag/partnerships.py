@@ -195,6 +195,20 @@ _BODIES_FROM = re.compile(
 _PARENT_LINK = re.compile(r"[ ](?:under|within|part[ ]of|an[ ]agency[ ]of|a[ ]unit[ ]of)[ ](?:the[ ])?")
 
 
+PLAIN_WORD_ZIPF = 4.0  # "Higher Education", "Member States", "Trading Update": words, not a name
+
+
+def _plain_words(mention: Mention) -> bool:
+    """Tell whether a name nothing else knows is only common English words in capitals ("Fire Service",
+    "Artificial Intelligence"): a heading or a topic, not a party."""
+    words = [word for word in re.split(r"[ -]", mention.name) if word]
+    return (
+        mention.kind == "name"
+        and len(words) >= 2  # ("Epic", "Beam": one word may well be a company's name)
+        and all(word[1:].islower() and is_common_word(word, PLAIN_WORD_ZIPF) for word in words)
+    )
+
+
 def _is_parent(text: str, mentions: Sequence[Mention], index: int) -> bool:
     """Tell whether a body is named only as the parent of the body just before it."""
     if index == 0 or mentions[index].kind not in ("organisation", "government"):
@@ -530,6 +544,7 @@ def find_partnerships(
             and not (
                 m.kind == "place" and _BODIES_FROM.search(text, max(sentence.start, m.start - 80), m.start)
             )
+            and not _plain_words(m)
         ]
         company = _THE_COMPANY.match(text, opening, sentence.end)
         if company is not None and (not in_sentence or in_sentence[0].start > company.end()):
