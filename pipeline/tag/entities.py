@@ -139,7 +139,7 @@ _GOVERNING_ORGANS = frozenset({"Council", "Board", "Commission", "Administration
 _LONGER_BODY = re.compile(
     r"(?:[ ][A-Z][\w&-]*){0,2}[ ](?:Programme|Fund|Bank|Agency|Organisation|Organization|Commission|Council|"
     r"Institute|Authority|Centre|Center|Foundation|Association|Federation|Forum|Network|Union|Board|Corporation|"
-    r"Administration|Laboratory|Laboratories|Lab|Labs|Command|Directorate|Office|Division)(?:[ ](?:of|for)[ ](?:the[ ])?[A-Z][\w&-]*(?:[ ](?:and[ ])?[A-Z][\w&-]*){0,3})?(?![\w-])"
+    r"Administration|Laboratory|Laboratories|Lab|Labs|Command|Directorate|Office|Division|Company)(?:[ ](?:of|for)[ ](?:the[ ])?[A-Z][\w&-]*(?:[ ](?:and[ ])?[A-Z][\w&-]*){0,3})?(?![\w-])"
 )
 
 
