@@ -1735,9 +1735,10 @@ def _opening_investor(
     return []
 
 
-# "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ": where and when, before the sentence proper.
+# "Mumbai, 19 July 2023: ", "LONDON, June 5 (Reuters) - ", "RIVIÈRE-DU-LOUP, QC, Nov. 26, 2020 /CNW Telbec/ - ":
+# where and when, before the sentence proper.
 _DATELINE = re.compile(
-    r"[A-Z][\w .,’'–—-]{0,50}?\d{4}(?:[ ]\([A-Za-z ]+\))?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
+    r"[A-Z][\w .,’'–—-]{0,50}?\d{4}(?:[ ]\([A-Za-z ]+\)|[ ]/[^/\n]{2,30}/)?[ ]?[:–—-][ ]+|[A-Z][A-Z ]{2,30}[ ]?[–—-][ ]+"
     # wire copy: "ANKARA, Oct 27 (Reuters) - ", "BELGRADE (AFP) - ", "Washington/New Delhi, Jun 22 (PTI) "
     r"|[A-Z][A-Z .]{2,30}(?:,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2})?[ ]\([A-Za-z ]{2,20}\)[ ]?[–—-][ ]+"
     r"|[A-Z][A-Za-z./ ]{2,40}?,[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2}[ ]\([A-Z]{2,6}\)[ ]+(?:[–—-][ ]+)?"

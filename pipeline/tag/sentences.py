@@ -115,12 +115,14 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 # A wire's dateline opens its first paragraph and is no part of the sentence: "BAKU, Azerbaijan, 14 May – ",
 # "CHANTILLY, Va., Feb. 10, 2026 (GLOBE NEWSWIRE) -- ", "KUCHING (Oct 15): ".
+# Capital letters of a city's name in a dateline: ASCII and Latin-1 ("RIVIÈRE-DU-LOUP", "MÜNCHEN").
+_CITY_CAPITALS = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0xDF)) if c.isupper())
 _DATELINE = re.compile(
-    r"[ \t]*[A-Z][A-Z'’.-]{2,}(?:[ ][A-Z][A-Z'’.-]+){0,3}"  # the city, in capitals
+    rf"[ \t]*[A-Z][{_CITY_CAPITALS}'’.-]{{2,}}(?:[ ][A-Z][{_CITY_CAPITALS}'’.-]+){{0,3}}"  # the city, in capitals
     r"(?:[ ]\([A-Z][\w .]{1,30}\))?"  # "SKOPJE (North Macedonia)"
     r"(?:,[ ][A-Z][\w.]*(?:[ ][A-Z][\w.]*){0,2}){0,2}"  # its state or country
     r"(?:,?[ ](?:\d{1,2}[ ])?[A-Z][a-z]{2,8}\.?(?:[ ]\d{1,2})?(?:,[ ]\d{4})?)?"  # its date
-    r"(?:[ ]\([^()\n]{1,40}\))?[ ]?(?:–|—|--|-|:)[ ]+"  # "(Reuters)", "(GLOBE NEWSWIRE)"
+    r"(?:[ ]\([^()\n]{1,40}\)|[ ]/[^/\n]{2,30}/)?[ ]?(?:–|—|--|-|:)[ ]+"  # "(Reuters)", "/CNW Telbec/"
     r"(?=[A-Z“\"‘'])"  # and a sentence opens after it ("NASA – the agency – said" has none)
 )
 
