@@ -1090,6 +1090,7 @@ def _named_apart(
 
 
 _COMPANY_HEADS = word_set("Ltd Limited plc PLC Group Trust Partnership Catapult Hub Network Alliance")
+_SUM_MARK = re.compile(r"(?:Sh|KSh|Ksh|Kshs|Rs|Rwf|RM|GH|K|R|N|M|P|S|Tk|Bt|Dhs?)\d")
 _AND_INITIALS = re.compile(r" and (?P<short>[A-Z]{2,6})$")
 _LIST_LINK = re.compile(r"(?:,[ ]|[ ](?:and|&)[ ])")
 _PERSON_APPOSITION = re.compile(
@@ -1242,6 +1243,8 @@ def _bare_name(
         return None  # "Connectivity Minister"; a dateline ("MOUNTAIN VIEW", "LONDON"), not "EDGE, the group"
     if not words or words[0] in LEADING_STOPWORDS or words[0] in ROLE_WORDS or words[0] in COMMON_CAPITALS:
         return None
+    if _SUM_MARK.match(name):
+        return None  # "a Sh630 million partnership", "K780 million": a sum in a currency's letters
     if _DESCRIBES_NEXT_NAME.match(text, start + len(name)):
         return None  # "French AI company Mistral AI": a description of the name that follows
     if 2 <= len(words) <= 3 and _PERSON_APPOSITION.match(text, start + len(name)):
