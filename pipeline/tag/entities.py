@@ -1081,7 +1081,7 @@ def _named_apart(
     if (
         _TITLE_BEFORE.search(text, max(0, start - 12), start)
         or first in lexicon.places
-        or not (first in lexicon.organisations or not is_common_word(first.split()[0], _RARE_ZIPF))
+        or not (first in lexicon.organisations or " " in first or not is_common_word(first, _RARE_ZIPF))
     ):
         return None
     elsewhere = text[:start] + " " + text[end:]
