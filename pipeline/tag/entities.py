@@ -509,10 +509,22 @@ def find_mentions(
             name = text[match.start() : longer.end()]
             add(Mention(kind="organisation", name=name, start=match.start(), end=longer.end(), party=name))
             continue
-        foreign = _foreign_prefix(text, match.start(), lexicon) if entry.party is None else None
-        if foreign is not None:  # "Canadian AI Safety Institute" is not the UK's institute
-            name = text[foreign : match.end()]
-            add(Mention(kind="organisation", name=name, start=foreign, end=match.end(), party=name))
+        foreign = (
+            _foreign_prefix(text, match.start(), lexicon)
+            if entry.party is None
+            or (
+                # (a ministry named for its country is left to the home government's reading below)
+                entry.party == DEFAULT_SELF_PARTY
+                and _UK_MARK.search(match.group()) is None
+                and _MINISTRY.match(match.group()) is None
+            )
+            else None
+        )
+        if foreign is not None:  # "Canadian AI Safety Institute", "the US Treasury Department": not the UK's
+            tail = _DEPARTMENT_AFTER.match(text, match.end())
+            end = tail.end() if tail is not None else match.end()
+            name = text[foreign:end]
+            add(Mention(kind="organisation", name=name, start=foreign, end=end, party=name))
             continue
         start, name = match.start(), entry.name
         if (
@@ -1679,6 +1691,7 @@ _NEW_PLACES = (
 )
 
 
+_DEPARTMENT_AFTER = re.compile(r"[ ](?:Department|Ministry|Office|Agency)\b")
 _UK_MARK = re.compile(
     r"\b(?:UK|HM|British|Britain|Her Majesty|His Majesty|DSIT|DBT|MOD|DHSC|FCDO|DCMS|BEIS)\b"
 )
