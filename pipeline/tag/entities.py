@@ -160,7 +160,9 @@ _POSSESSIVES = ("’s", "'s")
 _COMMA_TAIL = re.compile(
     r",[ ](?:[A-Z]{2,6}|(?:Deputy|Vice|Minister|President|Chair(?:man|woman)?|Director|CEO|Secretary)\b.*)$"
 )
-_OWNED_HEAD = re.compile(r"^(?:State|Government|Publicly|Privately|Family|Employee)-owned[ ]")
+_OWNED_HEAD = re.compile(
+    r"^(?:State|Government|Publicly|Privately|Family|Employee)-(?:owned|run|backed|controlled)[ ]"
+)
 
 
 def _trimmed(mention: Mention) -> Mention:
