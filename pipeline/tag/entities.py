@@ -736,6 +736,12 @@ def find_mentions(
         if _CURRENCY_AFTER_PLACE.match(text, match.end()):
             continue  # "153 million US dollars": the currency, not the country
         entry = lexicon.places[match.group()]
+        named = _BODY_WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        if named is not None and entry.country and not _NOT_A_BODY_AFTER.match(text, match.end()):
+            # "Business Finland", "Enterprise Singapore", "Invest India": an agency named after its country
+            name = text[named.start() : match.end()]
+            add(Mention(kind="organisation", name=name, start=named.start(), end=match.end(), party=name))
+            continue
         party = lexicon.governments.get(entry.name) if entry.country else None
         modifier = _MODIFIER_GAP.match(text, match.end())
         body = (
@@ -1694,6 +1700,11 @@ _NEW_PLACES = (
 
 
 _DEPARTMENT_AFTER = re.compile(r"[ ](?:Department|Ministry|Office|Agency)\b")
+_BODY_WORD_BEFORE = re.compile(
+    r"(?<![\w-])(?:Business|Enterprise|Invest|Digital|Research|Team|Innovate|Creative|Sport|Tourism)[ ]$"
+)
+# "Digital Tanzania Project", "Invest US$2 billion": a programme's or a sum's words, not an agency's name
+_NOT_A_BODY_AFTER = re.compile(r"\$|[ ](?:Project|Programme|Program|Initiative|Strategy|Agenda|Plan|Week)\b")
 _UK_MARK = re.compile(
     r"\b(?:UK|HM|British|Britain|Her Majesty|His Majesty|DSIT|DBT|MOD|DHSC|FCDO|DCMS|BEIS)\b"
 )
