@@ -2004,5 +2004,33 @@ def with_names_the_text_gives(text: str, mentions: Sequence[Mention]) -> tuple[M
     """The mentions with what the text itself says of names: spelled-out initials ("the China
     Meteorological Administration (CMA)"), short names it introduces, then "the Bank"-style references."""
     return with_definite_bodies(
-        text, with_introduced_short_names(text, with_spelled_out_names(text, mentions))
+        text,
+        with_introduced_short_names(text, with_spelled_out_names(text, with_campus_names(text, mentions))),
     )
+
+
+# "The Indian Institute of Technology (IIT) Roorkee": the campus named after the initials.
+_INITIALS_THEN_PLACE = re.compile(r"[ ]\((?P<initials>[A-Z]{2,6})\)[ ](?P<campus>[A-Z][a-z]+)(?![\w-])")
+
+
+def with_campus_names(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """A body's name, its initials in brackets and a place the text also writes after those initials
+    ("the Indian Institute of Technology (IIT) Roorkee ... IIT Roorkee") are one body: that campus.
+
+    >>> text = "The Indian Institute of Technology (IIT) Roorkee signed. IIT Roorkee said so."
+    >>> body = Mention(kind="organisation", name="Indian Institute of Technology", start=4, end=34,
+    ...                party="Indian Institute of Technology")
+    >>> [m.name for m in with_campus_names(text, [body])]
+    ['Indian Institute of Technology Roorkee']
+    """
+    found: list[Mention] = []
+    widened: list[tuple[int, int]] = []  # the spans that now take in the initials and the campus
+    for mention in mentions:
+        campus = _INITIALS_THEN_PLACE.match(text, mention.end) if mention.kind == "organisation" else None
+        if campus is not None and f"{campus['initials']} {campus['campus']}" in text[campus.end() :]:
+            name = f"{mention.name} {campus['campus']}"
+            widened.append((mention.end, campus.end()))
+            mention = replace(mention, name=name, end=campus.end(), party=name)
+        found.append(mention)
+    # the initials and the place inside a widened name are no mentions of their own
+    return [m for m in found if not any(start <= m.start and m.end <= end for start, end in widened)]
