@@ -168,6 +168,8 @@ COUNTRY_DOLLARS = {
     "Namibia": "NAD",
     "Brunei": "BND",
 }
+# The dollars' ISO codes as a regex alternation, for a code written beside a bare "$" ("CAD $600,000").
+DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))
 # Provinces, states and cities of the dollar countries, whose own newsrooms write a bare "$" ("Ontario
 # invests $14.9 million"): they say whose dollar it is like the country's name does.
 _CANADIAN_REGIONS = (

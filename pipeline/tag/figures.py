@@ -15,9 +15,9 @@ from govwatch.pipeline.records import Evidence, Figure
 from govwatch.pipeline.tag.figure_words import (
     COUNT_ADJECTIVES,
     COUNT_STOPWORDS,
-    COUNTRY_DOLLARS,
     CURRENCY_MARKS,
     CURRENCY_WORDS,
+    DOLLAR_CODES,
     DURATION_UNITS,
     IRREGULAR_PLURALS,
     ISO_CODES,
@@ -105,9 +105,8 @@ def _marker(amount: str) -> str:
 
 _NEXT_CONVERSION = re.compile(r"\s?[;,/]\s?(?:or\s)?")
 # A dollar's code written beside a bare "$": "up to CAD $600,000", "$300,000 CAD", "$17,045,132 USD".
-_DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))
-_DOLLAR_CODE_BEFORE = re.compile(rf"\b(?P<code>{_DOLLAR_CODES})[ \u00a0]$")
-_DOLLAR_CODE_AFTER = re.compile(rf"[ \u00a0](?P<code>{_DOLLAR_CODES})\b")
+_DOLLAR_CODE_BEFORE = re.compile(rf"\b(?P<code>{DOLLAR_CODES})[ \u00a0]$")
+_DOLLAR_CODE_AFTER = re.compile(rf"[ \u00a0](?P<code>{DOLLAR_CODES})\b")
 # Signs several countries share: the currency word that says which one the text's country means, and the
 # currency when no country says (the shilling is Kenya's, the rupee India's; a "K" is no sum without one).
 _COUNTRY_MARKS: dict[str, tuple[str, str | None]] = {

@@ -32,6 +32,7 @@ from govwatch.pipeline.tag.entities import (
 from govwatch.pipeline.tag.figure_words import (
     COUNTRY_CURRENCY_WORDS,
     COUNTRY_DOLLARS,
+    DOLLAR_CODES,
     DOLLAR_REGIONS,
     LOCAL_DOLLAR_CITIES,
 )
@@ -203,10 +204,9 @@ def publisher_dollar(
     return COUNTRY_DOLLARS.get(DOLLAR_REGIONS.get(country or "", country or ""), "USD")
 
 
-_DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))
 _CODED_DOLLAR = re.compile(
-    rf"\$[ ]?\d[\d.,]*(?:[ ]?(?:trillion|billion|million|bn|m|k|T|B|M|K)\b)?[ ](?P<after>{_DOLLAR_CODES})\b"
-    rf"|\b(?P<before>{_DOLLAR_CODES})[ ]\$\d"
+    rf"\$[ ]?\d[\d.,]*(?:[ ]?(?:trillion|billion|million|bn|m|k|T|B|M|K)\b)?[ ](?P<after>{DOLLAR_CODES})\b"
+    rf"|\b(?P<before>{DOLLAR_CODES})[ ]\$\d"
 )
 _LOCAL_PLACES = {**DOLLAR_REGIONS, **LOCAL_DOLLAR_CITIES}
 _LOCAL_PLACE = re.compile(r"\b(?:" + "|".join(map(re.escape, _LOCAL_PLACES)) + r")\b")
