@@ -227,6 +227,10 @@ CURRENCY_WORDS = {
     "zlotys": "PLN",
     "rand": "ZAR",
     "baht": "THB",
+    "thai baht": "THB",
+    "Thai baht": "THB",  # as written; looked up in lower case
+    "rwandan francs": "RWF",
+    "Rwandan francs": "RWF",
     "ringgit": "MYR",
     "rupiah": "IDR",
     "naira": "NGN",
@@ -321,6 +325,7 @@ COUNTRY_CURRENCY_WORDS = {
     "Zambia": {"K": "ZMW", "kwacha": "ZMW"},
     "Malawi": {"K": "MWK", "kwacha": "MWK"},
     "Lesotho": {"M": "LSL", "maloti": "LSL"},
+    "Nigeria": {"N": "NGN"},
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

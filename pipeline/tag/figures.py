@@ -38,7 +38,8 @@ MAX_PURPOSE_CHARS = 100
 # A decimal comma ("R5,4 billion", as South African and European publishers write it) only before a
 # scale word, where a thousands separator cannot stand.
 _NUMBER = (
-    r"(?<![\d,])(?<!\d\.)(?:(?<=R)\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,]|\.\d)"  # "R200 000", as South Africa writes it
+    # "R200 000" and "R526 615 392,49", as South Africa writes them
+    r"(?<![\d,])(?<!\d\.)(?:(?<=R)\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d{2}(?!\d))?(?![\d,]|\.\d)"
     r"|\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
     r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:[.·]\d{1,6})?)(?![\d])"  # and "9,04,132"
 )
@@ -52,7 +53,7 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
-    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RK](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?![\d,]|\.\d))"
+    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
 )
@@ -114,11 +115,16 @@ _COUNTRY_MARKS: dict[str, tuple[str, str | None]] = {
     "Rs": ("rupees", "INR"),
     "K": ("K", None),
     "M": ("M", None),  # "up to M100,000": Lesotho's loti, only in a text about Lesotho
+    "N": ("N", None),  # "N15 billion": Nigeria's naira, only in a text about Nigeria
 }
 # Verbs of weighing and lifting before "N pounds": the pound is a weight.
 _WEIGHT_BEFORE = re.compile(
     r"\b(?:carry|carries|carrying|carried|weigh|weighs|weighing|weighed|lift|lifts|lifting|haul|hauls|"
     r"payload[ ]of|weight[ ]of)[ ](?:(?:up[ ]to|about|around|over|nearly|some|almost)[ ])?$"
+)
+# Kilograms or tonnes right after "N pounds" give the same weight: "4,310-pound (about 1,957 kg)".
+_WEIGHT_AFTER = re.compile(
+    r"[ \u00a0]?[(,][ ]?(?:about|around|roughly|some|nearly|approximately)?[ ]?\d[\d.,]*[ \u00a0]?(?:kg|kilograms|kilos|tonnes|t)\b"
 )
 # The first number of a range before a scale and currency word: "300-400 billion forints".
 _RANGE_HEAD = re.compile(
@@ -326,12 +332,11 @@ def _money_in(
             if code is not None:
                 currency = code["code"]
                 opening, closing = min(opening, code.start()), max(closing, code.end())
-        if (
-            _group(match, "word") in ("pounds", "pound")
-            and _WEIGHT_BEFORE.search(text, max(sentence.start, match.start() - 30), match.start())
-            is not None
+        if _group(match, "word") in ("pounds", "pound") and (
+            _WEIGHT_BEFORE.search(text, max(sentence.start, match.start() - 30), match.start()) is not None
+            or _WEIGHT_AFTER.match(text, match.end()) is not None
         ):
-            continue  # "rockets that can carry 132 pounds": a weight
+            continue  # "rockets that can carry 132 pounds", "the 4,310-pound (about 1,957 kg) satellite": weights
         if (
             previous is not None
             and (previous[1] != currency or previous[2] != _marker(match.group()))  # "A$2.8bn ($2.1bn)"
@@ -634,10 +639,15 @@ def _number(raw: str) -> float:
 
     >>> _number("1,250,000"), _number("5,4"), _number("20,45"), _number("9,04,132"), _number("2·75")
     (1250000.0, 5.4, 20.45, 904132.0, 2.75)
+    >>> _number("526 615 392,49")
+    526615392.49
     """
     if _DECIMAL_COMMA.fullmatch(raw):
         return float(raw.replace(",", "."))
+    if _SPACED_DECIMAL_COMMA.fullmatch(raw):
+        return float(re.sub(r"\s", "", raw).replace(",", "."))  # "526 615 392,49"
     return float(re.sub(r"[,\s]", "", raw).replace("·", "."))  # "1,250,000", "500 000"
 
 
 _DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
+_SPACED_DECIMAL_COMMA = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+,\d{2}")

@@ -167,7 +167,7 @@ def publisher_dollar(
         # ("globalnews.ca") writes its own country's dollar as "$"
         country = (url_country(url, lexicon) if url else None) or press_country(organisations[0])
         if country is None and not is_news_agency(organisations[0]):
-            local = _local_dollar_country(text, lexicon)
+            local = _local_dollar_country(text, lexicon) or _only_country(text, lexicon)
             if local is not None:
                 return COUNTRY_DOLLARS.get(local, "USD")
         if country is None or (
@@ -226,6 +226,34 @@ def _local_dollar_country(text: str, lexicon: Lexicon) -> str | None:
     return country
 
 
+def _only_country(text: str, lexicon: Lexicon) -> str | None:
+    """The one country a paper's story names, at least `MIN_DOLLAR_COUNTRY_MENTIONS` times, when it names no
+    other ("the CRTC ... across Canada", "the Australian government ... Adelaide"): a paper writing at home.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _only_country("The Canadian regulator pays $80m to a Quebec government.", load_lexicon())
+    'Canada'
+    >>> _only_country("The Canadian regulator pays $80m to a US firm in Quebec.", load_lexicon()) is None
+    True
+    >>> _only_country("Indonesia's fund and the Australian government: $5m for Australia.", load_lexicon()) is None
+    True
+    """
+    named = _count_dollar_countries(text, lexicon)
+    if len(named) != 1:
+        return None
+    ((country, count),) = named.items()
+    others = {
+        lexicon.country_words[match["word"]]
+        for match in _country_pattern(lexicon.country_word_list).finditer(text)
+        if match["word"] not in DOLLAR_REGIONS and lexicon.country_words[match["word"]] not in DOLLAR_REGIONS
+    }  # (the lexicon counts "Québec" among its countries: a province of the country named)
+    if count < MIN_DOLLAR_COUNTRY_MENTIONS or others - {country}:
+        return None  # ("Indonesia's fund ... the Australian government": whose dollar is not said)
+    if _NAMED_DOLLAR.search(text):
+        return None  # "$286 million ... 280 million Australian dollars": "$" is another dollar
+    return country
+
+
 def _count_dollar_countries(text: str, lexicon: Lexicon) -> Counter[str]:
     """How often the text names each country, or a region of a dollar country ("Ontario": Canada)."""
     words = {**lexicon.country_words, **DOLLAR_REGIONS}
@@ -278,6 +306,17 @@ def _local_currency_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     return _words_then_plural(tuple(sorted(words)))
 
 
+# A country's dollar named as such: a text that writes it so keeps the bare "$" for the US dollar.
+_NAMED_DOLLAR = re.compile(
+    r"\b(?:Australian|Canadian|New[ ]Zealand|Singapore|Hong[ ]Kong)[ ]dollars?\b|\b(?:A|AU|C|CA|NZ|S|SG|HK)\$"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _country_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return _words_then_plural(words)
+
+
 def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     words = [
         w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
@@ -296,7 +335,7 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _SHARED_CURRENCY = re.compile(
-    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|maloti|K\d|M\d|Sh[ ]?\d)"
+    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|maloti|K\d|M\d|N\d|Sh[ ]?\d)"
 )
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters
