@@ -634,6 +634,8 @@ def find_mentions(
                 # portfolios, one word each, is its name
                 first = portfolio.start()
             start, name = _strip_leading(text, _free_start(taken, first, last), last, lexicon.places)
+            if not name[:1].isupper():
+                continue  # " of Japan" after the publisher's "Digital Agency": the rest of a known name
             if name.endswith("Force") and all(word in _GENERIC_FORCE_WORDS for word in name.split()):
                 continue  # "the Task Force", "the Air Force": whose force the text says elsewhere, if at all
             of_place = _OF_PLACE.match(text, last)
@@ -1514,7 +1516,8 @@ def _patterns(
 ) -> _Patterns:
     """Compile the shape patterns (cached per word lists, so each lexicon compiles them once)."""
     # "Mohamed bin Zayed University": a name's own lower-case particle links its words too
-    link = r"(?:(?:of|for|and|&|on|bin|bint|ibn)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
+    # ("the Republic of Serbia and the European Investment Bank": "and the" opens another body's name)
+    link = r"(?:(?:of|for|on|bin|bint|ibn)[ \t\u00a0]+(?:the[ \t\u00a0]+)?|(?:and|&)[ \t\u00a0]+)?"
     # Patterns open with a capital letter so the regex engine can skip ahead; the look-behind right
     # after it rejects capitals inside words at once (no rescanning of long runs).
     # "Huawei Technologies (Malaysia) Sdn Bhd", "HOCHTIEF (UK) Construction Ltd": a company's country in brackets

@@ -11,7 +11,7 @@ from govwatch.pipeline.tag.sentences import Sentence
 # Words that open a person's role and so cannot be part of an organisation's name.
 ROLE_HEADS = (
     r"(?:Professor|Prof|Dr|Vice-Chancellor|Chief|Director|CEO|Chair|President|Minister|Secretary|Head|"
-    r"Principal|Provost|Sir|Dame|Lord|Baroness|Mayor)\b"
+    r"Principal|Provost|Sir|(?<!Notre[ ])Dame|Lord|Baroness|Mayor)\b"  # ("the University of Notre Dame")
 )
 # Letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("Geoană", "Władysław", "Ramírez").
 LATIN_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())

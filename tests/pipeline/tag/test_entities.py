@@ -190,7 +190,8 @@ def test_jobs_and_honorifics_are_no_names(text: str) -> None:
 )
 def test_two_bodies_joined_by_and_are_two(text: str, publishers: list[str], organisations: list[str]) -> None:
     found = find_mentions(text, load_lexicon(), publishers=publishers)
-    assert [m.name for m in found if m.kind == "organisation"] == organisations
+    # (a body whose name has no known shape, "Kestrel Metropolitan City", is a bare name: a party all the same)
+    assert [m.name for m in found if m.kind in ("organisation", "name")] == organisations
 
 
 def test_a_person_named_before_a_bodys_job_signs_for_that_body() -> None:
