@@ -100,6 +100,7 @@ CURRENCY_MARKS = {
     "CA$": "CAD",
     "A$": "AUD",
     "AU$": "AUD",
+    "AU $": "AUD",  # as Defense News writes it, "AU $230 million"
     "R$": "BRL",
     "RM": "MYR",
     "NZ$": "NZD",
@@ -254,6 +255,7 @@ CURRENCY_WORDS = {
     "reais": "BRL",
     "lira": "TRY",
     "riyals": "SAR",
+    "rials": "IRR",  # Iran's; Oman's and Yemen's in a text about them
     "omani riyals": "OMR",
     "omani rials": "OMR",
     "Omani riyals": "OMR",  # as written; looked up in lower case
@@ -308,7 +310,8 @@ COUNTRY_CURRENCY_WORDS = {
     "Uganda": {"shillings": "UGX"},
     "Tanzania": {"shillings": "TZS"},
     "Qatar": {"riyals": "QAR"},
-    "Oman": {"riyals": "OMR"},
+    "Oman": {"riyals": "OMR", "rials": "OMR"},
+    "Yemen": {"rials": "YER"},
     "Sweden": {"crowns": "SEK"},
     "Denmark": {"crowns": "DKK", "kroner": "DKK"},
     "Czech Republic": {"crowns": "CZK"},
@@ -326,6 +329,18 @@ COUNTRY_CURRENCY_WORDS = {
     "Malawi": {"K": "MWK", "kwacha": "MWK"},
     "Lesotho": {"M": "LSL", "maloti": "LSL"},
     "Nigeria": {"N": "NGN"},
+    # the Central African franc; elsewhere "CFA" is the West African one
+    **{
+        country: {"CFA": "XAF"}
+        for country in (
+            "Cameroon",
+            "Gabon",
+            "Chad",
+            "Central African Republic",
+            "Equatorial Guinea",
+            "Republic of the Congo",
+        )
+    },
 }
 
 # Scale words -> factor. Single letters only count straight after a number ("£500m", "£2bn").

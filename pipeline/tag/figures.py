@@ -50,7 +50,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU\$|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
@@ -72,7 +72,8 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mul
 _ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
 # "around 50 MEUR", "MNOK 360": a code with an "M" before it counts millions, as Nordic firms write them
 _MILLION_CODE = r"M(?=(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)(?![\w$]))"
-_ISO_AFTER = rf"(?P<iso>(?:{_MILLION_CODE})?{_ISO_CODE})"
+# (not a code naming a thing: "a 999 CAD system" is computer-aided dispatch)
+_ISO_AFTER = rf"(?P<iso>(?:{_MILLION_CODE})?{_ISO_CODE})(?![ \u00a0](?:system|systems|software|platform|tool|model|data)\b)"
 _MONEY_WORDED = re.compile(
     rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0](?:{_ISO_CODE}|€))|{_NUMBER_TAIL}))"
     rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)[\s-])?"
@@ -116,6 +117,7 @@ _COUNTRY_MARKS: dict[str, tuple[str, str | None]] = {
     "K": ("K", None),
     "M": ("M", None),  # "up to M100,000": Lesotho's loti, only in a text about Lesotho
     "N": ("N", None),  # "N15 billion": Nigeria's naira, only in a text about Nigeria
+    "CFA": ("CFA", "XOF"),  # "CFA100 billion": West Africa's franc, unless the text is about Central Africa
 }
 # Verbs of weighing and lifting before "N pounds": the pound is a weight.
 _WEIGHT_BEFORE = re.compile(
@@ -134,6 +136,7 @@ _RANGE_HEAD = re.compile(
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
 _CONVERSION_GAP = re.compile(
     r"\s?\((?:about|around|approximately|approx\.|roughly|c\.|circa|or|almost|nearly|some|over|just[ ]over)?\s?"
+    r"(?:U\.S\.[ ]|US[ ])?"  # "AU $230 million (U.S. $169 million)"
     r"|,?\s(?:the\s)?equivalent\s(?:of|to)\s(?:about\s|around\s|some\s)?"  # "€3 million, the equivalent of TT$24 million"
 )
 # A rate: an amount per unit ("£25 per household", "£9.50 an hour"), kept apart from totals.
