@@ -476,6 +476,10 @@ def find_mentions(
     """
     taken = bytearray(len(text))
     mentions: list[Mention] = []
+    # a page from nowhere in particular: a ministry it names without saying whose ("The contract was signed
+    # between the Ministry of Defence and HAL" in an Indian paper) is that of the one country the text is
+    # about, unless it names the UK
+    ministries_home = home if home is not None else _text_government(text, lexicon)
 
     def add(mention: Mention) -> bool:
         if mention.kind in ("organisation", "name"):
@@ -531,11 +535,15 @@ def find_mentions(
         start, name = match.start(), entry.name
         if (
             entry.party == DEFAULT_SELF_PARTY
-            and home not in (None, DEFAULT_SELF_PARTY)
+            and ministries_home not in (None, DEFAULT_SELF_PARTY)
             and _UK_MARK.search(match.group()) is None
         ):
             # "the Ministry of Defence", "National Treasury" on another government's page: its own
-            add(Mention(kind="government", name=match.group(), start=start, end=match.end(), party=home))
+            add(
+                Mention(
+                    kind="government", name=match.group(), start=start, end=match.end(), party=ministries_home
+                )
+            )
             continue
         of_place = _OF_PLACE.match(text, match.end()) if entry.party is None else None
         abroad = lexicon.places.get(of_place["place"]) if of_place is not None else None
@@ -1472,6 +1480,37 @@ def _armed_forces(text: str, lexicon: Lexicon) -> Iterable[Mention]:
         yield Mention(
             kind="government", name=match.group(), start=match.start(), end=match.end(), party=government
         )
+
+
+@functools.lru_cache(maxsize=2)
+def _country_word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{trie_regex(words)})(?![\w-])")
+
+
+MIN_TEXT_COUNTRY_MENTIONS = 2
+
+
+def _text_government(text: str, lexicon: Lexicon) -> str | None:
+    """The government of the one country a text keeps naming (twice or more, more than any other), when
+    it never names the UK: whose "Ministry of Defence" an Indian paper means.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _text_government("HAL will supply the Indian Army and the Indian Navy.", load_lexicon())
+    'Indian Government'
+    >>> _text_government("HAL and the UK: the Indian Army and the Indian Navy.", load_lexicon()) is None
+    True
+    """
+    counts: dict[str, int] = {}
+    for match in _country_word_pattern(lexicon.country_word_list).finditer(text):
+        country = lexicon.country_words[match.group()]
+        counts[country] = counts.get(country, 0) + 1
+    if not counts or "UK" in counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    country, count = ranked[0]
+    if count < MIN_TEXT_COUNTRY_MENTIONS or (len(ranked) > 1 and ranked[1][1] == count):
+        return None
+    return lexicon.governments.get(country)
 
 
 def _country_place(lexicon: Lexicon, word: str) -> str | None:
