@@ -2922,6 +2922,17 @@ def _names_by_first_word(text: str, words: Sequence[str]) -> bool:
 _NEXT_CAPITAL = re.compile(r"[ ](?P<word>[A-Z][\w&-]*)")
 
 
+# The head nouns by which a text names its publisher with "the" ("the University", "the Council").
+_BODY_NOUN = re.compile(
+    r"University|College|Council|Department|Ministry|Agency|Authority|Commission|Bank|Trust|Foundation|"
+    r"Institute|Company|Group|Office|Service|Board|Corporation|Fund|Centre|Center|Society|Association|"
+    r"Government|Executive|Administration|Laboratory|School|Hospital|Port|Police|Library|Museum|Network|"
+    r"Partnership|Catapult|Academy|Chamber|Federation|Union|Alliance|Consortium|Directorate|Regulator|"
+    r"Authority|Inspectorate|Tribunal|Court|Parliament|Assembly|Cabinet|Treasury|Mission|Embassy|Consulate|"
+    r"Operator|Provider|Firm|Bureau|Secretariat|Observatory|Institution|Organisation|Organization|Trustees"
+)
+
+
 def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool:
     """Tell whether a text names its publisher: by name, by the first word of it, by "the" and its last
     word ("the University") or as "we"; never when it names it only as its reporter."""
@@ -2931,7 +2942,12 @@ def _names_itself(text: str, self_party: str, publishers: Sequence[str]) -> bool
         words = name.split()
         if words[0] in ("The", "the") and len(words) > 1:
             words = words[1:]  # "The Motley Fool" is not named by every "The"
-        if name in text or _names_by_first_word(text, words) or f"the {words[-1].lower()}" in text.lower():
+        if (
+            name in text
+            or _names_by_first_word(text, words)
+            # "the University"; not "the international" of "Private Banker International"
+            or (_BODY_NOUN.fullmatch(words[-1]) is not None and f"the {words[-1].lower()}" in text.lower())
+        ):
             return True
     # "we" in its own voice: in quotes it is whoever is quoted ("'We are delighted,' said the minister")
     return _FIRST_PERSON.search(_QUOTED.sub(" ", text)) is not None
