@@ -2928,7 +2928,7 @@ _BODY_NOUN = re.compile(
     r"Institute|Company|Group|Office|Service|Board|Corporation|Fund|Centre|Center|Society|Association|"
     r"Government|Executive|Administration|Laboratory|School|Hospital|Port|Police|Library|Museum|Network|"
     r"Partnership|Catapult|Academy|Chamber|Federation|Union|Alliance|Consortium|Directorate|Regulator|"
-    r"Authority|Inspectorate|Tribunal|Court|Parliament|Assembly|Cabinet|Treasury|Mission|Embassy|Consulate|"
+    r"Inspectorate|Tribunal|Court|Parliament|Assembly|Cabinet|Treasury|Mission|Embassy|Consulate|"
     r"Operator|Provider|Firm|Bureau|Secretariat|Observatory|Institution|Organisation|Organization|Trustees"
 )
 
