@@ -212,8 +212,14 @@ CURRENCY_WORDS = {
     "Australian dollars": "AUD",  # as written; looked up in lower case
     "canadian dollars": "CAD",
     "Canadian dollars": "CAD",
+    "australian dollar": "AUD",
+    "Australian dollar": "AUD",
+    "canadian dollar": "CAD",
+    "Canadian dollar": "CAD",
     "new zealand dollars": "NZD",
     "New Zealand dollars": "NZD",
+    "new zealand dollar": "NZD",  # "a 28 million New Zealand dollar fund"
+    "New Zealand dollar": "NZD",
     "singapore dollars": "SGD",
     "Singapore dollars": "SGD",
     "hong kong dollars": "HKD",

@@ -40,6 +40,7 @@ MAX_PURPOSE_CHARS = 100
 _NUMBER = (
     # "R200 000" and "R526 615 392,49", as South Africa writes them
     r"(?<![\d,])(?<!\d\.)(?:(?<=R)\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d{2}(?!\d))?(?![\d,]|\.\d)"
+    r"|(?<=[A-Z]{3}[ \u00a0])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,]|\.\d)"  # "EUR 100 000"
     r"|\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
     r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:[.·]\d{1,6})?)(?![\d])"  # and "9,04,132"
 )
@@ -130,7 +131,7 @@ _WEIGHT_AFTER = re.compile(
 )
 # The first number of a range before a scale and currency word: "300-400 billion forints".
 _RANGE_HEAD = re.compile(
-    r"(?<![\d.,])(?P<num>\d[\d.,]*)(?:[ ]?[-–][ ]?|[ ](?P<mult>trillion|billion|million)[ ]to[ ])$"
+    r"(?<![\d.,])(?P<num>\d[\d.,]*)(?:[ ]?[-–][ ]?|[ ](?P<mult>trillion|billion|million)[ ]to[ ]|[ ]to[ ])$"
 )  # "300-400 billion forints", "2 trillion to 2.5 trillion won"
 # The same amount in US dollars in brackets: "$280 million (US$41 million)".
 _US_DOLLARS_AFTER = re.compile(r"\s?\((?:about|around|approximately|roughly|or)?\s?(?:US\$|USD|U\.S\.\s?\$)")
