@@ -244,7 +244,7 @@ def _only_country(text: str, lexicon: Lexicon) -> str | None:
     ((country, count),) = named.items()
     others = {
         lexicon.country_words[match["word"]]
-        for match in _country_pattern(lexicon.country_word_list).finditer(text)
+        for match in _words_then_plural(lexicon.country_word_list).finditer(text)
         if match["word"] not in DOLLAR_REGIONS and lexicon.country_words[match["word"]] not in DOLLAR_REGIONS
     }  # (the lexicon counts "Québec" among its countries: a province of the country named)
     if count < MIN_DOLLAR_COUNTRY_MENTIONS or others - {country}:
@@ -312,11 +312,6 @@ _NAMED_DOLLAR = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=1)
-def _country_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return _words_then_plural(words)
-
-
 def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     words = [
         w for w, country in lexicon.country_words.items() if country in COUNTRY_DOLLARS or country == "US"
@@ -329,7 +324,7 @@ def _region_pattern() -> re.Pattern[str]:
     return _words_then_plural(tuple(sorted(DOLLAR_REGIONS)))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)  # one pattern per word list above, with room to spare
 def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
 
