@@ -156,6 +156,7 @@ def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[
             recipient is not None
             and recipient.kind == "name"
             and (match["to"] == "for" or not (match["hands"] or _investor(funder)))
+            and not _names_a_body(recipient.party or recipient.name)
         ):
             # "£500 million for Sovereign AI", "committed £600 million to R100": a programme, not someone.
             # A name nothing else knows gets money only when handed it ("awarded £3m to Orbex") or when an
@@ -176,6 +177,24 @@ def _funded_from(text: str, start: int, end: int, parties: list[Mention]) -> Ite
                 yield Transfer(
                     funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
                 )
+
+
+# Names that say they are a body or a company, never a programme: "the Kativik Regional Government",
+# "Acme Networks Ltd", and one word with a capital inside ("CityWest", "SoftBank").
+_BODY_NAME = re.compile(
+    r"(?:\b(?:Government|Council|Authority|Agency|Commission|Corporation|Corp|Company|Ltd|Limited|plc|PLC|Inc|"
+    r"LLC|Group|University|College|Institute|Trust|Foundation|Association|Society|Board|Hospital|Cooperative)"
+    r"\.?|^[A-Z][a-z]+[A-Z][A-Za-z]+)$"
+)
+
+
+def _names_a_body(name: str) -> bool:
+    """Tell whether a name nothing else knows says what it is: a body or a company.
+
+    >>> _names_a_body("Kativik Regional Government"), _names_a_body("CityWest"), _names_a_body("R100")
+    (True, True, False)
+    """
+    return _BODY_NAME.search(name) is not None
 
 
 # Names of those who invest: a fund, a bank, a venture arm.
