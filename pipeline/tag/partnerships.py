@@ -1508,6 +1508,10 @@ def _read_sentence(
         text, max(sentence.start, anchor.start() - 90), anchor.start()
     ):
         return  # "to help SMEs bid for, and win, defence contracts": contracts for somebody to win
+    if (
+        _plural(anchor.group()) or _PLURAL_HEAD_AFTER.match(text, anchor.end(), sentence.end)
+    ) and _PIPELINE_LIST.search(text, max(sentence.start, anchor.start() - 140), anchor.start()):
+        return  # "the value of new tenders, re-procurements and contract extensions": a buyer's pipeline
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
@@ -1697,6 +1701,13 @@ _OPPORTUNITY = re.compile(
     r"\b(?:SMEs|small[ ]businesses|businesses|firms|companies|suppliers|start-ups|startups)\b[^.;:]{0,40}?"
     r"\b(?:bid|compete|win)\b[^.;:]{0,30}$"
 )
+# A list of what a buyer will procure, of which agreements are one sort: no agreement anybody made.
+_PIPELINE_LIST = re.compile(
+    r"\b(?:tenders|re-?procurements|procurements|requirements|opportunities|bids|renewals|competitions)"
+    r"\b[^.;:]{0,80}?(?:,[ ]|[ ](?:and|or)[ ]|,[ ](?:and|or)[ ])(?:[\w-]+[ ]){0,2}$"
+)
+# The plural noun an agreement word describes: "contract extensions", "grant awards".
+_PLURAL_HEAD_AFTER = re.compile(r"[ ](?:extensions|renewals|awards|opportunities|notices|variations)\b")
 _JOINS_THE = re.compile(
     r"\b(?:joined|joins|join|signed[ ]up[ ]to|signs[ ]up[ ]to)[ ](?:the|this|that)[ ]"
     r"(?:(?:renewed|new|existing|same|extended|updated|revised|expanded)[ ])?$"
