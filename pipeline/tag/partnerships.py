@@ -112,7 +112,7 @@ _LIST_OPENERS = re.compile(
 # Verbs that end a subject ("OpenAI and the UK government have today signed ...", "X is extending its
 # contract with Y"): base forms (irregular verbs with their forms), and the -ing forms that report a deal.
 _SUBJECT_VERBS = (
-    "sign agree award invest ink secure announce launch extend renew unveil enter acquire provide back join "
+    "sign agree award invest ink secure announce launch extend renew unveil enter acquire provide back join exchange "
     "partner select appoint team form establish conclude finalise seal deepen reach raise close complete receive "
     "collaborate pledge spend notify guarantee strike|strikes|struck|striking win|wins|won|winning "
     "take|takes|took|taking lend|lends|lent|lending commit|commits|committed|committing put|puts|put|putting "
@@ -615,6 +615,7 @@ def find_partnerships(
             _read_list(text, sentence, mentions, starts, agreements, self_party)
             if len(agreements) > before and not agreements[-1].parties:
                 agreements.pop()  # a list opener whose items named nobody
+    _read_counted_lists(text, sentences, mentions, starts, agreements, self_party, found)
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     _read_joint_actions(text, sentences, mentions, starts, agreements)
     _read_memberships(text, sentences, mentions, starts, agreements)
@@ -1407,6 +1408,61 @@ def _read_list(
     for name in names:
         if name not in target.parties:
             target.parties.append(name)
+
+
+# How many sentences before a list its agreements may be counted: "awarded eight contracts ... to look at
+# new ways of meeting Canada's needs. The companies that received funding are:".
+COUNTED_LIST_REACH = 2
+
+
+def _read_counted_lists(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+    self_party: str,
+    found: AgreementWords,
+) -> None:
+    """Read a list that names the other sides of agreements a sentence just before counted with one side
+    only: "The Canadian Space Agency has awarded eight contracts ..." then "The companies that received
+    funding are:", or "Tegas and its partners exchanged six memoranda" then "The six partners are:".
+
+    Only a list whose opening sentence reports no agreement of its own (those are read with their
+    sentence), and only agreements named in the plural or waiting for their other sides.
+    """
+    with_words = set(found.sentence_indices(sentences))
+    for index, sentence in enumerate(sentences):
+        if index in with_words or not introduces_list(sentence.text):
+            continue
+        reach = sentences[max(0, index - COUNTED_LIST_REACH) : index]
+        if not reach:
+            continue
+        counted = next(
+            (
+                agreement
+                for agreement in reversed(agreements)
+                if (agreement.several or agreement.awaiting)
+                and len(set(agreement.parties)) == 1
+                and any(
+                    reach[0].start <= e.start < reach[-1].end for e in agreement.evidence if e.part == "body"
+                )
+            ),
+            None,
+        )
+        if counted is None:
+            continue
+        agreements.remove(counted)
+        agreements.append(counted)
+        counted.home = counted.home or counted.parties[0]
+        opener = Evidence(sentence=sentence.text, start=sentence.start, end=sentence.end - 1)
+        counted.evidence.append(opener)
+        before = list(counted.parties)
+        _read_list(text, sentence, mentions, starts, agreements, self_party)
+        if agreements[-1] is counted and counted.parties == before:
+            counted.evidence.remove(opener)  # no item named anybody
+        else:
+            counted.awaiting = False
 
 
 # "The MoU was signed ... by the leaders of the consortium's six founding members:": the items say who.
@@ -2369,6 +2425,9 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     if _REPRESENTED_BY.search(text, max(sentence.start, last.start - 20), last.start):
         return []  # "The Government of Estonia, represented by the Ministry of ..., has signed": the subject
     limit = anchor.start()
+    unnamed = _AND_UNNAMED_PARTNERS.match(text, resume, limit)
+    if unnamed is not None:  # "Tegas and its strategic partners exchanged": the others, named later if at all
+        resume = unnamed.end()
     verb = _SUBJECT_VERB.search(text, resume, limit)
     gap_end = verb.start() if verb else limit
     gap = _SUBJECT_GAP.match(text, resume, gap_end)
@@ -2403,6 +2462,13 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
         chosen.append(mention)
         edge = mention.start
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
+
+
+# Partners a subject brings along without naming them: "Tegas and its strategic partners exchanged ...".
+_AND_UNNAMED_PARTNERS = re.compile(
+    r"\s*(?:\([^()]{1,40}\)\s*)?,?[ ]and[ ](?:its|their)[ ](?:[a-z]+[ ]){0,2}"
+    r"(?:partners|members|counterparts|collaborators)\b"
+)
 
 
 # "Somerset NHS Foundation Trust, which runs Musgrove Park Hospital in Taunton, has entered into": a

@@ -40,6 +40,7 @@ from govwatch.pipeline.tag.figures import find_figures
 from govwatch.pipeline.tag.lexicon import Lexicon, fold_case, load_lexicon, trie_regex
 from govwatch.pipeline.tag.mentions import Mention
 from govwatch.pipeline.tag.partnerships import (
+    COUNTED_LIST_REACH,
     find_agreement_words,
     find_partnerships,
     lists_signatories,
@@ -104,6 +105,8 @@ def _read_agreements(
         or reports_joint_action(s.text)
         or opens_award_list(s.text)
         or reports_membership(s.text)  # "Uber has joined the UITP": who joins may be a name nothing knows
+        # "awarded eight contracts ..." then "The companies that received funding are:"
+        or (_introduces_list(s.text) and not with_words.isdisjoint(range(i - COUNTED_LIST_REACH, i)))
     ]
     name_spans = sorted(
         {(s.start, s.end) for s in read}
