@@ -1749,7 +1749,7 @@ def _read_sentence(
 _WITH = re.compile(r"[^.;:]{0,40}?[ ]with[ ]")
 # Ways of agreeing named as kinds in a list that opens a sentence: "Direct contracts, framework agreements and".
 _KINDS_LISTED = re.compile(
-    r"[\s“\"]*(?:(?!(?:the|a|an|its|their|these|those|our|two|three|four|five|several|new|both|all|It|They|This)\b)"
+    r"[\s“\"]*(?:(?!(?:[Tt]he|[Aa]n?|[Ii]ts|[Tt]heir|[Tt]hese|[Tt]hose|[Oo]ur|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]everal|[Nn]ew|[Bb]oth|[Aa]ll|It|They|This)\b)"
     r"[A-Za-z-]+(?:,[ ]|[ ])){0,5}"
 )
 _LIST_GOES_ON = re.compile(r"(?:,[ ]|[ ](?:and|or)[ ])")
