@@ -1469,6 +1469,8 @@ def _read_counted_lists(
 _SIGNED_BY_LIST = re.compile(
     r"\bsigned\b[^:]*\bby[ ](?:the[ ])?(?:leaders|heads|representatives|following)\b"
 )
+# A list opener that hands the agreements it counts to the items: "... have been awarded to:".
+_AWARDED_TO_LIST = re.compile(r"\b(?:awarded|go|goes|went|given|granted|allocated)[ ]to:\s*$")
 _TITLED = re.compile(r"(?:(?:Professor|Prof\.?|Dr\.?|Mr|Mrs|Ms|Sir|Dame|H\.E\.)[ ])+[A-Z]")
 _ITEM_OFFICE = re.compile(
     r",[ ](?:[A-Z][\w-]*[ ]){1,6}?(?:for[ ](?:[A-Z][\w-]*[ ]){1,3})?(?:of|at)[ ](?:the[ ])?"
@@ -1708,7 +1710,11 @@ def _read_sentence(
         # (a list opener may name nobody: "The MoU was signed by the leaders of its six members:")
         signers = (
             opens_list
-            and _SIGNED_BY_LIST.search(sentence.text) is not None
+            and (
+                _SIGNED_BY_LIST.search(sentence.text) is not None
+                # "Eight contracts ... have been awarded to:" on the buyer's own page: the items got them
+                or (kind in FUNDED_KINDS and is_public(self_party) and _AWARDED_TO_LIST.search(sentence.text))
+            )
             and _latest(agreements, kind) is None
         )
         if (
