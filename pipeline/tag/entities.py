@@ -1389,6 +1389,26 @@ _TRAILING_LINK = re.compile(r"(?:[ \t\u00a0,&]|\b(?:and|the|of|for|on)\b)+$")
 _NAME_OF_BEFORE = re.compile(r"\b(?:School|Institute|College|Academy|Centre|Center|Faculty)[ ](?:of|for)[ ]$")
 
 
+_STATE_GOVERNMENT = re.compile(r"(?<![\w-])(?:[Ss]tate|[Pp]rovincial|[Tt]erritory)[ \t\u00a0]+$")
+
+
+def _named_region(text: str, lexicon: Lexicon) -> str | None:
+    """The one province or state with a government of its own that the text names, if it names one only.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _named_region("Telangana signed MoUs in Hyderabad with the state government.", load_lexicon())
+    'Telangana'
+    >>> _named_region("Kerala and Karnataka signed.", load_lexicon()) is None
+    True
+    """
+    named = {
+        entry.name
+        for match in find_words(lexicon.place_words.pattern_for(text), text)
+        if (entry := lexicon.places[match.group()]).region
+    }
+    return named.pop() if len(named) == 1 else None
+
+
 def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Mention]:
     """Yield government mentions: "the government" is the page's `home`, "the French government" France's."""
     for word in find_words(_GOVERNMENT_WORD, text):
@@ -1429,6 +1449,15 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
                     continue
                 if country is None:
                     continue
+        if country is None and _STATE_GOVERNMENT.search(text, max(0, word.start() - 14), word.start()):
+            # "the state government" in a story about Telangana: the one state or province the text names,
+            # never the national government
+            region = _named_region(text, lexicon)
+            if region is None:
+                continue
+            name = lexicon.governments[region]
+            yield Mention(kind="government", name=name, start=start, end=word.end(), party=name)
+            continue
         if country is None:
             if _LOCAL_GOVERNMENT.search(text, max(0, word.start() - 12), word.start()):
                 continue

@@ -41,6 +41,7 @@ class Name:
     party: str | None = None
     country: bool = False
     government: str | None = None
+    region: bool = False  # a province or state inside a country, with a government of its own
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -366,6 +367,7 @@ def _names(entries: Iterable[Mapping[str, Any]]) -> dict[str, Name]:
             party=entry.get("party"),
             country=bool(entry.get("country", False)),
             government=entry.get("government"),
+            region=bool(entry.get("region", False)),
         )
         for alias in (name.name, *_strings(entry.get("aliases", []))):
             table[alias] = name
