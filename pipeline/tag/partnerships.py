@@ -221,12 +221,19 @@ def _is_parent(text: str, mentions: Sequence[Mention], index: int) -> bool:
 
 
 _WITH_UNNAMED = re.compile(
+    r"(?:[ ]\([^()]{1,20}\))?"  # "eight memoranda of understanding (MoUs) with a clutch of companies"
     r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
+    r"a[ ](?:clutch|host|range|group|series|number)[ ]of[ ]|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen)[ ])?(?:private[ ])?"
     r"(?:[A-Z][a-z]+[ ]|local[ ]|domestic[ ]|national[ ]|foreign[ ]|international[ ]|leading[ ])?"
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
     r"institutions|players|stakeholders|countries|manufacturers|suppliers|vendors|providers|operators|banks|"
     r"entities|agencies|bodies)\b"
+)
+# The named few of an unnamed group: "with a clutch of companies and institutions, among them Intel, ...".
+_NAMED_EXAMPLES = re.compile(
+    r"(?:[ ](?:and|or)[ ][a-z]+(?:[ ][a-z]+)?)?,?[ ](?:among[ ]them|amongst[ ]them|including|such[ ]as|notably|"
+    r"namely)[ ](?:the[ ])?"
 )
 # A list item that opens with one agreement: "a memorandum of understanding on ...", "2. an agreement on ...".
 _ITEM_MARK = r"(?:[-•*]|\d{1,2}[.)])"
@@ -1408,6 +1415,7 @@ def _read_list(
     for name in names:
         if name not in target.parties:
             target.parties.append(name)
+            target.awaiting = False  # the other sides it waited for
 
 
 # How many sentences before a list its agreements may be counted: "awarded eight contracts ... to look at
@@ -1947,7 +1955,12 @@ def _sentence_kind(
             continue  # "to buy 5,000 missiles from Thales": a purchase the contract words report
         if word.lower() == "contract" and text.startswith(" wins", match.end()):
             continue  # "record contract wins through the European Space Agency": wins counted, no contract
-        if _plural(word) and _SUM_OF.search(text, max(sentence.start, match.start() - 50), match.start()):
+        if (
+            _plural(word)
+            # "each for up to $23 million in non-repayable contributions ...:" and the list of who gets them
+            and not (kind == "grant" and introduces_list(sentence.text))
+            and _SUM_OF.search(text, max(sentence.start, match.start() - 50), match.start())
+        ):
             continue  # "secured £844 million of ESA contracts": contracts' total value, none in particular
         if (
             is_verb
@@ -2173,6 +2186,11 @@ def _parties(
         text, max(sentence.start, anchor.start() - 30), anchor.start()
     ):
         parties.append(_quoted_speaker(text, sentence, mentions, anchor) or self_party)
+    unnamed = _WITH_UNNAMED.match(text, anchor.end(), sentence.end)
+    examples = _NAMED_EXAMPLES.match(text, unnamed.end(), sentence.end) if unnamed is not None else None
+    if examples is not None:
+        # "MoUs with a clutch of companies and institutions, among them Intel, Nvidia and Adobe"
+        parties += _list_from(text, by_start, examples.end(), sentence.end, PARTY_KINDS_TUPLE)
     unique: list[str] = []
     for party in parties:
         if party not in unique:
