@@ -623,6 +623,7 @@ def find_partnerships(
             if len(agreements) > before and not agreements[-1].parties:
                 agreements.pop()  # a list opener whose items named nobody
     _read_counted_lists(text, sentences, mentions, starts, agreements, self_party, found)
+    _read_investor_runs(text, sentences, mentions, starts, agreements)
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     _read_joint_actions(text, sentences, mentions, starts, agreements)
     _read_memberships(text, sentences, mentions, starts, agreements)
@@ -1473,6 +1474,73 @@ def _read_counted_lists(
             counted.awaiting = False
 
 
+# How many sentences after "signed nine MoUs" may each name a company that will invest under one of them.
+INVESTOR_RUN = 10
+# What may open a sentence before the company that will invest: a list mark, "Under its MoU,", an article,
+# a description ("the Japanese company", "Singapore-based").
+_BEFORE_INVESTOR = re.compile(
+    r"[\s\-–•*]*(?:Under[ ](?:its|the|their)[ ](?:MoU|MOU|memorandum|agreement)s?,[ ])?"
+    r"(?:(?:the|The)[ ])?(?:[a-z][\w-]*[ ]){0,3}(?:[A-Z][\w-]*-(?:based|headquartered)[ ])?"
+)
+# The company's own plan, right after its name (or a description between commas): "will invest ₹2,277 crore".
+_WILL_INVEST = re.compile(
+    r"\.?(?:’s|'s)?(?:[ ](?:[A-Z][\w-]*\.?|and|of|&))*(?:[ ][a-z]+){0,2}?(?:,[^,;]{1,90},)?[ ]"
+    r"(?:will|would|is[ ]to|is|are|has[ ]agreed[ ]to|plans[ ]to)[ ]"
+    r"(?:also[ ])?(?:invest|investing|set[ ]up|setting[ ]up|establish|establishing|build|building|expand|"
+    r"expanding|develop|developing|put|putting|spend|spending)\b"
+)
+
+
+def _read_investor_runs(
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    starts: list[int],
+    agreements: list[_Agreement],
+) -> None:
+    """After "The Tamil Nadu government signed nine MoUs ...", each company the following sentences open
+    with and say will invest or set up ("Ather Energy will establish a manufacturing facility ...") is the
+    other side of one of those MoUs, not an investment of its own.
+    """
+    sentence_starts = [s.start for s in sentences]
+    for counted in list(agreements):
+        body = [e for e in counted.evidence if e.part == "body"]
+        if counted.kind != "memorandum_of_understanding" or not counted.several or not body:
+            continue
+        home = [p for p in dict.fromkeys(counted.parties) if is_public(p)][:1]  # the first: the subject
+        if not home:
+            continue
+        index = bisect.bisect_right(sentence_starts, body[0].start) - 1
+        named: list[str] = []
+        own: list[_Agreement] = []
+        for sentence in sentences[index + 1 : index + 1 + INVESTOR_RUN]:
+            low, high = bisect.bisect_left(starts, sentence.start), bisect.bisect_left(starts, sentence.end)
+            subject = next((m for m in mentions[low:high] if m.kind in PARTY_KINDS and m.party), None)
+            if (
+                subject is None
+                or subject.kind not in ("organisation", "name")
+                or _BEFORE_INVESTOR.fullmatch(text, sentence.start, subject.start) is None
+                or _WILL_INVEST.match(text, subject.end, sentence.end) is None
+                or subject.party in counted.parties
+                or is_public(subject.party or "")
+            ):
+                continue
+            party = subject.party or subject.name
+            named.append(party)
+            # its own one-sided investment, read from the same sentence, is this MoU's
+            own += [
+                a
+                for a in agreements
+                if a is not counted
+                and set(a.parties) == {party}
+                and any(sentence.start <= e.start < sentence.end for e in a.evidence)
+            ]
+        if len(named) >= 2:
+            counted.home = home[0]
+            counted.parties = list(dict.fromkeys([home[0], *counted.parties, *named]))
+            agreements[:] = [a for a in agreements if not any(a is o for o in own)]
+
+
 # "The MoU was signed ... by the leaders of the consortium's six founding members:": the items say who.
 _SIGNED_BY_LIST = re.compile(
     r"\bsigned\b[^:]*\bby[ ](?:the[ ])?(?:leaders|heads|representatives|following)\b"
@@ -2013,7 +2081,11 @@ def _sentence_kind(
             and any(w.group().lower().startswith("contract") for w in words)
         ):
             continue  # "contracts awarded under the RM6295 framework": the framework is the route, not the deal
-        if _plural(word) and _MANY.search(text, max(sentence.start, match.start() - 40), match.start()):
+        if (
+            _plural(word)
+            and kind != "memorandum_of_understanding"  # "signed 17 MoUs" on the day: the signing is the news
+            and _MANY.search(text, max(sentence.start, match.start() - 40), match.start())
+        ):
             continue  # "plans to sign over 150 defence procurement contracts": a count, no agreement named
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
             continue  # "there was no contract to sign", "without a formal agreement"

@@ -28,6 +28,7 @@ ABBREVIATIONS = frozenset(
         "inc",
         "corp",  # "A-FLOW Properties I Corp. (A-FLOW) and the Land Bank ..."
         "ltd",
+        "pvt",  # "Mitsuba Sical India Pvt. Ltd. will spend ...": an Indian company's legal name
         "co",
         "jr",
         "sr",
