@@ -147,6 +147,7 @@ CURRENCY_MARKS = {
     "₱": "PHP",
     "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
+    "VNĐ": "VND",  # the Vietnamese dong as Vietnamese papers write it, "VNĐ2 trillion"
     **{code: code for code in ISO_CODES},
     "COP": "COP",  # written with a space only: "COP 925,867 million", never the climate summit's "COP26"
     "RMB": "CNY",  # renminbi, the people's currency, counted in yuan
@@ -236,6 +237,9 @@ CURRENCY_WORDS = {
     "baht": "THB",
     "thai baht": "THB",
     "Thai baht": "THB",  # as written; looked up in lower case
+    "cfa francs": "XOF",  # "16 billion CFA francs": West Africa's, unless the text is about Central Africa
+    "CFA francs": "XOF",
+    "dong": "VND",  # only ever read after a number: "5 trillion dong"
     "rwandan francs": "RWF",
     "Rwandan francs": "RWF",
     "ringgit": "MYR",
@@ -337,7 +341,7 @@ COUNTRY_CURRENCY_WORDS = {
     "Nigeria": {"N": "NGN"},
     # the Central African franc; elsewhere "CFA" is the West African one
     **{
-        country: {"CFA": "XAF"}
+        country: {"CFA": "XAF", "cfa francs": "XAF", "CFA francs": "XAF"}
         for country in (
             "Cameroon",
             "Gabon",

@@ -41,6 +41,7 @@ _NUMBER = (
     # "R200 000" and "R526 615 392,49", as South Africa writes them
     r"(?<![\d,])(?<!\d\.)(?:(?<=R)\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d{2}(?!\d))?(?![\d,]|\.\d)"
     r"|(?<=[A-Z]{3}[ \u00a0])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d,]|\.\d)"  # "EUR 100 000"
+    r"|(?:(?<=€)|(?<=€[ \u00a0]))\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,]|\.\d)"  # "€2 061 956 000", as the EU writes
     r"|\d{1,3},\d{1,2}(?=[ \u00a0]?(?:trillion|billion|million|bn|mn)\b)"
     r"|(?:\d{1,2}(?:,\d{2})+,\d{3}|\d{1,3}(?:,\d{3})+|\d{1,15})(?:[.·]\d{1,6})?)(?![\d])"  # and "9,04,132"
 )
@@ -56,7 +57,7 @@ _MARK = (
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
-    r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b))"
+    r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b)|VNĐ ?(?=\d))"
 )
 # Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
 # the patterns below, `CURRENCY_WORDS`.
