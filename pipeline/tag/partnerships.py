@@ -249,6 +249,11 @@ _WINS_AS_NOUN = re.compile(r"\b(?:contract|contracts|record|export|recent|big|ma
 _SUM_OF = re.compile(
     r"[£$€][ ]?\d[\d.,]*[ ]?(?:million|billion|bn|m)?[ ](?:worth[ ])?(?:of|in)[ ](?:new[ ])?(?:[A-Z][\w-]*[ ]){0,2}$"
 )
+# The supplier a tender will choose, not one it chose: "Whoever wins the contract", "the successful bidder's".
+_WHOEVER_WINS = re.compile(
+    r"\b(?:[Ww]hoever|[Ww]hichever[ ](?:company|firm|bidder|supplier|consortium))[ ]"
+    r"(?:wins|is[ ]awarded|secures|gets|takes)[ ](?:the[ ]|this[ ]|a[ ])?(?:[\w-]+[ ]){0,2}$"
+)
 _PASSIVE_BEFORE = re.compile(r"\b(?:been|was|were|be|is|are)[ ]$")
 # What a choosing verb chose, when it names nobody: "has selected investor partners that ...".
 _UNNAMED_CHOSEN = re.compile(
@@ -2087,6 +2092,8 @@ def _sentence_kind(
             and _MANY.search(text, max(sentence.start, match.start() - 40), match.start())
         ):
             continue  # "plans to sign over 150 defence procurement contracts": a count, no agreement named
+        if _WHOEVER_WINS.search(text, max(sentence.start, match.start() - 40), match.start()):
+            continue  # "Whoever wins the contract must send a liaison officer": a tender's terms, nobody's deal
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
             continue  # "there was no contract to sign", "without a formal agreement"
         if word.lower() in lexicon.generic_nouns and _HEDGE.search(
