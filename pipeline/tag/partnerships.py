@@ -24,7 +24,7 @@ from babel import Locale
 from govwatch.pipeline.records import Evidence, Partnership, Signatory
 from govwatch.pipeline.repair.glued_words import is_common_word
 from govwatch.pipeline.tag.entities import NAME_WORD_ZIPF
-from govwatch.pipeline.tag.figure_words import MONTHS
+from govwatch.pipeline.tag.figure_words import MONTHS, word_set
 from govwatch.pipeline.tag.lexicon import Lexicon, find_words, fold_case, scan_words, verb_forms
 from govwatch.pipeline.tag.mentions import DESCRIPTOR_NOUN, PERSON_JOB, Mention
 from govwatch.pipeline.tag.press import is_press, reported_as_press
@@ -1199,7 +1199,7 @@ def _read_transfers(
 
 # Publishers that hand out money in their own name: a government, a department, a funding agency.
 _FUNDER_PUBLISHER = re.compile(
-    r"\b(?:Government|Executive|Innovate UK|Research and Innovation|Fund|Council)\b"
+    r"\b(?:Government|Executive|Innovate UK|Research and Innovation|Fund|Council|Combined Authority|Invest [A-Z][a-z]+|Enterprise)\b"
 )
 # Local authorities are not a government's own bodies: money a department gives them is a grant.
 _LOCAL_AUTHORITY = re.compile(r"\b(?:Council|Combined Authority|Borough|County)\b|^City of ")
@@ -2920,6 +2920,8 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     ['Indian Institute of Technology, Roorkee', 'UT System']
     >>> consolidate_parties(["NHS", "NHS England", "Harbour Data Ltd"], "contract")
     ['NHS England', 'Harbour Data Ltd']
+    >>> consolidate_parties(["Combined Authority", "West of England Combined Authority", "Acme"], "grant")
+    ['West of England Combined Authority', 'Acme']
     """
     tidy: list[str] = []
     for party in parties:
@@ -2940,6 +2942,15 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
         for p in tidy
         if not any(
             q != p and p.endswith(" " + q) and _COUNTRY_PREFIX.fullmatch(p[: -len(q) - 1]) for q in tidy
+        )
+    ]
+    # "Combined Authority" beside "West of England Combined Authority": the body called by its kind alone.
+    tidy = [
+        p
+        for p in tidy
+        if not (
+            all(word in _KIND_OF_BODY for word in p.split())
+            and any(q != p and q.endswith(" " + p) for q in tidy)
         )
     ]
     # "Abu Dhabi Digital Authority" and "ADDA": a name and its initials are one party.
@@ -2964,6 +2975,11 @@ def consolidate_parties(parties: Sequence[str], kind: str) -> list[str]:
     return tidy
 
 
+# Words that say what kind of body a name is, and alone name none in particular.
+_KIND_OF_BODY = word_set(
+    "Combined Authority Council County Borough City District Agency Department Ministry University College "
+    "Trust Board Commission Bank Fund Foundation Institute Office Service Executive Government"
+)
 # Kinds a headline may sharpen: the body's "partnership" is the headline's "strategic partnership".
 _VAGUE_KINDS = frozenset({"collaboration", "other"})
 

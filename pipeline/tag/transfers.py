@@ -93,6 +93,12 @@ def find_transfers(
         m for m in mentions if m.kind == "place" and m.country and m.party and start <= m.start < end
     ]
     given_to = sorted([*parties, *countries], key=lambda m: m.start) if lending else parties
+    awarded = (
+        list(_awarded_by_publisher(text, start, end, parties[0], publisher)) if publisher and parties else []
+    )
+    if awarded:
+        yield from awarded
+        return
     if publisher is not None and len(parties) == 1:
         yield from _received_from_publisher(text, start, end, parties[0], publisher)
         return
@@ -137,6 +143,27 @@ def _received_from_publisher(
         ):
             yield Transfer(publisher, recipient.party or recipient.name, match.start(), match.end())
             return
+
+
+# A decision that opens with its verb, as a funder's minutes and notices write it: "1. To award £13,454 to
+# Astra Security Ltd for its Green Business Grant application".
+_TO_AWARD = re.compile(
+    r"[\s\d.)•*-]*(?:To[ ]|We[ ]will[ ]|We[ ]have[ ])?(?:award|awarded|grant|granted|allocate|allocated|approve|approved)"
+    rf"[ ](?:a[ ]grant[ ]of[ ])?{_MONEY}[ ](?:to|for)[ ](?:the[ ])?"
+)
+
+
+def _awarded_by_publisher(
+    text: str, start: int, end: int, recipient: Mention, publisher: str
+) -> Iterable[Transfer]:
+    """ "To award £13,454 to Astra Security Ltd ...": the funder's own decision, naming only who gets it."""
+    match = _TO_AWARD.match(text, start, end)
+    if (
+        match is not None
+        and recipient.start == match.end()
+        and (recipient.party or recipient.name) != publisher
+    ):
+        yield Transfer(publisher, recipient.party or recipient.name, match.start(), match.end())
 
 
 def _first_party_start(text: str, start: int) -> int:
