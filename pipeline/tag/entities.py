@@ -1411,6 +1411,7 @@ def _named_region(text: str, lexicon: Lexicon) -> str | None:
 
 def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Mention]:
     """Yield government mentions: "the government" is the page's `home`, "the French government" France's."""
+    named_region: list[str | None] = []  # what "the state government" means, read once if ever needed
     for word in find_words(_GOVERNMENT_WORD, text):
         if _NAME_OF_BEFORE.search(text, max(0, word.start() - 30), word.start()):
             continue  # "National School of Government", "Institute for Government": a body's name
@@ -1452,7 +1453,9 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
         if country is None and _STATE_GOVERNMENT.search(text, max(0, word.start() - 14), word.start()):
             # "the state government" in a story about Telangana: the one state or province the text names,
             # never the national government
-            region = _named_region(text, lexicon)
+            if not named_region:
+                named_region.append(_named_region(text, lexicon))
+            region = named_region[0]
             if region is None:
                 continue
             name = lexicon.governments[region]

@@ -532,7 +532,8 @@ def find_partnerships(
     takes_part = is_public(self_party) or _names_itself(text, self_party, publishers)
     listed: list[tuple[int, int, str]] = []  # list items after an opening sentence, and its status
     counted: _Agreement | None = None  # the vague agreement ("three deals") of the last list's opening
-    for index in found.sentence_indices(sentences) if words else ():
+    with_words = found.sentence_indices(sentences) if words else []
+    for index in with_words:
         sentence = sentences[index]
         in_words = _between(words, word_starts, sentence)
         in_legal = _between(legal, legal_starts, sentence)
@@ -627,7 +628,7 @@ def find_partnerships(
             _read_list(text, sentence, mentions, starts, agreements, self_party)
             if len(agreements) > before and not agreements[-1].parties:
                 agreements.pop()  # a list opener whose items named nobody
-    _read_counted_lists(text, sentences, mentions, starts, agreements, self_party, found)
+    _read_counted_lists(text, sentences, mentions, starts, agreements, self_party, with_words)
     _read_investor_runs(text, sentences, mentions, starts, agreements)
     _read_signed_by(text, sentences, mentions, starts, agreements, words, lexicon)
     _read_joint_actions(text, sentences, mentions, starts, agreements)
@@ -1436,7 +1437,7 @@ def _read_counted_lists(
     starts: list[int],
     agreements: list[_Agreement],
     self_party: str,
-    found: AgreementWords,
+    with_words: Sequence[int],
 ) -> None:
     """Read a list that names the other sides of agreements a sentence just before counted with one side
     only: "The Canadian Space Agency has awarded eight contracts ..." then "The companies that received
@@ -1445,9 +1446,9 @@ def _read_counted_lists(
     Only a list whose opening sentence reports no agreement of its own (those are read with their
     sentence), and only agreements named in the plural or waiting for their other sides.
     """
-    with_words = set(found.sentence_indices(sentences))
+    read = set(with_words)  # (sentences with agreement words: their lists are read with them)
     for index, sentence in enumerate(sentences):
-        if index in with_words or not introduces_list(sentence.text):
+        if index in read or not introduces_list(sentence.text):
             continue
         reach = sentences[max(0, index - COUNTED_LIST_REACH) : index]
         if not reach:

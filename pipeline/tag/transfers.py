@@ -94,10 +94,10 @@ def find_transfers(
     ]
     given_to = sorted([*parties, *countries], key=lambda m: m.start) if lending else parties
     awarded = (
-        list(_awarded_by_publisher(text, start, end, parties[0], publisher)) if publisher and parties else []
+        _awarded_by_publisher(text, start, end, parties[0], publisher) if publisher and parties else None
     )
-    if awarded:
-        yield from awarded
+    if awarded is not None:
+        yield awarded
         return
     if publisher is not None and len(parties) == 1:
         yield from _received_from_publisher(text, start, end, parties[0], publisher)
@@ -155,15 +155,13 @@ _TO_AWARD = re.compile(
 
 def _awarded_by_publisher(
     text: str, start: int, end: int, recipient: Mention, publisher: str
-) -> Iterable[Transfer]:
+) -> Transfer | None:
     """ "To award £13,454 to Astra Security Ltd ...": the funder's own decision, naming only who gets it."""
     match = _TO_AWARD.match(text, start, end)
-    if (
-        match is not None
-        and recipient.start == match.end()
-        and (recipient.party or recipient.name) != publisher
-    ):
-        yield Transfer(publisher, recipient.party or recipient.name, match.start(), match.end())
+    name = recipient.party or recipient.name
+    if match is None or recipient.start != match.end() or name == publisher:
+        return None
+    return Transfer(publisher, name, match.start(), match.end())
 
 
 def _first_party_start(text: str, start: int) -> int:
