@@ -385,8 +385,10 @@ _PROCUREMENT = re.compile(
 # A general agreement to supply something is a contract ("an agreement with Microsoft for the provision
 # of a supercomputer"); a supplier chosen to do work ("has selected HPE to build the system") too.
 _SUPPLY = re.compile(
-    r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction) of|"
-    r"to (?:supply|build|install|manufacture) (?:a|an|the)\b|"
+    r"\b(?:for the (?:provision|supply|delivery|purchase|procurement|build|construction|launch|design|manufacture|"
+    r"installation|maintenance) of|"
+    r"to (?:supply|build|install|manufacture|design)(?:, [a-z]+)*(?:,? and [a-z]+)? (?:a|an|the)\b|"
+    r"(?:to act |serve )?as (?:the )?(?:lead |prime |main |principal )?(?:contractor|supplier|integrator)\b|"
     r"(?:deal|agreement|contract)s?(?: [\w-]+){0,3}? (?:to|for) (?:buy|purchase|procure|acquire) (?:\d|a|an|the|[a-z]+ \d)|"
     # "an agreement ... for 30 million doses", "a launch deal", "a £10m deal with Accenture to replace its system"
     r"for (?:up to |a further |an additional )?\d[\d,.]*(?: million| billion)? (?:[\w-]+ )?(?:doses|units|vehicles|"

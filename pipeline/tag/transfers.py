@@ -44,13 +44,14 @@ _RECEIVES = re.compile(
     r"(?:been|be|is|are|was|were)[ ]+(?:awarded|granted|given|allocated|offered))[ ]+"
     rf"(?:a[ ]+|an[ ]+)?{_GAP}{_MONEY}"
 )
-# "METI will provide support of up to ¥590 billion to Rapidus", "the fund awarded £3m to Acme"
+# "METI will provide support of up to ¥590 billion to Rapidus", "the fund awarded £3m to Acme", "ADB has
+# approved a $25 million investment in ATH International Venture"
 _GIVES = re.compile(
     r"\b(?:(?P<hands>provide[sd]?|providing|give[sn]?|gave|giving|award(?:s|ed|ing)?|grant(?:s|ed|ing)|"
     r"lend(?:s|ing)?|lent|loan(?:s|ed|ing)?)|"
     r"allocate[sd]?|allocating|commit(?:s|ted|ting)?|pledge[sd]?|pledging|contribute[sd]?|contributing|"
     r"approve[sd]?|approving|confirm(?:s|ed|ing)?)[ ]+"
-    rf"{_GAP}{_MONEY}{_GAP}[ ](?P<to>to|for)[ ]"
+    rf"{_GAP}{_MONEY}(?:{_GAP}[ ](?P<to>to|for)|[ ](?:equity[ ])?(?:investment|stake)[ ]in)[ ]"
 )
 # "funded by $1 million from Meta", "backed by a £225m investment from the UK Government",
 # "£750 million of investment from the UK Government", "with £4m of support from Innovate UK"
