@@ -32,7 +32,7 @@ from govwatch.pipeline.tag.mentions import (
     sentence_at,
 )
 from govwatch.pipeline.tag.offices import coordinated_governments, country_pairs, find_office_holders
-from govwatch.pipeline.tag.people import find_people
+from govwatch.pipeline.tag.people import find_people, names_people_go_by
 from govwatch.pipeline.tag.press import is_press, reported_as_press
 from govwatch.pipeline.tag.sentences import Sentence
 from govwatch.pipeline.tag.wordlists import word_pattern
@@ -780,8 +780,7 @@ def find_mentions(
         )
     span_starts = [start for start, _end in name_spans] if name_spans is not None else []
     # "Nadella said": a person the text introduced, called by the surname later, is no organisation.
-    people = {m.name for m in mentions if m.kind == "person"}
-    people |= {name.split()[-1] for name in people}
+    people = names_people_go_by(m.name for m in mentions if m.kind == "person")
     for match in _PROPER_RUN.finditer(text):
         if taken[match.start()] and (owned := _owned_run(text, taken, match)) is not None:
             match = owned  # "India's Syschem": the name after a known owner's possessive
@@ -802,7 +801,22 @@ def find_mentions(
         add(mention)
     mentions.sort(key=lambda m: m.start)
     _owned_names(text, mentions)
-    return tuple(_with_country_subsidiaries(text, mentions))
+    return tuple(_with_country_subsidiaries(text, _without_postings(text, mentions)))
+
+
+# "India's Ambassador to Israel": the country an envoy is posted to is where the envoy serves, not a side.
+_POSTED_TO = re.compile(
+    r"\b(?:[Aa]mbassador|High[ ]Commissioner|[Ee]nvoy|Consul(?:[ -]General)?|[Ee]mbassy)[ ](?:to|in)[ ](?:the[ ])?$"
+)
+
+
+def _without_postings(text: str, mentions: list[Mention]) -> list[Mention]:
+    return [
+        replace(m, party=None)
+        if m.kind in ("place", "government") and _POSTED_TO.search(text, max(0, m.start - 30), m.start)
+        else m
+        for m in mentions
+    ]
 
 
 _CURRENCY_AFTER_PLACE = re.compile(r"[ -](?:dollars?|cents)\b")

@@ -56,8 +56,10 @@ _MARK = (
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
-    # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion"
-    r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b)|VNĐ ?(?=\d))"
+    # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion" or "P3,500"
+    r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b|\d{1,3}(?:,\d{3})+(?!\d|,\d))|VNĐ ?(?=\d)"
+    # the Indonesian rupiah as Indonesian publishers write it: "Rp792 trillion", "Rp 5 billion"
+    r"|Rp\.? ?(?=\d))"
 )
 # Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
 # the patterns below, `CURRENCY_WORDS`.

@@ -35,8 +35,9 @@ _NAME_CHARS = frozenset(
 _UP, _LOW = f"[{LATIN_UPPER}]", f"[{LATIN_LOWER}]"
 # "Jong-ho", "Young-min": a hyphenated given name may go on in lower case
 _NAME_TOKEN = rf"(?:Mc|Mac|O’|O')?{_UP}{_LOW}+(?:-{_UP}?{_LOW}+)?"
-# The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop.
-_FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}?{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.)"
+# The first word opens with its capital so the regex engine can skip ahead; "Dr." keeps its stop, and so
+# do degrees after it ("Dr. Phys. Marius-Ioan Piso").
+_FIRST_NAME_TOKEN = rf"{_UP}(?<![\w-].)(?:{_LOW}+(?:-{_UP}?{_LOW}+)?|c[A-Z]{_LOW}+|ac[A-Z]{_LOW}+|[’'][A-Z]{_LOW}+|(?:r|rof|rs|s)\.(?:[ ][A-Z][a-z]{{1,5}}\.)*)"
 
 
 # The rest of a role before its body: "... for Research at Coventry University", "... of the University of X".
@@ -235,9 +236,25 @@ def _word_search(pattern: re.Pattern[str], text: str, start: int, end: int) -> r
     return None
 
 
+_NICKNAME = r"[ \t\u00a0]+[\"“][A-Z][\w.’' -]{1,30}[\"”]"
+_NICKNAME_IN = re.compile(_NICKNAME)
+
+
+def names_people_go_by(names: Iterable[str]) -> set[str]:
+    """The names people introduced in full go by later: their surname, or their name without a title or
+    first name ("Nadella" for "Satya Nadella", "Rafizi Ramli" for "Mohd Rafizi Ramli").
+
+    >>> sorted(names_people_go_by(["Datuk Azman Mahmud"]))
+    ['Azman Mahmud', 'Datuk Azman Mahmud', 'Mahmud']
+    """
+    return {
+        " ".join(words[first:]) for name in names for words in [name.split()] for first in range(len(words))
+    }
+
+
 def _clean_name(raw: str, titles: Sequence[str]) -> str | None:
     """Check a candidate name: at least two words, none of them a stop word; None when it is no name."""
-    words = raw.split()
+    words = _NICKNAME_IN.sub("", raw).split()
     if words and words[0].endswith(".") and words[0][:-1] in titles:
         words[0] = words[0][:-1]
     if len(words) < 2 or any(w in NAME_STOPWORDS for w in words if w not in titles):
@@ -258,7 +275,8 @@ def _person_patterns(
     )
     role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{portfolio})?"
     # "Kathryn D. Sullivan": a middle initial may stand between the first name and the others
-    name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+[A-Z]\.)?(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
+    # 'Francisco "Isko Moreno" Domagoso': or a nickname in quotes
+    name = rf"{_FIRST_NAME_TOKEN}(?:[ \t\u00a0]+[A-Z]\.|{_NICKNAME})?(?:[ \t\u00a0]+{_NAME_TOKEN}){{1,3}}"
     org_role = rf"(?:{trie_regex(roles)})(?:[ \t\u00a0]+(?:of|at)[ \t\u00a0]+(?:the[ \t\u00a0]+)?)?"
     # "Julie Inman Grant, Australia’s eSafety Commissioner,": a possessive and up to two capitalised
     # words may stand between the comma and the role.
@@ -268,11 +286,12 @@ def _person_patterns(
         r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
     )
     comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?:{org_role})"
-    # "ISRO Chairman K. Sivan": after a role, a name may open with initials
+    # "ISRO Chairman K. Sivan": after a role, a name may open with initials; the role's own initials may
+    # stand before it ("Minister of Economy (MOE), Mohd Rafizi Ramli")
     initials = rf"(?:[A-Z]\.?[ \t\u00a0]+){{1,2}}(?={_NAME_TOKEN})"
     return (
         re.compile(
-            rf"(?P<role>{role}),?[ \t\u00a0]+(?P<name>{initials}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{name})(?![\w-])"
+            rf"(?P<role>{role})(?:[ \t\u00a0]+\([A-Z]{{2,6}}\))?,?[ \t\u00a0]+(?P<name>{initials}{_NAME_TOKEN}(?:[ \t\u00a0]+{_NAME_TOKEN}){{0,2}}|{name})(?![\w-])"
         ),
         re.compile(
             rf"(?P<name2>{name}),[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?P<role2>{org_role})"

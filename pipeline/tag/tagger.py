@@ -51,6 +51,7 @@ from govwatch.pipeline.tag.partnerships import (
     with_headline_counterparts,
 )
 from govwatch.pipeline.tag.partnerships import introduces_list as _introduces_list
+from govwatch.pipeline.tag.people import names_people_go_by
 from govwatch.pipeline.tag.press import is_news_agency, is_press, press_country
 from govwatch.pipeline.tag.sentence_checks import states_money
 from govwatch.pipeline.tag.sentences import Sentence, list_items_after, split_sentences
@@ -461,8 +462,7 @@ def tag_text(
             headline, lexicon, self_party, organisations, home=home, for_entities=False
         )
         # "Minchev and Dukaj sign memorandum": people the body introduces are named in the headline by surname
-        people = {m.name for m in body.mentions if m.kind == "person"}
-        people |= {name.split()[-1] for name in people}
+        people = names_people_go_by(m.name for m in body.mentions if m.kind == "person")
         marked = tuple(
             replace(
                 p,

@@ -47,6 +47,27 @@ from govwatch.pipeline.tag.lexicon import load_lexicon
             "Minister of Digital Affairs",
             "Polish Government",
         ),
+        # The role's initials in brackets may stand before the name.
+        (
+            "Malaysia's Minister of Economy (MOE), Mohd Rafizi Ramli, signed it.",
+            "Mohd Rafizi Ramli",
+            "Minister of Economy",
+            "Malaysian Government",
+        ),
+        # A degree after "Dr." belongs to the name ("Dr. Phys."), and is no name of its own.
+        (
+            "Romania's Minister of Research (MCID), Dr. Phys. Radu-Mihai Dinescu, signed it.",
+            "Dr Phys. Radu-Mihai Dinescu",
+            "Minister of Research",
+            "Romanian Government",
+        ),
+        # A nickname in quotes between the given name and the surname is left out of the name.
+        (
+            'Kenya\'s Cabinet Secretary for ICT, Eliud "Owalo" Ouma, signed it.',
+            "Eliud Ouma",
+            "Cabinet Secretary for ICT",
+            "Kenyan Government",
+        ),
     ],
 )
 def test_people_get_role_and_party(text: str, name: str, title: str, party: str) -> None:
