@@ -119,8 +119,9 @@ _SUBJECT_VERBS = (
     "make|makes|made|making plan|plans|planned|planning buy|buys|bought|buying hand|hands|handed|handing"
 )
 _SUBJECT_VERB_FORMS = [form for verb in _SUBJECT_VERBS.split() for form in verb_forms(verb)[:3]]
+# (not the end of a compound adjective: "a French state-backed fund, has invested")
 _SUBJECT_VERB = re.compile(
-    r"\b(?:"
+    r"(?<![\w-])(?:"
     + "|".join(_SUBJECT_VERB_FORMS)
     # a headline in title case: "Airbus Wins $2.3 Billion Satellite Contract", "Nokia Signs MoU With ..."
     + "|"
