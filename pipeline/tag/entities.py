@@ -801,7 +801,30 @@ def find_mentions(
         add(mention)
     mentions.sort(key=lambda m: m.start)
     _owned_names(text, mentions)
-    return tuple(_with_country_subsidiaries(text, _without_postings(text, mentions)))
+    owners = frozenset(lexicon.organisation_suffixes) | _BODY_HEADS
+    return tuple(_with_country_subsidiaries(text, _without_postings(text, _without_owners(mentions, owners))))
+
+
+_OWNER_CUT = re.compile(r"[’']s[ ]")
+
+
+def _without_owners(mentions: list[Mention], owners: frozenset[str]) -> list[Mention]:
+    """ "The Commerce Department's National Oceanic and Atmospheric Administration": the body after a
+    body's possessive is the one named; the owner before it only says whose it is."""
+    found = []
+    for mention in mentions:
+        cut = None
+        if mention.kind == "organisation" and mention.party == mention.name:
+            cut = next(
+                (c for c in _OWNER_CUT.finditer(mention.name) if c.start() and c.end() < len(mention.name)),
+                None,
+            )
+        owner = mention.name[: cut.start()].split() if cut is not None else []
+        if cut is not None and owner and owner[-1] in owners:
+            name = mention.name[cut.end() :]
+            mention = replace(mention, name=name, party=name, start=mention.start + cut.end())
+        found.append(mention)
+    return found
 
 
 # "India's Ambassador to Israel": the country an envoy is posted to is where the envoy serves, not a side.
