@@ -104,6 +104,7 @@ CURRENCY_MARKS = {
     "R$": "BRL",
     "RM": "MYR",
     "NZ$": "NZD",
+    "MX$": "MXN",  # the Mexican peso, "MX$800 million"
     "$A": "AUD",  # the sign first, as Australian papers write it: "$A1.3 billion"
     "$NZ": "NZD",
     "$US": "USD",

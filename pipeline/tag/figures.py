@@ -52,7 +52,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"

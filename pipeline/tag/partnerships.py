@@ -223,9 +223,11 @@ def _is_parent(text: str, mentions: Sequence[Mention], index: int) -> bool:
 
 _WITH_UNNAMED = re.compile(
     r"(?:[ ]\([^()]{1,20}\))?"  # "eight memoranda of understanding (MoUs) with a clutch of companies"
-    r"[ ]with[ ](?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
+    r"(?:[ ](?:in|on|for)[ ](?:the[ ])?[a-z][a-z -]{0,40}?)?"  # "MoUs in the digital field with ten countries"
+    r"[ ]with[ ](?:(?:more[ ]than|over|nearly|almost|about|around|some|at[ ]least)[ ])?(?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
     r"a[ ](?:clutch|host|range|group|series|number)[ ]of[ ]|"
-    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen)[ ])?(?:private[ ])?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen|twenty|thirty|forty|fifty|"
+    r"dozens[ ]of|scores[ ]of|hundreds[ ]of)[ ])?(?:private[ ])?"
     r"(?:[A-Z][a-z]+[ ]|local[ ]|domestic[ ]|national[ ]|foreign[ ]|international[ ]|leading[ ])?"
     r"(?:companies|firms|partners|industry|universities|start-ups|startups|organisations|organizations|"
     r"institutions|players|stakeholders|countries|manufacturers|suppliers|vendors|providers|operators|banks|"
