@@ -723,6 +723,10 @@ def find_mentions(
                     signs_for = (
                         home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
                     )
+                if signs_for == name:
+                    signs_for = name = _INNER_INITIALS.sub(
+                        "", name
+                    )  # "the Offshore Renewable Energy (ORE) Catapult"
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=signs_for))
     # a newspaper's own name is no government a minister could sign for
     press = is_press(self_party) or any(reported_as_press(text, name) for name in (self_party, *publishers))
@@ -1615,6 +1619,11 @@ _BRACKETED_COUNTRIES = (
 )
 
 
+# Initials in brackets inside a body's name: "the Offshore Renewable Energy (ORE) Catapult" is one body.
+_INITIALS_WORD = r"\([A-Z]{3,6}\)"
+_INNER_INITIALS = re.compile(rf"[ ]{_INITIALS_WORD}(?=[ ])")
+
+
 @functools.lru_cache(maxsize=32)
 def _patterns(
     org_suffixes: tuple[str, ...],
@@ -1630,9 +1639,7 @@ def _patterns(
     # after it rejects capitals inside words at once (no rescanning of long runs).
     # "Huawei Technologies (Malaysia) Sdn Bhd", "HOCHTIEF (UK) Construction Ltd": a company's country in brackets
     country = rf"\((?:{_BRACKETED_COUNTRIES})\)"
-    words = (
-        rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:(?:{CAPWORD}|{country})[ \t\u00a0]+{link}){{0,5}}"
-    )
+    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:(?:{CAPWORD}|{country})[ \t\u00a0]+{link}|{_INITIALS_WORD}[ ](?=[A-Z])){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (
