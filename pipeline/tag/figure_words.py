@@ -471,6 +471,7 @@ QUALIFIERS = {
     "nearly": "almost",
     "just under": "almost",
     "close to": "almost",
+    "approaching": "almost",  # "total commitments approaching £600m"
     "less than": "less than",
     "under": "less than",
     "fewer than": "less than",
