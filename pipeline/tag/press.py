@@ -20,7 +20,7 @@ _NEWS_AGENCIES = frozenset(
         "Ukrinform", "UNB", "BSS", "ANI", "Devdiscourse", "News Letter", "ITAR-TASS", "Press Information Bureau", "AGERPRES",
         "PIB", "Polskie Radio", "Polish Press Agency", "PAP", "Local Democracy Reporting Service",
         "Kazinform", "AZERTAC", "Interfax", "MENAFN", "Zawya", "APA", "Belga", "NNN", "Business Wire",
-        "EIN Presswire", "Jiji Press", "Vietnam News Agency", "Trend",
+        "EIN Presswire", "Jiji Press", "Vietnam News Agency", "Trend", "Ecofin Agency", "OTS",
     }
 )  # fmt: skip
 # National papers and agencies of the dollar countries: their bare "$" is their own country's dollar when
