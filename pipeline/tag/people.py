@@ -283,7 +283,8 @@ def _person_patterns(
     # ", Ph.D., acting NOAA Administrator": letters after the name and "acting" may come first
     qualifier = (
         r"(?:(?:Ph\.?D\.?|PhD|OBE|CBE|MBE|FRS),[ \t\u00a0]+)?(?:(?:acting|interim|deputy)[ \t\u00a0]+)?"
-        r"(?:[A-Z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
+        # "Giles Thorley, the development bank’s chief executive,": a possessive of up to three words
+        r"(?:(?:[A-Za-z][\w-]*[ \t\u00a0]+){0,2}[A-Za-z][\w-]*(?:’s|'s)[ \t\u00a0]+)?(?:[a-z]*[A-Z][\w-]*[ \t\u00a0]+){0,2}?"
     )
     comma_role = rf",[ \t\u00a0]+(?:the[ \t\u00a0]+|an?[ \t\u00a0]+)?{qualifier}(?:{org_role})"
     # "ISRO Chairman K. Sivan": after a role, a name may open with initials; the role's own initials may
