@@ -2382,6 +2382,11 @@ def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -
 
 
 # A body that reports, finds or warns that something happened: the reporter of the clause, no party to it.
+# The end of a sentence that says who announced what it reports: "..., the Minister announced today."
+_ANNOUNCED_BY = re.compile(
+    r"(?:[ ][A-Z][\w’'.-]*){0,4}[ ](?:announced|said|says|confirmed|revealed)"
+    r"(?:[ ](?:today|yesterday|on[ ][A-Z][a-z]+))?[.!]?[ ]*$"
+)
 _REPORTS_THAT = re.compile(
     r"(?:[ ][^,.;]{0,20})?[ ](?:reported|reports|found|finds|warned|warns|noted|notes|said|says|concluded|"
     r"concludes|revealed|reveals|criticised|criticized)(?:[ ][^,.;]{0,25}?)?[ ]that[ ]"
@@ -2428,6 +2433,11 @@ def _sentence_parties(
             continue
         if _REPORTS_THAT.match(text, mention.end, sentence.end):
             continue  # "The National Audit Office reported in July that the contract had been renewed"
+        if (
+            _ANNOUNCED_BY.match(text, mention.end, sentence.end)
+            and _first_word(text, sentence) < mention.start
+        ):
+            continue  # "..., Science and Innovation Minister Steven Joyce announced today.": who told of it
         if mention.party not in found:
             found.append(mention.party)
     if kind in FUNDED_KINDS:
