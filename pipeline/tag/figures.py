@@ -170,7 +170,7 @@ _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
 _QUALIFIER = re.compile(
     r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+"
-    r"(?:(?:a[ ]further|an[ ]additional|an[ ]extra|another|a[ ]total[ ]of|a[ ]combined)\s+)?$",  # "at least a further £1bn"
+    r"(?:(?:a[ ]further|an[ ]additional|an[ ]extra|another|a[ ]total[ ]of|a[ ]value[ ]of|a[ ]combined)\s+)?$",  # "at least a further £1bn", "up to a value of $7.5 million"
     re.IGNORECASE,
 )
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".

@@ -1850,6 +1850,12 @@ _OPPORTUNITY = re.compile(
     r"\b(?:SMEs|small[ ]businesses|businesses|firms|companies|suppliers|start-ups|startups)\b[^.;:]{0,40}?"
     r"\b(?:bid|compete|win)\b[^.;:]{0,30}$"
 )
+# "contract" as a verb: "firms that contract directly with the MOD", "whether they contract with".
+_CONTRACT_AS_VERB = re.compile(
+    r"\b(?:they|we|you|who|which|that|can|could|may|might|will|would|firms|companies|suppliers|SMEs)"
+    r"[ ](?:directly[ ]|also[ ])?$"
+)
+_WITH_AFTER = re.compile(r"[ ](?:directly[ ])?with\b")
 # A list of what a buyer will procure, of which agreements are one sort: no agreement anybody made.
 _PIPELINE_LIST = re.compile(
     r"\b(?:tenders|re-?procurements|procurements|requirements|opportunities|bids|renewals|competitions)"
@@ -2098,6 +2104,12 @@ def _sentence_kind(
             and _MANY.search(text, max(sentence.start, match.start() - 40), match.start())
         ):
             continue  # "plans to sign over 150 defence procurement contracts": a count, no agreement named
+        if (
+            word.lower() == "contract"
+            and _CONTRACT_AS_VERB.search(text, max(sentence.start, match.start() - 20), match.start())
+            and _WITH_AFTER.match(text, match.end(), sentence.end)
+        ):
+            continue  # "whether they contract directly with the MOD": the verb, not an agreement
         if _WHOEVER_WINS.search(text, max(sentence.start, match.start() - 40), match.start()):
             continue  # "Whoever wins the contract must send a liaison officer": a tender's terms, nobody's deal
         if _NEGATED.search(text, max(sentence.start, match.start() - 24), match.start()):
