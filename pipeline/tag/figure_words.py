@@ -301,17 +301,20 @@ CURRENCY_WORDS = {
     "Dirhams": "AED",
     "Riyals": "SAR",
     "Shillings": "KES",
+    "Units of Account": "XDR",  # the African Development Bank's unit, pegged to the IMF's SDR
+    "units of account": "XDR",
     "forints": "HUF",
     "forint": "HUF",
     # Several countries' words: the default here, the publisher's own in `COUNTRY_CURRENCY_WORDS`.
     "crowns": "NOK",
     "dirhams": "AED",
+    "dirham": "AED",  # as an adjective: "a 4.7 billion-dirham contract"
     "pesos": "MXN",
     "shillings": "KES",
 }
 # What a word several currencies share means in a text from (or about) one of their countries.
 COUNTRY_CURRENCY_WORDS = {
-    "Morocco": {"dirhams": "MAD"},
+    "Morocco": {"dirhams": "MAD", "dirham": "MAD"},
     "United Arab Emirates": {"dirhams": "AED"},
     "Mexico": {"pesos": "MXN"},
     "Colombia": {"pesos": "COP"},
