@@ -874,6 +874,8 @@ def _owned_names(text: str, mentions: list[Mention]) -> None:
 
 
 # A maker's model number: "S-92s", "AW189s", "A400M", "737s".
+# The region after a dateline's city: "Indore (Madhya Pradesh): ", "Kochi (Kerala) – ".
+_DATELINE_REGION = re.compile(r"[ ]\([A-Z][\w .-]{2,30}\)[ ]?[:–—-]")
 _MODEL_NUMBER = re.compile(r"[A-Z]{0,4}-?\d{2,4}[A-Z]?s?")
 # A sum written as one word after its currency's letter: "P2.4-billion", "R3-million".
 _AMOUNT_AS_WORD = re.compile(r"[A-Z]{1,2}\d[\d.,]*-(?:billion|million|trillion|crore|lakh)")
@@ -1245,6 +1247,8 @@ def _bare_name(
         and text.startswith((":", " :"), start + len(name))
     ):
         return None  # "THIRUVANANTHAPURAM: Kerala and the Railways signed": a dateline's city
+    if len(words) <= 2 and _DATELINE_REGION.match(text, start + len(name)) and text[:start].strip() == "":
+        return None  # "Indore (Madhya Pradesh): The conclave saw seven MoUs signed": the dateline's city
     if all(word in _REGION_ADJECTIVES for word in words) or (
         len(words) == 1 and _CODED_AMOUNT.fullmatch(name)
     ):

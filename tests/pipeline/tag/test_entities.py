@@ -219,3 +219,9 @@ def test_three_capitals_name_a_body_but_a_currency_code_does_not() -> None:
     text = "The deal with the HBC is worth KRW 5 billion and DKK 40 million."
     mentions = find_mentions(text, load_lexicon(), name_spans=[(0, len(text))])
     assert [m.name for m in mentions if m.kind == "name"] == ["HBC"]
+
+
+def test_a_datelines_city_before_its_region_is_no_name() -> None:
+    text = "Indore (Madhya Pradesh): The conclave saw seven MoUs signed with the state government."
+    names = [m.name for m in find_mentions(text, load_lexicon()) if m.kind == "name"]
+    assert "Indore" not in names
