@@ -723,10 +723,8 @@ def find_mentions(
                     signs_for = (
                         home  # "the Ministry of Digital Transformation" on a Ukrainian page: Ukraine's
                     )
-                if signs_for == name:
-                    signs_for = name = _INNER_INITIALS.sub(
-                        "", name
-                    )  # "the Offshore Renewable Energy (ORE) Catapult"
+                if signs_for == name:  # "the Offshore Renewable Energy (ORE) Catapult": one body
+                    signs_for = name = _INNER_INITIALS.sub("", name)
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=signs_for))
     # a newspaper's own name is no government a minister could sign for
     press = is_press(self_party) or any(reported_as_press(text, name) for name in (self_party, *publishers))
@@ -805,16 +803,22 @@ def find_mentions(
         add(mention)
     mentions.sort(key=lambda m: m.start)
     _owned_names(text, mentions)
-    owners = frozenset(lexicon.organisation_suffixes) | _BODY_HEADS
+    owners = _owner_words(lexicon.organisation_suffixes)
     return tuple(_with_country_subsidiaries(text, _without_postings(text, _without_owners(mentions, owners))))
+
+
+@functools.lru_cache(maxsize=8)
+def _owner_words(suffixes: tuple[str, ...]) -> frozenset[str]:
+    """Last words of bodies' names, which may own another body ("the Energy Department's ...")."""
+    return frozenset(suffixes) | _BODY_HEADS
 
 
 _OWNER_CUT = re.compile(r"[’']s[ ]")
 
 
 def _without_owners(mentions: list[Mention], owners: frozenset[str]) -> list[Mention]:
-    """ "The Commerce Department's National Oceanic and Atmospheric Administration": the body after a
-    body's possessive is the one named; the owner before it only says whose it is."""
+    """Cut an owner's possessive off a body's name: in "the Commerce Department's National Oceanic and
+    Atmospheric Administration" the body after it is the one named; the owner only says whose it is."""
     found = []
     for mention in mentions:
         cut = None
@@ -873,9 +877,9 @@ def _owned_names(text: str, mentions: list[Mention]) -> None:
             mentions[index] = replace(mention, party=None)
 
 
-# A maker's model number: "S-92s", "AW189s", "A400M", "737s".
 # The region after a dateline's city: "Indore (Madhya Pradesh): ", "Kochi (Kerala) – ".
 _DATELINE_REGION = re.compile(r"[ ]\([A-Z][\w .-]{2,30}\)[ ]?[:–—-]")
+# A maker's model number: "S-92s", "AW189s", "A400M", "737s".
 _MODEL_NUMBER = re.compile(r"[A-Z]{0,4}-?\d{2,4}[A-Z]?s?")
 # A sum written as one word after its currency's letter: "P2.4-billion", "R3-million".
 _AMOUNT_AS_WORD = re.compile(r"[A-Z]{1,2}\d[\d.,]*-(?:billion|million|trillion|crore|lakh)")
@@ -1643,7 +1647,8 @@ def _patterns(
     # after it rejects capitals inside words at once (no rescanning of long runs).
     # "Huawei Technologies (Malaysia) Sdn Bhd", "HOCHTIEF (UK) Construction Ltd": a company's country in brackets
     country = rf"\((?:{_BRACKETED_COUNTRIES})\)"
-    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:(?:{CAPWORD}|{country})[ \t\u00a0]+{link}|{_INITIALS_WORD}[ ](?=[A-Z])){{0,5}}"
+    word = rf"(?:{CAPWORD}|{country})[ \t\u00a0]+{link}|{_INITIALS_WORD}[ ](?=[A-Z])"
+    words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{word}){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
     org_of = (

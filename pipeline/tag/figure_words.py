@@ -148,8 +148,8 @@ CURRENCY_MARKS = {
     "₱": "PHP",
     "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
-    "VNĐ": "VND",
-    "Rp": "IDR",  # the Indonesian rupiah, "Rp792 trillion"  # the Vietnamese dong as Vietnamese papers write it, "VNĐ2 trillion"
+    "VNĐ": "VND",  # the Vietnamese dong as Vietnamese papers write it, "VNĐ2 trillion"
+    "Rp": "IDR",  # the Indonesian rupiah, "Rp792 trillion"
     **{code: code for code in ISO_CODES},
     "COP": "COP",  # written with a space only: "COP 925,867 million", never the climate summit's "COP26"
     "RMB": "CNY",  # renminbi, the people's currency, counted in yuan

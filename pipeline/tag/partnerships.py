@@ -2393,12 +2393,12 @@ def _named_with(text: str, mentions: Sequence[Mention], anchor: re.Match[str]) -
     return found
 
 
-# A body that reports, finds or warns that something happened: the reporter of the clause, no party to it.
 # The end of a sentence that says who announced what it reports: "..., the Minister announced today."
 _ANNOUNCED_BY = re.compile(
     r"(?:[ ][A-Z][\w’'.-]*){0,4}[ ](?:announced|said|says|confirmed|revealed)"
     r"(?:[ ](?:today|yesterday|on[ ][A-Z][a-z]+))?[.!]?[ ]*$"
 )
+# A body that reports, finds or warns that something happened: the reporter of the clause, no party to it.
 _REPORTS_THAT = re.compile(
     r"(?:[ ][^,.;]{0,20})?[ ](?:reported|reports|found|finds|warned|warns|noted|notes|said|says|concluded|"
     r"concludes|revealed|reveals|criticised|criticized)(?:[ ][^,.;]{0,25}?)?[ ]that[ ]"
