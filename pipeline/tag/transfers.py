@@ -48,7 +48,7 @@ _RECEIVES = re.compile(
 # approved a $25 million investment in ATH International Venture"
 _GIVES = re.compile(
     r"\b(?:(?P<hands>provide[sd]?|providing|give[sn]?|gave|giving|award(?:s|ed|ing)?|grant(?:s|ed|ing)|"
-    r"lend(?:s|ing)?|lent|loan(?:s|ed|ing)?)|"
+    r"lend(?:s|ing)?|lent|loan(?:s|ed|ing)?|(?P<extends>extend(?:s|ed|ing)?))|"
     r"allocate[sd]?|allocating|commit(?:s|ted|ting)?|pledge[sd]?|pledging|contribute[sd]?|contributing|"
     r"approve[sd]?|approving|confirm(?:s|ed|ing)?)[ ]+"
     rf"{_GAP}{_MONEY}(?:{_GAP}[ ](?P<to>to|for)|[ ](?:equity[ ])?(?:investment|stake)[ ]in)[ ]"
@@ -178,6 +178,10 @@ def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[
     for match in _GIVES.finditer(text, start, end):
         funder = _subject_before(text, start, match.start(), parties)
         recipient = _after(text, match.end(), end, parties, r"")
+        if match["extends"] and not _investor(funder):
+            # a bank extends credit ("The EBRD is extending up to €2 million to Neotel"); anyone else extends
+            # a deadline or a programme
+            continue
         if (
             recipient is not None
             and recipient.kind == "name"
