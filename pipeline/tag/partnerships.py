@@ -2214,6 +2214,12 @@ def _parties(
             continue  # "invests €2.5bn to strengthen the business climate in Brainport": where, not whom
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
+        if (
+            word == "from"
+            and opener.start() < anchor.start()
+            and _DESCRIBED_FROM.search(text, max(sentence.start, opener.start() - 30), opener.end())
+        ):
+            continue  # "Hydrogen industry bodies from Belgium, the Netherlands and Germany sign": where they are from
         recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
         if word == "to" and recipient is None and not (tail and kind in FUNDED_KINDS):
             continue  # "a contract to BT", "awarded to BT"; not "drones to the British Army"
@@ -2432,6 +2438,10 @@ def _sentence_parties(
             continue
         if mention.kind == "place" and _DESCRIBED_BY_COUNTRY.match(text, mention.end):
             continue  # "one of the UK’s leading research universities": a description, not a party
+        if mention.kind == "place" and _FROM_LIST_BEFORE.search(
+            text, max(sentence.start, mention.start - 100), mention.start
+        ):
+            continue  # "industry bodies from Belgium, the Netherlands and Germany": where they come from
         if (
             mention.kind == "name"
             and mention.start != _first_word(text, sentence)
@@ -2592,7 +2602,19 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             break
         chosen.append(mention)
         edge = mention.start
+    if all(m.kind == "place" for m in chosen) and _DESCRIBED_FROM.search(
+        text, max(sentence.start, chosen[-1].start - 40), chosen[-1].start
+    ):
+        return []  # "Hydrogen industry bodies from Belgium, the Netherlands and Germany sign": where they are from
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
+
+
+# Those a subject describes by where they come from: "industry bodies from", "companies from the".
+_DESCRIBED_FROM = re.compile(r"\b[A-Za-z][a-z]{2,}s[ ]from[ ](?:the[ ])?$")
+# The same, with the countries of the list before this one: "bodies from Belgium, the Netherlands and ".
+_FROM_LIST_BEFORE = re.compile(
+    r"\b[A-Za-z][a-z]{2,}s[ ]from[ ](?:the[ ])?(?:[A-Z][\w.’'-]*(?:[ ][A-Z][\w.’'-]*)*(?:,[ ]|,?[ ]and[ ])(?:the[ ])?)*$"
+)
 
 
 # Partners a subject brings along without naming them: "Tegas and its strategic partners exchanged ...".
