@@ -311,6 +311,7 @@ CURRENCY_WORDS = {
     "dirham": "AED",  # as an adjective: "a 4.7 billion-dirham contract"
     "pesos": "MXN",
     "shillings": "KES",
+    "dinars": "JOD",
 }
 # What a word several currencies share means in a text from (or about) one of their countries.
 COUNTRY_CURRENCY_WORDS = {
@@ -327,6 +328,13 @@ COUNTRY_CURRENCY_WORDS = {
     "Qatar": {"riyals": "QAR"},
     "Oman": {"riyals": "OMR", "rials": "OMR"},
     "Yemen": {"rials": "YER"},
+    "Tunisia": {"dinars": "TND"},
+    "Algeria": {"dinars": "DZD"},
+    "Kuwait": {"dinars": "KWD"},
+    "Bahrain": {"dinars": "BHD"},
+    "Iraq": {"dinars": "IQD"},
+    "Libya": {"dinars": "LYD"},
+    "Serbia": {"dinars": "RSD"},
     "Sweden": {"crowns": "SEK"},
     "Denmark": {"crowns": "DKK", "kroner": "DKK"},
     "Czech Republic": {"crowns": "CZK"},

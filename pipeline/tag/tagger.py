@@ -334,7 +334,7 @@ def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _SHARED_CURRENCY = re.compile(
-    r"\b(?:pesos|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|maloti|rials|K\d|M\d|N\d|CFA|Sh[ ]?\d)"
+    r"\b(?:pesos|dinars|dirhams|shillings|riyals|crowns|kroner|manats?|rupees|Rs|kwacha|maloti|rials|K\d|M\d|N\d|CFA|Sh[ ]?\d)"
 )
 
 PROSE_SAMPLE_CHARS = 2000  # random bytes show themselves in far fewer characters
