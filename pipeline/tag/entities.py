@@ -881,6 +881,10 @@ def _owned_names(text: str, mentions: list[Mention]) -> None:
 _DATELINE_REGION = re.compile(r"[ ]\([A-Z][\w .-]{2,30}\)[ ]?[:–—-]")
 # A maker's model number: "S-92s", "AW189s", "A400M", "737s".
 _MODEL_NUMBER = re.compile(r"[A-Z]{0,4}-?\d{2,4}[A-Z]?s?")
+# A military type designator ("CH-149", "F-35A") or a reference number ("W912DS-19-C-0035") opening a name.
+_DESIGNATOR = re.compile(r"[A-Z]{1,4}-\d{1,4}[A-Z]?|[A-Z0-9]+(?:-[A-Z0-9]+){2,}")
+# What follows a product's name: "the Stryker family of vehicles", "the Aurora fleet".
+_PRODUCT_AFTER = re.compile(r"[ ](?:family[ ]of|families[ ]of|fleets?\b)")
 # A sum written as one word after its currency's letter: "P2.4-billion", "R3-million".
 _AMOUNT_AS_WORD = re.compile(r"[A-Z]{1,2}\d[\d.,]*-(?:billion|million|trillion|crore|lakh)")
 # A two- or three-letter capital name is too short to trust alone ("TIM", "BP", "GV" or "CEO", "USD"), but
@@ -1275,6 +1279,10 @@ def _bare_name(
         return (
             None  # "Sikorsky S-92s", "AgustaWestland AW189s", "Airbus A400M": a product, not who takes part
         )
+    if _DESIGNATOR.fullmatch(words[0]) or _PRODUCT_AFTER.match(text, start + len(name)):
+        # "the CH-149 Cormorant and CP-140 Aurora fleets", "the Stryker family of vehicles", contract
+        # "W912DS-19-C-0035": a product or a reference number, not who takes part
+        return None
     if (
         not words
         or words[0] in NOT_NAME_WORDS

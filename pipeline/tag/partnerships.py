@@ -1749,7 +1749,7 @@ def _read_sentence(
         )
         agreements[-1].evidence.append(evidence)
         return
-    target = _matching(agreements, kind, generic, parties)
+    target = _matching(agreements, kind, generic, parties, own_sum=states_money(sentence.text))
     if agreements and _JOINS_THE.search(text, max(sentence.start, anchor.start() - 40), anchor.start()):
         # "Dstl has joined the renewed agreement": one more party to the agreement the text just reported
         joining = [p for p in _subject(text, sentence, mentions, anchor) if p not in agreements[-1].parties]
@@ -2803,7 +2803,7 @@ def is_public(party: str) -> bool:
 
 
 def _matching(
-    agreements: list[_Agreement], kind: str, generic: bool, parties: list[str]
+    agreements: list[_Agreement], kind: str, generic: bool, parties: list[str], *, own_sum: bool = False
 ) -> _Agreement | None:
     """Return the agreement this mention is about: same kind group and a shared party.
 
@@ -2812,9 +2812,10 @@ def _matching(
     """
     cores = {_party_core(p) for p in parties}
     for agreement in reversed(agreements):
-        if KIND_GROUPS.get(agreement.kind) != KIND_GROUPS.get(kind) or not cores & {
-            _party_core(p) for p in agreement.parties
-        }:
+        theirs = {_party_core(p) for p in agreement.parties}
+        if KIND_GROUPS.get(agreement.kind) != KIND_GROUPS.get(kind) or not cores & theirs:
+            continue
+        if own_sum and _other_supplier(kind, cores, theirs):
             continue
         instrument = (
             "memorandum_of_understanding" in {kind, agreement.kind}
@@ -2823,6 +2824,19 @@ def _matching(
         if generic or agreement.generic or agreement.kind == kind or instrument:
             return agreement
     return None
+
+
+def _other_supplier(kind: str, cores: set[str], theirs: set[str]) -> bool:
+    """Tell whether a contract or grant, stated with its own sum, shares only its buyer with an earlier one.
+
+    "General Dynamics Land Systems was awarded a $428m contract ... Sierra Nevada Corp. was awarded a $319m
+    contract": one buyer, two suppliers, two contracts. (Two names for the buyer, "BDUK" and "UK
+    Government", are one contract's.)
+    """
+    if kind not in FUNDED_KINDS or len(cores) < 2 or len(theirs) < 2:
+        return False
+    new, old = cores - theirs, theirs - cores
+    return bool(new and old) and not any(is_public(p) for p in (*new, *old))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from govwatch.pipeline.tag import tag_text
 from govwatch.pipeline.tag.entities import (
     _find_shaped,
     _patterns,
@@ -225,3 +226,16 @@ def test_a_datelines_city_before_its_region_is_no_name() -> None:
     text = "Indore (Madhya Pradesh): The conclave saw seven MoUs signed with the state government."
     names = [m.name for m in find_mentions(text, load_lexicon()) if m.kind == "name"]
     assert "Indore" not in names
+
+
+def test_aircraft_types_fleets_and_contract_numbers_are_no_bodies() -> None:
+    text = (
+        "The minister announced three support contract extensions for the Royal Canadian Air Force's "
+        "CH-149 Cormorant and CP-140 Aurora fleets. The Army awarded a $5 million contract for the Stryker "
+        "family of vehicles to Carbro Constructors Corp under W912DS-19-C-0035."
+    )
+    names = {
+        e.name for e in tag_text(text, organisations=["Public Services and Procurement Canada"]).entities
+    }
+    assert {"Royal Canadian Air Force", "Carbro Constructors Corp"} <= names
+    assert not names & {"CH-149 Cormorant", "CP-140 Aurora", "Stryker", "W912DS-19-C-0035"}
