@@ -170,9 +170,10 @@ _BUYS_A_COMPANY = re.compile(
     r"[ ](?:a[ ]|the[ ])?(?:(?:[A-Z][a-z]+|[a-z-]+)[ ]){0,3}?[A-Z][\w&-]*(?![\w-])(?![ ](?:aircraft|jets|tanks|missiles|drones|ships|vehicles|systems)\b)"
 )
 # "awarded Acme a £5m contract", "has given the university a grant", "NASA awards Leidos $120m contract": the
-# recipient before the noun.
+# recipient before the noun, perhaps described ("awarded broadband provider Freedom Fibre a contract").
 _GIVEN_TO = re.compile(
-    r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?(?=[A-Z])"
+    r"\b(?:awarded|awards|award|gave|given|gives|granted|grants|handed|offered)[ ]+(?:the[ ]+)?"
+    rf"(?:(?:[\w-]+[ ]){{0,2}}?{DESCRIPTOR_NOUN}[ ])?(?=[A-Z])"
     # (a legal form's stop is no sentence's end: "has awarded iRobot Corp. a $200 million contract")
     r"(?=(?:[^.;:]|(?<=Corp)\.|(?<=Inc)\.|(?<=Ltd)\.|(?<=Co)\.){1,70}?"
     r"[ ](?:(?:a|an|the|its)[ ](?:[\w£$€.,-]+[ ]){0,4}|[£$€][\d.,]+\w*[ ](?:[\w-]+[ ]){0,3})$)"
