@@ -79,6 +79,7 @@ _MILLION_CODE = r"M(?=(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)(?![\w$]))"
 # (not a code naming a thing: "a 999 CAD system" is computer-aided dispatch)
 _ISO_AFTER = rf"(?P<iso>(?:{_MILLION_CODE})?{_ISO_CODE})(?![ \u00a0](?:system|systems|software|platform|tool|model|data)\b)"
 _MONEY_WORDED = re.compile(
+    r"(?<![Yy]ear[ ])(?<!FY)(?<!FY[ ])"  # "in Fiscal Year 2025 dollars": a year's prices, not a sum
     rf"(?P<wnum>\d(?<![\w£$€.,]\d)(?:\d{{0,2}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \u00a0](?:{_ISO_CODE}|€))|{_NUMBER_TAIL}))"
     rf"(?:[\s-]?(?P<wmult>{_MULT}))?[\s-](?P<us>(?:US|U\.S\.)[\s-])?"
     rf"(?:(?P<word>{_WORD_CURRENCY})|{_ISO_AFTER}|(?P<sign>€|£)(?![\w$£€]))"
