@@ -142,6 +142,7 @@ CURRENCY_MARKS = {
     "JD": "JOD",  # the Jordanian dinar, "JD100,000"
     "KD": "KWD",  # the Kuwaiti dinar
     "QR": "QAR",  # the Qatari riyal
+    "SR": "SAR",  # the Saudi riyal, "SR180 billion"
     "Dh": "AED",  # the UAE dirham, "Dh5 billion", "Dhs 200 million"
     "Dhs": "AED",
     "R": "ZAR",
@@ -288,6 +289,8 @@ CURRENCY_WORDS = {
     "Danish kroner": "DKK",
     "swedish kronor": "SEK",
     "Swedish kronor": "SEK",
+    "swedish krona": "SEK",  # the singular, often written for the plural: "9 million Swedish krona"
+    "Swedish krona": "SEK",
     # as headlines and some newsrooms write them
     "Baht": "THB",
     "Rupees": "INR",

@@ -53,7 +53,7 @@ _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|l
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
-    r"RO ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
+    r"(?:RO|SR) ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion" or "P3,500"

@@ -164,6 +164,8 @@ _DESCRIBED_BY_COUNTRY = re.compile(
     r"(?:’s|'s)[ ](?:(?:largest|biggest|leading|first|only|oldest|top|most|best|fastest|main|national)\b|"
     r"(?!government|deal|agreement|partnership|memorandum|contract)[a-z]+[ ][a-z]+s\b)"
 )
+# A country that describes the name after it: "the US company Illumina", "UK tech firm Darktrace".
+_COUNTRY_DESCRIBES = re.compile(rf"[ ](?:[a-z-]+[ ]){{0,2}}?{DESCRIPTOR_NOUN}[ ](?=[A-Z])")
 _BUY_VERBS = frozenset({"buy", "buys", "bought", "buying"})
 # "to buy British chip designer Alphawave", "buys Darktrace": a company, not goods, is bought.
 _BUYS_A_COMPANY = re.compile(
@@ -811,6 +813,7 @@ def _counterpart_before(
         and m.party not in publishers
         and m.name not in publishers
         and not is_press(m.party)
+        and not (m.kind == "place" and _COUNTRY_DESCRIBES.match(text, m.end))  # "the US company Illumina"
     ]
     other = _other_side(party, [m.party for m in reversed(candidates) if m.party], agreement.kind)
     if other is None and index + 1 < len(sentences) and _BACK_TO_DEAL.search(sentences[index + 1].text):
@@ -2437,8 +2440,11 @@ def _sentence_parties(
             continue
         if mention.kind == "place" and not mention.country:
             continue
-        if mention.kind == "place" and _DESCRIBED_BY_COUNTRY.match(text, mention.end):
-            continue  # "one of the UK’s leading research universities": a description, not a party
+        if mention.kind == "place" and (
+            _DESCRIBED_BY_COUNTRY.match(text, mention.end) or _COUNTRY_DESCRIBES.match(text, mention.end)
+        ):
+            # "one of the UK’s leading research universities", "the US company Illumina": a description
+            continue
         if mention.kind == "place" and _FROM_LIST_BEFORE.search(
             text, max(sentence.start, mention.start - 100), mention.start
         ):
