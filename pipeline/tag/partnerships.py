@@ -499,13 +499,21 @@ def _opens_a_name(text: str, word: re.Match[str]) -> bool:
     )
 
 
+# An agreement word naming a competition for one: "the largest software framework tender in Spain".
+_COMPETITION_AFTER = re.compile(r"[ ](?:tenders?|competitions?)\b")
+
+
 def find_agreement_words(text: str, folded: str, lexicon: Lexicon) -> AgreementWords:
     """One pass per word list over the whole text; sentences then take their share by offset."""
     words = [
         *find_words(lexicon.agreement_pattern, text),
         *scan_words(lexicon.agreement_pattern_folded, folded),
     ]
-    words = [word for word in words if not _opens_a_name(text, word)]
+    words = [
+        word
+        for word in words
+        if not _opens_a_name(text, word) and not _COMPETITION_AFTER.match(text, word.end())
+    ]
     if not words:
         return AgreementWords([], [], [])  # no agreement word: status and legal words do not matter
     words.sort(key=lambda m: m.start())
