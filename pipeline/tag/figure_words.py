@@ -89,6 +89,14 @@ ISO_CODES = tuple(
         "LSL",
         "PGK",
         "ZMW",
+        "BGN",
+        "HRK",
+        "RSD",
+        "MKD",
+        "MDL",
+        "TND",
+        "DZD",
+        "MAD",
     ]
 )
 CURRENCY_MARKS = {
@@ -308,6 +316,9 @@ CURRENCY_WORDS = {
     "units of account": "XDR",
     "forints": "HUF",
     "forint": "HUF",
+    "kuna": "HRK",  # Croatia's, before the euro: "360 million kuna"
+    "leva": "BGN",
+    "denars": "MKD",
     # Several countries' words: the default here, the publisher's own in `COUNTRY_CURRENCY_WORDS`.
     "crowns": "NOK",
     "dirhams": "AED",
@@ -485,7 +496,8 @@ QUALIFIERS = {
     "nearly": "almost",
     "just under": "almost",
     "close to": "almost",
-    "approaching": "almost",  # "total commitments approaching £600m"
+    "approaching": "almost",
+    "approach": "almost",  # "expected to approach €8 billion"  # "total commitments approaching £600m"
     "less than": "less than",
     "under": "less than",
     "fewer than": "less than",
