@@ -141,6 +141,10 @@ _NOUN_TAIL = re.compile(
     r"(?:(?!(?:is|are|was|were|will|has|have|had|that|which|who|and|but|to)[ ])"
     r"[^,;:()\s]+[ ]){1,14}"
 )
+# A noun of working together, whose "between" names its sides: "a digital collaboration between Fiji and India".
+_JOINT_NOUN_BEFORE = re.compile(
+    r"\b(?:collaboration|partnership|cooperation|co-operation|agreement|alliance|relationship|ties|dialogue)[ ]$"
+)
 _AGREED_WITH = re.compile(
     r"\b(?:signed|agreed|finalised|finalized|concluded|struck|sealed|reached|renewed|extended|terminated)"
     r"[ ]with[ ](?:the[ ])?"
@@ -2251,6 +2255,18 @@ def _parties(
         if described is not None and described.end() in by_start:
             position = described.end()  # "with US tech giant Palantir": the name after its description
         listed = _list_from(text, by_start, position, sentence.end, kinds)
+        first = by_start.get(position)
+        if (
+            word == "between"
+            and tail
+            and first is not None
+            and first.kind == "place"
+            and not _JOINT_NOUN_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
+            and len(set(_subject(text, sentence, mentions, anchor))) >= 2
+        ):
+            # "BI and BOT announced a partnership on a cross-border QR payment linkage between Indonesia and
+            # Thailand": the subject names the sides, the countries are the ends of what it is about
+            continue
         if (
             word == "between"
             and len(set(listed)) >= 2
