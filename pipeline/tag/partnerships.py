@@ -2631,6 +2631,17 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             link = _ROLE_LINK.fullmatch(text, mention.end, head)
         if link is None and not _role_between(text, mention, chosen[-1]):
             break
+        if (
+            text.startswith(",", mention.end)
+            and _PHRASE_BEFORE_SUBJECT.search(text, max(sentence.start, mention.start - 12), mention.start)
+            and not (
+                all(m.kind == "place" for m in (*chosen, mention))
+                and _DESCRIBED_FROM.search(text, max(sentence.start, mention.start - 40), mention.start)
+            )
+        ):
+            # "In a step towards deeper engagement with India, the University of Leeds has signed": the name
+            # ends a phrase before the subject (unless all are where the subject comes from, below)
+            break
         chosen.append(mention)
         edge = mention.start
     if all(m.kind == "place" for m in chosen) and _DESCRIBED_FROM.search(
@@ -2640,6 +2651,8 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
 
 
+# A preposition before a name: the name ends a phrase before the subject, not an item of its list.
+_PHRASE_BEFORE_SUBJECT = re.compile(r"\b(?:with|in|to|for|from|towards|across|into|on|at)[ ](?:the[ ])?$")
 # Those a subject describes by where they come from: "industry bodies from", "companies from the".
 _DESCRIBED_FROM = re.compile(r"\b[A-Za-z][a-z]{2,}s[ ]from[ ](?:the[ ])?$")
 # The same, with the countries of the list before this one: "bodies from Belgium, the Netherlands and ".
