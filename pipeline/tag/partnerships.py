@@ -2889,8 +2889,11 @@ def _party_core(party: str) -> str:
 
     >>> _party_core("Kaspersky Lab"), _party_core("Aurrigo International plc"), _party_core("Kaspersky")
     ('Kaspersky', 'Aurrigo', 'Kaspersky')
+    >>> _party_core("The University of Nottingham")
+    'University of Nottingham'
     """
-    return _LAB.sub("", _LEGAL_SUFFIX.sub("", party))
+    name = party[4:] if party.startswith("The ") else party  # "The University of Nottingham"
+    return _LAB.sub("", _LEGAL_SUFFIX.sub("", name))
 
 
 _LAB = re.compile(r"[ ]Labs?$")
