@@ -1974,6 +1974,15 @@ _PLACE_DEAL = re.compile(
 _NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
 
 
+# A role a person is appointed to: "has been appointed business champion", "appointed as its new chair".
+_APPOINTED_TO_ROLE = re.compile(
+    r"[ ](?:as[ ])?(?:the[ ]|a[ ]|an[ ]|its[ ]|our[ ]|their[ ])?(?:[\w-]+[ ]){0,3}?"
+    r"(?:champion|chair|chairman|chairwoman|chairperson|adviser|advisor|ambassador|envoy|trustee|"
+    r"commissioner|president|vice-president|chief[ ]executive|non-executive[ ]director)s?\b",
+    re.IGNORECASE,
+)
+
+
 def _sentence_kind(
     text: str, sentence: Sentence, words: list[re.Match[str]], lexicon: Lexicon
 ) -> tuple[str | None, re.Match[str], bool]:
@@ -1996,6 +2005,8 @@ def _sentence_kind(
                 text, max(sentence.start, match.start() - 12), match.start()
             ):
                 continue  # "the benefits of collaborating with UK companies": the act in general, no deal
+            if word.lower() in ("appointed", "appoints") and _APPOINTED_TO_ROLE.match(text, match.end()):
+                continue  # "the chief executive of BMW UK has been appointed business champion": a person's role
         rank = (
             lexicon.kind_priority.index(kind) if kind in lexicon.kind_priority else len(lexicon.kind_priority)
         )
