@@ -314,6 +314,11 @@ _TO_UNNAMED = re.compile(
     r"(?:[ ](?:worth|valued[ ]at|of)[^,;.]{0,40}?)?[ ]to[ ](?:(?:local|small|smaller|[A-Z][a-z]+)[ ]){0,2}(?:[Ss]mall[ ]and[ ][Mm]edium(?:-[Ss]ized)?[ ]"
     r"[Ee]nterprises|SMEs|companies|firms|businesses|suppliers|start-ups|startups)\b"
 )
+# One supplier nobody names: "awarded by Building Digital UK to a regional network builder".
+_TO_AN_UNNAMED = re.compile(
+    r"\bawarded(?:[ ]by[ ][^,;]{1,60}?)?[ ]to[ ](?:a|an)[ ](?:[\w-]+[ ]){0,3}?"
+    r"(?:builder|supplier|provider|company|firm|contractor|operator|consortium|partner)\b"
+)
 # What a contract is let through: "under the RM6295 framework", "via the G-Cloud 14 framework".
 _ROUTE_BEFORE = re.compile(
     r"\b(?:under|through|via|using|off)[ ](?:the[ ]|a[ ]|an[ ]|its[ ]|their[ ])?(?:[\w&’'-]+[ ]){0,5}$"
@@ -1743,8 +1748,12 @@ def _read_sentence(
     ):
         if _UNNAMED_GROUP.match(sentence.text) is not None:
             return  # "Irish companies secured €24 million in ESA contracts": a total, nobody's agreement
-        if _TO_UNNAMED.match(text, anchor.end(), sentence.end):
-            return  # "has awarded a set of contracts to Small and Medium Enterprises (SMEs)": to no one named
+        if _TO_UNNAMED.match(text, anchor.end(), sentence.end) or _TO_AN_UNNAMED.search(
+            text, anchor.end(), sentence.end
+        ):
+            # "has awarded a set of contracts to Small and Medium Enterprises (SMEs)", "has been awarded by
+            # Building Digital UK to a regional network builder": to no one named
+            return
         if _BY_ONE_BUYER.search(sentence.text) or _FOR_COUNTED.search(sentence.text):
             # "numerous contracts awarded by the Ministry of Defence", "$73 million in awards for 29
             # projects": to recipients nobody names
