@@ -2250,11 +2250,7 @@ def _parties(
             continue  # "invests €2.5bn to strengthen the business climate in Brainport": where, not whom
         if word in ("by", "to", "from") and opener.start() < anchor.start() - 60:
             continue
-        if (
-            word == "from"
-            and opener.start() < anchor.start()
-            and _DESCRIBED_FROM.search(text, max(sentence.start, opener.start() - 30), opener.end())
-        ):
+        if word == "from" and opener.start() < anchor.start() and _comes_from(text, sentence, opener.end()):
             continue  # "Hydrogen industry bodies from Belgium, the Netherlands and Germany sign": where they are from
         recipient = _AWARDED_BEFORE.search(text, max(sentence.start, opener.start() - 20), opener.start())
         if word == "to" and recipient is None and not (tail and kind in FUNDED_KINDS):
@@ -2489,9 +2485,7 @@ def _sentence_parties(
         ):
             # "one of the UK’s leading research universities", "the US company Illumina": a description
             continue
-        if mention.kind == "place" and _FROM_LIST_BEFORE.search(
-            text, max(sentence.start, mention.start - 100), mention.start
-        ):
+        if mention.kind == "place" and _comes_from(text, sentence, mention.start):
             continue  # "industry bodies from Belgium, the Netherlands and Germany": where they come from
         if (
             mention.kind == "name"
@@ -2656,7 +2650,7 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             and _PHRASE_BEFORE_SUBJECT.search(text, max(sentence.start, mention.start - 12), mention.start)
             and not (
                 all(m.kind == "place" for m in (*chosen, mention))
-                and _DESCRIBED_FROM.search(text, max(sentence.start, mention.start - 40), mention.start)
+                and _comes_from(text, sentence, mention.start)
             )
         ):
             # "In a step towards deeper engagement with India, the University of Leeds has signed": the name
@@ -2664,21 +2658,23 @@ def _subject(text: str, sentence: Sentence, mentions: list[Mention], anchor: re.
             break
         chosen.append(mention)
         edge = mention.start
-    if all(m.kind == "place" for m in chosen) and _DESCRIBED_FROM.search(
-        text, max(sentence.start, chosen[-1].start - 40), chosen[-1].start
-    ):
+    if all(m.kind == "place" for m in chosen) and _comes_from(text, sentence, chosen[-1].start):
         return []  # "Hydrogen industry bodies from Belgium, the Netherlands and Germany sign": where they are from
     return [m.party for m in _without_owners(text, chosen[::-1]) if m.party is not None]
 
 
 # A preposition before a name: the name ends a phrase before the subject, not an item of its list.
 _PHRASE_BEFORE_SUBJECT = re.compile(r"\b(?:with|in|to|for|from|towards|across|into|on|at)[ ](?:the[ ])?$")
-# Those a subject describes by where they come from: "industry bodies from", "companies from the".
-_DESCRIBED_FROM = re.compile(r"\b[A-Za-z][a-z]{2,}s[ ]from[ ](?:the[ ])?$")
-# The same, with the countries of the list before this one: "bodies from Belgium, the Netherlands and ".
+# Those a subject describes by where they come from: "industry bodies from", "companies from the", and the
+# countries already listed after it ("bodies from Belgium, the Netherlands and ").
 _FROM_LIST_BEFORE = re.compile(
     r"\b[A-Za-z][a-z]{2,}s[ ]from[ ](?:the[ ])?(?:[A-Z][\w.’'-]*(?:[ ][A-Z][\w.’'-]*)*(?:,[ ]|,?[ ]and[ ])(?:the[ ])?)*$"
 )
+
+
+def _comes_from(text: str, sentence: Sentence, position: int) -> bool:
+    """Tell whether a name at `position` is in a list of where those the subject names come from."""
+    return _FROM_LIST_BEFORE.search(text, max(sentence.start, position - 100), position) is not None
 
 
 # Partners a subject brings along without naming them: "Tegas and its strategic partners exchanged ...".
