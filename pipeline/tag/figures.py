@@ -69,6 +69,8 @@ _CURRENCY_WORD_LIST = "|".join(
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
+# A currency mark and a number, for the readers that only ask whether a sentence states money.
+MARKED_SUM = re.compile(rf"(?:{_MARK})\d")
 # Hyphens join the words when the sum qualifies a noun: "its 250-million-euro investment programme".
 # An ISO code after the number ("3 million EUR", "500 000 EUR", "100m GBP"), where thousands may be grouped
 # with spaces as much of Europe writes them.

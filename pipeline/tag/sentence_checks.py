@@ -11,6 +11,7 @@ import functools
 import re
 
 from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS, ISO_CODES
+from govwatch.pipeline.tag.figures import MARKED_SUM
 
 SIGN_WORD = re.compile(
     r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
@@ -63,7 +64,7 @@ def states_money(sentence: str) -> bool:
     >>> states_money("the team won 3 awards"), states_money("ISO 27001")
     (False, False)
     """
-    if _MONEY_SIGN.search(sentence):
+    if _MONEY_SIGN.search(sentence) or MARKED_SUM.search(sentence):
         return True
     for match in _MONEY_WORD.finditer(sentence):
         if _NUMBER_BEFORE.search(sentence, max(0, match.start() - 24), match.start()):

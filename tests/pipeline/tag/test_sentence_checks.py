@@ -32,6 +32,11 @@ def test_we_is_found_only_as_a_word_between_the_given_offsets() -> None:
         ("Worth $ 2 billion.", True),
         ("It costs 40 euros.", True),
         ("Pounds of flour.", False),
+        # the currency marks the figure finder reads are money here too
+        ("Kerala had earmarked Rs 20 crore for each university.", True),
+        ("The fund gave KSh 2 billion to the county.", True),
+        ("A Dh1.9 billion order.", True),
+        ("The RM6263 framework.", False),
     ],
 )
 def test_money_is_a_currency_mark_or_a_currency_word_after_a_number(sentence: str, expected: bool) -> None:
