@@ -1272,7 +1272,8 @@ def _read_award_list(
 # A list of who got money, announced without a sum in its own sentence: "Among those funded:", "The
 # successful projects are:", "The first winners include:", "The funding will be split between:".
 _FUNDED_LIST = re.compile(
-    r"\b(?:funded|successful|winners|recipients|receiving funding|awarded funding|backed|supported|"
+    r"\b(?:funded|successful|winners|recipients|beneficiaries|receiving[ ](?:\w+[ ])?(?:funding|support|grants?)|"
+    r"receive[ ](?:\w+[ ])?funding|awarded funding|backed|supported|"
     r"(?:will|to)[ ]fund[ ]the|(?:split|shared|divided)[ ](?:between|among)|(?:will[ ]go|goes|allocated)[ ]to|"
     r"grants[ ](?:are|were|include|went[ ]to))\b",  # "The three grants are:"
     re.I,
