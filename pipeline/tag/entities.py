@@ -50,7 +50,9 @@ LEADING_STOPWORDS = word_set(
     "So Besides Moreover Furthermore Additionally Instead Overall Elsewhere I"
 )
 # Words that cannot be part of a person's name.
-_GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])")
+# "the Swiss authorities" is Switzerland's government too (with a country's adjective only: "the
+# authorities", "local authorities" and "port authorities" are nobody's government)
+_GOVERNMENT_WORD = re.compile(r"[Gg]overnment(?![\w-])|authorities(?![\w-])")
 # "the French government", "the Swiss Federal government", "the Indian central government"
 _GOVERNMENT_BEFORE = re.compile(
     r"(?:(?<![\w-])(?:the|The)[ \t\u00a0]+)?"
@@ -1475,8 +1477,11 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
         if text.endswith(("People’s ", "People's ", "Peoples "), 0, word.start()):
             continue  # "Jinjiang District People’s Government": a local government's own name
         before = _GOVERNMENT_BEFORE.search(text, max(0, word.start() - 40), word.start())
-        after = _GOVERNMENT_OF.match(text, word.end())
         adjective = before["adj"] if before is not None else None
+        authorities = word.group() == "authorities"
+        if authorities and (adjective is None or adjective == "HM"):
+            continue
+        after = None if authorities else _GOVERNMENT_OF.match(text, word.end())
         adjective_end = before.end("adj") if before is not None and adjective is not None else word.start()
         start = before.start() if before is not None else word.start()
         country: str | None = None
@@ -1498,6 +1503,7 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
                 country = lexicon.demonyms.get(adjective) or _country_place(lexicon, adjective)
                 if (
                     country is None
+                    and not authorities
                     and home is not None
                     and _LEADER_NAMED.fullmatch(text, word.start() - len(adjective) - 1, word.end())
                     and not is_common_word(adjective, LEADER_NAME_ZIPF)
