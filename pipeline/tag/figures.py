@@ -69,8 +69,34 @@ _CURRENCY_WORD_LIST = "|".join(
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
-# A currency mark and a number, for the readers that only ask whether a sentence states money.
-MARKED_SUM = re.compile(rf"(?:{_MARK})\d")
+# Where a number opens (not inside another one): the number of every sum with a mark opens there, so a
+# sum is looked for only in the few characters before each such digit, where its mark must stand. The
+# marks open with a capital or a currency sign, and none is longer than `_LONGEST_MARK` with its space
+# ("Kshs. 1.2 billion"); searching the whole text for the marks' long alternation is several times slower.
+_NUMBER_OPENS = re.compile(r"(?<![\d,])(?<!\d\.)\d")
+_LONGEST_MARK = 8
+_MARK_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ£$€¥₩₹₱")
+
+
+def search_marked_sum(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """The first sum with a currency mark between `start` and `end`: `_MONEY.search`, only faster.
+
+    >>> search_marked_sum("Kerala earmarked Rs 20 crore in March 2024.").group()
+    'Rs 20 crore'
+    >>> search_marked_sum("In March 2024, 40 people came.") is None
+    True
+    """
+    end = len(text) if end is None else end
+    for opens in _NUMBER_OPENS.finditer(text, start, end):
+        digit = opens.start()
+        for position in range(max(start, digit - _LONGEST_MARK), digit):
+            if text[position] in _MARK_OPENERS:
+                match = _MONEY.match(text, position, end)
+                if match is not None:
+                    return match
+    return None
+
+
 # Hyphens join the words when the sum qualifies a noun: "its 250-million-euro investment programme".
 # An ISO code after the number ("3 million EUR", "500 000 EUR", "100m GBP"), where thousands may be grouped
 # with spaces as much of Europe writes them.
@@ -304,7 +330,7 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
     matches = []
     position = start
     while position < end:
-        match = _MONEY.search(text, position, end)
+        match = search_marked_sum(text, position, end)
         if match is None:
             break
         before = text[match.start() - 1] if match.start() > 0 else " "

@@ -10,19 +10,14 @@ from __future__ import annotations
 import functools
 import re
 
-from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS, ISO_CODES
-from govwatch.pipeline.tag.figures import MARKED_SUM
+from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS
+from govwatch.pipeline.tag.figures import search_marked_sum
 
 SIGN_WORD = re.compile(
     r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
 )
 SELF_WORD = re.compile(r"[wW]e\b")
-# A currency mark before a number ("£3m", "¥590 billion"), or an ISO code before one ("PLN 2.8 billion").
-_MONEY_SIGN = re.compile(
-    rf"(?:[£$€¥₩₹₱]|(?<![A-Za-z])(?:{'|'.join(ISO_CODES)})[ ]?)\s?\d"
-    r"|(?<![A-Za-z])P\d[\d.,]*[\s-]?(?:billion|million|trillion)\b"  # "a P2.4-billion loan" (Philippine pesos)
-    r"|\$(?:A|NZ|US)\d"  # "$A1.3 billion"
-)
+# A currency word after a number ("40 euros", "8 billion pounds"); sums with a mark are the figure finder's.
 _MONEY_WORD = re.compile(
     rf"(?:{'|'.join(sorted({w.split()[-1] for w in CURRENCY_WORDS}, key=len, reverse=True))})\b"
 )
@@ -64,7 +59,7 @@ def states_money(sentence: str) -> bool:
     >>> states_money("the team won 3 awards"), states_money("ISO 27001")
     (False, False)
     """
-    if _MONEY_SIGN.search(sentence) or MARKED_SUM.search(sentence):
+    if search_marked_sum(sentence) is not None:  # a currency mark or ISO code before a number
         return True
     for match in _MONEY_WORD.finditer(sentence):
         if _NUMBER_BEFORE.search(sentence, max(0, match.start() - 24), match.start()):
