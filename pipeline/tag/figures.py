@@ -31,6 +31,7 @@ from govwatch.pipeline.tag.figure_words import (
     QUALIFIERS,
 )
 from govwatch.pipeline.tag.sentences import Sentence
+from govwatch.pipeline.tag.wordlists import trie_regex
 
 MAX_EVIDENCE_CHARS = 600  # longer sentences are cut to a window around the match
 MAX_PURPOSE_CHARS = 100
@@ -55,17 +56,16 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"(?:RO|SR) ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
-    rf"(?:{'|'.join(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
+    rf"(?:{trie_regex(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion" or "P3,500"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b|\d{1,3}(?:,\d{3})+(?!\d|,\d))|VNĐ ?(?=\d)"
     # the Indonesian rupiah as Indonesian publishers write it: "Rp792 trillion", "Rp 5 billion"
     r"|Rp\.? ?(?=\d))"
 )
-# Currency words after a number, longest first ("pounds sterling" before "pounds"); one list for all
-# the patterns below, `CURRENCY_WORDS`.
-_CURRENCY_WORD_LIST = "|".join(
-    sorted((w for w in CURRENCY_WORDS if w not in ("sterling", "us dollars")), key=len, reverse=True)
-)
+# Currency words after a number, longer first ("pounds sterling" before "pounds"), as a trie: a plain
+# alternation of the hundred-odd words is tried word by word at every letter. One list for all the
+# patterns below, `CURRENCY_WORDS`.
+_CURRENCY_WORD_LIST = trie_regex(w for w in CURRENCY_WORDS if w not in ("sterling", "us dollars"))
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
 _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
@@ -101,7 +101,7 @@ def search_marked_sum(text: str, start: int = 0, end: int | None = None) -> re.M
 # An ISO code after the number ("3 million EUR", "500 000 EUR", "100m GBP"), where thousands may be grouped
 # with spaces as much of Europe writes them.
 # "SAR" after a number is more often radar ("12 SAR satellites") than riyals, which precede it.
-_ISO_CODE = rf"(?:{'|'.join(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
+_ISO_CODE = rf"(?:{trie_regex(c for c in ISO_CODES if c != 'SAR')})(?![\w$])"
 # "around 50 MEUR", "MNOK 360": a code with an "M" before it counts millions, as Nordic firms write them
 _MILLION_CODE = r"M(?=(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)(?![\w$]))"
 # (not a code naming a thing: "a 999 CAD system" is computer-aided dispatch)

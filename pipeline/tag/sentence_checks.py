@@ -12,15 +12,14 @@ import re
 
 from govwatch.pipeline.tag.figure_words import CURRENCY_WORDS
 from govwatch.pipeline.tag.figures import search_marked_sum
+from govwatch.pipeline.tag.wordlists import trie_regex
 
 SIGN_WORD = re.compile(
     r"[SsIiCc](?:(?<=[Ss])(?:igned|igning|ign|igns)|(?<=[Ii])(?:nked|nks)|(?<=[Cc])o-signed)\b"
 )
 SELF_WORD = re.compile(r"[wW]e\b")
 # A currency word after a number ("40 euros", "8 billion pounds"); sums with a mark are the figure finder's.
-_MONEY_WORD = re.compile(
-    rf"(?:{'|'.join(sorted({w.split()[-1] for w in CURRENCY_WORDS}, key=len, reverse=True))})\b"
-)
+_MONEY_WORD = re.compile(rf"(?:{trie_regex(w.split()[-1] for w in CURRENCY_WORDS)})\b")
 # A number, maybe in words and with a scale word, right before a currency word ("8 billion pounds").
 _NUMBER_BEFORE = re.compile(
     r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|a))"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from govwatch.pipeline.tag.figure_words import ISO_CODES
 from govwatch.pipeline.tag.mentions import Mention
+from govwatch.pipeline.tag.wordlists import trie_regex
 
 # A lender and a loan, which together let a country receive money in the frames below.
 _LENDER = re.compile(
@@ -30,7 +31,7 @@ _PARTY_MENTIONS = frozenset({"organisation", "government", "name", "self"})
 # A sum as the frames need it: a currency sign or code and a number, or a number and a currency word.
 _MONEY = (
     r"(?:(?:(?:US|A|C|S|NZ|HK|R)?[$£€¥₹]|(?:"
-    + "|".join(ISO_CODES)
+    + trie_regex(ISO_CODES)
     + r")[ ])[ ]?\d[\d,.]*(?:[ ]?(?:[kKmM]|bn|tn|million|billion|trillion|crore|lakh)\b)?"
     r"|\d[\d,.]*(?:[ ](?:million|billion|trillion|crore|lakh))?[ ](?:yen|euros?|pounds|dollars|won|rupees|"
     r"francs|kroner|kronor|krona|zloty|rand|ringgit|dirhams?|riyals?)\b)"
