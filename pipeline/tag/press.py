@@ -122,6 +122,8 @@ def is_press(name: str) -> bool:
     (True, True, True, False)
     >>> is_press("pv magazine"), is_press("Great Yarmouth Mercury"), is_press("Saskatoon StarPhoenix"), is_press("Kazinform")
     (True, True, True, True)
+    >>> is_press("Cable.co.uk"), is_press("TheBusinessDesk.com"), is_press("Qure.ai"), is_press("Google.org")
+    (True, True, False, False)
     """
     name = _BRACKETED_TAIL.sub("", name)  # "Emirates News Agency (WAM)"
     return (
@@ -131,6 +133,7 @@ def is_press(name: str) -> bool:
         or _WIRE_NAME.search(name) is not None
         or _CAMEL_NEWS.search(name) is not None  # "SpaceNews", "GovConWire"
         or _MEDIA_WORD_FIRST.search(name) is not None  # "Railway Gazette International", "News Central Asia"
+        or _SITE_NAME.fullmatch(name) is not None  # "Cable.co.uk", "Panorama.am", "TheBusinessDesk.com"
     )
 
 
@@ -144,6 +147,9 @@ def is_news_agency(name: str) -> bool:
 
 
 _CAMEL_NEWS = re.compile(r"[a-z](?:News|Wire)$")
+# A publisher named by its web address is a news site ("Telecoms.com", "Cable.co.uk"); a company so named
+# ("Amazon.com") is known by its plain name too, and ".ai", ".io" and ".org" names are companies and charities.
+_SITE_NAME = re.compile(r"[A-Za-z][\w-]*\.(?:com|net|co\.uk|co\.za|co\.ke|com\.au|am|ng|in|lk|pk|ph)")
 # A paper's name that opens with its media word or puts its region after it: "Post Nigeria", "HeraldLIVE",
 # "Tech Review Africa", "Railway Gazette International".
 _MEDIA_WORD_FIRST = re.compile(
