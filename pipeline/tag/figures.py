@@ -197,11 +197,12 @@ _PERCENT = re.compile(r"\s?(?:%|per cent\b|percent\b)")
 _COUNT_SCALE = re.compile(r"\s(trillion|million|billion|thousand)\b")
 _DURATION = re.compile(r"[\s-](year|years|month|months|week|weeks|day|days|hour|hours|decade|decades)\b")
 _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
-# "at least a further £1bn", "up to a value of $7.5 million", "an estimated additional $100 billion"
+# "at least a further £1bn", "up to a value of $7.5 million", "an estimated additional $100 billion",
+# "up to a ceiling of €5 million"
 _QUALIFIER = re.compile(
     r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+"
     r"(?:(?:a[ ]further|an[ ]additional|an[ ]extra|another|a[ ]total[ ]of|a[ ]value[ ]of|a[ ]combined|"
-    r"additional|further|extra)\s+)?$",
+    r"a[ ](?:ceiling|cap|limit)[ ]of|additional|further|extra)\s+)?$",
     re.IGNORECASE,
 )
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
