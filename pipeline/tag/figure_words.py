@@ -155,6 +155,15 @@ CURRENCY_MARKS = {
     "Dhs": "AED",
     "R": "ZAR",
     "₱": "PHP",
+    "₦": "NGN",
+    "₺": "TRY",
+    "₴": "UAH",
+    "₪": "ILS",
+    "₽": "RUB",
+    "฿": "THB",
+    "₸": "KZT",
+    "₡": "CRC",
+    "৳": "BDT",
     "P": "PHP",
     "NIS": "ILS",  # the new Israeli shekel, as Israeli publishers write it
     "VNĐ": "VND",  # the Vietnamese dong as Vietnamese papers write it, "VNĐ2 trillion"

@@ -56,8 +56,10 @@ _MARK = (
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"(?:RO|SR) ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
-    rf"(?:{trie_regex(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*\s?(?:billion|million|trillion|bn|m)\b)|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
+    rf"(?:{trie_regex(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*[\s-]?(?:billion|million|trillion|bn|m)\b)|K(?=\d{{1,3}}(?:,\d{{3}})+(?![\d,]))|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
     # the Philippine peso: "₱500 million", and in Manila's press "P2.4-billion" or "P3,500"
+    # the naira, lira, hryvnia, shekel, rouble, baht, tenge, colón and taka by their signs
+    r"|[₦₺₴₪₽฿₸₡৳] ?"
     r"|₱ ?|P(?=\d[\d.,]*[\s-]?(?:billion|million|trillion)\b|\d{1,3}(?:,\d{3})+(?!\d|,\d))|VNĐ ?(?=\d)"
     # the Indonesian rupiah as Indonesian publishers write it: "Rp792 trillion", "Rp 5 billion"
     r"|Rp\.? ?(?=\d))"
@@ -75,7 +77,7 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mul
 # ("Kshs. 1.2 billion"); searching the whole text for the marks' long alternation is several times slower.
 _NUMBER_OPENS = re.compile(r"(?<![\d,])(?<!\d\.)\d")
 _LONGEST_MARK = 8
-_MARK_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ£$€¥₩₹₱")
+_MARK_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ£$€¥₩₹₱₦₺₴₪₽฿₸₡৳")
 
 
 def search_marked_sum(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
