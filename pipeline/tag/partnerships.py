@@ -1399,6 +1399,8 @@ def _read_list(
     for start, end in list_items_after(text, sentence.end - 1):
         amount = _ITEM_AMOUNT.match(text, start, end)
         position = amount.end() if amount else start
+        if text.startswith(("The ", "the "), position):  # "- The Delaware Health Information Network."
+            position += 4
         led = _LED_BY.search(text, position, min(end, position + 200))
         if led is not None:  # "- QuantIC, the hub for quantum imaging, led by the University of Glasgow"
             position = led.end()
