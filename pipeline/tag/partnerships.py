@@ -1371,9 +1371,10 @@ def introduces_list(sentence: str) -> bool:
 
 # An item may open with an amount before its recipient ("£2.5 million to Highlands and Islands Enterprise").
 _ITEM_AMOUNT = re.compile(
-    # "- £220,000 to the HALO Trust", "- LKR 41 million (£220,000) to the Food and Agriculture Organization"
-    r"(?:up to |around |over )?(?:[£$€]|[A-Z]{3}[ ]?)[\d.,]+(?:[ ]?(?:million|billion|m|bn|k))?"
-    r"(?:[ ]\([^()]{1,30}\))?[ ](?:to|for)[ ]"
+    # "- £220,000 to the HALO Trust", "- LKR 41 million (£220,000) to the Food and Agriculture Organization",
+    # "- Over $4.1 million for the University of Calgary", "- £7,400 – Twigworth Development Limited – for"
+    r"(?:[Uu]p to |[Aa]round |[Oo]ver |[Nn]early |[Aa]lmost |[Mm]ore than )?(?:[£$€]|[A-Z]{3}[ ]?)[\d.,]+"
+    r"(?:[ ]?(?:million|billion|m|bn|k))?(?:[ ]\([^()]{1,30}\))?(?:[ ](?:to|for)[ ]|[ ]?[–-][ ])"
     r"(?:support[ ]|help[ ])?(?:the[ ])?(?:[A-Z][\w]*-based[ ])?"
 )
 
