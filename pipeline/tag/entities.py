@@ -1644,6 +1644,11 @@ _BRACKETED_COUNTRIES = (
 # Initials in brackets inside a body's name: "the Offshore Renewable Energy (ORE) Catapult" is one body.
 _INITIALS_WORD = r"\([A-Z]{3,6}\)"
 _INNER_INITIALS = re.compile(rf"[ ]{_INITIALS_WORD}(?=[ ])")
+# A middle initial ("Paul G. Allen Family Foundation") is a word of a name and its full stop breaks no
+# stretch; one before a word that opens sentences ("... Plan B. The Council agreed") ends a sentence.
+_NOT_AN_OPENER = (
+    r"(?!(?:The|This|These|That|Those|It|Its|In|On|At|As|A|An|We|Our|He|She|They|But|And|For|If)\b)"
+)
 
 
 @functools.lru_cache(maxsize=32)
@@ -1661,7 +1666,8 @@ def _patterns(
     # after it rejects capitals inside words at once (no rescanning of long runs).
     # "Huawei Technologies (Malaysia) Sdn Bhd", "HOCHTIEF (UK) Construction Ltd": a company's country in brackets
     country = rf"\((?:{_BRACKETED_COUNTRIES})\)"
-    word = rf"(?:{CAPWORD}|{country})[ \t\u00a0]+{link}|{_INITIALS_WORD}[ ](?=[A-Z])"
+    # "Paul G. Allen Family Foundation": a middle initial is a word of the name
+    word = rf"(?:{CAPWORD}|{country})[ \t\u00a0]+{link}|{_INITIALS_WORD}[ ](?=[A-Z])|[A-Z]\.[ ](?={_NOT_AN_OPENER}[A-Z][a-z])"
     words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{word}){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
@@ -1707,6 +1713,17 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?:{trie_regex(suffixes)})(?![\w-])")
 
 
+_INITIAL_STOP = re.compile(rf"(?<=[ ][A-Z])\.(?=[ ]{_NOT_AN_OPENER}[A-Z][a-z])")
+
+
+def _segment_start(text: str, low: int, high: int) -> int:
+    """Where the stretch of text that holds `high` begins: after the last break between `low` and `high`."""
+    start = max(text.rfind(c, low, high) for c in _SEGMENT_BREAKS)
+    while start >= low and start != -1 and _INITIAL_STOP.match(text, start):
+        start = max(text.rfind(c, low, start) for c in _SEGMENT_BREAKS)
+    return max(start + 1, low)
+
+
 def _find_shaped(pattern: re.Pattern[str], suffix: re.Pattern[str] | None, text: str) -> list[re.Match[str]]:
     """Return what `find_words(pattern, text)` yields for a name-shape pattern that ends in a suffix.
 
@@ -1722,9 +1739,11 @@ def _find_shaped(pattern: re.Pattern[str], suffix: re.Pattern[str] | None, text:
     for word in suffix.finditer(text):
         if word.start() < segment_end:
             continue  # this stretch has been read already
-        segment_start = max(text.rfind(c, segment_end, word.start()) for c in _SEGMENT_BREAKS) + 1
+        segment_start = _segment_start(text, segment_end, word.start())
         segment_start = max(segment_start, segment_end)
         stop = _SEGMENT_BREAK.search(text, word.end())
+        while stop is not None and _INITIAL_STOP.match(text, stop.start()):
+            stop = _SEGMENT_BREAK.search(text, stop.end())
         segment_end = stop.start() if stop is not None else len(text)
         found.extend(find_words(pattern, text, segment_start, segment_end))
     return found
