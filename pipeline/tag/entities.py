@@ -832,7 +832,12 @@ def _without_owners(mentions: list[Mention], owners: frozenset[str]) -> list[Men
         owner = mention.name[: cut.start()].split() if cut is not None else []
         if cut is not None and owner and owner[-1] in owners:
             name = mention.name[cut.end() :]
-            mention = replace(mention, name=name, party=name, start=mention.start + cut.end())
+            if _GOVERNING_BODY.fullmatch(name):
+                # "the World Bank's Board of Directors approved": the board acts for its body
+                name = mention.name[: cut.start()]
+                mention = replace(mention, name=name, party=name, end=mention.start + cut.start())
+            else:
+                mention = replace(mention, name=name, party=name, start=mention.start + cut.end())
         found.append(mention)
     return found
 
