@@ -56,6 +56,9 @@ class Lexicon:
     news_agency_countries: Mapping[str, str]
     # Country name -> the name its national government takes as a party ("Germany" -> "German Government").
     governments: Mapping[str, str]
+    # A government's own bodies that sign in their own name -> that government ("Building Digital UK" ->
+    # "UK Government"): a contract or stake between the two is the government's own business.
+    body_governments: Mapping[str, str]
     # Every word naming a country (name, alias, adjective) -> the country's name, and the same words sorted.
     country_words: Mapping[str, str]
     country_word_list: tuple[str, ...]
@@ -193,6 +196,7 @@ def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
         demonyms=demonyms,
         news_agency_countries={str(k): str(v) for k, v in data.get("news_agencies", {}).items()},
         governments=government_names(places, demonyms),
+        body_governments={n.name: n.government for n in organisations.values() if n.government},
         country_words=country_words,
         country_word_list=tuple(sorted(country_words)),
         programme_suffixes=tuple(_strings(data.get("programme_suffixes", []))),

@@ -672,6 +672,7 @@ def find_partnerships(
             a.statuses == {"planned"}
             and _STILL_TO_CHOOSE.search(a.evidence[0].sentence) is not None  # the sentence that made it
         )
+        and not _own_business(a, lexicon)
         and not (
             a.kind in FUNDED_KINDS
             and len(consolidate_parties(a.parties, a.kind)) == 1
@@ -737,6 +738,16 @@ def find_partnerships(
     for agreement in kept:
         agreement.parties = [_fuller_name(party, mentions) for party in agreement.parties]
     return _distinct(_finish(agreement) for agreement in _one_per_recipient(kept, (self_party, *publishers)))
+
+
+def _own_business(agreement: _Agreement, lexicon: Lexicon) -> bool:
+    """Tell whether a contract or stake is between a government and one of its own bodies ("the Prime
+    Minister announced our first contract" on Building Digital UK's page; "the Swiss government has
+    commissioned Innosuisse"): the government's own business, no agreement."""
+    if agreement.kind not in ("contract", "investment"):
+        return False
+    parties = set(consolidate_parties(agreement.parties, agreement.kind))
+    return len(parties) == 2 and any(lexicon.body_governments.get(p) in parties for p in parties)
 
 
 _PART_OF_BODY = re.compile(r"\band\b|&|\b(?:Centre|Center|Lab|Labs|Laboratory|Unit|Division)$")
