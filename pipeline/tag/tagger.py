@@ -151,6 +151,14 @@ def publisher_dollar(
     'CAD'
     >>> publisher_dollar("Halifax council: $12,000 for Halifax Transit.", ["Global News"], load_lexicon(), "https://globalnews.ca/n")
     'CAD'
+    >>> publisher_dollar("Inland Revenue awarded $129.7 million.", ["Reseller News"], load_lexicon(), "https://www.reseller.co.nz/a")
+    'NZD'
+    >>> publisher_dollar("Portugal's deal is worth $5m.", ["The Straits Times"], load_lexicon(), "https://www.straitstimes.com.sg/a")
+    'USD'
+    >>> publisher_dollar("The Australian government will spend $50m on digital ID.", ["InnovationAus"], load_lexicon())
+    'AUD'
+    >>> publisher_dollar("A Canadian firm wins $5m from the US Army.", ["Acme"], load_lexicon())
+    'USD'
     >>> publisher_dollar("Australia invests $1.2 billion AUD, over $100 million in skills.", ["ITPro"], load_lexicon())
     'AUD'
     >>> publisher_dollar("Saskatoon city council paid $80,000. Saskatoon ...", ["Saskatoon StarPhoenix"], load_lexicon())
@@ -176,6 +184,8 @@ def publisher_dollar(
                 return COUNTRY_DOLLARS.get(local, "USD")
         if country is None or (
             _count_dollar_countries(text, lexicon)[country] == 0
+            # a story that names no country at all is about the paper's own ("reseller.co.nz")
+            and _country_pattern(lexicon).search(text) is not None
             and _local_dollar_country(text, lexicon) != country
         ):
             return "USD"  # (a Singapore paper on a deal in Portugal writes of US dollars)
@@ -201,7 +211,11 @@ def publisher_dollar(
         counts = _count_dollar_countries(text, lexicon).most_common(2)
         if (
             counts
-            and counts[0][1] >= MIN_DOLLAR_COUNTRY_MENTIONS
+            # once is enough when the text names no other country at all ("the Australian government")
+            and (
+                counts[0][1] >= MIN_DOLLAR_COUNTRY_MENTIONS
+                or _countries_named(text, lexicon) == {counts[0][0]}
+            )
             and (len(counts) == 1 or counts[1][1] < counts[0][1])
         ):
             country = counts[0][0]
@@ -314,6 +328,19 @@ def _local_currency_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
 _NAMED_DOLLAR = re.compile(
     r"\b(?:Australian|Canadian|New[ ]Zealand|Singapore|Hong[ ]Kong)[ ]dollars?\b|\b(?:A|AU|C|CA|NZ|S|SG|HK)\$"
 )
+
+
+def _countries_named(text: str, lexicon: Lexicon) -> set[str]:
+    """Every country the text names by name or adjective, and the countries of the dollar regions it names."""
+    words = {**lexicon.country_words, **DOLLAR_REGIONS}
+    return {words[match["word"]] for match in _country_pattern(lexicon).finditer(text)} | {
+        DOLLAR_REGIONS[match["word"]] for match in _region_pattern().finditer(text)
+    }
+
+
+def _country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    """Any country's name or adjective ("Portugal", "Portuguese")."""
+    return _words_then_plural(tuple(sorted(lexicon.country_words)))
 
 
 def _dollar_country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
