@@ -114,7 +114,9 @@ def test_a_k_before_a_sum_is_money_only_in_a_kina_or_kwacha_country() -> None:
         ("The Rs 500 crore plan was approved.", ["Acme"], "INR"),
         ("Azerbaijan's council gives 80,000 manat ($47,156) in grants.", ["Trend"], "AZN"),
         ("Trinidad and Tobago has given it $280 million (US$41 million).", ["Nearshore Americas"], "TTD"),
-        ("The Jamaica Information Service says the government signs a $543 million deal.", ["JIS"], "USD"),
+        # the one country the text names, even once, says whose dollar a bare "$" is
+        ("The Jamaica Information Service says the government signs a $543 million deal.", ["JIS"], "JMD"),
+        ("A Canadian firm wins a $5 million order from the US Army.", ["Acme"], "USD"),
         ("The new ministry gets TT$280 million for internet centres.", ["Acme"], "TTD"),
         ("Papua New Guinea will spend K283 million on the plan, Papua New Guinea said.", ["Loop"], "PGK"),
         (
