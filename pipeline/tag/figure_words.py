@@ -308,6 +308,21 @@ CURRENCY_WORDS = {
     "Swedish kronor": "SEK",
     "swedish krona": "SEK",  # the singular, often written for the plural: "9 million Swedish krona"
     "Swedish krona": "SEK",
+    # pesos with their country: "50bn Colombian pesos"
+    "colombian pesos": "COP",
+    "Colombian pesos": "COP",
+    "mexican pesos": "MXN",
+    "Mexican pesos": "MXN",
+    "chilean pesos": "CLP",
+    "Chilean pesos": "CLP",
+    "argentine pesos": "ARS",
+    "Argentine pesos": "ARS",
+    "argentinian pesos": "ARS",
+    "Argentinian pesos": "ARS",
+    "philippine pesos": "PHP",
+    "Philippine pesos": "PHP",
+    "uruguayan pesos": "UYU",
+    "Uruguayan pesos": "UYU",
     # as headlines and some newsrooms write them
     "Baht": "THB",
     "Rupees": "INR",
@@ -453,6 +468,8 @@ NUMBER_WORDS = {
     "one hundred": 100.0,
     "hundreds of": 100.0,
     "half a": 0.5,
+    "a quarter of a": 0.25,  # "almost a quarter of a billion pounds"
+    "three quarters of a": 0.75,
     "a": 1.0,
 }
 
