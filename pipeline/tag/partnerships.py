@@ -1773,8 +1773,10 @@ def _read_sentence(
             # "numerous contracts awarded by the Ministry of Defence", "$73 million in awards for 29
             # projects": to recipients nobody names
             return
-        if reading.publisher_takes_part:
-            parties.append(self_party)  # (a newspaper reporting a council's contract is no party to it)
+        if reading.publisher_takes_part and not (_plural(anchor.group()) and is_public(parties[0])):
+            # (a newspaper reporting a council's contract is no party to it; nor is a company to a
+            # department's deals in the plural: "before further franchises are re-let")
+            parties.append(self_party)
     evidence = Evidence(sentence=sentence.text, start=anchor.start(), end=anchor.end())
     if (
         not parties
@@ -3231,6 +3233,8 @@ def _with_publisher(
         and agreement.parties[0] != self_party
         and agreement.parties[0] not in publishers
         and agreement.kind != "investment"
+        # a public body's deals in the plural with nobody named are not the publisher's ("franchises")
+        and not (agreement.several and agreement.kind in FUNDED_KINDS and is_public(agreement.parties[0]))
         and not is_press(self_party)  # a newspaper reporting a deal is no party to it
         # a company or body that is no government takes part in what it publishes by naming itself;
         # one that never does ("Nine Publishing" on a report about the council) is its reporter
