@@ -332,10 +332,8 @@ _NAMED_DOLLAR = re.compile(
 
 def _countries_named(text: str, lexicon: Lexicon) -> set[str]:
     """Every country the text names by name or adjective, and the countries of the dollar regions it names."""
-    words = {**lexicon.country_words, **DOLLAR_REGIONS}
-    return {words[match["word"]] for match in _country_pattern(lexicon).finditer(text)} | {
-        DOLLAR_REGIONS[match["word"]] for match in _region_pattern().finditer(text)
-    }
+    countries = {lexicon.country_words[match["word"]] for match in _country_pattern(lexicon).finditer(text)}
+    return countries | {DOLLAR_REGIONS[match["word"]] for match in _region_pattern().finditer(text)}
 
 
 def _country_pattern(lexicon: Lexicon) -> re.Pattern[str]:
