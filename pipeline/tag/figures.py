@@ -9,6 +9,7 @@ precedes them, so a megabyte of digits or of pound signs costs one pass.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator, Mapping
 
 from govwatch.pipeline.records import Evidence, Figure
@@ -77,7 +78,9 @@ _MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mul
 # ("Kshs. 1.2 billion"); searching the whole text for the marks' long alternation is several times slower.
 _NUMBER_OPENS = re.compile(r"(?<![\d,])(?<!\d\.)\d")
 _LONGEST_MARK = 8
-_MARK_OPENERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ£$€¥₩₹₱₦₺₴₪₽฿₸₡৳")
+_MARK_OPENERS = frozenset(string.ascii_uppercase) | {
+    mark[0] for mark in CURRENCY_MARKS if not mark[0].isalpha()
+}
 
 
 def search_marked_sum(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
