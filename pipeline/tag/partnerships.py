@@ -1696,8 +1696,22 @@ def _read_sentence(
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
-    if _BOTH_SIDES.search(sentence.text) and len(reading.countries) == 2 and len(set(parties)) < 2:
-        # "the two governments signed"; not "GE signed an MoU with HAL ... cooperation between the two countries"
+    both_sides = _BOTH_SIDES.search(text, sentence.start, sentence.end)
+    if (
+        both_sides is not None
+        and len(reading.countries) == 2
+        and len(set(parties)) < 2
+        and not (
+            both_sides.start() > anchor.start()
+            and any(
+                m.kind == "organisation" and m.party not in parties and m.end <= anchor.start()
+                for m in mentions
+            )
+        )
+    ):
+        # "the two governments signed"; not "GE signed an MoU with HAL ... cooperation between the two
+        # countries", nor "The state-run Export-Import Bank of Korea said that it has signed an MoU with the
+        # US Department of Energy to support ... projects between the two countries": a body signed it
         parties += [p for p in reading.countries if p not in parties]
     elif _BOTH_BODIES.search(sentence.text) and len(parties) < 2:
         bodies = [m.party for m in mentions if m.kind == "organisation" and m.party]
