@@ -528,6 +528,22 @@ def find_mentions(
             )
             else None
         )
+        if (
+            foreign is None
+            and entry.party == DEFAULT_SELF_PARTY
+            and _MINISTRY.match(match.group()) is not None
+            and (abroad_at := _foreign_prefix(text, match.start(), lexicon)) is not None
+            and (abroad_government := _prefix_government(text, abroad_at, lexicon)) is not None
+        ):
+            # "the Moldovan Ministry of Defence", "the French Ministry of Defence": that country's ministry,
+            # signing for its government, though the UK's has the same name
+            name = text[abroad_at : match.end()]
+            add(
+                Mention(
+                    kind="organisation", name=name, start=abroad_at, end=match.end(), party=abroad_government
+                )
+            )
+            continue
         if foreign is not None:  # "Canadian AI Safety Institute", "the US Treasury Department": not the UK's
             tail = _DEPARTMENT_AFTER.match(text, match.end())
             end = tail.end() if tail is not None else match.end()
@@ -1539,6 +1555,13 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
             name = lexicon.governments.get(country, f"Government of {country}")
         end = after.end() if after is not None and country is not None and adjective is None else word.end()
         yield Mention(kind="government", name=name, start=start, end=end, party=name)
+
+
+def _prefix_government(text: str, start: int, lexicon: Lexicon) -> str | None:
+    """The government of the country whose word begins at `start` ("Moldovan" -> "Moldovan Government")."""
+    word = text[start:].split(maxsplit=1)[0] if text[start:].strip() else ""
+    country = lexicon.demonyms.get(word) or _country_place(lexicon, word)
+    return lexicon.governments.get(country) if country else None
 
 
 def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:

@@ -52,9 +52,9 @@ LEGAL_ORDER = ("voluntary", "not legally binding", "legally binding")
 
 # Words allowed between a subject and its verb ("OpenAI and the UK government have today signed").
 _SUBJECT_GAP = re.compile(
-    r"(?:\s|,[^,;()]{1,80},|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|would|today|now|"
+    r"(?:\s|,[^,;()]{1,120},|,|’s|'s|\([^()]{1,40}\)|\b(?:have|has|had|is|are|was|were|been|will|would|today|now|"
     r"formally|officially|jointly|also|"
-    r"both|to|set|just|recently|yesterday|this|week|successfully|already|confirmed|confirms|plans|plan|said|says|"
+    r"both|to|set|just|recently|yesterday|this|last|week|successfully|already|confirmed|confirms|plans|plan|said|says|"
     r"intends|intend|aims|expects|expected|committed|commits|is|its|intention|it|also|on|monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday|first|originally|previously|later|subsequently|then|again|"
     r"initially)\b)*",  # "GE Aerospace on Thursday said it has signed", "the county first signed"
