@@ -189,6 +189,17 @@ COUNTRY_DOLLARS = {
     "Solomon Islands": "SBD",
     "Namibia": "NAD",
     "Brunei": "BND",
+    # the Eastern Caribbean Currency Union's members write their shared dollar as a bare "$"
+    "Antigua and Barbuda": "XCD",
+    "Dominica": "XCD",
+    "Grenada": "XCD",
+    "St Kitts and Nevis": "XCD",
+    "St Lucia": "XCD",
+    "St Vincent and the Grenadines": "XCD",
+    # Pacific states whose currency is the Australian dollar
+    "Kiribati": "AUD",
+    "Tuvalu": "AUD",
+    "Nauru": "AUD",
 }
 # The dollars' ISO codes as a regex alternation, for a code written beside a bare "$" ("CAD $600,000").
 DOLLAR_CODES = "|".join(sorted({"USD", *COUNTRY_DOLLARS.values()}))

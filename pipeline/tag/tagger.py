@@ -355,7 +355,8 @@ def _region_pattern() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=8)  # one pattern per word list above, with room to spare
 def _words_then_plural(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w-])")
+    # (not a currency mark: "US$397 million" names a currency, not the country)
+    return re.compile(rf"(?<![\w-])(?P<word>{trie_regex(words)})s?(?![\w$-])")
 
 
 _SHARED_CURRENCY = re.compile(
