@@ -456,6 +456,10 @@ def _names_country(text: str, country: str, lexicon: Lexicon) -> bool:
     return country in named or not named
 
 
+# A stock exchange's symbol for a company's shares, in the brackets after its name: "(NYSE: IBM)".
+_TICKER_BEFORE = re.compile(r"\((?:[A-Z][A-Za-z]{1,9}(?:[ -][A-Z][A-Za-z]{1,9})?)[ ]?:[ ]?$")
+
+
 def find_mentions(
     text: str,
     lexicon: Lexicon,
@@ -486,6 +490,8 @@ def find_mentions(
     def add(mention: Mention) -> bool:
         if mention.kind in ("organisation", "name"):
             mention = _trimmed(mention)
+            if _TICKER_BEFORE.search(text, max(0, mention.start - 24), mention.start):
+                return False  # "Rekor Systems, Inc. (NASDAQ: REKR)": a share's symbol, no second body
         if mention.end <= mention.start or taken.find(1, mention.start, mention.end) != -1:
             return False
         taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)

@@ -100,6 +100,10 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     16
     >>> [s.text for s in split_sentences("BAKU, Azerbaijan, 14 May (Trend) – The EBRD has lent €15m.")]
     ['The EBRD has lent €15m.']
+    >>> [s.text for s in split_sentences("DENVER, Colo.--(BUSINESS WIRE)--Acme won a deal.")]
+    ['Acme won a deal.']
+    >>> [s.text for s in split_sentences("BOULDER, CO / ACCESSWIRE / May 4, 2025 / Acme won a deal.")]
+    ['Acme won a deal.']
     """
     sentences: list[Sentence] = []
     for line in _LINE.finditer(text):
@@ -123,7 +127,9 @@ _DATELINE = re.compile(
     r"(?:[ ]\([A-Z][\w .]{1,30}\))?"  # "SKOPJE (North Macedonia)"
     r"(?:,[ ][A-Z][\w.]*(?:[ ][A-Z][\w.]*){0,2}){0,2}"  # its state or country
     r"(?:,?[ ](?:\d{1,2}[ ])?[A-Z][a-z]{2,8}\.?(?:[ ]\d{1,2})?(?:,[ ]\d{4})?)?"  # its date
-    r"(?:[ ]\([^()\n]{1,40}\)|[ ]/[^/\n]{2,30}/)?[ ]?(?:–|—|--|-|:)[ ]+"  # "(Reuters)", "/CNW Telbec/"
+    r"(?:(?:[ ]\([^()\n]{1,40}\)|[ ]/[^/\n]{2,30}/)?[ ]?(?:–|—|--|-|:)[ ]+"  # "(Reuters)", "/CNW Telbec/"
+    r"|--\([A-Z][A-Za-z ]{2,30}\)--[ ]*"  # "SANTA ANA, Calif.--(BUSINESS WIRE)--"
+    r"|[ ]/[ ][A-Z][A-Za-z ]{2,30}[ ]/[ ][A-Z][a-z]{2,8}\.?[ ]\d{1,2},[ ]\d{4}[ ]/[ ]+)"  # "MD / ACCESSWIRE / May 5, 2024 / "
     r"(?=[A-Z“\"‘'])"  # and a sentence opens after it ("NASA – the agency – said" has none)
 )
 
