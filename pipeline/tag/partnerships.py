@@ -612,7 +612,9 @@ def find_partnerships(
                 and not _in_scare_quotes(text, sentence, w.start())
             ],
             legal={lexicon.legal_nature[m.group().lower()] for m in in_legal},
-            status=_status(
+            status=None
+            if _CONDITION_OPENS.match(sentence.text)
+            else _status(
                 text, _between(statuses, status_starts, sentence), lexicon, states_money(sentence.text)
             )
             or _listed_status(listed, sentence),
@@ -1365,6 +1367,11 @@ def _after_items(sentences: Sequence[Sentence], first: int) -> Sequence[Sentence
 def opens_award_list(sentence: str) -> bool:
     """Tell whether a sentence opens a list of recipients of money named before it."""
     return introduces_list(sentence) and _FUNDED_LIST.search(sentence) is not None
+
+
+# A sentence that opens with a condition tells what follows once something happens, not that it did:
+# "Once one or more providers have been selected, installation is expected to take 27 months".
+_CONDITION_OPENS = re.compile(r"(?:Once|If|Unless|Should|Until)[ ]")
 
 
 def _listed_status(listed: Sequence[tuple[int, int, str]], sentence: Sentence) -> str | None:
