@@ -99,8 +99,15 @@ ROLE_WORDS = word_set(
 # ("Pirelli Tyre S.p.A.", "Airbus S.A.") is one of its words.
 # Capital letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("ČEZ", "Ørsted", "Électricité").
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
+# The small words that join the capitalised words of a name in other languages: "Cassa Depositi e Prestiti",
+# "Banco Nacional de Desenvolvimento", "Agenzia per la Cybersicurezza Nazionale".
+_FOREIGN_NAME_LINK = (
+    r"(?:(?:de|da|do|dos|das|des|del|della|delle|dei|degli|di|du|e|et|y|per|für|und|voor|för|och|og)"
+    r"[ \u00a0](?:(?:la|las|los|le|les|l’|d’)[ \u00a0])?)"
+)
 _PROPER_RUN = re.compile(
-    rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0](?:S\.p\.A\.|S\.r\.l\.|[SNB]\.[AV]\.|[{UPPER}][\w&+’'-]*)){{0,3}}"
+    rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0]{_FOREIGN_NAME_LINK}?"
+    rf"(?:S\.p\.A\.|S\.r\.l\.|[SNB]\.[AV]\.|[{UPPER}][\w&+’'-]*)){{0,3}}"
 )
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
