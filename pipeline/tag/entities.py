@@ -99,6 +99,12 @@ ROLE_WORDS = word_set(
 # ("Pirelli Tyre S.p.A.", "Airbus S.A.") is one of its words.
 # Capital letters of names: ASCII and the Latin-1 and Latin Extended-A ones ("ČEZ", "Ørsted", "Électricité").
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x180)) if c.isupper())
+# A business a country's name describes: "the US tech giant", "the U.S. Midwest grid", "a UK defence firm".
+_BUSINESS_AFTER_COUNTRY = re.compile(
+    r"(?:[ ][A-Z][a-z]+)?[ ](?:[a-z-]+[ ]){0,2}?(?:giant|company|firm|operator|grid|start-?up|conglomerate|"
+    r"multinational|chipmaker|carmaker|automaker|manufacturer|maker|provider|utility|lender|carrier|telco|"
+    r"subsidiary|investor|developer|supplier|contractor|retailer)\b(?![ \u00a0]?[A-Z(])"
+)  # (not "U.S. chipmaker Nvidia", where the name follows its description)
 # The small words that join the capitalised words of a name in other languages: "Cassa Depositi e Prestiti",
 # "Banco Nacional de Desenvolvimento", "Agenzia per la Cybersicurezza Nazionale".
 _FOREIGN_NAME_LINK = (
@@ -801,6 +807,8 @@ def find_mentions(
                 # "Peru's Ministry of Economy and Finance": a ministry that signs for its country's government
                 mentions[body] = replace(ministry, party=party)
             party = None  # "Japan's RIKEN", "U.S. National Science Foundation": the body is the party
+        elif party is not None and _BUSINESS_AFTER_COUNTRY.match(text, match.end()):
+            party = None  # "the US tech giant", "the U.S. Midwest grid": a business its country describes
         add(
             Mention(
                 kind="place",

@@ -68,7 +68,7 @@ _LIST_GAP = re.compile(
     r"(?:,[ ](?:which|who|acting|based|headquartered|represented)\b[^,;:()]{1,100},[ ](?=and[ ])"
     # "Genomics England, the company set up by the Department of Health to deliver the 100,000 Genomes
     # Project, and ...": an item described between commas, not another item
-    r"|,[ ](?:the|a|an)[ ](?:[a-z][\w-]*|[A-Z][\w.]*(?:’s|'s))[ ](?:[^,;:()]|,(?=\d)){1,140}?,[ ](?=and[ ]))?"
+    r"|,[ ](?:the|a|an)[ ](?:[a-z][\w-]*(?:’s|'s)?|[A-Z][\w.]*(?:’s|'s))[ ](?:[^,;:()]|,(?=\d)){1,140}?,[ ](?=and[ ]))?"
     r"(?:,\s*)?(?:(?:and|&|together with|alongside)\s+)?(?:[Tt]he\s+)?"
 )
 # A signatory's office before the body it acts for: "the Chief Executive of the UK Space Agency", "the Chair
