@@ -235,8 +235,10 @@ def party_key(name: str) -> str:
     True
     >>> party_key("Government of Papua New Guinea") == party_key("Papua New Guinea Government")
     True
+    >>> party_key("O’Leary Ventures") == party_key("O'Leary Ventures")
+    True
     """
-    key = " ".join(name.replace("\u00a0", " ").replace(" & ", " and ").split()).casefold()
+    key = " ".join(name.replace("\u00a0", " ").replace("’", "'").replace(" & ", " and ").split()).casefold()
     key = re.sub(r"\bu\.(s|k)\.(?=\s)", r"u\1", key)
     key = _POSSESSIVE.sub("", key)
     key = re.sub(r"^the\s+", "", key)
