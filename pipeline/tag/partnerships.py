@@ -1369,6 +1369,8 @@ def opens_award_list(sentence: str) -> bool:
     return introduces_list(sentence) and _FUNDED_LIST.search(sentence) is not None
 
 
+# A count compared, not a deal: "awarding fewer new contracts", "more partnerships like this".
+_MORE_OR_FEWER = re.compile(r"\b(?:fewer|more|less)[ ](?:new[ ]|such[ ])?$")
 # A sentence that opens with a condition tells what follows once something happens, not that it did:
 # "Once one or more providers have been selected, installation is expected to take 27 months".
 _CONDITION_OPENS = re.compile(r"(?:Once|If|Unless|Should|Until)[ ]")
@@ -1700,6 +1702,10 @@ def _read_sentence(
         _plural(anchor.group()) or _PLURAL_HEAD_AFTER.match(text, anchor.end(), sentence.end)
     ) and _PIPELINE_LIST.search(text, max(sentence.start, anchor.start() - 140), anchor.start()):
         return  # "the value of new tenders, re-procurements and contract extensions": a buyer's pipeline
+    if _plural(anchor.group()) and _MORE_OR_FEWER.search(
+        text, max(sentence.start, anchor.start() - 16), anchor.start()
+    ):
+        return  # "VA is awarding fewer new contracts": how many such deals there are, none made here
     status = reading.status
     parties = _parties(text, sentence, mentions, anchor, self_party, kind)
     parties += [p for p in _named_with(text, mentions, anchor) if p not in parties]
