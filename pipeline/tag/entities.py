@@ -1232,6 +1232,12 @@ _DESCRIBED_AFTER = re.compile(rf",[ ](?:the|an?)[ ][^,;.]{{0,80}}?\b{DESCRIPTOR_
 _PERSON_DESCRIBED = re.compile(rf"\b{PERSON_JOB}(?:[ ][a-z-]+){{0,2}}[ \u00a0]$")
 
 
+# A sum right after a word in capitals: "FCFA 62 billion", "XAF 5,000,000".
+_UNIT_BEFORE_SUM = re.compile(
+    r"[ \u00a0]\d[\d.,]*(?:[ \u00a0](?:billion|million|trillion|thousand|crore|lakh)|\d{3}\b)"
+)
+
+
 @functools.lru_cache(maxsize=1)
 def _currency_codes() -> frozenset[str]:
     """ISO 4217 codes ("KRW", "DKK"): a sum's unit, never a body's initials."""
@@ -1305,6 +1311,8 @@ def _bare_name(
         len(words) == 1 and _CODED_AMOUNT.fullmatch(name)
     ):
         return None  # "with African nations", "a USD250m investment": no name
+    if len(words) == 1 and _UNIT_BEFORE_SUM.match(text, start + len(name)) and name.isupper():
+        return None  # "around FCFA 62 billion": a currency written before its sum, no body
     if len(words) == 1 and (
         (len(name) < 4 and (not _SHORT_BODY.fullmatch(name) or name in _currency_codes()))
         or _INITIALS_ONLY.fullmatch(name)
