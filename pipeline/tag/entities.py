@@ -168,6 +168,7 @@ def _inside_longer_name(text: str, start: int, end: int) -> bool:
 
 
 _OF_PLACE = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,2})(?![\w-])")
+_OF_COUNTRY_END = re.compile(r"[ ]of[ ](?:the[ ])?(?P<place>[A-Z][\w-]*(?:[ ][A-Z][\w-]*){0,3})$")
 _POSSESSIVES = ("’s", "'s")
 # What a shaped name may carry that is no part of it: a short name or an office after a comma ("Abu Dhabi
 # Digital Authority, ADDA", "the Lao Ministry of Technology, Deputy PM Hà"), a description before it
@@ -706,6 +707,13 @@ def find_mentions(
                 # "Apollo Hospitals Enterprise Limited of India": the company's country describes it, it
                 # names no party of its own
                 taken[last : of_place.end()] = b"\x01" * (of_place.end() - last)
+            inner = _OF_COUNTRY_END.search(name) if _MINISTRY.match(name) else None
+            place = lexicon.places.get(inner["place"]) if inner is not None else None
+            government = lexicon.governments.get(place.name) if place is not None and place.country else None
+            if government is not None and taken.find(1, start, last) == -1:
+                # "Ministry of Technology and Communications of the Lao PDR": its government's
+                add(Mention(kind="organisation", name=name, start=start, end=last, party=government))
+                continue
             legal = _LEGAL_TAIL.match(text, last)
             if legal is not None and taken.find(1, last, legal.end()) == -1:
                 last = legal.end()  # "... FiberHome Telecommunication Technologies Co Ltd": one legal name
@@ -1733,7 +1741,7 @@ def _patterns(
         rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
         # "Association of Farmers for Agricultural Transformation"
-        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+for[ \t\u00a0]+(?:the[ \t\u00a0]+)?|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
+        rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
         # a possessive after the last word ends the name: "the Ohio Department of Transportation's unit"
         rf"(?!(?<=People)[’']s)(?!(?<=Children)[’']s)(?!(?<=Women)[’']s)(?![\w-]|[’'](?!s\b|[ \t\u00a0]))"
     )
@@ -1827,6 +1835,13 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     """
     if suffix is None:
         return start, end
+    holder = text.rfind(", ", start, end)
+    if (
+        holder != -1
+        and _OFFICE_OF_BEFORE.search(text, max(0, start - 40), start)
+        and _HOLDER_NAME.fullmatch(text, holder + 2, end)
+    ):
+        return start, holder  # "the Governor of the Bank of Mauritius, Harvesh Kumar Seegolam": its holder
     # the words after the last comma may go on past `end` into a suffix: "Addis Ababa Institute of
     # Technology, Addis Ababa Science and Technology University"
     going_on = _NAME_RUN.match(text, end)
@@ -1850,6 +1865,13 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
     return start, end
 
 
+# An office of the body named next, and the name of its holder after a comma: "the Governor of the Bank of
+# Mauritius, Harvesh Kumar Seegolam".
+_OFFICE_OF_BEFORE = re.compile(
+    r"\b(?:Governor|Minister|Director|Director-General|Director General|Chair|Chairman|Chairwoman|President|"
+    r"Secretary|Head|Rector|Vice-Chancellor|Chief Executive|CEO|Ambassador|Commissioner)[ ]of[ ](?:the[ ])?$"
+)
+_HOLDER_NAME = re.compile(r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ ])?[A-Z][a-z]+(?:[ ][A-Z][a-z.]*){1,3}")
 # Words of a force nobody is named for: "the Task Force", "the Air Force" (a "US Space Force" is named).
 _GENERIC_FORCE_WORDS = frozenset({"Task", "Air", "Joint", "Armed", "Defence", "Defense", "Working", "Force"})
 # A title and a given name right before a known name: its bearer's surname ("Governor Greg Abbott").
