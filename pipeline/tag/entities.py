@@ -632,6 +632,7 @@ def find_mentions(
     ]
     suffixes = frozenset(lexicon.organisation_suffixes)
     for span_start, span_end, by_suffix in spans:
+        span_end = _headline_cut(text, span_start, span_end)
         # "Aston University and Birmingham Community Healthcare NHS Foundation Trust": a shape cut short by
         # its length limit goes on over the suffix words right after it
         while (more := _NEXT_WORD.match(text, span_end)) is not None and more["word"] in suffixes:
@@ -1872,6 +1873,46 @@ _OFFICE_OF_BEFORE = re.compile(
     r"Secretary|Head|Rector|Vice-Chancellor|Chief Executive|CEO|Ambassador|Commissioner)[ ]of[ ](?:the[ ])?$"
 )
 _HOLDER_NAME = re.compile(r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ ])?[A-Z][a-z]+(?:[ ][A-Z][a-z.]*){1,3}")
+# A headline's verb in title case ends the name before it: "Ministry of Education Responds To ...".
+_HEADLINE_VERB = re.compile(
+    r"[ ](?:Responds|Says|Announces|Signs|Wins|Awards|Awarded|Launches|Selects|Extends|Renews|Joins|Unveils|"
+    r"Approves|Backs|Invests|Partners|Teams|Inks|Opens|Confirms|Reveals|Agrees|Receives|Secures|Seeks|Plans|"
+    r"Calls|Urges|Warns|Cancels|Terminates|Ends|Expands|Taps|Picks|Hires|Appoints|Names|Publishes|Welcomes)"
+    r"(?![\w-])"
+)
+_HEADLINE_FOR = re.compile(r"[ ](?:for|with|to|To)[ ][A-Z]")
+MIN_HEADLINE_WORDS = 6
+MAX_HEADLINE_CHARS = 300
+_HEADLINE_SMALL_WORDS = word_set("a an and as at by for from in into of on or over the to up via with")
+
+
+def _headline_cut(text: str, start: int, end: int) -> int:
+    """Where a name found in a title-case line ends: before a headline's verb, and before its "for ..."
+    ("Contract by Orange County Transportation Authority for Smart Mobility, Safety and ... Initiative")."""
+    verb = _HEADLINE_VERB.search(text, start, end)
+    if verb is not None:
+        end = verb.start()
+    # a headline is one short line: look no further than its longest length for its ends
+    reach_back = max(0, start - MAX_HEADLINE_CHARS)
+    line_start = text.rfind("\n", reach_back, start) + 1
+    line_end = text.find("\n", end, end + MAX_HEADLINE_CHARS)
+    if (line_start == 0 and reach_back > 0) or (line_end == -1 and end + MAX_HEADLINE_CHARS < len(text)):
+        return end
+    line = text[line_start : len(text) if line_end == -1 else line_end]
+    words = line.split()
+    # a headline has a verb ("Iteris Wins ... Contract with ..."); a list of names in capitals has none
+    if (
+        len(words) >= MIN_HEADLINE_WORDS
+        and _HEADLINE_VERB.search(line)
+        and all(w[:1].isupper() or not w[:1].isalpha() or w in _HEADLINE_SMALL_WORDS for w in words)
+    ):
+        link = _HEADLINE_FOR.search(text, start, end)
+        before = text[start : link.start()] if link is not None else ""
+        if link is not None and (" of " in before or before.split()[-1] in _BODY_HEADS):
+            end = link.start()
+    return end
+
+
 # Words of a force nobody is named for: "the Task Force", "the Air Force" (a "US Space Force" is named).
 _GENERIC_FORCE_WORDS = frozenset({"Task", "Air", "Joint", "Armed", "Defence", "Defense", "Working", "Force"})
 # A title and a given name right before a known name: its bearer's surname ("Governor Greg Abbott").
