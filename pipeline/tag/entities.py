@@ -1876,8 +1876,8 @@ _HOLDER_NAME = re.compile(r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?[ ])?[A-Z][a-z]+(?:[ ][A-
 # A headline's verb in title case ends the name before it: "Ministry of Education Responds To ...".
 _HEADLINE_VERB = re.compile(
     r"[ ](?:Responds|Says|Announces|Signs|Wins|Awards|Awarded|Launches|Selects|Extends|Renews|Joins|Unveils|"
-    r"Approves|Backs|Invests|Partners|Teams|Inks|Opens|Confirms|Reveals|Agrees|Receives|Secures|Seeks|Plans|"
-    r"Calls|Urges|Warns|Cancels|Terminates|Ends|Expands|Taps|Picks|Hires|Appoints|Names|Publishes|Welcomes)"
+    r"Approves|Invests|Inks|Confirms|Reveals|Agrees|Receives|Secures|Seeks|"
+    r"Urges|Warns|Cancels|Terminates|Expands|Taps|Picks|Hires|Appoints|Publishes|Welcomes)"
     r"(?![\w-])"
 )
 _HEADLINE_FOR = re.compile(r"[ ](?:for|with|to|To)[ ][A-Z]")
@@ -1887,11 +1887,9 @@ _HEADLINE_SMALL_WORDS = word_set("a an and as at by for from in into of on or ov
 
 
 def _headline_cut(text: str, start: int, end: int) -> int:
-    """Where a name found in a title-case line ends: before a headline's verb, and before its "for ..."
-    ("Contract by Orange County Transportation Authority for Smart Mobility, Safety and ... Initiative")."""
-    verb = _HEADLINE_VERB.search(text, start, end)
-    if verb is not None:
-        end = verb.start()
+    """Where a name found in a title-case headline ends: before the headline's verb ("Ministry of Education
+    Responds To ...") and before what it is for ("Contract by Orange County Transportation Authority for
+    Smart Mobility, Safety and Sustainability Initiative"). Outside a headline the name is left whole."""
     # a headline is one short line: look no further than its longest length for its ends
     reach_back = max(0, start - MAX_HEADLINE_CHARS)
     line_start = text.rfind("\n", reach_back, start) + 1
@@ -1901,15 +1899,19 @@ def _headline_cut(text: str, start: int, end: int) -> int:
     line = text[line_start : len(text) if line_end == -1 else line_end]
     words = line.split()
     # a headline has a verb ("Iteris Wins ... Contract with ..."); a list of names in capitals has none
-    if (
+    if not (
         len(words) >= MIN_HEADLINE_WORDS
         and _HEADLINE_VERB.search(line)
         and all(w[:1].isupper() or not w[:1].isalpha() or w in _HEADLINE_SMALL_WORDS for w in words)
     ):
-        link = _HEADLINE_FOR.search(text, start, end)
-        before = text[start : link.start()] if link is not None else ""
-        if link is not None and (" of " in before or before.split()[-1] in _BODY_HEADS):
-            end = link.start()
+        return end
+    verb = _HEADLINE_VERB.search(text, start, end)
+    if verb is not None:
+        end = verb.start()
+    link = _HEADLINE_FOR.search(text, start, end)
+    before = text[start : link.start()] if link is not None else ""
+    if link is not None and (" of " in before or before.split()[-1] in _BODY_HEADS):
+        end = link.start()
     return end
 
 
