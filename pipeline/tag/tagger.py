@@ -169,6 +169,8 @@ def publisher_dollar(
     'USD'
     >>> publisher_dollar("A $1 billion fund.", ["Chief Executive's Office"], load_lexicon(), "https://www.policyaddress.gov.hk/x")
     'HKD'
+    >>> publisher_dollar("Australia will pay $600m; Australia's posts, Australia's aid.", ["Pacific Islands News Association"], load_lexicon(), "https://pina.com.fj/a")
+    'AUD'
     """
     country = publisher_country(organisations, lexicon)
     coded = {match["after"] or match["before"] for match in _CODED_DOLLAR.finditer(text)}
@@ -195,9 +197,12 @@ def publisher_dollar(
     territory = _TERRITORY_DOLLARS.get(domain_suffix(url) or "")
     if country is None and territory is not None:
         return territory  # "policyaddress.gov.hk": a territory with a dollar of its own, no country
+    if country is None and url and (at_home := url_country(url, lexicon)) is not None:
+        # a site abroad republishing another country's story ("pina.com.fj" carrying the Sydney Morning
+        # Herald on Australia's budget) writes that country's dollar when it never names its own
+        country = _dominant_dollar_country(text, lexicon, at_home) or at_home
     country = (
         country
-        or (url_country(url, lexicon) if url else None)
         or next(
             (
                 DOLLAR_REGIONS[match["word"]]
@@ -228,6 +233,28 @@ _CODED_DOLLAR = re.compile(
 )
 _LOCAL_PLACES = {**DOLLAR_REGIONS, **LOCAL_DOLLAR_CITIES}
 _LOCAL_PLACE = re.compile(r"\b(?:" + "|".join(map(re.escape, _LOCAL_PLACES)) + r")\b")
+
+
+def _dominant_dollar_country(text: str, lexicon: Lexicon, home: str) -> str | None:
+    """The dollar country other than the US that a text keeps naming, at least twice as often as any other,
+    when it never names `home`, itself a dollar country.
+
+    >>> from govwatch.pipeline.tag.lexicon import load_lexicon
+    >>> _dominant_dollar_country("Australia pays; Australia's posts; Australia", load_lexicon(), "Fiji")
+    'Australia'
+    >>> _dominant_dollar_country("Australia pays; Australia's posts; Fiji", load_lexicon(), "Fiji") is None
+    True
+    """
+    counts = _count_dollar_countries(text, lexicon)
+    if counts[home] or home not in COUNTRY_DOLLARS:
+        return None  # (a UK page's "$" is no pound: whose dollar it is, the text says elsewhere)
+    counts.pop("US", None)  # the US is named as the world's market far more often than as the payer
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < MIN_DOLLAR_COUNTRY_MENTIONS:
+        return None
+    if len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 def _local_dollar_country(text: str, lexicon: Lexicon) -> str | None:
