@@ -794,7 +794,7 @@ def find_mentions(
         if _CURRENCY_AFTER_PLACE.match(text, match.end()):
             continue  # "153 million US dollars": the currency, not the country
         entry = lexicon.places[match.group()]
-        named = _BODY_WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+        named = _BODY_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
         if named is not None and entry.country and not _NOT_A_BODY_AFTER.match(text, match.end()):
             # "Business Finland", "Enterprise Singapore", "Invest India": an agency named after its country
             name = text[named.start() : match.end()]
@@ -1983,7 +1983,8 @@ _NEW_PLACES = (
 
 _DEPARTMENT_AFTER = re.compile(r"[ ](?:Department|Ministry|Office|Agency)\b")
 _BODY_WORD_BEFORE = re.compile(
-    r"(?<![\w-])(?:Business|Enterprise|Invest|Digital|Research|Team|Innovate|Creative|Sport|Tourism)[ ]$"
+    r"(?<![\w-])(?:Business|Enterprise|Invest|Digital|Research|Team|Innovate|Creative|Sport|Tourism|"
+    r"(?:[A-Z][a-z]+[ ])?Councils?)[ ]$"  # "Research Councils UK", "Arts Council England"
 )
 # "Digital Tanzania Project", "Invest US$2 billion": a programme's or a sum's words, not an agency's name
 _NOT_A_BODY_AFTER = re.compile(r"\$|[ ](?:Project|Programme|Program|Initiative|Strategy|Agenda|Plan|Week)\b")
