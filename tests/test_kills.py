@@ -25,7 +25,7 @@ from govwatch.demo.server import SampleServer, expected_counts
 from govwatch.runner import run_once
 from tests.alerts.conftest import Receiver
 from tests.support.kills import check_store, kill, reap, start, subscriptions_toml
-from tests.support.processes import children
+from tests.support.processes import children, proc_text
 from tests.support.sample_config import write_sample_config
 
 SEED = 16
@@ -45,11 +45,8 @@ def _broker_child(process: subprocess.Popen[str], log_path: Path) -> int:
     deadline = time.monotonic() + BROKER_START_S
     while time.monotonic() < deadline:
         for child in children(process.pid):
-            try:
-                if "tansu" in Path(f"/proc/{child}/cmdline").read_text():
-                    return child
-            except FileNotFoundError:
-                continue
+            if "tansu" in (proc_text(child, "cmdline") or ""):  # (a child may end while it is read)
+                return child
         if process.poll() is not None:
             break
         time.sleep(0.02)

@@ -14,13 +14,19 @@ from typing import IO, Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def proc_text(pid: int, name: str) -> str | None:
+    """The text of `/proc/<pid>/<name>`, or None when the process has gone (also between open and read)."""
+    try:
+        with open(f"/proc/{pid}/{name}") as handle:
+            return handle.read()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 def alive(pid: int) -> bool:
     """True while `pid` runs (a zombie counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
+    stat = proc_text(pid, "stat")
+    return stat is not None and stat.split()[2] != "Z"
 
 
 def children(pid: int) -> list[int]:
