@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -115,6 +116,9 @@ _PROPER_RUN = re.compile(
     rf"[{UPPER}](?<![\w-].)[\w&+’'.-]*(?:[ \u00a0]{_FOREIGN_NAME_LINK}?"
     rf"(?:S\.p\.A\.|S\.r\.l\.|[SNB]\.[AV]\.|[{UPPER}][\w&+’'-]*)){{0,3}}"
 )
+# A name that opens in lower case with a capital inside its first word: "xAI", "iRobot", "eHealth Africa",
+# "atNorth".
+_CAMEL_RUN = re.compile(rf"(?<![\w-])[a-z]{{1,3}}[{UPPER}][\w&+’'-]*(?:[ \u00a0][{UPPER}][\w&+’'-]*){{0,3}}")
 # A capitalised run followed by a descriptor noun and then a name describes that name: the party is the
 # name after it.
 _DESCRIBED_NAME = re.compile(rf"\b{DESCRIPTOR_NOUN}[ \u00a0]$")
@@ -831,7 +835,7 @@ def find_mentions(
     span_starts = [start for start, _end in name_spans] if name_spans is not None else []
     # "Nadella said": a person the text introduced, called by the surname later, is no organisation.
     people = names_people_go_by(m.name for m in mentions if m.kind == "person")
-    for match in _PROPER_RUN.finditer(text):
+    for match in itertools.chain(_PROPER_RUN.finditer(text), _CAMEL_RUN.finditer(text)):
         if taken[match.start()] and (owned := _owned_run(text, taken, match)) is not None:
             match = owned  # "India's Syschem": the name after a known owner's possessive
         if taken[match.start()] or match.group(0).split(" ", 1)[0] in LEADING_STOPWORDS:
