@@ -556,15 +556,19 @@ def find_mentions(
             foreign is None
             and entry.party == DEFAULT_SELF_PARTY
             and _MINISTRY.match(match.group()) is not None
-            and (abroad_at := _foreign_prefix(text, match.start(), lexicon)) is not None
-            and (abroad_government := _prefix_government(text, abroad_at, lexicon)) is not None
+            and (foreign_word := _foreign_country_before(text, match.start(), lexicon)) is not None
+            and (abroad_government := lexicon.governments.get(foreign_word[1])) is not None
         ):
             # "the Moldovan Ministry of Defence", "the French Ministry of Defence": that country's ministry,
             # signing for its government, though the UK's has the same name
-            name = text[abroad_at : match.end()]
+            name = text[foreign_word[0] : match.end()]
             add(
                 Mention(
-                    kind="organisation", name=name, start=abroad_at, end=match.end(), party=abroad_government
+                    kind="organisation",
+                    name=name,
+                    start=foreign_word[0],
+                    end=match.end(),
+                    party=abroad_government,
                 )
             )
             continue
@@ -699,11 +703,6 @@ def find_mentions(
             ):
                 last = of_place.end()  # "Chevening Alumni Association of Pakistan": the place is in the name
                 name = text[start:last]
-                government = lexicon.governments.get(lexicon.places[of_place["place"]].name)
-                if government is not None and _MINISTRY.match(name) and taken.find(1, start, last) == -1:
-                    # "Ministry of Energy and Infrastructure of the United Arab Emirates": its government's
-                    add(Mention(kind="organisation", name=name, start=start, end=last, party=government))
-                    continue
             elif (
                 of_place is not None
                 and of_place["place"] in lexicon.places
@@ -714,9 +713,10 @@ def find_mentions(
                 taken[last : of_place.end()] = b"\x01" * (of_place.end() - last)
             inner = _OF_COUNTRY_END.search(name) if _MINISTRY.match(name) else None
             place = lexicon.places.get(inner["place"]) if inner is not None else None
-            government = lexicon.governments.get(place.name) if place is not None and place.country else None
+            government = lexicon.governments.get(place.name) if place is not None else None
             if government is not None and taken.find(1, start, last) == -1:
-                # "Ministry of Technology and Communications of the Lao PDR": its government's
+                # "Ministry of Energy and Infrastructure of the United Arab Emirates", "Ministry of Technology
+                # and Communications of the Lao PDR" (the place in the shape or just after it): its government's
                 add(Mention(kind="organisation", name=name, start=start, end=last, party=government))
                 continue
             legal = _LEGAL_TAIL.match(text, last)
@@ -1599,20 +1599,19 @@ def _governments(text: str, lexicon: Lexicon, home: str | None) -> Iterable[Ment
         yield Mention(kind="government", name=name, start=start, end=end, party=name)
 
 
-def _prefix_government(text: str, start: int, lexicon: Lexicon) -> str | None:
-    """The government of the country whose word begins at `start` ("Moldovan" -> "Moldovan Government")."""
-    word = text[start:].split(maxsplit=1)[0] if text[start:].strip() else ""
-    country = lexicon.demonyms.get(word) or _country_place(lexicon, word)
-    return lexicon.governments.get(country) if country else None
-
-
-def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:
-    """Return where a foreign country word ("Canadian", "US") right before `start` begins, if any."""
+def _foreign_country_before(text: str, start: int, lexicon: Lexicon) -> tuple[int, str] | None:
+    """Where a foreign country word ("Canadian", "US") right before `start` begins, and its country."""
     match = _PREFIX_WORD.search(text, max(0, start - 24), start)
     if match is None:
         return None
     country = lexicon.demonyms.get(match[1]) or _country_place(lexicon, match[1])
-    return match.start(1) if country is not None and country != "UK" else None
+    return (match.start(1), country) if country is not None and country != "UK" else None
+
+
+def _foreign_prefix(text: str, start: int, lexicon: Lexicon) -> int | None:
+    """Return where a foreign country word ("Canadian", "US") right before `start` begins, if any."""
+    found = _foreign_country_before(text, start, lexicon)
+    return found[0] if found is not None else None
 
 
 # A country's armed forces buy and sign for its government: "the German Armed Forces", "Germany's armed
