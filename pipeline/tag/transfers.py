@@ -178,7 +178,9 @@ def _first_party_start(text: str, start: int) -> int:
 def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
     for match in _GIVES.finditer(text, start, end):
         funder = _subject_before(text, start, match.start(), parties)
-        recipient = _after(text, match.end(), end, parties, r"")
+        recipient = _after(text, match.end(), end, parties, r"") or _later_recipient(
+            text, match.end(), end, parties
+        )
         if match["extends"] and not _investor(funder):
             # a bank extends credit ("The EBRD is extending up to €2 million to Neotel"); anyone else extends
             # a deadline or a programme
@@ -197,6 +199,29 @@ def _given(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[
             yield Transfer(
                 funder.party or funder.name, recipient.party or recipient.name, match.start(), match.end()
             )
+
+
+# "approved financing of $100 million (equivalent to FCFA 62 billion) in a series of projects to support the
+# Government of Togo": the first "to" after the sum was not the one that names who gets it.
+_LATER_TO = re.compile(r"[ ](?:to|for)[ ]")
+_LATER_TO_REACH = 120
+_LATER_LEAD = re.compile(r"(?:(?:support|help|assist|fund|finance|back|benefit)[ ])?(?:the[ ])?")
+_MONEY_SUM = re.compile(_MONEY)
+
+
+def _later_recipient(text: str, position: int, end: int, parties: list[Mention]) -> Mention | None:
+    stop = min(end, position + _LATER_TO_REACH)
+    for match in _LATER_TO.finditer(text, position, stop):
+        if _CLAUSE_END.search(text, position, match.start()) or _MONEY_SUM.search(
+            text, position, match.start()
+        ):
+            return None  # another clause or another sum: the money there has its own recipient
+        for mention in parties:
+            if mention.start >= match.end():
+                if _LATER_LEAD.fullmatch(text, match.end(), mention.start):
+                    return mention
+                break
+    return None
 
 
 def _funded_from(text: str, start: int, end: int, parties: list[Mention]) -> Iterable[Transfer]:
