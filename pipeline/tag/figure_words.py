@@ -548,7 +548,7 @@ PER_YEAR_WORDS = ("a year", "per year", "per annum", "each year", "every year", 
 PER_UNIT_WORDS = word_set(
     "hour day week month person head household home pupil student patient child adult family "
     "tonne kilogram kg litre mile kilometre km user licence seat device employee worker job "
-    "apprentice learner place participant property"
+    "apprentice learner place participant property share"
 )
 
 # Units of time -> canonical plural unit for durations.

@@ -71,7 +71,10 @@ _MARK = (
 _CURRENCY_WORD_LIST = trie_regex(w for w in CURRENCY_WORDS if w not in ("sterling", "us dollars"))
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
-_MONEY = re.compile(rf"(?P<mark>{_MARK})(?P<num>{_NUMBER})(?:[\s\u00a0-]?(?P<mult>{_MULT}))?")
+# A sum in brackets is a loss, as company accounts write it: "an operating loss of £(9.0)m".
+_MONEY = re.compile(
+    rf"(?P<mark>{_MARK})(?P<paren>\()?(?P<num>{_NUMBER})(?(paren)\))(?:[\s\u00a0-]?(?P<mult>{_MULT}))?"
+)
 # Where a number opens (not inside another one): the number of every sum with a mark opens there, so a
 # sum is looked for only in the few characters before each such digit, where its mark must stand. The
 # marks open with a capital or a currency sign, and none is longer than `_LONGEST_MARK` with its space
@@ -128,6 +131,14 @@ _MONEY_SPELLED = re.compile(
     + rf"|[Aa])[\s-](?P<smult>trillion|billion|million)\s(?P<sword>{_CURRENCY_WORD_LIST})\b",
     re.IGNORECASE,
 )
+# Pence, as company results write them: "basic earnings per share of 17.5p", "a loss per share of (10.2)p",
+# "a dividend of 2.85 pence", "4p per litre". A whole number with a bare "p" only before "per" or "a": "1080p"
+# is a video format.
+_PENCE = re.compile(
+    r"(?<![\w.,£$€])(?P<popen>\()?(?P<pnum>\d{1,4}(?:\.\d{1,3})?)(?(popen)\))"
+    r"(?:(?<=\d\.\d)p|(?<=\d\.\d\d)p|(?<=\d\.\d\d\d)p|(?<=\))p|p(?=[ ](?:per|a)[ ])|[ \u00a0]pence)(?![\w£$€’'-])"
+)
+_PENCE_HINT = re.compile(r"[\d)]p\b|\bpence\b")
 # Says whether `_MONEY_SPELLED` may match in a sentence without digits.
 _SPELLED_HINT = re.compile(rf"illion\s(?:{_CURRENCY_WORD_LIST})\b", re.IGNORECASE)
 # An exchange-rate note: "($1 = 0.8559 euros)", "(£1 = $1.27)", "$1 = 0.9220 euros" at a story's end.
@@ -343,9 +354,12 @@ def _money_matches(text: str, start: int, end: int) -> list[re.Match[str]]:
         if not (before.isalnum() or before in "_£$€"):
             matches.append(match)
         position = max(match.end(), match.start() + 1)
-    if _CURRENCY_WORD.search(text, start, end):
+    patterns = (_MONEY_WORDED, _MONEY_SPELLED) if _CURRENCY_WORD.search(text, start, end) else ()
+    if _PENCE_HINT.search(text, start, end):
+        patterns = (*patterns, _PENCE)
+    if patterns:
         taken = [(m.start(), m.end()) for m in matches]
-        for pattern in (_MONEY_WORDED, _MONEY_SPELLED):
+        for pattern in patterns:
             for match in pattern.finditer(text, start, end):
                 if not any(s < match.end() and match.start() < e for s, e in taken):
                     matches.append(match)
@@ -461,6 +475,8 @@ def _money_value(
     """
     # a bare "dollars" is the publisher's dollar, as "$" is ("more than 500 million dollars" from Queensland)
     words = {**CURRENCY_WORDS, "dollars": dollar, "dollar": dollar, **(local or {})}
+    if _group(match, "pnum") is not None:
+        return round(_number(match["pnum"]) / 100, 6), "GBP"
     if _group(match, "snum") is not None:
         number_word = match["snum"].lower().replace("-", " ")  # "half-a-billion dollars"
         return NUMBER_WORDS[number_word] * MULTIPLIERS[match["smult"].lower()], words[match["sword"].lower()]
