@@ -439,6 +439,8 @@ MULTIPLIERS = {
     "Crores": 1e7,
     "Lakh": 1e5,
     "Lakhs": 1e5,
+    "Cr": 1e7,  # "INR 50 Cr.", "Rs 500 cr": crore, shortened
+    "cr": 1e7,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "T": 1e12,  # "USD 15.7T"

@@ -51,7 +51,7 @@ _NUMBER = (
 # the look-behind right after the first digit rejects digits inside longer tokens at once.
 # "1,250,000"; India's lakh grouping "9,04,132" and "1,20,00,000"
 _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·]\d{1,6})?(?!\d)"
-_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
+_MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Cr|cr|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
     r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
