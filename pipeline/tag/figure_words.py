@@ -130,6 +130,7 @@ CURRENCY_MARKS = {
     "TT$": "TTD",  # the Trinidad and Tobago dollar
     "FJ$": "FJD",
     "BZ$": "BZD",
+    "B$": "BND",  # the Brunei dollar, as Brunei's press writes it
     "Bds$": "BBD",
     "EC$": "XCD",  # the Eastern Caribbean dollar
     "N$": "NAD",  # the Namibian dollar
@@ -441,6 +442,8 @@ MULTIPLIERS = {
     "Lakhs": 1e5,
     "Cr": 1e7,  # "INR 50 Cr.", "Rs 500 cr": crore, shortened
     "cr": 1e7,
+    "bil": 1e9,  # "RM500bil", as Malaysia's press writes it
+    "mil": 1e6,
     # As written in headlines and by other publishers: "£10K", "$5M", "$2B", "€1.2Bn", "£5 Million".
     "Trillion": 1e12,
     "T": 1e12,  # "USD 15.7T"

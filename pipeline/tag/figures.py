@@ -54,7 +54,7 @@ _NUMBER_TAIL = r"(?:\d{0,2}(?:,\d{2})+,\d{3}|\d{0,2}(?:,\d{3})+|\d{0,14})(?:[.·
 _MULT = r"(?:trillion|billion|million|thousand|lakh[ ]crore|crores|crore|lakhs|lakh|Crores|Crore|Lakhs|Lakh|Cr|cr|Trillion|Billion|Million|Thousand|tn|bln|mln|bn|Bn|BN|mn|m|b|k|M|B|K|T)(?![a-zA-Z])"
 _MARK = (
     # "RM" and four digits with nothing after ("RM6263") is a Crown Commercial Service agreement number.
-    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
+    r"(?:US\$ ?|R\$ ?|C\$|CA\$|A\$|AU ?\$ ?|CFA ?(?=\d)|NZ\$|MX\$|NT\$|S\$|SG\$|HK\$|GH[¢₵][ ]?|K[Ss]hs?\.?[ ]?(?=\d)|J\$|TT\$|FJ\$|BZ\$|Bds\$|B\$|EC\$|N\$|NIS[ \u00a0]|\$(?:A|NZ|US)(?=\d)|"
     r"(?:RO|SR) ?(?=\d[\d.,]*\s?(?:billion|million|thousand|bn|m)\b)|(?:Rwf|RWF|FRw|Frw) ?(?=\d)|S/ ?(?=\d)|RM ?(?=\d)(?!\d{4}(?:\.\d{1,2})?(?![\d,]|[ -]?(?:[mbk]|bn|million|billion|thousand)\b))|"
     r"(?:STG|Stg)£ ?|£ ?|€ ?|¥ ?|₩ ?|₹ ?|\$ ?|M(?:EUR|NOK|SEK|DKK|USD|GBP|CHF)[ ]?(?=\d)|M(?=\d{1,3}(?:,\d{3})+(?![\d,]))|COP[ ](?=\d{1,3}[.,]\d{3}|\d[\d.,]*[ ]?(?:billion|million|trillion|bn|m)\b)|Bt ?(?=\d)|"
     rf"(?:{trie_regex(ISO_CODES)})(?:\$|\s)?|Rs\.?\s?|Tk\.?\s?|Sh(?=\s?\d)|(?:BD|KD|JD|QR|Dhs?)[ ]?(?=\d)|[RKN](?=\d[\d.,]*[\s-]?(?:billion|million|trillion|bn|m)\b)|K(?=\d{{1,3}}(?:,\d{{3}})+(?![\d,]))|R(?=\d{{1,3}}(?:[ \u00a0]\d{{3}})+(?:,\d{{2}}(?!\d))?(?![\d,]|\.\d))"
@@ -71,9 +71,11 @@ _MARK = (
 _CURRENCY_WORD_LIST = trie_regex(w for w in CURRENCY_WORDS if w not in ("sterling", "us dollars"))
 _WORD_CURRENCY = rf"(?:{_CURRENCY_WORD_LIST})\b"
 # The scale may be hyphenated to the number when the sum qualifies a noun ("the $150-million accelerator").
+# Malaysia's press shortens the scale right after a sum: "RM500bil", "RM1.2mil".
+_SHORT_MULT = r"(?:bil|mil)(?![a-zA-Z])"
 # A sum in brackets is a loss, as company accounts write it: "an operating loss of £(9.0)m".
 _MONEY = re.compile(
-    rf"(?P<mark>{_MARK})(?P<paren>\()?(?P<num>{_NUMBER})(?(paren)\))(?:[\s\u00a0-]?(?P<mult>{_MULT}))?"
+    rf"(?P<mark>{_MARK})(?P<paren>\()?(?P<num>{_NUMBER})(?(paren)\))(?:[\s\u00a0-]?(?P<mult>{_MULT}|{_SHORT_MULT}))?"
 )
 # Where a number opens (not inside another one): the number of every sum with a mark opens there, so a
 # sum is looked for only in the few characters before each such digit, where its mark must stand. The
@@ -201,7 +203,8 @@ _BARE_NUMBER = re.compile(rf"\d(?<![\w£$€+\-–/:.,]\d){_NUMBER_TAIL}(?![:\w]
 _DIGIT = re.compile(r"\d")
 _CHANGE_WORD = re.compile(
     r"\b(?:increas\w*|ris\w*|rose|grow\w*|grew|up|down|cut\w*|reduc\w*|fall\w*|fell|boost\w*|rais\w*|doubl\w*|"
-    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*),?\s+(?:[\w,’'-]+\s+){0,14}from\s+(?:(?:an?|the|its|their)\s+)?"
+    r"tripl\w*|chang\w*|mov\w*|jump\w*|drop\w*|push\w*|driv\w*|drove|lift\w*|climb\w*|soar\w*|balloon\w*|"
+    r"swell\w*|swollen|narrow\w*|widen\w*),?\s+(?:[\w,’'-]+\s+){0,14}from\s+(?:(?:an?|the|its|their)\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:of\s+)?$|\b(?:increase|rise|cut)\s+$"
 )
 SHARED_SCALE_BELOW = 1000  # "£2-3 million": a first number this small takes the second one's scale
@@ -218,7 +221,7 @@ _WORD = re.compile(r"\s+([A-Za-z][A-Za-z'’-]*)")
 _QUALIFIER = re.compile(
     r"\b(" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+"
     r"(?:(?:a[ ]further|an[ ]additional|an[ ]extra|another|a[ ]total[ ]of|a[ ]value[ ]of|a[ ]combined|"
-    r"a[ ](?:ceiling|cap|limit)[ ]of|additional|further|extra)\s+)?$",
+    r"a[ ](?:ceiling|cap|limit)[ ]of|additional|further|extra)\s+)?(?:(?:U\.S\.|US)[ ]?)?$",
     re.IGNORECASE,
 )
 # After the amount: "£150 million or more", "£100 million-plus", "expected to exceed €10 billion".
