@@ -633,7 +633,15 @@ def find_mentions(
     shaped_organisations = _find_shaped(patterns.organisation, patterns.organisation_suffix, text)
     spans = [
         *(
-            (*_before_next_name(text, m.start(), m.end(), patterns.organisation_suffix), False)
+            (
+                *_before_next_name(
+                    text,
+                    _of_name_start(text, m, patterns.joined_before_head, lexicon.organisation_suffixes),
+                    m.end(),
+                    patterns.organisation_suffix,
+                ),
+                False,
+            )
             for m in find_words(patterns.organisation_of, text)
         ),
         *((*m.span(), True) for m in shaped_organisations),
@@ -1688,6 +1696,7 @@ class _Patterns:
     organisation_suffix: re.Pattern[str] | None
     suffix_then_link: re.Pattern[str]
     organisation_of: re.Pattern[str]
+    joined_before_head: re.Pattern[str]
     programme: re.Pattern[str]
     programme_suffix: re.Pattern[str] | None
     tool: re.Pattern[str]
@@ -1740,9 +1749,12 @@ def _patterns(
     words = rf"[A-Z](?<![\w-].)[\w&’'-]*[ \t\u00a0]+{link}(?:{word}){{0,5}}"
     org = rf"{words}(?:{trie_regex(org_suffixes)})(?![\w-])"
     # "University of Kent", "National School of Government", "Royal Institute for ..."
+    prefix_word = rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?)"
     org_of = (
         # words start after a non-word; a possessive is no word of the name ("Sierra Leone's Ministry of ...")
-        rf"(?:(?<![\w-]){_OWNLESS}[ \t\u00a0]+(?:(?:bin|bint|ibn)[ \t\u00a0]+)?){{0,3}}"
+        # "Information Technology and Digital Services Department of Tamil Nadu": words joined by "and"
+        # before the head, when words follow the "and" too
+        rf"(?:{prefix_word}{{1,3}}(?:and|&)[ \t\u00a0]+{prefix_word}{{1,3}}|{prefix_word}{{0,3}})"
         rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]+(?:the[ \t\u00a0]+)?{_OWNLESS}"
         # "Association of Farmers for Agricultural Transformation"
         rf"(?:(?:,[ \t\u00a0]+|[ \t\u00a0]+and[ \t\u00a0]+|[ \t\u00a0]+(?:for|of)[ \t\u00a0]+(?:the[ \t\u00a0]+)?|[ \t\u00a0]+){_OWNLESS}){{0,5}}"
@@ -1763,6 +1775,10 @@ def _patterns(
             rf"(?:{trie_regex(org_suffixes)})(?P<link>,?[ \t\u00a0]+(?:and|&)[ \t\u00a0]+)(?=[A-Z])"
         ),
         organisation_of=re.compile(org_of),
+        joined_before_head=re.compile(
+            rf"{prefix_word}{{1,3}}(?:and|&)[ \t\u00a0]+(?P<after>{prefix_word}{{1,3}})"
+            rf"(?:{trie_regex(org_heads)})[ \t\u00a0]+(?:of|for)[ \t\u00a0]"
+        ),
         programme=re.compile(programme),
         programme_suffix=_suffix_pattern(programme_suffixes),
         tool=re.compile(tool),
@@ -1829,6 +1845,26 @@ def _tools(text: str, patterns: _Patterns) -> Iterable[tuple[int, int]]:
 # Initials with stops before a shaped name: "U.S." and "U.K." belong to the name.
 _DOTTED_COUNTRY = re.compile(r"(?<![\w.])(?P<country>U\.S\.|U\.K\.)[ \u00a0]$")
 _ACRONYM_AND = re.compile(r"[A-Z]{2,5}[ ](?:and|&)[ ](?:the[ ])?")
+
+
+def _of_name_start(
+    text: str, match: re.Match[str], joined_before_head: re.Pattern[str], suffixes: Container[str]
+) -> int:
+    """Where an "X of Y" name starts when words joined by "and" stand before its head.
+
+    Common words joined so belong to one name ("Roads and Transport Authority of Dubai", "Information
+    Technology and Digital Services Department of Tamil Nadu"); a name of its own before the "and" does
+    not ("UNIMAS and Tallinn University of Technology", "Digital Economy and Cybastion Institute of ...";
+    "Nepal Electricity Authority and Power Grid Corporation of India": a body's ending before the "and").
+    """
+    joined = joined_before_head.match(text, match.start())
+    if joined is None:
+        return match.start()
+    before = text[match.start() : joined.start("after")].split()[:-1]
+    words = [*before, *text[joined.start("after") : joined.end("after")].split()]
+    if before[-1] not in suffixes and all(not word.isupper() and is_common_word(word) for word in words):
+        return match.start()
+    return joined.start("after")
 
 
 def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] | None) -> tuple[int, int]:
