@@ -688,7 +688,7 @@ def find_partnerships(
                 or (
                     a.statuses <= {"planned", "announced"}
                     and is_public(a.parties[0])
-                    and a.kind == "contract"
+                    and a.kind in ("contract", "framework_agreement")
                 )
             )
         )
@@ -2031,7 +2031,9 @@ _NAMED_AGREEMENT = re.compile(r"(?:[A-Z][\w–-]*[ ]){1,6}$")
 _APPOINTED_TO_ROLE = re.compile(
     r"[ ](?:as[ ])?(?:the[ ]|a[ ]|an[ ]|its[ ]|our[ ]|their[ ])?(?:[\w-]+[ ]){0,3}?"
     r"(?:champion|chair|chairman|chairwoman|chairperson|adviser|advisor|ambassador|envoy|trustee|"
-    r"commissioner|president|vice-president|chief[ ]executive|non-executive[ ]director)s?\b",
+    r"commissioner|president|vice-president|chief[ ]executive|non-executive[ ]director)s?\b"
+    # "has been appointed to lead the review": a person given a post; firms are appointed to deliver
+    r"|[ ]to[ ](?:lead|chair|head)[ ](?:the[ ]|a[ ]|an[ ]|its[ ]|this[ ])",
     re.IGNORECASE,
 )
 
