@@ -2038,6 +2038,11 @@ _APPOINTED_TO_ROLE = re.compile(
 )
 
 
+_CONTRACT_WORD = re.compile(r"\b[Cc]ontracts?\b")
+_CONTRACT_CONTEXT = 400  # characters before the sentence: the one or two sentences just before it
+_GRANT_WORD = re.compile(r"\b(?:[Gg]rants?|[Ff]und(?:s|ed|ing)?|[Ss]ubsid(?:y|ies)|[Ii]nvest\w*|[Ll]oans?)\b")
+
+
 def _sentence_kind(
     text: str, sentence: Sentence, words: list[re.Match[str]], lexicon: Lexicon
 ) -> tuple[str | None, re.Match[str], bool]:
@@ -2056,6 +2061,14 @@ def _sentence_kind(
             kind = verb_kind or ("grant" if has_money else None)
             if kind is None:
                 continue
+            if (
+                not verb_kind
+                and _CONTRACT_WORD.search(text, max(0, sentence.start - _CONTRACT_CONTEXT), sentence.start)
+                and not _GRANT_WORD.search(sentence.text)
+            ):
+                # "Contracts worth almost £4 billion have been awarded ... The company has been awarded £3.95
+                # billion to move into the detailed design phase": money awarded under the contracts just named
+                kind = "contract"
             if word.lower().endswith("ing") and _GERUND_AS_NOUN.search(
                 text, max(sentence.start, match.start() - 12), match.start()
             ):
