@@ -150,7 +150,7 @@ COMMON_CAPITALS = word_set(
 _LINKS = frozenset({"and", "the", "of", "for", "on", "&"})
 # A known name inside a longer one that ends with an organisation word ("... NHS Foundation Trust").
 _INSIDE_LONGER_NAME = re.compile(
-    r"(?:[ ][A-Z][\w&-]*){0,3}[ ](?:Foundation Trust|Trust|Integrated Care Board)(?![\w-])"
+    r"(?:[ ][A-Z][\w&-]*){0,3}[ ](?:Foundation Trust|Trust|Integrated Care Board|GmbH)(?![\w-])"
 )
 _CAPITAL_BEFORE = re.compile(r"[A-Z][\w&’'-]*[ ]$")
 _GOVERNING_ORGANS = frozenset({"Council", "Board", "Commission", "Administration"})
@@ -164,7 +164,8 @@ _LONGER_BODY = re.compile(
 
 def _inside_longer_name(text: str, start: int, end: int) -> bool:
     """Tell whether a known name is a word inside a longer capitalised name that ends in "Trust" (an NHS
-    hospitals' trust may open with it: "University College London Hospitals NHS Foundation Trust")."""
+    hospitals' trust may open with it: "University College London Hospitals NHS Foundation Trust") or in a
+    German company's "GmbH" ("Robert Bosch GmbH")."""
     longer = _INSIDE_LONGER_NAME.match(text, end)
     return longer is not None and (
         " Hospital" in longer.group() or _CAPITAL_BEFORE.search(text, max(0, start - 40), start) is not None
