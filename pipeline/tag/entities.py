@@ -476,6 +476,7 @@ def _names_country(text: str, country: str, lexicon: Lexicon) -> bool:
 
 
 # A stock exchange's symbol for a company's shares, in the brackets after its name: "(NYSE: IBM)".
+_TICKER_AFTER = re.compile(r"[ ]?:[ ]?[A-Z][A-Z0-9.]{0,9}\)")
 _TICKER_BEFORE = re.compile(r"\((?:[A-Z][A-Za-z]{1,9}(?:[ -][A-Z][A-Za-z]{1,9})?)[ ]?:[ ]?$")
 
 
@@ -509,8 +510,12 @@ def find_mentions(
     def add(mention: Mention) -> bool:
         if mention.kind in ("organisation", "name"):
             mention = _trimmed(mention)
-            if _TICKER_BEFORE.search(text, max(0, mention.start - 24), mention.start):
-                return False  # "Rekor Systems, Inc. (NASDAQ: REKR)": a share's symbol, no second body
+            if _TICKER_BEFORE.search(text, max(0, mention.start - 24), mention.start) or (
+                text.startswith("(", mention.start - 1) and _TICKER_AFTER.match(text, mention.end)
+            ):
+                # "Rekor Systems, Inc. (NASDAQ: REKR)", "MDA Space Ltd (TSX: MDA)": a share's exchange and
+                # symbol, no second body
+                return False
         if mention.end <= mention.start or taken.find(1, mention.start, mention.end) != -1:
             return False
         taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
