@@ -186,6 +186,17 @@ _OWNED_HEAD = re.compile(
 )
 
 
+# An office held in a body, written before the body's name: "Leader of Bury Council", "President of the X".
+_OFFICE_OF_HEAD = re.compile(
+    r"^(?:(?:Deputy|Vice|Acting|Interim)[ -])?(?:Leader|Chair|Chairman|Chairwoman|Chairperson|President|"
+    r"Director|Head|Chief[ ]Executive|Mayor|Governor|Commissioner|Provost|Principal|Dean)[ ]of[ ](?:the[ ])?(?=[A-Z])"
+)
+_BODY_WORD = re.compile(
+    r"\b(?:Council|University|Authority|Agency|Ministry|Department|Bank|Company|Corporation|Institute|Board|"
+    r"Commission|Trust|Foundation|Group|College|School|Service|Office)\b"
+)
+
+
 def _trimmed(mention: Mention) -> Mention:
     """A name without a comma's short name or office after it, an ownership description before it and a
     possessive ending."""
@@ -196,6 +207,9 @@ def _trimmed(mention: Mention) -> Mention:
     head = _OWNED_HEAD.match(name)
     if head is not None:
         name, start = name[head.end() :], start + head.end()
+    office = _OFFICE_OF_HEAD.match(name)
+    if office is not None and " " in name[office.end() :] and _BODY_WORD.search(name, office.end()):
+        name, start = name[office.end() :], start + office.end()  # "Leader of Bury Council": the council
     if name.endswith(_POSSESSIVES) and start + len(name) > 3:
         name = name[:-2]
     if name == mention.name:
@@ -508,6 +522,13 @@ def find_mentions(
     ministries_home = home if home is not None else _text_government(text, lexicon)
 
     def add(mention: Mention) -> bool:
+        if (mention.kind == "name" and mention.name.split(" ", 1)[0] in lexicon.name_titles) or (
+            mention.kind in ("organisation", "name")
+            and (office := _OFFICE_OF_HEAD.match(mention.name)) is not None
+            and " " not in mention.name[office.end() :]
+        ):
+            # "Councillor Norman", "the Leader of the Council": a person, by title or by office
+            mention = replace(mention, kind="person", party=None)
         if mention.kind in ("organisation", "name"):
             mention = _trimmed(mention)
             if _TICKER_BEFORE.search(text, max(0, mention.start - 24), mention.start) or (
