@@ -1922,6 +1922,13 @@ def _before_next_name(text: str, start: int, end: int, suffix: re.Pattern[str] |
             # Fund of Egypt" is one)
             return start, comma
         comma = text.find(", ", comma + 2, end)
+    of_part = _OF_LINK.search(text, start, end)
+    if of_part is not None and text.count(" and ", of_part.end(), end) >= 2:
+        # "the Ministry of Industry and Advanced Technology and Dubal Holding": a name's "of" part holds one
+        # "and"; the second links another name of its own words ("... Space Technology and Innovation" is one)
+        last_and = text.rfind(" and ", of_part.end(), end)
+        if " " in text[last_and + 5 : end]:
+            return start, last_and
     company = _COMPANY_ENDS.search(text, start, reach)
     if company is not None:
         # "the Department of Commerce and Intel Corporation"; "the Ministry of Health and Wellness and
@@ -2001,6 +2008,7 @@ _NAMES_JOINED = re.compile(r"[A-Z][\w’'-]*(?:[ ][A-Z][\w’'-]*)+[ ](?:and|&)[
 _ENDS_A_NAME = re.compile(r"(?![ \t\u00a0][A-Z])")
 # The legal endings that close a company's name, never a public body's.
 _COMPANY_ENDS = re.compile(rf"[ ]{_LEGAL_ENDINGS}\b")
+_OF_LINK = re.compile(r"[ ](?:of|for)[ ]")
 
 
 # Capitalised words (and the links inside a name) that go on from where a name match stopped.
