@@ -229,9 +229,11 @@ def _is_parent(text: str, mentions: Sequence[Mention], index: int) -> bool:
 
 
 _WITH_UNNAMED = re.compile(
-    r"(?:[ ]\([^()]{1,20}\))?"  # "eight memoranda of understanding (MoUs) with a clutch of companies"
+    # "eight memoranda of understanding (MoUs) with a clutch of companies", "seven memoranda of understanding
+    # and agreement (MoU, MoA) with different industry players"
+    r"(?:[ ]and[ ][a-z]+)?(?:[ ]\([^()]{1,20}\))?"
     r"(?:[ ](?:in|on|for)[ ](?:the[ ])?[a-z][a-z -]{0,40}?)?"  # "MoUs in the digital field with ten countries"
-    r"[ ]with[ ](?:(?:more[ ]than|over|nearly|almost|about|around|some|at[ ]least)[ ])?(?:several[ ]|various[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
+    r"[ ]with[ ](?:(?:more[ ]than|over|nearly|almost|about|around|some|at[ ]least)[ ])?(?:several[ ]|various[ ]|different[ ]|diverse[ ]|many[ ]|some[ ]|a[ ]number[ ]of[ ]|\d+[ ]|other[ ]|"
     r"a[ ](?:clutch|host|range|group|series|number)[ ]of[ ]|"
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a[ ]dozen|twenty|thirty|forty|fifty|"
     r"dozens[ ]of|scores[ ]of|hundreds[ ]of)[ ])?(?:private[ ])?"
