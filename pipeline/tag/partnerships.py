@@ -1220,7 +1220,12 @@ def _read_transfers(
             )
             continue
         funds = self_party if is_public(self_party) and _FUNDER_PUBLISHER.search(self_party) else None
-        for transfer in find_transfers(text, sentence.start, sentence.end, mentions[low:high], funds):
+        not_things = [
+            m
+            for m in mentions[low:high]
+            if not _NAMED_THING.search(text, max(sentence.start, m.start - 16), m.start)
+        ]  # "The trial, called EDITH, is backed by £11.5 million from ...": a thing's name gets no money
+        for transfer in find_transfers(text, sentence.start, sentence.end, not_things, funds):
             lends = _LENDS.search(text, transfer.start, transfer.end) is not None
             kind = "investment" if lends or INVESTOR_NAME.search(transfer.funder) else "grant"
             parties = consolidate_parties([transfer.funder, transfer.recipient], kind)
