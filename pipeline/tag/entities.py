@@ -549,6 +549,7 @@ def find_mentions(
         add(mention)
     for mention in _cities_of(text):
         add(mention)
+    companies_by_letters: dict[str, str] = {}
     for match in find_words(lexicon.organisation_words.pattern_for(text), text):
         entry = lexicon.organisations[match.group()]
         if _inside_longer_name(text, match.start(), match.end()) or text.endswith(
@@ -567,6 +568,26 @@ def find_mentions(
             # (not "ESA Council": the body's own governing organ)
             name = text[match.start() : longer.end()]
             add(Mention(kind="organisation", name=name, start=match.start(), end=longer.end(), party=name))
+            continue
+        company = (
+            _LEGAL_TAIL.match(text, match.end())
+            if entry.party is not None and match.group().isupper()
+            else None
+        )
+        if company is not None:
+            # "GDS Holdings Limited": a company whose letters are a public body's short name ("GDS"), and
+            # what the bare letters mean from then on
+            name = text[match.start() : company.end()].rstrip(".")
+            add(Mention(kind="organisation", name=name, start=match.start(), end=company.end(), party=name))
+            companies_by_letters[match.group()] = name
+            continue
+        if match.group() in companies_by_letters:
+            name = companies_by_letters[match.group()]
+            add(
+                Mention(
+                    kind="organisation", name=match.group(), start=match.start(), end=match.end(), party=name
+                )
+            )
             continue
         foreign = (
             _foreign_prefix(text, match.start(), lexicon)
