@@ -198,8 +198,9 @@ _BODY_WORD = re.compile(
 
 
 def _trimmed(mention: Mention) -> Mention:
-    """A name without a comma's short name or office after it, an ownership description before it and a
-    possessive ending."""
+    """A name without a comma's short name or office after it, an ownership description or an office held
+    in the body before it and a possessive ending; an office held in a body named by one word ("the Leader of
+    the Council") is a person."""
     name, start = mention.name, mention.start
     tail = _COMMA_TAIL.search(name)
     if tail is not None:
@@ -208,7 +209,9 @@ def _trimmed(mention: Mention) -> Mention:
     if head is not None:
         name, start = name[head.end() :], start + head.end()
     office = _OFFICE_OF_HEAD.match(name)
-    if office is not None and " " in name[office.end() :] and _BODY_WORD.search(name, office.end()):
+    if office is not None and " " not in name[office.end() :]:
+        return replace(mention, kind="person", party=None)  # "the Leader of the Council": a person by office
+    if office is not None and _BODY_WORD.search(name, office.end()):
         name, start = name[office.end() :], start + office.end()  # "Leader of Bury Council": the council
     if name.endswith(_POSSESSIVES) and start + len(name) > 3:
         name = name[:-2]
@@ -522,13 +525,8 @@ def find_mentions(
     ministries_home = home if home is not None else _text_government(text, lexicon)
 
     def add(mention: Mention) -> bool:
-        if (mention.kind == "name" and mention.name.split(" ", 1)[0] in lexicon.name_titles) or (
-            mention.kind in ("organisation", "name")
-            and (office := _OFFICE_OF_HEAD.match(mention.name)) is not None
-            and " " not in mention.name[office.end() :]
-        ):
-            # "Councillor Norman", "the Leader of the Council": a person, by title or by office
-            mention = replace(mention, kind="person", party=None)
+        if mention.kind == "name" and mention.name.split(" ", 1)[0] in lexicon.name_titles:
+            mention = replace(mention, kind="person", party=None)  # "Councillor Norman": a person by title
         if mention.kind in ("organisation", "name"):
             mention = _trimmed(mention)
             if _TICKER_BEFORE.search(text, max(0, mention.start - 24), mention.start) or (
