@@ -51,6 +51,9 @@ QUERY_CURSORS: Final = 4
 #: How long a stopping writer lets queries under way finish (at most their time limit) before it
 #: interrupts them: a service manager kills a process that takes much longer to stop.
 STOP_GRACE_S: Final = 30.0
+#: Waits before answering again a query that ran out of memory before its first row: the run's memory is
+#: shared with the batch it is loading, so running short there is usually over within a batch.
+MEMORY_RETRY_WAITS_S: Final = (0.2, 0.5, 1.0, 2.0)
 
 
 _writer_starting: list[Callable[[Path, float], None]] = []
@@ -272,7 +275,15 @@ class QueryServer:
             _reply(handler, 503, {"state": self._state})
             return
         try:
-            _stream_answer(handler, cursor, sql, params, self._limits)
+            for wait_s in (*MEMORY_RETRY_WAITS_S, None):
+                if _stream_answer(handler, cursor, sql, params, self._limits, may_retry=wait_s is not None):
+                    break
+                # out of memory before a row was sent: the run's memory is shared with the batch it is
+                # loading, which gives it back when done
+                log.info("query endpoint: a query ran out of the run's memory; retrying in %gs", wait_s)
+                with contextlib.suppress(duckdb.Error):
+                    cursor.execute("ROLLBACK")
+                time.sleep(wait_s or 0)
         finally:
             with contextlib.suppress(duckdb.Error):  # nothing to undo when the transaction never began
                 cursor.execute("ROLLBACK")
@@ -285,8 +296,14 @@ def _stream_answer(
     sql: str,
     params: list[Any],
     limits: QueryLimits,
-) -> None:
-    """Answer with the result as an Arrow IPC stream and a closing JSON line (see `govwatch.query_result`)."""
+    *,
+    may_retry: bool = False,
+) -> bool:
+    """Answer with the result as an Arrow IPC stream and a closing JSON line (see `govwatch.query_result`).
+
+    Returns False, having answered nothing, when `may_retry` and the query ran out of memory before its
+    first row; True once it has answered, with rows or an error.
+    """
     started = False
     try:
         with time_limit(cursor, limits.time_limit_s):
@@ -299,13 +316,29 @@ def _stream_answer(
             write_arrow_stream(handler.wfile, reader)
             handler.wfile.write(end_line())
     except QueryError as exc:
+        out_of_memory = _out_of_memory(exc)
+        if out_of_memory and not started and may_retry:
+            return False
+        message = str(exc)
+        if out_of_memory:
+            # the run answers within its own memory, not a query's: say which setting to raise
+            message = (
+                f"{message.split(';', 1)[0]}; a running govwatch answers queries within its [duckdb] "
+                "memory_limit: narrow the query, or raise that limit"
+            )
         if started:
             with contextlib.suppress(OSError):
-                handler.wfile.write(error_line(str(exc)))
+                handler.wfile.write(error_line(message))
         else:
-            _reply(handler, 200, {"error": str(exc)})
+            _reply(handler, 200, {"error": message})
     except OSError:
         log.debug("query client went away")
+    return True
+
+
+def _out_of_memory(exc: QueryError) -> bool:
+    cause = exc.__cause__
+    return isinstance(cause, duckdb.OutOfMemoryException) or str(exc).startswith("Out of Memory Error")
 
 
 def _reply(handler: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from govwatch.config import Settings
 from govwatch.db import connect_writer
 from govwatch.errors import QueryError
 from govwatch.query import open_query, read_rows
-from govwatch.query_endpoint import QueryServer
+from govwatch.query_endpoint import MEMORY_RETRY_WAITS_S, QueryServer
 from govwatch.query_reader import SharedReader, reading_through
 from tests.support.announcements import fill_database
 from tests.support.writer_process import start_writer, stop_writer, tell
@@ -171,3 +171,28 @@ def test_reads_under_way_finish_before_the_file_is_let_go(settings: Settings, re
         assert not reader.release(wait_s=0.0)  # the read under way keeps the file open ...
         assert sum(1 for _ in rows) == 99_999  # ... and ends whole
     assert not reader.holding  # the last read on it closed it
+
+
+def test_a_query_short_of_the_runs_memory_is_tried_again_then_names_the_setting_to_raise(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A running govwatch answers queries within its [duckdb] memory_limit, shared with the batch it is
+    loading: a query that runs short before its first row is tried again, and one that never fits says
+    which setting to raise."""
+    fill_database(settings.db_path, 3)
+    endpoint = QueryServer(settings.db_path).start()
+    try:
+        conn = connect_writer(settings.db_path)
+        conn.execute("SET memory_limit = '16MB'")
+        endpoint.attach(conn)
+        with caplog.at_level("INFO", logger="govwatch.query_endpoint"):
+            with pytest.raises(QueryError, match=r"\[duckdb\] memory_limit"):
+                read_rows(settings, "select string_agg(md5(range::varchar), ',') from range(3000000)")
+            assert _count(settings, None) == 3  # the endpoint answers the next query as before
+        retries = [r for r in caplog.records if "ran out of the run's memory" in r.getMessage()]
+        assert len(retries) == len(MEMORY_RETRY_WAITS_S)
+        endpoint.detach()
+        conn.close()
+        endpoint.released()
+    finally:
+        endpoint.stop()
